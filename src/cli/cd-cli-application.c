@@ -1,0 +1,314 @@
+/* cd-cli-application.c: `application import|show|check|pay|void|list`: applications through the same core API
+ * as the counter application. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cd-application-store.h"
+#include "cd-cli.h"
+#include "cd-price-store.h"
+
+static void
+add_checklist (JsonBuilder *b, const CdApplication *app, const CdProfile *profile)
+{
+  CdChecklistOptions opts = cd_application_checklist_options (app);
+  g_autoptr(GPtrArray) list = cd_checklist_build (profile, app->business, app->applicant_type, &opts, NULL);
+
+  json_builder_set_member_name (b, "checklist");
+  json_builder_begin_array (b);
+  for (guint i = 0; list && i < list->len; i++)
+    {
+      const CdMaterial *m = list->pdata[i];
+      CdMaterialMark *mark = g_hash_table_lookup (app->materials, m->code);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "code");
+      json_builder_add_string_value (b, m->code);
+      json_builder_set_member_name (b, "label");
+      json_builder_add_string_value (b, cd_localized (m->label, m->label_zh));
+      json_builder_set_member_name (b, "required");
+      json_builder_add_boolean_value (b, m->required);
+      json_builder_set_member_name (b, "present");
+      json_builder_add_boolean_value (b, mark && (mark->waived || ((!m->original || mark->original_seen)
+                                                                   && (!m->copy || mark->copy)
+                                                                   && (!m->copy || !m->stamped || mark->stamped)
+                                                                   && (!m->scan || mark->scans->len > 0))));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
+add_fee (JsonBuilder *b, CdContext *ctx, const CdApplication *app, const CdProfile *profile)
+{
+  g_autoptr(GError) error = NULL;
+  CdFeeRequest req = cd_application_fee_request (app);
+  g_autoptr(CdFeeQuote) q = cd_price_store_quote (ctx, profile, app->business, app->applicant_type, &req, &error);
+
+  json_builder_set_member_name (b, "fee");
+  if (!q)
+    {
+      json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "fee_error");
+      json_builder_add_string_value (b, error->message);
+      return;
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "total_fen");
+  json_builder_add_int_value (b, q->total_fen);
+  json_builder_set_member_name (b, "items");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < q->lines->len; i++)
+    {
+      const CdFeeLine *l = q->lines->pdata[i];
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "code");
+      json_builder_add_string_value (b, l->code);
+      json_builder_set_member_name (b, "label");
+      json_builder_add_string_value (b, l->label);
+      json_builder_set_member_name (b, "qty");
+      json_builder_add_int_value (b, l->qty);
+      json_builder_set_member_name (b, "amount_fen");
+      json_builder_add_int_value (b, l->amount_fen);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+static int
+print_summary (CdContext *ctx, gint64 id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdApplication) app = NULL;
+  g_autoptr(CdApplicationInfo) info = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  CdProfile *profile;
+
+  if (!cd_application_store_load (ctx, id, &app, &info, &error)
+      || !(profile = cd_context_lookup_profile (ctx, app->profile, &error)))
+    return cd_cli_fail_error (0, error);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_int_value (b, id);
+  json_builder_set_member_name (b, "number");
+  json_builder_add_string_value (b, info->number);
+  json_builder_set_member_name (b, "state");
+  json_builder_add_string_value (b, cd_state_to_code (info->state));
+  add_checklist (b, app, profile);
+  add_fee (b, ctx, app, profile);
+  json_builder_end_object (b);
+  cd_cli_print_builder (b);
+  return CD_EXIT_OK;
+}
+
+static gboolean
+parse_id (const char *text, gint64 *out)
+{
+  char *end = NULL;
+  gint64 v;
+
+  if (text == NULL)
+    return FALSE;
+  v = g_ascii_strtoll (text, &end, 10);
+  if (*end || v <= 0)
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
+static int
+cmd_import (CdCli *cli, int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdApplication) app = NULL;
+  CdContext *ctx;
+  gint64 id;
+  int code = 0;
+
+  if (argc != 2)
+    return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli application import APP.json"));
+  if (!(app = cd_application_load_file (argv[1], &error)))
+    return cd_cli_fail (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? CD_EXIT_USAGE : CD_EXIT_INVALID,
+                        "%s: %s", argv[1], error->message);
+  if (!(ctx = cd_cli_get_context (cli, &code)))
+    return code;
+  if (!cd_application_store_create (ctx, app, TRUE, &id, &error))
+    return cd_cli_fail_error (0, error);
+  return print_summary (ctx, id);
+}
+
+static int
+cmd_show (CdCli *cli, int argc, char **argv)
+{
+  gboolean meta = FALSE;
+  const GOptionEntry entries[] = {
+    { "meta", 0, 0, G_OPTION_ARG_NONE, &meta, N_("Print id, number, state, checklist and fee instead"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdApplication) app = NULL;
+  CdContext *ctx;
+  gint64 id;
+  int code = 0;
+
+  if (!cd_cli_parse ("application show", "ID", entries, &argc, &argv))
+    return CD_EXIT_USAGE;
+  if (argc != 2 || !parse_id (argv[1], &id))
+    return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli application show ID [--meta]"));
+  if (!(ctx = cd_cli_get_context (cli, &code)))
+    return code;
+  if (meta)
+    return print_summary (ctx, id);
+  if (!cd_application_store_load (ctx, id, &app, NULL, &error))
+    return cd_cli_fail_error (g_error_matches (error, CD_STORE_ERROR, CD_STORE_ERROR_NOT_FOUND) ? CD_EXIT_INVALID : 0,
+                              error);
+  {
+    g_autoptr(JsonNode) node = cd_application_to_json (app);
+    cd_cli_print_json (node);
+  }
+  return CD_EXIT_OK;
+}
+
+static int
+cmd_check (CdCli *cli, int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  CdContext *ctx;
+  gint64 id;
+  int code = 0;
+
+  if (argc != 2 || !parse_id (argv[1], &id))
+    return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli application check ID"));
+  if (!(ctx = cd_cli_get_context (cli, &code)))
+    return code;
+  if (!cd_application_store_check (ctx, id, &error))
+    return cd_cli_fail_error (0, error);
+  return print_summary (ctx, id);
+}
+
+static int
+cmd_pay (CdCli *cli, int argc, char **argv)
+{
+  g_autofree char *method = NULL;
+  gint64 amount = -1, received = -1;
+  gboolean invoice = FALSE;
+  const GOptionEntry entries[] = {
+    { "method", 0, 0, G_OPTION_ARG_STRING, &method, N_("cash, wechat, alipay, bank-card or bank-transfer"), "M" },
+    { "amount-fen", 0, 0, G_OPTION_ARG_INT64, &amount, N_("Amount paid, in fen"), "N" },
+    { "received-fen", 0, 0, G_OPTION_ARG_INT64, &received, N_("Cash handed over, in fen"), "N" },
+    { "invoice", 0, 0, G_OPTION_ARG_NONE, &invoice, N_("An invoice is requested"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  CdPaymentMethod m;
+  CdContext *ctx;
+  gint64 id;
+  int code = 0;
+
+  if (!cd_cli_parse ("application pay", "ID", entries, &argc, &argv))
+    return CD_EXIT_USAGE;
+  if (argc != 2 || !parse_id (argv[1], &id) || !method || amount < 0)
+    return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli application pay ID --method M --amount-fen N"));
+  if (!cd_payment_method_from_code (method, &m))
+    return cd_cli_fail (CD_EXIT_INVALID, _("--method: “%s” is not one of cash, wechat, alipay, bank-card, bank-transfer"),
+                        method);
+  if (!(ctx = cd_cli_get_context (cli, &code)))
+    return code;
+  if (!cd_application_store_pay (ctx, id, m, amount, received < 0 ? amount : received, invoice, &error))
+    return cd_cli_fail_error (0, error);
+  return print_summary (ctx, id);
+}
+
+static int
+cmd_void (CdCli *cli, int argc, char **argv)
+{
+  g_autofree char *reason = NULL;
+  const GOptionEntry entries[] = {
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why the application is voided"), "TEXT" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  CdContext *ctx;
+  gint64 id;
+  int code = 0;
+
+  if (!cd_cli_parse ("application void", "ID", entries, &argc, &argv))
+    return CD_EXIT_USAGE;
+  if (argc != 2 || !parse_id (argv[1], &id))
+    return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli application void ID --reason TEXT"));
+  if (!(ctx = cd_cli_get_context (cli, &code)))
+    return code;
+  if (!cd_application_store_void (ctx, id, reason, &error))
+    return cd_cli_fail_error (0, error);
+  return print_summary (ctx, id);
+}
+
+static int
+cmd_list (CdCli *cli, int argc, char **argv)
+{
+  g_autofree char *query = NULL;
+  gboolean all = FALSE;
+  const GOptionEntry entries[] = {
+    { "search", 0, 0, G_OPTION_ARG_STRING, &query, N_("Name, USCC, ID number, phone, number or serial"), "TEXT" },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Not only today's and open applications"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  CdContext *ctx;
+  int code = 0;
+
+  if (!cd_cli_parse ("application list", NULL, entries, &argc, &argv))
+    return CD_EXIT_USAGE;
+  if (!(ctx = cd_cli_get_context (cli, &code)))
+    return code;
+  if (!(rows = cd_application_store_search (ctx, query, !all, &error)))
+    return cd_cli_fail_error (0, error);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "applications");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      CdApplicationInfo *r = rows->pdata[i];
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_int_value (b, r->id);
+      json_builder_set_member_name (b, "number");
+      json_builder_add_string_value (b, r->number);
+      json_builder_set_member_name (b, "state");
+      json_builder_add_string_value (b, cd_state_to_code (r->state));
+      json_builder_set_member_name (b, "step");
+      json_builder_add_string_value (b, r->step);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, r->name);
+      json_builder_set_member_name (b, "profile");
+      json_builder_add_string_value (b, r->profile);
+      json_builder_set_member_name (b, "business");
+      json_builder_add_string_value (b, r->business);
+      json_builder_set_member_name (b, "day");
+      json_builder_add_string_value (b, r->day);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  cd_cli_print_builder (b);
+  return CD_EXIT_OK;
+}
+
+int
+cd_cli_cmd_application (CdCli *cli, int argc, char **argv)
+{
+  static const struct { const char *name; int (*run) (CdCli *, int, char **); } subs[] = {
+    { "import", cmd_import }, { "show", cmd_show }, { "check", cmd_check }, { "pay", cmd_pay },
+    { "void", cmd_void }, { "list", cmd_list },
+  };
+
+  if (argc >= 2)
+    for (gsize i = 0; i < G_N_ELEMENTS (subs); i++)
+      if (g_str_equal (argv[1], subs[i].name))
+        return subs[i].run (cli, argc - 1, argv + 1);
+  return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli application import|show|check|pay|void|list …"));
+}

@@ -1,0 +1,107 @@
+/* cd-cli-audit.c: `audit verify` and `audit list`: the tamper-evident log, checkable by anyone with the file. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cd-audit.h"
+#include "cd-cli.h"
+
+static int
+cmd_verify (CdCli *cli)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  gint64 rows = 0, bad = 0;
+  gboolean ok;
+  CdContext *ctx;
+  int code = 0;
+
+  if (!(ctx = cd_cli_get_context (cli, &code)))
+    return code;
+  ok = cd_audit_verify (cd_context_get_store (ctx), &rows, &bad, &error);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "intact");
+  json_builder_add_boolean_value (b, ok);
+  json_builder_set_member_name (b, "rows");
+  json_builder_add_int_value (b, rows);
+  if (!ok)
+    {
+      json_builder_set_member_name (b, "first_bad_row");
+      if (bad)
+        json_builder_add_int_value (b, bad);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "error");
+      json_builder_add_string_value (b, error->message);
+    }
+  json_builder_end_object (b);
+  cd_cli_print_builder (b);
+  return ok ? CD_EXIT_OK : cd_cli_fail (CD_EXIT_STORAGE, "%s", error->message);
+}
+
+static int
+cmd_list (CdCli *cli, int argc, char **argv)
+{
+  gint64 limit = 100;
+  const GOptionEntry entries[] = {
+    { "limit", 0, 0, G_OPTION_ARG_INT64, &limit, N_("Newest rows to print (default 100)"), "N" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  CdContext *ctx;
+  int code = 0, rc;
+
+  if (!cd_cli_parse ("audit list", NULL, entries, &argc, &argv))
+    return CD_EXIT_USAGE;
+  if (!(ctx = cd_cli_get_context (cli, &code)))
+    return code;
+  if (!cd_store_prepare (cd_context_get_store (ctx), "SELECT id, at, actor, action, entity, entity_id, detail"
+                         " FROM audit_log ORDER BY id DESC LIMIT ?1", &stmt, &error))
+    return cd_cli_fail_error (0, error);
+  sqlite3_bind_int64 (stmt, 1, limit);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "rows");
+  json_builder_begin_array (b);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(JsonNode) detail = json_from_string ((const char *) sqlite3_column_text (stmt, 6), NULL);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 0));
+      json_builder_set_member_name (b, "at");
+      json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 1));
+      json_builder_set_member_name (b, "actor");
+      json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 2));
+      json_builder_set_member_name (b, "action");
+      json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 3));
+      json_builder_set_member_name (b, "entity");
+      json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 4));
+      json_builder_set_member_name (b, "entity_id");
+      json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 5));
+      json_builder_set_member_name (b, "detail");
+      if (detail)
+        json_builder_add_value (b, g_steal_pointer (&detail));
+      else
+        json_builder_add_null_value (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  if (rc != SQLITE_DONE)
+    return cd_cli_fail (CD_EXIT_STORAGE, "%s", sqlite3_errmsg (cd_store_get_db (cd_context_get_store (ctx))));
+  cd_cli_print_builder (b);
+  return CD_EXIT_OK;
+}
+
+int
+cd_cli_cmd_audit (CdCli *cli, int argc, char **argv)
+{
+  if (argc == 2 && g_str_equal (argv[1], "verify"))
+    return cmd_verify (cli);
+  if (argc >= 2 && g_str_equal (argv[1], "list"))
+    return cmd_list (cli, argc - 1, argv + 1);
+  return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli audit verify | audit list [--limit N]"));
+}

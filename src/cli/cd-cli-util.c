@@ -1,0 +1,100 @@
+/* cd-cli-util.c: what every command shares: option parsing, JSON on stdout, one-line reasons on stderr. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "cd-application.h"
+#include "cd-checklist.h"
+#include "cd-cli.h"
+#include "cd-fee.h"
+#include "cd-ident.h"
+#include "cd-state.h"
+
+CdContext *
+cd_cli_get_context (CdCli *cli, int *out_exit)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (cli->context)
+    return cli->context;
+  cli->context = cd_context_new (cli->data_dir, cli->db_path, &error);
+  if (!cli->context)
+    *out_exit = cd_cli_fail_error (g_error_matches (error, CD_PROFILE_ERROR, CD_PROFILE_ERROR_INVALID)
+                                   || g_error_matches (error, CD_PROFILE_ERROR, CD_PROFILE_ERROR_PARSE)
+                                   ? CD_EXIT_INVALID : CD_EXIT_STORAGE, error);
+  return cli->context;
+}
+
+gboolean
+cd_cli_parse (const char *command, const char *params, const GOptionEntry *entries, int *argc, char ***argv)
+{
+  g_autofree char *summary = g_strdup_printf ("%s %s", command, params ? params : "");
+  g_autoptr(GOptionContext) octx = g_option_context_new (summary);
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_set_help_enabled (octx, TRUE);
+  if (entries)
+    g_option_context_add_main_entries (octx, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (octx, argc, argv, &error))
+    {
+      cd_cli_fail (CD_EXIT_USAGE, "%s: %s", command, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+cd_cli_print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (gen, node);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, NULL);
+  fputs (text, stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
+}
+
+void
+cd_cli_print_builder (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) node = json_builder_get_root (builder);
+
+  cd_cli_print_json (node);
+}
+
+int
+cd_cli_fail (int code, const char *fmt, ...)
+{
+  va_list ap;
+  g_autofree char *msg = NULL;
+
+  va_start (ap, fmt);
+  msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  /* One line, whatever the message holds. */
+  g_strdelimit (msg, "\n\r", ' ');
+  fprintf (stderr, "certdesk-cli: %s\n", msg);
+  return code;
+}
+
+int
+cd_cli_exit_for_error (const GError *error)
+{
+  if (error->domain == CD_STORE_ERROR)
+    return CD_EXIT_STORAGE;
+  if (error->domain == G_OPTION_ERROR)
+    return CD_EXIT_USAGE;
+  /* Identifiers, profiles, applications, fees, refused transitions: the input was not acceptable. */
+  return CD_EXIT_INVALID;
+}
+
+int
+cd_cli_fail_error (int code, const GError *error)
+{
+  return cd_cli_fail (code ? code : cd_cli_exit_for_error (error), "%s", error->message);
+}

@@ -1,0 +1,112 @@
+/* cd-cli.c: certdesk-cli's entry point: global options, then one command (design.md, certdesk-cli contract). */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "cd-cli.h"
+#include "cd-paths.h"
+
+typedef struct {
+  const char *name;
+  int (*run) (CdCli *cli, int argc, char **argv);
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "profiles", cd_cli_cmd_profiles, N_("List the profiles (projects/CAs)") },
+  { "checklist", cd_cli_cmd_checklist, N_("Materials for a profile, business and applicant type") },
+  { "fee", cd_cli_cmd_fee, N_("The itemised fee in fen") },
+  { "validate", cd_cli_cmd_validate, N_("Check a USCC, organisation code, resident ID or mobile number") },
+  { "application", cd_cli_cmd_application, N_("import APP.json | show ID | check ID | pay ID | void ID | list") },
+  { "price", cd_cli_cmd_price, N_("Local price overrides: list | set | clear") },
+  { "audit", cd_cli_cmd_audit, N_("verify | list: the hash-chained audit log") },
+#ifdef CD_CLI_HAVE_SEAL
+  { "seal-extract", cd_cli_cmd_seal_extract, N_("Extract seals and signatures from a collection form") },
+#endif
+#ifdef CD_CLI_HAVE_FORMS
+  { "forms", cd_cli_cmd_forms, N_("Print the application's documents to a PDF file") },
+#endif
+#ifdef CD_CLI_HAVE_BURN
+  { "burn", cd_cli_cmd_burn, N_("Put the application's certificate on a USB key") },
+#endif
+#ifdef CD_CLI_HAVE_REVOKE
+  { "revoke", cd_cli_cmd_revoke, N_("Revoke a certificate at its issuer") },
+#endif
+#ifdef CD_CLI_HAVE_ACCEPT
+  { "accept", cd_cli_cmd_accept, N_("The whole acceptance of APP.json without the GUI") },
+#endif
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "%s\n\n", _("Usage: certdesk-cli [--db FILE] [--data-dir DIR] COMMAND [OPTIONS…]"));
+  fprintf (out, "%s\n", _("Commands:"));
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-14s %s\n", commands[i].name, _(commands[i].summary));
+}
+
+static void
+setup_locale (void)
+{
+  const char *build = cd_paths_build_dir ();
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, build ? CD_BUILD_LOCALEDIR : CD_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+int
+main (int argc, char **argv)
+{
+  CdCli cli = { 0 };
+  int first = 1, code;
+
+  setup_locale ();
+  /* Global options come before the command, so each command owns its own option namespace. */
+  while (first < argc && g_str_has_prefix (argv[first], "--"))
+    {
+      const char *arg = argv[first];
+      char **slot = NULL;
+      const char *value = NULL;
+
+      if (g_str_equal (arg, "--help") || g_str_equal (arg, "-h"))
+        {
+          print_usage (stdout);
+          return CD_EXIT_OK;
+        }
+      if (g_str_has_prefix (arg, "--db"))
+        slot = &cli.db_path;
+      else if (g_str_has_prefix (arg, "--data-dir"))
+        slot = &cli.data_dir;
+      else
+        return cd_cli_fail (CD_EXIT_USAGE, _("unknown global option %s (expected --db FILE or --data-dir DIR)"), arg);
+      value = strchr (arg, '=') ? strchr (arg, '=') + 1 : (first + 1 < argc ? argv[++first] : NULL);
+      if (value == NULL || *value == '\0')
+        return cd_cli_fail (CD_EXIT_USAGE, _("%s needs a value"), arg);
+      g_free (*slot);
+      *slot = g_strdup (value);
+      first++;
+    }
+  if (first >= argc)
+    {
+      print_usage (stderr);
+      return CD_EXIT_USAGE;
+    }
+  code = -1;
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[first], commands[i].name))
+      code = commands[i].run (&cli, argc - first, argv + first);
+  if (code < 0)
+    {
+      code = cd_cli_fail (CD_EXIT_USAGE, _("unknown command “%s”; run certdesk-cli --help"), argv[first]);
+    }
+  g_clear_object (&cli.context);
+  g_free (cli.db_path);
+  g_free (cli.data_dir);
+  return code;
+}

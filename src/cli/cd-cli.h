@@ -1,0 +1,59 @@
+/* cd-cli.h: what every certdesk-cli command shares: global options, the context, JSON output, exit codes. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "cd-context.h"
+
+G_BEGIN_DECLS
+
+/* The exit codes of the certdesk-cli contract (design.md). */
+enum {
+  CD_EXIT_OK = 0,
+  CD_EXIT_INVALID = 1,
+  CD_EXIT_USAGE = 2,
+  CD_EXIT_TOKEN = 3,
+  CD_EXIT_ISSUER = 4,
+  CD_EXIT_STORAGE = 5,
+};
+
+typedef struct {
+  char      *db_path;      /* --db */
+  char      *data_dir;     /* --data-dir */
+  CdContext *context;      /* opened on first use */
+} CdCli;
+
+/* Opens the database and loads the profiles on first use; prints the reason and returns NULL on failure. */
+CdContext *cd_cli_get_context (CdCli *cli, int *out_exit);
+
+/* Parses @argv (argv[0] is the command name) with @entries; prints usage errors; FALSE → exit 2. */
+gboolean   cd_cli_parse (const char *command, const char *params, const GOptionEntry *entries,
+                         int *argc, char ***argv);
+
+/* Prints @node as one JSON document on stdout. */
+void       cd_cli_print_json (JsonNode *node);
+void       cd_cli_print_builder (JsonBuilder *builder);
+
+/* Prints "certdesk-cli: MESSAGE" on stderr (one line) and returns @code. */
+int        cd_cli_fail (int code, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+int        cd_cli_fail_error (int code, const GError *error);
+
+/* The exit code that fits an error from the core (invalid input, storage …). */
+int        cd_cli_exit_for_error (const GError *error);
+
+/* Commands: each returns the process exit code. */
+int cd_cli_cmd_profiles     (CdCli *cli, int argc, char **argv);
+int cd_cli_cmd_checklist    (CdCli *cli, int argc, char **argv);
+int cd_cli_cmd_fee          (CdCli *cli, int argc, char **argv);
+int cd_cli_cmd_validate     (CdCli *cli, int argc, char **argv);
+int cd_cli_cmd_application  (CdCli *cli, int argc, char **argv);
+int cd_cli_cmd_audit        (CdCli *cli, int argc, char **argv);
+int cd_cli_cmd_price        (CdCli *cli, int argc, char **argv);
+int cd_cli_cmd_seal_extract (CdCli *cli, int argc, char **argv);
+int cd_cli_cmd_forms        (CdCli *cli, int argc, char **argv);
+int cd_cli_cmd_burn         (CdCli *cli, int argc, char **argv);
+int cd_cli_cmd_revoke       (CdCli *cli, int argc, char **argv);
+int cd_cli_cmd_accept       (CdCli *cli, int argc, char **argv);
+
+G_END_DECLS

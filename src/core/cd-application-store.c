@@ -1,0 +1,757 @@
+/* cd-application-store.c: drafts, checks, payment, voids and waivers of applications, each one transaction. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "cd-application-store.h"
+#include "cd-audit.h"
+#include "cd-price-store.h"
+
+void
+cd_application_info_free (CdApplicationInfo *info)
+{
+  if (!info)
+    return;
+  g_free (info->number);
+  g_free (info->step);
+  g_free (info->name);
+  g_free (info->profile);
+  g_free (info->business);
+  g_free (info->day);
+  g_free (info->updated_at);
+  g_free (info);
+}
+
+static JsonNode *
+detail_new (const char *first_key, ...) G_GNUC_NULL_TERMINATED;
+
+/* A small JSON object from key/string pairs; a NULL value is skipped. */
+static JsonNode *
+detail_new (const char *first_key, ...)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  va_list ap;
+
+  json_builder_begin_object (b);
+  va_start (ap, first_key);
+  for (const char *k = first_key; k; k = va_arg (ap, const char *))
+    {
+      const char *v = va_arg (ap, const char *);
+      if (v)
+        {
+          json_builder_set_member_name (b, k);
+          json_builder_add_string_value (b, v);
+        }
+    }
+  va_end (ap);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/* The returning-customer record: one row per USCC (units) or ID number (persons), kept current. */
+static gboolean
+upsert_applicant (CdStore *store, const CdApplication *app, gint64 *out_id, GError **error)
+{
+  g_autoptr(sqlite3_stmt) find = NULL;
+  g_autoptr(sqlite3_stmt) write = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) full = cd_application_to_json (app);
+  g_autoptr(JsonNode) data = NULL;
+  g_autofree char *data_text = NULL;
+  g_autofree char *now = cd_store_now_iso (store);
+  gboolean unit = app->unit != NULL;
+  const char *key = unit ? app->unit->uscc : app->person ? app->person->id_number : NULL;
+  const char *name = cd_application_display_name (app);
+  const char *mobile = unit ? (app->agent ? app->agent->mobile : NULL) : (app->person ? app->person->mobile : NULL);
+  JsonObject *fo = json_node_get_object (full);
+
+  *out_id = 0;
+  if (key == NULL || *key == '\0' || *name == '\0')
+    return TRUE;
+  /* What a returning customer's next application is prefilled with. */
+  json_builder_begin_object (b);
+  for (const char *const *m = (const char *const[]) { "applicant_type", "party_role", "unit", "legal_person",
+                                                      "agent", "person", "invoice", NULL }; *m; m++)
+    if (json_object_has_member (fo, *m))
+      {
+        json_builder_set_member_name (b, *m);
+        json_builder_add_value (b, json_node_copy (json_object_get_member (fo, *m)));
+      }
+  json_builder_end_object (b);
+  data = json_builder_get_root (b);
+  data_text = json_to_string (data, FALSE);
+
+  if (!cd_store_prepare (store, unit ? "SELECT id FROM applicant WHERE uscc = ?1"
+                                     : "SELECT id FROM applicant WHERE kind = 'person' AND id_number = ?1",
+                         &find, error))
+    return FALSE;
+  sqlite3_bind_text (find, 1, key, -1, SQLITE_STATIC);
+  switch (sqlite3_step (find))
+    {
+    case SQLITE_ROW:
+      *out_id = sqlite3_column_int64 (find, 0);
+      if (!cd_store_prepare (store, "UPDATE applicant SET name = ?2, mobile = ?3, data = ?4, updated_at = ?5,"
+                                    " id_number = COALESCE(?6, id_number) WHERE id = ?1", &write, error))
+        return FALSE;
+      sqlite3_bind_int64 (write, 1, *out_id);
+      break;
+    case SQLITE_DONE:
+      if (!cd_store_prepare (store, "INSERT INTO applicant (kind, name, mobile, data, updated_at, id_number, uscc)"
+                                    " VALUES (?7, ?2, ?3, ?4, ?5, ?6, ?8)", &write, error))
+        return FALSE;
+      sqlite3_bind_text (write, 7, unit ? "unit" : "person", -1, SQLITE_STATIC);
+      cd_store_bind_text_or_null (write, 8, unit ? key : NULL);
+      break;
+    default:
+      return cd_store_set_error (store, error);
+    }
+  sqlite3_bind_text (write, 2, name, -1, SQLITE_STATIC);
+  cd_store_bind_text_or_null (write, 3, mobile);
+  sqlite3_bind_text (write, 4, data_text, -1, SQLITE_STATIC);
+  sqlite3_bind_text (write, 5, now, -1, SQLITE_STATIC);
+  cd_store_bind_text_or_null (write, 6, unit ? (app->legal_person ? app->legal_person->id_number : NULL) : key);
+  if (!cd_store_step_done (store, write, error))
+    return FALSE;
+  if (*out_id == 0)
+    *out_id = sqlite3_last_insert_rowid (cd_store_get_db (store));
+  return TRUE;
+}
+
+/* The material table mirrors the draft's ticks, so reports and searches need not parse JSON. */
+static gboolean
+sync_materials (CdStore *store, gint64 id, const CdApplication *app, GError **error)
+{
+  g_autoptr(sqlite3_stmt) del = NULL;
+  GHashTableIter it;
+  gpointer code, value;
+
+  if (!cd_store_prepare (store, "DELETE FROM material WHERE application_id = ?1 AND waived_by IS NULL", &del, error))
+    return FALSE;
+  sqlite3_bind_int64 (del, 1, id);
+  if (!cd_store_step_done (store, del, error))
+    return FALSE;
+  g_hash_table_iter_init (&it, app->materials);
+  while (g_hash_table_iter_next (&it, &code, &value))
+    {
+      CdMaterialMark *m = value;
+      g_autoptr(sqlite3_stmt) ins = NULL;
+
+      if (!cd_store_prepare (store, "INSERT INTO material (application_id, code, original_seen, copy_received, stamped)"
+                                    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (application_id, code) DO UPDATE SET"
+                                    " original_seen = excluded.original_seen, copy_received = excluded.copy_received,"
+                                    " stamped = excluded.stamped", &ins, error))
+        return FALSE;
+      sqlite3_bind_int64 (ins, 1, id);
+      sqlite3_bind_text (ins, 2, code, -1, SQLITE_STATIC);
+      sqlite3_bind_int (ins, 3, m->original_seen);
+      sqlite3_bind_int (ins, 4, m->copy);
+      sqlite3_bind_int (ins, 5, m->stamped);
+      if (!cd_store_step_done (store, ins, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+next_number (CdContext *ctx, GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GDateTime) now = cd_store_now (store);
+  g_autofree char *ymd = g_date_time_format (now, "%Y%m%d");
+  g_autofree char *prefix = NULL;
+  g_autofree char *code = NULL;
+  gint64 n = 0;
+
+  if (!cd_store_prepare (store, "SELECT code FROM outlet WHERE id = ?1", &stmt, error))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, cd_context_get_outlet_id (ctx));
+  code = sqlite3_step (stmt) == SQLITE_ROW ? cd_store_column_dup (stmt, 0) : g_strdup ("CD");
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  prefix = g_strdup_printf ("%s-%s-", code, ymd);
+  if (!cd_store_prepare (store, "SELECT count(*) FROM application WHERE number LIKE ?1 || '%'", &stmt, error))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, prefix, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  return g_strdup_printf ("%s%04" G_GINT64_FORMAT, prefix, n + 1);
+}
+
+static void
+bind_clerk_outlet (CdContext *ctx, sqlite3_stmt *stmt, int outlet_col, int clerk_col)
+{
+  if (cd_context_get_outlet_id (ctx) > 0)
+    sqlite3_bind_int64 (stmt, outlet_col, cd_context_get_outlet_id (ctx));
+  else
+    sqlite3_bind_null (stmt, outlet_col);
+  if (cd_context_get_clerk_id (ctx) > 0)
+    sqlite3_bind_int64 (stmt, clerk_col, cd_context_get_clerk_id (ctx));
+  else
+    sqlite3_bind_null (stmt, clerk_col);
+}
+
+gboolean
+cd_application_store_create (CdContext *ctx, const CdApplication *app, gboolean validate, gint64 *out_id,
+                             GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autoptr(sqlite3_stmt) ins = NULL;
+  g_autofree char *data = cd_application_to_string (app);
+  g_autofree char *now = cd_store_now_iso (store);
+  g_autofree char *day = cd_store_today (store);
+  g_autofree char *number = NULL;
+  g_autoptr(JsonNode) detail = NULL;
+  gint64 applicant_id = 0, id;
+  CdProfile *profile;
+
+  if (!(profile = cd_context_lookup_profile (ctx, app->profile, error)))
+    {
+      g_prefix_error (error, "$.profile: ");
+      return FALSE;
+    }
+  if (validate && !cd_application_validate (app, profile, error))
+    return FALSE;
+  if (!cd_store_begin (store, error))
+    return FALSE;
+  if (!(number = next_number (ctx, error)) || !upsert_applicant (store, app, &applicant_id, error))
+    goto fail;
+  if (!cd_store_prepare (store, "INSERT INTO application (number, outlet_id, clerk_id, applicant_id, profile, business,"
+                                " applicant_type, state, step, name, data, day, created_at, updated_at)"
+                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'draft', 'business', ?8, ?9, ?10, ?11, ?11)",
+                         &ins, error))
+    goto fail;
+  sqlite3_bind_text (ins, 1, number, -1, SQLITE_STATIC);
+  bind_clerk_outlet (ctx, ins, 2, 3);
+  if (applicant_id)
+    sqlite3_bind_int64 (ins, 4, applicant_id);
+  else
+    sqlite3_bind_null (ins, 4);
+  sqlite3_bind_text (ins, 5, app->profile, -1, SQLITE_STATIC);
+  sqlite3_bind_text (ins, 6, cd_business_to_code (app->business), -1, SQLITE_STATIC);
+  sqlite3_bind_text (ins, 7, cd_applicant_type_to_code (app->applicant_type), -1, SQLITE_STATIC);
+  sqlite3_bind_text (ins, 8, cd_application_display_name (app), -1, SQLITE_STATIC);
+  sqlite3_bind_text (ins, 9, data, -1, SQLITE_STATIC);
+  sqlite3_bind_text (ins, 10, day, -1, SQLITE_STATIC);
+  sqlite3_bind_text (ins, 11, now, -1, SQLITE_STATIC);
+  if (!cd_store_step_done (store, ins, error))
+    goto fail;
+  id = sqlite3_last_insert_rowid (cd_store_get_db (store));
+  detail = detail_new ("number", number, "profile", app->profile, "business", cd_business_to_code (app->business),
+                       "state", "draft", NULL);
+  if (!sync_materials (store, id, app, error)
+      || !cd_audit_append (store, cd_context_get_actor (ctx), "application.create", "application", id, detail, error)
+      || !cd_store_commit (store, error))
+    goto fail;
+  if (out_id)
+    *out_id = id;
+  return TRUE;
+
+fail:
+  cd_store_rollback (store);
+  return FALSE;
+}
+
+static gboolean
+read_state (CdStore *store, gint64 id, CdState *out_state, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!cd_store_prepare (store, "SELECT state FROM application WHERE id = ?1", &stmt, error))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error (error, CD_STORE_ERROR, CD_STORE_ERROR_NOT_FOUND, _("There is no application %" G_GINT64_FORMAT), id);
+      return FALSE;
+    }
+  if (!cd_state_from_code ((const char *) sqlite3_column_text (stmt, 0), out_state))
+    g_assert_not_reached ();  /* the CHECK constraint keeps states known */
+  return TRUE;
+}
+
+/* Writes the state and its audit row; the caller holds the transaction. */
+static gboolean
+set_state (CdContext *ctx, gint64 id, CdState from, CdState to, JsonNode *extra, GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autoptr(sqlite3_stmt) upd = NULL;
+  g_autoptr(JsonNode) detail = NULL;
+  g_autofree char *now = cd_store_now_iso (store);
+  JsonObject *o;
+
+  if (!cd_state_check_transition (from, to, error))
+    return FALSE;
+  if (!cd_store_prepare (store, "UPDATE application SET state = ?2, updated_at = ?3 WHERE id = ?1 AND state = ?4",
+                         &upd, error))
+    return FALSE;
+  sqlite3_bind_int64 (upd, 1, id);
+  sqlite3_bind_text (upd, 2, cd_state_to_code (to), -1, SQLITE_STATIC);
+  sqlite3_bind_text (upd, 3, now, -1, SQLITE_STATIC);
+  sqlite3_bind_text (upd, 4, cd_state_to_code (from), -1, SQLITE_STATIC);
+  if (!cd_store_step_done (store, upd, error))
+    return FALSE;
+  if (sqlite3_changes (cd_store_get_db (store)) != 1)
+    {
+      g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_REFUSED,
+                   _("The application changed meanwhile; reopen it and try again"));
+      return FALSE;
+    }
+  detail = extra ? json_node_copy (extra) : json_node_init_object (json_node_alloc (), json_object_new ());
+  o = json_node_get_object (detail);
+  json_object_set_string_member (o, "from", cd_state_to_code (from));
+  json_object_set_string_member (o, "to", cd_state_to_code (to));
+  return cd_audit_append (store, cd_context_get_actor (ctx), "application.state", "application", id, detail, error);
+}
+
+gboolean
+cd_application_store_save (CdContext *ctx, gint64 id, const CdApplication *app, const char *step, GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autoptr(sqlite3_stmt) upd = NULL;
+  g_autofree char *data = cd_application_to_string (app);
+  g_autofree char *now = cd_store_now_iso (store);
+  gint64 applicant_id = 0;
+  CdState state;
+
+  if (!cd_context_lookup_profile (ctx, app->profile, error))
+    return FALSE;
+  if (!cd_store_begin (store, error))
+    return FALSE;
+  if (!read_state (store, id, &state, error))
+    goto fail;
+  if (state != CD_STATE_DRAFT && state != CD_STATE_CHECKED)
+    {
+      g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_REFUSED,
+                   _("The application is %s: its details can no longer be edited"), cd_state_label (state));
+      goto fail;
+    }
+  if (state == CD_STATE_CHECKED && !set_state (ctx, id, state, CD_STATE_DRAFT, NULL, error))
+    goto fail;
+  if (!upsert_applicant (store, app, &applicant_id, error))
+    goto fail;
+  if (!cd_store_prepare (store, "UPDATE application SET data = ?2, step = COALESCE(?3, step), name = ?4,"
+                                " profile = ?5, business = ?6, applicant_type = ?7, updated_at = ?8,"
+                                " applicant_id = COALESCE(?9, applicant_id) WHERE id = ?1", &upd, error))
+    goto fail;
+  sqlite3_bind_int64 (upd, 1, id);
+  sqlite3_bind_text (upd, 2, data, -1, SQLITE_STATIC);
+  cd_store_bind_text_or_null (upd, 3, step);
+  sqlite3_bind_text (upd, 4, cd_application_display_name (app), -1, SQLITE_STATIC);
+  sqlite3_bind_text (upd, 5, app->profile, -1, SQLITE_STATIC);
+  sqlite3_bind_text (upd, 6, cd_business_to_code (app->business), -1, SQLITE_STATIC);
+  sqlite3_bind_text (upd, 7, cd_applicant_type_to_code (app->applicant_type), -1, SQLITE_STATIC);
+  sqlite3_bind_text (upd, 8, now, -1, SQLITE_STATIC);
+  if (applicant_id)
+    sqlite3_bind_int64 (upd, 9, applicant_id);
+  else
+    sqlite3_bind_null (upd, 9);
+  if (!cd_store_step_done (store, upd, error) || !sync_materials (store, id, app, error)
+      || !cd_store_commit (store, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  cd_store_rollback (store);
+  return FALSE;
+}
+
+gboolean
+cd_application_store_load (CdContext *ctx, gint64 id, CdApplication **out_app, CdApplicationInfo **out_info,
+                           GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(sqlite3_stmt) waived = NULL;
+  g_autoptr(CdApplication) app = NULL;
+  g_autoptr(CdApplicationInfo) info = g_new0 (CdApplicationInfo, 1);
+  int rc;
+
+  if (!cd_store_prepare (store, "SELECT number, state, step, name, profile, business, day, updated_at, data,"
+                                " fee_total_fen FROM application WHERE id = ?1", &stmt, error))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error (error, CD_STORE_ERROR, CD_STORE_ERROR_NOT_FOUND, _("There is no application %" G_GINT64_FORMAT), id);
+      return FALSE;
+    }
+  info->id = id;
+  info->number = cd_store_column_dup (stmt, 0);
+  cd_state_from_code ((const char *) sqlite3_column_text (stmt, 1), &info->state);
+  info->step = cd_store_column_dup (stmt, 2);
+  info->name = cd_store_column_dup (stmt, 3);
+  info->profile = cd_store_column_dup (stmt, 4);
+  info->business = cd_store_column_dup (stmt, 5);
+  info->day = cd_store_column_dup (stmt, 6);
+  info->updated_at = cd_store_column_dup (stmt, 7);
+  info->fee_total_fen = sqlite3_column_type (stmt, 9) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 9);
+  if (!(app = cd_application_from_data ((const char *) sqlite3_column_text (stmt, 8), -1, error)))
+    {
+      g_prefix_error (error, _("Application %" G_GINT64_FORMAT " in the database is damaged: "), id);
+      return FALSE;
+    }
+  /* Waivers live in the material table only: a draft cannot grant itself one. */
+  if (!cd_store_prepare (store, "SELECT code, waiver_reason FROM material WHERE application_id = ?1"
+                                " AND waived_by IS NOT NULL", &waived, error))
+    return FALSE;
+  sqlite3_bind_int64 (waived, 1, id);
+  while ((rc = sqlite3_step (waived)) == SQLITE_ROW)
+    {
+      CdMaterialMark *m = cd_application_get_material (app, (const char *) sqlite3_column_text (waived, 0), TRUE);
+      m->waived = TRUE;
+      g_free (m->waiver_reason);
+      m->waiver_reason = cd_store_column_dup (waived, 1);
+    }
+  if (rc != SQLITE_DONE)
+    return cd_store_set_error (store, error);
+  if (out_app)
+    *out_app = g_steal_pointer (&app);
+  if (out_info)
+    *out_info = g_steal_pointer (&info);
+  return TRUE;
+}
+
+GPtrArray *
+cd_application_missing_materials (const CdApplication *app, const CdProfile *profile)
+{
+  CdChecklistOptions opts = cd_application_checklist_options (app);
+  g_autoptr(GPtrArray) list = cd_checklist_build (profile, app->business, app->applicant_type, &opts, NULL);
+  GPtrArray *missing = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; list && i < list->len; i++)
+    {
+      const CdMaterial *m = list->pdata[i];
+      CdMaterialMark *mark = g_hash_table_lookup (app->materials, m->code);
+      g_autoptr(GPtrArray) what = g_ptr_array_new ();
+
+      if (!m->required || (mark && mark->waived))
+        continue;
+      if (m->original && !(mark && mark->original_seen))
+        g_ptr_array_add (what, _("original not seen"));
+      if (m->copy && !(mark && mark->copy))
+        g_ptr_array_add (what, _("copy not received"));
+      if (m->copy && m->stamped && !(mark && mark->stamped))
+        g_ptr_array_add (what, _("copy not stamped"));
+      if (m->scan && !(mark && mark->scans->len > 0))
+        g_ptr_array_add (what, _("no scan attached"));
+      if (what->len)
+        {
+          g_ptr_array_add (what, NULL);
+          g_autofree char *joined = g_strjoinv (", ", (char **) what->pdata);
+          g_ptr_array_add (missing, g_strdup_printf ("%s (%s): %s", cd_localized (m->label, m->label_zh), m->code,
+                                                     joined));
+        }
+    }
+  return missing;
+}
+
+gboolean
+cd_application_store_check (CdContext *ctx, gint64 id, GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autoptr(CdApplication) app = NULL;
+  g_autoptr(CdApplicationInfo) info = NULL;
+  g_autoptr(GPtrArray) missing = NULL;
+  g_autoptr(CdFeeQuote) quote = NULL;
+  g_autoptr(sqlite3_stmt) upd = NULL;
+  CdFeeRequest req;
+  CdProfile *profile;
+
+  if (!cd_application_store_load (ctx, id, &app, &info, error))
+    return FALSE;
+  if (!cd_state_check_transition (info->state, CD_STATE_CHECKED, error))
+    return FALSE;
+  if (!(profile = cd_context_lookup_profile (ctx, app->profile, error)) || !cd_application_validate (app, profile, error))
+    return FALSE;
+  missing = cd_application_missing_materials (app, profile);
+  if (missing->len)
+    {
+      g_ptr_array_add (missing, NULL);
+      g_autofree char *joined = g_strjoinv ("; ", (char **) missing->pdata);
+      g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION, _("Materials missing: %s"), joined);
+      return FALSE;
+    }
+  req = cd_application_fee_request (app);
+  if (!(quote = cd_price_store_quote (ctx, profile, app->business, app->applicant_type, &req, error)))
+    return FALSE;
+  if (!cd_store_begin (store, error))
+    return FALSE;
+  if (!cd_store_prepare (store, "UPDATE application SET fee_total_fen = ?2 WHERE id = ?1", &upd, error))
+    goto fail;
+  sqlite3_bind_int64 (upd, 1, id);
+  sqlite3_bind_int64 (upd, 2, quote->total_fen);
+  if (!cd_store_step_done (store, upd, error) || !set_state (ctx, id, info->state, CD_STATE_CHECKED, NULL, error)
+      || !cd_store_commit (store, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  cd_store_rollback (store);
+  return FALSE;
+}
+
+gboolean
+cd_application_store_pay (CdContext *ctx, gint64 id, CdPaymentMethod method, gint64 amount_fen,
+                          gint64 received_fen, gboolean invoice, GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autoptr(CdApplication) app = NULL;
+  g_autoptr(CdApplicationInfo) info = NULL;
+  g_autoptr(CdFeeQuote) quote = NULL;
+  g_autoptr(sqlite3_stmt) ins = NULL;
+  g_autoptr(sqlite3_stmt) upd = NULL;
+  g_autoptr(JsonNode) detail = NULL;
+  g_autofree char *now = cd_store_now_iso (store);
+  g_autofree char *day = cd_store_today (store);
+  g_autofree char *due = NULL;
+  g_autofree char *paid = NULL;
+  g_autofree char *data = NULL;
+  CdFeeRequest req;
+  CdProfile *profile;
+
+  if (!cd_application_store_load (ctx, id, &app, &info, error))
+    return FALSE;
+  if (!cd_state_check_transition (info->state, CD_STATE_PAID, error))
+    return FALSE;
+  if (!(profile = cd_context_lookup_profile (ctx, app->profile, error)))
+    return FALSE;
+  if (!cd_profile_accepts_payment (profile, method))
+    {
+      g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION, _("Profile %s does not accept payment by %s"),
+                   profile->id, cd_payment_method_label (method));
+      return FALSE;
+    }
+  req = cd_application_fee_request (app);
+  if (!(quote = cd_price_store_quote (ctx, profile, app->business, app->applicant_type, &req, error)))
+    return FALSE;
+  due = cd_fen_to_yuan_string (quote->total_fen);
+  paid = cd_fen_to_yuan_string (amount_fen);
+  if (amount_fen != quote->total_fen)
+    {
+      g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION,
+                   _("The amount paid is %s yuan but the fee is %s yuan"), paid, due);
+      return FALSE;
+    }
+  if (method == CD_PAYMENT_CASH && received_fen < amount_fen)
+    {
+      g_autofree char *got = cd_fen_to_yuan_string (received_fen);
+      g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION,
+                   _("Cash received (%s yuan) is less than the fee (%s yuan)"), got, due);
+      return FALSE;
+    }
+  if (method != CD_PAYMENT_CASH)
+    received_fen = amount_fen;
+  app->payment.has_payment = TRUE;
+  app->payment.method = method;
+  app->payment.amount_fen = amount_fen;
+  app->payment.received_fen = received_fen;
+  data = cd_application_to_string (app);
+
+  if (!cd_store_begin (store, error))
+    return FALSE;
+  if (!cd_store_prepare (store, "INSERT INTO payment (application_id, method, amount_fen, received_fen,"
+                                " invoice_requested, clerk_id, day, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                         &ins, error))
+    goto fail;
+  sqlite3_bind_int64 (ins, 1, id);
+  sqlite3_bind_text (ins, 2, cd_payment_method_to_code (method), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (ins, 3, amount_fen);
+  sqlite3_bind_int64 (ins, 4, received_fen);
+  sqlite3_bind_int (ins, 5, invoice);
+  if (cd_context_get_clerk_id (ctx) > 0)
+    sqlite3_bind_int64 (ins, 6, cd_context_get_clerk_id (ctx));
+  else
+    sqlite3_bind_null (ins, 6);
+  sqlite3_bind_text (ins, 7, day, -1, SQLITE_STATIC);
+  sqlite3_bind_text (ins, 8, now, -1, SQLITE_STATIC);
+  if (!cd_store_step_done (store, ins, error))
+    goto fail;
+  if (!cd_store_prepare (store, "UPDATE application SET data = ?2, fee_total_fen = ?3 WHERE id = ?1", &upd, error))
+    goto fail;
+  sqlite3_bind_int64 (upd, 1, id);
+  sqlite3_bind_text (upd, 2, data, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (upd, 3, quote->total_fen);
+  detail = detail_new ("method", cd_payment_method_to_code (method), "amount", paid, NULL);
+  if (!cd_store_step_done (store, upd, error) || !set_state (ctx, id, info->state, CD_STATE_PAID, detail, error)
+      || !cd_store_commit (store, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  cd_store_rollback (store);
+  return FALSE;
+}
+
+gboolean
+cd_application_store_transition (CdContext *ctx, gint64 id, CdState to, JsonNode *detail, GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  CdState from;
+
+  if (to == CD_STATE_CHECKED || to == CD_STATE_PAID || to == CD_STATE_VOIDED)
+    {
+      g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_REFUSED,
+                   _("“%s” has its own checks; use the matching action"), cd_state_label (to));
+      return FALSE;
+    }
+  if (!cd_store_begin (store, error))
+    return FALSE;
+  if (!read_state (store, id, &from, error) || !set_state (ctx, id, from, to, detail, error)
+      || !cd_store_commit (store, error))
+    {
+      cd_store_rollback (store);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+require_reason (const char *reason, const char *what, GError **error)
+{
+  if (reason == NULL || g_utf8_strlen (g_strstrip (g_strdup (reason)), -1) < 2)
+    {
+      g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION, _("A %s needs a reason of a few words"), what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+cd_application_store_void (CdContext *ctx, gint64 id, const char *reason, GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autoptr(sqlite3_stmt) upd = NULL;
+  g_autoptr(JsonNode) detail = NULL;
+  CdState from;
+
+  if (!require_reason (reason, _("void"), error))
+    return FALSE;
+  detail = detail_new ("reason", reason, NULL);
+  if (!cd_store_begin (store, error))
+    return FALSE;
+  if (!read_state (store, id, &from, error) || !set_state (ctx, id, from, CD_STATE_VOIDED, detail, error)
+      || !cd_store_prepare (store, "UPDATE application SET void_reason = ?2 WHERE id = ?1", &upd, error))
+    goto fail;
+  sqlite3_bind_int64 (upd, 1, id);
+  sqlite3_bind_text (upd, 2, reason, -1, SQLITE_STATIC);
+  if (!cd_store_step_done (store, upd, error) || !cd_store_commit (store, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  cd_store_rollback (store);
+  return FALSE;
+}
+
+gboolean
+cd_application_store_waive (CdContext *ctx, gint64 id, const char *material, const char *reason, GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autoptr(sqlite3_stmt) upd = NULL;
+  g_autoptr(JsonNode) detail = NULL;
+  g_autoptr(CdApplication) app = NULL;
+  g_autoptr(CdApplicationInfo) info = NULL;
+  CdChecklistOptions opts;
+  g_autoptr(GPtrArray) list = NULL;
+  gboolean on_list = FALSE;
+  CdProfile *profile;
+
+  if (!require_reason (reason, _("waiver"), error))
+    return FALSE;
+  if (cd_context_get_clerk_id (ctx) <= 0)
+    {
+      g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION, _("Only a signed-in supervisor can waive a material"));
+      return FALSE;
+    }
+  if (!cd_application_store_load (ctx, id, &app, &info, error))
+    return FALSE;
+  if (info->state != CD_STATE_DRAFT)
+    {
+      g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_REFUSED, _("Materials can be waived only on a draft"));
+      return FALSE;
+    }
+  if (!(profile = cd_context_lookup_profile (ctx, app->profile, error)))
+    return FALSE;
+  opts = cd_application_checklist_options (app);
+  list = cd_checklist_build (profile, app->business, app->applicant_type, &opts, error);
+  for (guint i = 0; list && i < list->len; i++)
+    on_list |= g_str_equal (((CdMaterial *) list->pdata[i])->code, material);
+  if (!on_list)
+    {
+      g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION, _("“%s” is not on this application's checklist"),
+                   material);
+      return FALSE;
+    }
+  detail = detail_new ("material", material, "reason", reason, NULL);
+  if (!cd_store_begin (store, error))
+    return FALSE;
+  if (!cd_store_prepare (store, "INSERT INTO material (application_id, code, waived_by, waiver_reason)"
+                                " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (application_id, code) DO UPDATE SET"
+                                " waived_by = excluded.waived_by, waiver_reason = excluded.waiver_reason", &upd, error))
+    goto fail;
+  sqlite3_bind_int64 (upd, 1, id);
+  sqlite3_bind_text (upd, 2, material, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (upd, 3, cd_context_get_clerk_id (ctx));
+  sqlite3_bind_text (upd, 4, reason, -1, SQLITE_STATIC);
+  if (!cd_store_step_done (store, upd, error)
+      || !cd_audit_append (store, cd_context_get_actor (ctx), "material.waive", "application", id, detail, error)
+      || !cd_store_commit (store, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  cd_store_rollback (store);
+  return FALSE;
+}
+
+GPtrArray *
+cd_application_store_search (CdContext *ctx, const char *query, gboolean open_or_today_only, GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_application_info_free);
+  g_autofree char *today = cd_store_today (store);
+  g_autofree char *like = NULL;
+  int rc;
+
+  /* Identifiers are matched against the stored JSON text as well, so a phone or ID number finds the row. */
+  if (!cd_store_prepare (store,
+                         "SELECT a.id, a.number, a.state, a.step, a.name, a.profile, a.business, a.day, a.updated_at,"
+                         " a.fee_total_fen FROM application a"
+                         " WHERE (?1 IS NULL OR a.name LIKE ?1 OR a.number LIKE ?1 OR a.data LIKE ?1"
+                         "        OR EXISTS (SELECT 1 FROM certificate c WHERE c.application_id = a.id AND c.serial LIKE ?1))"
+                         "   AND (?2 = 0 OR a.day = ?3 OR a.state NOT IN ('closed', 'voided'))"
+                         " ORDER BY a.updated_at DESC LIMIT 500", &stmt, error))
+    return NULL;
+  if (query && *query)
+    {
+      like = g_strdup_printf ("%%%s%%", query);
+      sqlite3_bind_text (stmt, 1, like, -1, SQLITE_STATIC);
+    }
+  else
+    sqlite3_bind_null (stmt, 1);
+  sqlite3_bind_int (stmt, 2, open_or_today_only);
+  sqlite3_bind_text (stmt, 3, today, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CdApplicationInfo *info = g_new0 (CdApplicationInfo, 1);
+      info->id = sqlite3_column_int64 (stmt, 0);
+      info->number = cd_store_column_dup (stmt, 1);
+      cd_state_from_code ((const char *) sqlite3_column_text (stmt, 2), &info->state);
+      info->step = cd_store_column_dup (stmt, 3);
+      info->name = cd_store_column_dup (stmt, 4);
+      info->profile = cd_store_column_dup (stmt, 5);
+      info->business = cd_store_column_dup (stmt, 6);
+      info->day = cd_store_column_dup (stmt, 7);
+      info->updated_at = cd_store_column_dup (stmt, 8);
+      info->fee_total_fen = sqlite3_column_type (stmt, 9) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 9);
+      g_ptr_array_add (out, info);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      cd_store_set_error (store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}

@@ -1,0 +1,22 @@
+/* cd-audit.h: the append-only, hash-chained audit log. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "cd-store.h"
+
+G_BEGIN_DECLS
+
+/* Appends one row. Call inside the transaction of the change it records. @detail may be NULL. */
+gboolean cd_audit_append (CdStore *store, const char *actor, const char *action, const char *entity,
+                          gint64 entity_id, JsonNode *detail, GError **error);
+
+/* Walks the chain; FALSE with CD_STORE_ERROR_AUDIT_BROKEN naming the first bad row, *out_bad_id set. */
+gboolean cd_audit_verify (CdStore *store, gint64 *out_rows, gint64 *out_bad_id, GError **error);
+
+/* The canonical text a row's hash covers (exposed for tests and outside verifiers). */
+char    *cd_audit_canonical (gint64 id, const char *at, const char *actor, const char *action,
+                             const char *entity, gint64 entity_id, const char *detail);
+
+G_END_DECLS

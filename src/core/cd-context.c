@@ -1,0 +1,143 @@
+/* cd-context.c: builds the store and the profile set for one process (or one test). */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "cd-context.h"
+#include "cd-paths.h"
+
+struct _CdContext {
+  GObject       parent_instance;
+  char         *state_dir;
+  CdStore      *store;
+  CdProfileSet *profiles;
+  char         *actor;
+  gint64        clerk_id;
+  gint64        outlet_id;
+};
+
+G_DEFINE_FINAL_TYPE (CdContext, cd_context, G_TYPE_OBJECT)
+
+static void
+cd_context_finalize (GObject *object)
+{
+  CdContext *self = CD_CONTEXT (object);
+
+  g_clear_pointer (&self->store, cd_store_close);
+  g_clear_pointer (&self->profiles, cd_profile_set_free);
+  g_free (self->state_dir);
+  g_free (self->actor);
+  G_OBJECT_CLASS (cd_context_parent_class)->finalize (object);
+}
+
+static void
+cd_context_class_init (CdContextClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = cd_context_finalize;
+}
+
+static void
+cd_context_init (CdContext *self)
+{
+  self->actor = g_strdup_printf ("cli:%s", g_get_user_name ());
+}
+
+CdContext *
+cd_context_new (const char *state_dir, const char *db_path, GError **error)
+{
+  g_autoptr(CdContext) self = g_object_new (CD_TYPE_CONTEXT, NULL);
+  g_autofree char *profiles_dir = NULL;
+  g_autofree char *local_profiles = NULL;
+  g_autofree char *default_db = NULL;
+
+  self->state_dir = state_dir ? g_strdup (state_dir) : cd_paths_default_state_dir ();
+  if (g_mkdir_with_parents (self->state_dir, 0700) != 0)
+    {
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno), _("Cannot create the folder %s: %s"),
+                   self->state_dir, g_strerror (errno));
+      return NULL;
+    }
+  self->profiles = cd_profile_set_new ();
+  profiles_dir = g_build_filename (cd_paths_shipped_data_dir (), "profiles", NULL);
+  if (!cd_profile_set_load_dir (self->profiles, profiles_dir, error))
+    return NULL;
+  /* A CA may add or replace profiles in the counter's own folder. */
+  local_profiles = g_build_filename (self->state_dir, "profiles", NULL);
+  if (g_file_test (local_profiles, G_FILE_TEST_IS_DIR)
+      && !cd_profile_set_load_dir (self->profiles, local_profiles, error))
+    return NULL;
+  default_db = g_build_filename (self->state_dir, "certdesk.db", NULL);
+  if (!(self->store = cd_store_open (db_path ? db_path : default_db, error)))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+CdStore *
+cd_context_get_store (CdContext *self)
+{
+  return self->store;
+}
+
+CdProfileSet *
+cd_context_get_profiles (CdContext *self)
+{
+  return self->profiles;
+}
+
+CdProfile *
+cd_context_lookup_profile (CdContext *self, const char *id, GError **error)
+{
+  return cd_profile_set_lookup (self->profiles, id, error);
+}
+
+const char *
+cd_context_get_state_dir (CdContext *self)
+{
+  return self->state_dir;
+}
+
+const char *
+cd_context_get_data_dir (CdContext *self)
+{
+  return cd_paths_shipped_data_dir ();
+}
+
+char *
+cd_context_find_data_file (CdContext *self, const char *relative)
+{
+  return cd_paths_find_data_file (self->state_dir, relative);
+}
+
+const char *
+cd_context_get_actor (CdContext *self)
+{
+  return self->actor;
+}
+
+void
+cd_context_set_actor (CdContext *self, const char *actor, gint64 clerk_id)
+{
+  g_free (self->actor);
+  self->actor = g_strdup (actor);
+  self->clerk_id = clerk_id;
+}
+
+gint64
+cd_context_get_clerk_id (CdContext *self)
+{
+  return self->clerk_id;
+}
+
+gint64
+cd_context_get_outlet_id (CdContext *self)
+{
+  return self->outlet_id;
+}
+
+void
+cd_context_set_outlet_id (CdContext *self, gint64 outlet_id)
+{
+  self->outlet_id = outlet_id;
+}

@@ -1,0 +1,32 @@
+/* cd-context.h: what the GUI, the CLI and tests hand around: database, profiles, folders. No singletons. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <glib-object.h>
+
+#include "cd-profile.h"
+#include "cd-store.h"
+
+G_BEGIN_DECLS
+
+#define CD_TYPE_CONTEXT (cd_context_get_type ())
+G_DECLARE_FINAL_TYPE (CdContext, cd_context, CD, CONTEXT, GObject)
+
+/* @state_dir: the writable folder (NULL = $XDG_DATA_HOME/certdesk); @db_path: NULL = state_dir/certdesk.db. */
+CdContext    *cd_context_new           (const char *state_dir, const char *db_path, GError **error);
+
+CdStore      *cd_context_get_store     (CdContext *self);
+CdProfileSet *cd_context_get_profiles  (CdContext *self);
+CdProfile    *cd_context_lookup_profile (CdContext *self, const char *id, GError **error);
+const char   *cd_context_get_state_dir (CdContext *self);
+const char   *cd_context_get_data_dir  (CdContext *self);   /* shipped data */
+char         *cd_context_find_data_file (CdContext *self, const char *relative);
+
+/* Who acts, for the audit log: "clerk:wang" in the GUI, "cli:root" from the command line. */
+const char   *cd_context_get_actor     (CdContext *self);
+void          cd_context_set_actor     (CdContext *self, const char *actor, gint64 clerk_id);
+gint64        cd_context_get_clerk_id  (CdContext *self);
+gint64        cd_context_get_outlet_id (CdContext *self);
+void          cd_context_set_outlet_id (CdContext *self, gint64 outlet_id);
+
+G_END_DECLS

@@ -1,0 +1,249 @@
+/* cd-store.c: one SQLite connection with WAL, foreign keys and migrations; prepared statements only. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "cd-store.h"
+#include "cd-store-schema.h"
+
+G_DEFINE_QUARK (cd-store-error-quark, cd_store_error)
+
+struct _CdStore {
+  sqlite3   *db;
+  char      *path;
+  GDateTime *fixed_now;
+};
+
+gboolean
+cd_store_set_error (CdStore *self, GError **error)
+{
+  int code = sqlite3_extended_errcode (self->db);
+
+  g_set_error (error, CD_STORE_ERROR,
+               (code & 0xff) == SQLITE_CONSTRAINT ? CD_STORE_ERROR_CONSTRAINT : CD_STORE_ERROR_SQL,
+               _("Database error in %s: %s"), self->path, sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+gboolean
+cd_store_prepare (CdStore *self, const char *sql, sqlite3_stmt **out, GError **error)
+{
+  if (sqlite3_prepare_v2 (self->db, sql, -1, out, NULL) != SQLITE_OK)
+    return cd_store_set_error (self, error);
+  return TRUE;
+}
+
+gboolean
+cd_store_exec (CdStore *self, const char *sql, GError **error)
+{
+  char *msg = NULL;
+
+  if (sqlite3_exec (self->db, sql, NULL, NULL, &msg) != SQLITE_OK)
+    {
+      g_set_error (error, CD_STORE_ERROR, CD_STORE_ERROR_SQL, _("Database error in %s: %s"), self->path,
+                   msg ? msg : sqlite3_errmsg (self->db));
+      sqlite3_free (msg);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+cd_store_step_done (CdStore *self, sqlite3_stmt *stmt, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return cd_store_set_error (self, error);
+  return TRUE;
+}
+
+gboolean
+cd_store_begin (CdStore *self, GError **error)
+{
+  return cd_store_exec (self, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+cd_store_commit (CdStore *self, GError **error)
+{
+  if (!cd_store_exec (self, "COMMIT", error))
+    {
+      cd_store_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+cd_store_rollback (CdStore *self)
+{
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void
+cd_store_bind_text_or_null (sqlite3_stmt *stmt, int index, const char *text)
+{
+  if (text)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+char *
+cd_store_column_dup (sqlite3_stmt *stmt, int col)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, col));
+}
+
+int
+cd_store_schema_version (CdStore *self)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK
+      || sqlite3_step (stmt) != SQLITE_ROW)
+    return -1;
+  return sqlite3_column_int (stmt, 0);
+}
+
+int
+cd_store_latest_version (void)
+{
+  return (int) cd_store_n_migrations;
+}
+
+/* Each migration and its version bump commit together, so a crash leaves a consistent version. */
+static gboolean
+migrate (CdStore *self, GError **error)
+{
+  int version = cd_store_schema_version (self);
+
+  if (version < 0)
+    return cd_store_set_error (self, error);
+  if (version > (int) cd_store_n_migrations)
+    {
+      g_set_error (error, CD_STORE_ERROR, CD_STORE_ERROR_NEWER_SCHEMA,
+                   _("The database %s was written by a newer CertDesk (schema %d, this one knows %u)"),
+                   self->path, version, cd_store_n_migrations);
+      return FALSE;
+    }
+  for (guint v = (guint) version; v < cd_store_n_migrations; v++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %u", v + 1);
+
+      if (!cd_store_begin (self, error))
+        return FALSE;
+      if (!cd_store_exec (self, cd_store_migrations[v], error) || !cd_store_exec (self, bump, error))
+        {
+          cd_store_rollback (self);
+          g_prefix_error (error, _("Migration to schema %u failed: "), v + 1);
+          return FALSE;
+        }
+      if (!cd_store_commit (self, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+CdStore *
+cd_store_open (const char *path, GError **error)
+{
+  g_autoptr(CdStore) self = g_new0 (CdStore, 1);
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  self->path = g_strdup (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, CD_STORE_ERROR, CD_STORE_ERROR_OPEN, _("Cannot create the folder %s: %s"), dir,
+                   g_strerror (errno));
+      return NULL;
+    }
+  if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                       NULL) != SQLITE_OK)
+    {
+      g_set_error (error, CD_STORE_ERROR, CD_STORE_ERROR_OPEN, _("Cannot open the database %s: %s"), path,
+                   self->db ? sqlite3_errmsg (self->db) : g_strerror (ENOMEM));
+      return NULL;
+    }
+  /* The file holds personal data: owner-only, whatever the umask. */
+  g_chmod (path, 0600);
+  sqlite3_busy_timeout (self->db, 5000);
+  if (g_getenv ("CERTDESK_NOW"))
+    {
+      self->fixed_now = g_date_time_new_from_iso8601 (g_getenv ("CERTDESK_NOW"), NULL);
+      if (!self->fixed_now)
+        {
+          g_set_error (error, CD_STORE_ERROR, CD_STORE_ERROR_OPEN,
+                       _("CERTDESK_NOW=%s is not an ISO 8601 time with a zone"), g_getenv ("CERTDESK_NOW"));
+          return NULL;
+        }
+    }
+  sqlite3_extended_result_codes (self->db, 1);
+  if (!cd_store_exec (self, "PRAGMA journal_mode = WAL", error)
+      || !cd_store_exec (self, "PRAGMA foreign_keys = ON", error)
+      || !cd_store_exec (self, "PRAGMA synchronous = NORMAL", error)
+      || !migrate (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+void
+cd_store_close (CdStore *self)
+{
+  if (!self)
+    return;
+  if (self->db)
+    sqlite3_close_v2 (self->db);
+  g_free (self->path);
+  g_clear_pointer (&self->fixed_now, g_date_time_unref);
+  g_free (self);
+}
+
+sqlite3 *
+cd_store_get_db (CdStore *self)
+{
+  return self->db;
+}
+
+const char *
+cd_store_get_path (CdStore *self)
+{
+  return self->path;
+}
+
+GDateTime *
+cd_store_now (CdStore *self)
+{
+  if (self->fixed_now)
+    return g_date_time_to_local (self->fixed_now);
+  return g_date_time_new_now_local ();
+}
+
+char *
+cd_store_now_iso (CdStore *self)
+{
+  g_autoptr(GDateTime) now = cd_store_now (self);
+  g_autoptr(GDateTime) utc = g_date_time_to_utc (now);
+
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+char *
+cd_store_today (CdStore *self)
+{
+  g_autoptr(GDateTime) now = cd_store_now (self);
+
+  return g_date_time_format (now, "%Y-%m-%d");
+}
+
+void
+cd_store_set_now (CdStore *self, GDateTime *now)
+{
+  g_clear_pointer (&self->fixed_now, g_date_time_unref);
+  if (now)
+    self->fixed_now = g_date_time_ref (now);
+}

@@ -1,0 +1,57 @@
+/* cd-store.h: the SQLite database: opening, numbered migrations, transactions and prepared statements. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+#define CD_STORE_ERROR (cd_store_error_quark ())
+GQuark cd_store_error_quark (void);
+
+typedef enum {
+  CD_STORE_ERROR_OPEN,
+  CD_STORE_ERROR_SQL,
+  CD_STORE_ERROR_NEWER_SCHEMA,
+  CD_STORE_ERROR_NOT_FOUND,
+  CD_STORE_ERROR_CONSTRAINT,
+  CD_STORE_ERROR_AUDIT_BROKEN,
+} CdStoreError;
+
+typedef struct _CdStore CdStore;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+/* Opens (creating when missing) and migrates the database at @path. */
+CdStore  *cd_store_open            (const char *path, GError **error);
+void      cd_store_close           (CdStore *self);
+sqlite3  *cd_store_get_db          (CdStore *self);
+const char *cd_store_get_path      (CdStore *self);
+int       cd_store_schema_version  (CdStore *self);
+int       cd_store_latest_version  (void);
+
+gboolean  cd_store_prepare         (CdStore *self, const char *sql, sqlite3_stmt **out, GError **error);
+gboolean  cd_store_exec            (CdStore *self, const char *sql, GError **error);
+/* Steps a statement that returns no rows; maps constraint failures to CD_STORE_ERROR_CONSTRAINT. */
+gboolean  cd_store_step_done       (CdStore *self, sqlite3_stmt *stmt, GError **error);
+gboolean  cd_store_set_error       (CdStore *self, GError **error);
+
+/* One transaction: BEGIN IMMEDIATE … COMMIT, or ROLLBACK on failure. */
+gboolean  cd_store_begin           (CdStore *self, GError **error);
+gboolean  cd_store_commit          (CdStore *self, GError **error);
+void      cd_store_rollback        (CdStore *self);
+
+/* The clock of this database's records: real time, or a fixed instant set by tests
+ * (cd_store_set_now, or CERTDESK_NOW=2026-01-31T09:00:00+08:00 in the environment). */
+GDateTime *cd_store_now            (CdStore *self);
+char      *cd_store_now_iso        (CdStore *self);   /* UTC, 2026-01-31T01:00:00Z */
+char      *cd_store_today          (CdStore *self);   /* local date, 2026-01-31 */
+void       cd_store_set_now        (CdStore *self, GDateTime *now);
+
+void      cd_store_bind_text_or_null (sqlite3_stmt *stmt, int index, const char *text);
+char     *cd_store_column_dup      (sqlite3_stmt *stmt, int col);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdStore, cd_store_close)
+
+G_END_DECLS
