@@ -609,7 +609,9 @@ cd_application_store_transition (CdContext *ctx, gint64 id, CdState to, JsonNode
 static gboolean
 require_reason (const char *reason, const char *what, GError **error)
 {
-  if (reason == NULL || g_utf8_strlen (g_strstrip (g_strdup (reason)), -1) < 2)
+  g_autofree char *trimmed = g_strstrip (g_strdup (reason ? reason : ""));
+
+  if (g_utf8_strlen (trimmed, -1) < 2)
     {
       g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION, _("A %s needs a reason of a few words"), what);
       return FALSE;
