@@ -50,6 +50,7 @@ int cd_cli_cmd_validate     (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_application  (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_audit        (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_price        (CdCli *cli, int argc, char **argv);
+int cd_cli_cmd_report       (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_seal_extract (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_forms        (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_burn         (CdCli *cli, int argc, char **argv);

@@ -1,0 +1,30 @@
+/* cd-report.h: the daily issuance report: figures for a day or a date range, per outlet and clerk. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "cd-context.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char   *from;          /* YYYY-MM-DD, inclusive */
+  char   *to;
+  gint64  outlet_id;     /* 0: all outlets */
+  gint64  clerk_id;      /* 0: all clerks */
+} CdReportQuery;
+
+/* Builds the report as JSON (the model the page, the CSV/PDF exports and the CLI share):
+ * applications by business × applicant type, certificates issued/renewed/revoked, keys, fees by profile and
+ * payment method, voids and waivers with reasons, drafts left open, cash expected. */
+JsonNode *cd_report_build      (CdContext *ctx, const CdReportQuery *query, GError **error);
+
+/* One row per application of the period, UTF-8 with a BOM so that spreadsheet programs read Chinese.
+ * The export holds personal data: it is audited. */
+char     *cd_report_export_csv (CdContext *ctx, const CdReportQuery *query, GError **error);
+
+/* Checks YYYY-MM-DD and that from ≤ to. */
+gboolean  cd_report_check_query (const CdReportQuery *query, GError **error);
+
+G_END_DECLS
