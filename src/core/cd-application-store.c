@@ -262,7 +262,7 @@ read_state (CdStore *store, gint64 id, CdState *out_state, GError **error)
   sqlite3_bind_int64 (stmt, 1, id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      g_set_error (error, CD_STORE_ERROR, CD_STORE_ERROR_NOT_FOUND, _("There is no application %" G_GINT64_FORMAT), id);
+      g_set_error (error, CD_STORE_ERROR, CD_STORE_ERROR_NOT_FOUND, _("There is no application %lld"), (long long) id);
       return FALSE;
     }
   if (!cd_state_from_code ((const char *) sqlite3_column_text (stmt, 0), out_state))
@@ -373,7 +373,7 @@ cd_application_store_load (CdContext *ctx, gint64 id, CdApplication **out_app, C
   sqlite3_bind_int64 (stmt, 1, id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      g_set_error (error, CD_STORE_ERROR, CD_STORE_ERROR_NOT_FOUND, _("There is no application %" G_GINT64_FORMAT), id);
+      g_set_error (error, CD_STORE_ERROR, CD_STORE_ERROR_NOT_FOUND, _("There is no application %lld"), (long long) id);
       return FALSE;
     }
   info->id = id;
@@ -388,7 +388,7 @@ cd_application_store_load (CdContext *ctx, gint64 id, CdApplication **out_app, C
   info->fee_total_fen = sqlite3_column_type (stmt, 9) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 9);
   if (!(app = cd_application_from_data ((const char *) sqlite3_column_text (stmt, 8), -1, error)))
     {
-      g_prefix_error (error, _("Application %" G_GINT64_FORMAT " in the database is damaged: "), id);
+      g_prefix_error (error, _("Application %lld in the database is damaged: "), (long long) id);
       return FALSE;
     }
   /* Waivers live in the material table only: a draft cannot grant itself one. */

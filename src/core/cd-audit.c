@@ -127,7 +127,7 @@ cd_audit_verify (CdStore *store, gint64 *out_rows, gint64 *out_bad_id, GError **
           if (out_rows)
             *out_rows = rows;
           g_set_error (error, CD_STORE_ERROR, CD_STORE_ERROR_AUDIT_BROKEN,
-                       _("Audit log row %" G_GINT64_FORMAT " is not intact: %s"), id, why);
+                       _("Audit log row %lld is not intact: %s"), (long long) id, why);
           return FALSE;
         }
       g_free (prev);

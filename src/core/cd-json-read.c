@@ -75,8 +75,8 @@ cd_json_node_get_int (CdJsonCtx *ctx, JsonNode *node, const char *p, gint64 min,
     return cd_json_fail (ctx, p, _("must be a whole number"));
   *out = json_node_get_int (node);
   if (*out < min || *out > max)
-    return cd_json_fail (ctx, p, _("must be between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT ", not %" G_GINT64_FORMAT),
-                 min, max, *out);
+    return cd_json_fail (ctx, p, _("must be between %lld and %lld, not %lld"),
+                         (long long) min, (long long) max, (long long) *out);
   return TRUE;
 }
 
