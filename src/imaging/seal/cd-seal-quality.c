@@ -1,0 +1,118 @@
+/* cd-seal-quality.c: judging each sample (flags, score), choosing the best, and the paper colour. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <math.h>
+
+#include "cd-seal-private.h"
+
+/* The acceptance rules of the collection form (README of the seal evaluation). */
+#define FAINT_CONTRAST       0.33   /* median ink contrast below this: faint */
+#define OFF_CENTER_FRACTION  0.08   /* of the box width (x) or height (y) */
+#define CROSS_MIN_PX         3      /* ink pixels beyond a line centre by > 0.45 mm */
+#define ROUND_SEAL_MIN_MM    31.0   /* round unit seals 38–42 mm, square personal seals 16–24 mm */
+#define ROUND_SEAL_MAX_MM    44.5
+#define SQUARE_SEAL_MAX_MM   26.5
+
+static gboolean
+looks_double (const CdSealBoxInk *s, gboolean round, double single)
+{
+  double ext = MAX (s->size_w_mm, s->size_h_mm);
+  double diff = fabs (s->size_w_mm - s->size_h_mm);
+
+  /* One impression is as wide as it is tall (a disc, or a square turned a little);
+   * two impressions side by side are longer one way or larger than any single seal. */
+  if (diff > MAX (2.0, 0.06 * ext))
+    return TRUE;
+  if (ext > (round ? ROUND_SEAL_MAX_MM : SQUARE_SEAL_MAX_MM))
+    return TRUE;
+  return single > 0 && ext > 1.15 * single;
+}
+
+static double
+score_sample (const CdSealBoxInk *s, CdSealFlags flags)
+{
+  double offset = MAX (fabs (s->off_x), fabs (s->off_y));
+  double score;
+
+  if (flags & CD_SEAL_FLAG_EMPTY)
+    return 0.0;
+  /* ok samples score 0.6..1 (denser and better centred is better); any defect caps it below 0.6 */
+  score = 0.6 + 0.25 * MIN (1.0, s->contrast / 0.6) + 0.15 * (1.0 - MIN (1.0, offset / OFF_CENTER_FRACTION));
+  if (flags & CD_SEAL_FLAG_CROSSES_BORDER)
+    score *= 0.35;
+  if (flags & CD_SEAL_FLAG_OVERLAP)
+    score *= 0.3;
+  if (flags & CD_SEAL_FLAG_FAINT)
+    score *= 0.45;
+  if (flags & CD_SEAL_FLAG_OFF_CENTER)
+    score *= 0.55;
+  return CLAMP (score, 0.0, 1.0);
+}
+
+void
+cd_seal_judge_cells (CdSealResult *result, const CdSealBoxInk *inks, CdSealInk ink)
+{
+  guint n = result->cells->len;
+  double smallest = G_MAXDOUBLE, single = G_MAXDOUBLE, best_score = -1;
+  gboolean round;
+
+  /* The same seal is used in every box: the smallest clean impression tells its size and shape. */
+  for (guint i = 0; i < n; i++)
+    {
+      const CdSealBoxInk *s = &inks[i];
+      double ext = MAX (s->size_w_mm, s->size_h_mm);
+
+      if (s->empty)
+        continue;
+      smallest = MIN (smallest, ext);
+      if (fabs (s->size_w_mm - s->size_h_mm) <= MAX (2.0, 0.06 * ext))
+        single = MIN (single, ext);
+    }
+  round = smallest != G_MAXDOUBLE && smallest >= ROUND_SEAL_MIN_MM;
+  if (single == G_MAXDOUBLE)
+    single = 0;
+
+  result->best = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      CdSealCell *cell = g_ptr_array_index (result->cells, i);
+      const CdSealBoxInk *s = &inks[i];
+      CdSealFlags flags = 0;
+
+      if (s->empty)
+        {
+          cell->kind = CD_SEAL_KIND_EMPTY;
+          cell->flags = CD_SEAL_FLAG_EMPTY;
+          cell->score = 0.0;
+          continue;
+        }
+      cell->kind = ink == CD_SEAL_INK_RED ? CD_SEAL_KIND_SEAL : CD_SEAL_KIND_SIGNATURE;
+      if (s->beyond_px >= CROSS_MIN_PX)
+        flags |= CD_SEAL_FLAG_CROSSES_BORDER;
+      else if (fabs (s->off_x) > OFF_CENTER_FRACTION || fabs (s->off_y) > OFF_CENTER_FRACTION)
+        flags |= CD_SEAL_FLAG_OFF_CENTER;
+      if (s->contrast < FAINT_CONTRAST)
+        flags |= CD_SEAL_FLAG_FAINT;
+      if (ink == CD_SEAL_INK_RED && looks_double (s, round, single))
+        flags |= CD_SEAL_FLAG_OVERLAP;
+      cell->flags = flags;
+      cell->score = score_sample (s, flags);
+      if (flags == 0 && cell->score > best_score)
+        {
+          best_score = cell->score;
+          result->best = cell->index;
+        }
+    }
+}
+
+gboolean
+cd_seal_paper_is_background (const double rgb[3])
+{
+  double lum = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
+  double spread = MAX (rgb[0], MAX (rgb[1], rgb[2])) - MIN (rgb[0], MIN (rgb[1], rgb[2]));
+
+  /* white, off-white and slightly yellowish paper: luminance ≥ 240, spread ≤ 19;
+   * grey: luminance ≤ ~207; coloured (kraft, pink, light blue, green): spread ≥ 28 */
+  return lum < 224.0 || spread >= 24.0;
+}
