@@ -27,6 +27,9 @@ static const Command commands[] = {
 #ifdef CD_CLI_HAVE_SEAL
   { "seal-extract", cd_cli_cmd_seal_extract, N_("Extract seals and signatures from a collection form") },
 #endif
+#ifdef CD_CLI_HAVE_SCAN
+  { "scan-import", cd_cli_cmd_scan_import, N_("Attach scanned files to a material of an application") },
+#endif
 #ifdef CD_CLI_HAVE_FORMS
   { "forms", cd_cli_cmd_forms, N_("Print the application's documents to a PDF file") },
 #endif

@@ -52,6 +52,7 @@ int cd_cli_cmd_audit        (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_price        (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_report       (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_seal_extract (CdCli *cli, int argc, char **argv);
+int cd_cli_cmd_scan_import  (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_forms        (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_burn         (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_revoke       (CdCli *cli, int argc, char **argv);

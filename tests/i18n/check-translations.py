@@ -27,7 +27,8 @@ with tempfile.TemporaryDirectory() as tmp:
     merged = os.path.join(tmp, "zh_CN.po")
     existing = [p for p in listed if os.path.exists(p)]
     subprocess.run(["xgettext", "--from-code=UTF-8", "--keyword=_", "--keyword=N_", "--keyword=C_:1c,2",
-                    "--keyword=NC_:1c,2", "--keyword=g_dngettext:2,3", "-o", pot] + existing, check=True)
+                    "--keyword=NC_:1c,2", "--keyword=g_dngettext:2,3", "-o", pot] + existing, check=True,
+                   stderr=subprocess.DEVNULL)  # GtkBuilder ITS fallback warnings
     subprocess.run(["msgmerge", "-q", "--no-fuzzy-matching", "-o", merged, "po/zh_CN.po", pot], check=True)
     untranslated = subprocess.run(["msgattrib", "--untranslated", "--no-obsolete", merged],
                                   capture_output=True, text=True, check=True).stdout

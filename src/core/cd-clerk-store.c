@@ -1,0 +1,739 @@
+/* cd-clerk-store.c: outlets, clerks, password hashes and sign-in with lock-out. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "cd-audit.h"
+#include "cd-clerk-store.h"
+
+#define PBKDF2_ITERATIONS 210000
+#define SALT_BYTES 16
+#define HASH_BYTES 32
+
+G_DEFINE_QUARK (cd-clerk-error-quark, cd_clerk_error)
+
+static const struct {
+  const char *code;
+  const char *label;
+} roles[CD_N_ROLES] = {
+  { "clerk", N_("Clerk") },
+  { "supervisor", N_("Supervisor") },
+  { "printer", N_("Printer") },
+};
+
+const char *
+cd_role_to_code (CdRole role)
+{
+  g_return_val_if_fail (role < CD_N_ROLES, NULL);
+  return roles[role].code;
+}
+
+gboolean
+cd_role_from_code (const char *code, CdRole *out)
+{
+  for (guint i = 0; i < CD_N_ROLES; i++)
+    if (g_strcmp0 (code, roles[i].code) == 0)
+      {
+        *out = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+cd_role_label (CdRole role)
+{
+  g_return_val_if_fail (role < CD_N_ROLES, NULL);
+  return _(roles[role].label);
+}
+
+void
+cd_outlet_free (CdOutlet *outlet)
+{
+  if (!outlet)
+    return;
+  g_free (outlet->code);
+  g_free (outlet->name);
+  g_free (outlet->region);
+  g_free (outlet);
+}
+
+void
+cd_clerk_free (CdClerk *clerk)
+{
+  if (!clerk)
+    return;
+  g_free (clerk->login);
+  g_free (clerk->name);
+  g_free (clerk->locked_until);
+  g_free (clerk);
+}
+
+CdClerk *
+cd_clerk_copy (const CdClerk *clerk)
+{
+  CdClerk *c = g_memdup2 (clerk, sizeof *clerk);
+
+  c->login = g_strdup (clerk->login);
+  c->name = g_strdup (clerk->name);
+  c->locked_until = g_strdup (clerk->locked_until);
+  return c;
+}
+
+/* Password hashing */
+
+static gboolean
+derive (const char *password, const guchar *salt, gsize salt_len, int iterations, guchar out[HASH_BYTES])
+{
+  return PKCS5_PBKDF2_HMAC (password, (int) strlen (password), salt, (int) salt_len, iterations, EVP_sha256 (),
+                            HASH_BYTES, out) == 1;
+}
+
+char *
+cd_password_hash (const char *password)
+{
+  guchar salt[SALT_BYTES];
+  guchar hash[HASH_BYTES];
+  g_autofree char *salt64 = NULL;
+  g_autofree char *hash64 = NULL;
+
+  g_return_val_if_fail (password != NULL, NULL);
+  if (RAND_bytes (salt, sizeof salt) != 1 || !derive (password, salt, sizeof salt, PBKDF2_ITERATIONS, hash))
+    return NULL;
+  salt64 = g_base64_encode (salt, sizeof salt);
+  hash64 = g_base64_encode (hash, sizeof hash);
+  OPENSSL_cleanse (hash, sizeof hash);
+  return g_strdup_printf ("pbkdf2-sha256$%d$%s$%s", PBKDF2_ITERATIONS, salt64, hash64);
+}
+
+gboolean
+cd_password_verify (const char *password, const char *stored)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autofree guchar *salt = NULL;
+  g_autofree guchar *expected = NULL;
+  guchar got[HASH_BYTES];
+  gsize salt_len = 0, expected_len = 0;
+  gint64 iterations;
+  gboolean ok;
+
+  if (!password || !stored)
+    return FALSE;
+  parts = g_strsplit (stored, "$", -1);
+  if (g_strv_length (parts) != 4 || !g_str_equal (parts[0], "pbkdf2-sha256"))
+    return FALSE;
+  iterations = g_ascii_strtoll (parts[1], NULL, 10);
+  if (iterations < 1000 || iterations > 10000000)
+    return FALSE;
+  salt = g_base64_decode (parts[2], &salt_len);
+  expected = g_base64_decode (parts[3], &expected_len);
+  if (expected_len != HASH_BYTES || !derive (password, salt, salt_len, (int) iterations, got))
+    return FALSE;
+  ok = CRYPTO_memcmp (got, expected, HASH_BYTES) == 0;
+  OPENSSL_cleanse (got, sizeof got);
+  return ok;
+}
+
+/* Helpers */
+
+static JsonNode *
+detail_strings (const char *k1, const char *v1, const char *k2, const char *v2)
+{
+  JsonObject *o = json_object_new ();
+  JsonNode *n = json_node_init_object (json_node_alloc (), o);
+
+  if (k1 && v1)
+    json_object_set_string_member (o, k1, v1);
+  if (k2 && v2)
+    json_object_set_string_member (o, k2, v2);
+  json_object_unref (o);
+  return n;
+}
+
+static gboolean
+invalid (GError **error, const char *message)
+{
+  g_set_error_literal (error, CD_CLERK_ERROR, CD_CLERK_ERROR_INVALID, message);
+  return FALSE;
+}
+
+static gboolean
+check_login_name (const char *login, GError **error)
+{
+  gsize n = login ? strlen (login) : 0;
+
+  if (n < 2 || n > 32)
+    return invalid (error, _("The login must have 2 to 32 characters"));
+  for (const char *c = login; *c; c++)
+    if (!g_ascii_isalnum (*c) && *c != '.' && *c != '_' && *c != '-')
+      return invalid (error, _("The login may use only letters, digits, “.”, “_” and “-”"));
+  return TRUE;
+}
+
+static gboolean
+check_password (const char *password, GError **error)
+{
+  if (!password || g_utf8_strlen (password, -1) < CD_CLERK_MIN_PASSWORD)
+    {
+      g_set_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_INVALID,
+                   _("The password must have at least %d characters"), CD_CLERK_MIN_PASSWORD);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+is_blank (const char *s)
+{
+  if (!s)
+    return TRUE;
+  for (; *s; s++)
+    if (!g_ascii_isspace (*s))
+      return FALSE;
+  return TRUE;
+}
+
+static CdClerk *
+clerk_from_row (sqlite3_stmt *stmt)
+{
+  CdClerk *c = g_new0 (CdClerk, 1);
+
+  /* columns: id, outlet_id, login, name, role, enabled, failed_logins, locked_until */
+  c->id = sqlite3_column_int64 (stmt, 0);
+  c->outlet_id = sqlite3_column_int64 (stmt, 1);
+  c->login = cd_store_column_dup (stmt, 2);
+  c->name = cd_store_column_dup (stmt, 3);
+  if (!cd_role_from_code ((const char *) sqlite3_column_text (stmt, 4), &c->role))
+    c->role = CD_ROLE_CLERK;
+  c->enabled = sqlite3_column_int (stmt, 5) != 0;
+  c->failed_logins = sqlite3_column_int (stmt, 6);
+  c->locked_until = cd_store_column_dup (stmt, 7);
+  return c;
+}
+
+#define CLERK_COLUMNS "id, outlet_id, login, name, role, enabled, failed_logins, locked_until"
+
+static CdClerk *
+find_clerk (CdStore *store, const char *where, gint64 id, const char *login, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *sql = g_strdup_printf ("SELECT " CLERK_COLUMNS " FROM clerk WHERE %s", where);
+  int rc;
+
+  if (!cd_store_prepare (store, sql, &stmt, error))
+    return NULL;
+  if (login)
+    sqlite3_bind_text (stmt, 1, login, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return clerk_from_row (stmt);
+  if (rc != SQLITE_DONE)
+    cd_store_set_error (store, error);
+  else
+    g_set_error_literal (error, CD_STORE_ERROR, CD_STORE_ERROR_NOT_FOUND, _("There is no such clerk"));
+  return NULL;
+}
+
+static gboolean
+require_supervisor (CdContext *ctx, GError **error)
+{
+  g_autoptr(CdClerk) me = NULL;
+
+  if (cd_context_get_clerk_id (ctx) <= 0
+      || !(me = find_clerk (cd_context_get_store (ctx), "id = ?1", cd_context_get_clerk_id (ctx), NULL, NULL))
+      || me->role != CD_ROLE_SUPERVISOR || !me->enabled)
+    {
+      g_set_error_literal (error, CD_CLERK_ERROR, CD_CLERK_ERROR_ROLE, _("Only a supervisor can change this"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Outlet */
+
+gboolean
+cd_clerk_store_needs_setup (CdContext *ctx, gboolean *out_needed, GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!cd_store_prepare (store, "SELECT (SELECT count(*) FROM outlet), (SELECT count(*) FROM clerk)", &stmt, error))
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return cd_store_set_error (store, error);
+  *out_needed = sqlite3_column_int64 (stmt, 0) == 0 || sqlite3_column_int64 (stmt, 1) == 0;
+  return TRUE;
+}
+
+gboolean
+cd_clerk_store_setup (CdContext *ctx, const char *outlet_code, const char *outlet_name, const char *region,
+                      const char *login, const char *name, const char *password, gint64 *out_outlet_id,
+                      GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autoptr(sqlite3_stmt) ins = NULL;
+  g_autoptr(sqlite3_stmt) cins = NULL;
+  g_autoptr(JsonNode) detail = NULL;
+  g_autofree char *now = cd_store_now_iso (store);
+  g_autofree char *hash = NULL;
+  g_autofree char *actor = NULL;
+  gboolean needed = FALSE;
+  gint64 outlet_id, clerk_id;
+
+  if (is_blank (outlet_code) || strlen (outlet_code) > 16)
+    return invalid (error, _("The outlet code is required (up to 16 characters)"));
+  for (const char *c = outlet_code; *c; c++)
+    if (!g_ascii_isalnum (*c) && *c != '-')
+      return invalid (error, _("The outlet code may use only letters, digits and “-”"));
+  if (is_blank (outlet_name))
+    return invalid (error, _("The outlet name is required"));
+  if (!check_login_name (login, error))
+    return FALSE;
+  if (is_blank (name))
+    return invalid (error, _("The supervisor's name is required"));
+  if (!check_password (password, error))
+    return FALSE;
+  if (!cd_clerk_store_needs_setup (ctx, &needed, error))
+    return FALSE;
+  if (!needed)
+    {
+      g_set_error_literal (error, CD_CLERK_ERROR, CD_CLERK_ERROR_EXISTS, _("This counter is already set up"));
+      return FALSE;
+    }
+  if (!(hash = cd_password_hash (password)))
+    return invalid (error, _("The password could not be protected"));
+  if (!cd_store_begin (store, error))
+    return FALSE;
+  if (!cd_store_prepare (store, "INSERT INTO outlet (code, name, region, created_at) VALUES (?1, ?2, ?3, ?4)",
+                         &ins, error))
+    goto fail;
+  sqlite3_bind_text (ins, 1, outlet_code, -1, SQLITE_STATIC);
+  sqlite3_bind_text (ins, 2, outlet_name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (ins, 3, region ? region : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (ins, 4, now, -1, SQLITE_STATIC);
+  if (!cd_store_step_done (store, ins, error))
+    goto fail;
+  outlet_id = sqlite3_last_insert_rowid (cd_store_get_db (store));
+  if (!cd_store_prepare (store, "INSERT INTO clerk (outlet_id, login, name, role, password_hash, created_at)"
+                                " VALUES (?1, ?2, ?3, 'supervisor', ?4, ?5)", &cins, error))
+    goto fail;
+  sqlite3_bind_int64 (cins, 1, outlet_id);
+  sqlite3_bind_text (cins, 2, login, -1, SQLITE_STATIC);
+  sqlite3_bind_text (cins, 3, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (cins, 4, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text (cins, 5, now, -1, SQLITE_STATIC);
+  if (!cd_store_step_done (store, cins, error))
+    goto fail;
+  clerk_id = sqlite3_last_insert_rowid (cd_store_get_db (store));
+  actor = g_strdup_printf ("setup:%s", login);
+  detail = detail_strings ("code", outlet_code, "name", outlet_name);
+  if (!cd_audit_append (store, actor, "outlet.create", "outlet", outlet_id, detail, error))
+    goto fail;
+  g_clear_pointer (&detail, json_node_unref);
+  detail = detail_strings ("login", login, "role", "supervisor");
+  if (!cd_audit_append (store, actor, "clerk.create", "clerk", clerk_id, detail, error)
+      || !cd_store_commit (store, error))
+    goto fail;
+  if (out_outlet_id)
+    *out_outlet_id = outlet_id;
+  return TRUE;
+
+fail:
+  cd_store_rollback (store);
+  return FALSE;
+}
+
+CdOutlet *
+cd_clerk_store_get_outlet (CdContext *ctx, GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  CdOutlet *o;
+  int rc;
+
+  if (!cd_store_prepare (store, "SELECT id, code, name, region FROM outlet ORDER BY id LIMIT 1", &stmt, error))
+    return NULL;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error_literal (error, CD_STORE_ERROR, CD_STORE_ERROR_NOT_FOUND, _("The counter is not set up yet"));
+      else
+        cd_store_set_error (store, error);
+      return NULL;
+    }
+  o = g_new0 (CdOutlet, 1);
+  o->id = sqlite3_column_int64 (stmt, 0);
+  o->code = cd_store_column_dup (stmt, 1);
+  o->name = cd_store_column_dup (stmt, 2);
+  o->region = cd_store_column_dup (stmt, 3);
+  return o;
+}
+
+gboolean
+cd_clerk_store_update_outlet (CdContext *ctx, const CdOutlet *outlet, GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autoptr(sqlite3_stmt) upd = NULL;
+  g_autoptr(JsonNode) detail = NULL;
+
+  if (!require_supervisor (ctx, error))
+    return FALSE;
+  if (is_blank (outlet->name))
+    return invalid (error, _("The outlet name is required"));
+  detail = detail_strings ("name", outlet->name, "region", outlet->region);
+  if (!cd_store_begin (store, error))
+    return FALSE;
+  if (!cd_store_prepare (store, "UPDATE outlet SET name = ?2, region = ?3 WHERE id = ?1", &upd, error))
+    goto fail;
+  sqlite3_bind_int64 (upd, 1, outlet->id);
+  sqlite3_bind_text (upd, 2, outlet->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (upd, 3, outlet->region ? outlet->region : "", -1, SQLITE_STATIC);
+  if (!cd_store_step_done (store, upd, error)
+      || !cd_audit_append (store, cd_context_get_actor (ctx), "outlet.update", "outlet", outlet->id, detail, error)
+      || !cd_store_commit (store, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  cd_store_rollback (store);
+  return FALSE;
+}
+
+/* Sign-in */
+
+/* Checks @password for @login, counting failures and locking; commits its own transaction. */
+static CdClerk *
+check_credentials (CdContext *ctx, const char *login, const char *password, const char *action, GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autoptr(CdClerk) clerk = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(sqlite3_stmt) upd = NULL;
+  g_autoptr(JsonNode) detail = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GDateTime) now_dt = cd_store_now (store);
+  g_autofree char *now = cd_store_now_iso (store);
+  g_autofree char *hash = NULL;
+  g_autofree char *actor = g_strdup_printf ("clerk:%s", login ? login : "");
+  g_autofree char *lock_until = NULL;
+  gboolean ok;
+
+  if (is_blank (login) || !password)
+    {
+      g_set_error_literal (error, CD_CLERK_ERROR, CD_CLERK_ERROR_BAD_LOGIN, _("Enter the login and the password"));
+      return NULL;
+    }
+  if (!cd_store_prepare (store, "SELECT " CLERK_COLUMNS ", password_hash FROM clerk WHERE login = ?1", &stmt, error))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, login, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      clerk = clerk_from_row (stmt);
+      hash = cd_store_column_dup (stmt, 8);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  if (clerk && clerk->locked_until && g_strcmp0 (clerk->locked_until, now) > 0)
+    {
+      g_set_error_literal (error, CD_CLERK_ERROR, CD_CLERK_ERROR_LOCKED,
+                           _("Too many wrong passwords: this account is locked for five minutes"));
+      return NULL;
+    }
+  /* Unknown logins cost the same time as known ones, so the answer does not tell them apart. */
+  ok = cd_password_verify (password, hash ? hash
+                                          : "pbkdf2-sha256$210000$AAAAAAAAAAAAAAAAAAAAAA==$"
+                                            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+  if (!cd_store_begin (store, error))
+    return NULL;
+  if (clerk && ok)
+    {
+      if (!clerk->enabled)
+        {
+          cd_store_rollback (store);
+          g_set_error_literal (error, CD_CLERK_ERROR, CD_CLERK_ERROR_DISABLED, _("This account is disabled"));
+          return NULL;
+        }
+      if (!cd_store_prepare (store, "UPDATE clerk SET failed_logins = 0, locked_until = NULL WHERE id = ?1", &upd,
+                             error))
+        goto fail;
+      sqlite3_bind_int64 (upd, 1, clerk->id);
+      detail = detail_strings ("role", cd_role_to_code (clerk->role), NULL, NULL);
+      if (!cd_store_step_done (store, upd, error)
+          || !cd_audit_append (store, actor, action, "clerk", clerk->id, detail, error)
+          || !cd_store_commit (store, error))
+        goto fail;
+      clerk->failed_logins = 0;
+      g_clear_pointer (&clerk->locked_until, g_free);
+      return g_steal_pointer (&clerk);
+    }
+
+  if (clerk)
+    {
+      gint failed = clerk->failed_logins + 1;
+
+      if (failed >= CD_CLERK_MAX_FAILED_LOGINS)
+        {
+          g_autoptr(GDateTime) until = g_date_time_add_seconds (now_dt, CD_CLERK_LOCK_SECONDS);
+          g_autoptr(GDateTime) until_utc = g_date_time_to_utc (until);
+          lock_until = g_date_time_format (until_utc, "%Y-%m-%dT%H:%M:%SZ");
+          failed = 0;
+        }
+      if (!cd_store_prepare (store, "UPDATE clerk SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1", &upd,
+                             error))
+        goto fail;
+      sqlite3_bind_int64 (upd, 1, clerk->id);
+      sqlite3_bind_int (upd, 2, failed);
+      cd_store_bind_text_or_null (upd, 3, lock_until);
+      if (!cd_store_step_done (store, upd, error))
+        goto fail;
+    }
+  detail = detail_strings ("login", login, "locked_until", lock_until);
+  {
+    g_autofree char *failed_action = g_strconcat (action, "-failed", NULL);
+    if (!cd_audit_append (store, actor, failed_action, "clerk", clerk ? clerk->id : 0, detail, error)
+        || !cd_store_commit (store, error))
+      goto fail;
+  }
+  if (lock_until)
+    g_set_error_literal (error, CD_CLERK_ERROR, CD_CLERK_ERROR_LOCKED,
+                         _("Too many wrong passwords: this account is locked for five minutes"));
+  else
+    g_set_error_literal (error, CD_CLERK_ERROR, CD_CLERK_ERROR_BAD_LOGIN, _("Wrong login or password"));
+  return NULL;
+
+fail:
+  cd_store_rollback (store);
+  return NULL;
+}
+
+gboolean
+cd_clerk_store_login (CdContext *ctx, const char *login, const char *password, CdClerk **out_clerk, GError **error)
+{
+  g_autoptr(CdClerk) clerk = check_credentials (ctx, login, password, "clerk.login", error);
+  g_autofree char *actor = NULL;
+
+  if (!clerk)
+    return FALSE;
+  actor = g_strdup_printf ("clerk:%s", clerk->login);
+  cd_context_set_actor (ctx, actor, clerk->id);
+  cd_context_set_outlet_id (ctx, clerk->outlet_id);
+  if (out_clerk)
+    *out_clerk = g_steal_pointer (&clerk);
+  return TRUE;
+}
+
+gboolean
+cd_clerk_store_logout (CdContext *ctx, GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autofree char *actor = NULL;
+
+  if (cd_context_get_clerk_id (ctx) <= 0)
+    return TRUE;
+  if (!cd_store_begin (store, error))
+    return FALSE;
+  if (!cd_audit_append (store, cd_context_get_actor (ctx), "clerk.logout", "clerk", cd_context_get_clerk_id (ctx),
+                        NULL, error)
+      || !cd_store_commit (store, error))
+    {
+      cd_store_rollback (store);
+      return FALSE;
+    }
+  actor = g_strdup_printf ("gui:%s", g_get_user_name ());
+  cd_context_set_actor (ctx, actor, 0);
+  return TRUE;
+}
+
+gboolean
+cd_clerk_store_authorize (CdContext *ctx, const char *login, const char *password, CdRole role,
+                          CdClerk **out_clerk, GError **error)
+{
+  g_autoptr(CdClerk) clerk = check_credentials (ctx, login, password, "clerk.authorize", error);
+
+  if (!clerk)
+    return FALSE;
+  if (clerk->role != role)
+    {
+      g_set_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_ROLE, _("%s is not a %s"), clerk->name,
+                   cd_role_label (role));
+      return FALSE;
+    }
+  if (out_clerk)
+    *out_clerk = g_steal_pointer (&clerk);
+  return TRUE;
+}
+
+gboolean
+cd_clerk_store_act_as (CdContext *ctx, const CdClerk *clerk, CdActAsFunc func, gpointer user_data, GError **error)
+{
+  g_autofree char *saved_actor = g_strdup (cd_context_get_actor (ctx));
+  gint64 saved_id = cd_context_get_clerk_id (ctx);
+  g_autofree char *actor = g_strdup_printf ("clerk:%s", clerk->login);
+  gboolean ok;
+
+  cd_context_set_actor (ctx, actor, clerk->id);
+  ok = func (ctx, user_data, error);
+  cd_context_set_actor (ctx, saved_actor, saved_id);
+  return ok;
+}
+
+/* Clerks */
+
+GPtrArray *
+cd_clerk_store_list (CdContext *ctx, GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_clerk_free);
+  int rc;
+
+  if (!cd_store_prepare (store, "SELECT " CLERK_COLUMNS " FROM clerk ORDER BY login", &stmt, error))
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (out, clerk_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      cd_store_set_error (store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+CdClerk *
+cd_clerk_store_lookup (CdContext *ctx, gint64 id, GError **error)
+{
+  return find_clerk (cd_context_get_store (ctx), "id = ?1", id, NULL, error);
+}
+
+gboolean
+cd_clerk_store_add (CdContext *ctx, const char *login, const char *name, CdRole role, const char *password,
+                    gint64 *out_id, GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autoptr(sqlite3_stmt) ins = NULL;
+  g_autoptr(JsonNode) detail = NULL;
+  g_autofree char *now = cd_store_now_iso (store);
+  g_autofree char *hash = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(CdClerk) existing = NULL;
+  gint64 id;
+
+  if (!require_supervisor (ctx, error) || !check_login_name (login, error))
+    return FALSE;
+  if (is_blank (name))
+    return invalid (error, _("The clerk's name is required"));
+  if (!check_password (password, error))
+    return FALSE;
+  if ((existing = find_clerk (store, "login = ?1", 0, login, NULL)))
+    {
+      g_set_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_EXISTS, _("The login “%s” is taken"), login);
+      return FALSE;
+    }
+  if (!(hash = cd_password_hash (password)))
+    return invalid (error, _("The password could not be protected"));
+  if (!cd_store_begin (store, error))
+    return FALSE;
+  if (!cd_store_prepare (store, "INSERT INTO clerk (outlet_id, login, name, role, password_hash, created_at)"
+                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &ins, error))
+    goto fail;
+  sqlite3_bind_int64 (ins, 1, cd_context_get_outlet_id (ctx));
+  sqlite3_bind_text (ins, 2, login, -1, SQLITE_STATIC);
+  sqlite3_bind_text (ins, 3, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (ins, 4, cd_role_to_code (role), -1, SQLITE_STATIC);
+  sqlite3_bind_text (ins, 5, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text (ins, 6, now, -1, SQLITE_STATIC);
+  if (!cd_store_step_done (store, ins, error))
+    goto fail;
+  id = sqlite3_last_insert_rowid (cd_store_get_db (store));
+  detail = detail_strings ("login", login, "role", cd_role_to_code (role));
+  if (!cd_audit_append (store, cd_context_get_actor (ctx), "clerk.create", "clerk", id, detail, error)
+      || !cd_store_commit (store, error))
+    goto fail;
+  if (out_id)
+    *out_id = id;
+  return TRUE;
+
+fail:
+  cd_store_rollback (store);
+  return FALSE;
+}
+
+/* One audited UPDATE of one clerk row. */
+static gboolean
+update_clerk (CdContext *ctx, gint64 id, const char *sql, const char *text, gint64 number, const char *action,
+              JsonNode *detail, GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autoptr(sqlite3_stmt) upd = NULL;
+
+  if (!require_supervisor (ctx, error))
+    return FALSE;
+  if (!cd_store_begin (store, error))
+    return FALSE;
+  if (!cd_store_prepare (store, sql, &upd, error))
+    goto fail;
+  sqlite3_bind_int64 (upd, 1, id);
+  if (text)
+    sqlite3_bind_text (upd, 2, text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_int64 (upd, 2, number);
+  if (!cd_store_step_done (store, upd, error))
+    goto fail;
+  if (sqlite3_changes (cd_store_get_db (store)) != 1)
+    {
+      g_set_error_literal (error, CD_STORE_ERROR, CD_STORE_ERROR_NOT_FOUND, _("There is no such clerk"));
+      goto fail;
+    }
+  if (!cd_audit_append (store, cd_context_get_actor (ctx), action, "clerk", id, detail, error)
+      || !cd_store_commit (store, error))
+    goto fail;
+  return TRUE;
+
+fail:
+  cd_store_rollback (store);
+  return FALSE;
+}
+
+gboolean
+cd_clerk_store_set_enabled (CdContext *ctx, gint64 id, gboolean enabled, GError **error)
+{
+  g_autoptr(JsonNode) detail = detail_strings ("enabled", enabled ? "true" : "false", NULL, NULL);
+
+  if (!enabled && id == cd_context_get_clerk_id (ctx))
+    return invalid (error, _("You cannot disable your own account"));
+  return update_clerk (ctx, id, "UPDATE clerk SET enabled = ?2 WHERE id = ?1", NULL, enabled ? 1 : 0,
+                       enabled ? "clerk.enable" : "clerk.disable", detail, error);
+}
+
+gboolean
+cd_clerk_store_set_role (CdContext *ctx, gint64 id, CdRole role, GError **error)
+{
+  g_autoptr(JsonNode) detail = detail_strings ("role", cd_role_to_code (role), NULL, NULL);
+
+  if (id == cd_context_get_clerk_id (ctx) && role != CD_ROLE_SUPERVISOR)
+    return invalid (error, _("You cannot take the supervisor role from yourself"));
+  return update_clerk (ctx, id, "UPDATE clerk SET role = ?2 WHERE id = ?1", cd_role_to_code (role), 0,
+                       "clerk.role", detail, error);
+}
+
+gboolean
+cd_clerk_store_reset_password (CdContext *ctx, gint64 id, const char *password, GError **error)
+{
+  g_autofree char *hash = NULL;
+
+  if (!check_password (password, error))
+    return FALSE;
+  if (!(hash = cd_password_hash (password)))
+    return invalid (error, _("The password could not be protected"));
+  /* Resetting also lifts a lock-out. */
+  return update_clerk (ctx, id, "UPDATE clerk SET password_hash = ?2, failed_logins = 0, locked_until = NULL"
+                                " WHERE id = ?1", hash, 0, "clerk.password-reset", NULL, error);
+}

@@ -1,0 +1,230 @@
+/* cd-app.c: application start-up: context, CSS, accelerators, login → main window, switch clerk. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <locale.h>
+#include <glib/gi18n.h>
+
+#include "cd-app.h"
+#include "cd-clerk-store.h"
+#include "cd-login-window.h"
+#include "cd-main-window.h"
+#include "cd-paths.h"
+
+struct _CdApp {
+  GtkApplication parent_instance;
+
+  CdContext     *ctx;
+  char          *state_dir;
+  char          *db_path;
+  GtkWidget     *login;
+  GtkWidget     *main;
+};
+
+G_DEFINE_FINAL_TYPE (CdApp, cd_app, GTK_TYPE_APPLICATION)
+
+static void show_login (CdApp *self);
+
+static void
+on_main_switch_clerk_cb (CdApp *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cd_clerk_store_logout (self->ctx, &error))
+    g_warning ("Logout not recorded: %s", error->message);
+  show_login (self);
+  g_clear_pointer (&self->main, gtk_widget_destroy);
+}
+
+static void
+on_signed_in_cb (CdApp *self, CdClerk *clerk)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("org.certdesk.CertDesk");
+  CdMainWindow *win = cd_main_window_new (GTK_APPLICATION (self), self->ctx, clerk);
+
+  self->main = GTK_WIDGET (win);
+  g_object_add_weak_pointer (G_OBJECT (win), (gpointer *) &self->main);
+  g_signal_connect_object (win, "switch-clerk", G_CALLBACK (on_main_switch_clerk_cb), self, G_CONNECT_SWAPPED);
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (win));
+  gtk_window_present (GTK_WINDOW (win));
+  g_clear_pointer (&self->login, gtk_widget_destroy);
+}
+
+static gboolean
+quit_idle_cb (gpointer app)
+{
+  g_application_quit (G_APPLICATION (app));
+  return G_SOURCE_REMOVE;
+}
+
+/* The cold-start benchmark: quit as soon as the login window has drawn its first frame. */
+static gboolean
+on_login_drawn_cb (GtkWidget *widget, cairo_t *cr, gpointer data)
+{
+  static gboolean once;
+
+  if (!once)
+    {
+      once = TRUE;
+      g_idle_add_full (G_PRIORITY_HIGH, quit_idle_cb, data, NULL);
+    }
+  return FALSE;
+}
+
+static void
+quit_activated (GSimpleAction *action, GVariant *param, gpointer app)
+{
+  g_application_quit (G_APPLICATION (app));
+}
+
+static void
+show_login (CdApp *self)
+{
+  CdLoginWindow *login = cd_login_window_new (GTK_APPLICATION (self), self->ctx);
+
+  self->login = GTK_WIDGET (login);
+  g_object_add_weak_pointer (G_OBJECT (login), (gpointer *) &self->login);
+  g_signal_connect_object (login, "signed-in", G_CALLBACK (on_signed_in_cb), self, G_CONNECT_SWAPPED);
+  if (g_getenv ("CERTDESK_EXIT_AFTER_FIRST_FRAME"))
+    g_signal_connect_after (login, "draw", G_CALLBACK (on_login_drawn_cb), self);
+  gtk_window_present (GTK_WINDOW (login));
+}
+
+static void
+cd_app_startup (GApplication *app)
+{
+  CdApp *self = CD_APP (app);
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+  g_autoptr(GError) error = NULL;
+  static const GActionEntry entries[] = {
+    { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
+  };
+  static const char *const sw[] = { "<Control><Shift>l", NULL };
+  static const char *const quit[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (cd_app_parent_class)->startup (app);
+  gtk_css_provider_load_from_resource (css, "/org/certdesk/CertDesk/ui/style.css");
+  gtk_style_context_add_provider_for_screen (gdk_screen_get_default (), GTK_STYLE_PROVIDER (css),
+                                             GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.switch-clerk", sw);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit);
+  /* Alt+Left (Back) and Enter (Next) are handled by the wizard itself, where the focus is. */
+  g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
+  self->ctx = cd_context_new (self->state_dir, self->db_path, &error);
+  if (!self->ctx)
+    {
+      g_printerr (_("CertDesk cannot open its database: %s\n"), error->message);
+      g_application_quit (app);
+    }
+}
+
+static void
+cd_app_activate (GApplication *app)
+{
+  CdApp *self = CD_APP (app);
+
+  if (!self->ctx)
+    return;
+  if (self->main)
+    gtk_window_present (GTK_WINDOW (self->main));
+  else if (self->login)
+    gtk_window_present (GTK_WINDOW (self->login));
+  else
+    show_login (self);
+}
+
+static int
+cd_app_handle_local_options (GApplication *app, GVariantDict *options)
+{
+  CdApp *self = CD_APP (app);
+
+  g_variant_dict_lookup (options, "state-dir", "^ay", &self->state_dir);
+  g_variant_dict_lookup (options, "db", "^ay", &self->db_path);
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("certdesk %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  return -1;
+}
+
+static void
+cd_app_shutdown (GApplication *app)
+{
+  CdApp *self = CD_APP (app);
+
+  if (self->main)
+    gtk_widget_destroy (self->main);
+  if (self->ctx && cd_context_get_clerk_id (self->ctx) > 0)
+    {
+      g_autoptr(GError) error = NULL;
+      if (!cd_clerk_store_logout (self->ctx, &error))
+        g_warning ("Logout not recorded: %s", error->message);
+    }
+  G_APPLICATION_CLASS (cd_app_parent_class)->shutdown (app);
+}
+
+static void
+cd_app_finalize (GObject *object)
+{
+  CdApp *self = CD_APP (object);
+
+  g_clear_object (&self->ctx);
+  g_free (self->state_dir);
+  g_free (self->db_path);
+  G_OBJECT_CLASS (cd_app_parent_class)->finalize (object);
+}
+
+static void
+cd_app_class_init (CdAppClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = cd_app_finalize;
+  app_class->startup = cd_app_startup;
+  app_class->activate = cd_app_activate;
+  app_class->shutdown = cd_app_shutdown;
+  app_class->handle_local_options = cd_app_handle_local_options;
+}
+
+static void
+cd_app_init (CdApp *self)
+{
+  static const GOptionEntry options[] = {
+    { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Folder of the counter's database and files"), N_("DIR") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Database file"), N_("FILE") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+}
+
+CdApp *
+cd_app_new (void)
+{
+  return g_object_new (CD_TYPE_APP, "application-id", CD_APP_ID, "flags", G_APPLICATION_NON_UNIQUE, NULL);
+}
+
+CdContext *
+cd_app_get_context (CdApp *self)
+{
+  return self->ctx;
+}
+
+void
+cd_app_setup_environment (void)
+{
+  const char *build = cd_paths_build_dir ();
+
+  setlocale (LC_ALL, "");
+  if (build && !g_getenv ("GSETTINGS_SCHEMA_DIR"))
+    {
+      g_autofree char *schemas = g_build_filename (build, "data", NULL);
+      g_setenv ("GSETTINGS_SCHEMA_DIR", schemas, TRUE);
+    }
+  bindtextdomain (GETTEXT_PACKAGE, build ? CD_BUILD_LOCALEDIR : CD_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}

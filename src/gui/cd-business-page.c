@@ -1,0 +1,375 @@
+/* cd-business-page.c: wizard step 1. The profiles this outlet offers and their business types as large
+ * choices; for follow-up business, finding the existing customer prefills the applicant. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cd-business-page.h"
+#include "cd-gui-util.h"
+#include "cd-page-common.h"
+
+struct _CdBusinessPage {
+  GtkScrolledWindow parent_instance;
+  CD_PAGE_FIELDS;
+
+  GtkLabel       *profile_heading;
+  GtkFlowBox     *profile_box;
+  GtkLabel       *business_heading;
+  GtkFlowBox     *business_box;
+  GtkWidget      *existing_box;
+  GtkSearchEntry *find_entry;
+  GtkLabel       *find_label;
+  GtkEntry       *serial_entry;
+  GtkSpinButton  *years_spin;
+  GtkSpinButton  *keys_main_spin;
+  GtkSpinButton  *keys_secondary_spin;
+  GtkSpinButton  *seals_spin;
+  GtkToggleButton *zero_fee_check;
+  GtkToggleButton *one_cert_check;
+
+  GtkWidget      *profile_none;    /* hidden radio: active while no profile is chosen */
+  GtkWidget      *business_none;
+};
+
+static void cd_business_page_iface_init (CdWizardPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CdBusinessPage, cd_business_page, GTK_TYPE_SCROLLED_WINDOW,
+                               G_IMPLEMENT_INTERFACE (CD_TYPE_WIZARD_PAGE, cd_business_page_iface_init))
+
+CD_PAGE_DEFINE_PROPERTIES (CdBusinessPage, cd_business_page)
+
+static void on_profile_toggled_cb (CdBusinessPage *self, GtkToggleButton *button);
+static void on_business_toggled_cb (CdBusinessPage *self, GtkToggleButton *button);
+
+static gboolean
+profile_offered_here (CdBusinessPage *self, const char *id)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("org.certdesk.CertDesk");
+  g_auto(GStrv) offered = g_settings_get_strv (settings, "offered-profiles");
+
+  return offered[0] == NULL || g_strv_contains ((const char *const *) offered, id);
+}
+
+static GtkWidget *
+add_choice (GtkFlowBox *box, GtkWidget *group_member, const char *label, const char *name)
+{
+  GtkWidget *radio = gtk_radio_button_new_with_label_from_widget (GTK_RADIO_BUTTON (group_member), label);
+  GtkWidget *child = gtk_flow_box_child_new ();
+
+  gtk_toggle_button_set_mode (GTK_TOGGLE_BUTTON (radio), FALSE);
+  gtk_widget_set_name (radio, name);
+  gtk_style_context_add_class (gtk_widget_get_style_context (radio), "cd-choice");
+  gtk_label_set_line_wrap (GTK_LABEL (gtk_bin_get_child (GTK_BIN (radio))), TRUE);
+  gtk_widget_set_can_focus (child, FALSE);
+  gtk_container_add (GTK_CONTAINER (child), radio);
+  gtk_widget_show_all (child);
+  gtk_container_add (GTK_CONTAINER (box), child);
+  return radio;
+}
+
+static void
+update_complete (CdBusinessPage *self)
+{
+  CdApplication *app = cd_draft_get_app (self->draft);
+  CdProfile *profile = cd_draft_get_profile (self->draft);
+
+  if (!profile)
+    cd_page_set_complete (self, FALSE, _("Choose the project or CA the applicant comes for"));
+  else if (!cd_profile_offers_business (profile, app->business))
+    cd_page_set_complete (self, FALSE, _("Choose the business"));
+  else if (cd_application_total_keys (app) == 0)
+    cd_page_set_complete (self, FALSE, _("At least one key is needed"));
+  else
+    cd_page_set_complete (self, TRUE, NULL);
+}
+
+static void
+fill_businesses (CdBusinessPage *self)
+{
+  CdApplication *app = cd_draft_get_app (self->draft);
+  CdProfile *profile = cd_draft_get_profile (self->draft);
+  GtkWidget *first = NULL;
+
+  cd_gui_container_clear (GTK_CONTAINER (self->business_box));
+  g_clear_object (&self->business_none);
+  self->business_none = g_object_ref_sink (gtk_radio_button_new (NULL));
+  for (guint b = 0; profile && b < CD_N_BUSINESSES; b++)
+    if (cd_profile_offers_business (profile, b))
+      {
+        g_autofree char *name = g_strdup_printf ("business_%s", cd_business_to_code (b));
+        GtkWidget *radio = add_choice (self->business_box, self->business_none, cd_business_label (b), name);
+
+        g_object_set_data (G_OBJECT (radio), "business", GUINT_TO_POINTER (b));
+        if (b == app->business)
+          gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (radio), TRUE);
+        g_signal_connect_swapped (radio, "toggled", G_CALLBACK (on_business_toggled_cb), self);
+        if (!first)
+          first = radio;
+      }
+  gtk_label_set_mnemonic_widget (self->business_heading, first);
+  gtk_widget_set_visible (self->existing_box, app->business != CD_BUSINESS_NEW);
+}
+
+static void
+load_from_draft (CdBusinessPage *self)
+{
+  CdApplication *app = cd_draft_get_app (self->draft);
+  g_autoptr(GPtrArray) profiles = cd_profile_set_list (cd_context_get_profiles (self->ctx));
+  GtkWidget *first = NULL;
+
+  self->loading = TRUE;
+  cd_gui_container_clear (GTK_CONTAINER (self->profile_box));
+  g_clear_object (&self->profile_none);
+  self->profile_none = g_object_ref_sink (gtk_radio_button_new (NULL));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->profile_none), TRUE);
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      CdProfile *p = profiles->pdata[i];
+      g_autofree char *name = NULL;
+      g_autofree char *label = NULL;
+      GtkWidget *radio;
+
+      if (!profile_offered_here (self, p->id) && g_strcmp0 (p->id, app->profile) != 0)
+        continue;
+      name = g_strdup_printf ("profile_%s", p->id);
+      label = g_strdup_printf ("%s", cd_profile_display_name (p));
+      radio = add_choice (self->profile_box, self->profile_none, label, name);
+      gtk_widget_set_tooltip_text (radio, p->ca_name);
+      g_object_set_data_full (G_OBJECT (radio), "profile", g_strdup (p->id), g_free);
+      if (g_strcmp0 (p->id, app->profile) == 0)
+        gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (radio), TRUE);
+      g_signal_connect_swapped (radio, "toggled", G_CALLBACK (on_profile_toggled_cb), self);
+      if (!first)
+        first = radio;
+    }
+  gtk_label_set_mnemonic_widget (self->profile_heading, first);
+  fill_businesses (self);
+  gtk_entry_set_text (self->serial_entry, app->existing_serial ? app->existing_serial : "");
+  gtk_spin_button_set_value (self->years_spin, app->years);
+  gtk_spin_button_set_value (self->keys_main_spin, app->keys_main);
+  gtk_spin_button_set_value (self->keys_secondary_spin, app->keys_secondary);
+  gtk_spin_button_set_value (self->seals_spin, app->seals);
+  gtk_toggle_button_set_active (self->zero_fee_check, app->zero_fee);
+  gtk_toggle_button_set_active (self->one_cert_check, app->one_cert);
+  gtk_widget_set_sensitive (GTK_WIDGET (self), cd_draft_is_editable (self->draft));
+  self->loading = FALSE;
+  update_complete (self);
+}
+
+/* The applicant type and party role must be ones the new profile offers. */
+static void
+fit_to_profile (CdApplication *app, CdProfile *profile)
+{
+  if (!cd_profile_offers_business (profile, app->business))
+    for (guint b = 0; b < CD_N_BUSINESSES; b++)
+      if (cd_profile_offers_business (profile, b))
+        {
+          app->business = b;
+          break;
+        }
+  if (!cd_profile_offers_applicant (profile, app->applicant_type))
+    for (guint t = 0; t < CD_N_APPLICANTS; t++)
+      if (cd_profile_offers_applicant (profile, t))
+        {
+          app->applicant_type = t;
+          break;
+        }
+  if (app->has_party_role && !((profile->party_roles >> app->party_role) & 1))
+    app->has_party_role = FALSE;
+  app->years = 0;
+}
+
+/* callbacks */
+
+static void
+on_profile_toggled_cb (CdBusinessPage *self, GtkToggleButton *button)
+{
+  CdApplication *app = cd_draft_get_app (self->draft);
+  const char *id = g_object_get_data (G_OBJECT (button), "profile");
+  CdProfile *profile;
+
+  if (self->loading || !gtk_toggle_button_get_active (button) || g_strcmp0 (id, app->profile) == 0)
+    return;
+  profile = cd_context_lookup_profile (self->ctx, id, NULL);
+  g_return_if_fail (profile != NULL);
+  cd_gui_set_string (&app->profile, id);
+  fit_to_profile (app, profile);
+  self->loading = TRUE;
+  fill_businesses (self);
+  gtk_spin_button_set_value (self->years_spin, 0);
+  self->loading = FALSE;
+  update_complete (self);
+  cd_draft_changed (self->draft);
+}
+
+static void
+on_business_toggled_cb (CdBusinessPage *self, GtkToggleButton *button)
+{
+  CdApplication *app = cd_draft_get_app (self->draft);
+
+  if (self->loading || !gtk_toggle_button_get_active (button))
+    return;
+  app->business = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "business"));
+  gtk_widget_set_visible (self->existing_box, app->business != CD_BUSINESS_NEW);
+  update_complete (self);
+  cd_draft_changed (self->draft);
+}
+
+static void
+on_field_changed_cb (CdBusinessPage *self)
+{
+  CdApplication *app = cd_draft_get_app (self->draft);
+
+  if (self->loading || !self->draft)
+    return;
+  cd_gui_set_string (&app->existing_serial, gtk_entry_get_text (self->serial_entry));
+  app->years = gtk_spin_button_get_value_as_int (self->years_spin);
+  app->keys_main = gtk_spin_button_get_value_as_int (self->keys_main_spin);
+  app->keys_secondary = gtk_spin_button_get_value_as_int (self->keys_secondary_spin);
+  app->seals = gtk_spin_button_get_value_as_int (self->seals_spin);
+  app->zero_fee = gtk_toggle_button_get_active (self->zero_fee_check);
+  app->one_cert = gtk_toggle_button_get_active (self->one_cert_check);
+  update_complete (self);
+  cd_draft_changed (self->draft);
+}
+
+/* The returning customer's applicant data replace this draft's (JSON members, so the core owns the records). */
+static CdApplication *
+merge_applicant (const CdApplication *app, const CdApplication *previous)
+{
+  g_autoptr(JsonNode) to = cd_application_to_json (app);
+  g_autoptr(JsonNode) from = cd_application_to_json (previous);
+  JsonObject *t = json_node_get_object (to);
+  JsonObject *f = json_node_get_object (from);
+  static const char *const members[] = { "applicant_type", "party_role", "unit", "legal_person", "agent",
+                                         "person", "invoice", NULL };
+
+  for (guint i = 0; members[i]; i++)
+    {
+      if (json_object_has_member (t, members[i]))
+        json_object_remove_member (t, members[i]);
+      if (json_object_has_member (f, members[i]))
+        json_object_set_member (t, members[i], json_node_copy (json_object_get_member (f, members[i])));
+    }
+  if (!json_object_has_member (t, "existing_certificate") && json_object_has_member (f, "existing_certificate"))
+    json_object_set_member (t, "existing_certificate",
+                            json_node_copy (json_object_get_member (f, "existing_certificate")));
+  return cd_application_from_json (to, NULL);
+}
+
+static void
+on_find_activate_cb (CdBusinessPage *self)
+{
+  const char *query = gtk_entry_get_text (GTK_ENTRY (self->find_entry));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(CdApplication) previous = NULL;
+  g_autofree char *text = NULL;
+  CdApplicationInfo *hit = NULL;
+  CdApplication *merged;
+
+  if (!*query)
+    return;
+  if (!(found = cd_application_store_search (self->ctx, query, FALSE, &error)))
+    {
+      gtk_label_set_text (self->find_label, error->message);
+      return;
+    }
+  for (guint i = 0; i < found->len && !hit; i++)
+    if (((CdApplicationInfo *) found->pdata[i])->id != cd_draft_get_id (self->draft))
+      hit = found->pdata[i];
+  if (!hit)
+    {
+      gtk_label_set_text (self->find_label, _("No earlier application matches"));
+      return;
+    }
+  if (!cd_application_store_load (self->ctx, hit->id, &previous, NULL, &error))
+    {
+      gtk_label_set_text (self->find_label, error->message);
+      return;
+    }
+  if (!(merged = merge_applicant (cd_draft_get_app (self->draft), previous)))
+    return;
+  text = g_strdup_printf (_("Filled in from application %s (%s)"), hit->number, hit->name);
+  cd_draft_replace_app (self->draft, merged);
+  gtk_label_set_text (self->find_label, text);
+}
+
+/* vfuncs */
+
+static void
+on_draft_loaded_cb (CdBusinessPage *self)
+{
+  load_from_draft (self);
+}
+
+static void
+cd_business_page_set_draft (CdWizardPage *page, CdDraft *draft)
+{
+  CdBusinessPage *self = CD_BUSINESS_PAGE (page);
+
+  cd_page_take_draft (self, &self->draft, draft, G_CALLBACK (on_draft_loaded_cb));
+  gtk_label_set_text (self->find_label, "");
+  load_from_draft (self);
+}
+
+static void
+cd_business_page_enter (CdWizardPage *page)
+{
+  load_from_draft (CD_BUSINESS_PAGE (page));
+}
+
+static void
+cd_business_page_iface_init (CdWizardPageInterface *iface)
+{
+  iface->set_draft = cd_business_page_set_draft;
+  iface->enter = cd_business_page_enter;
+}
+
+static void
+cd_business_page_dispose (GObject *object)
+{
+  CdBusinessPage *self = CD_BUSINESS_PAGE (object);
+
+  g_clear_object (&self->profile_none);
+  g_clear_object (&self->business_none);
+  cd_business_page_release (self);
+  G_OBJECT_CLASS (cd_business_page_parent_class)->dispose (object);
+}
+
+static void
+cd_business_page_class_init (CdBusinessPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = cd_business_page_get_property;
+  object_class->set_property = cd_business_page_set_property;
+  object_class->dispose = cd_business_page_dispose;
+  cd_page_class_install (object_class);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/certdesk/CertDesk/ui/cd-business-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CdBusinessPage, profile_heading);
+  gtk_widget_class_bind_template_child (widget_class, CdBusinessPage, profile_box);
+  gtk_widget_class_bind_template_child (widget_class, CdBusinessPage, business_heading);
+  gtk_widget_class_bind_template_child (widget_class, CdBusinessPage, business_box);
+  gtk_widget_class_bind_template_child (widget_class, CdBusinessPage, existing_box);
+  gtk_widget_class_bind_template_child (widget_class, CdBusinessPage, find_entry);
+  gtk_widget_class_bind_template_child (widget_class, CdBusinessPage, find_label);
+  gtk_widget_class_bind_template_child (widget_class, CdBusinessPage, serial_entry);
+  gtk_widget_class_bind_template_child (widget_class, CdBusinessPage, years_spin);
+  gtk_widget_class_bind_template_child (widget_class, CdBusinessPage, keys_main_spin);
+  gtk_widget_class_bind_template_child (widget_class, CdBusinessPage, keys_secondary_spin);
+  gtk_widget_class_bind_template_child (widget_class, CdBusinessPage, seals_spin);
+  gtk_widget_class_bind_template_child (widget_class, CdBusinessPage, zero_fee_check);
+  gtk_widget_class_bind_template_child (widget_class, CdBusinessPage, one_cert_check);
+  gtk_widget_class_bind_template_callback (widget_class, on_field_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_find_activate_cb);
+}
+
+static void
+cd_business_page_init (CdBusinessPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

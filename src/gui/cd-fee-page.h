@@ -1,0 +1,12 @@
+/* cd-fee-page.h: wizard step: the itemised fee from the core (local prices included) and the payment. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define CD_TYPE_FEE_PAGE (cd_fee_page_get_type ())
+G_DECLARE_FINAL_TYPE (CdFeePage, cd_fee_page, CD, FEE_PAGE, GtkScrolledWindow)
+
+G_END_DECLS

@@ -1,0 +1,34 @@
+/* cd-gui-util.h: small helpers shared by the GUI's windows and pages. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "cd-application.h"
+
+G_BEGIN_DECLS
+
+/* Sets *field to @value (a copy) and tells whether it changed; NULL and "" are the same. */
+gboolean    cd_gui_set_string      (char **field, const char *value);
+
+/* The text of a core error without its leading JSON path ("$.unit.uscc: …"). */
+const char *cd_gui_error_text      (const GError *error);
+
+/* Shows @message (or clears it) in an error label under a field. */
+void        cd_gui_show_error      (GtkLabel *label, const char *message);
+
+/* A short, translated name of a wizard step id or of an application field path. */
+const char *cd_gui_step_label      (const char *step);
+char       *cd_gui_path_label      (const char *path);
+const char *cd_gui_path_section    (const char *path);   /* "Unit", "Agent"… or NULL */
+
+/* Fills a combo box text with id/label pairs and selects @active_id. */
+void        cd_gui_combo_clear     (GtkComboBoxText *combo);
+
+/* Money typed by the clerk ("350", "350.5", "350.50") in fen; FALSE when not a sum of money. */
+gboolean    cd_gui_parse_yuan      (const char *text, gint64 *out_fen);
+
+/* Removes all children of a container. */
+void        cd_gui_container_clear (GtkContainer *container);
+
+G_END_DECLS

@@ -1,0 +1,235 @@
+/* cd-main-window.c: the main window. Sections are created per role: a clerk has no Settings at all. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cd-main-window.h"
+#include "cd-settings-page.h"
+#include "cd-today-page.h"
+
+struct _CdMainWindow {
+  GtkApplicationWindow parent_instance;
+
+  GtkHeaderBar *header;
+  GtkBox       *key_slot;
+  GtkListBox   *sidebar;
+  GtkWidget    *accept_row;
+  GtkWidget    *today_row;
+  GtkWidget    *print_row;
+  GtkWidget    *reports_row;
+  GtkWidget    *settings_row;
+  GtkStack     *stack;
+
+  CdContext    *ctx;
+  CdClerk      *clerk;
+  CdWizard     *wizard;
+  CdTodayPage  *today;
+  GtkWidget    *settings;
+};
+
+G_DEFINE_FINAL_TYPE (CdMainWindow, cd_main_window, GTK_TYPE_APPLICATION_WINDOW)
+
+enum {
+  SWITCH_CLERK,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const char *
+row_section (CdMainWindow *self, GtkListBoxRow *row)
+{
+  GtkWidget *w = GTK_WIDGET (row);
+
+  return w == self->accept_row ? "accept" : w == self->today_row ? "today" : w == self->print_row ? "print"
+       : w == self->reports_row ? "reports" : "settings";
+}
+
+static GtkWidget *
+section_row (CdMainWindow *self, const char *section)
+{
+  if (g_str_equal (section, "accept")) return self->accept_row;
+  if (g_str_equal (section, "today")) return self->today_row;
+  if (g_str_equal (section, "print")) return self->print_row;
+  if (g_str_equal (section, "reports")) return self->reports_row;
+  if (g_str_equal (section, "settings")) return self->settings_row;
+  return NULL;
+}
+
+static gboolean
+role_allows (CdRole role, const char *section)
+{
+  switch (role)
+    {
+    case CD_ROLE_SUPERVISOR:
+      return TRUE;
+    case CD_ROLE_CLERK:
+      return !g_str_equal (section, "settings") && !g_str_equal (section, "reports");
+    case CD_ROLE_PRINTER:
+      return g_str_equal (section, "print") || g_str_equal (section, "today");
+    default:
+      return FALSE;
+    }
+}
+
+/* callbacks */
+
+static void
+on_sidebar_row_selected_cb (CdMainWindow *self, GtkListBoxRow *row)
+{
+  const char *section;
+
+  if (!row)
+    return;
+  section = row_section (self, row);
+  if (!role_allows (self->clerk->role, section))
+    return;
+  gtk_stack_set_visible_child_name (self->stack, section);
+  if (g_str_equal (section, "today"))
+    cd_today_page_refresh (self->today);
+}
+
+static void
+on_open_application_cb (CdMainWindow *self, gint64 id)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cd_wizard_open (self->wizard, id, &error))
+    {
+      g_warning ("Opening application %" G_GINT64_FORMAT " failed: %s", id, error->message);
+      return;
+    }
+  cd_main_window_show_section (self, "accept");
+}
+
+static void
+switch_clerk_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  CdMainWindow *self = data;
+
+  cd_wizard_flush (self->wizard);
+  g_signal_emit (self, signals[SWITCH_CLERK], 0);
+}
+
+static void
+section_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  cd_main_window_show_section (CD_MAIN_WINDOW (data), g_variant_get_string (param, NULL));
+}
+
+static gboolean
+cd_main_window_delete_event (GtkWidget *widget, GdkEventAny *event)
+{
+  cd_wizard_flush (CD_MAIN_WINDOW (widget)->wizard);
+  return GTK_WIDGET_CLASS (cd_main_window_parent_class)->delete_event
+           ? GTK_WIDGET_CLASS (cd_main_window_parent_class)->delete_event (widget, event) : FALSE;
+}
+
+static void
+cd_main_window_finalize (GObject *object)
+{
+  CdMainWindow *self = CD_MAIN_WINDOW (object);
+
+  g_clear_pointer (&self->clerk, cd_clerk_free);
+  g_clear_object (&self->ctx);
+  G_OBJECT_CLASS (cd_main_window_parent_class)->finalize (object);
+}
+
+static void
+cd_main_window_class_init (CdMainWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = cd_main_window_finalize;
+  widget_class->delete_event = cd_main_window_delete_event;
+  signals[SWITCH_CLERK] = g_signal_new ("switch-clerk", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                        NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/certdesk/CertDesk/ui/cd-main-window.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, CdMainWindow, name)
+  BIND (header); BIND (key_slot); BIND (sidebar); BIND (accept_row); BIND (today_row); BIND (print_row);
+  BIND (reports_row); BIND (settings_row); BIND (stack);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_selected_cb);
+}
+
+static void
+cd_main_window_init (CdMainWindow *self)
+{
+  static const GActionEntry actions[] = {
+    { "switch-clerk", switch_clerk_activated, NULL, NULL, NULL, { 0 } },
+    { "section", section_activated, "s", NULL, NULL, { 0 } },
+  };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
+}
+
+CdMainWindow *
+cd_main_window_new (GtkApplication *app, CdContext *ctx, const CdClerk *clerk)
+{
+  CdMainWindow *self = g_object_new (CD_TYPE_MAIN_WINDOW, "application", app, NULL);
+  g_autoptr(CdOutlet) outlet = cd_clerk_store_get_outlet (ctx, NULL);
+  g_autofree char *subtitle = NULL;
+  g_autofree char *title = NULL;
+
+  self->ctx = g_object_ref (ctx);
+  self->clerk = cd_clerk_copy (clerk);
+  title = outlet ? g_strdup_printf (_("CertDesk · %s"), outlet->name) : g_strdup (_("CertDesk"));
+  subtitle = g_strdup_printf (_("%s (%s) · %s"), clerk->name, clerk->login, cd_role_label (clerk->role));
+  gtk_header_bar_set_title (self->header, title);
+  gtk_header_bar_set_subtitle (self->header, subtitle);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+
+  self->wizard = cd_wizard_new (ctx);
+  gtk_widget_show (GTK_WIDGET (self->wizard));
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->wizard), "accept");
+  self->today = cd_today_page_new (ctx);
+  gtk_widget_show (GTK_WIDGET (self->today));
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->today), "today");
+  g_signal_connect_object (self->today, "open-application", G_CALLBACK (on_open_application_cb), self,
+                           G_CONNECT_SWAPPED);
+  /* A clerk's window has no settings page at all, not merely a hidden one. */
+  if (role_allows (clerk->role, "settings"))
+    {
+      self->settings = GTK_WIDGET (cd_settings_page_new (ctx));
+      gtk_widget_show (self->settings);
+      gtk_stack_add_named (self->stack, self->settings, "settings");
+    }
+  for (const char *const *s = (const char *const[]) { "accept", "today", "print", "reports", "settings", NULL }; *s; s++)
+    gtk_widget_set_visible (section_row (self, *s), role_allows (clerk->role, *s));
+  cd_main_window_show_section (self, clerk->role == CD_ROLE_PRINTER ? "print" : "accept");
+  return self;
+}
+
+CdWizard *
+cd_main_window_get_wizard (CdMainWindow *self)
+{
+  return self->wizard;
+}
+
+gboolean
+cd_main_window_show_section (CdMainWindow *self, const char *section)
+{
+  GtkWidget *row = section_row (self, section);
+
+  if (!row || !role_allows (self->clerk->role, section))
+    return FALSE;
+  gtk_list_box_select_row (self->sidebar, GTK_LIST_BOX_ROW (row));
+  gtk_stack_set_visible_child_name (self->stack, section);
+  return TRUE;
+}
+
+const char *
+cd_main_window_get_section (CdMainWindow *self)
+{
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+GtkBox *
+cd_main_window_get_key_slot (CdMainWindow *self)
+{
+  return self->key_slot;
+}

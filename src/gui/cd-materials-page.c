@@ -1,0 +1,349 @@
+/* cd-materials-page.c: wizard step 3. One row per material of cd_checklist_build(); complete when
+ * cd_application_missing_materials() is empty. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cd-auth-dialog.h"
+#include "cd-gui-util.h"
+#include "cd-materials-page.h"
+#include "cd-page-common.h"
+
+struct _CdMaterialsPage {
+  GtkScrolledWindow parent_instance;
+  CD_PAGE_FIELDS;
+
+  GtkLabel   *intro_label;
+  GtkListBox *list;
+};
+
+static void cd_materials_page_iface_init (CdWizardPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CdMaterialsPage, cd_materials_page, GTK_TYPE_SCROLLED_WINDOW,
+                               G_IMPLEMENT_INTERFACE (CD_TYPE_WIZARD_PAGE, cd_materials_page_iface_init))
+
+CD_PAGE_DEFINE_PROPERTIES (CdMaterialsPage, cd_materials_page)
+
+typedef enum { TICK_ORIGINAL, TICK_COPY, TICK_STAMPED } Tick;
+
+static void rebuild (CdMaterialsPage *self);
+
+static void
+update_complete (CdMaterialsPage *self)
+{
+  CdProfile *profile = cd_draft_get_profile (self->draft);
+  g_autoptr(GPtrArray) missing = NULL;
+  g_autofree char *reason = NULL;
+
+  if (!profile)
+    {
+      cd_page_set_complete (self, FALSE, _("Choose the project or CA first"));
+      return;
+    }
+  missing = cd_application_missing_materials (cd_draft_get_app (self->draft), profile);
+  if (missing->len == 0)
+    {
+      cd_page_set_complete (self, TRUE, NULL);
+      return;
+    }
+  if (missing->len == 1)
+    reason = g_strdup_printf (_("Missing: %s"), (const char *) missing->pdata[0]);
+  else
+    reason = g_strdup_printf (g_dngettext (NULL, "Missing: %s and %u more", "Missing: %s and %u more",
+                                           missing->len - 1),
+                              (const char *) missing->pdata[0], missing->len - 1);
+  cd_page_set_complete (self, FALSE, reason);
+}
+
+/* callbacks */
+
+static void
+on_tick_toggled_cb (GtkToggleButton *button, CdMaterialsPage *self)
+{
+  const char *code = g_object_get_data (G_OBJECT (button), "code");
+  Tick tick = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "tick"));
+  CdMaterialMark *mark;
+  gboolean on = gtk_toggle_button_get_active (button);
+
+  if (self->loading)
+    return;
+  mark = cd_application_get_material (cd_draft_get_app (self->draft), code, TRUE);
+  if (tick == TICK_ORIGINAL)
+    mark->original_seen = on;
+  else if (tick == TICK_COPY)
+    mark->copy = on;
+  else
+    mark->stamped = on;
+  update_complete (self);
+  cd_draft_changed (self->draft);
+}
+
+static void
+on_attach_response_cb (GtkNativeDialog *chooser, int response, CdMaterialsPage *self)
+{
+  const char *code = g_object_get_data (G_OBJECT (chooser), "code");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autofree char *path = gtk_file_chooser_get_filename (GTK_FILE_CHOOSER (chooser));
+      CdMaterialMark *mark = cd_application_get_material (cd_draft_get_app (self->draft), code, TRUE);
+
+      g_ptr_array_add (mark->scans, g_steal_pointer (&path));
+      cd_draft_changed (self->draft);
+      rebuild (self);
+    }
+  g_object_unref (chooser);
+}
+
+/* Until the imaging module's scan import lands, a scan is attached as a file reference. */
+static void
+on_attach_clicked_cb (GtkButton *button, CdMaterialsPage *self)
+{
+  GtkFileChooserNative *chooser;
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Attach a Scan"), GTK_WINDOW (gtk_widget_get_toplevel (GTK_WIDGET (self))),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Attach"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Images and PDF"));
+  gtk_file_filter_add_mime_type (filter, "image/jpeg");
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_filter_add_mime_type (filter, "image/bmp");
+  gtk_file_filter_add_mime_type (filter, "application/pdf");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_set_data_full (G_OBJECT (chooser), "code", g_strdup (g_object_get_data (G_OBJECT (button), "code")),
+                          g_free);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_attach_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+typedef struct {
+  gint64  id;
+  char   *code;
+} WaiveData;
+
+static void
+waive_data_free (gpointer data)
+{
+  WaiveData *w = data;
+
+  g_free (w->code);
+  g_free (w);
+}
+
+static gboolean
+waive_action (CdContext *ctx, const char *reason, gpointer user_data, GError **error)
+{
+  WaiveData *w = user_data;
+
+  return cd_application_store_waive (ctx, w->id, w->code, reason, error);
+}
+
+static void
+on_waived_cb (CdMaterialsPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cd_draft_reload (self->draft, &error))
+    g_warning ("Reloading the application failed: %s", error->message);
+}
+
+static void
+on_waive_clicked_cb (GtkButton *button, CdMaterialsPage *self)
+{
+  const char *code = g_object_get_data (G_OBJECT (button), "code");
+  const char *label = g_object_get_data (G_OBJECT (button), "label");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  WaiveData *w;
+  GtkWidget *dialog;
+
+  /* The waiver is recorded against the stored application. */
+  if (!cd_draft_flush (self->draft, &error) || cd_draft_get_id (self->draft) == 0)
+    {
+      g_warning ("Cannot waive before the application is stored: %s", error ? error->message : "no id");
+      return;
+    }
+  w = g_new0 (WaiveData, 1);
+  w->id = cd_draft_get_id (self->draft);
+  w->code = g_strdup (code);
+  message = g_strdup_printf (_("A supervisor waives “%s” for this application. Give the reason."), label);
+  dialog = cd_auth_dialog_new (GTK_WINDOW (gtk_widget_get_toplevel (GTK_WIDGET (self))), self->ctx,
+                               _("Waive a Material"), message, TRUE, waive_action, w, waive_data_free);
+  g_signal_connect_object (dialog, "authorized", G_CALLBACK (on_waived_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_show (dialog);
+}
+
+static GtkWidget *
+add_tick (CdMaterialsPage *self, GtkBox *box, const char *label, const char *code, Tick tick, gboolean active)
+{
+  GtkWidget *check = gtk_check_button_new_with_mnemonic (label);
+  static const char *const names[] = { "original", "copy", "stamped" };
+  g_autofree char *name = g_strdup_printf ("%s_%s", names[tick], code);
+
+  gtk_widget_set_name (check, name);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (check), active);
+  g_object_set_data_full (G_OBJECT (check), "code", g_strdup (code), g_free);
+  g_object_set_data (G_OBJECT (check), "tick", GUINT_TO_POINTER (tick));
+  g_signal_connect (check, "toggled", G_CALLBACK (on_tick_toggled_cb), self);
+  gtk_box_pack_start (box, check, FALSE, FALSE, 0);
+  return check;
+}
+
+static void
+add_row (CdMaterialsPage *self, const CdMaterial *m, CdMaterialMark *mark, gboolean editable)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *hbox = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *ticks = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *name, *detail;
+  g_autofree char *markup = NULL;
+  g_autofree char *describe = cd_material_describe (m);
+  const char *note = cd_localized (m->note, m->note_zh);
+  g_autofree char *detail_text = NULL;
+  gboolean waived = mark && mark->waived;
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_can_focus (row, FALSE);
+  g_object_set (hbox, "margin", 8, NULL);
+  markup = g_markup_printf_escaped ("<b>%s</b>%s", cd_localized (m->label, m->label_zh),
+                                    m->required ? "" : _(" (if applicable)"));
+  name = gtk_label_new (NULL);
+  gtk_label_set_markup (GTK_LABEL (name), markup);
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_line_wrap (GTK_LABEL (name), TRUE);
+  detail_text = note && *note ? g_strdup_printf ("%s · %s", describe, note) : g_strdup (describe);
+  if (waived)
+    {
+      g_free (detail_text);
+      detail_text = g_strdup_printf (_("Waived by a supervisor: %s"), mark->waiver_reason ? mark->waiver_reason : "");
+    }
+  detail = gtk_label_new (detail_text);
+  gtk_label_set_xalign (GTK_LABEL (detail), 0);
+  gtk_label_set_line_wrap (GTK_LABEL (detail), TRUE);
+  gtk_style_context_add_class (gtk_widget_get_style_context (detail), "dim-label");
+  gtk_box_pack_start (GTK_BOX (text), name, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (text), detail, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (hbox), text, TRUE, TRUE, 0);
+
+  if (m->original)
+    add_tick (self, GTK_BOX (ticks), _("_Original seen"), m->code, TICK_ORIGINAL, mark && mark->original_seen);
+  if (m->copy)
+    add_tick (self, GTK_BOX (ticks), _("Co_py received"), m->code, TICK_COPY, mark && mark->copy);
+  if (m->copy && m->stamped)
+    add_tick (self, GTK_BOX (ticks), _("S_tamped"), m->code, TICK_STAMPED, mark && mark->stamped);
+  if (m->scan)
+    {
+      guint n = mark ? mark->scans->len : 0;
+      g_autofree char *label = n ? g_strdup_printf (g_dngettext (NULL, "%u scan", "%u scans", n), n)
+                                 : g_strdup (_("Attach _scan…"));
+      GtkWidget *attach = gtk_button_new_with_mnemonic (label);
+      g_autofree char *bname = g_strdup_printf ("attach_%s", m->code);
+
+      gtk_widget_set_name (attach, bname);
+      g_object_set_data_full (G_OBJECT (attach), "code", g_strdup (m->code), g_free);
+      g_signal_connect (attach, "clicked", G_CALLBACK (on_attach_clicked_cb), self);
+      gtk_box_pack_start (GTK_BOX (ticks), attach, FALSE, FALSE, 0);
+    }
+  if (m->required && !waived)
+    {
+      GtkWidget *waive = gtk_button_new_with_mnemonic (_("_Waive…"));
+      g_autofree char *wname = g_strdup_printf ("waive_%s", m->code);
+
+      gtk_widget_set_name (waive, wname);
+      gtk_widget_set_tooltip_text (waive, _("A supervisor can waive a missing material with a reason"));
+      g_object_set_data_full (G_OBJECT (waive), "code", g_strdup (m->code), g_free);
+      g_object_set_data_full (G_OBJECT (waive), "label", g_strdup (cd_localized (m->label, m->label_zh)), g_free);
+      g_signal_connect (waive, "clicked", G_CALLBACK (on_waive_clicked_cb), self);
+      gtk_box_pack_start (GTK_BOX (ticks), waive, FALSE, FALSE, 0);
+    }
+  gtk_widget_set_sensitive (ticks, editable && !waived);
+  gtk_widget_set_valign (ticks, GTK_ALIGN_CENTER);
+  gtk_box_pack_end (GTK_BOX (hbox), ticks, FALSE, FALSE, 0);
+  gtk_container_add (GTK_CONTAINER (row), hbox);
+  gtk_widget_show_all (row);
+  gtk_container_add (GTK_CONTAINER (self->list), row);
+}
+
+static void
+rebuild (CdMaterialsPage *self)
+{
+  CdApplication *app = cd_draft_get_app (self->draft);
+  CdProfile *profile = cd_draft_get_profile (self->draft);
+  CdChecklistOptions opts = cd_application_checklist_options (app);
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+
+  self->loading = TRUE;
+  cd_gui_container_clear (GTK_CONTAINER (self->list));
+  if (profile && !(list = cd_checklist_build (profile, app->business, app->applicant_type, &opts, &error)))
+    gtk_label_set_text (self->intro_label, error->message);
+  for (guint i = 0; list && i < list->len; i++)
+    {
+      const CdMaterial *m = list->pdata[i];
+      add_row (self, m, g_hash_table_lookup (app->materials, m->code), cd_draft_is_editable (self->draft));
+    }
+  self->loading = FALSE;
+  update_complete (self);
+}
+
+/* vfuncs */
+
+static void
+on_draft_loaded_cb (CdMaterialsPage *self)
+{
+  rebuild (self);
+}
+
+static void
+cd_materials_page_set_draft (CdWizardPage *page, CdDraft *draft)
+{
+  CdMaterialsPage *self = CD_MATERIALS_PAGE (page);
+
+  cd_page_take_draft (self, &self->draft, draft, G_CALLBACK (on_draft_loaded_cb));
+  g_signal_connect_object (draft, "changed", G_CALLBACK (update_complete), self, G_CONNECT_SWAPPED);
+  rebuild (self);
+}
+
+static void
+cd_materials_page_enter (CdWizardPage *page)
+{
+  rebuild (CD_MATERIALS_PAGE (page));
+}
+
+static void
+cd_materials_page_iface_init (CdWizardPageInterface *iface)
+{
+  iface->set_draft = cd_materials_page_set_draft;
+  iface->enter = cd_materials_page_enter;
+}
+
+static void
+cd_materials_page_dispose (GObject *object)
+{
+  cd_materials_page_release (CD_MATERIALS_PAGE (object));
+  G_OBJECT_CLASS (cd_materials_page_parent_class)->dispose (object);
+}
+
+static void
+cd_materials_page_class_init (CdMaterialsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = cd_materials_page_get_property;
+  object_class->set_property = cd_materials_page_set_property;
+  object_class->dispose = cd_materials_page_dispose;
+  cd_page_class_install (object_class);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/certdesk/CertDesk/ui/cd-materials-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CdMaterialsPage, intro_label);
+  gtk_widget_class_bind_template_child (widget_class, CdMaterialsPage, list);
+}
+
+static void
+cd_materials_page_init (CdMaterialsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,44 @@
+/* cd-wizard-steps.c: the step table. Modules that provide a page (seals: src/imaging, print: src/forms,
+ * burn: src/pki) replace the NULL page_type of their row with their page's get_type function; the page
+ * implements CdWizardPage and takes a "context" construct property. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cd-applicant-page.h"
+#include "cd-business-page.h"
+#include "cd-done-page.h"
+#include "cd-fee-page.h"
+#include "cd-materials-page.h"
+#include "cd-wizard-steps.h"
+
+#define ALL ((1u << CD_N_BUSINESSES) - 1)
+#define B(x) (1u << CD_BUSINESS_##x)
+
+static const CdWizardStep steps[] = {
+  { "business", N_("Business"), N_("_1 Business"), cd_business_page_get_type, NULL, ALL },
+  { "applicant", N_("Applicant"), N_("_2 Applicant"), cd_applicant_page_get_type, NULL, ALL },
+  { "materials", N_("Materials"), N_("_3 Materials"), cd_materials_page_get_type, NULL, ALL },
+  /* An unlock, a renewal, a revocation or an app activation keeps the seal already on the key. */
+  { "seals", N_("Seals"), N_("_4 Seals"), NULL, N_("seal capture (imaging module)"), B (NEW) | B (REPLACE) | B (CHANGE) },
+  { "fee", N_("Fee"), N_("_5 Fee"), cd_fee_page_get_type, NULL, ALL },
+  { "print", N_("Print"), N_("_6 Print"), NULL, N_("printed forms (forms module)"), ALL },
+  /* Revocation, suspension and app activation make no key pair. */
+  { "burn", N_("Issue"), N_("_7 Issue"), NULL, N_("USB key issuance (key module)"),
+    B (NEW) | B (RENEW) | B (REPLACE) | B (CHANGE) | B (UNLOCK) },
+  { "done", N_("Done"), N_("_8 Done"), cd_done_page_get_type, NULL, ALL },
+};
+
+const CdWizardStep *
+cd_wizard_steps (guint *n_steps)
+{
+  *n_steps = G_N_ELEMENTS (steps);
+  return steps;
+}
+
+gboolean
+cd_wizard_step_applies (const CdWizardStep *step, CdBusiness business)
+{
+  return (step->businesses >> business) & 1;
+}

@@ -1,0 +1,383 @@
+/* cd-test-util.c: helpers for the GUI tests. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "cd-app.h"
+#include "cd-test-util.h"
+
+static char *base_dir;
+
+void
+cd_test_init (int *argc, char ***argv, gboolean chinese)
+{
+  g_autoptr(GtkCssProvider) css = NULL;
+  const char *localedir = g_getenv ("CD_TEST_LOCALEDIR");
+
+  if (!g_getenv ("DISPLAY") || !*g_getenv ("DISPLAY"))
+    {
+      g_print ("1..0 # SKIP no DISPLAY (run under xvfb-run)\n");
+      exit (77);
+    }
+  base_dir = g_dir_make_tmp ("certdesk-gui-XXXXXX", NULL);
+  g_assert_nonnull (base_dir);
+  for (const char *const *v = (const char *const[]) { "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
+                                                      "XDG_RUNTIME_DIR", NULL }; *v; v++)
+    {
+      g_autofree char *d = g_build_filename (base_dir, *v, NULL);
+      g_mkdir_with_parents (d, 0700);
+      g_setenv (*v, d, TRUE);
+    }
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("GTK_THEME", "Adwaita", TRUE);
+  if (chinese)
+    {
+      g_setenv ("LANGUAGE", "zh_CN", TRUE);
+      g_setenv ("LANG", "zh_CN.UTF-8", TRUE);
+      g_unsetenv ("LC_ALL");
+      g_unsetenv ("LC_MESSAGES");
+    }
+  else
+    {
+      g_setenv ("LANGUAGE", "en", TRUE);
+      g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+    }
+  cd_app_setup_environment ();
+  if (chinese && !setlocale (LC_MESSAGES, NULL))
+    setlocale (LC_ALL, "C.UTF-8");
+  /* The test build's own catalogue of the GUI's strings (see tests/gui/meson.build). */
+  if (chinese && localedir && g_getenv ("CD_TEST_MO"))
+    {
+      const char *mo = g_getenv ("CD_TEST_MO");
+      g_autofree char *dir = g_build_filename (localedir, "zh_CN", "LC_MESSAGES", NULL);
+      g_autofree char *dest = g_build_filename (dir, "certdesk.mo", NULL);
+      g_autofree char *data = NULL;
+      gsize len;
+
+      if (g_file_get_contents (mo, &data, &len, NULL))
+        {
+          g_mkdir_with_parents (dir, 0755);
+          g_file_set_contents (dest, data, len, NULL);
+          bindtextdomain (GETTEXT_PACKAGE, localedir);
+        }
+    }
+  g_test_init (argc, argv, NULL);
+  gtk_init (argc, argv);
+  /* Screenshots show the final state, not a transition half-way. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/org/certdesk/CertDesk/ui/style.css");
+  gtk_style_context_add_provider_for_screen (gdk_screen_get_default (), GTK_STYLE_PROVIDER (css),
+                                             GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+CdTestCounter *
+cd_test_counter_new (const char *login)
+{
+  static int n;
+  CdTestCounter *c = g_new0 (CdTestCounter, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("org.certdesk.CertDesk");
+  g_autoptr(CdClerk) clerk = NULL;
+
+  g_settings_reset (settings, "offered-profiles");
+  c->dir = g_strdup_printf ("%s/counter-%d", base_dir, ++n);
+  c->ctx = cd_context_new (c->dir, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (cd_clerk_store_setup (c->ctx, "HHHT01", "呼和浩特受理点", "内蒙古", "boss", "赵主管", CD_TEST_PASSWORD,
+                                       NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (cd_clerk_store_login (c->ctx, "boss", CD_TEST_PASSWORD, NULL, &error));
+  g_assert_true (cd_clerk_store_add (c->ctx, "wang", "王受理", CD_ROLE_CLERK, CD_TEST_PASSWORD, NULL, &error));
+  g_assert_no_error (error);
+  if (g_strcmp0 (login, "boss") != 0)
+    {
+      g_assert_true (cd_clerk_store_logout (c->ctx, &error));
+      g_assert_true (cd_clerk_store_login (c->ctx, login, CD_TEST_PASSWORD, &clerk, &error));
+      g_assert_no_error (error);
+    }
+  return c;
+}
+
+void
+cd_test_counter_free (CdTestCounter *c)
+{
+  g_clear_object (&c->ctx);
+  g_free (c->dir);
+  g_free (c);
+}
+
+typedef struct {
+  const char *name;
+  gboolean    visible_only;
+  GtkWidget  *found;
+} FindData;
+
+static void find_in (GtkWidget *w, gpointer data);
+
+static void
+find_in (GtkWidget *w, gpointer data)
+{
+  FindData *fd = data;
+
+  if (fd->found || (fd->visible_only && !gtk_widget_get_visible (w)))
+    return;
+  if (g_strcmp0 (gtk_widget_get_name (w), fd->name) == 0)
+    {
+      fd->found = w;
+      return;
+    }
+  if (GTK_IS_CONTAINER (w))
+    gtk_container_forall (GTK_CONTAINER (w), find_in, fd);
+}
+
+static GtkWidget *
+find (GtkWidget *root, const char *name, gboolean visible_only)
+{
+  FindData fd = { name, visible_only, NULL };
+
+  find_in (root, &fd);
+  return fd.found;
+}
+
+GtkWidget *
+cd_test_find (GtkWidget *root, const char *name)
+{
+  GtkWidget *w = find (root, name, FALSE);
+
+  if (!w)
+    g_error ("No widget named “%s”", name);
+  return w;
+}
+
+GtkWidget *
+cd_test_find_visible (GtkWidget *root, const char *name)
+{
+  return find (root, name, TRUE);
+}
+
+void
+cd_test_iterate (void)
+{
+  while (gtk_events_pending ())
+    gtk_main_iteration ();
+}
+
+static gboolean
+on_timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+cd_test_wait (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, on_timeout_cb, &timed_out);
+
+  while (!cond (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return cond (data);
+}
+
+void
+cd_test_wait_ms (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, on_timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+void
+cd_test_set_text (GtkWidget *root, const char *name, const char *text)
+{
+  GtkWidget *w = cd_test_find (root, name);
+
+  g_assert_true (GTK_IS_ENTRY (w));
+  gtk_entry_set_text (GTK_ENTRY (w), text);
+  cd_test_iterate ();
+}
+
+void
+cd_test_click (GtkWidget *root, const char *name)
+{
+  GtkWidget *w = cd_test_find (root, name);
+
+  g_assert_true (GTK_IS_BUTTON (w));
+  g_assert_true (gtk_widget_is_sensitive (w));
+  gtk_button_clicked (GTK_BUTTON (w));
+  cd_test_iterate ();
+}
+
+void
+cd_test_toggle (GtkWidget *root, const char *name, gboolean active)
+{
+  GtkWidget *w = cd_test_find (root, name);
+
+  g_assert_true (GTK_IS_TOGGLE_BUTTON (w));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (w), active);
+  cd_test_iterate ();
+}
+
+void
+cd_test_key (GtkWidget *window, guint keyval, GdkModifierType state)
+{
+  GdkKeymapKey *keys = NULL;
+  gint n_keys = 0;
+
+  for (int i = 0; i < 2; i++)
+    {
+      GdkEvent *event = gdk_event_new (i == 0 ? GDK_KEY_PRESS : GDK_KEY_RELEASE);
+
+      event->key.window = g_object_ref (gtk_widget_get_window (window));
+      event->key.send_event = TRUE;
+      event->key.time = GDK_CURRENT_TIME;
+      event->key.state = state;
+      event->key.keyval = keyval;
+      if (gdk_keymap_get_entries_for_keyval (gdk_keymap_get_for_display (gdk_display_get_default ()), keyval, &keys,
+                                             &n_keys) && n_keys > 0)
+        event->key.hardware_keycode = keys[0].keycode;
+      g_clear_pointer (&keys, g_free);
+      gdk_event_set_device (event, gdk_seat_get_keyboard (gdk_display_get_default_seat (gdk_display_get_default ())));
+      gtk_main_do_event (event);
+      gdk_event_free (event);
+    }
+  cd_test_iterate ();
+}
+
+const char *
+cd_test_label (GtkWidget *root, const char *name)
+{
+  GtkWidget *w = cd_test_find (root, name);
+
+  g_assert_true (GTK_IS_LABEL (w));
+  return gtk_label_get_text (GTK_LABEL (w));
+}
+
+gboolean
+cd_test_sensitive (GtkWidget *root, const char *name)
+{
+  return gtk_widget_is_sensitive (cd_test_find (root, name));
+}
+
+GtkWidget *
+cd_test_window (GtkWidget *child)
+{
+  GtkWidget *win = GTK_IS_WINDOW (child) ? child : gtk_window_new (GTK_WINDOW_TOPLEVEL);
+
+  if (win != child)
+    {
+      gtk_container_add (GTK_CONTAINER (win), child);
+      gtk_widget_show (child);
+    }
+  gtk_window_move (GTK_WINDOW (win), 0, 0);
+  gtk_window_set_default_size (GTK_WINDOW (win), 1366, 768);
+  gtk_window_resize (GTK_WINDOW (win), 1366, 768);
+  gtk_widget_show (win);
+  cd_test_wait_ms (50);
+  /* The header bar and frame count: the whole window is 1366×768, the counter's screen. */
+  {
+    int w = gtk_widget_get_allocated_width (win), h = gtk_widget_get_allocated_height (win);
+    if (w != 1366 || h != 768)
+      {
+        gtk_window_resize (GTK_WINDOW (win), 1366 - (w - 1366), 768 - (h - 768));
+        cd_test_wait_ms (100);
+      }
+  }
+  return win;
+}
+
+static void
+on_after_paint_cb (GdkFrameClock *clock, int *count)
+{
+  (*count)++;
+}
+
+static gboolean
+painted_twice (gpointer data)
+{
+  return *(int *) data >= 2;
+}
+
+/* Styles (a ticked box's :checked state) are recomputed on the frame clock: draw after real frames. */
+static void
+wait_for_paint (GtkWidget *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  int count = 0;
+  gulong id;
+
+  if (!clock)
+    {
+      cd_test_wait_ms (100);
+      return;
+    }
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_cb), &count);
+  gtk_widget_queue_draw (window);
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
+  cd_test_wait (painted_twice, &count, 300);
+  g_signal_handler_disconnect (clock, id);
+  cd_test_iterate ();
+}
+
+void
+cd_test_screenshot (GtkWidget *window, const char *name)
+{
+  const char *dir = g_getenv ("CD_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  cairo_surface_t *surface;
+  GdkRectangle screen;
+  cairo_t *cr;
+  int w, h;
+
+  if (!dir)
+    return;
+  g_mkdir_with_parents (dir, 0755);
+  wait_for_paint (window);
+  w = gtk_widget_get_allocated_width (window);
+  h = gtk_widget_get_allocated_height (window);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  cr = cairo_create (surface);
+  /* The X server's pixels when the screen holds the whole window (xvfb-run -s "-screen 0 1920x1080x24");
+   * otherwise the widgets drawn offscreen (GTK 3 then leaves tree view headers blank). */
+  gdk_monitor_get_geometry (gdk_display_get_primary_monitor (gdk_display_get_default ())
+                              ? gdk_display_get_primary_monitor (gdk_display_get_default ())
+                              : gdk_display_get_monitor (gdk_display_get_default (), 0), &screen);
+  if (screen.width >= w && screen.height >= h && !g_getenv ("CD_SCREENSHOT_OFFSCREEN"))
+    {
+      g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_get_from_window (gtk_widget_get_window (window), 0, 0, w, h);
+      gdk_cairo_set_source_pixbuf (cr, pixbuf, 0, 0);
+      cairo_paint (cr);
+    }
+  else
+    gtk_widget_draw (window, cr);
+  cairo_destroy (cr);
+  path = g_strdup_printf ("%s/%s.png", dir, name);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+  g_test_message ("screenshot %s (%dx%d)", path, w, h);
+}
+
+gint64
+cd_test_audit_count (CdContext *ctx, const char *action, gint64 entity_id)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cd_store_prepare (store, "SELECT count(*) FROM audit_log WHERE action = ?1 AND entity_id = ?2",
+                                   &stmt, &error));
+  sqlite3_bind_text (stmt, 1, action, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, entity_id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}

@@ -1,0 +1,50 @@
+/* cd-test-util.h: helpers for the GUI tests: a temporary counter, widget lookup by name, screenshots. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "cd-clerk-store.h"
+#include "cd-context.h"
+
+G_BEGIN_DECLS
+
+/* Call first in main(): skips (77) without a display, points HOME/XDG at a temp folder, sets the language
+ * (@chinese) and initialises GTK, the resources' CSS and GTest. */
+void        cd_test_init          (int *argc, char ***argv, gboolean chinese);
+
+typedef struct {
+  char      *dir;
+  CdContext *ctx;
+} CdTestCounter;
+
+/* A fresh state folder and database with outlet "HHHT01", supervisor "boss" and clerk "wang"
+ * (password "secret1"); signed in as @login. */
+CdTestCounter *cd_test_counter_new  (const char *login);
+void           cd_test_counter_free (CdTestCounter *counter);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdTestCounter, cd_test_counter_free)
+
+#define CD_TEST_PASSWORD "secret1"
+
+GtkWidget  *cd_test_find          (GtkWidget *root, const char *name);   /* by gtk_widget_get_name */
+GtkWidget  *cd_test_find_visible  (GtkWidget *root, const char *name);
+void        cd_test_iterate       (void);
+gboolean    cd_test_wait          (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms);
+void        cd_test_wait_ms       (guint ms);
+void        cd_test_set_text      (GtkWidget *root, const char *name, const char *text);
+void        cd_test_click         (GtkWidget *root, const char *name);
+void        cd_test_toggle        (GtkWidget *root, const char *name, gboolean active);
+/* A key press (and release) as the keyboard would deliver it to @window's focus widget. */
+void        cd_test_key           (GtkWidget *window, guint keyval, GdkModifierType state);
+const char *cd_test_label         (GtkWidget *root, const char *name);
+gboolean    cd_test_sensitive     (GtkWidget *root, const char *name);
+
+/* A toplevel at 1366×768 holding @child (or the window itself when @child is a window). */
+GtkWidget  *cd_test_window        (GtkWidget *child);
+/* Saves the window as CD_SCREENSHOT_DIR/@name.png. */
+void        cd_test_screenshot    (GtkWidget *window, const char *name);
+
+/* Rows of the audit log with @action for @entity_id. */
+gint64      cd_test_audit_count   (CdContext *ctx, const char *action, gint64 entity_id);
+
+G_END_DECLS

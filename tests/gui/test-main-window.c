@@ -1,0 +1,206 @@
+/* test-main-window.c: roles, login and lock-out, Today's applications (resume, void). */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <string.h>
+
+#include "cd-application-store.h"
+#include "cd-auth-dialog.h"
+#include "cd-login-window.h"
+#include "cd-main-window.h"
+#include "cd-test-util.h"
+
+static CdClerk *
+signed_in (CdTestCounter *counter)
+{
+  return cd_clerk_store_lookup (counter->ctx, cd_context_get_clerk_id (counter->ctx), NULL);
+}
+
+static void
+test_clerk_cannot_open_settings (void)
+{
+  g_autoptr(CdTestCounter) counter = cd_test_counter_new ("wang");
+  g_autoptr(CdClerk) clerk = signed_in (counter);
+  CdMainWindow *win = cd_main_window_new (NULL, counter->ctx, clerk);
+  GtkStack *stack;
+
+  cd_test_window (GTK_WIDGET (win));
+  g_assert_false (gtk_widget_get_visible (cd_test_find (GTK_WIDGET (win), "row_settings")));
+  g_assert_false (cd_main_window_show_section (win, "settings"));
+  g_assert_cmpstr (cd_main_window_get_section (win), ==, "accept");
+  stack = GTK_STACK (cd_test_find (GTK_WIDGET (win), "main_stack"));
+  g_assert_null (gtk_stack_get_child_by_name (stack, "settings"));
+  /* Activating the hidden row does nothing either. */
+  g_signal_emit_by_name (cd_test_find (GTK_WIDGET (win), "sidebar"), "row-selected",
+                         cd_test_find (GTK_WIDGET (win), "row_settings"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), !=, "settings");
+  gtk_widget_destroy (GTK_WIDGET (win));
+}
+
+static void
+test_supervisor_opens_settings (void)
+{
+  g_autoptr(CdTestCounter) counter = cd_test_counter_new ("boss");
+  g_autoptr(CdClerk) clerk = signed_in (counter);
+  CdMainWindow *win = cd_main_window_new (NULL, counter->ctx, clerk);
+
+  cd_test_window (GTK_WIDGET (win));
+  g_assert_true (gtk_widget_get_visible (cd_test_find (GTK_WIDGET (win), "row_settings")));
+  g_assert_true (cd_main_window_show_section (win, "settings"));
+  cd_test_iterate ();
+  /* Add a clerk through the settings page. */
+  cd_test_set_text (GTK_WIDGET (win), "login_entry", "li");
+  cd_test_set_text (GTK_WIDGET (win), "name_entry", "李受理");
+  cd_test_set_text (GTK_WIDGET (win), "password_entry", "another1");
+  cd_test_click (GTK_WIDGET (win), "add_button");
+  g_assert_true (cd_clerk_store_login (counter->ctx, "li", "another1", NULL, NULL));
+  gtk_widget_destroy (GTK_WIDGET (win));
+}
+
+static gboolean
+is_signed_in (gpointer data)
+{
+  return *(CdClerk **) data != NULL;
+}
+
+static void
+on_signed_in_cb (CdLoginWindow *win, CdClerk *clerk, CdClerk **out)
+{
+  *out = cd_clerk_copy (clerk);
+}
+
+static gboolean
+login_idle (gpointer data)
+{
+  return gtk_widget_is_sensitive (cd_test_find (data, "login_button"));
+}
+
+static void
+test_first_run_and_lockout (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("certdesk-first-XXXXXX", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdContext) ctx = cd_context_new (dir, NULL, &error);
+  g_autoptr(CdClerk) clerk = NULL;
+  GtkWidget *win;
+
+  g_assert_no_error (error);
+  win = GTK_WIDGET (cd_login_window_new (NULL, ctx));
+  g_signal_connect (win, "signed-in", G_CALLBACK (on_signed_in_cb), &clerk);
+  gtk_widget_show (win);
+  cd_test_iterate ();
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_bin_get_child (GTK_BIN (win)))), ==, "setup");
+  cd_test_set_text (win, "outlet_code_entry", "BT01");
+  cd_test_set_text (win, "outlet_name_entry", "包头受理点");
+  cd_test_set_text (win, "setup_login_entry", "boss");
+  cd_test_set_text (win, "setup_name_entry", "赵主管");
+  cd_test_set_text (win, "setup_password_entry", CD_TEST_PASSWORD);
+  cd_test_set_text (win, "setup_repeat_entry", "different");
+  cd_test_click (win, "setup_button");
+  g_assert_true (gtk_widget_get_visible (cd_test_find (win, "setup_error")));
+  cd_test_set_text (win, "setup_repeat_entry", CD_TEST_PASSWORD);
+  cd_test_click (win, "setup_button");
+  g_assert_true (cd_test_wait (is_signed_in, &clerk, 10000));
+  g_assert_cmpint (clerk->role, ==, CD_ROLE_SUPERVISOR);
+  g_assert_cmpstr (cd_context_get_actor (ctx), ==, "clerk:boss");
+  g_assert_true (cd_clerk_store_logout (ctx, NULL));
+  gtk_widget_destroy (win);
+
+  /* Five wrong passwords lock the account, even for the right one afterwards. */
+  g_clear_pointer (&clerk, cd_clerk_free);
+  win = GTK_WIDGET (cd_login_window_new (NULL, ctx));
+  g_signal_connect (win, "signed-in", G_CALLBACK (on_signed_in_cb), &clerk);
+  gtk_widget_show (win);
+  for (int i = 0; i < 5; i++)
+    {
+      cd_test_set_text (win, "login_entry", "boss");
+      cd_test_set_text (win, "password_entry", "wrong-one");
+      cd_test_click (win, "login_button");
+      g_assert_true (cd_test_wait (login_idle, win, 10000));
+    }
+  cd_test_set_text (win, "password_entry", CD_TEST_PASSWORD);
+  cd_test_click (win, "login_button");
+  g_assert_true (cd_test_wait (login_idle, win, 10000));
+  g_assert_null (clerk);
+  g_test_message ("lock message: %s", cd_test_label (win, "login_error"));
+  g_assert_true (gtk_widget_get_visible (cd_test_find (win, "login_error")));
+  g_assert_cmpint (cd_test_audit_count (ctx, "clerk.login-failed", 1), ==, 5);
+  g_assert_cmpint (cd_test_audit_count (ctx, "clerk.login", 1), ==, 1);
+  gtk_widget_destroy (win);
+}
+
+static CdAuthDialog *
+find_auth_dialog (void)
+{
+  g_autoptr(GList) tops = gtk_window_list_toplevels ();
+
+  for (GList *l = tops; l; l = l->next)
+    if (CD_IS_AUTH_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static void
+test_today_resume_and_void (void)
+{
+  g_autoptr(CdTestCounter) counter = cd_test_counter_new ("wang");
+  g_autoptr(CdClerk) clerk = signed_in (counter);
+  g_autoptr(CdApplication) app = cd_application_new ();
+  g_autoptr(CdApplicationInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  CdMainWindow *win;
+  GtkTreeView *view;
+  GtkWidget *dialog;
+  gint64 id;
+
+  app->profile = g_strdup ("xj-ggzy");
+  app->unit = g_new0 (CdUnit, 1);
+  app->unit->name = g_strdup ("新疆某某公司");
+  g_assert_true (cd_application_store_create (counter->ctx, app, FALSE, &id, &error));
+  g_assert_true (cd_application_store_save (counter->ctx, id, app, "applicant", &error));
+
+  win = cd_main_window_new (NULL, counter->ctx, clerk);
+  cd_test_window (GTK_WIDGET (win));
+  g_assert_true (cd_main_window_show_section (win, "today"));
+  cd_test_iterate ();
+  view = GTK_TREE_VIEW (cd_test_find (GTK_WIDGET (win), "today_view"));
+  g_assert_cmpint (gtk_tree_model_iter_n_children (gtk_tree_view_get_model (view), NULL), ==, 1);
+  cd_test_set_text (GTK_WIDGET (win), "today_search", "新疆某某");
+  cd_test_wait_ms (300);   /* search-changed is debounced by GtkSearchEntry */
+  g_assert_cmpint (gtk_tree_model_iter_n_children (gtk_tree_view_get_model (view), NULL), ==, 1);
+  gtk_tree_selection_select_path (gtk_tree_view_get_selection (view), gtk_tree_path_new_first ());
+  cd_test_click (GTK_WIDGET (win), "open_button");
+  g_assert_cmpstr (cd_main_window_get_section (win), ==, "accept");
+  g_assert_cmpstr (cd_wizard_get_current_step (cd_main_window_get_wizard (win)), ==, "applicant");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (cd_test_find (GTK_WIDGET (win), "unit_name"))), ==, "新疆某某公司");
+
+  g_assert_true (cd_main_window_show_section (win, "today"));
+  cd_test_iterate ();
+  gtk_tree_selection_select_path (gtk_tree_view_get_selection (view), gtk_tree_path_new_first ());
+  cd_test_click (GTK_WIDGET (win), "void_button");
+  dialog = GTK_WIDGET (find_auth_dialog ());
+  g_assert_nonnull (dialog);
+  cd_test_set_text (dialog, "auth_login", "wang");
+  cd_test_set_text (dialog, "auth_password", CD_TEST_PASSWORD);
+  cd_test_set_text (dialog, "auth_reason", "申请人放弃办理");
+  cd_test_click (dialog, "auth_ok");
+  g_assert_nonnull (find_auth_dialog ());
+  cd_test_set_text (dialog, "auth_login", "boss");
+  cd_test_set_text (dialog, "auth_password", CD_TEST_PASSWORD);
+  cd_test_click (dialog, "auth_ok");
+  g_assert_null (find_auth_dialog ());
+  g_assert_true (cd_application_store_load (counter->ctx, id, NULL, &info, &error));
+  g_assert_cmpint (info->state, ==, CD_STATE_VOIDED);
+  gtk_widget_destroy (GTK_WIDGET (win));
+}
+
+int
+main (int argc, char *argv[])
+{
+  cd_test_init (&argc, &argv, FALSE);
+  g_test_add_func ("/gui/main/clerk-cannot-open-settings", test_clerk_cannot_open_settings);
+  g_test_add_func ("/gui/main/supervisor-opens-settings", test_supervisor_opens_settings);
+  g_test_add_func ("/gui/login/first-run-and-lockout", test_first_run_and_lockout);
+  g_test_add_func ("/gui/today/resume-and-void", test_today_resume_and_void);
+  return g_test_run ();
+}

@@ -1,0 +1,144 @@
+/* test-screenshots.c: every page at 1366×768 in Simplified Chinese, saved to the build folder. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include "cd-auth-dialog.h"
+#include "cd-login-window.h"
+#include "cd-main-window.h"
+#include "cd-test-util.h"
+
+static void
+test_login_windows (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("certdesk-shot-XXXXXX", NULL);
+  g_autoptr(CdContext) ctx = cd_context_new (dir, NULL, NULL);
+  GtkWidget *win = GTK_WIDGET (cd_login_window_new (NULL, ctx));
+
+  gtk_window_move (GTK_WINDOW (win), 0, 0);
+  gtk_widget_show (win);
+  cd_test_set_text (win, "outlet_code_entry", "HHHT01");
+  cd_test_set_text (win, "outlet_name_entry", "呼和浩特政务服务中心受理点");
+  cd_test_set_text (win, "outlet_region_entry", "内蒙古自治区");
+  cd_test_set_text (win, "setup_login_entry", "zhao");
+  cd_test_screenshot (win, "login-first-run");
+  gtk_widget_destroy (win);
+  g_assert_true (cd_clerk_store_setup (ctx, "HHHT01", "呼和浩特受理点", "内蒙古", "zhao", "赵主管", CD_TEST_PASSWORD,
+                                       NULL, NULL));
+  win = GTK_WIDGET (cd_login_window_new (NULL, ctx));
+  gtk_window_move (GTK_WINDOW (win), 0, 0);
+  gtk_widget_show (win);
+  cd_test_set_text (win, "login_entry", "zhao");
+  cd_test_screenshot (win, "login");
+  gtk_widget_destroy (win);
+}
+
+static void
+fill_applicant (GtkWidget *win)
+{
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (cd_test_find (win, "role_combo")), "bidder");
+  cd_test_set_text (win, "unit_name", "内蒙古草原建设工程有限公司");
+  cd_test_set_text (win, "unit_uscc", "91150100MA0N2K3L4X");
+  cd_test_set_text (win, "unit_address", "呼和浩特市赛罕区敕勒川大街1号");
+  cd_test_set_text (win, "unit_postcode", "010010");
+  cd_test_set_text (win, "unit_phone", "0471-6612345");
+  cd_test_set_text (win, "legal_name", "张建国");
+  cd_test_set_text (win, "agent_name", "李晓梅");
+  cd_test_set_text (win, "agent_id_number", "150102199003150023");
+  cd_test_set_text (win, "agent_mobile", "1391234567");
+  cd_test_set_text (win, "invoice_title", "内蒙古草原建设工程有限公司");
+}
+
+static void
+test_main_window_pages (void)
+{
+  g_autoptr(CdTestCounter) counter = cd_test_counter_new ("boss");
+  g_autoptr(CdClerk) clerk = cd_clerk_store_lookup (counter->ctx, cd_context_get_clerk_id (counter->ctx), NULL);
+  CdMainWindow *main = cd_main_window_new (NULL, counter->ctx, clerk);
+  GtkWidget *win = cd_test_window (GTK_WIDGET (main));
+  CdWizard *wizard = cd_main_window_get_wizard (main);
+  CdDraft *draft = cd_wizard_get_draft (wizard);
+  GtkNotebook *notebook;
+  GList *tops;
+
+  cd_test_screenshot (win, "wizard-1-business-empty");
+  cd_test_toggle (win, "profile_nmg-zfcg-sxca", TRUE);
+  cd_test_screenshot (win, "wizard-1-business");
+  cd_wizard_next (wizard);
+  cd_test_iterate ();
+  fill_applicant (win);
+  cd_test_screenshot (win, "wizard-2-applicant-errors");
+  cd_test_set_text (win, "unit_uscc", "91150100MA0N2K3L4T");
+  cd_test_set_text (win, "agent_mobile", "13912345678");
+  cd_test_screenshot (win, "wizard-2-applicant");
+  cd_wizard_next (wizard);
+  cd_test_iterate ();
+  cd_test_toggle (win, "original_application_form", TRUE);
+  cd_test_toggle (win, "copy_business_licence", TRUE);
+  cd_test_screenshot (win, "wizard-3-materials");
+
+  /* A supervisor's waiver dialog over the materials. */
+  cd_test_click (win, "waive_power_of_attorney");
+  tops = gtk_window_list_toplevels ();
+  for (GList *l = tops; l; l = l->next)
+    if (CD_IS_AUTH_DIALOG (l->data))
+      {
+        cd_test_set_text (l->data, "auth_login", "boss");
+        cd_test_set_text (l->data, "auth_reason", "法定代表人本人到场办理");
+        cd_test_screenshot (l->data, "dialog-waiver");
+        gtk_widget_destroy (l->data);
+      }
+  g_list_free (tops);
+
+  /* The remaining ticks and scans (scans come from the imaging module). */
+  {
+    CdApplication *app = cd_draft_get_app (draft);
+    const char *codes[] = { "application_form", "power_of_attorney", "collection_form", "business_licence" };
+    for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+      {
+        CdMaterialMark *m = cd_application_get_material (app, codes[i], TRUE);
+        m->original_seen = m->copy = m->stamped = TRUE;
+        g_ptr_array_add (m->scans, g_strdup ("scan.png"));
+      }
+    cd_draft_changed (draft);
+    cd_draft_reload (draft, NULL);
+  }
+  cd_wizard_next (wizard);
+  cd_test_iterate ();
+  cd_test_screenshot (win, "wizard-4-seals-placeholder");
+  cd_wizard_next (wizard);
+  cd_test_iterate ();
+  cd_test_screenshot (win, "wizard-5-fee");
+  cd_test_click (win, "pay_button");
+  cd_test_screenshot (win, "wizard-5-fee-paid");
+  cd_wizard_next (wizard);
+  cd_wizard_next (wizard);
+  cd_wizard_next (wizard);
+  cd_test_iterate ();
+  cd_test_screenshot (win, "wizard-8-done");
+
+  g_assert_true (cd_main_window_show_section (main, "today"));
+  cd_test_iterate ();
+  cd_test_screenshot (win, "today");
+  g_assert_true (cd_main_window_show_section (main, "settings"));
+  cd_test_iterate ();
+  notebook = GTK_NOTEBOOK (cd_test_find (win, "settings_notebook"));
+  for (int i = 0; i < gtk_notebook_get_n_pages (notebook); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("settings-%d", i + 1);
+      gtk_notebook_set_current_page (notebook, i);
+      cd_test_iterate ();
+      cd_test_screenshot (win, name);
+    }
+  g_assert_true (cd_main_window_show_section (main, "print"));
+  cd_test_screenshot (win, "print-queue");
+  gtk_widget_destroy (win);
+}
+
+int
+main (int argc, char *argv[])
+{
+  cd_test_init (&argc, &argv, TRUE);
+  g_test_add_func ("/gui/screenshots/login", test_login_windows);
+  g_test_add_func ("/gui/screenshots/main-window", test_main_window_pages);
+  return g_test_run ();
+}

@@ -1,0 +1,294 @@
+/* test-scan-store.c: content-addressed objects, scan rows, dedupe, delete/undo and their audit rows. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include "cd-audit.h"
+#include "cd-import-fit.h"
+#include "cd-scan-store.h"
+#include "cd-test-context.h"
+#include "cd-import-test-util.h"
+
+static gint64
+make_application (CdContext *ctx)
+{
+  g_autoptr(GError) error = NULL;
+
+  cd_store_exec (cd_context_get_store (ctx),
+                 "INSERT INTO application (number, profile, business, applicant_type, state, data, day, created_at,"
+                 " updated_at) VALUES ('T-1', 'nmg-zfcg-sxca', 'new', 'enterprise', 'draft', '{}', '2026-01-31',"
+                 " '2026-01-31T01:00:00Z', '2026-01-31T01:00:00Z')", &error);
+  g_assert_no_error (error);
+  return sqlite3_last_insert_rowid (cd_store_get_db (cd_context_get_store (ctx)));
+}
+
+static GPtrArray *
+audit_actions (CdContext *ctx, const char *prefix)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+
+  cd_store_prepare (cd_context_get_store (ctx), "SELECT action, detail FROM audit_log WHERE action LIKE ?1 || '%'"
+                                                " ORDER BY id", &stmt, &error);
+  g_assert_no_error (error);
+  sqlite3_bind_text (stmt, 1, prefix, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (out, g_strdup_printf ("%s %s", sqlite3_column_text (stmt, 0), sqlite3_column_text (stmt, 1)));
+  return out;
+}
+
+static void
+test_add_dedupe_open (CdTestContext *t, gconstpointer data)
+{
+  gint64 app = make_application (t->ctx);
+  g_autoptr(GBytes) front = cd_test_image ("jpeg", 500, 320);
+  g_autoptr(GBytes) back = cd_test_image ("png", 500, 320);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, front);
+  g_autofree char *path = NULL;
+  g_autofree char *expect = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GBytes) read = NULL;
+  gint64 id1 = 0, id2 = 0, id3 = 0;
+  gboolean existing = TRUE;
+  gint64 verified = 0, bad = 0;
+
+  /* Both sides of an ID card on one material. */
+  g_assert_true (cd_scan_store_add (t->ctx, app, "legal_id", front, "image/jpeg", "front.jpg", 0, NULL, &id1,
+                                    &existing, &error));
+  g_assert_no_error (error);
+  g_assert_false (existing);
+  g_assert_true (cd_scan_store_add (t->ctx, app, "legal_id", back, "image/png", "back.png", 0, NULL, &id2,
+                                    &existing, &error));
+  g_assert_false (existing);
+  g_assert_cmpint (id2, >, id1);
+
+  /* The same content again: no new row, no new audit entry. */
+  g_assert_true (cd_scan_store_add (t->ctx, app, "legal_id", front, "image/jpeg", "front-copy.jpg", 0, NULL, &id3,
+                                    &existing, &error));
+  g_assert_true (existing);
+  g_assert_cmpint (id3, ==, id1);
+
+  path = cd_scan_store_object_path (t->ctx, sha);
+  expect = g_strdup_printf ("%s/scans/%.2s/%s", t->dir, sha, sha + 2);
+  g_assert_cmpstr (path, ==, expect);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+  list = cd_scan_store_list (t->ctx, app, "legal_id", FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpstr (((CdScanInfo *) list->pdata[0])->sha256, ==, sha);
+  g_assert_cmpstr (((CdScanInfo *) list->pdata[0])->original_name, ==, "front.jpg");
+  g_assert_cmpint (((CdScanInfo *) list->pdata[0])->bytes, ==, g_bytes_get_size (front));
+  g_assert_cmpstr (((CdScanInfo *) list->pdata[1])->mime, ==, "image/png");
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = cd_scan_store_list (t->ctx, app, "unit_licence", FALSE, &error);
+  g_assert_cmpuint (list->len, ==, 0);
+
+  read = cd_scan_store_open (t->ctx, sha, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (read, front));
+
+  audit = audit_actions (t->ctx, "scan.");
+  g_assert_cmpuint (audit->len, ==, 2);
+  g_assert_true (g_str_has_prefix (audit->pdata[0], "scan.add {"));
+  g_assert_nonnull (strstr (audit->pdata[0], sha));
+  g_assert_nonnull (strstr (audit->pdata[0], "\"material\":\"legal_id\""));
+  g_assert_true (cd_audit_verify (cd_context_get_store (t->ctx), &verified, &bad, &error));
+  g_assert_no_error (error);
+
+  /* A damaged object is refused on open. */
+  g_file_set_contents (path, "tampered", -1, &error);
+  g_clear_pointer (&read, g_bytes_unref);
+  read = cd_scan_store_open (t->ctx, sha, &error);
+  g_assert_null (read);
+  g_assert_error (error, CD_SCAN_STORE_ERROR, CD_SCAN_STORE_ERROR_DAMAGED);
+  g_clear_error (&error);
+  read = cd_scan_store_open (t->ctx, "../../etc/passwd", &error);
+  g_assert_error (error, CD_SCAN_STORE_ERROR, CD_SCAN_STORE_ERROR_INVALID);
+}
+
+static void
+test_delete_undo (CdTestContext *t, gconstpointer data)
+{
+  gint64 app = make_application (t->ctx);
+  g_autoptr(GBytes) scan = cd_test_image ("jpeg", 300, 200);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  gint64 id = 0, again = 0;
+  gboolean existing;
+
+  g_assert_true (cd_scan_store_add (t->ctx, app, "unit_licence", scan, "image/jpeg", "licence.jpg", 0, NULL, &id,
+                                    &existing, &error));
+  g_assert_true (cd_scan_store_delete (t->ctx, id, &error));
+  g_assert_no_error (error);
+  list = cd_scan_store_list (t->ctx, app, NULL, FALSE, &error);
+  g_assert_cmpuint (list->len, ==, 0);
+  all = cd_scan_store_list (t->ctx, app, NULL, TRUE, &error);
+  g_assert_cmpuint (all->len, ==, 1);
+  g_assert_true (((CdScanInfo *) all->pdata[0])->deleted);
+
+  /* Deleting twice records nothing more; undo brings it back. */
+  g_assert_true (cd_scan_store_delete (t->ctx, id, &error));
+  g_assert_true (cd_scan_store_undelete (t->ctx, id, &error));
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = cd_scan_store_list (t->ctx, app, NULL, FALSE, &error);
+  g_assert_cmpuint (list->len, ==, 1);
+
+  /* Deleted, then attached again: a new row (the old one stays deleted for the record). */
+  g_assert_true (cd_scan_store_delete (t->ctx, id, &error));
+  g_assert_true (cd_scan_store_add (t->ctx, app, "unit_licence", scan, "image/jpeg", "licence.jpg", 0, NULL, &again,
+                                    &existing, &error));
+  g_assert_false (existing);
+  g_assert_cmpint (again, !=, id);
+
+  audit = audit_actions (t->ctx, "scan.");
+  g_assert_cmpuint (audit->len, ==, 5);
+  g_assert_true (g_str_has_prefix (audit->pdata[1], "scan.delete"));
+  g_assert_true (g_str_has_prefix (audit->pdata[2], "scan.restore"));
+  g_assert_true (g_str_has_prefix (audit->pdata[3], "scan.delete"));
+  g_assert_true (g_str_has_prefix (audit->pdata[4], "scan.add"));
+
+  g_assert_false (cd_scan_store_delete (t->ctx, 9999, &error));
+  g_assert_error (error, CD_SCAN_STORE_ERROR, CD_SCAN_STORE_ERROR_NOT_FOUND);
+}
+
+/* An over-limit BMP: the re-encode is attached, the original kept as its own object and named in the audit. */
+static void
+test_add_import_reencoded (CdTestContext *t, gconstpointer data)
+{
+  gint64 app = make_application (t->ctx);
+  g_autoptr(GBytes) bmp = cd_test_image ("bmp", 1600, 1200);
+  g_autofree char *orig_sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bmp);
+  g_autofree char *orig_path = NULL;
+  const char *const types[] = { "jpeg", "png", "bmp", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdImportFile) file = cd_import_load_bytes ("licence.bmp", bmp, NULL, NULL, &error);
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GBytes) stored = NULL;
+  CdScanInfo *info;
+
+  g_assert_no_error (error);
+  g_assert_true (cd_import_file_fit (file, types, 1048576, NULL, &error));
+  ids = cd_scan_store_add_import (t->ctx, app, "unit_licence", file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 1);
+  list = cd_scan_store_list (t->ctx, app, "unit_licence", FALSE, &error);
+  g_assert_cmpuint (list->len, ==, 1);
+  info = list->pdata[0];
+  g_assert_cmpstr (info->mime, ==, "image/jpeg");
+  g_assert_cmpstr (info->original_name, ==, "licence.bmp");
+  g_assert_cmpint (info->bytes, <=, 1048576);
+  stored = cd_scan_store_open (t->ctx, info->sha256, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cd_import_sniff (g_bytes_get_data (stored, NULL), g_bytes_get_size (stored)), ==,
+                   CD_IMPORT_TYPE_JPEG);
+
+  orig_path = cd_scan_store_object_path (t->ctx, orig_sha);
+  g_assert_true (g_file_test (orig_path, G_FILE_TEST_IS_REGULAR));
+  audit = audit_actions (t->ctx, "scan.add");
+  g_assert_cmpuint (audit->len, ==, 1);
+  g_assert_nonnull (strstr (audit->pdata[0], orig_sha));
+}
+
+/* A PDF the profile takes: one object, one row per page. */
+static void
+test_add_import_pdf (CdTestContext *t, gconstpointer data)
+{
+  gint64 app = make_application (t->ctx);
+  g_autoptr(GBytes) pdf = cd_test_pdf (3, 595.276, 841.89);
+  const char *const types[] = { "jpeg", "pdf", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdImportFile) file = cd_import_load_bytes ("licence.pdf", pdf, NULL, NULL, &error);
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+
+  g_assert_true (cd_import_file_fit (file, types, 2097152, NULL, &error));
+  ids = cd_scan_store_add_import (t->ctx, app, "unit_licence", file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 3);
+  list = cd_scan_store_list (t->ctx, app, NULL, FALSE, &error);
+  g_assert_cmpuint (list->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      CdScanInfo *info = list->pdata[i];
+
+      g_assert_cmpuint (info->page, ==, i + 1);
+      g_assert_cmpstr (info->mime, ==, "application/pdf");
+      g_assert_cmpstr (info->sha256, ==, ((CdScanInfo *) list->pdata[0])->sha256);
+    }
+  /* The viewer: page 2 alone, rendered at 200 dpi (A4: 1654 × 2339). */
+  {
+    g_autoptr(GdkPixbuf) picture = cd_scan_store_load_picture (t->ctx, list->pdata[1], NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (gdk_pixbuf_get_width (picture), ==, 1654);
+    g_assert_cmpint (gdk_pixbuf_get_height (picture), ==, 2339);
+  }
+}
+
+static void
+on_picture_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GdkPixbuf **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = cd_scan_store_load_picture_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_load_picture_async (CdTestContext *t, gconstpointer data)
+{
+  gint64 app = make_application (t->ctx);
+  g_autoptr(GBytes) scan = cd_test_image ("png", 120, 80);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdScanInfo) info = NULL;
+  GdkPixbuf *picture = NULL;
+  gint64 id = 0;
+
+  g_assert_true (cd_scan_store_add (t->ctx, app, "legal_id", scan, "image/png", "front.png", 0, NULL, &id, NULL,
+                                    &error));
+  g_assert_true (cd_scan_store_get (t->ctx, id, &info, &error));
+  cd_scan_store_load_picture_async (t->ctx, info, NULL, on_picture_cb, &picture);
+  while (!picture)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (gdk_pixbuf_get_width (picture), ==, 120);
+  g_object_unref (picture);
+}
+
+static void
+test_no_application (CdTestContext *t, gconstpointer data)
+{
+  g_autoptr(GBytes) scan = cd_test_image ("jpeg", 30, 20);
+  g_autoptr(GError) error = NULL;
+  gint64 id = 0;
+
+  g_assert_false (cd_scan_store_add (t->ctx, 4242, "unit_licence", scan, "image/jpeg", "x.jpg", 0, NULL, &id, NULL,
+                                     &error));
+  g_assert_nonnull (error);
+  g_assert_cmpint (id, ==, 0);
+  g_clear_error (&error);
+  g_assert_false (cd_scan_store_add (t->ctx, 1, "", scan, "image/jpeg", "x.jpg", 0, NULL, &id, NULL, &error));
+  g_assert_error (error, CD_SCAN_STORE_ERROR, CD_SCAN_STORE_ERROR_INVALID);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add (path, CdTestContext, NULL, cd_test_context_setup, fn, cd_test_context_teardown)
+  ADD ("/scan-store/add-dedupe-open", test_add_dedupe_open);
+  ADD ("/scan-store/delete-undo", test_delete_undo);
+  ADD ("/scan-store/import-reencoded", test_add_import_reencoded);
+  ADD ("/scan-store/import-pdf", test_add_import_pdf);
+  ADD ("/scan-store/no-application", test_no_application);
+  ADD ("/scan-store/load-picture-async", test_load_picture_async);
+#undef ADD
+  return g_test_run ();
+}
