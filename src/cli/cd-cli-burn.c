@@ -1,0 +1,215 @@
+/* cd-cli-burn.c: `certdesk-cli burn`: the key work for an application (a JSON file, recorded as a new
+ * application, or --id of a stored one to resume), with the key and issuer options shared by `accept`.
+ * PINs come from the options or, better, from CERTDESK_PIN / CERTDESK_SO_PIN; they are wiped from argv and
+ * never printed. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <openssl/crypto.h>
+#include <string.h>
+
+#include "cd-application-store.h"
+#include "cd-burn.h"
+#include "cd-cli.h"
+#include "cd-issuer-config.h"
+#include "cd-pki-error.h"
+
+static int
+exit_for (const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return CD_EXIT_INVALID;
+  if (cd_pki_error_is_issuer (error))
+    return CD_EXIT_ISSUER;
+  if (cd_pki_error_is_token (error))
+    return CD_EXIT_TOKEN;
+  if (error->domain == CD_PKI_ERROR)
+    return CD_EXIT_INVALID;
+  return cd_cli_exit_for_error (error);
+}
+
+/* Relative sample paths in the JSON are relative to the JSON file. */
+static void
+resolve_samples (CdApplication *app, const char *json_path)
+{
+  g_autofree char *dir = g_path_get_dirname (json_path);
+  GHashTableIter it;
+  gpointer key, value;
+
+  if (app->samples == NULL)
+    return;
+  g_hash_table_iter_init (&it, app->samples);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    if (value && !g_path_is_absolute (value))
+      g_hash_table_iter_replace (&it, g_build_filename (dir, (const char *) value, NULL));
+}
+
+/* The PIN values of the original argv, wiped once parsed (the parser works on a shallow copy). */
+static void
+wipe_secret_args (int argc, char **argv)
+{
+  static const char *const secret[] = { "--pin", "--so-pin", "--cmp-secret", NULL };
+
+  for (int i = 1; i < argc; i++)
+    for (guint k = 0; secret[k]; k++)
+      {
+        gsize n = strlen (secret[k]);
+        if (g_str_equal (argv[i], secret[k]) && i + 1 < argc)
+          cd_pin_wipe_string (argv[i + 1]);
+        else if (g_str_has_prefix (argv[i], secret[k]) && argv[i][n] == '=')
+          cd_pin_wipe_string (argv[i] + n + 1);
+      }
+}
+
+static CdPin *
+take_pin (char *arg, const char *env)
+{
+  CdPin *pin = NULL;
+
+  if (arg && *arg)
+    {
+      pin = cd_pin_new (arg);
+      cd_pin_wipe_string (arg);
+      g_free (arg);
+    }
+  else
+    pin = cd_pin_from_env (env);
+  return pin;
+}
+
+static gboolean
+write_pin_slip (const char *path, const CdBurnResult *r, const char *number, GError **error)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  gboolean ok;
+
+  g_string_append_printf (s, "CertDesk PIN slip / 口令单\napplication: %s\nkey: %s (%s)\ncertificate: %s\nPIN: %s\n",
+                          number, r->token_label ? r->token_label : "", r->token_serial ? r->token_serial : "",
+                          r->certificate_serial ? r->certificate_serial : "-", cd_pin_get (r->pin_slip));
+  ok = g_file_set_contents_full (path, s->str, s->len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+  OPENSSL_cleanse (s->str, s->len);
+  return ok;
+}
+
+int
+cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
+{
+  g_autofree char *app_path = NULL;
+  gint64 id = 0;
+  g_autofree char *module = NULL;
+  g_autofree char *label = NULL;
+  gint slot = -1;
+  char *pin_arg = NULL, *so_arg = NULL, *secret_arg = NULL;
+  g_autofree char *issuer_name = NULL;
+  g_autofree char *server = NULL;
+  g_autofree char *trust = NULL;
+  g_autofree char *reference = NULL;
+  g_autofree char *pin_slip = NULL;
+  gboolean erase = FALSE, use_ir = FALSE;
+  const GOptionEntry entries[] = {
+    { "application", 0, 0, G_OPTION_ARG_FILENAME, &app_path, "The application JSON", "APP.json" },
+    { "id", 0, 0, G_OPTION_ARG_INT64, &id, "A stored application (to resume its burn)", "N" },
+    { "module", 0, 0, G_OPTION_ARG_FILENAME, &module, "PKCS#11 module of the USB key", "SO" },
+    { "token-label", 0, 0, G_OPTION_ARG_STRING, &label, "Which key, by label", "L" },
+    { "slot", 0, 0, G_OPTION_ARG_INT, &slot, "Which key, by slot id", "N" },
+    { "pin", 0, 0, G_OPTION_ARG_STRING, &pin_arg, "The key's PIN (better: CERTDESK_PIN)", "P" },
+    { "so-pin", 0, 0, G_OPTION_ARG_STRING, &so_arg, "The key's SO PIN (better: CERTDESK_SO_PIN)", "P" },
+    { "erase", 0, 0, G_OPTION_ARG_NONE, &erase, "Confirm erasing a key that holds objects", NULL },
+    { "pin-slip", 0, 0, G_OPTION_ARG_FILENAME, &pin_slip, "Where to write the PIN slip (random PIN policy)", "FILE" },
+    { "issuer", 0, 0, G_OPTION_ARG_STRING, &issuer_name, "local or cmp", "NAME" },
+    { "cmp-server", 0, 0, G_OPTION_ARG_STRING, &server, "CMP server", "URL" },
+    { "cmp-secret", 0, 0, G_OPTION_ARG_STRING, &secret_arg, "CMP shared secret (better: CERTDESK_CMP_SECRET)", "S" },
+    { "cmp-trust", 0, 0, G_OPTION_ARG_FILENAME, &trust, "CMP trust anchor (PEM)", "FILE" },
+    { "cmp-reference", 0, 0, G_OPTION_ARG_STRING, &reference, "CMP sender reference", "REF" },
+    { "cmp-ir", 0, 0, G_OPTION_ARG_NONE, &use_ir, "Use ir (proof of possession) instead of p10cr", NULL },
+    { NULL }
+  };
+  g_autoptr(CdPin) pin = NULL;
+  g_autoptr(CdPin) so_pin = NULL;
+  g_autoptr(CdPin) secret = NULL;
+  g_autoptr(CdBurnOptions) opts = NULL;
+  g_autoptr(CdBurnResult) result = NULL;
+  g_autoptr(CdApplication) app = NULL;
+  g_autoptr(CdApplicationInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+  CdIssuerChoice choice = { 0 };
+  CdContext *ctx;
+  CdProfile *profile;
+  int code;
+
+  g_autofree char **args = g_new0 (char *, argc + 1);
+  int n_args = argc;
+
+  memcpy (args, argv, sizeof (char *) * argc);
+  if (!cd_cli_parse ("burn", NULL, entries, &n_args, &args))
+    {
+      wipe_secret_args (argc, argv);
+      return CD_EXIT_USAGE;
+    }
+  wipe_secret_args (argc, argv);
+  pin = take_pin (pin_arg, "CERTDESK_PIN");
+  so_pin = take_pin (so_arg, "CERTDESK_SO_PIN");
+  secret = take_pin (secret_arg, "CERTDESK_CMP_SECRET");
+  if ((app_path == NULL) == (id <= 0))
+    return cd_cli_fail (CD_EXIT_USAGE, "burn needs --application APP.json or --id N");
+  if (!(ctx = cd_cli_get_context (cli, &code)))
+    return code;
+  if (app_path)
+    {
+      if (!(app = cd_application_load_file (app_path, &error)))
+        return cd_cli_fail_error (CD_EXIT_INVALID, error);
+      resolve_samples (app, app_path);
+      if (!cd_application_store_create (ctx, app, TRUE, &id, &error))
+        return cd_cli_fail_error (cd_cli_exit_for_error (error), error);
+      g_clear_pointer (&app, cd_application_free);
+    }
+  if (!cd_application_store_load (ctx, id, &app, &info, &error))
+    return cd_cli_fail_error (cd_cli_exit_for_error (error), error);
+  if (!(profile = cd_context_lookup_profile (ctx, app->profile, &error)))
+    return cd_cli_fail_error (CD_EXIT_INVALID, error);
+  /* A random PIN must reach the applicant: on a slip, never on stdout. */
+  if (profile->pin_policy == CD_PIN_POLICY_RANDOM && pin_slip == NULL
+      && (app->business == CD_BUSINESS_NEW || app->business == CD_BUSINESS_REPLACE || app->business == CD_BUSINESS_UNLOCK))
+    return cd_cli_fail (CD_EXIT_USAGE, "profile %s gives random PINs: name the PIN slip file with --pin-slip FILE",
+                        profile->id);
+
+  choice.name = issuer_name;
+  choice.server = server;
+  choice.trust_anchor = trust;
+  choice.reference = reference;
+  choice.secret = secret;
+  choice.use_ir = use_ir;
+  opts = cd_burn_options_new (id);
+  if (!(opts->issuer = cd_issuer_from_choice (ctx, &choice, &error)))
+    return cd_cli_fail_error (CD_EXIT_ISSUER, error);
+  opts->module_path = g_strdup (module);
+  opts->token_label = g_strdup (label);
+  opts->slot_id = slot;
+  opts->user_pin = g_steal_pointer (&pin);
+  opts->so_pin = g_steal_pointer (&so_pin);
+  opts->confirm_erase = erase;
+  /* A stored application in the printed state moves on to issued; `burn` of a file only records the work. */
+  opts->advance_state = info->state == CD_STATE_PRINTED;
+  if (!(result = cd_burn_run (ctx, opts, NULL, NULL, NULL, &error)))
+    {
+      g_prefix_error (&error, "application %s (id %" G_GINT64_FORMAT "): ", info->number, id);
+      return cd_cli_fail_error (exit_for (error), error);
+    }
+  if (result->pin_slip && !write_pin_slip (pin_slip, result, info->number, &error))
+    return cd_cli_fail_error (CD_EXIT_STORAGE, error);
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_int_value (b, id);
+  json_builder_set_member_name (b, "number");
+  json_builder_add_string_value (b, info->number);
+  json_builder_set_member_name (b, "burn");
+  json_builder_add_value (b, cd_burn_result_to_json (result));
+  json_builder_end_object (b);
+  cd_cli_print_builder (b);
+  return CD_EXIT_OK;
+}

@@ -1,0 +1,69 @@
+/* cd-burn-private.h: one running business, shared by the pipeline and the businesses without a certificate. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "cd-application-store.h"
+#include "cd-burn-journal.h"
+#include "cd-burn.h"
+#include "cd-csr.h"
+#include "cd-token-records.h"
+
+typedef struct {
+  CdContext          *ctx;
+  CdStore            *store;
+  const CdBurnOptions *opts;
+  CdApplication      *app;
+  CdApplicationInfo  *info;
+  CdProfile          *profile;
+  CdIssuer           *issuer;
+  CdTokenModule      *module;
+  CdToken            *token;
+  CdBurnProgressFunc  progress;
+  gpointer            progress_data;
+  GCancellable       *cancellable;
+  gint64              attempt;
+  CdBurnResult       *result;
+} CdBurn;
+
+void     cd_burn_report         (CdBurn *b, const char *step, const char *label, double fraction);
+gboolean cd_burn_open_token     (CdBurn *b, GError **error);
+/* Audited printed → issued, when the options ask for it. */
+gboolean cd_burn_finish_state   (CdBurn *b, const char *what, GError **error);
+/* The PIN a new or unlocked key gets under the profile's policy (random: also kept for the PIN slip). */
+CdPin   *cd_burn_policy_pin     (CdBurn *b);
+
+/* One certificate business in progress (cd-burn.c, cd-burn-recover.c). */
+typedef struct {
+  CdBurn           *b;
+  CdBusiness        business;
+  gboolean          keygen;          /* a new key pair (all but change) */
+  gboolean          init;            /* a blank key is initialised (new, replace) */
+  guchar            id[16];
+  gsize             id_len;
+  char             *id_hex;
+  X509_NAME        *subject;
+  EVP_PKEY         *priv;
+  EVP_PKEY         *pub;
+  X509_REQ         *csr;
+  X509             *cert;
+  STACK_OF (X509)  *chain;
+  CdPin            *new_pin;         /* the PIN a freshly initialised key ends with */
+  CdCertRecord     *old;             /* renew, replace, change: the certificate it follows */
+  X509             *old_cert;
+  GBytes           *old_id;          /* renew, change: its CKA_ID on the key */
+  GDateTime        *not_after;
+  gboolean          issued;          /* the issuer signed: from here a failure revokes */
+  gboolean          written;
+} CdBurnPipeline;
+
+/* cd-burn-recover.c: what a failed or interrupted attempt leaves is undone or completed. */
+gboolean cd_burn_journal_row      (CdBurn *b, const char *step, const char *phase, JsonNode *detail, GError **error);
+gboolean cd_burn_revoke_undelivered (CdBurn *b, X509 *cert, const char *issuer_name, GError **error);
+void     cd_burn_rollback         (CdBurnPipeline *p, const char *step, const GError *why);
+gboolean cd_burn_recover          (CdBurnPipeline *p, gboolean *out_resume, GError **error);
+void     cd_burn_clean_leftovers  (CdBurnPipeline *p);
+
+/* cd-burn-business.c */
+gboolean cd_burn_unlock         (CdBurn *b, GError **error);
+gboolean cd_burn_revoke         (CdBurn *b, gboolean suspend, GError **error);
+gboolean cd_burn_app_open       (CdBurn *b, GError **error);

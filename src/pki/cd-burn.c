@@ -1,0 +1,676 @@
+/* cd-burn.c: the certificate businesses (new, renew, replace, change) as journaled steps. A failed step
+ * rolls its attempt back at once (the issued certificate is revoked and recorded as such, leftovers are
+ * removed from the key); a crash leaves the attempt open, and the next burn of the application resumes
+ * it when the same key is inserted, or rolls it back. Nothing is recorded as issued before it was read
+ * back from the key and verified. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <openssl/err.h>
+#include <openssl/rand.h>
+#include <openssl/x509v3.h>
+
+#include "cd-audit.h"
+#include "cd-burn-private.h"
+#include "cd-csr.h"
+#include "cd-issuer-local.h"
+#include "cd-pki-error.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_PKEY, EVP_PKEY_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509, X509_free)
+
+static void
+pipeline_clear (CdBurnPipeline *p)
+{
+  g_free (p->id_hex);
+  X509_NAME_free (p->subject);
+  EVP_PKEY_free (p->priv);
+  EVP_PKEY_free (p->pub);
+  X509_REQ_free (p->csr);
+  X509_free (p->cert);
+  sk_X509_pop_free (p->chain, X509_free);
+  cd_pin_free (p->new_pin);
+  cd_cert_record_free (p->old);
+  X509_free (p->old_cert);
+  g_clear_pointer (&p->old_id, g_bytes_unref);
+  g_clear_pointer (&p->not_after, g_date_time_unref);
+}
+
+static JsonNode *
+obj_new (void)
+{
+  return json_node_init_object (json_node_alloc (), json_object_new ());
+}
+
+static const char *
+token_serial (CdBurn *b)
+{
+  return b->token ? cd_token_get_info (b->token)->serial : NULL;
+}
+
+void
+cd_burn_report (CdBurn *b, const char *step, const char *label, double fraction)
+{
+  if (b->progress)
+    b->progress (step, label, fraction, b->progress_data);
+}
+
+gboolean
+cd_burn_open_token (CdBurn *b, GError **error)
+{
+  CdTokenSelector sel = { b->opts->token_serial, b->opts->token_label, b->opts->slot_id };
+  g_autofree char *path = NULL;
+
+  if (!(path = cd_token_module_resolve (b->ctx, b->opts->module_path, NULL, error))
+      || !(b->module = cd_token_module_open (path, error))
+      || !(b->token = cd_token_open (b->module, &sel, error)))
+    return FALSE;
+  return TRUE;
+}
+
+CdPin *
+cd_burn_policy_pin (CdBurn *b)
+{
+  if (b->profile->pin_policy == CD_PIN_POLICY_FIXED)
+    return cd_pin_new (b->profile->initial_pin);
+  g_clear_pointer (&b->result->pin_slip, cd_pin_free);
+  b->result->pin_slip = cd_pin_new_random (b->profile->pin_length);
+  return cd_pin_copy (b->result->pin_slip);
+}
+
+gboolean
+cd_burn_finish_state (CdBurn *b, const char *what, GError **error)
+{
+  g_autoptr(JsonNode) detail = obj_new ();
+
+  if (!b->opts->advance_state)
+    return TRUE;
+  json_object_set_string_member (json_node_get_object (detail), "business", what);
+  if (b->result->certificate_serial)
+    json_object_set_string_member (json_node_get_object (detail), "certificate", b->result->certificate_serial);
+  return cd_application_store_transition (b->ctx, b->opts->application_id, CD_STATE_ISSUED, detail, error);
+}
+
+static gboolean
+check_cancel (CdBurn *b, GError **error)
+{
+  return !g_cancellable_set_error_if_cancelled (b->cancellable, error);
+}
+
+static gboolean
+step_init (CdBurnPipeline *p, GError **error)
+{
+  CdBurn *b = p->b;
+  const CdTokenInfo *info = cd_token_get_info (b->token);
+  g_autoptr(CdPin) demo_so = NULL;
+  const CdPin *so = b->opts->so_pin;
+  g_autofree char *label = NULL;
+  g_autoptr(GPtrArray) contents = NULL;
+  gint64 token_id;
+
+  /* Erasing needs the clerk's confirmation naming what is on the key. */
+  if (info->initialized && !b->opts->confirm_erase && b->opts->user_pin)
+    {
+      g_autoptr(GError) ignored = NULL;
+      if (cd_token_login (b->token, FALSE, b->opts->user_pin, &ignored))
+        contents = cd_token_describe (b->token, NULL);
+      cd_token_logout (b->token);
+    }
+  if (info->initialized && !b->opts->confirm_erase)
+    {
+      g_autoptr(CdTokenRecord) rec = NULL;
+      if (!cd_token_record_lookup (b->store, info->serial, &rec, error))
+        return FALSE;
+      if ((rec && g_str_equal (rec->state, "active")) || (contents && contents->len))
+        {
+          g_autofree char *what = NULL;
+          if (contents && contents->len)
+            {
+              g_ptr_array_add (contents, NULL);
+              what = g_strjoinv ("; ", (char **) contents->pdata);
+            }
+          else
+            what = g_strdup_printf (_("the certificate %s"), rec->certificate_serial ? rec->certificate_serial : "?");
+          g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_NOT_BLANK,
+                       _("The USB key “%s” holds %s; initialising erases it: confirm first"), info->label, what);
+          return FALSE;
+        }
+    }
+  if (so == NULL && info->is_demo)
+    so = demo_so = cd_pin_new (CD_DEMO_SO_PIN);
+  /* A software token is always labelled DEMO; a real key keeps the label printed on it. */
+  if (info->is_demo)
+    label = g_str_has_prefix (info->label, CD_DEMO_TOKEN_LABEL) ? g_strdup (info->label)
+            : g_strdup_printf ("%s %s", CD_DEMO_TOKEN_LABEL, b->info->number);
+  else
+    label = g_strdup (*info->label ? info->label : "CertDesk");
+  if (strlen (label) > 32)
+    label[32] = '\0';
+  p->new_pin = cd_burn_policy_pin (b);
+  if (!cd_token_initialize (b->token, so, label, p->new_pin, error))
+    return FALSE;
+  /* The key is known from now on, blank and bound to this application. */
+  if (!cd_store_begin (b->store, error))
+    return FALSE;
+  if (!cd_token_record_save (b->ctx, cd_token_get_info (b->token), "blank", b->opts->application_id, NULL, NULL,
+                             &token_id, error)
+      || !cd_store_commit (b->store, error))
+    {
+      cd_store_rollback (b->store);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+step_keygen (CdBurnPipeline *p, GError **error)
+{
+  CdBurn *b = p->b;
+  g_autofree char *label = g_strdup_printf ("CertDesk %s", b->info->number);
+  guint removed = 0;
+
+  if (!cd_token_remove_orphans (b->token, NULL, 0, &removed, error))
+    return FALSE;
+  b->result->leftovers_removed += removed;
+  if (!cd_token_generate_key (b->token, b->profile->key_algorithm, p->id, p->id_len, label, error))
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+step_csr (CdBurnPipeline *p, GError **error)
+{
+  CdBurn *b = p->b;
+  const guchar *id = p->id;
+  gsize id_len = p->id_len;
+
+  if (!p->keygen)
+    id = g_bytes_get_data (p->old_id, &id_len);
+  if (!(p->subject = cd_csr_build_subject (b->profile, b->app, error))
+      || !cd_token_get_keypair (b->token, id, id_len, &p->priv, &p->pub, error)
+      || !(p->csr = cd_csr_new (p->subject, p->priv, p->pub, error)))
+    return FALSE;
+  {
+    /* libp11's keys point into its slot list, which a reload releases: keep a copy of our own. */
+    guchar *der = NULL;
+    const guchar *q;
+    int len = i2d_PUBKEY (p->pub, &der);
+
+    q = der;
+    EVP_PKEY_free (p->pub);
+    p->pub = len > 0 ? d2i_PUBKEY (NULL, &q, len) : NULL;
+    OPENSSL_free (der);
+  }
+  return p->pub != NULL;
+}
+
+static gboolean
+step_issue (CdBurnPipeline *p, JsonNode *done_detail, GError **error)
+{
+  CdBurn *b = p->b;
+  g_autoptr(GDateTime) now = cd_store_now (b->store);
+  CdIssueRequest req = { p->csr, p->priv, now, p->not_after, b->profile->id };
+  g_autofree char *pem = NULL;
+  g_autofree char *serial = NULL;
+  JsonObject *o = json_node_get_object (done_detail);
+
+  if (!(p->cert = cd_issuer_issue (b->issuer, &req, &p->chain, error)))
+    return FALSE;
+  p->issued = TRUE;
+  if (X509_REQ_get0_pubkey (p->csr) == NULL || EVP_PKEY_eq (X509_get0_pubkey (p->cert), p->pub) != 1)
+    {
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER, _("The CA returned a certificate for another key"));
+      return FALSE;
+    }
+  pem = cd_cert_to_pem (p->cert);
+  serial = cd_cert_serial_hex (p->cert);
+  json_object_set_string_member (o, "pem", pem);
+  json_object_set_string_member (o, "serial", serial);
+  json_object_set_string_member (o, "issuer", cd_issuer_get_name (b->issuer));
+  return TRUE;
+}
+
+static gboolean
+step_write (CdBurnPipeline *p, GError **error)
+{
+  CdBurn *b = p->b;
+  g_autofree char *label = g_strdup_printf ("CertDesk %s", b->info->number);
+  const guchar *id = p->id;
+  gsize id_len = p->id_len;
+  g_autoptr(X509) already = NULL;
+  const char *seal;
+
+  if (!p->keygen)
+    id = g_bytes_get_data (p->old_id, &id_len);
+  /* A resumed attempt may find its certificate already there. */
+  {
+    g_autoptr(GPtrArray) certs = NULL;
+    if (!cd_token_read_certs (b->token, &certs, NULL, error))
+      return FALSE;
+    for (guint i = 0; i < certs->len && !already; i++)
+      if (X509_cmp (certs->pdata[i], p->cert) == 0)
+        already = X509_dup (certs->pdata[i]);
+  }
+  if (!already && !cd_token_write_cert (b->token, p->cert, label, id, id_len, error))
+    return FALSE;
+  p->written = TRUE;
+  for (int i = 0; p->chain && i < sk_X509_num (p->chain); i++)
+    {
+      X509 *ca = sk_X509_value (p->chain, i);
+      const ASN1_OCTET_STRING *skid = X509_get0_subject_key_id (ca);
+      g_autofree char *cn_label = NULL;
+      char cn[128] = "CA";
+      gboolean present = FALSE;
+      g_autoptr(GPtrArray) certs = NULL;
+
+      if (!cd_token_read_certs (b->token, &certs, NULL, error))
+        return FALSE;
+      for (guint j = 0; j < certs->len; j++)
+        present |= X509_cmp (certs->pdata[j], ca) == 0;
+      if (present)
+        continue;
+      X509_NAME_get_text_by_NID (X509_get_subject_name (ca), NID_commonName, cn, sizeof cn);
+      cn_label = g_strdup_printf ("CA %s", cn);
+      if (!cd_token_write_cert (b->token, ca, cn_label, skid ? ASN1_STRING_get0_data (skid) : (const guchar *) "CA",
+                                skid ? ASN1_STRING_length (skid) : 2, error))
+        return FALSE;
+    }
+  /* The e-seal image travels on the key with its certificate. */
+  seal = b->app->samples ? g_hash_table_lookup (b->app->samples, "unit_seal") : NULL;
+  if (b->app->seals > 0 && seal && g_file_test (seal, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autoptr(GMappedFile) file = g_mapped_file_new (seal, FALSE, NULL);
+      g_autofree char *hex = cd_hex_encode (id, id_len);
+      g_autofree char *seal_label = g_strdup_printf ("seal:%s", hex);
+
+      if (file && g_mapped_file_get_length (file) <= 1024 * 1024)
+        {
+          g_autoptr(GBytes) bytes = g_mapped_file_get_bytes (file);
+          if (!cd_token_write_data (b->token, "CertDesk e-seal", seal_label, bytes, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+step_verify (CdBurnPipeline *p, GError **error)
+{
+  CdBurn *b = p->b;
+  const guchar *id = p->id;
+  gsize id_len = p->id_len;
+  g_autoptr(GPtrArray) certs = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(EVP_PKEY) pub = NULL;
+  X509 *on_key = NULL;
+
+  if (!p->keygen)
+    id = g_bytes_get_data (p->old_id, &id_len);
+  g_clear_pointer (&p->priv, EVP_PKEY_free);
+  /* Read back as an outsider would: a fresh enumeration of the key, not what we hold in memory. */
+  if (!cd_token_reload (b->token, error) || !cd_token_read_certs (b->token, &certs, &ids, error))
+    return FALSE;
+  for (guint i = 0; i < certs->len && !on_key; i++)
+    {
+      gsize len;
+      const guchar *d = g_bytes_get_data (ids->pdata[i], &len);
+      if (len == id_len && memcmp (d, id, len) == 0 && X509_cmp (certs->pdata[i], p->cert) == 0)
+        on_key = certs->pdata[i];
+    }
+  if (on_key == NULL)
+    {
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_VERIFY, _("The certificate read back from the key is not the one issued"));
+      return FALSE;
+    }
+  if (!cd_token_get_keypair (b->token, id, id_len, NULL, &pub, error))
+    return FALSE;
+  if (EVP_PKEY_eq (pub, X509_get0_pubkey (on_key)) != 1)
+    {
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_VERIFY, _("The certificate on the key does not match its key pair"));
+      return FALSE;
+    }
+  if (!cd_token_sign_check (b->token, id, id_len, error)
+      || !cd_issuer_verify_chain (b->issuer, on_key, p->chain, error))
+    return FALSE;
+  if (p->subject && X509_NAME_cmp (X509_get_subject_name (on_key), p->subject) != 0)
+    {
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_VERIFY, _("The certificate's subject is not the application's"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Verified: one transaction records the certificate, the key and the journal's last row. */
+static gboolean
+record (CdBurnPipeline *p, GError **error)
+{
+  CdBurn *b = p->b;
+  g_autofree char *serial = cd_cert_serial_hex (p->cert);
+  g_autoptr(JsonNode) detail = obj_new ();
+  const char *id_hex;
+  gint64 token_id = 0;
+  g_autofree char *old_hex = NULL;
+
+  if (!p->keygen)
+    {
+      gsize len;
+      const guchar *d = g_bytes_get_data (p->old_id, &len);
+      old_hex = cd_hex_encode (d, len);
+    }
+  id_hex = p->keygen ? p->id_hex : old_hex;
+  json_object_set_string_member (json_node_get_object (detail), "serial", serial);
+  if (!cd_store_begin (b->store, error))
+    return FALSE;
+  if (!cd_token_record_save (b->ctx, cd_token_get_info (b->token), "active", b->opts->application_id, id_hex, serial,
+                             &token_id, error)
+      || !cd_cert_record_insert (b->ctx, p->cert, cd_issuer_get_name (b->issuer), b->opts->application_id, token_id,
+                                 "issued", NULL, error)
+      || !cd_burn_journal_row (b, "verify", "done", detail, error)
+      || !cd_store_commit (b->store, error))
+    {
+      cd_store_rollback (b->store);
+      return FALSE;
+    }
+  b->result->certificate_serial = g_steal_pointer (&serial);
+  b->result->subject = cd_csr_name_to_string (X509_get_subject_name (p->cert));
+  b->result->not_before = cd_cert_time_iso (X509_get0_notBefore (p->cert));
+  b->result->not_after = cd_cert_time_iso (X509_get0_notAfter (p->cert));
+  b->result->issuer = g_strdup (cd_issuer_get_name (b->issuer));
+  return TRUE;
+}
+
+/* After the new certificate is recorded: what the business does with the one it follows. */
+static void
+retire_old (CdBurnPipeline *p)
+{
+  CdBurn *b = p->b;
+  g_autoptr(GError) error = NULL;
+  gboolean revoke = p->business == CD_BUSINESS_REPLACE || p->business == CD_BUSINESS_CHANGE;
+
+  if (p->old == NULL)
+    return;
+  /* The old objects leave the key only now that the new ones verified. */
+  if (p->business == CD_BUSINESS_RENEW && p->old_id)
+    {
+      gsize len;
+      const guchar *d = g_bytes_get_data (p->old_id, &len);
+      cd_token_delete_id (b->token, d, len, &error);
+    }
+  else if (p->business == CD_BUSINESS_CHANGE && p->old_cert)
+    cd_token_delete_cert (b->token, p->old_cert, &error);
+  g_clear_error (&error);
+  if (revoke && g_str_equal (p->old->state, "issued"))
+    {
+      gboolean ok = (!p->old_cert || g_strcmp0 (p->old->issuer, cd_issuer_get_name (b->issuer)) != 0
+                     || cd_issuer_revoke (b->issuer, p->old_cert, CD_REVOKE_SUPERSEDED, &error));
+      if (ok && cd_store_begin (b->store, &error))
+        {
+          if (cd_cert_record_set_state (b->ctx, p->old->serial, "revoked", "superseded", &error)
+              && cd_store_commit (b->store, &error))
+            cd_issuer_publish (b->issuer, NULL);
+          else
+            cd_store_rollback (b->store);
+        }
+      if (error)
+        b->result->warning = g_strdup_printf (_("The new certificate is on the key, but the old one (%s) is not yet "
+                                                "revoked: %s"), p->old->serial, error->message);
+    }
+}
+
+/* The old key of a replacement is lost or damaged, unless the same key was re-initialised. */
+static void
+mark_old_token (CdBurnPipeline *p)
+{
+  CdBurn *b = p->b;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *old_serial = NULL;
+  const char *state = b->opts->old_token_state ? b->opts->old_token_state : "lost";
+
+  if (p->old == NULL || p->old->token_id <= 0)
+    return;
+  if (!cd_store_prepare (b->store, "SELECT serial FROM token WHERE id = ?1", &stmt, NULL))
+    return;
+  sqlite3_bind_int64 (stmt, 1, p->old->token_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    old_serial = cd_store_column_dup (stmt, 0);
+  if (old_serial == NULL || g_strcmp0 (old_serial, token_serial (b)) == 0)
+    return;
+  if (cd_store_begin (b->store, NULL))
+    {
+      if (cd_token_record_set_state (b->ctx, old_serial, state, NULL))
+        cd_store_commit (b->store, NULL);
+      else
+        cd_store_rollback (b->store);
+    }
+}
+
+static gboolean
+run_step (CdBurnPipeline *p, CdBurnStep step, GError **error)
+{
+  CdBurn *b = p->b;
+  g_autoptr(JsonNode) start = obj_new ();
+  g_autoptr(JsonNode) done = obj_new ();
+  g_autoptr(GError) local = NULL;
+  gboolean ok;
+
+  cd_burn_report (b, cd_burn_step_code (step), cd_burn_step_label (step), (double) step / CD_BURN_N_STEPS);
+  if (step == CD_BURN_STEP_KEYGEN)
+    {
+      json_object_set_string_member (json_node_get_object (start), "cka_id", p->id_hex);
+      json_object_set_string_member (json_node_get_object (start), "algorithm", b->profile->key_algorithm);
+    }
+  if (step == CD_BURN_STEP_INIT || step == CD_BURN_STEP_KEYGEN || step == CD_BURN_STEP_CSR)
+    json_object_set_string_member (json_node_get_object (start), "business", cd_business_to_code (p->business));
+  if (!cd_burn_journal_row (b, cd_burn_step_code (step), "start", start, error))
+    return FALSE;
+  switch (step)
+    {
+    case CD_BURN_STEP_INIT: ok = step_init (p, &local); break;
+    case CD_BURN_STEP_KEYGEN: ok = step_keygen (p, &local); break;
+    case CD_BURN_STEP_CSR: ok = step_csr (p, &local); break;
+    case CD_BURN_STEP_ISSUE: ok = step_issue (p, done, &local); break;
+    case CD_BURN_STEP_WRITE: ok = step_write (p, &local); break;
+    case CD_BURN_STEP_VERIFY: ok = step_verify (p, &local); break;
+    default: g_assert_not_reached ();
+    }
+  if (!ok)
+    {
+      cd_burn_rollback (p, cd_burn_step_code (step), local);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  /* The verify step's "done" row is written with the records, in one transaction. */
+  if (step != CD_BURN_STEP_VERIFY && !cd_burn_journal_row (b, cd_burn_step_code (step), "done", done, error))
+    return FALSE;
+  cd_burn_report (b, cd_burn_step_code (step), cd_burn_step_label (step), (double) (step + 1) / CD_BURN_N_STEPS);
+  return TRUE;
+}
+
+/* renew, change: the certificate on the inserted key, its record, whose it is, and the PIN. */
+static gboolean
+find_current (CdBurnPipeline *p, GError **error)
+{
+  CdBurn *b = p->b;
+  g_autoptr(GPtrArray) certs = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  const char *want = b->app->existing_serial;
+
+  if (!cd_token_login (b->token, FALSE, b->opts->user_pin, error)
+      || !cd_token_record_check_owner (b->ctx, token_serial (b), b->opts->application_id, error)
+      || !cd_token_read_certs (b->token, &certs, &ids, error))
+    return FALSE;
+  for (guint i = 0; i < certs->len && !p->old; i++)
+    {
+      g_autofree char *serial = cd_cert_serial_hex (certs->pdata[i]);
+      g_autoptr(CdCertRecord) rec = NULL;
+
+      if (want && g_ascii_strcasecmp (want, serial) != 0)
+        continue;
+      if (!cd_cert_record_lookup (b->store, serial, &rec, error))
+        return FALSE;
+      if (rec && rec->token_id > 0 && g_str_equal (rec->state, "issued"))
+        {
+          p->old = g_steal_pointer (&rec);
+          p->old_cert = X509_dup (certs->pdata[i]);
+          p->old_id = g_bytes_ref (ids->pdata[i]);
+        }
+    }
+  if (p->old == NULL)
+    {
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_WRONG_TOKEN,
+                   want ? _("The USB key does not hold the certificate %s of this application")
+                        : _("The USB key holds no certificate issued by this counter"), want);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+set_validity (CdBurnPipeline *p, GError **error)
+{
+  CdBurn *b = p->b;
+  g_autoptr(GDateTime) now = cd_store_now (b->store);
+  g_autoptr(GDateTime) old_end = NULL;
+  guint years = b->app->years ? b->app->years : b->profile->validity_years;
+
+  if (p->old)
+    old_end = g_date_time_new_from_iso8601 (p->old->not_after, NULL);
+  switch (p->business)
+    {
+    case CD_BUSINESS_NEW:
+      p->not_after = g_date_time_add_years (now, years);
+      break;
+    case CD_BUSINESS_RENEW:
+      /* Within the window the new term follows the old one; an expired certificate starts again today. */
+      if (g_date_time_difference (old_end, now) > (GTimeSpan) b->profile->renew_window_days * G_TIME_SPAN_DAY)
+        {
+          g_autofree char *from = g_date_time_format (g_date_time_add_days (old_end, -(int) b->profile->renew_window_days),
+                                                      "%Y-%m-%d");
+          g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED,
+                       _("The certificate %s can be renewed from %s on (%u days before it expires)"), p->old->serial,
+                       from, b->profile->renew_window_days);
+          return FALSE;
+        }
+      p->not_after = g_date_time_add_years (g_date_time_compare (old_end, now) > 0 ? old_end : now, years);
+      break;
+    case CD_BUSINESS_REPLACE:
+    case CD_BUSINESS_CHANGE:
+      /* The original validity end is kept; an expired certificate needs a new application. */
+      if (g_date_time_compare (old_end, now) <= 0)
+        {
+          g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED,
+                       _("The certificate %s expired on %s: apply for a new one"), p->old->serial, p->old->not_after);
+          return FALSE;
+        }
+      p->not_after = g_date_time_ref (old_end);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  return TRUE;
+}
+
+/* replace: the certificate being replaced comes from the application, not from the (lost) key. */
+static gboolean
+find_replaced (CdBurnPipeline *p, GError **error)
+{
+  CdBurn *b = p->b;
+
+  if (b->app->existing_serial == NULL)
+    {
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED,
+                   _("A replacement names the certificate it replaces ($.existing_certificate.serial)"));
+      return FALSE;
+    }
+  if (!cd_cert_record_lookup (b->store, b->app->existing_serial, &p->old, error))
+    return FALSE;
+  if (p->old == NULL || !g_str_equal (p->old->state, "issued"))
+    {
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED, _("There is no valid certificate %s to replace"),
+                   b->app->existing_serial);
+      return FALSE;
+    }
+  p->old_cert = cd_cert_from_pem (p->old->pem);
+  return TRUE;
+}
+
+gboolean
+cd_burn_certificate (CdBurn *b, GError **error);
+
+gboolean
+cd_burn_certificate (CdBurn *b, GError **error)
+{
+  CdBurnPipeline p = { b, b->app->business };
+  gboolean resume = FALSE, ok = FALSE;
+  CdBurnStep first;
+
+  p.keygen = p.business != CD_BUSINESS_CHANGE;
+  p.init = p.business == CD_BUSINESS_NEW || p.business == CD_BUSINESS_REPLACE;
+  p.id_len = sizeof p.id;
+  RAND_bytes (p.id, sizeof p.id);
+  p.id_hex = cd_hex_encode (p.id, p.id_len);
+
+  if (p.business == CD_BUSINESS_REPLACE && !find_replaced (&p, error))
+    goto out;
+  if (!cd_burn_open_token (b, error))
+    goto out;
+  if (!p.init && !find_current (&p, error))
+    goto out;
+  if (p.init && cd_token_get_info (b->token)->initialized && !b->opts->confirm_erase
+      && !cd_token_record_check_owner (b->ctx, token_serial (b), b->opts->application_id, error))
+    goto out;
+  if (!set_validity (&p, error))
+    goto out;
+  if ((b->attempt = cd_burn_journal_next_attempt (b->store, b->opts->application_id, error)) < 0)
+    goto out;
+  if (p.init && cd_token_get_info (b->token)->initialized)
+    {
+      /* An interrupted attempt on this key is resumed once logged in with the PIN it was given. */
+      g_autoptr(CdPin) fixed = NULL;
+      const CdPin *pin = b->opts->user_pin;
+
+      if (pin == NULL && b->profile->pin_policy == CD_PIN_POLICY_FIXED)
+        pin = fixed = cd_pin_new (b->profile->initial_pin);
+      if (pin == NULL || !cd_token_login (b->token, FALSE, pin, NULL))
+        cd_token_logout (b->token);
+    }
+  if (!cd_burn_recover (&p, &resume, error))
+    goto out;
+  b->result->attempt = b->attempt;
+  b->result->resumed = resume;
+  if (resume)
+    {
+      /* The key pair and certificate are known: only write and verify remain. */
+      if (!(p.subject = cd_csr_build_subject (b->profile, b->app, error)))
+        goto out;
+      p.chain = cd_issuer_get_roots (b->issuer);
+      first = CD_BURN_STEP_WRITE;
+    }
+  else
+    {
+      if (!p.init)
+        cd_burn_clean_leftovers (&p);
+      first = p.init ? CD_BURN_STEP_INIT : p.keygen ? CD_BURN_STEP_KEYGEN : CD_BURN_STEP_CSR;
+    }
+  for (CdBurnStep s = first; s < CD_BURN_N_STEPS; s++)
+    {
+      /* Cancel is safe up to the key pair generation, never after. */
+      if (s <= CD_BURN_STEP_KEYGEN && !check_cancel (b, error))
+        goto out;
+      if (s == CD_BURN_STEP_KEYGEN && !p.keygen)
+        continue;
+      if (!run_step (&p, s, error))
+        goto out;
+    }
+  if (!record (&p, error))
+    goto out;
+  retire_old (&p);
+  if (p.business == CD_BUSINESS_REPLACE)
+    mark_old_token (&p);
+  ok = cd_burn_finish_state (b, cd_business_to_code (p.business), error);
+
+out:
+  pipeline_clear (&p);
+  return ok;
+}

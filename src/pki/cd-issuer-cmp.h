@@ -1,0 +1,27 @@
+/* cd-issuer-cmp.h: a CA's RA interface over CMP (RFC 4210/9480) with OpenSSL's client: p10cr or ir to
+ * issue, rr to revoke, protected by a shared secret (PBM) or an RA certificate. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "cd-issuer.h"
+#include "cd-pin.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  const char *server;         /* "http://127.0.0.1:8080/pkix/" */
+  const char *trust_anchor;   /* PEM file: the CA root(s) the issued certificates chain to */
+  const char *reference;      /* PBM sender KID; NULL: "certdesk" */
+  const CdPin *secret;        /* PBM shared secret, or NULL with ra_cert/ra_key */
+  const char *ra_cert;        /* PEM: signature protection with the RA's certificate … */
+  const char *ra_key;         /* … and key */
+  gboolean    use_ir;         /* ir with proof of possession by the key instead of p10cr */
+  guint       timeout_s;      /* per message; 0: 15 s */
+} CdCmpConfig;
+
+#define CD_TYPE_ISSUER_CMP (cd_issuer_cmp_get_type ())
+G_DECLARE_FINAL_TYPE (CdIssuerCmp, cd_issuer_cmp, CD, ISSUER_CMP, GObject)
+
+CdIssuerCmp *cd_issuer_cmp_new (const CdCmpConfig *config, GError **error);
+
+G_END_DECLS

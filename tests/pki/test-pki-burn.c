@@ -1,0 +1,426 @@
+/* test-pki-burn.c: every business against SoftHSM2 tokens in a temporary folder, with the local CA, and
+ * the result checked the way an outsider would (pkcs11-tool, openssl). */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "cd-issuer-local.h"
+#include "cd-pki-error.h"
+#include "cd-token-records.h"
+#include "pki-test-util.h"
+
+/* The certificate with CKA_ID @cka_id on the key labelled @label, read by pkcs11-tool, as PEM in a file. */
+static char *
+outsider_read_cert (PkiFixture *f, const char *label, const char *pin, const char *cka_id)
+{
+  g_autofree char *der = g_build_filename (f->dir, "cert.der", NULL);
+  char *pem = g_build_filename (f->dir, "cert.pem", NULL);
+
+  g_free (pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", PKI_SOFTHSM, "--token-label", label, "--login", "--pin",
+                   pin, "--read-object", "--type", "cert", "--id", cka_id, "-o", der, NULL));
+  g_free (pki_run (TRUE, NULL, NULL, "openssl", "x509", "-inform", "DER", "-in", der, "-out", pem, NULL));
+  return pem;
+}
+
+static void
+outsider_check (PkiFixture *f, const CdBurnResult *r, const char *label, const char *pin)
+{
+  g_autofree char *cka = pki_db_text (f, "SELECT cka_id FROM token WHERE state = 'active' ORDER BY updated_at DESC, id DESC LIMIT 1");
+  g_autofree char *pem = NULL;
+  g_autofree char *serial = NULL;
+  g_autofree char *verify = NULL;
+  g_autofree char *ca = g_build_filename (f->state_dir, "ca", "ca-cert.pem", NULL);
+  g_autofree char *objects = NULL;
+  g_autofree char *expect = NULL;
+
+  g_assert_nonnull (cka);
+  pem = outsider_read_cert (f, label, pin, cka);
+  serial = pki_run (TRUE, NULL, NULL, "openssl", "x509", "-in", pem, "-noout", "-serial", NULL);
+  expect = g_strdup_printf ("serial=%s\n", r->certificate_serial);
+  g_assert_cmpstr (serial, ==, expect);
+  verify = pki_run (TRUE, NULL, NULL, "openssl", "verify", "-no_check_time", "-CAfile", ca, pem, NULL);
+  g_assert_nonnull (strstr (verify, ": OK"));
+  /* The key pair is on the key and not extractable; the CA certificate travels with it. */
+  objects = pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", PKI_SOFTHSM, "--token-label", label, "--login", "--pin",
+                     pin, "--list-objects", NULL);
+  g_assert_nonnull (strstr (objects, "Private Key Object"));
+  g_assert_nonnull (strstr (objects, "CertDesk Local CA"));
+}
+
+static gint64
+new_burn (PkiFixture *f, const char *profile, const char *label, const char *uscc, const char *name, CdBurnResult **out)
+{
+  g_autofree char *json = pki_app_json (profile, "new", uscc, name, NULL, 0, NULL);
+  gint64 id = pki_application (f, json, CD_STATE_PRINTED);
+  g_autoptr(GError) error = NULL;
+  CdBurnResult *r;
+
+  r = pki_burn (f, id, label, NULL, PKI_SO_PIN, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (r);
+  *out = r;
+  return id;
+}
+
+static void
+test_new (PkiFixture *f, gconstpointer data)
+{
+  const char *profile = data;
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autofree char *state = NULL;
+  gint64 id;
+
+  pki_make_token (f, "DEMO-A");
+  id = new_burn (f, profile, "DEMO-A", NULL, NULL, &r);
+  g_assert_nonnull (r->certificate_serial);
+  g_assert_cmpint (strlen (r->certificate_serial), ==, 32);   /* 128-bit serial */
+  g_assert_true (r->token_is_demo);
+  g_assert_nonnull (strstr (r->subject, "内蒙古甲乙建设有限公司"));
+  g_assert_nonnull (strstr (r->subject, "91150100123456788B"));
+  state = pki_db_text (f, "SELECT state FROM application");
+  g_assert_cmpstr (state, ==, "issued");
+  g_assert_cmpint (pki_db_int (f, "SELECT count(*) FROM certificate WHERE state = 'issued'"), ==, 1);
+  g_assert_cmpint (pki_db_int (f, "SELECT count(*) FROM burn_journal WHERE step = 'verify' AND phase = 'done'"), ==, 1);
+  g_assert_cmpint (pki_db_int (f, "SELECT count(*) FROM token WHERE state = 'active' AND application_id = 1"
+                                  " AND certificate_serial IS NOT NULL AND cka_id IS NOT NULL"), ==, 1);
+  outsider_check (f, r, "DEMO-A", PKI_PIN);
+  (void) id;
+}
+
+/* The random PIN policy: the PIN slip's PIN logs in, and no PIN is in the database or the audit log. */
+static void
+test_pins_never_stored (PkiFixture *f, gconstpointer data)
+{
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autofree char *wal = g_strconcat (f->db_path, "-wal", NULL);
+  g_autofree char *audit = NULL;
+  g_autofree char *journal = NULL;
+  g_autofree char *pin = NULL;
+
+  pki_make_token (f, "DEMO-R");
+  new_burn (f, "pki-random", "DEMO-R", NULL, NULL, &r);
+  g_assert_nonnull (r->pin_slip);
+  pin = g_strdup (cd_pin_get (r->pin_slip));
+  g_assert_cmpint (strlen (pin), ==, 8);
+  outsider_check (f, r, "DEMO-R", pin);
+  audit = pki_db_text (f, "SELECT group_concat(detail, ' ') FROM audit_log");
+  journal = pki_db_text (f, "SELECT group_concat(detail, ' ') FROM burn_journal");
+  g_assert_null (strstr (audit, pin));
+  g_assert_null (strstr (journal, pin));
+  g_assert_null (strstr (audit, PKI_SO_PIN));
+  g_clear_object (&f->ctx);
+  g_assert_false (pki_file_contains (f->db_path, pin));
+  g_assert_false (pki_file_contains (wal, pin));
+  g_assert_false (pki_file_contains (f->db_path, PKI_SO_PIN));
+  g_assert_false (pki_file_contains (wal, PKI_SO_PIN));
+  pki_fixture_reopen (f);
+}
+
+static void
+set_clock (PkiFixture *f, const char *iso)
+{
+  g_autoptr(GDateTime) t = g_date_time_new_from_iso8601 (iso, NULL);
+  cd_store_set_now (cd_context_get_store (f->ctx), t);
+}
+
+static void
+test_renew (PkiFixture *f, gconstpointer data)
+{
+  g_autoptr(CdBurnResult) first = NULL;
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *old_state = NULL;
+  g_autofree char *na = NULL;
+  gint64 id;
+
+  pki_make_token (f, "DEMO-A");
+  set_clock (f, "2026-01-10T09:00:00Z");
+  new_burn (f, "pki-ec", "DEMO-A", NULL, NULL, &first);
+  /* Too early: the renewal window opens 30 days before expiry. */
+  json = pki_app_json ("pki-ec", "renew", NULL, NULL, NULL, 0, NULL);
+  id = pki_application (f, json, CD_STATE_PRINTED);
+  r = pki_burn (f, id, "DEMO-A", PKI_PIN, NULL, NULL, &error);
+  g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "2026-12-11"));
+  g_clear_error (&error);
+  set_clock (f, "2026-12-20T09:00:00Z");
+  r = pki_burn (f, id, "DEMO-A", PKI_PIN, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (r->certificate_serial, !=, first->certificate_serial);
+  /* The new term follows the old one. */
+  g_assert_cmpstr (r->not_after, ==, "2028-01-10T09:00:00Z");
+  outsider_check (f, r, "DEMO-A", PKI_PIN);
+  /* Only the new certificate (and the CA) remain: the old objects left after the new ones verified. */
+  {
+    g_autofree char *objects = pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", PKI_SOFTHSM, "--token-label", "DEMO-A",
+                                        "--login", "--pin", PKI_PIN, "--list-objects", "--type", "privkey", NULL);
+    g_assert_cmpint (g_strv_length (g_strsplit (objects, "Private Key Object", -1)), ==, 2);
+  }
+  old_state = pki_db_text (f, "SELECT state FROM certificate WHERE id = 1");
+  g_assert_cmpstr (old_state, ==, "issued");
+  na = pki_db_text (f, "SELECT certificate_serial FROM token");
+  g_assert_cmpstr (na, ==, r->certificate_serial);
+}
+
+static void
+test_change (PkiFixture *f, gconstpointer data)
+{
+  g_autoptr(CdBurnResult) first = NULL;
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *old_state = NULL;
+  gint64 id;
+
+  pki_make_token (f, "DEMO-A");
+  new_burn (f, "pki-ec", "DEMO-A", NULL, NULL, &first);
+  json = pki_app_json ("pki-ec", "change", NULL, "内蒙古甲乙丙建设集团有限公司", first->certificate_serial, 0, NULL);
+  id = pki_application (f, json, CD_STATE_PRINTED);
+  r = pki_burn (f, id, "DEMO-A", PKI_PIN, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (r->subject, "甲乙丙建设集团"));
+  g_assert_cmpstr (r->not_after, ==, first->not_after);          /* validity end kept */
+  old_state = pki_db_text (f, "SELECT state || ':' || revoke_reason FROM certificate WHERE id = 1");
+  g_assert_cmpstr (old_state, ==, "revoked:superseded");
+  outsider_check (f, r, "DEMO-A", PKI_PIN);
+}
+
+static void
+test_replace (PkiFixture *f, gconstpointer data)
+{
+  g_autoptr(CdBurnResult) first = NULL;
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *old = NULL;
+  g_autofree char *crl_text = NULL;
+  g_autofree char *crl = g_build_filename (f->state_dir, "ca", "crl.pem", NULL);
+  gint64 id;
+
+  pki_make_token (f, "DEMO-A");
+  new_burn (f, "pki-ec", "DEMO-A", NULL, NULL, &first);
+  pki_make_token (f, "DEMO-B");
+  json = pki_app_json ("pki-ec", "replace", NULL, NULL, first->certificate_serial, 0, NULL);
+  id = pki_application (f, json, CD_STATE_PRINTED);
+  r = pki_burn (f, id, "DEMO-B", NULL, PKI_SO_PIN, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (r->not_after, ==, first->not_after);
+  old = pki_db_text (f, "SELECT c.state || ':' || t.state FROM certificate c JOIN token t ON t.id = c.token_id"
+                        " WHERE c.id = 1");
+  g_assert_cmpstr (old, ==, "revoked:lost");
+  outsider_check (f, r, "DEMO-B", PKI_PIN);
+  /* The CRL lists the replaced certificate. */
+  crl_text = pki_run (TRUE, NULL, NULL, "openssl", "crl", "-in", crl, "-noout", "-text", NULL);
+  g_assert_nonnull (strstr (crl_text, first->certificate_serial));
+}
+
+static void
+test_unlock (PkiFixture *f, gconstpointer data)
+{
+  g_autoptr(CdBurnResult) first = NULL;
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *out = NULL;
+  gint64 id;
+  int status;
+
+  pki_make_token (f, "DEMO-A");
+  new_burn (f, "pki-ec", "DEMO-A", NULL, NULL, &first);
+  /* The applicant forgot the PIN: a wrong one, then the SO unlocks and sets the policy's PIN. */
+  g_free (pki_run (FALSE, &status, NULL, "pkcs11-tool", "--module", PKI_SOFTHSM, "--token-label", "DEMO-A", "--login",
+                   "--pin", "999999", "--list-objects", NULL));
+  g_assert_cmpint (status, !=, 0);
+  g_free (pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", PKI_SOFTHSM, "--token-label", "DEMO-A", "--login",
+                   "--pin", PKI_PIN, "--change-pin", "--new-pin", "777777", NULL));
+  json = pki_app_json ("pki-ec", "unlock", NULL, NULL, first->certificate_serial, 0, NULL);
+  id = pki_application (f, json, CD_STATE_PRINTED);
+  r = pki_burn (f, id, "DEMO-A", NULL, "11111111", NULL, &error);
+  g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_PIN_INCORRECT);
+  g_assert_nonnull (strstr (error->message, "SO PIN"));
+  g_clear_error (&error);
+  r = pki_burn (f, id, "DEMO-A", NULL, PKI_SO_PIN, NULL, &error);
+  g_assert_no_error (error);
+  out = pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", PKI_SOFTHSM, "--token-label", "DEMO-A", "--login",
+                 "--pin", PKI_PIN, "--list-objects", "--type", "cert", NULL);
+  g_assert_nonnull (strstr (out, "Certificate Object"));
+  g_assert_cmpint (pki_db_int (f, "SELECT count(*) FROM audit_log WHERE action = 'token.unlock'"), ==, 1);
+}
+
+static void
+test_revoke_suspend_app_open (PkiFixture *f, gconstpointer data)
+{
+  g_autoptr(CdBurnResult) a = NULL;
+  g_autoptr(CdBurnResult) b = NULL;
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *s = NULL;
+  g_autofree char *crl = g_build_filename (f->state_dir, "ca", "crl.pem", NULL);
+  g_autofree char *crl_text = NULL;
+  gint64 id;
+
+  pki_make_token (f, "DEMO-A");
+  new_burn (f, "pki-ec", "DEMO-A", NULL, NULL, &a);
+  json = pki_app_json ("pki-ec", "app-open", NULL, NULL, a->certificate_serial, 0, NULL);
+  id = pki_application (f, json, CD_STATE_PRINTED);
+  r = pki_burn (f, id, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&r, cd_burn_result_free);
+  g_assert_cmpint (pki_db_int (f, "SELECT count(*) FROM audit_log WHERE action = 'certificate.app-open'"), ==, 1);
+
+  g_free (json);
+  json = pki_app_json ("pki-ec", "suspend", NULL, NULL, a->certificate_serial, 0, NULL);
+  id = pki_application (f, json, CD_STATE_PRINTED);
+  r = pki_burn (f, id, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&r, cd_burn_result_free);
+  s = pki_db_text (f, "SELECT c.state || ':' || t.state FROM certificate c JOIN token t ON t.id = c.token_id");
+  g_assert_cmpstr (s, ==, "suspended:suspended");
+  crl_text = pki_run (TRUE, NULL, NULL, "openssl", "crl", "-in", crl, "-noout", "-text", NULL);
+  g_assert_nonnull (strstr (crl_text, "Certificate Hold"));
+
+  g_free (json);
+  json = pki_app_json ("pki-ec", "revoke", NULL, NULL, a->certificate_serial, 0, NULL);
+  id = pki_application (f, json, CD_STATE_PRINTED);
+  r = pki_burn (f, id, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_free (s);
+  s = pki_db_text (f, "SELECT c.state || ':' || t.state FROM certificate c JOIN token t ON t.id = c.token_id");
+  g_assert_cmpstr (s, ==, "revoked:retired");
+  g_free (crl_text);
+  crl_text = pki_run (TRUE, NULL, NULL, "openssl", "crl", "-in", crl, "-noout", "-text", NULL);
+  g_assert_nonnull (strstr (crl_text, a->certificate_serial));
+  g_assert_null (strstr (crl_text, "Certificate Hold"));
+}
+
+/* Renewing with another customer's key is caught, naming whose key it is. */
+static void
+test_wrong_customer (PkiFixture *f, gconstpointer data)
+{
+  g_autoptr(CdBurnResult) a = NULL;
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  gint64 id;
+
+  pki_make_token (f, "DEMO-A");
+  new_burn (f, "pki-ec", "DEMO-A", NULL, NULL, &a);
+  json = pki_app_json ("pki-ec", "unlock", "91150100234567894T", "呼和浩特某某科技有限公司", NULL, 0, NULL);
+  id = pki_application (f, json, CD_STATE_PRINTED);
+  r = pki_burn (f, id, "DEMO-A", PKI_PIN, PKI_SO_PIN, NULL, &error);
+  g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_WRONG_TOKEN);
+  g_assert_nonnull (strstr (error->message, "内蒙古甲乙建设有限公司"));
+  g_assert_nonnull (strstr (error->message, "呼和浩特某某科技有限公司"));
+}
+
+/* A key holding a certificate is erased only after confirmation naming what is on it. */
+static void
+test_erase_needs_confirmation (PkiFixture *f, gconstpointer data)
+{
+  g_autoptr(CdBurnResult) a = NULL;
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  gint64 id;
+
+  pki_make_token (f, "DEMO-A");
+  new_burn (f, "pki-ec", "DEMO-A", NULL, NULL, &a);
+  json = pki_app_json ("pki-ec", "new", NULL, NULL, NULL, 0, NULL);
+  id = pki_application (f, json, CD_STATE_PRINTED);
+  r = pki_burn (f, id, "DEMO-A", NULL, PKI_SO_PIN, NULL, &error);
+  g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_NOT_BLANK);
+  g_assert_nonnull (strstr (error->message, a->certificate_serial));
+}
+
+static void
+progress_cb (const char *step, const char *label, double fraction, gpointer user_data)
+{
+  GPtrArray *steps = user_data;
+
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  if (steps->len == 0 || !g_str_equal (g_ptr_array_index (steps, steps->len - 1), step))
+    g_ptr_array_add (steps, g_strdup (step));
+}
+
+static void
+done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+  CdBurnResult **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = cd_burn_run_finish (res, &error);
+  g_assert_no_error (error);
+}
+
+/* The GTask form the burn page uses: progress in the main context, the result at the end. */
+static void
+test_async (PkiFixture *f, gconstpointer data)
+{
+  g_autoptr(CdBurnOptions) opts = NULL;
+  g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *json = pki_app_json ("pki-rsa", "new", NULL, NULL, NULL, 0, NULL);
+  CdBurnResult *r = NULL;
+  gint64 id;
+
+  pki_make_token (f, "DEMO-A");
+  id = pki_application (f, json, CD_STATE_PRINTED);
+  opts = cd_burn_options_new (id);
+  opts->module_path = g_strdup (PKI_SOFTHSM);
+  opts->so_pin = cd_pin_new (PKI_SO_PIN);
+  opts->advance_state = TRUE;
+  cd_burn_run_async (f->ctx, opts, progress_cb, steps, NULL, NULL, done_cb, &r);
+  while (r == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (steps->len, >=, 1);
+  g_assert_cmpstr (g_ptr_array_index (steps, steps->len - 1), ==, "verify");
+  cd_burn_result_free (r);
+}
+
+/* Cancelled before the key pair generation: nothing was issued, the application can burn again. */
+static void
+test_cancel (PkiFixture *f, gconstpointer data)
+{
+  g_autoptr(CdBurnOptions) opts = NULL;
+  g_autoptr(GCancellable) cancel = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autofree char *json = pki_app_json ("pki-ec", "new", NULL, NULL, NULL, 0, NULL);
+  gint64 id;
+
+  pki_make_token (f, "DEMO-A");
+  id = pki_application (f, json, CD_STATE_PRINTED);
+  opts = cd_burn_options_new (id);
+  opts->module_path = g_strdup (PKI_SOFTHSM);
+  opts->so_pin = cd_pin_new (PKI_SO_PIN);
+  opts->advance_state = TRUE;
+  g_cancellable_cancel (cancel);
+  r = cd_burn_run (f->ctx, opts, NULL, NULL, cancel, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (pki_db_int (f, "SELECT count(*) FROM certificate"), ==, 0);
+  g_clear_error (&error);
+  r = cd_burn_run (f->ctx, opts, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define T(path, fn, data) g_test_add (path, PkiFixture, data, pki_fixture_setup, fn, pki_fixture_teardown)
+  T ("/pki/burn/new/ec-p256", test_new, "pki-ec");
+  T ("/pki/burn/new/rsa-2048", test_new, "pki-rsa");
+  T ("/pki/burn/pins-never-stored", test_pins_never_stored, NULL);
+  T ("/pki/burn/renew", test_renew, NULL);
+  T ("/pki/burn/change", test_change, NULL);
+  T ("/pki/burn/replace", test_replace, NULL);
+  T ("/pki/burn/unlock", test_unlock, NULL);
+  T ("/pki/burn/revoke-suspend-app-open", test_revoke_suspend_app_open, NULL);
+  T ("/pki/burn/wrong-customer", test_wrong_customer, NULL);
+  T ("/pki/burn/erase-needs-confirmation", test_erase_needs_confirmation, NULL);
+  T ("/pki/burn/async", test_async, NULL);
+  T ("/pki/burn/cancel", test_cancel, NULL);
+  return g_test_run ();
+}
