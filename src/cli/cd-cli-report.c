@@ -1,4 +1,5 @@
-/* cd-cli-report.c: `report --date D [--to D] [--outlet ID] [--clerk ID] --format json|csv [--out FILE]`. */
+/* cd-cli-report.c: `report --date D [--to D] [--outlet ID] [--clerk ID] --format json|csv|pdf [--out FILE]`
+ * and `report sign`. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
@@ -6,7 +7,87 @@
 #include <stdio.h>
 
 #include "cd-cli.h"
+#include "cd-clerk-store.h"
 #include "cd-report.h"
+#include "cd-report-signoff.h"
+#ifdef CD_CLI_HAVE_FORMS
+#include "cd-forms.h"
+#endif
+
+/* `report sign --date D --outlet ID --counted-cash-fen N`: the supervisor's login and password come from
+ * CERTDESK_SUPERVISOR and CERTDESK_PASSWORD, never from the command line (shell history, ps). */
+static int
+report_sign (CdCli *cli, int argc, char **argv)
+{
+  g_autofree char *date = NULL;
+  gint64 outlet = 0, counted = -1;
+  const GOptionEntry entries[] = {
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("The day to sign off (YYYY-MM-DD)"), "D" },
+    { "outlet", 0, 0, G_OPTION_ARG_INT64, &outlet, N_("The outlet"), "ID" },
+    { "counted-cash-fen", 0, 0, G_OPTION_ARG_INT64, &counted, N_("The cash counted, in fen"), "N" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdClerk) supervisor = NULL;
+  g_autoptr(CdSignoff) signoff = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  const char *login = g_getenv ("CERTDESK_SUPERVISOR");
+  const char *password = g_getenv ("CERTDESK_PASSWORD");
+  CdContext *ctx;
+  int code = 0;
+
+  if (!cd_cli_parse ("report sign", NULL, entries, &argc, &argv))
+    return CD_EXIT_USAGE;
+  if (!date || outlet <= 0 || counted < 0)
+    return cd_cli_fail (CD_EXIT_USAGE, _("report sign needs --date, --outlet and --counted-cash-fen"));
+  if (!login || !*login || !password)
+    return cd_cli_fail (CD_EXIT_USAGE, _("Set CERTDESK_SUPERVISOR and CERTDESK_PASSWORD to sign off a day"));
+  if (!(ctx = cd_cli_get_context (cli, &code)))
+    return code;
+  if (!cd_clerk_store_authorize (ctx, login, password, CD_ROLE_SUPERVISOR, &supervisor, &error)
+      || !cd_report_signoff_sign (ctx, supervisor, outlet, date, counted, &signoff, &error))
+    return cd_cli_fail_error (0, error);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "day");
+  json_builder_add_string_value (b, signoff->day);
+  json_builder_set_member_name (b, "outlet_id");
+  json_builder_add_int_value (b, signoff->outlet_id);
+  json_builder_set_member_name (b, "supervisor");
+  json_builder_add_string_value (b, signoff->supervisor);
+  json_builder_set_member_name (b, "signed_at");
+  json_builder_add_string_value (b, signoff->signed_at);
+  json_builder_set_member_name (b, "counted_cash_fen");
+  json_builder_add_int_value (b, signoff->counted_cash_fen);
+  json_builder_set_member_name (b, "cash_expected_fen");
+  json_builder_add_int_value (b, signoff->cash_expected_fen);
+  json_builder_set_member_name (b, "difference_fen");
+  json_builder_add_int_value (b, cd_signoff_difference_fen (signoff));
+  json_builder_end_object (b);
+  cd_cli_print_builder (b);
+  return CD_EXIT_OK;
+}
+
+#ifdef CD_CLI_HAVE_FORMS
+static char *
+report_pdf (CdContext *ctx, const CdReportQuery *q, gsize *out_len, GError **error)
+{
+  g_autoptr(JsonNode) node = cd_report_build (ctx, q, error);
+  g_autoptr(CdOutlet) outlet = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *outlet_name = NULL;
+
+  if (!node)
+    return NULL;
+  if (q->outlet_id > 0 && (outlet = cd_clerk_store_get_outlet (ctx, NULL)) && outlet->id == q->outlet_id)
+    outlet_name = g_strdup (outlet->name);
+  else if (q->outlet_id > 0)
+    outlet_name = g_strdup_printf ("#%" G_GINT64_FORMAT, q->outlet_id);
+  if (!(bytes = cd_forms_render_report (node, outlet_name, NULL, error))
+      || !cd_report_audit_export (ctx, q, "pdf", error))
+    return NULL;
+  return g_bytes_unref_to_data (g_steal_pointer (&bytes), out_len);
+}
+#endif
 
 int
 cd_cli_cmd_report (CdCli *cli, int argc, char **argv)
@@ -27,15 +108,20 @@ cd_cli_cmd_report (CdCli *cli, int argc, char **argv)
   g_autofree char *text = NULL;
   CdContext *ctx;
   int code = 0;
+  gssize len = -1;
 
+  if (argc > 1 && g_str_equal (argv[1], "sign"))
+    return report_sign (cli, argc - 1, argv + 1);
   if (!cd_cli_parse (argv[0], NULL, entries, &argc, &argv))
     return CD_EXIT_USAGE;
   if (!date)
     return cd_cli_fail (CD_EXIT_USAGE, _("--date is required"));
   if (!format)
     format = g_strdup ("json");
-  if (!g_str_equal (format, "json") && !g_str_equal (format, "csv"))
-    return cd_cli_fail (CD_EXIT_USAGE, _("--format: “%s” is not json or csv"), format);
+  if (!g_str_equal (format, "json") && !g_str_equal (format, "csv") && !g_str_equal (format, "pdf"))
+    return cd_cli_fail (CD_EXIT_USAGE, _("--format: “%s” is not json, csv or pdf"), format);
+  if (g_str_equal (format, "pdf") && !out)
+    return cd_cli_fail (CD_EXIT_USAGE, _("--format pdf needs --out FILE"));
   q.from = date;
   q.to = to ? to : date;
   q.outlet_id = outlet;
@@ -44,7 +130,17 @@ cd_cli_cmd_report (CdCli *cli, int argc, char **argv)
     return cd_cli_fail_error (CD_EXIT_INVALID, error);
   if (!(ctx = cd_cli_get_context (cli, &code)))
     return code;
-  if (g_str_equal (format, "csv"))
+  if (g_str_equal (format, "pdf"))
+    {
+#ifdef CD_CLI_HAVE_FORMS
+      gsize pdf_len = 0;
+      text = report_pdf (ctx, &q, &pdf_len, &error);
+      len = pdf_len;
+#else
+      return cd_cli_fail (CD_EXIT_USAGE, _("This build has no PDF documents (src/forms)"));
+#endif
+    }
+  else if (g_str_equal (format, "csv"))
     text = cd_report_export_csv (ctx, &q, &error);
   else
     {
@@ -61,7 +157,7 @@ cd_cli_cmd_report (CdCli *cli, int argc, char **argv)
     return cd_cli_fail_error (0, error);
   if (out)
     {
-      if (!g_file_set_contents (out, text, -1, &error))
+      if (!g_file_set_contents (out, text, len, &error))
         return cd_cli_fail (CD_EXIT_STORAGE, "%s", error->message);
       g_autoptr(JsonBuilder) b = json_builder_new ();
       json_builder_begin_object (b);

@@ -22,7 +22,7 @@ static const Command commands[] = {
   { "validate", cd_cli_cmd_validate, N_("Check a USCC, organisation code, resident ID or mobile number") },
   { "application", cd_cli_cmd_application, N_("import APP.json | show ID | check ID | pay ID | void ID | list") },
   { "price", cd_cli_cmd_price, N_("Local price overrides: list | set | clear") },
-  { "report", cd_cli_cmd_report, N_("The issuance report of a day or a range, as JSON or CSV") },
+  { "report", cd_cli_cmd_report, N_("The issuance report of a day or a range (JSON, CSV or PDF), or sign a day off") },
   { "audit", cd_cli_cmd_audit, N_("verify | list: the hash-chained audit log") },
 #ifdef CD_CLI_HAVE_SEAL
   { "seal-extract", cd_cli_cmd_seal_extract, N_("Extract seals and signatures from a collection form") },

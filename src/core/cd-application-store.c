@@ -7,6 +7,7 @@
 #include "cd-application-store.h"
 #include "cd-audit.h"
 #include "cd-price-store.h"
+#include "cd-report-signoff.h"
 
 void
 cd_application_info_free (CdApplicationInfo *info)
@@ -153,6 +154,13 @@ sync_materials (CdStore *store, gint64 id, const CdApplication *app, GError **er
   return TRUE;
 }
 
+/* A signed-off day is locked: every write below passes here inside its transaction (cd-report-signoff.c). */
+static gboolean
+check_day_lock (CdContext *ctx, gint64 id, const char *what, GError **error)
+{
+  return cd_report_signoff_guard (ctx, id, what, error);
+}
+
 static char *
 next_number (CdContext *ctx, GError **error)
 {
@@ -237,6 +245,8 @@ cd_application_store_create (CdContext *ctx, const CdApplication *app, gboolean 
   if (!cd_store_step_done (store, ins, error))
     goto fail;
   id = sqlite3_last_insert_rowid (cd_store_get_db (store));
+  if (!check_day_lock (ctx, id, "create", error))
+    goto fail;
   detail = detail_new ("number", number, "profile", app->profile, "business", cd_business_to_code (app->business),
                        "state", "draft", NULL);
   if (!sync_materials (store, id, app, error)
@@ -318,7 +328,7 @@ cd_application_store_save (CdContext *ctx, gint64 id, const CdApplication *app, 
     return FALSE;
   if (!cd_store_begin (store, error))
     return FALSE;
-  if (!read_state (store, id, &state, error))
+  if (!read_state (store, id, &state, error) || !check_day_lock (ctx, id, "save", error))
     goto fail;
   if (state != CD_STATE_DRAFT && state != CD_STATE_CHECKED)
     {
@@ -477,7 +487,8 @@ cd_application_store_check (CdContext *ctx, gint64 id, GError **error)
     return FALSE;
   if (!cd_store_begin (store, error))
     return FALSE;
-  if (!cd_store_prepare (store, "UPDATE application SET fee_total_fen = ?2 WHERE id = ?1", &upd, error))
+  if (!check_day_lock (ctx, id, "check", error)
+      || !cd_store_prepare (store, "UPDATE application SET fee_total_fen = ?2 WHERE id = ?1", &upd, error))
     goto fail;
   sqlite3_bind_int64 (upd, 1, id);
   sqlite3_bind_int64 (upd, 2, quote->total_fen);
@@ -550,6 +561,8 @@ cd_application_store_pay (CdContext *ctx, gint64 id, CdPaymentMethod method, gin
 
   if (!cd_store_begin (store, error))
     return FALSE;
+  if (!check_day_lock (ctx, id, "pay", error))
+    goto fail;
   if (!cd_store_prepare (store, "INSERT INTO payment (application_id, method, amount_fen, received_fen,"
                                 " invoice_requested, clerk_id, day, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                          &ins, error))
@@ -597,7 +610,8 @@ cd_application_store_transition (CdContext *ctx, gint64 id, CdState to, JsonNode
     }
   if (!cd_store_begin (store, error))
     return FALSE;
-  if (!read_state (store, id, &from, error) || !set_state (ctx, id, from, to, detail, error)
+  if (!read_state (store, id, &from, error) || !check_day_lock (ctx, id, "state", error)
+      || !set_state (ctx, id, from, to, detail, error)
       || !cd_store_commit (store, error))
     {
       cd_store_rollback (store);
@@ -632,7 +646,8 @@ cd_application_store_void (CdContext *ctx, gint64 id, const char *reason, GError
   detail = detail_new ("reason", reason, NULL);
   if (!cd_store_begin (store, error))
     return FALSE;
-  if (!read_state (store, id, &from, error) || !set_state (ctx, id, from, CD_STATE_VOIDED, detail, error)
+  if (!read_state (store, id, &from, error) || !check_day_lock (ctx, id, "void", error)
+      || !set_state (ctx, id, from, CD_STATE_VOIDED, detail, error)
       || !cd_store_prepare (store, "UPDATE application SET void_reason = ?2 WHERE id = ?1", &upd, error))
     goto fail;
   sqlite3_bind_int64 (upd, 1, id);
@@ -688,7 +703,8 @@ cd_application_store_waive (CdContext *ctx, gint64 id, const char *material, con
   detail = detail_new ("material", material, "reason", reason, NULL);
   if (!cd_store_begin (store, error))
     return FALSE;
-  if (!cd_store_prepare (store, "INSERT INTO material (application_id, code, waived_by, waiver_reason)"
+  if (!check_day_lock (ctx, id, "waive", error)
+      || !cd_store_prepare (store, "INSERT INTO material (application_id, code, waived_by, waiver_reason)"
                                 " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (application_id, code) DO UPDATE SET"
                                 " waived_by = excluded.waived_by, waiver_reason = excluded.waiver_reason", &upd, error))
     goto fail;

@@ -16,6 +16,8 @@ struct _CdContext {
   char         *actor;
   gint64        clerk_id;
   gint64        outlet_id;
+  gint64        adjustment_supervisor;
+  char         *adjustment_reason;
 };
 
 G_DEFINE_FINAL_TYPE (CdContext, cd_context, G_TYPE_OBJECT)
@@ -29,6 +31,7 @@ cd_context_finalize (GObject *object)
   g_clear_pointer (&self->profiles, cd_profile_set_free);
   g_free (self->state_dir);
   g_free (self->actor);
+  g_free (self->adjustment_reason);
   G_OBJECT_CLASS (cd_context_parent_class)->finalize (object);
 }
 
@@ -140,4 +143,20 @@ void
 cd_context_set_outlet_id (CdContext *self, gint64 outlet_id)
 {
   self->outlet_id = outlet_id;
+}
+
+void
+cd_context_set_adjustment (CdContext *self, gint64 supervisor_id, const char *reason)
+{
+  g_clear_pointer (&self->adjustment_reason, g_free);
+  self->adjustment_reason = g_strdup (reason);
+  self->adjustment_supervisor = reason ? supervisor_id : 0;
+}
+
+const char *
+cd_context_get_adjustment (CdContext *self, gint64 *out_supervisor_id)
+{
+  if (out_supervisor_id)
+    *out_supervisor_id = self->adjustment_supervisor;
+  return self->adjustment_reason;
 }

@@ -29,4 +29,9 @@ gint64        cd_context_get_clerk_id  (CdContext *self);
 gint64        cd_context_get_outlet_id (CdContext *self);
 void          cd_context_set_outlet_id (CdContext *self, gint64 outlet_id);
 
+/* A supervisor's adjustment of a signed-off day (cd-report-signoff.h): while set, the application store lets
+ * writes to a signed day through and audits each as "adjustment" with @reason. NULL @reason clears it. */
+void          cd_context_set_adjustment (CdContext *self, gint64 supervisor_id, const char *reason);
+const char   *cd_context_get_adjustment (CdContext *self, gint64 *out_supervisor_id);
+
 G_END_DECLS

@@ -6,6 +6,7 @@
 
 #include "cd-audit.h"
 #include "cd-report.h"
+#include "cd-report-signoff.h"
 #include "cd-state.h"
 
 gboolean
@@ -48,6 +49,8 @@ prepare (CdContext *ctx, const CdReportQuery *q, const char *sql, sqlite3_stmt *
 }
 
 #define APP_FILTER " AND (?3 = 0 OR a.outlet_id = ?3) AND (?4 = 0 OR a.clerk_id = ?4)"
+/* audit_log.at is UTC: a bound the (action, at) index can use around the local-date test (zones are < 1 day off). */
+#define AUDIT_DAYS " AND l.at >= date(?1, '-1 day') AND l.at < date(?2, '+2 days')"
 
 /* Adds an array member of objects, one per row, named by @columns; integer columns stay integers. */
 static gboolean
@@ -163,19 +166,20 @@ cd_report_build (CdContext *ctx, const CdReportQuery *q, GError **error)
                     "SELECT a.number, a.name, json_extract(l.detail, '$.reason'), l.actor, l.at"
                     " FROM audit_log l JOIN application a ON a.id = l.entity_id AND l.entity = 'application'"
                     " WHERE l.action = 'application.state' AND json_extract(l.detail, '$.to') = 'voided'"
-                    " AND date(l.at, 'localtime') BETWEEN ?1 AND ?2" APP_FILTER " ORDER BY l.id",
+                    " AND date(l.at, 'localtime') BETWEEN ?1 AND ?2" AUDIT_DAYS APP_FILTER " ORDER BY l.id",
                     (const char *const[]) { "number", "name", "reason", "by", "at", NULL }, error)
       || !add_rows (b, ctx, q, "waivers",
                     "SELECT a.number, a.name, json_extract(l.detail, '$.material'), json_extract(l.detail, '$.reason'),"
                     " l.actor, l.at FROM audit_log l JOIN application a ON a.id = l.entity_id AND l.entity = 'application'"
-                    " WHERE l.action = 'material.waive' AND date(l.at, 'localtime') BETWEEN ?1 AND ?2" APP_FILTER
+                    " WHERE l.action = 'material.waive' AND date(l.at, 'localtime') BETWEEN ?1 AND ?2" AUDIT_DAYS APP_FILTER
                     " ORDER BY l.id",
                     (const char *const[]) { "number", "name", "material", "reason", "by", "at", NULL }, error)
       || !add_rows (b, ctx, q, "open",
                     "SELECT a.number, a.name, a.state, a.step, a.day FROM application a"
                     " WHERE a.day <= ?2 AND a.state IN ('draft','checked','paid','printed')" APP_FILTER
                     " ORDER BY a.day, a.number",
-                    (const char *const[]) { "number", "name", "state", "step", "day", NULL }, error))
+                    (const char *const[]) { "number", "name", "state", "step", "day", NULL }, error)
+      || !cd_report_signoff_annotate (ctx, q, b, error))
     return NULL;
   json_builder_end_object (b);
   return json_builder_get_root (b);

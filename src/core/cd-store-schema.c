@@ -182,7 +182,16 @@ static const char migration_1[] =
   "  key TEXT PRIMARY KEY,"
   "  value TEXT NOT NULL);";
 
+/* The daily report over years of records (tests/bench/reports): certificates by day, revocations, and the
+ * audit rows the report reads (voids, waivers, adjustments) without scanning the whole log. */
+static const char migration_2[] =
+  "CREATE INDEX certificate_day ON certificate(day);"
+  "CREATE INDEX certificate_revoked ON certificate(revoked_at) WHERE state = 'revoked';"
+  "CREATE INDEX audit_log_action ON audit_log(action, at);"
+  "CREATE INDEX application_open ON application(day) WHERE state IN ('draft','checked','paid','printed');";
+
 const char *const cd_store_migrations[] = {
   migration_1,
+  migration_2,
 };
 const guint cd_store_n_migrations = G_N_ELEMENTS (cd_store_migrations);

@@ -87,6 +87,10 @@ GBytes    *cd_forms_render_finish     (GAsyncResult *result, CdFormsInfo *info, 
 
 void       cd_forms_info_clear        (CdFormsInfo *info);
 
+/* The daily issuance report (cd_report_build's JSON, with its sign-off block) as a Chinese PDF; @outlet is the
+ * outlet's name for the heading (NULL: all outlets); @font_path NULL: the first CJK font found. */
+GBytes    *cd_forms_render_report     (JsonNode *report, const char *outlet, const char *font_path, GError **error);
+
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CdFormsInfo, cd_forms_info_clear)
 
 G_END_DECLS

@@ -5,6 +5,8 @@
 #include <glib/gi18n.h>
 
 #include "cd-main-window.h"
+#include "cd-reports-page.h"
+#include "cd-print-queue-page.h"
 #include "cd-settings-page.h"
 #include "cd-today-page.h"
 
@@ -88,6 +90,8 @@ on_sidebar_row_selected_cb (CdMainWindow *self, GtkListBoxRow *row)
   gtk_stack_set_visible_child_name (self->stack, section);
   if (g_str_equal (section, "today"))
     cd_today_page_refresh (self->today);
+  if (g_str_equal (section, "print") && CD_IS_PRINT_QUEUE_PAGE (gtk_stack_get_child_by_name (self->stack, "print")))
+    cd_print_queue_page_refresh (CD_PRINT_QUEUE_PAGE (gtk_stack_get_child_by_name (self->stack, "print")));
 }
 
 static void
@@ -191,12 +195,34 @@ cd_main_window_new (GtkApplication *app, CdContext *ctx, const CdClerk *clerk)
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->today), "today");
   g_signal_connect_object (self->today, "open-application", G_CALLBACK (on_open_application_cb), self,
                            G_CONNECT_SWAPPED);
+  /* The print queue (forms module) replaces the template's placeholder. */
+  if (role_allows (clerk->role, "print"))
+    {
+      GtkWidget *queue = GTK_WIDGET (cd_print_queue_page_new (ctx));
+      GtkWidget *placeholder = gtk_stack_get_child_by_name (self->stack, "print");
+
+      if (placeholder)
+        gtk_widget_destroy (placeholder);
+      gtk_widget_show (queue);
+      gtk_stack_add_named (self->stack, queue, "print");
+    }
   /* A clerk's window has no settings page at all, not merely a hidden one. */
   if (role_allows (clerk->role, "settings"))
     {
       self->settings = GTK_WIDGET (cd_settings_page_new (ctx));
       gtk_widget_show (self->settings);
       gtk_stack_add_named (self->stack, self->settings, "settings");
+    }
+  /* The supervisor's reports page takes the place of the template's placeholder. */
+  if (role_allows (clerk->role, "reports"))
+    {
+      GtkWidget *reports = GTK_WIDGET (cd_reports_page_new (ctx));
+      GtkWidget *placeholder = gtk_stack_get_child_by_name (self->stack, "reports");
+
+      if (placeholder)
+        gtk_container_remove (GTK_CONTAINER (self->stack), placeholder);
+      gtk_widget_show (reports);
+      gtk_stack_add_named (self->stack, reports, "reports");
     }
   for (const char *const *s = (const char *const[]) { "accept", "today", "print", "reports", "settings", NULL }; *s; s++)
     gtk_widget_set_visible (section_row (self, *s), role_allows (clerk->role, *s));

@@ -9,6 +9,7 @@
 #include "cd-gui-util.h"
 #include "cd-materials-page.h"
 #include "cd-page-common.h"
+#include "cd-scan-strip.h"
 
 struct _CdMaterialsPage {
   GtkScrolledWindow parent_instance;
@@ -77,44 +78,6 @@ on_tick_toggled_cb (GtkToggleButton *button, CdMaterialsPage *self)
     mark->stamped = on;
   update_complete (self);
   cd_draft_changed (self->draft);
-}
-
-static void
-on_attach_response_cb (GtkNativeDialog *chooser, int response, CdMaterialsPage *self)
-{
-  const char *code = g_object_get_data (G_OBJECT (chooser), "code");
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autofree char *path = gtk_file_chooser_get_filename (GTK_FILE_CHOOSER (chooser));
-      CdMaterialMark *mark = cd_application_get_material (cd_draft_get_app (self->draft), code, TRUE);
-
-      g_ptr_array_add (mark->scans, g_steal_pointer (&path));
-      cd_draft_changed (self->draft);
-      rebuild (self);
-    }
-  g_object_unref (chooser);
-}
-
-/* Until the imaging module's scan import lands, a scan is attached as a file reference. */
-static void
-on_attach_clicked_cb (GtkButton *button, CdMaterialsPage *self)
-{
-  GtkFileChooserNative *chooser;
-  GtkFileFilter *filter = gtk_file_filter_new ();
-
-  chooser = gtk_file_chooser_native_new (_("Attach a Scan"), GTK_WINDOW (gtk_widget_get_toplevel (GTK_WIDGET (self))),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Attach"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Images and PDF"));
-  gtk_file_filter_add_mime_type (filter, "image/jpeg");
-  gtk_file_filter_add_mime_type (filter, "image/png");
-  gtk_file_filter_add_mime_type (filter, "image/bmp");
-  gtk_file_filter_add_mime_type (filter, "application/pdf");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_object_set_data_full (G_OBJECT (chooser), "code", g_strdup (g_object_get_data (G_OBJECT (button), "code")),
-                          g_free);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_attach_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 typedef struct {
@@ -233,19 +196,6 @@ add_row (CdMaterialsPage *self, const CdMaterial *m, CdMaterialMark *mark, gbool
     add_tick (self, GTK_BOX (ticks), _("Co_py received"), m->code, TICK_COPY, mark && mark->copy);
   if (m->copy && m->stamped)
     add_tick (self, GTK_BOX (ticks), _("S_tamped"), m->code, TICK_STAMPED, mark && mark->stamped);
-  if (m->scan)
-    {
-      guint n = mark ? mark->scans->len : 0;
-      g_autofree char *label = n ? g_strdup_printf (g_dngettext (NULL, "%u scan", "%u scans", n), n)
-                                 : g_strdup (_("Attach _scan…"));
-      GtkWidget *attach = gtk_button_new_with_mnemonic (label);
-      g_autofree char *bname = g_strdup_printf ("attach_%s", m->code);
-
-      gtk_widget_set_name (attach, bname);
-      g_object_set_data_full (G_OBJECT (attach), "code", g_strdup (m->code), g_free);
-      g_signal_connect (attach, "clicked", G_CALLBACK (on_attach_clicked_cb), self);
-      gtk_box_pack_start (GTK_BOX (ticks), attach, FALSE, FALSE, 0);
-    }
   if (m->required && !waived)
     {
       GtkWidget *waive = gtk_button_new_with_mnemonic (_("_Waive…"));
@@ -261,6 +211,17 @@ add_row (CdMaterialsPage *self, const CdMaterial *m, CdMaterialMark *mark, gbool
   gtk_widget_set_sensitive (ticks, editable && !waived);
   gtk_widget_set_valign (ticks, GTK_ALIGN_CENTER);
   gtk_box_pack_end (GTK_BOX (hbox), ticks, FALSE, FALSE, 0);
+  if (m->scan)
+    {
+      /* Scans of the material: thumbnails, files, drag and drop, the scanner (cd-scan-strip.c). */
+      GtkWidget *outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+      GtkWidget *strip = cd_scan_strip_new (self->draft, m->code, editable && !waived);
+
+      g_object_set (strip, "margin-start", 8, "margin-end", 8, "margin-bottom", 8, NULL);
+      gtk_box_pack_start (GTK_BOX (outer), hbox, FALSE, FALSE, 0);
+      gtk_box_pack_start (GTK_BOX (outer), strip, FALSE, FALSE, 0);
+      hbox = outer;
+    }
   gtk_container_add (GTK_CONTAINER (row), hbox);
   gtk_widget_show_all (row);
   gtk_container_add (GTK_CONTAINER (self->list), row);
@@ -274,6 +235,7 @@ rebuild (CdMaterialsPage *self)
   CdChecklistOptions opts = cd_application_checklist_options (app);
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean synced = FALSE;
 
   self->loading = TRUE;
   cd_gui_container_clear (GTK_CONTAINER (self->list));
@@ -282,9 +244,14 @@ rebuild (CdMaterialsPage *self)
   for (guint i = 0; list && i < list->len; i++)
     {
       const CdMaterial *m = list->pdata[i];
+      /* The marks follow the scan store: a scan deleted or added elsewhere shows in the checklist. */
+      if (m->scan)
+        synced |= cd_scan_strip_sync_mark (self->ctx, app, cd_draft_get_id (self->draft), m->code, NULL);
       add_row (self, m, g_hash_table_lookup (app->materials, m->code), cd_draft_is_editable (self->draft));
     }
   self->loading = FALSE;
+  if (synced)
+    cd_draft_changed (self->draft);
   update_complete (self);
 }
 

@@ -11,6 +11,8 @@
 #include "cd-done-page.h"
 #include "cd-fee-page.h"
 #include "cd-materials-page.h"
+#include "cd-seals-page.h"
+#include "cd-print-page.h"
 #include "cd-wizard-steps.h"
 
 #define ALL ((1u << CD_N_BUSINESSES) - 1)
@@ -21,9 +23,9 @@ static const CdWizardStep steps[] = {
   { "applicant", N_("Applicant"), N_("_2 Applicant"), cd_applicant_page_get_type, NULL, ALL },
   { "materials", N_("Materials"), N_("_3 Materials"), cd_materials_page_get_type, NULL, ALL },
   /* An unlock, a renewal, a revocation or an app activation keeps the seal already on the key. */
-  { "seals", N_("Seals"), N_("_4 Seals"), NULL, N_("seal capture (imaging module)"), B (NEW) | B (REPLACE) | B (CHANGE) },
+  { "seals", N_("Seals"), N_("_4 Seals"), cd_seals_page_get_type, NULL, B (NEW) | B (REPLACE) | B (CHANGE) },
   { "fee", N_("Fee"), N_("_5 Fee"), cd_fee_page_get_type, NULL, ALL },
-  { "print", N_("Print"), N_("_6 Print"), NULL, N_("printed forms (forms module)"), ALL },
+  { "print", N_("Print"), N_("_6 Print"), cd_print_page_get_type, NULL, ALL },
   /* Revocation, suspension and app activation make no key pair. */
   { "burn", N_("Issue"), N_("_7 Issue"), NULL, N_("USB key issuance (key module)"),
     B (NEW) | B (RENEW) | B (REPLACE) | B (CHANGE) | B (UNLOCK) },

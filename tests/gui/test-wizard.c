@@ -6,6 +6,7 @@
 
 #include "cd-application-store.h"
 #include "cd-auth-dialog.h"
+#include "cd-print-page.h"
 #include "cd-test-util.h"
 #include "cd-wizard.h"
 
@@ -123,6 +124,12 @@ test_invalid_uscc_keeps_next_disabled (void)
   gtk_widget_destroy (win);
 }
 
+static gboolean
+next_sensitive (gpointer win)
+{
+  return cd_test_sensitive (win, "next_button");
+}
+
 static void
 test_full_acceptance_to_paid (void)
 {
@@ -142,6 +149,19 @@ test_full_acceptance_to_paid (void)
   g_assert_true (cd_test_sensitive (win, "next_button"));
   next (win);
   g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "seals");
+  /* The seal samples come from the seals page's own tests; here the draft gets a chosen sample per form. */
+  g_assert_false (cd_test_sensitive (win, "next_button"));
+  {
+    CdDraft *draft = cd_wizard_get_draft (wizard);
+    CdProfile *profile = cd_draft_get_profile (draft);
+    g_autofree char *png = g_build_filename (counter->dir, "sample.png", NULL);
+
+    g_assert_true (g_file_set_contents (png, "png", -1, NULL));
+    for (guint i = 0; profile->collection_forms && profile->collection_forms[i]; i++)
+      g_hash_table_insert (cd_draft_get_app (draft)->samples, g_strdup (profile->collection_forms[i]), g_strdup (png));
+    cd_draft_changed (draft);
+    cd_test_iterate ();
+  }
   next (win);
   g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "fee");
   g_assert_cmpstr (cd_test_label (win, "fee_total"), !=, "");
@@ -161,6 +181,17 @@ test_full_acceptance_to_paid (void)
 
   next (win);
   g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "print");
+  {
+    GtkWidget *pp = cd_wizard_get_page (wizard, "print");
+    g_autofree char *pdf = g_build_filename (counter->dir, "wizard.pdf", NULL);
+
+    g_assert_false (cd_test_sensitive (win, "next_button"));
+    g_assert_true (cd_test_wait ((gboolean (*) (gpointer)) cd_print_page_is_ready, pp, 20000));
+    cd_print_page_set_export_filename (CD_PRINT_PAGE (pp), pdf);
+    cd_test_click (win, "print_button");
+    g_assert_true (cd_test_wait (next_sensitive, win, 20000));
+    g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
+  }
   next (win);
   g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "burn");
   next (win);

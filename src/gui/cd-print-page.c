@@ -1,0 +1,400 @@
+/* cd-print-page.c: the print step. The forms are rendered in libcd-forms' worker thread as soon as the
+ * application is paid, shown in the app's own preview, and printed through CdPrintOperation; the record
+ * (and paid → printed) is written by cd-print-store. The page is complete once the application is printed. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cd-gui-util.h"
+#include "cd-page-common.h"
+#include "cd-print-documents.h"
+#include "cd-print-operation.h"
+#include "cd-print-page.h"
+#include "cd-print-preview.h"
+#include "cd-print-reason-dialog.h"
+#include "cd-print-store.h"
+
+struct _CdPrintPage {
+  GtkBox           parent_instance;
+  CD_PAGE_FIELDS;
+
+  GtkLabel        *documents_label;
+  GtkComboBoxText *mode_combo;
+  GtkLabel        *offset_label;
+  GtkButton       *print_button;
+  GtkSpinner      *spinner;
+  GtkLabel        *status_label;
+  GtkLabel        *history_label;
+  CdPrintPreview  *preview;
+
+  GCancellable    *cancellable;
+  PopplerDocument *document;
+  GStrv            documents;
+  gint64           rendered_id;
+  CdFormsCopyMode  rendered_mode;
+  char            *export_filename;
+};
+
+static void cd_print_page_iface_init (CdWizardPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CdPrintPage, cd_print_page, GTK_TYPE_BOX,
+                               G_IMPLEMENT_INTERFACE (CD_TYPE_WIZARD_PAGE, cd_print_page_iface_init))
+
+CD_PAGE_DEFINE_PROPERTIES (CdPrintPage, cd_print_page)
+
+static gboolean
+is_printable (CdState s)
+{
+  return s == CD_STATE_PAID || s == CD_STATE_PRINTED || s == CD_STATE_ISSUED || s == CD_STATE_CLOSED;
+}
+
+static gboolean
+is_printed (CdState s)
+{
+  return s == CD_STATE_PRINTED || s == CD_STATE_ISSUED || s == CD_STATE_CLOSED;
+}
+
+static CdFormsCopyMode
+chosen_mode (CdPrintPage *self)
+{
+  return g_strcmp0 (gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->mode_combo)), "carbonless") == 0
+           ? CD_FORMS_COPY_CARBONLESS : CD_FORMS_COPY_PLAIN;
+}
+
+static void
+update_complete (CdPrintPage *self)
+{
+  CdState s = self->draft ? cd_draft_get_state (self->draft) : CD_STATE_DRAFT;
+
+  if (is_printed (s))
+    cd_page_set_complete (self, TRUE, NULL);
+  else if (!is_printable (s))
+    cd_page_set_complete (self, FALSE, _("Record the payment before printing"));
+  else
+    cd_page_set_complete (self, FALSE, _("Print the documents to continue"));
+}
+
+static void
+update_widgets (CdPrintPage *self)
+{
+  CdState s = self->draft ? cd_draft_get_state (self->draft) : CD_STATE_DRAFT;
+  CdPrintSetup setup;
+
+  cd_print_setup_load (&setup);
+  if (chosen_mode (self) == CD_FORMS_COPY_CARBONLESS)
+    {
+      g_autofree char *text = g_strdup_printf (_("Calibration: %+.1f mm right, %+.1f mm down"),
+                                               setup.offset_x_mm, setup.offset_y_mm);
+      gtk_label_set_text (self->offset_label, text);
+      gtk_widget_show (GTK_WIDGET (self->offset_label));
+    }
+  else
+    gtk_widget_hide (GTK_WIDGET (self->offset_label));
+  gtk_button_set_label (self->print_button, is_printed (s) ? _("_Reprint…") : _("_Print…"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->print_button), is_printable (s) && self->document != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->mode_combo), is_printable (s));
+}
+
+static void
+update_history (CdPrintPage *self)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  gint64 id = self->draft ? cd_draft_get_id (self->draft) : 0;
+  const CdPrintRecord *last;
+  guint reprints = 0;
+
+  if (id && (records = cd_print_store_list (self->ctx, id, NULL)) && records->len)
+    {
+      g_autofree char *at = NULL;
+
+      last = records->pdata[records->len - 1];
+      at = cd_print_format_time (last->at);
+      for (guint i = 0; i < records->len; i++)
+        if (((CdPrintRecord *) records->pdata[i])->reprint_reason)
+          reprints++;
+      g_string_printf (text, _("Last printed %s on %s, %u copies"), at,
+                       last->printer ? last->printer : _("unknown printer"), last->copies);
+      if (reprints)
+        g_string_append_printf (text, " · %s", _("reprinted before"));
+    }
+  gtk_label_set_text (self->history_label, text->str);
+}
+
+static void
+show_documents (CdPrintPage *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; self->documents && self->documents[i]; i++)
+    g_string_append_printf (text, "%s%s", i ? " · " : "", cd_print_document_label (self->documents[i]));
+  if (self->document)
+    {
+      int n = poppler_document_get_n_pages (self->document);
+      g_autofree char *pages = g_strdup_printf (ngettext ("%d page", "%d pages", n), n);
+      g_string_append_printf (text, "  (%s)", pages);
+    }
+  gtk_label_set_text (self->documents_label, text->str);
+}
+
+static void
+on_rendered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(CdPrintPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) documents = NULL;
+  g_autoptr(CdPopplerDocument) doc = cd_print_documents_render_finish (result, NULL, &documents, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->cancellable);
+  gtk_spinner_stop (self->spinner);
+  g_set_object (&self->document, doc);
+  g_strfreev (self->documents);
+  self->documents = g_steal_pointer (&documents);
+  cd_print_preview_set_document (self->preview, doc);
+  if (!doc)
+    {
+      self->rendered_id = 0;
+      cd_print_preview_set_message (self->preview, cd_gui_error_text (error));
+      gtk_label_set_text (self->status_label, cd_gui_error_text (error));
+    }
+  else
+    gtk_label_set_text (self->status_label, "");
+  show_documents (self);
+  update_widgets (self);
+}
+
+static void
+render (CdPrintPage *self)
+{
+  CdPrintSetup setup;
+  gint64 id = cd_draft_get_id (self->draft);
+
+  if (self->cancellable)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->document);
+  g_clear_pointer (&self->documents, g_strfreev);
+  cd_print_preview_set_document (self->preview, NULL);
+  cd_print_preview_set_message (self->preview, _("Preparing the documents…"));
+  cd_print_setup_load (&setup);
+  setup.mode = chosen_mode (self);
+  self->rendered_id = id;
+  self->rendered_mode = setup.mode;
+  self->cancellable = g_cancellable_new ();
+  gtk_spinner_start (self->spinner);
+  cd_print_documents_render_async (self->ctx, id, &setup, self->cancellable, on_rendered_cb, g_object_ref (self));
+  update_widgets (self);
+}
+
+static void
+refresh (CdPrintPage *self)
+{
+  CdState s;
+  gint64 id;
+
+  if (!self->draft)
+    return;
+  s = cd_draft_get_state (self->draft);
+  id = cd_draft_get_id (self->draft);
+  if (is_printable (s) && id)
+    {
+      if (self->rendered_id != id || self->rendered_mode != chosen_mode (self))
+        render (self);
+    }
+  else
+    {
+      if (self->cancellable)
+        g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+      gtk_spinner_stop (self->spinner);
+      g_clear_object (&self->document);
+      g_clear_pointer (&self->documents, g_strfreev);
+      self->rendered_id = 0;
+      cd_print_preview_set_document (self->preview, NULL);
+      cd_print_preview_set_message (self->preview, _("The documents are prepared once the fee is paid."));
+      gtk_label_set_text (self->documents_label, "");
+    }
+  update_history (self);
+  update_widgets (self);
+  update_complete (self);
+}
+
+static void
+do_print (CdPrintPage *self, const char *reason)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  gint64 id = cd_draft_get_id (self->draft);
+
+  if (!cd_print_documents_print (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL, self->ctx, id,
+                                 self->document, (const char *const *) self->documents, self->export_filename,
+                                 reason, &error))
+    {
+      gtk_label_set_text (self->status_label, error ? cd_gui_error_text (error) : _("Printing was cancelled"));
+      return;
+    }
+  gtk_label_set_text (self->status_label, reason ? _("Reprinted; the reason is recorded") : _("Printed"));
+  if (!cd_draft_reload (self->draft, &error))
+    gtk_label_set_text (self->status_label, cd_gui_error_text (error));
+  refresh (self);
+}
+
+/* callbacks */
+
+static void
+on_reason_response_cb (CdPrintReasonDialog *dialog, int response, CdPrintPage *self)
+{
+  g_autofree char *reason = g_strdup (cd_print_reason_dialog_get_reason (dialog));
+
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  if (response == GTK_RESPONSE_OK)
+    do_print (self, reason);
+  else
+    gtk_label_set_text (self->status_label, _("Reprint cancelled"));
+}
+
+static void
+on_print_clicked_cb (CdPrintPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id = cd_draft_get_id (self->draft);
+  gboolean reprint = FALSE;
+  GtkWidget *toplevel;
+  CdPrintReasonDialog *dialog;
+
+  if (!self->document || !id)
+    return;
+  if (!cd_print_store_is_reprint (self->ctx, id, (const char *const *) self->documents, &reprint, &error))
+    {
+      gtk_label_set_text (self->status_label, cd_gui_error_text (error));
+      return;
+    }
+  if (!reprint)
+    return do_print (self, NULL);
+  toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  dialog = cd_print_reason_dialog_new (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
+                                       cd_draft_get_number (self->draft));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_reason_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_mode_changed_cb (CdPrintPage *self)
+{
+  if (self->loading)
+    return;
+  cd_print_setup_save_mode (chosen_mode (self));
+  refresh (self);
+}
+
+/* vfuncs */
+
+static void
+on_draft_loaded_cb (CdPrintPage *self)
+{
+  refresh (self);
+}
+
+static void
+cd_print_page_set_draft (CdWizardPage *page, CdDraft *draft)
+{
+  CdPrintPage *self = CD_PRINT_PAGE (page);
+
+  cd_page_take_draft (self, &self->draft, draft, G_CALLBACK (on_draft_loaded_cb));
+  g_signal_connect_object (draft, "notify::state", G_CALLBACK (refresh), self, G_CONNECT_SWAPPED);
+  gtk_label_set_text (self->status_label, "");
+  /* Another application: whatever was rendered or is being rendered belongs to the previous one. */
+  if (self->cancellable)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  gtk_spinner_stop (self->spinner);
+  g_clear_object (&self->document);
+  g_clear_pointer (&self->documents, g_strfreev);
+  cd_print_preview_set_document (self->preview, NULL);
+  self->rendered_id = 0;
+  update_history (self);
+  update_widgets (self);
+  update_complete (self);
+}
+
+static void
+cd_print_page_enter (CdWizardPage *page)
+{
+  refresh (CD_PRINT_PAGE (page));
+}
+
+static void
+cd_print_page_iface_init (CdWizardPageInterface *iface)
+{
+  iface->set_draft = cd_print_page_set_draft;
+  iface->enter = cd_print_page_enter;
+}
+
+static void
+cd_print_page_dispose (GObject *object)
+{
+  CdPrintPage *self = CD_PRINT_PAGE (object);
+
+  if (self->cancellable)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->document);
+  g_clear_pointer (&self->documents, g_strfreev);
+  g_clear_pointer (&self->export_filename, g_free);
+  cd_print_page_release (self);
+  G_OBJECT_CLASS (cd_print_page_parent_class)->dispose (object);
+}
+
+static void
+cd_print_page_class_init (CdPrintPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = cd_print_page_get_property;
+  object_class->set_property = cd_print_page_set_property;
+  object_class->dispose = cd_print_page_dispose;
+  cd_page_class_install (object_class);
+
+  g_type_ensure (CD_TYPE_PRINT_PREVIEW);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/certdesk/CertDesk/ui/cd-print-page.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, CdPrintPage, name)
+  BIND (documents_label); BIND (mode_combo); BIND (offset_label); BIND (print_button); BIND (spinner);
+  BIND (status_label); BIND (history_label); BIND (preview);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, on_print_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_mode_changed_cb);
+}
+
+static void
+cd_print_page_init (CdPrintPage *self)
+{
+  CdPrintSetup setup;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  cd_print_setup_load (&setup);
+  self->loading = TRUE;
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->mode_combo),
+                               setup.mode == CD_FORMS_COPY_CARBONLESS ? "carbonless" : "plain");
+  self->loading = FALSE;
+  cd_print_preview_set_message (self->preview, _("The documents are prepared once the fee is paid."));
+  update_widgets (self);
+}
+
+void
+cd_print_page_set_export_filename (CdPrintPage *self, const char *path)
+{
+  g_return_if_fail (CD_IS_PRINT_PAGE (self));
+  g_free (self->export_filename);
+  self->export_filename = g_strdup (path);
+}
+
+gboolean
+cd_print_page_is_ready (CdPrintPage *self)
+{
+  g_return_val_if_fail (CD_IS_PRINT_PAGE (self), FALSE);
+  return self->document != NULL && self->cancellable == NULL;
+}

@@ -1,0 +1,722 @@
+/* cd-reports-page.c: the report is built off the main thread (GTask); the page shows it, draws the chart,
+ * lists what is behind a figure, and lets a supervisor sign the day off and export it. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cd-auth-dialog.h"
+#include "cd-clerk-store.h"
+#include "cd-forms.h"
+#include "cd-gui-util.h"
+#include "cd-report-chart.h"
+#include "cd-report-signoff.h"
+#include "cd-reports-page.h"
+
+struct _CdReportsPage {
+  GtkBox            parent_instance;
+
+  GtkEntry         *from_entry;
+  GtkEntry         *to_entry;
+  GtkComboBoxText  *outlet_combo;
+  GtkComboBoxText  *clerk_combo;
+  GtkSpinner       *spinner;
+  GtkLabel         *status_label;
+  GtkLabel         *error_label;
+  GtkEntry         *counted_entry;
+  GtkButton        *sign_button;
+  GtkButton        *csv_button;
+  GtkButton        *pdf_button;
+  GtkTreeView      *figures_view;
+  GtkListStore     *figures_store;
+  GtkTreeView      *detail_view;
+  GtkListStore     *detail_store;
+  GtkLabel         *detail_label;
+  CdReportChart    *chart;
+
+  CdContext        *ctx;
+  JsonNode         *report;
+  CdSignoff        *signoff;
+  GCancellable     *cancellable;
+  gboolean          filters_loaded;
+};
+
+G_DEFINE_FINAL_TYPE (CdReportsPage, cd_reports_page, GTK_TYPE_BOX)
+
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  LOADED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+enum { FIG_SECTION, FIG_ITEM, FIG_VALUE, FIG_KIND, FIG_KEY };
+
+typedef struct {
+  CdReportQuery query;
+  JsonNode     *report;
+  JsonNode     *chart;
+  CdSignoff    *signoff;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_free (job->query.from);
+  g_free (job->query.to);
+  g_clear_pointer (&job->report, json_node_unref);
+  g_clear_pointer (&job->chart, json_node_unref);
+  g_clear_pointer (&job->signoff, cd_signoff_free);
+  g_free (job);
+}
+
+static void
+read_query (CdReportsPage *self, CdReportQuery *q)
+{
+  const char *from = gtk_entry_get_text (self->from_entry);
+  const char *to = gtk_entry_get_text (self->to_entry);
+  const char *outlet = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->outlet_combo));
+  const char *clerk = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->clerk_combo));
+
+  q->from = g_strstrip (g_strdup (from));
+  q->to = *to ? g_strstrip (g_strdup (to)) : g_strdup (q->from);
+  q->outlet_id = outlet ? g_ascii_strtoll (outlet, NULL, 10) : 0;
+  q->clerk_id = clerk ? g_ascii_strtoll (clerk, NULL, 10) : 0;
+}
+
+static char *
+yuan (gint64 fen)
+{
+  g_autofree char *s = cd_fen_to_yuan_string (fen);
+
+  return g_strdup_printf ("¥%s", s);
+}
+
+static void
+load_filters (CdReportsPage *self)
+{
+  g_autoptr(CdOutlet) outlet = cd_clerk_store_get_outlet (self->ctx, NULL);
+  g_autoptr(GPtrArray) clerks = cd_clerk_store_list (self->ctx, NULL);
+
+  gtk_combo_box_text_append (self->outlet_combo, "0", _("All outlets"));
+  if (outlet)
+    {
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, outlet->id);
+      gtk_combo_box_text_append (self->outlet_combo, id, outlet->name);
+      gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->outlet_combo), id);
+    }
+  else
+    gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->outlet_combo), "0");
+  gtk_combo_box_text_append (self->clerk_combo, "0", _("All clerks"));
+  for (guint i = 0; clerks && i < clerks->len; i++)
+    {
+      CdClerk *c = clerks->pdata[i];
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, c->id);
+      g_autofree char *label = g_strdup_printf ("%s (%s)", c->name, c->login);
+      gtk_combo_box_text_append (self->clerk_combo, id, label);
+    }
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->clerk_combo), "0");
+  self->filters_loaded = TRUE;
+}
+
+static void
+add_figure (CdReportsPage *self, const char **section, const char *item, const char *value, const char *kind,
+            const char *key)
+{
+  gtk_list_store_insert_with_values (self->figures_store, NULL, -1, FIG_SECTION, *section ? *section : "",
+                                     FIG_ITEM, item, FIG_VALUE, value, FIG_KIND, kind, FIG_KEY, key, -1);
+  *section = NULL;   /* the section's name on its first row only */
+}
+
+static JsonArray *
+rows_of (JsonObject *r, const char *member)
+{
+  if (!json_object_has_member (r, member))
+    json_object_set_array_member (r, member, json_array_new ());
+  return json_object_get_array_member (r, member);
+}
+
+static const char *
+business_text (const char *code)
+{
+  CdBusiness b;
+  return cd_business_from_code (code, &b) ? cd_business_label (b) : code;
+}
+
+static const char *
+what_text (const char *code)
+{
+  static const char *const what[][2] = {
+    { "create", N_("new application") }, { "save", N_("edit") }, { "check", N_("check") }, { "pay", N_("payment") },
+    { "state", N_("state change") }, { "void", N_("void") }, { "waive", N_("waiver") },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (what); i++)
+    if (g_strcmp0 (code, what[i][0]) == 0)
+      return _(what[i][1]);
+  return code;
+}
+
+static void
+show_figures (CdReportsPage *self)
+{
+  JsonObject *r = json_node_get_object (self->report);
+  JsonArray *a;
+  const char *section;
+
+  gtk_list_store_clear (self->figures_store);
+  gtk_list_store_clear (self->detail_store);
+  gtk_label_set_text (self->detail_label, _("Click a figure to list the applications behind it."));
+
+  section = _("Applications");
+  a = rows_of (r, "applications");
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonObject *o = json_array_get_object_element (a, i);
+      CdApplicantType t;
+      const char *type = json_object_get_string_member (o, "applicant_type");
+      g_autofree char *item = g_strdup_printf ("%s · %s", business_text (json_object_get_string_member (o, "business")),
+                                               cd_applicant_type_from_code (type, &t) ? cd_applicant_type_label (t) : type);
+      g_autofree char *n = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (o, "count"));
+      g_autofree char *done = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (o, "completed"));
+      g_autofree char *voided = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (o, "voided"));
+      g_autofree char *value = g_strdup_printf (_("%s (completed %s, voided %s)"), n, done, voided);
+      g_autofree char *key = g_strdup_printf ("%s/%s", json_object_get_string_member (o, "business"), type);
+      add_figure (self, &section, item, value, "business", key);
+    }
+
+  section = _("Certificates and keys");
+  a = rows_of (r, "certificates");
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonObject *o = json_array_get_object_element (a, i);
+      g_autofree char *item = g_strdup_printf ("%s · %s", g_str_equal (json_object_get_string_member (o, "kind"), "renewed")
+                                               ? _("Renewed") : _("Issued"),
+                                               business_text (json_object_get_string_member (o, "business")));
+      g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (o, "count"));
+      add_figure (self, &section, item, value, "certificates", NULL);
+    }
+  {
+    g_autofree char *revoked = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (r, "certificates_revoked"));
+    g_autofree char *spoiled = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (r, "keys_spoiled"));
+    add_figure (self, &section, _("Revoked"), revoked, "none", NULL);
+    a = rows_of (r, "keys");
+    for (guint i = 0; i < json_array_get_length (a); i++)
+      {
+        JsonObject *o = json_array_get_object_element (a, i);
+        g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (o, "count"));
+        add_figure (self, &section, g_str_equal (json_object_get_string_member (o, "kind"), "replacement")
+                                    ? _("Replacement keys") : _("New keys"), value, "certificates", NULL);
+      }
+    add_figure (self, &section, _("Spoiled keys"), spoiled, "none", NULL);
+  }
+
+  section = _("Fees");
+  a = rows_of (r, "fees_by_profile");
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonObject *o = json_array_get_object_element (a, i);
+      g_autofree char *amount = yuan (json_object_get_int_member (o, "amount_fen"));
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (o, "payments"));
+      g_autofree char *value = g_strdup_printf (_("%s (%s payments)"), amount, count);
+      const char *id = json_object_get_string_member (o, "profile");
+      CdProfile *profile = cd_context_lookup_profile (self->ctx, id, NULL);
+      g_autofree char *item = g_strdup_printf (_("Profile %s"), profile ? cd_localized (profile->name, profile->name_zh)
+                                                                        : id);
+      add_figure (self, &section, item, value, "profile", json_object_get_string_member (o, "profile"));
+    }
+  a = rows_of (r, "fees_by_method");
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonObject *o = json_array_get_object_element (a, i);
+      CdPaymentMethod m;
+      const char *code = json_object_get_string_member (o, "method");
+      g_autofree char *amount = yuan (json_object_get_int_member (o, "amount_fen"));
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (o, "payments"));
+      g_autofree char *value = g_strdup_printf (_("%s (%s payments)"), amount, count);
+      add_figure (self, &section, cd_payment_method_from_code (code, &m) ? cd_payment_method_label (m) : code, value,
+                  "method", code);
+    }
+  {
+    g_autofree char *total = yuan (json_object_get_int_member (r, "fees_total_fen"));
+    g_autofree char *cash = yuan (json_object_get_int_member (r, "cash_expected_fen"));
+    add_figure (self, &section, _("Total"), total, "all", NULL);
+    add_figure (self, &section, _("Cash expected"), cash, "cash", NULL);
+  }
+
+  section = _("Voids and waivers");
+  a = rows_of (r, "voids");
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonObject *o = json_array_get_object_element (a, i);
+      g_autofree char *item = g_strdup_printf (_("Void %s %s"), json_object_get_string_member (o, "number"),
+                                               json_object_get_string_member (o, "name"));
+      add_figure (self, &section, item, json_object_get_string_member (o, "reason"), "state", "voided");
+    }
+  a = rows_of (r, "waivers");
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonObject *o = json_array_get_object_element (a, i);
+      g_autofree char *item = g_strdup_printf (_("Waiver %s %s"), json_object_get_string_member (o, "number"),
+                                               json_object_get_string_member (o, "material"));
+      add_figure (self, &section, item, json_object_get_string_member (o, "reason"), "none", NULL);
+    }
+  if (section)
+    add_figure (self, &section, _("None"), "", "none", NULL);
+
+  section = _("Open");
+  {
+    g_autofree char *n = g_strdup_printf ("%u", json_array_get_length (rows_of (r, "open")));
+    add_figure (self, &section, _("Applications not finished"), n, "open", NULL);
+  }
+
+  section = _("Adjustments after sign-off");
+  a = rows_of (r, "adjustments");
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonObject *o = json_array_get_object_element (a, i);
+      g_autofree char *item = g_strdup_printf ("%s %s %s", json_object_get_string_member (o, "day"),
+                                               json_object_get_string_member (o, "number"),
+                                               json_object_get_string_member (o, "name"));
+      g_autofree char *value = g_strdup_printf (_("%s: %s (approved by %s)"),
+                                                what_text (json_object_get_string_member (o, "what")),
+                                                json_object_get_string_member (o, "reason"),
+                                                json_object_get_string_member (o, "supervisor"));
+      add_figure (self, &section, item, value, "none", NULL);
+    }
+  if (section)
+    add_figure (self, &section, _("None"), "", "none", NULL);
+}
+
+static void
+update_signoff (CdReportsPage *self)
+{
+  CdReportQuery q = { 0 };
+  gint64 counted = -1;
+  gboolean one_day;
+  g_autofree char *expected = NULL;
+
+  read_query (self, &q);
+  one_day = g_strcmp0 (q.from, q.to) == 0 && q.outlet_id > 0;
+  expected = self->report ? yuan (json_object_get_int_member (json_node_get_object (self->report), "cash_expected_fen"))
+                          : g_strdup ("");
+  if (self->signoff)
+    {
+      g_autofree char *c = yuan (self->signoff->counted_cash_fen);
+      g_autofree char *e = yuan (self->signoff->cash_expected_fen);
+      g_autofree char *d = yuan (cd_signoff_difference_fen (self->signoff));
+      g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 (self->signoff->signed_at, NULL);
+      g_autoptr(GDateTime) local = at ? g_date_time_to_local (at) : NULL;
+      g_autofree char *when = local ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup ("");
+      g_autofree char *text = g_strdup_printf (_("Signed off by %s at %s: cash counted %s, expected %s, difference %s"),
+                                               self->signoff->supervisor, when, c, e, d);
+      gtk_label_set_text (self->status_label, text);
+    }
+  else if (one_day)
+    {
+      g_autofree char *text = NULL;
+      if (cd_gui_parse_yuan (gtk_entry_get_text (self->counted_entry), &counted) && self->report)
+        {
+          g_autofree char *diff = yuan (counted - json_object_get_int_member (json_node_get_object (self->report),
+                                                                             "cash_expected_fen"));
+          text = g_strdup_printf (_("Not signed off. Cash expected %s, difference %s"), expected, diff);
+        }
+      else
+        text = g_strdup_printf (_("Not signed off. Cash expected %s"), expected);
+      gtk_label_set_text (self->status_label, text);
+    }
+  else
+    gtk_label_set_text (self->status_label, _("Choose one day and one outlet to sign off"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->counted_entry), one_day && !self->signoff);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sign_button), one_day && !self->signoff && self->report
+                            && cd_gui_parse_yuan (gtk_entry_get_text (self->counted_entry), &counted) && counted >= 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->csv_button), self->report != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->pdf_button), self->report != NULL);
+  g_free (q.from);
+  g_free (q.to);
+}
+
+static void
+build_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  CdReportsPage *self = source;
+  Job *job = task_data;
+  GError *error = NULL;
+
+  if (!(job->report = cd_report_build (self->ctx, &job->query, &error))
+      || !(job->chart = cd_report_chart (self->ctx, job->query.to, 30, job->query.outlet_id, &error))
+      || (job->query.outlet_id > 0 && g_str_equal (job->query.from, job->query.to)
+          && !cd_report_signoff_lookup (self->ctx, job->query.outlet_id, job->query.from, &job->signoff, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_built_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  CdReportsPage *self;
+  Job *job;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      self = CD_REPORTS_PAGE (source);
+      gtk_spinner_stop (self->spinner);
+      cd_gui_show_error (self->error_label, cd_gui_error_text (error));
+      return;
+    }
+  self = CD_REPORTS_PAGE (source);
+  job = g_task_get_task_data (G_TASK (result));
+  gtk_spinner_stop (self->spinner);
+  cd_gui_show_error (self->error_label, NULL);
+  g_clear_pointer (&self->report, json_node_unref);
+  g_clear_pointer (&self->signoff, cd_signoff_free);
+  self->report = g_steal_pointer (&job->report);
+  self->signoff = g_steal_pointer (&job->signoff);
+  cd_report_chart_widget_set_data (self->chart, job->chart);
+  show_figures (self);
+  update_signoff (self);
+  g_signal_emit (self, signals[LOADED], 0);
+}
+
+/* callbacks */
+
+static void
+on_refresh_cb (CdReportsPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  Job *job;
+
+  /* Filling the filters at construction emits "changed": the first report waits until the page is shown. */
+  if (!self->filters_loaded)
+    return;
+  job = g_new0 (Job, 1);
+  read_query (self, &job->query);
+  if (!cd_report_check_query (&job->query, &error))
+    {
+      cd_gui_show_error (self->error_label, cd_gui_error_text (error));
+      job_free (job);
+      return;
+    }
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  gtk_spinner_start (self->spinner);
+  task = g_task_new (self, self->cancellable, on_built_cb, NULL);
+  g_task_set_source_tag (task, on_refresh_cb);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, build_thread);
+}
+
+static void
+on_counted_changed_cb (CdReportsPage *self)
+{
+  update_signoff (self);
+}
+
+static void
+on_figure_selected_cb (CdReportsPage *self, GtkTreeSelection *selection)
+{
+  g_autofree char *kind = NULL, *key = NULL, *item = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(GError) error = NULL;
+  CdReportQuery q = { 0 };
+  GtkTreeModel *model;
+  GtkTreeIter it;
+  JsonArray *a;
+
+  if (!gtk_tree_selection_get_selected (selection, &model, &it))
+    return;
+  gtk_tree_model_get (model, &it, FIG_KIND, &kind, FIG_KEY, &key, FIG_ITEM, &item, -1);
+  gtk_list_store_clear (self->detail_store);
+  if (g_strcmp0 (kind, "none") == 0)
+    {
+      gtk_label_set_text (self->detail_label, _("This figure has no list behind it."));
+      return;
+    }
+  read_query (self, &q);
+  list = cd_report_detail (self->ctx, &q, kind, key, &error);
+  g_free (q.from);
+  g_free (q.to);
+  if (!list)
+    {
+      cd_gui_show_error (self->error_label, cd_gui_error_text (error));
+      return;
+    }
+  a = json_node_get_array (list);
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonObject *o = json_array_get_object_element (a, i);
+      CdState st;
+      JsonNode *amount = json_object_get_member (o, "amount_fen");
+      g_autofree char *paid = JSON_NODE_HOLDS_NULL (amount) ? g_strdup ("") : yuan (json_node_get_int (amount));
+      const char *state = json_object_get_string_member (o, "state");
+
+      gtk_list_store_insert_with_values (self->detail_store, NULL, -1,
+                                         0, json_object_get_string_member (o, "number"),
+                                         1, json_object_get_string_member (o, "day"),
+                                         2, json_object_get_string_member (o, "name"),
+                                         3, business_text (json_object_get_string_member (o, "business")),
+                                         4, cd_state_from_code (state, &st) ? cd_state_label (st) : state,
+                                         5, paid, -1);
+    }
+  {
+    g_autofree char *text = g_strdup_printf (ngettext ("%s: %u application", "%s: %u applications",
+                                                       json_array_get_length (a)), item, json_array_get_length (a));
+    gtk_label_set_text (self->detail_label, text);
+  }
+}
+
+static gboolean
+sign_action (CdContext *ctx, const char *reason, gpointer data, GError **error)
+{
+  CdReportsPage *self = data;
+  g_autoptr(CdClerk) supervisor = cd_clerk_store_lookup (ctx, cd_context_get_clerk_id (ctx), error);
+  CdReportQuery q = { 0 };
+  gint64 counted = 0;
+  gboolean ok;
+
+  if (!supervisor)
+    return FALSE;
+  if (!cd_gui_parse_yuan (gtk_entry_get_text (self->counted_entry), &counted))
+    {
+      g_set_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_INVALID, _("The cash counted is not an amount in yuan"));
+      return FALSE;
+    }
+  read_query (self, &q);
+  ok = cd_report_signoff_sign (ctx, supervisor, q.outlet_id, q.from, counted, NULL, error);
+  g_free (q.from);
+  g_free (q.to);
+  return ok;
+}
+
+static void
+on_sign_clicked_cb (CdReportsPage *self)
+{
+  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  g_autofree char *message = NULL;
+  GtkWidget *dialog;
+
+  message = g_strdup_printf (_("Sign off %s with the cash counted (¥%s)? The day's records are then locked: later "
+                               "changes need a supervisor and a reason."),
+                             gtk_entry_get_text (self->from_entry), gtk_entry_get_text (self->counted_entry));
+  dialog = cd_auth_dialog_new (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL, self->ctx,
+                               _("Sign off the day"), message, FALSE, sign_action, g_object_ref (self),
+                               g_object_unref);
+  gtk_widget_set_name (dialog, "signoff_dialog");
+  g_signal_connect_object (dialog, "authorized", G_CALLBACK (cd_reports_page_refresh), self, G_CONNECT_SWAPPED);
+  gtk_widget_show (dialog);
+}
+
+static void
+export_as (CdReportsPage *self, const char *format)
+{
+  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  g_autoptr(GtkFileChooserNative) chooser = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("report-%s.%s", gtk_entry_get_text (self->from_entry), format);
+
+  chooser = gtk_file_chooser_native_new (_("Export the report"), GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_file_chooser_set_do_overwrite_confirmation (GTK_FILE_CHOOSER (chooser), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  if (gtk_native_dialog_run (GTK_NATIVE_DIALOG (chooser)) == GTK_RESPONSE_ACCEPT)
+    {
+      g_autofree char *path = gtk_file_chooser_get_filename (GTK_FILE_CHOOSER (chooser));
+      if (!cd_reports_page_export (self, format, path, &error))
+        cd_gui_show_error (self->error_label, cd_gui_error_text (error));
+    }
+}
+
+static void
+on_csv_clicked_cb (CdReportsPage *self)
+{
+  export_as (self, "csv");
+}
+
+static void
+on_pdf_clicked_cb (CdReportsPage *self)
+{
+  export_as (self, "pdf");
+}
+
+static void
+on_map_cb (CdReportsPage *self)
+{
+  if (!self->report)
+    cd_reports_page_refresh (self);
+}
+
+/* vfuncs */
+
+static void
+cd_reports_page_constructed (GObject *object)
+{
+  CdReportsPage *self = CD_REPORTS_PAGE (object);
+  g_autofree char *today = cd_store_today (cd_context_get_store (self->ctx));
+
+  G_OBJECT_CLASS (cd_reports_page_parent_class)->constructed (object);
+  gtk_entry_set_text (self->from_entry, today);
+  gtk_entry_set_text (self->to_entry, today);
+  load_filters (self);
+  update_signoff (self);
+}
+
+static void
+cd_reports_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  CdReportsPage *self = CD_REPORTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      self->ctx = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cd_reports_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  CdReportsPage *self = CD_REPORTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->ctx);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cd_reports_page_dispose (GObject *object)
+{
+  CdReportsPage *self = CD_REPORTS_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (cd_reports_page_parent_class)->dispose (object);
+}
+
+static void
+cd_reports_page_finalize (GObject *object)
+{
+  CdReportsPage *self = CD_REPORTS_PAGE (object);
+
+  g_clear_pointer (&self->report, json_node_unref);
+  g_clear_pointer (&self->signoff, cd_signoff_free);
+  g_clear_object (&self->ctx);
+  G_OBJECT_CLASS (cd_reports_page_parent_class)->finalize (object);
+}
+
+static void
+cd_reports_page_class_init (CdReportsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = cd_reports_page_constructed;
+  object_class->set_property = cd_reports_page_set_property;
+  object_class->get_property = cd_reports_page_get_property;
+  object_class->dispose = cd_reports_page_dispose;
+  object_class->finalize = cd_reports_page_finalize;
+  properties[PROP_CONTEXT] = g_param_spec_object ("context", NULL, NULL, CD_TYPE_CONTEXT,
+                                                  G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+  signals[LOADED] = g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                  G_TYPE_NONE, 0);
+
+  g_type_ensure (CD_TYPE_REPORT_CHART);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/certdesk/CertDesk/ui/cd-reports-page.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, CdReportsPage, name)
+  BIND (from_entry); BIND (to_entry); BIND (outlet_combo); BIND (clerk_combo); BIND (spinner); BIND (status_label);
+  BIND (error_label); BIND (counted_entry); BIND (sign_button); BIND (csv_button); BIND (pdf_button);
+  BIND (figures_view); BIND (figures_store); BIND (detail_view); BIND (detail_store); BIND (detail_label);
+  BIND (chart);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, on_refresh_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_counted_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_figure_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_sign_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_csv_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_pdf_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_map_cb);
+}
+
+static void
+cd_reports_page_init (CdReportsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/* public API */
+
+CdReportsPage *
+cd_reports_page_new (CdContext *ctx)
+{
+  return g_object_new (CD_TYPE_REPORTS_PAGE, "context", ctx, NULL);
+}
+
+void
+cd_reports_page_set_period (CdReportsPage *self, const char *from, const char *to)
+{
+  gtk_entry_set_text (self->from_entry, from);
+  gtk_entry_set_text (self->to_entry, to ? to : from);
+  cd_reports_page_refresh (self);
+}
+
+void
+cd_reports_page_refresh (CdReportsPage *self)
+{
+  on_refresh_cb (self);
+}
+
+JsonNode *
+cd_reports_page_get_report (CdReportsPage *self)
+{
+  return self->report;
+}
+
+gboolean
+cd_reports_page_export (CdReportsPage *self, const char *format, const char *path, GError **error)
+{
+  CdReportQuery q = { 0 };
+  g_autofree char *text = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (self->report != NULL, FALSE);
+  read_query (self, &q);
+  if (g_str_equal (format, "csv"))
+    ok = (text = cd_report_export_csv (self->ctx, &q, error)) && g_file_set_contents (path, text, -1, error);
+  else
+    {
+      const char *outlet = q.outlet_id > 0 ? gtk_combo_box_text_get_active_text (self->outlet_combo) : NULL;
+      g_autofree char *outlet_owned = (char *) outlet;
+
+      ok = (pdf = cd_forms_render_report (self->report, outlet_owned, NULL, error))
+           && cd_report_audit_export (self->ctx, &q, "pdf", error)
+           && g_file_set_contents (path, g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf), error);
+    }
+  g_free (q.from);
+  g_free (q.to);
+  return ok;
+}

@@ -1,0 +1,26 @@
+/* cd-reports-page.h: the supervisor's daily issuance report: figures, chart, the list behind a figure,
+ * sign-off and exports. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <gtk/gtk.h>
+#include <json-glib/json-glib.h>
+
+#include "cd-context.h"
+
+G_BEGIN_DECLS
+
+#define CD_TYPE_REPORTS_PAGE (cd_reports_page_get_type ())
+G_DECLARE_FINAL_TYPE (CdReportsPage, cd_reports_page, CD, REPORTS_PAGE, GtkBox)
+
+/* Emits "loaded" each time a report (built off the main thread) is shown. */
+CdReportsPage *cd_reports_page_new        (CdContext *ctx);
+/* Shows @from…@to (YYYY-MM-DD; @to NULL = @from) and rebuilds the report. */
+void           cd_reports_page_set_period (CdReportsPage *self, const char *from, const char *to);
+void           cd_reports_page_refresh    (CdReportsPage *self);
+/* The report shown (cd_report_build's JSON), or NULL while none is loaded. */
+JsonNode      *cd_reports_page_get_report (CdReportsPage *self);
+/* Writes the report shown as "csv" or "pdf" to @path (what the export buttons do after the file dialog). */
+gboolean       cd_reports_page_export     (CdReportsPage *self, const char *format, const char *path, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,770 @@
+/* cd-scan-strip.c: the scans of one material on the materials page. Files are checked and decoded by the
+ * importer in a worker (cd_import_file_async), stored on the main thread (SQLite), thumbnails are decoded
+ * and scaled in workers; a scanner page is fitted to the profile's rules in a worker before it is stored. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cd-import-fit.h"
+#include "cd-scan-dialog.h"
+#include "cd-scan-store.h"
+#include "cd-scan-strip.h"
+#include "cd-scan-viewer.h"
+
+#define THUMB_HEIGHT 96
+#define UNDO_SECONDS 20
+
+struct _CdScanStrip {
+  GtkBox         parent_instance;
+
+  CdDraft       *draft;
+  char          *code;
+  gboolean       editable;
+  GCancellable  *cancellable;
+  GHashTable    *thumbs_cache;    /* "sha256:page" → GdkPixbuf */
+  guint          busy;
+  guint          n_scans;
+  gint64         undo_id;
+  guint          undo_timeout;
+  char          *status;
+
+  GtkFlowBox    *thumbs;
+  GtkButton     *add_button;
+  GtkButton     *scan_button;
+  GtkSpinner    *spinner;
+  GtkLabel      *status_label;
+  GtkRevealer   *undo_revealer;
+  GtkLabel      *undo_label;
+  GtkButton     *undo_button;
+};
+
+G_DEFINE_FINAL_TYPE (CdScanStrip, cd_scan_strip, GTK_TYPE_BOX)
+
+typedef struct {
+  char      *object_path;
+  CdScanInfo info;
+} ThumbJob;
+
+static void refresh (CdScanStrip *self);
+
+static void
+thumb_job_free (gpointer data)
+{
+  ThumbJob *job = data;
+
+  g_free (job->object_path);
+  g_free (job->info.sha256);
+  g_free (job->info.mime);
+  g_free (job);
+}
+
+static CdContext *
+get_ctx (CdScanStrip *self)
+{
+  return cd_draft_get_context (self->draft);
+}
+
+static void
+set_busy (CdScanStrip *self, gboolean busy)
+{
+  g_assert (busy || self->busy > 0);
+  self->busy += busy ? 1 : -1;
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy > 0);
+  if (self->busy > 0)
+    gtk_spinner_start (self->spinner);
+  else
+    gtk_spinner_stop (self->spinner);
+}
+
+static void
+show_status (CdScanStrip *self, gboolean is_error, const char *message)
+{
+  GtkStyleContext *sc = gtk_widget_get_style_context (GTK_WIDGET (self->status_label));
+
+  g_free (self->status);
+  self->status = g_strdup (message ? message : "");
+  gtk_label_set_text (self->status_label, self->status);
+  if (is_error)
+    {
+      gtk_style_context_remove_class (sc, "dim-label");
+      gtk_style_context_add_class (sc, "error");
+    }
+  else
+    {
+      gtk_style_context_remove_class (sc, "error");
+      gtk_style_context_add_class (sc, "dim-label");
+    }
+}
+
+static GtkWindow *
+get_window (CdScanStrip *self)
+{
+  GtkWidget *top = gtk_widget_get_toplevel (GTK_WIDGET (self));
+
+  return GTK_IS_WINDOW (top) ? GTK_WINDOW (top) : NULL;
+}
+
+/* Scans are stored against the saved application: save the draft first. */
+static gint64
+ensure_application_id (CdScanStrip *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cd_draft_flush (self->draft, &error) || cd_draft_get_id (self->draft) == 0)
+    {
+      show_status (self, TRUE, error ? error->message : _("Fill in the applicant first: the application is not saved yet."));
+      return 0;
+    }
+  return cd_draft_get_id (self->draft);
+}
+
+static void
+after_store_change (CdScanStrip *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (cd_scan_strip_sync_mark (get_ctx (self), cd_draft_get_app (self->draft), cd_draft_get_id (self->draft),
+                               self->code, &error))
+    cd_draft_changed (self->draft);
+  else if (error)
+    show_status (self, TRUE, error->message);
+  refresh (self);
+}
+
+/* ---- thumbnails ---- */
+
+static void
+thumb_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  ThumbJob *job = task_data;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(CdImportFile) file = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *check = NULL;
+  GError *error = NULL;
+  CdImportLimits limits;
+  GdkPixbuf *page;
+  gsize len = 0;
+  int w, h;
+
+  if (!g_file_get_contents (job->object_path, &data, &len, &error))
+    return g_task_return_error (task, error);
+  check = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
+  if (g_strcmp0 (check, job->info.sha256) != 0)
+    return g_task_return_new_error (task, CD_SCAN_STORE_ERROR, CD_SCAN_STORE_ERROR_DAMAGED,
+                                    _("The stored scan %.12s… has been altered or damaged on disk; attach it again."),
+                                    job->info.sha256);
+  bytes = g_bytes_new_take (g_steal_pointer (&data), len);
+  cd_import_limits_init (&limits);
+  limits.only_page = job->info.page;
+  limits.pdf_dpi = CD_IMPORT_MIN_DPI;   /* a thumbnail needs no more */
+  if (!(file = cd_import_load_bytes (job->info.sha256, bytes, &limits, cancellable, &error)))
+    return g_task_return_error (task, error);
+  if (file->pages->len == 0)
+    return g_task_return_new_error (task, CD_SCAN_STORE_ERROR, CD_SCAN_STORE_ERROR_NOT_FOUND,
+                                    _("The scan has no page %u."), job->info.page);
+  page = ((CdImportPage *) file->pages->pdata[0])->pixbuf;
+  h = THUMB_HEIGHT;
+  w = MAX (1, gdk_pixbuf_get_width (page) * h / MAX (1, gdk_pixbuf_get_height (page)));
+  if (w > 2 * THUMB_HEIGHT)
+    {
+      w = 2 * THUMB_HEIGHT;
+      h = MAX (1, gdk_pixbuf_get_height (page) * w / MAX (1, gdk_pixbuf_get_width (page)));
+    }
+  g_task_return_pointer (task, gdk_pixbuf_scale_simple (page, w, h, GDK_INTERP_BILINEAR), g_object_unref);
+}
+
+static void
+on_thumb_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GtkImage) image = user_data;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GError) error = NULL;
+  CdScanStrip *self;
+
+  pixbuf = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = g_object_get_data (G_OBJECT (result), "strip");
+  if (self)
+    set_busy (self, FALSE);
+  if (!pixbuf)
+    {
+      gtk_image_set_from_icon_name (image, "image-missing", GTK_ICON_SIZE_DIALOG);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (image), error->message);
+      return;
+    }
+  if (self)
+    g_hash_table_insert (self->thumbs_cache, g_strdup (g_object_get_data (G_OBJECT (result), "key")),
+                         g_object_ref (pixbuf));
+  gtk_image_set_from_pixbuf (image, pixbuf);
+}
+
+static void
+load_thumb (CdScanStrip *self, const CdScanInfo *info, GtkImage *image)
+{
+  g_autofree char *key = g_strdup_printf ("%s:%u", info->sha256, info->page);
+  GdkPixbuf *cached = g_hash_table_lookup (self->thumbs_cache, key);
+  g_autoptr(GTask) task = NULL;
+  ThumbJob *job;
+
+  if (cached)
+    {
+      gtk_image_set_from_pixbuf (image, cached);
+      return;
+    }
+  gtk_image_set_from_icon_name (image, "image-loading", GTK_ICON_SIZE_DIALOG);
+  job = g_new0 (ThumbJob, 1);
+  job->object_path = cd_scan_store_object_path (get_ctx (self), info->sha256);
+  job->info.sha256 = g_strdup (info->sha256);
+  job->info.mime = g_strdup (info->mime);
+  job->info.page = info->page;
+  task = g_task_new (NULL, self->cancellable, on_thumb_loaded_cb, g_object_ref (image));
+  g_task_set_source_tag (task, load_thumb);
+  g_task_set_task_data (task, job, thumb_job_free);
+  /* The strip outlives its pending thumbnails only through the cancellable: a weak pointer guards it. */
+  g_object_set_data_full (G_OBJECT (task), "key", g_steal_pointer (&key), g_free);
+  g_object_set_data (G_OBJECT (task), "strip", self);
+  set_busy (self, TRUE);
+  g_task_run_in_thread (task, thumb_thread);
+}
+
+/* ---- delete, undo, viewer ---- */
+
+static gboolean
+on_undo_timeout_cb (gpointer data)
+{
+  CdScanStrip *self = data;
+
+  self->undo_timeout = 0;
+  self->undo_id = 0;
+  gtk_revealer_set_reveal_child (self->undo_revealer, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_delete_clicked_cb (GtkButton *button, CdScanStrip *self)
+{
+  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "scan-id"));
+  const char *name = g_object_get_data (G_OBJECT (button), "scan-name");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (!cd_scan_store_delete (get_ctx (self), id, &error))
+    {
+      show_status (self, TRUE, error->message);
+      return;
+    }
+  self->undo_id = id;
+  text = g_strdup_printf (_("“%s” deleted."), name ? name : "");
+  gtk_label_set_text (self->undo_label, text);
+  gtk_revealer_set_reveal_child (self->undo_revealer, TRUE);
+  g_clear_handle_id (&self->undo_timeout, g_source_remove);
+  self->undo_timeout = g_timeout_add_seconds (UNDO_SECONDS, on_undo_timeout_cb, self);
+  show_status (self, FALSE, "");
+  after_store_change (self);
+}
+
+static void
+on_undo_clicked_cb (CdScanStrip *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->undo_id == 0)
+    return;
+  if (!cd_scan_store_undelete (get_ctx (self), self->undo_id, &error))
+    show_status (self, TRUE, error->message);
+  self->undo_id = 0;
+  g_clear_handle_id (&self->undo_timeout, g_source_remove);
+  gtk_revealer_set_reveal_child (self->undo_revealer, FALSE);
+  after_store_change (self);
+}
+
+static void
+on_thumb_clicked_cb (GtkButton *button, CdScanStrip *self)
+{
+  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "scan-id"));
+  g_autoptr(CdScanInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *viewer;
+
+  if (!cd_scan_store_get (get_ctx (self), id, &info, &error))
+    {
+      show_status (self, TRUE, error->message);
+      return;
+    }
+  viewer = cd_scan_viewer_new (get_window (self), get_ctx (self), info);
+  gtk_widget_show (viewer);
+}
+
+static void
+add_thumb (CdScanStrip *self, const CdScanInfo *info)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *image = gtk_image_new ();
+  GtkWidget *del = gtk_button_new_from_icon_name ("user-trash-symbolic", GTK_ICON_SIZE_BUTTON);
+  g_autofree char *name = g_strdup_printf ("scan_thumb_%" G_GINT64_FORMAT, info->id);
+  g_autofree char *dname = g_strdup_printf ("scan_delete_%" G_GINT64_FORMAT, info->id);
+  g_autofree char *label = info->page ? g_strdup_printf (_("%s, page %u"), info->original_name ? info->original_name : "",
+                                                         info->page)
+                                      : g_strdup (info->original_name ? info->original_name : "");
+  g_autofree char *tip = g_strdup_printf (_("%s — click to view"), label);
+  g_autofree char *dtip = g_strdup_printf (_("Delete “%s”"), label);
+
+  gtk_widget_set_name (button, name);
+  gtk_widget_set_name (image, name);   /* the test finds the picture by the same name under the button */
+  gtk_widget_set_name (del, dname);
+  gtk_widget_set_size_request (image, THUMB_HEIGHT * 3 / 4, THUMB_HEIGHT);
+  gtk_container_add (GTK_CONTAINER (button), image);
+  gtk_widget_set_tooltip_text (button, tip);
+  gtk_widget_set_tooltip_text (del, dtip);
+  gtk_widget_set_halign (del, GTK_ALIGN_CENTER);
+  gtk_button_set_relief (GTK_BUTTON (del), GTK_RELIEF_NONE);
+  gtk_widget_set_sensitive (del, self->editable);
+  g_object_set_data (G_OBJECT (button), "scan-id", GSIZE_TO_POINTER (info->id));
+  g_object_set_data (G_OBJECT (del), "scan-id", GSIZE_TO_POINTER (info->id));
+  g_object_set_data_full (G_OBJECT (del), "scan-name", g_strdup (label), g_free);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_thumb_clicked_cb), self);
+  g_signal_connect (del, "clicked", G_CALLBACK (on_delete_clicked_cb), self);
+  gtk_box_pack_start (GTK_BOX (box), button, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (box), del, FALSE, FALSE, 0);
+  gtk_widget_show_all (box);
+  gtk_container_add (GTK_CONTAINER (self->thumbs), box);
+  load_thumb (self, info, GTK_IMAGE (image));
+}
+
+static void
+refresh (CdScanStrip *self)
+{
+  gint64 app_id = cd_draft_get_id (self->draft);
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (self->thumbs));
+
+  for (GList *l = children; l; l = l->next)
+    gtk_widget_destroy (l->data);
+  self->n_scans = 0;
+  if (app_id == 0)
+    return;
+  if (!(list = cd_scan_store_list (get_ctx (self), app_id, self->code, FALSE, &error)))
+    {
+      show_status (self, TRUE, error->message);
+      return;
+    }
+  for (guint i = 0; i < list->len; i++)
+    add_thumb (self, list->pdata[i]);
+  self->n_scans = list->len;
+  gtk_widget_set_visible (GTK_WIDGET (self->thumbs), list->len > 0);
+}
+
+/* ---- files ---- */
+
+static void
+store_import (CdScanStrip *self, CdImportFile *file)
+{
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *done = NULL;
+  gint64 app_id = ensure_application_id (self);
+
+  if (app_id == 0)
+    return;
+  if (!(ids = cd_scan_store_add_import (get_ctx (self), app_id, self->code, file, &error)))
+    {
+      show_status (self, TRUE, error->message);
+      return;
+    }
+  done = g_strdup_printf (g_dngettext (NULL, "“%s” attached (%u page).", "“%s” attached (%u pages).", ids->len),
+                          file->name, ids->len);
+  show_status (self, FALSE, done);
+  after_store_change (self);
+}
+
+static void
+on_reencode_response_cb (GtkDialog *dialog, int response, CdScanStrip *self)
+{
+  CdImportFile *file = g_object_get_data (G_OBJECT (dialog), "file");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    store_import (self, file);
+  else
+    {
+      g_autofree char *msg = g_strdup_printf (_("“%s” was not attached."), file->name);
+      show_status (self, FALSE, msg);
+    }
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+}
+
+static void
+ask_reencode (CdScanStrip *self, CdImportFile *file)
+{
+  g_autoptr(GString) notes = g_string_new (NULL);
+  GtkWidget *dialog;
+
+  for (guint i = 0; i < file->candidates->len; i++)
+    {
+      CdImportCandidate *c = file->candidates->pdata[i];
+      if (c->reencoded && c->note)
+        g_string_append_printf (notes, "%s%s", notes->len ? "\n" : "", c->note);
+    }
+  dialog = gtk_message_dialog_new (get_window (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                   _("“%s” is over this project's upload limit. Store the re-encoded copy?"),
+                                   file->name);
+  gtk_widget_set_name (dialog, "scan_reencode_dialog");
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s\n%s", notes->str,
+                                            _("The original file is kept with the application."));
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
+                          _("_Store Re-encoded"), GTK_RESPONSE_ACCEPT, NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  g_object_set_data_full (G_OBJECT (dialog), "file", file, (GDestroyNotify) cd_import_file_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_reencode_response_cb), self, 0);
+  gtk_widget_show (dialog);
+}
+
+static void
+on_imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(CdScanStrip) self = user_data;
+  g_autoptr(CdImportFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean reencoded = FALSE;
+
+  file = cd_import_file_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  if (!file)
+    {
+      show_status (self, TRUE, error->message);
+      return;
+    }
+  for (guint i = 0; i < file->candidates->len; i++)
+    reencoded |= ((CdImportCandidate *) file->candidates->pdata[i])->reencoded;
+  if (reencoded)
+    ask_reencode (self, g_steal_pointer (&file));
+  else
+    store_import (self, file);
+}
+
+static void
+import_file (CdScanStrip *self, GFile *file)
+{
+  CdProfile *profile = cd_draft_get_profile (self->draft);
+
+  if (!profile)
+    return;
+  set_busy (self, TRUE);
+  show_status (self, FALSE, _("Reading…"));
+  cd_import_file_async (file, NULL, (const char *const *) profile->upload_types, profile->upload_max_bytes,
+                        self->cancellable, on_imported_cb, g_object_ref (self));
+}
+
+static void
+on_chooser_response_cb (GtkNativeDialog *chooser, int response, CdScanStrip *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GSList) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
+
+      for (GSList *l = files; l; l = l->next)
+        import_file (self, l->data);
+      g_slist_free_full (g_steal_pointer (&files), g_object_unref);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+on_add_clicked_cb (CdScanStrip *self)
+{
+  GtkFileChooserNative *chooser;
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Add Scans"), get_window (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Add"), _("_Cancel"));
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+  gtk_file_filter_set_name (filter, _("Scans (JPEG, PNG, BMP, TIFF, PDF)"));
+  for (const char *const *m = (const char *const[]) { "image/jpeg", "image/png", "image/bmp", "image/tiff",
+                                                      "application/pdf", NULL }; *m; m++)
+    gtk_file_filter_add_mime_type (filter, *m);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+on_drag_data_received_cb (GtkWidget *widget, GdkDragContext *context, int x, int y, GtkSelectionData *data,
+                          guint info, guint time, CdScanStrip *self)
+{
+  g_auto(GStrv) uris = gtk_selection_data_get_uris (data);
+
+  if (uris && self->editable)
+    cd_scan_strip_add_uris (self, (const char *const *) uris);
+  gtk_drag_finish (context, uris != NULL && self->editable, FALSE, time);
+}
+
+/* ---- scanner ---- */
+
+typedef struct {
+  GdkPixbuf *pixbuf;
+  double     dpi;
+  char     **types;
+  gint64     max_bytes;
+  guint      n;
+} FitJob;
+
+static void
+fit_job_free (gpointer data)
+{
+  FitJob *job = data;
+
+  g_clear_object (&job->pixbuf);
+  g_strfreev (job->types);
+  g_free (job);
+}
+
+static void
+fit_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  FitJob *job = task_data;
+  g_autofree char *name = g_strdup_printf ("scan-%u.jpg", job->n);
+  GError *error = NULL;
+  CdImportCandidate *c = cd_import_reencode_to_fit (name, job->pixbuf, job->dpi, 0,
+                                                    (const char *const *) job->types, job->max_bytes,
+                                                    cancellable, &error);
+  if (!c)
+    return g_task_return_error (task, error);
+  g_task_return_pointer (task, c, (GDestroyNotify) cd_import_candidate_free);
+}
+
+static void
+on_scan_fitted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(CdScanStrip) self = user_data;
+  g_autoptr(CdImportCandidate) c = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *msg = NULL;
+  gint64 app_id, id = 0;
+  gboolean existing = FALSE;
+
+  c = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  if (!c)
+    {
+      show_status (self, TRUE, error->message);
+      return;
+    }
+  if ((app_id = ensure_application_id (self)) == 0)
+    return;
+  name = g_strdup_printf ("scan-%u.%s", self->n_scans + 1, c->type == CD_IMPORT_TYPE_PNG ? "png" : "jpg");
+  if (!cd_scan_store_add (get_ctx (self), app_id, self->code, c->bytes, cd_import_type_to_mime (c->type), name, 0,
+                          NULL, &id, &existing, &error))
+    {
+      show_status (self, TRUE, error->message);
+      return;
+    }
+  msg = g_strdup_printf (_("Scan attached (%u × %u)."), c->width, c->height);
+  show_status (self, FALSE, msg);
+  after_store_change (self);
+}
+
+static void
+on_scan_dialog_response_cb (CdScanDialog *dialog, int response, CdScanStrip *self)
+{
+  CdProfile *profile = cd_draft_get_profile (self->draft);
+  double dpi = 0;
+  GdkPixbuf *page = response == GTK_RESPONSE_ACCEPT ? cd_scan_dialog_get_page (dialog, &dpi) : NULL;
+
+  if (page && profile)
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, on_scan_fitted_cb, g_object_ref (self));
+      FitJob *job = g_new0 (FitJob, 1);
+
+      job->pixbuf = g_object_ref (page);
+      job->dpi = dpi;
+      job->types = g_strdupv (profile->upload_types);
+      job->max_bytes = profile->upload_max_bytes;
+      job->n = self->n_scans + 1;
+      g_task_set_source_tag (task, on_scan_dialog_response_cb);
+      g_task_set_task_data (task, job, fit_job_free);
+      set_busy (self, TRUE);
+      show_status (self, FALSE, _("Preparing the scan…"));
+      g_task_run_in_thread (task, fit_thread);
+    }
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+}
+
+static void
+on_scan_clicked_cb (CdScanStrip *self)
+{
+  GtkWidget *dialog = cd_scan_dialog_new (get_window (self));
+
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_scan_dialog_response_cb), self, 0);
+  gtk_widget_show (dialog);
+}
+
+/* ---- class ---- */
+
+static void
+cd_scan_strip_dispose (GObject *object)
+{
+  CdScanStrip *self = CD_SCAN_STRIP (object);
+
+  if (self->cancellable)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->undo_timeout, g_source_remove);
+  g_clear_object (&self->draft);
+  g_clear_pointer (&self->thumbs_cache, g_hash_table_unref);
+  G_OBJECT_CLASS (cd_scan_strip_parent_class)->dispose (object);
+}
+
+static void
+cd_scan_strip_finalize (GObject *object)
+{
+  CdScanStrip *self = CD_SCAN_STRIP (object);
+
+  g_free (self->code);
+  g_free (self->status);
+  G_OBJECT_CLASS (cd_scan_strip_parent_class)->finalize (object);
+}
+
+static void
+cd_scan_strip_class_init (CdScanStripClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cd_scan_strip_dispose;
+  object_class->finalize = cd_scan_strip_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/certdesk/CertDesk/ui/cd-scan-strip.ui");
+  gtk_widget_class_bind_template_child (widget_class, CdScanStrip, thumbs);
+  gtk_widget_class_bind_template_child (widget_class, CdScanStrip, add_button);
+  gtk_widget_class_bind_template_child (widget_class, CdScanStrip, scan_button);
+  gtk_widget_class_bind_template_child (widget_class, CdScanStrip, spinner);
+  gtk_widget_class_bind_template_child (widget_class, CdScanStrip, status_label);
+  gtk_widget_class_bind_template_child (widget_class, CdScanStrip, undo_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CdScanStrip, undo_label);
+  gtk_widget_class_bind_template_child (widget_class, CdScanStrip, undo_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_scan_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_undo_clicked_cb);
+}
+
+static void
+cd_scan_strip_init (CdScanStrip *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->thumbs_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->status = g_strdup ("");
+  gtk_drag_dest_set (GTK_WIDGET (self), GTK_DEST_DEFAULT_ALL, NULL, 0, GDK_ACTION_COPY);
+  gtk_drag_dest_add_uri_targets (GTK_WIDGET (self));
+  g_signal_connect (self, "drag-data-received", G_CALLBACK (on_drag_data_received_cb), self);
+}
+
+/* ---- public ---- */
+
+GtkWidget *
+cd_scan_strip_new (CdDraft *draft, const char *material_code, gboolean editable)
+{
+  CdScanStrip *self;
+  g_autofree char *add = g_strdup_printf ("scan_add_%s", material_code);
+  g_autofree char *scan = g_strdup_printf ("scan_scan_%s", material_code);
+  g_autofree char *undo = g_strdup_printf ("scan_undo_%s", material_code);
+  g_autofree char *name = g_strdup_printf ("scans_%s", material_code);
+
+  g_return_val_if_fail (CD_IS_DRAFT (draft), NULL);
+  g_return_val_if_fail (material_code != NULL, NULL);
+
+  self = g_object_new (CD_TYPE_SCAN_STRIP, NULL);
+  self->draft = g_object_ref (draft);
+  self->code = g_strdup (material_code);
+  self->editable = editable;
+  gtk_widget_set_name (GTK_WIDGET (self), name);
+  gtk_widget_set_name (GTK_WIDGET (self->add_button), add);
+  gtk_widget_set_name (GTK_WIDGET (self->scan_button), scan);
+  gtk_widget_set_name (GTK_WIDGET (self->undo_button), undo);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), editable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->scan_button), editable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->undo_button), editable);
+  refresh (self);
+  return GTK_WIDGET (self);
+}
+
+void
+cd_scan_strip_add_uris (CdScanStrip *self, const char *const *uris)
+{
+  g_return_if_fail (CD_IS_SCAN_STRIP (self));
+
+  for (guint i = 0; uris && uris[i]; i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_uri (uris[i]);
+      import_file (self, file);
+    }
+}
+
+guint
+cd_scan_strip_get_n_scans (CdScanStrip *self)
+{
+  g_return_val_if_fail (CD_IS_SCAN_STRIP (self), 0);
+  return self->n_scans;
+}
+
+gboolean
+cd_scan_strip_is_busy (CdScanStrip *self)
+{
+  g_return_val_if_fail (CD_IS_SCAN_STRIP (self), FALSE);
+  return self->busy > 0;
+}
+
+const char *
+cd_scan_strip_get_status (CdScanStrip *self)
+{
+  g_return_val_if_fail (CD_IS_SCAN_STRIP (self), "");
+  return self->status;
+}
+
+gboolean
+cd_scan_strip_sync_mark (CdContext *ctx, CdApplication *app, gint64 application_id, const char *code,
+                         GError **error)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GPtrArray) wanted = g_ptr_array_new_with_free_func (g_free);
+  CdMaterialMark *mark;
+  gboolean changed = FALSE;
+  guint k = 0;
+
+  if (application_id == 0)
+    return FALSE;
+  if (!(list = cd_scan_store_list (ctx, application_id, code, FALSE, error)))
+    return FALSE;
+  for (guint i = 0; i < list->len; i++)
+    g_ptr_array_add (wanted, g_strdup_printf ("scan:%" G_GINT64_FORMAT, ((CdScanInfo *) list->pdata[i])->id));
+  mark = cd_application_get_material (app, code, wanted->len > 0);
+  if (!mark)
+    return FALSE;
+  /* Compare the "scan:" entries in order; rewrite them only when they differ. */
+  for (guint i = 0; i < mark->scans->len; i++)
+    if (g_str_has_prefix (mark->scans->pdata[i], "scan:"))
+      {
+        if (k >= wanted->len || !g_str_equal (mark->scans->pdata[i], wanted->pdata[k]))
+          changed = TRUE;
+        k++;
+      }
+  changed |= k != wanted->len;
+  if (!changed)
+    return FALSE;
+  for (guint i = mark->scans->len; i-- > 0;)
+    if (g_str_has_prefix (mark->scans->pdata[i], "scan:"))
+      g_ptr_array_remove_index (mark->scans, i);
+  for (guint i = 0; i < wanted->len; i++)
+    g_ptr_array_add (mark->scans, g_strdup (wanted->pdata[i]));
+  return TRUE;
+}

@@ -1,0 +1,373 @@
+/* test-gui-print.c: the print step, CdPrintOperation's PDF export, reprints and the print queue, driven
+ * through the widgets under Xvfb, in Simplified Chinese (screenshots at 1366×768). */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "cd-application-store.h"
+#include "cd-main-window.h"
+#include "cd-print-documents.h"
+#include "cd-print-operation.h"
+#include "cd-print-page.h"
+#include "cd-print-preview.h"
+#include "cd-print-queue-page.h"
+#include "cd-print-reason-dialog.h"
+#include "cd-print-store.h"
+#include "cd-test-util.h"
+#include "cd-wizard-page.h"
+#include "cd-wizard.h"
+
+#define UNIT_NAME "内蒙古草原建设工程有限公司"
+
+static gint64
+count (CdContext *ctx, const char *sql, gint64 id)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cd_store_prepare (cd_context_get_store (ctx), sql, &stmt, &error));
+  sqlite3_bind_int64 (stmt, 1, id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static CdApplicationInfo *
+info_of (CdContext *ctx, gint64 id)
+{
+  CdApplicationInfo *info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cd_application_store_load (ctx, id, NULL, &info, &error));
+  return info;
+}
+
+static gint64
+paid_application (CdContext *ctx, const char *unit_name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("CERTDESK_SOURCE_ROOT"), "tests", "fixtures",
+                                            "app-nmg-new.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdApplication) app = cd_application_load_file (path, &error);
+  gint64 id = 0;
+
+  g_assert_no_error (error);
+  if (unit_name)
+    {
+      g_free (app->unit->name);
+      app->unit->name = g_strdup (unit_name);
+    }
+  g_assert_true (cd_application_store_create (ctx, app, TRUE, &id, &error));
+  g_assert_true (cd_application_store_check (ctx, id, &error));
+  g_assert_true (cd_application_store_pay (ctx, id, CD_PAYMENT_WECHAT, 30000, 30000, FALSE, &error));
+  g_assert_no_error (error);
+  return id;
+}
+
+static char *
+pdf_text (const char *path)
+{
+  g_autofree char *prog = g_find_program_in_path ("pdftotext");
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (!prog)
+    return NULL;
+  g_assert_true (g_spawn_sync (NULL, (char *[]) { prog, "-layout", (char *) path, "-", NULL }, NULL,
+                               G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&out);
+}
+
+static int
+pdf_pages (const char *path)
+{
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdPopplerDocument) doc = poppler_document_new_from_file (uri, NULL, &error);
+
+  g_assert_no_error (error);
+  return poppler_document_get_n_pages (doc);
+}
+
+static void
+on_rendered_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+static gboolean
+print_page_ready (gpointer page)
+{
+  return cd_print_page_is_ready (page);
+}
+
+static gboolean
+queue_ready (gpointer page)
+{
+  return cd_print_queue_page_is_ready (page);
+}
+
+static CdPrintReasonDialog *
+find_reason_dialog (void)
+{
+  g_autoptr(GList) tops = gtk_window_list_toplevels ();
+
+  for (GList *l = tops; l; l = l->next)
+    if (CD_IS_PRINT_REASON_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+reason_dialog_shown (gpointer data)
+{
+  return find_reason_dialog () != NULL;
+}
+
+static char *
+temp_pdf (const char *name)
+{
+  return g_build_filename (g_get_tmp_dir (), name, NULL);
+}
+
+/* CdPrintOperation with GTK_PRINT_OPERATION_ACTION_EXPORT: the exported PDF holds the filled values. */
+static void
+test_export_pdf (void)
+{
+  g_autoptr(CdTestCounter) counter = cd_test_counter_new ("wang");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(CdPopplerDocument) doc = NULL;
+  g_autoptr(CdPrintOperation) op = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdApplicationInfo) info = NULL;
+  g_autofree char *out = temp_pdf ("certdesk-print-export.pdf");
+  g_autofree char *text = NULL;
+  g_auto(GStrv) documents = NULL;
+  CdPrintSetup setup = { CD_FORMS_COPY_PLAIN, 0, 0 };
+  gint64 id = paid_application (counter->ctx, NULL);
+  GtkPrintOperationResult res;
+
+  info = info_of (counter->ctx, id);
+  cd_print_documents_render_async (counter->ctx, id, &setup, NULL, on_rendered_cb, &result);
+  g_assert_true (cd_test_wait (is_set, &result, 20000));
+  doc = cd_print_documents_render_finish (result, NULL, &documents, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (doc);
+  g_assert_cmpuint (g_strv_length (documents), >=, 2);
+  g_assert_cmpstr (documents[0], ==, "application");
+
+  g_unlink (out);
+  op = cd_print_operation_new (doc, "test");
+  gtk_print_operation_set_export_filename (GTK_PRINT_OPERATION (op), out);
+  res = gtk_print_operation_run (GTK_PRINT_OPERATION (op), GTK_PRINT_OPERATION_ACTION_EXPORT, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (res, ==, GTK_PRINT_OPERATION_RESULT_APPLY);
+  g_assert_true (g_file_test (out, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (pdf_pages (out), ==, poppler_document_get_n_pages (doc));
+
+  if (!(text = pdf_text (out)))
+    {
+      g_test_skip ("pdftotext is not installed");
+      return;
+    }
+  for (const char *const *v = (const char *const[]) { UNIT_NAME, info->number, "91150100MA0N4X2B2D", "李晓红",
+                                                     "王建国", "第一联", "第三联", "呼和浩特受理点", "王受理", NULL }; *v; v++)
+    if (!strstr (text, *v))
+      g_error ("the exported PDF lacks “%s”", *v);
+  g_unlink (out);
+}
+
+static void
+test_print_page_prints_and_reprints (void)
+{
+  g_autoptr(CdTestCounter) counter = cd_test_counter_new ("wang");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdApplicationInfo) info = NULL;
+  g_autofree char *out = temp_pdf ("certdesk-print-page.pdf");
+  g_autofree char *text = NULL;
+  CdProfile *profile = cd_context_lookup_profile (counter->ctx, "nmg-zfcg-sxca", NULL);
+  guint n_docs = g_strv_length (profile->documents);
+  gint64 id = paid_application (counter->ctx, NULL);
+  CdWizard *wizard = cd_wizard_new (counter->ctx);
+  GtkWidget *win = cd_test_window (GTK_WIDGET (wizard));
+  GtkWidget *page = cd_wizard_get_page (wizard, "print");
+  CdPrintReasonDialog *dialog;
+
+  g_assert_true (CD_IS_PRINT_PAGE (page));
+  g_assert_true (cd_wizard_open (wizard, id, &error));
+  g_assert_no_error (error);
+  /* The fixture has no seal samples (the seals step belongs to the imaging module): show the print step
+   * directly, as the wizard does when it enters it. */
+  g_assert_true (GTK_IS_STACK (gtk_widget_get_parent (page)));
+  gtk_stack_set_visible_child (GTK_STACK (gtk_widget_get_parent (page)), page);
+  cd_wizard_page_enter (CD_WIZARD_PAGE (page));
+  g_assert_true (cd_test_wait (print_page_ready, page, 20000));
+  g_assert_false (cd_wizard_page_get_complete (CD_WIZARD_PAGE (page)));
+  cd_test_iterate ();
+  cd_test_wait_ms (300);
+  cd_test_screenshot (win, "print-page");
+
+  /* Carbonless paper: one pass with the calibration offset from GSettings, remembered for this workstation. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("org.certdesk.CertDesk");
+    GtkWidget *combo = cd_test_find (win, "copy_mode_combo");
+    int plain_pages = poppler_document_get_n_pages (cd_print_preview_get_document (
+                        CD_PRINT_PREVIEW (cd_test_find (win, "print_preview"))));
+    g_autofree char *mode = NULL;
+
+    g_settings_set_double (settings, "carbonless-offset-x", 1.5);
+    g_assert_false (gtk_widget_get_visible (cd_test_find (win, "offset_label")));
+    g_assert_true (gtk_combo_box_set_active_id (GTK_COMBO_BOX (combo), "carbonless"));
+    g_assert_true (cd_test_wait (print_page_ready, page, 20000));
+    mode = g_settings_get_string (settings, "print-copy-mode");
+    g_assert_cmpstr (mode, ==, "carbonless");
+    g_assert_true (gtk_widget_get_visible (cd_test_find (win, "offset_label")));
+    g_assert_nonnull (strstr (cd_test_label (win, "offset_label"), "+1.5"));
+    /* the three copies of the application form become one pass */
+    g_assert_cmpint (poppler_document_get_n_pages (cd_print_preview_get_document (
+                       CD_PRINT_PREVIEW (cd_test_find (win, "print_preview")))), ==, plain_pages - 2);
+    cd_test_screenshot (win, "print-page-carbonless");
+    g_assert_true (gtk_combo_box_set_active_id (GTK_COMBO_BOX (combo), "plain"));
+    g_assert_true (cd_test_wait (print_page_ready, page, 20000));
+  }
+
+  /* the clerk can zoom the preview */
+  cd_test_click (win, "zoom_in");
+  cd_test_click (win, "zoom_fit");
+
+  g_unlink (out);
+  cd_print_page_set_export_filename (CD_PRINT_PAGE (page), out);
+  g_assert_true (cd_test_sensitive (win, "print_button"));
+  cd_test_click (win, "print_button");
+  cd_test_iterate ();
+  g_assert_true (g_file_test (out, G_FILE_TEST_IS_REGULAR));
+  info = info_of (counter->ctx, id);
+  g_assert_cmpint (info->state, ==, CD_STATE_PRINTED);
+  g_assert_cmpint (count (counter->ctx, "SELECT count(*) FROM print_record WHERE application_id = ?1"
+                                        " AND reprint_reason IS NULL AND clerk_id IS NOT NULL", id), ==, n_docs);
+  g_assert_cmpint (cd_test_audit_count (counter->ctx, "print", id), ==, 1);
+  g_assert_cmpint (count (counter->ctx, "SELECT count(*) FROM audit_log WHERE action = 'application.state'"
+                                        " AND entity_id = ?1 AND detail LIKE '%\"to\":\"printed\"%'", id), ==, 1);
+  g_assert_true (cd_wizard_page_get_complete (CD_WIZARD_PAGE (page)));
+  if ((text = pdf_text (out)))
+    g_assert_nonnull (strstr (text, UNIT_NAME));
+  cd_test_screenshot (win, "print-page-printed");
+
+  /* A reprint asks for a reason: cancelled, nothing is recorded; the core refuses one without a reason. */
+  cd_test_click (win, "print_button");
+  g_assert_true (cd_test_wait (reason_dialog_shown, NULL, 5000));
+  dialog = find_reason_dialog ();
+  g_assert_false (cd_test_sensitive (GTK_WIDGET (dialog), "reprint_ok"));
+  cd_test_screenshot (GTK_WIDGET (dialog), "print-reprint-reason");
+  cd_test_click (GTK_WIDGET (dialog), "reprint_cancel");
+  cd_test_iterate ();
+  g_assert_null (find_reason_dialog ());
+  g_assert_cmpint (count (counter->ctx, "SELECT count(*) FROM print_record WHERE application_id = ?1", id), ==, n_docs);
+  g_assert_false (cd_print_store_record (counter->ctx, id, NULL, 1, "Office", NULL, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (cd_test_audit_count (counter->ctx, "reprint", id), ==, 0);
+
+  /* with a reason the reprint is printed, recorded and audited */
+  cd_test_click (win, "print_button");
+  g_assert_true (cd_test_wait (reason_dialog_shown, NULL, 5000));
+  dialog = find_reason_dialog ();
+  cd_test_set_text (GTK_WIDGET (dialog), "reprint_reason_entry", "卡纸，重新打印");
+  g_assert_true (cd_test_sensitive (GTK_WIDGET (dialog), "reprint_ok"));
+  g_unlink (out);
+  cd_test_click (GTK_WIDGET (dialog), "reprint_ok");
+  cd_test_iterate ();
+  g_assert_true (g_file_test (out, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (count (counter->ctx, "SELECT count(*) FROM print_record WHERE application_id = ?1"
+                                        " AND reprint_reason = '卡纸，重新打印'", id), ==, n_docs);
+  g_assert_cmpint (cd_test_audit_count (counter->ctx, "reprint", id), ==, 1);
+  g_unlink (out);
+  gtk_widget_destroy (win);
+}
+
+static void
+test_queue (void)
+{
+  g_autoptr(CdTestCounter) counter = cd_test_counter_new ("boss");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdClerk) printer = NULL;
+  g_autofree char *out = temp_pdf ("certdesk-print-queue.pdf");
+  gint64 first = paid_application (counter->ctx, NULL);
+  gint64 second = paid_application (counter->ctx, "呼和浩特市某某科技发展有限责任公司");
+  gint64 done = paid_application (counter->ctx, "包头市某某商贸有限公司");
+  CdMainWindow *main;
+  GtkWidget *win, *queue_page, *view;
+  GtkTreeModel *model;
+
+  g_assert_true (cd_print_store_record (counter->ctx, done, NULL, 1, "Office", NULL, &error));
+  g_assert_true (cd_clerk_store_add (counter->ctx, "liu", "刘打印", CD_ROLE_PRINTER, CD_TEST_PASSWORD, NULL, &error));
+  g_assert_true (cd_clerk_store_logout (counter->ctx, &error));
+  g_assert_true (cd_clerk_store_login (counter->ctx, "liu", CD_TEST_PASSWORD, &printer, &error));
+  g_assert_no_error (error);
+
+  main = cd_main_window_new (NULL, counter->ctx, printer);
+  win = cd_test_window (GTK_WIDGET (main));
+  g_assert_cmpstr (cd_main_window_get_section (main), ==, "print");
+  queue_page = cd_test_find (win, "queue_view");
+  while (queue_page && !CD_IS_PRINT_QUEUE_PAGE (queue_page))
+    queue_page = gtk_widget_get_parent (queue_page);
+  g_assert_nonnull (queue_page);
+  view = cd_test_find (win, "queue_view");
+  model = gtk_tree_view_get_model (GTK_TREE_VIEW (view));
+  g_assert_cmpint (gtk_tree_model_iter_n_children (model, NULL), ==, 3);
+  g_assert_nonnull (strstr (cd_test_label (win, "queue_count"), "2"));
+
+  g_assert_true (cd_print_queue_page_select (CD_PRINT_QUEUE_PAGE (queue_page), second));
+  g_assert_true (cd_test_wait (queue_ready, queue_page, 20000));
+  cd_test_iterate ();
+  cd_test_wait_ms (300);
+  g_assert_true (cd_test_sensitive (win, "queue_print"));
+  g_assert_false (cd_test_sensitive (win, "queue_reprint"));
+  cd_test_screenshot (win, "print-queue");
+
+  cd_print_queue_page_set_export_filename (CD_PRINT_QUEUE_PAGE (queue_page), out);
+  cd_test_click (win, "queue_print");
+  cd_test_iterate ();
+  {
+    g_autoptr(CdApplicationInfo) info = info_of (counter->ctx, second);
+    g_assert_cmpint (info->state, ==, CD_STATE_PRINTED);
+  }
+  g_assert_cmpint (cd_test_audit_count (counter->ctx, "print", second), ==, 1);
+  /* still listed, now for a reprint */
+  g_assert_cmpint (gtk_tree_model_iter_n_children (model, NULL), ==, 3);
+  g_assert_false (cd_test_sensitive (win, "queue_print"));
+  g_assert_true (cd_test_sensitive (win, "queue_reprint"));
+  {
+    CdPrintReasonDialog *dialog;
+
+    cd_test_click (win, "queue_reprint");
+    g_assert_true (cd_test_wait (reason_dialog_shown, NULL, 5000));
+    dialog = find_reason_dialog ();
+    cd_test_set_text (GTK_WIDGET (dialog), "reprint_reason_entry", "用户遗失");
+    cd_test_click (GTK_WIDGET (dialog), "reprint_ok");
+    cd_test_iterate ();
+  }
+  g_assert_cmpint (cd_test_audit_count (counter->ctx, "reprint", second), ==, 1);
+  g_assert_cmpint (count (counter->ctx, "SELECT count(*) FROM application WHERE id = ?1 AND state = 'paid'", first), ==, 1);
+  g_unlink (out);
+  gtk_widget_destroy (win);
+}
+
+int
+main (int argc, char **argv)
+{
+  cd_test_init (&argc, &argv, TRUE);
+  g_test_add_func ("/gui-print/export-pdf", test_export_pdf);
+  g_test_add_func ("/gui-print/print-page", test_print_page_prints_and_reprints);
+  g_test_add_func ("/gui-print/queue", test_queue);
+  return g_test_run ();
+}

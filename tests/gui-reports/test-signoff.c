@@ -1,0 +1,216 @@
+/* test-signoff.c: the supervisor's sign-off, the lock on a signed day and adjustments after it (suite unit). */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <locale.h>
+
+#include "cd-audit.h"
+#include "reports-fixture.h"
+#include "../unit/cd-test-context.h"
+
+static gint64
+audit_count (CdContext *ctx, const char *action)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_assert_true (cd_store_prepare (cd_context_get_store (ctx), "SELECT count(*) FROM audit_log WHERE action = ?1",
+                                   &stmt, NULL));
+  sqlite3_bind_text (stmt, 1, action, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static CdSignoff *
+sign (CdContext *ctx, RfDay *day, gint64 counted)
+{
+  g_autoptr(CdClerk) boss = rf_authorize_boss (ctx);
+  g_autoptr(GError) error = NULL;
+  CdSignoff *s = NULL;
+
+  g_assert_true (cd_report_signoff_sign (ctx, boss, day->outlet_id, RF_DAY, counted, &s, &error));
+  g_assert_no_error (error);
+  return s;
+}
+
+static void
+test_sign (CdTestContext *t, gconstpointer data)
+{
+  RfDay day = { 0 };
+  g_autoptr(CdSignoff) s = NULL;
+  g_autoptr(CdSignoff) again = NULL;
+  g_autoptr(CdClerk) boss = NULL;
+  g_autoptr(CdClerk) wang = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 bad = 0, rows = 0;
+
+  rf_build_day (t->ctx, &day);
+  rf_set_clock (t->ctx, RF_DAY "T18:00:00Z");
+  /* a clerk cannot sign */
+  g_assert_true (cd_clerk_store_authorize (t->ctx, "wang", RF_PASSWORD, CD_ROLE_CLERK, &wang, &error));
+  g_assert_false (cd_report_signoff_sign (t->ctx, wang, day.outlet_id, RF_DAY, 0, NULL, &error));
+  g_assert_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_ROLE);
+  g_clear_error (&error);
+
+  s = sign (t->ctx, &day, 19000);
+  g_assert_cmpint (s->cash_expected_fen, ==, 20000);
+  g_assert_cmpint (cd_signoff_difference_fen (s), ==, -1000);
+  g_assert_cmpstr (s->day, ==, RF_DAY);
+  g_assert_nonnull (strstr (s->supervisor, "boss"));
+  g_assert_cmpint (audit_count (t->ctx, "report.signoff"), ==, 1);
+  g_assert_true (cd_audit_verify (cd_context_get_store (t->ctx), &rows, &bad, &error));
+
+  /* once per day and outlet; never a future day */
+  boss = rf_authorize_boss (t->ctx);
+  g_assert_false (cd_report_signoff_sign (t->ctx, boss, day.outlet_id, RF_DAY, 0, NULL, &error));
+  g_assert_error (error, CD_STATE_ERROR, CD_STATE_ERROR_REFUSED);
+  g_clear_error (&error);
+  g_assert_false (cd_report_signoff_sign (t->ctx, boss, day.outlet_id, "2026-11-21", 0, NULL, &error));
+  g_assert_error (error, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION);
+  g_clear_error (&error);
+  g_assert_true (cd_report_signoff_lookup (t->ctx, day.outlet_id, RF_DAY, &again, &error));
+  g_assert_nonnull (again);
+  g_assert_cmpint (again->counted_cash_fen, ==, 19000);
+}
+
+static void
+test_lock (CdTestContext *t, gconstpointer data)
+{
+  RfDay day = { 0 };
+  g_autoptr(CdSignoff) s = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdApplication) app = NULL;
+  g_autoptr(CdApplicationInfo) info = NULL;
+  g_autoptr(CdApplication) fresh = rf_load ("app-bj-person.json");
+  gint64 id = 0, before = 0;
+
+  rf_build_day (t->ctx, &day);
+  s = sign (t->ctx, &day, 20000);
+  before = audit_count (t->ctx, "application.state");
+  /* the next morning: nothing of the signed day changes silently */
+  rf_set_clock (t->ctx, "2026-11-21T02:00:00Z");
+  g_assert_false (cd_application_store_void (t->ctx, day.draft_app, "客户放弃", &error));
+  g_assert_error (error, CD_STATE_ERROR, CD_STATE_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, RF_DAY));
+  g_clear_error (&error);
+  g_assert_false (cd_application_store_transition (t->ctx, day.wechat_app, CD_STATE_PRINTED, NULL, &error));
+  g_assert_error (error, CD_STATE_ERROR, CD_STATE_ERROR_REFUSED);
+  g_clear_error (&error);
+  g_assert_false (cd_application_store_check (t->ctx, day.draft_app, &error));
+  g_assert_error (error, CD_STATE_ERROR, CD_STATE_ERROR_REFUSED);
+  g_clear_error (&error);
+  g_assert_true (cd_application_store_load (t->ctx, day.draft_app, &app, &info, &error));
+  g_assert_false (cd_application_store_save (t->ctx, day.draft_app, app, "fee", &error));
+  g_assert_error (error, CD_STATE_ERROR, CD_STATE_ERROR_REFUSED);
+  g_clear_error (&error);
+  g_assert_cmpint (info->state, ==, CD_STATE_DRAFT);
+  g_assert_cmpint (audit_count (t->ctx, "application.state"), ==, before);
+  /* a new day's work is not locked */
+  g_assert_true (cd_application_store_create (t->ctx, fresh, TRUE, &id, &error));
+  g_assert_no_error (error);
+  g_assert_true (cd_application_store_void (t->ctx, id, "重复录入", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (audit_count (t->ctx, "adjustment"), ==, 0);
+}
+
+typedef struct {
+  gint64 id;
+} VoidArgs;
+
+static gboolean
+void_cb (CdContext *ctx, gpointer data, GError **error)
+{
+  return cd_application_store_void (ctx, ((VoidArgs *) data)->id, "客户放弃办理", error);
+}
+
+static void
+test_adjustment (CdTestContext *t, gconstpointer data)
+{
+  RfDay day = { 0 };
+  g_autoptr(CdSignoff) s = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdClerk) boss = NULL;
+  g_autoptr(CdClerk) wang = NULL;
+  g_autoptr(JsonNode) report = NULL;
+  CdReportQuery q = { RF_DAY, RF_DAY, 0, 0 };
+  VoidArgs args = { 0 };
+  JsonArray *adj, *signoffs;
+  JsonObject *o;
+
+  rf_build_day (t->ctx, &day);
+  s = sign (t->ctx, &day, 20500);
+  rf_set_clock (t->ctx, "2026-11-21T02:00:00Z");
+  args.id = day.draft_app;
+  boss = rf_authorize_boss (t->ctx);
+  /* a reason is required; a clerk cannot adjust */
+  g_assert_false (cd_report_signoff_adjust (t->ctx, boss, " ", void_cb, &args, &error));
+  g_assert_error (error, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION);
+  g_clear_error (&error);
+  g_assert_true (cd_clerk_store_authorize (t->ctx, "wang", RF_PASSWORD, CD_ROLE_CLERK, &wang, &error));
+  g_assert_false (cd_report_signoff_adjust (t->ctx, wang, "客户要求", void_cb, &args, &error));
+  g_assert_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_ROLE);
+  g_clear_error (&error);
+  /* a context adjustment naming a clerk is not enough either */
+  cd_context_set_adjustment (t->ctx, wang->id, "客户要求");
+  g_assert_false (cd_application_store_void (t->ctx, day.draft_app, "客户放弃", &error));
+  g_assert_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_ROLE);
+  g_clear_error (&error);
+  cd_context_set_adjustment (t->ctx, 0, NULL);
+
+  g_assert_true (cd_report_signoff_adjust (t->ctx, boss, "客户次日来电取消", void_cb, &args, &error));
+  g_assert_no_error (error);
+  g_assert_null (cd_context_get_adjustment (t->ctx, NULL));
+  g_assert_cmpint (audit_count (t->ctx, "adjustment"), ==, 1);
+  /* the adjustment is on the signed day's report */
+  report = cd_report_build (t->ctx, &q, &error);
+  g_assert_no_error (error);
+  adj = json_object_get_array_member (json_node_get_object (report), "adjustments");
+  g_assert_cmpuint (json_array_get_length (adj), ==, 1);
+  o = json_array_get_object_element (adj, 0);
+  g_assert_cmpstr (json_object_get_string_member (o, "reason"), ==, "客户次日来电取消");
+  g_assert_cmpstr (json_object_get_string_member (o, "what"), ==, "void");
+  g_assert_cmpstr (json_object_get_string_member (o, "supervisor"), ==, "赵主管");
+  signoffs = json_object_get_array_member (json_node_get_object (report), "signoffs");
+  g_assert_cmpuint (json_array_get_length (signoffs), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (signoffs, 0), "difference_fen"), ==, 500);
+}
+
+static void
+test_chart_detail (CdTestContext *t, gconstpointer data)
+{
+  RfDay day = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) chart = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  CdReportQuery q = { RF_DAY, RF_DAY, 0, 0 };
+  JsonArray *days;
+
+  rf_build_day (t->ctx, &day);
+  chart = cd_report_chart (t->ctx, "2026-11-21", 30, 0, &error);
+  g_assert_no_error (error);
+  days = json_object_get_array_member (json_node_get_object (chart), "days");
+  g_assert_cmpuint (json_array_get_length (days), ==, 30);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (days, 28), "day"), ==, RF_DAY);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (json_array_get_object_element (days, 28),
+                                                                              "counts"), "new"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (json_array_get_object_element (days, 28),
+                                                                              "counts"), "renew"), ==, 1);
+  list = cd_report_detail (t->ctx, &q, "method", "cash", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 1);
+  g_clear_pointer (&list, json_node_unref);
+  list = cd_report_detail (t->ctx, &q, "business", "new/individual", &error);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 3);
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add (path, CdTestContext, NULL, cd_test_context_setup, fn, cd_test_context_teardown)
+  ADD ("/signoff/sign", test_sign);
+  ADD ("/signoff/lock", test_lock);
+  ADD ("/signoff/adjustment", test_adjustment);
+  ADD ("/signoff/chart-detail", test_chart_detail);
+  return g_test_run ();
+}
