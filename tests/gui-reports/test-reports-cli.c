@@ -60,6 +60,8 @@ cli (Fixture *f, const char *const *env, char **out, ...)
   envp = g_environ_setenv (envp, "CERTDESK_NOW", RF_DAY "T18:00:00Z", TRUE);
   for (guint i = 0; env && env[i]; i += 2)
     envp = g_environ_setenv (envp, env[i], env[i + 1], TRUE);
+  if (out)
+    g_clear_pointer (out, g_free);   /* callers reuse one buffer for several runs */
   g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, out, &err, &status,
                                &error));
   g_assert_no_error (error);
