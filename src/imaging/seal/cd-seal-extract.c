@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "cd-seal-private.h"
@@ -83,15 +84,20 @@ cell_rgba (const CdSealBoxInk *ink)
   gsize n = (gsize) ink->bw * ink->bh;
   guint8 *px = g_malloc (n * 4);
 
+  guint8 colour[4] = { ink->rgb[0], ink->rgb[1], ink->rgb[2], 0 };
+  guint32 rgb0;
+
+  memcpy (&rgb0, colour, sizeof rgb0);
   for (gsize i = 0; i < n; i++)
     {
       guint8 a = ink->alpha[i];
+      guint8 p[4];
+      guint32 word = a ? rgb0 : 0;
 
-      /* fully transparent pixels carry no colour: a clean edge in any viewer */
-      px[4 * i + 0] = a ? ink->rgb[0] : 0;
-      px[4 * i + 1] = a ? ink->rgb[1] : 0;
-      px[4 * i + 2] = a ? ink->rgb[2] : 0;
-      px[4 * i + 3] = a;
+      /* fully transparent pixels carry no colour: a clean edge in any viewer (one word a pixel) */
+      memcpy (p, &word, sizeof p);
+      p[3] = a;
+      memcpy (px + 4 * i, p, sizeof p);
     }
   return g_bytes_new_take (px, n * 4);
 }
@@ -106,6 +112,7 @@ extract_page (PIX *page, double ppmm, guint expected, GCancellable *cancellable,
   g_autofree CdSealRoi *rois = NULL;
   g_autoptr(CdSealPix) lo_dark = NULL;
   g_autoptr(CdSealPix) lo_rgb = NULL;
+  guint32 paper_hist[3][256] = { { 0 } };
   CdSealInk ink;
   int r;
 
@@ -113,11 +120,11 @@ extract_page (PIX *page, double ppmm, guint expected, GCancellable *cancellable,
   result->width = pixGetWidth (page);
   result->height = pixGetHeight (page);
   result->dpi = ppmm * 25.4;
-  cd_seal_paper_color (page, result->paper_rgb);
-  result->background = cd_seal_paper_is_background (result->paper_rgb);
 
   r = cd_seal_reduction_for (ppmm);
-  cd_seal_reduce (page, r, &lo_dark, &lo_rgb);
+  lo_dark = cd_seal_reduce_dark (page, r, paper_hist);
+  cd_seal_paper_color (paper_hist, result->paper_rgb);
+  result->background = cd_seal_paper_is_background (result->paper_rgb);
   quads = cd_seal_find_boxes (page, lo_dark, r, ppmm, expected, error);
   if (quads == NULL)
     return NULL;
@@ -125,10 +132,12 @@ extract_page (PIX *page, double ppmm, guint expected, GCancellable *cancellable,
     return NULL;
 
   /* First pass on the reduced page: which ink, and roughly where it lies in each box (with the
-   * ink that crosses the line, however far).  Full resolution is then spent on that alone. */
+   * ink that crosses the line, however far).  Full resolution is then spent on that alone, and
+   * the reduced colour page is only made around the boxes. */
   lo_quads = g_new (CdSealQuad, quads->len);
   for (guint i = 0; i < quads->len; i++)
     cd_seal_quad_scale_down (&g_array_index (quads, CdSealQuad, i), r, &lo_quads[i]);
+  lo_rgb = cd_seal_reduce_mean (page, r, ppmm / r, lo_quads, quads->len);
   ink = cd_seal_classify_ink (lo_rgb, ppmm / r, lo_quads, quads->len);
   inks = g_new0 (CdSealBoxInk, quads->len);
   cd_seal_extract_ink (lo_rgb, ppmm / r, lo_quads, quads->len, ink, NULL, inks);

@@ -43,6 +43,9 @@ typedef struct {
   double width, height;        /* size in the box frame, between line centres */
 } CdSealQuad;
 
+/* Ink is looked for this far around each box (beyond the line: typically 1–7 mm, seen up to 14). */
+#define CD_SEAL_MARGIN_MM 15.0
+
 /* The ink colour of a form (one kind of ink per form). */
 typedef enum {
   CD_SEAL_INK_RED,
@@ -95,6 +98,24 @@ cd_seal_tone_of (CdSealInk ink, int r, int g, int b)
   return ink == CD_SEAL_INK_BLUE ? 3 * r : r + g + b;
 }
 
+/* Signed distance of (x, y) to side @side's line centre, inside > 0.  Inline: it runs per pixel. */
+static inline double
+cd_seal_quad_distance (const CdSealQuad *quad, int side, double x, double y)
+{
+  return quad->nx[side] * x + quad->ny[side] * y - quad->c[side];
+}
+
+/* The smallest distance of (x, y) to the four sides' line centres (inside > 0). */
+static inline double
+cd_seal_inside_distance (const CdSealQuad *q, double x, double y)
+{
+  double d = G_MAXDOUBLE;
+
+  for (int k = 0; k < 4; k++)
+    d = MIN (d, cd_seal_quad_distance (q, k, x, y));
+  return d;
+}
+
 /* cd-seal-load.c */
 PIX       *cd_seal_load_page          (const char   *path,
                                        guint         page,
@@ -105,10 +126,14 @@ PIX       *cd_seal_decode_file        (const char   *path,
 
 /* cd-seal-reduce.c */
 int        cd_seal_reduction_for      (double        ppmm);
-void       cd_seal_reduce             (PIX          *page,
+PIX       *cd_seal_reduce_dark        (PIX          *page,
                                        int           r,
-                                       PIX         **out_dark,
-                                       PIX         **out_rgb);
+                                       guint32       paper_hist[3][256]);
+PIX       *cd_seal_reduce_mean        (PIX          *page,
+                                       int           r,
+                                       double        lo_ppmm,
+                                       const CdSealQuad *lo_quads,
+                                       guint         n_quads);
 void       cd_seal_quad_scale_down    (const CdSealQuad *quad,
                                        int           r,
                                        CdSealQuad   *out);
@@ -120,19 +145,22 @@ GArray    *cd_seal_find_boxes         (PIX          *page,
                                        double        ppmm,
                                        guint         expected,
                                        GError      **error);
-double     cd_seal_quad_distance      (const CdSealQuad *quad,
-                                       int           side,
-                                       double        x,
-                                       double        y);
 
 /* cd-seal-density.c */
 void       cd_seal_init_luts          (void);
 int        cd_seal_hist_median        (const guint32 *hist,
                                        int           n_bins);
-double     cd_seal_inside_distance    (const CdSealQuad *quad,
-                                       double        x,
-                                       double        y);
-void       cd_seal_paper_color        (PIX          *page,
+gboolean   cd_seal_inside_span        (const CdSealQuad *quad,
+                                       int           y,
+                                       double        inset,
+                                       int           x_min,
+                                       int           x_max,
+                                       int          *out_xa,
+                                       int          *out_xb);
+void       cd_seal_paper_sample_row   (const l_uint32 *line,
+                                       int           w,
+                                       guint32       hist[3][256]);
+void       cd_seal_paper_color        (guint32       hist[3][256],
                                        double        out_rgb[3]);
 void       cd_seal_box_paper          (PIX          *page,
                                        const CdSealQuad *quad,
@@ -153,6 +181,12 @@ float     *cd_seal_tone_density       (PIX          *page,
 float     *cd_seal_red_amount         (PIX          *page,
                                        const CdSealWindow *win,
                                        const double  paper[3]);
+void       cd_seal_min_into           (float        *dst,
+                                       const float  *src,
+                                       gsize         n);
+void       cd_seal_subtract_print     (float        *od,
+                                       const float  *template,
+                                       gsize         n);
 void       cd_seal_max3x3             (const float  *src,
                                        float        *dst,
                                        int           w,

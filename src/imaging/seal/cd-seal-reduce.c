@@ -7,6 +7,10 @@
 
 #include "cd-seal-private.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* The reduced page has about this many pixels per millimetre. */
 #define LO_PPMM 4.0
 
@@ -16,108 +20,229 @@ cd_seal_reduction_for (double ppmm)
   return MAX (1, (int) lround (ppmm / LO_PPMM));
 }
 
-/* One pass over the full page makes both reduced pages: the darkest max(R, G, B) of each r×r
- * block (thin box lines stay dark, red ink fades into the paper) and the mean colour (faint ink
- * stands out of the noise).  leptonica would take three full-resolution passes and an 8 bpp copy
- * of the page (pixConvertRGBToGrayMinMax + pixScaleGrayMinMax, pixScaleAreaMap); the page is the
- * largest thing we touch, so one pass is what keeps extraction close to the decoding time. */
-/* Four pixels at a time (GCC and clang vector extensions): the loop runs over every pixel of the
- * page, and plain C leaves it several times slower than decoding the JPEG. */
-typedef gint32 CdSealV4 __attribute__ ((vector_size (16)));   /* signed: cheaper compares */
-
-static inline CdSealV4
-v4_max (CdSealV4 a, CdSealV4 b)
-{
-  CdSealV4 m = (CdSealV4) (a > b);
-
-  return (a & m) | (b & ~m);
-}
-
-static inline CdSealV4
-v4_min (CdSealV4 a, CdSealV4 b)
-{
-  CdSealV4 m = (CdSealV4) (a < b);
-
-  return (a & m) | (b & ~m);
-}
-
-void
-cd_seal_reduce (PIX *page, int r, PIX **out_dark, PIX **out_rgb)
+/* The darkest max(R, G, B) of each r×r block, over the whole page: thin box lines stay dark, red
+ * ink fades into the paper.  Box finding reads it.  leptonica would take two full-resolution
+ * passes and an 8 bpp copy of the page (pixConvertRGBToGrayMinMax + pixScaleGrayMinMax); the
+ * page is the largest thing we touch, so this is the one pass over all of it, and it also
+ * samples the paper colour's rows (@paper_hist).
+ *
+ * Sixteen pixels a step in SSE2 (every x86-64 has it), on the bytes as they lie in the word
+ * 0xRRGGBBXX, the r rows of a block folded in registers: two shifted byte maxima leave
+ * max(R, G, B) in byte 1, packed into one byte a column, with a byte minimum over the rows.
+ * Then a sliding minimum over r columns, read at every r-th column.  Other targets, and the last
+ * columns, take the scalar loops, which give the same values. */
+PIX *
+cd_seal_reduce_dark (PIX *page, int r, guint32 paper_hist[3][256])
 {
   int w = pixGetWidth (page), h = pixGetHeight (page);
-  int lw = w / r, lh = h / r, n = r * r, fw = lw * r, nv = (fw + 3) / 4;
-  guint32 recip = (65536 + n / 2) / n;
+  int lw = w / r, lh = h / r, fw = lw * r;
   PIX *dark = pixCreate (lw, lh, 8);
-  PIX *rgb = pixCreate (lw, lh, 32);
   const l_uint32 *sdata = pixGetData (page);
-  l_uint32 *ddata = pixGetData (dark), *rdata = pixGetData (rgb);
-  int swpl = pixGetWpl (page), dwpl = pixGetWpl (dark), rwpl = pixGetWpl (rgb);
-  /* column-wise accumulators over the r rows of a block */
-  g_autofree CdSealV4 *mins = g_malloc (sizeof (CdSealV4) * nv);
-  g_autofree CdSealV4 *sum_rb = g_malloc (sizeof (CdSealV4) * nv);
-  g_autofree CdSealV4 *sum_g = g_malloc (sizeof (CdSealV4) * nv);
-  const CdSealV4 byte = { 255, 255, 255, 255 }, zero = { 0, 0, 0, 0 };
+  l_uint32 *ddata = pixGetData (dark);
+  int swpl = pixGetWpl (page), dwpl = pixGetWpl (dark);
+  /* cols[x]: the darkest max(R, G, B) of column x over the block's rows; then, in place, the
+   * darkest of columns x .. x + r - 1.  Padded with 255 for the reads past the last column. */
+  g_autofree guint8 *cols = g_malloc (fw + r + 32);
+#ifdef __SSE2__
+  const __m128i low = _mm_set1_epi32 (0xff);
+#endif
 
+  memset (cols + fw, 0xff, r + 32);
   for (int ly = 0; ly < lh; ly++)
     {
-      for (int v = 0; v < nv; v++)
-        {
-          mins[v] = byte;
-          sum_rb[v] = zero;
-          sum_g[v] = zero;
-        }
-      for (int dy = 0; dy < r; dy++)
-        {
-          const l_uint32 *s = sdata + (gsize) (ly * r + dy) * swpl;
+      const l_uint32 *s0 = sdata + (gsize) ly * r * swpl;
+      l_uint32 *dline = ddata + (gsize) ly * dwpl;
+      int x = 0;
 
-          /* the page's rows hold at least fw pixels and are padded to 32 bits; the last partial
-           * vector reads at most 3 pixels of the row's own width (fw <= w) or is done singly */
-          for (int v = 0; v < nv; v++)
+#ifdef __SSE2__
+      for (; x + 16 <= fw; x += 16)
+        {
+          __m128i mn = _mm_set1_epi8 ((char) 0xff);
+
+          for (int dy = 0; dy < r; dy++)
             {
-              CdSealV4 p, rr, gg, bb, mx;
+              const l_uint32 *row = s0 + (gsize) dy * swpl + x;
+              __m128i v[4];
 
-              if (4 * v + 4 <= w)
-                memcpy (&p, s + 4 * v, sizeof p);
-              else
+              for (int k = 0; k < 4; k++)
                 {
-                  p = zero;
-                  for (int k = 0; k < 4 && 4 * v + k < fw; k++)
-                    p[k] = (gint32) s[4 * v + k];
+                  __m128i p = _mm_loadu_si128 ((const __m128i *) (row + 4 * k));
+                  __m128i m1 = _mm_max_epu8 (p, _mm_srli_epi32 (p, 8));
+
+                  v[k] = _mm_and_si128 (_mm_srli_epi32 (_mm_max_epu8 (m1, _mm_srli_epi32 (m1, 16)), 8), low);
                 }
-              rr = (p >> 24) & byte;
-              gg = (p >> 16) & byte;
-              bb = (p >> 8) & byte;
-              mx = v4_max (rr, v4_max (gg, bb));
-              mins[v] = v4_min (mins[v], mx);
-              /* red and blue side by side in one word: at most 9 × 255 each */
-              sum_rb[v] += (rr << 16) | bb;
-              sum_g[v] += gg;
+              mn = _mm_min_epu8 (mn, _mm_packus_epi16 (_mm_packs_epi32 (v[0], v[1]), _mm_packs_epi32 (v[2], v[3])));
+            }
+          _mm_storeu_si128 ((__m128i *) (cols + x), mn);
+        }
+#endif
+      for (; x < fw; x++)
+        {
+          guint32 m = 255;
+
+          for (int dy = 0; dy < r; dy++)
+            {
+              guint32 p = s0[(gsize) dy * swpl + x], rr = p >> 24, gg = (p >> 16) & 0xff, bb = (p >> 8) & 0xff;
+
+              m = MIN (m, MAX (rr, MAX (gg, bb)));
+            }
+          cols[x] = m;
+        }
+      x = 0;
+#ifdef __SSE2__
+      for (; x + 16 <= fw; x += 16)
+        {
+          __m128i mn = _mm_loadu_si128 ((const __m128i *) (cols + x));
+
+          for (int k = 1; k < r; k++)
+            mn = _mm_min_epu8 (mn, _mm_loadu_si128 ((const __m128i *) (cols + x + k)));
+          _mm_storeu_si128 ((__m128i *) (cols + x), mn);
+        }
+#endif
+      for (; x < fw; x++)
+        for (int k = 1; k < r; k++)
+          cols[x] = MIN (cols[x], cols[x + k]);
+      for (int lx = 0; lx < lw; lx++)
+        SET_DATA_BYTE (dline, lx, cols[lx * r]);
+      /* the paper colour's sample rows, while they are in the cache */
+      for (int y = ly * r; y < ly * r + r; y++)
+        if (y % 7 == 0)
+          cd_seal_paper_sample_row (sdata + (gsize) y * swpl, w, paper_hist);
+    }
+  for (int y = lh * r; y < h; y++)
+    if (y % 7 == 0)
+      cd_seal_paper_sample_row (sdata + (gsize) y * swpl, w, paper_hist);
+  return dark;
+}
+
+/* The mean colour of each r×r block (faint ink stands out of the noise), which only the first ink
+ * pass and the ink classification read, in the boxes and CD_SEAL_MARGIN_MM around them: made
+ * there alone, and left 0 elsewhere (leptonica's pixScaleAreaMap would average the whole page).
+ * The channels widened to 16 bits are summed per column (at most r × 255) in SSE2, the r rows
+ * folded in registers; then a sliding sum over r columns (r × r × 255 fits 16 bits up to
+ * r = 15), read at every r-th column; × 1/n in 16.16 fixed point, since a division per pixel
+ * costs more than the whole block. */
+PIX *
+cd_seal_reduce_mean (PIX *page, int r, double lo_ppmm, const CdSealQuad *lo_quads, guint n_quads)
+{
+  int w = pixGetWidth (page), h = pixGetHeight (page);
+  int lw = w / r, lh = h / r, n = r * r;
+  guint32 recip = (65536 + n / 2) / n;
+  PIX *rgb = pixCreate (lw, lh, 32);
+  const l_uint32 *sdata = pixGetData (page);
+  l_uint32 *rdata = pixGetData (rgb);
+  int swpl = pixGetWpl (page), rwpl = pixGetWpl (rgb);
+  double u0 = G_MAXDOUBLE, v0 = G_MAXDOUBLE, u1 = -G_MAXDOUBLE, v1 = -G_MAXDOUBLE;
+  double rx0 = G_MAXDOUBLE, ry0 = G_MAXDOUBLE, rx1 = -G_MAXDOUBLE, ry1 = -G_MAXDOUBLE, margin;
+  int lx0, lx1, ly0, ly1, cols;
+  g_autofree guint16 *sums = NULL;
+#ifdef __SSE2__
+  const __m128i zero = _mm_setzero_si128 ();
+#endif
+
+  if (n_quads == 0)
+    return rgb;
+  /* the region every ink window of the reduced page lies in: each box's top-left corner plus the
+   * extent of any box (black ink uses one window shape for all), the margin, and 3 px for the
+   * windows' rounding */
+  for (guint i = 0; i < n_quads; i++)
+    {
+      double tlx = round (lo_quads[i].corners[0][0]), tly = round (lo_quads[i].corners[0][1]);
+
+      for (int k = 0; k < 4; k++)
+        {
+          u0 = MIN (u0, lo_quads[i].corners[k][0] - tlx);
+          u1 = MAX (u1, lo_quads[i].corners[k][0] - tlx);
+          v0 = MIN (v0, lo_quads[i].corners[k][1] - tly);
+          v1 = MAX (v1, lo_quads[i].corners[k][1] - tly);
+        }
+    }
+  margin = CD_SEAL_MARGIN_MM * lo_ppmm + 3;
+  for (guint i = 0; i < n_quads; i++)
+    {
+      double tlx = round (lo_quads[i].corners[0][0]), tly = round (lo_quads[i].corners[0][1]);
+
+      rx0 = MIN (rx0, tlx + u0 - margin);
+      rx1 = MAX (rx1, tlx + u1 + margin);
+      ry0 = MIN (ry0, tly + v0 - margin);
+      ry1 = MAX (ry1, tly + v1 + margin);
+    }
+  lx0 = (int) CLAMP (floor (rx0), 0, lw);
+  lx1 = (int) CLAMP (ceil (rx1) + 1, lx0, lw);
+  ly0 = (int) CLAMP (floor (ry0), 0, lh);
+  ly1 = (int) CLAMP (ceil (ry1) + 1, ly0, lh);
+  cols = (lx1 - lx0) * r;
+  /* padded with zeros for the sliding sum's reads past the last column */
+  sums = g_new0 (guint16, 4 * ((gsize) cols + r + 4));
+
+  for (int ly = ly0; ly < ly1; ly++)
+    {
+      const l_uint32 *s0 = sdata + (gsize) ly * r * swpl + (gsize) lx0 * r;
+      gboolean slid = FALSE;
+      int x = 0;
+
+#ifdef __SSE2__
+      for (; x + 4 <= cols; x += 4)
+        {
+          __m128i lo = zero, hi = zero;
+
+          for (int dy = 0; dy < r; dy++)
+            {
+              __m128i p = _mm_loadu_si128 ((const __m128i *) (s0 + (gsize) dy * swpl + x));
+
+              lo = _mm_add_epi16 (lo, _mm_unpacklo_epi8 (p, zero));
+              hi = _mm_add_epi16 (hi, _mm_unpackhi_epi8 (p, zero));
+            }
+          _mm_storeu_si128 ((__m128i *) (sums + 4 * x), lo);
+          _mm_storeu_si128 ((__m128i *) (sums + 4 * x + 8), hi);
+        }
+#endif
+      for (; x < cols; x++)
+        {
+          sums[4 * x + 1] = sums[4 * x + 2] = sums[4 * x + 3] = 0;
+          for (int dy = 0; dy < r; dy++)
+            {
+              guint32 p = s0[(gsize) dy * swpl + x];
+
+              sums[4 * x + 1] += (p >> 8) & 0xff;
+              sums[4 * x + 2] += (p >> 16) & 0xff;
+              sums[4 * x + 3] += p >> 24;
             }
         }
-      for (int lx = 0; lx < lw; lx++)
+#ifdef __SSE2__
+      /* two columns a vector; a block starts at most at cols - r <= cols - 2 (r >= 2) */
+      if (r <= 15)
         {
-          const guint32 *m32 = (const guint32 *) mins, *rb32 = (const guint32 *) sum_rb;
-          const guint32 *g32 = (const guint32 *) sum_g;
-          guint32 m = 255, srb = 0, sg = 0, rr, gg, bb;
-
-          for (int dx = 0; dx < r; dx++)
+          for (int c = 0; c + 2 <= cols; c += 2)
             {
-              int x = lx * r + dx;
+              __m128i acc = _mm_loadu_si128 ((const __m128i *) (sums + 4 * c));
 
-              m = m32[x] < m ? m32[x] : m;
-              srb += rb32[x];
-              sg += g32[x];
+              for (int k = 1; k < r; k++)
+                acc = _mm_add_epi16 (acc, _mm_loadu_si128 ((const __m128i *) (sums + 4 * (c + k))));
+              _mm_storeu_si128 ((__m128i *) (sums + 4 * c), acc);
             }
-          /* × 1/n in 16.16 fixed point: a division per pixel costs more than the whole block */
-          rr = ((srb >> 16) * recip + 0x8000) >> 16;
+          slid = TRUE;
+        }
+#endif
+      for (int lx = lx0; lx < lx1; lx++)
+        {
+          const guint16 *b = sums + 4 * (gsize) (lx - lx0) * r;
+          guint32 sb = b[1], sg = b[2], sr = b[3], rr, gg, bb;
+
+          /* not slid above: the block's columns summed here, in 32 bits */
+          for (int k = 1; k < r && !slid; k++)
+            {
+              sb += b[4 * k + 1];
+              sg += b[4 * k + 2];
+              sr += b[4 * k + 3];
+            }
+          rr = (sr * recip + 0x8000) >> 16;
           gg = (sg * recip + 0x8000) >> 16;
-          bb = ((srb & 0xffff) * recip + 0x8000) >> 16;
-          SET_DATA_BYTE (ddata + (gsize) ly * dwpl, lx, m);
+          bb = (sb * recip + 0x8000) >> 16;
           rdata[(gsize) ly * rwpl + lx] = (rr << 24) | (gg << 16) | (bb << 8);
         }
     }
-  *out_dark = dark;
-  *out_rgb = rgb;
+  return rgb;
 }
 
 /* The same box on the reduced page: a full-resolution pixel x lies at (x - (r - 1) / 2) / r. */
