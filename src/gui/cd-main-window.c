@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cd-key-status.h"
 #include "cd-main-window.h"
 #include "cd-reports-page.h"
 #include "cd-print-queue-page.h"
@@ -187,6 +188,8 @@ cd_main_window_new (GtkApplication *app, CdContext *ctx, const CdClerk *clerk)
   gtk_header_bar_set_subtitle (self->header, subtitle);
   gtk_window_set_title (GTK_WINDOW (self), title);
 
+  /* The USB key's status, everywhere in the app (key module). */
+  cd_key_status_install (self->key_slot, ctx);
   self->wizard = cd_wizard_new (ctx);
   gtk_widget_show (GTK_WIDGET (self->wizard));
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->wizard), "accept");

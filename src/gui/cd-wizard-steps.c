@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "cd-applicant-page.h"
+#include "cd-burn-page.h"
 #include "cd-business-page.h"
 #include "cd-done-page.h"
 #include "cd-fee-page.h"
@@ -27,7 +28,7 @@ static const CdWizardStep steps[] = {
   { "fee", N_("Fee"), N_("_5 Fee"), cd_fee_page_get_type, NULL, ALL },
   { "print", N_("Print"), N_("_6 Print"), cd_print_page_get_type, NULL, ALL },
   /* Revocation, suspension and app activation make no key pair. */
-  { "burn", N_("Issue"), N_("_7 Issue"), NULL, N_("USB key issuance (key module)"),
+  { "burn", N_("Issue"), N_("_7 Issue"), cd_burn_page_get_type, NULL,
     B (NEW) | B (RENEW) | B (REPLACE) | B (CHANGE) | B (UNLOCK) },
   { "done", N_("Done"), N_("_8 Done"), cd_done_page_get_type, NULL, ALL },
 };

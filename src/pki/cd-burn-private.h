@@ -54,6 +54,8 @@ typedef struct {
   GDateTime        *not_after;
   gboolean          issued;          /* the issuer signed: from here a failure revokes */
   gboolean          written;
+  gboolean          initialised;     /* this run initialised the key: nothing else is on it */
+  gboolean          pregenerated;    /* the key pair was generated ahead (cd-keygen-ahead.c): CSR onwards */
 } CdBurnPipeline;
 
 /* cd-burn-recover.c: what a failed or interrupted attempt leaves is undone or completed. */
@@ -62,6 +64,11 @@ gboolean cd_burn_revoke_undelivered (CdBurn *b, X509 *cert, const char *issuer_n
 void     cd_burn_rollback         (CdBurnPipeline *p, const char *step, const GError *why);
 gboolean cd_burn_recover          (CdBurnPipeline *p, gboolean *out_resume, GError **error);
 void     cd_burn_clean_leftovers  (CdBurnPipeline *p);
+
+/* cd-burn.c: the key initialised and its key pair generated ahead of the burn, journaled as an open attempt
+ * that the burn continues. Nothing is done (TRUE, *out_skipped says why) unless the key holds nothing anyone
+ * would miss. *out_pin: the PIN the key was given; *out_cka_id: hex. */
+gboolean cd_burn_pregenerate    (CdBurn *b, CdPin **out_pin, char **out_cka_id, char **out_skipped, GError **error);
 
 /* cd-burn-business.c */
 gboolean cd_burn_unlock         (CdBurn *b, GError **error);

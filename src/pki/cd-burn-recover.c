@@ -88,6 +88,24 @@ cd_burn_rollback (CdBurnPipeline *p, const char *step, const GError *why)
   cd_burn_journal_row (b, step, "rolled-back", detail, NULL);
 }
 
+/* The open attempt's key pair, when the key holds it: the pipeline carries on with it in that attempt. */
+static gboolean
+take_key_pair (CdBurnPipeline *p, const CdBurnAttempt *last)
+{
+  g_autoptr(GBytes) id = cd_hex_decode (last->cka_id);
+  gsize len;
+  const guchar *d = g_bytes_get_data (id, &len);
+
+  if (len != sizeof p->id || !cd_token_has_key (p->b->token, d, len))
+    return FALSE;
+  memcpy (p->id, d, len);
+  p->id_len = len;
+  g_free (p->id_hex);
+  p->id_hex = g_strdup (last->cka_id);
+  p->b->attempt = last->attempt;
+  return TRUE;
+}
+
 /* An attempt of this application interrupted by a crash: resume it on the same key, else roll it back. */
 gboolean
 cd_burn_recover (CdBurnPipeline *p, gboolean *out_resume, GError **error)
@@ -103,25 +121,24 @@ cd_burn_recover (CdBurnPipeline *p, gboolean *out_resume, GError **error)
     return TRUE;
   same_key = last->token_serial && g_strcmp0 (last->token_serial, token_serial (b)) == 0;
   if (same_key && last->cert_pem && g_strcmp0 (last->issuer, cd_issuer_get_name (b->issuer)) == 0
-      && last->cka_id && p->keygen)
+      && last->cka_id && p->keygen && take_key_pair (p, last))
     {
-      g_autoptr(GBytes) id = cd_hex_decode (last->cka_id);
-      gsize len;
-      const guchar *d = g_bytes_get_data (id, &len);
-
-      if (len == sizeof p->id && cd_token_has_key (b->token, d, len))
-        {
-          memcpy (p->id, d, len);
-          p->id_len = len;
-          g_free (p->id_hex);
-          p->id_hex = g_strdup (last->cka_id);
-          p->cert = cd_cert_from_pem (last->cert_pem);
-          p->issued = TRUE;
-          b->attempt = last->attempt;
-          *out_resume = p->cert != NULL;
-          if (*out_resume)
-            return TRUE;
-        }
+      p->cert = cd_cert_from_pem (last->cert_pem);
+      p->issued = TRUE;
+      *out_resume = p->cert != NULL;
+      if (*out_resume)
+        return TRUE;
+    }
+  /* The key initialised and its key pair generated ahead (cd-keygen-ahead.c), or an attempt interrupted
+   * before the CA's answer, on this key: the burn goes on from the CSR with that key pair (its CKA_ID is
+   * in the journal; the key must hold it, which a login with the attempt's PIN lets us see). */
+  if (same_key && !last->cert_pem && last->cka_id && p->keygen && p->init && last->last_step
+      && ((g_str_equal (last->last_step, "keygen") && g_str_equal (last->last_phase, "done"))
+          || g_str_equal (last->last_step, "csr"))
+      && take_key_pair (p, last))
+    {
+      p->pregenerated = TRUE;
+      return TRUE;
     }
   /* Not resumable: the issued certificate (if any) is revoked, the key's leftovers go. */
   {

@@ -16,6 +16,7 @@
 #include "cd-csr.h"
 #include "cd-issuer-local.h"
 #include "cd-pki-error.h"
+#include "cd-token-readback.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_PKEY, EVP_PKEY_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509, X509_free)
@@ -160,6 +161,7 @@ step_init (CdBurnPipeline *p, GError **error)
       cd_store_rollback (b->store);
       return FALSE;
     }
+  p->initialised = TRUE;
   return TRUE;
 }
 
@@ -170,7 +172,8 @@ step_keygen (CdBurnPipeline *p, GError **error)
   g_autofree char *label = g_strdup_printf ("CertDesk %s", b->info->number);
   guint removed = 0;
 
-  if (!cd_token_remove_orphans (b->token, NULL, 0, &removed, error))
+  /* A key this attempt initialised holds nothing: there are no leftovers to look for. */
+  if (!p->initialised && !cd_token_remove_orphans (b->token, NULL, 0, &removed, error))
     return FALSE;
   b->result->leftovers_removed += removed;
   if (!cd_token_generate_key (b->token, b->profile->key_algorithm, p->id, p->id_len, label, error))
@@ -231,43 +234,21 @@ step_issue (CdBurnPipeline *p, JsonNode *done_detail, GError **error)
   return TRUE;
 }
 
+/* The issuer's chain on the key, each certificate under its subject key id; @look: the key may hold some
+ * of them already (not one this attempt initialised). */
 static gboolean
-step_write (CdBurnPipeline *p, GError **error)
+write_chain (CdBurn *b, STACK_OF (X509) *chain, gboolean look, GError **error)
 {
-  CdBurn *b = p->b;
-  g_autofree char *label = g_strdup_printf ("CertDesk %s", b->info->number);
-  const guchar *id = p->id;
-  gsize id_len = p->id_len;
-  g_autoptr(X509) already = NULL;
-  const char *seal;
-
-  if (!p->keygen)
-    id = g_bytes_get_data (p->old_id, &id_len);
-  /* A resumed attempt may find its certificate already there. */
-  {
-    g_autoptr(GPtrArray) certs = NULL;
-    if (!cd_token_read_certs (b->token, &certs, NULL, error))
-      return FALSE;
-    for (guint i = 0; i < certs->len && !already; i++)
-      if (X509_cmp (certs->pdata[i], p->cert) == 0)
-        already = X509_dup (certs->pdata[i]);
-  }
-  if (!already && !cd_token_write_cert (b->token, p->cert, label, id, id_len, error))
-    return FALSE;
-  p->written = TRUE;
-  for (int i = 0; p->chain && i < sk_X509_num (p->chain); i++)
+  for (int i = 0; chain && i < sk_X509_num (chain); i++)
     {
-      X509 *ca = sk_X509_value (p->chain, i);
+      X509 *ca = sk_X509_value (chain, i);
       const ASN1_OCTET_STRING *skid = X509_get0_subject_key_id (ca);
       g_autofree char *cn_label = NULL;
       char cn[128] = "CA";
       gboolean present = FALSE;
-      g_autoptr(GPtrArray) certs = NULL;
 
-      if (!cd_token_read_certs (b->token, &certs, NULL, error))
+      if (look && !cd_token_readback_has_cert (b->token, ca, &present, error))
         return FALSE;
-      for (guint j = 0; j < certs->len; j++)
-        present |= X509_cmp (certs->pdata[j], ca) == 0;
       if (present)
         continue;
       X509_NAME_get_text_by_NID (X509_get_subject_name (ca), NID_commonName, cn, sizeof cn);
@@ -276,6 +257,31 @@ step_write (CdBurnPipeline *p, GError **error)
                                 skid ? ASN1_STRING_length (skid) : 2, error))
         return FALSE;
     }
+  return TRUE;
+}
+
+static gboolean
+step_write (CdBurnPipeline *p, GError **error)
+{
+  CdBurn *b = p->b;
+  g_autofree char *label = g_strdup_printf ("CertDesk %s", b->info->number);
+  const guchar *id = p->id;
+  gsize id_len = p->id_len;
+  /* A key this attempt initialised holds nothing yet; a resumed attempt, a key pair generated ahead (with
+   * the issuer's chain) or a renewal's key may already hold what is about to be written. */
+  gboolean look = !p->initialised;
+  gboolean already = FALSE;
+  const char *seal;
+
+  if (!p->keygen)
+    id = g_bytes_get_data (p->old_id, &id_len);
+  if (look && !cd_token_readback_has_cert (b->token, p->cert, &already, error))
+    return FALSE;
+  if (!already && !cd_token_write_cert (b->token, p->cert, label, id, id_len, error))
+    return FALSE;
+  p->written = TRUE;
+  if (!write_chain (b, p->chain, look, error))
+    return FALSE;
   /* The e-seal image travels on the key with its certificate. */
   seal = b->app->samples ? g_hash_table_lookup (b->app->samples, "unit_seal") : NULL;
   if (b->app->seals > 0 && seal && g_file_test (seal, G_FILE_TEST_IS_REGULAR))
@@ -301,23 +307,25 @@ step_verify (CdBurnPipeline *p, GError **error)
   const guchar *id = p->id;
   gsize id_len = p->id_len;
   g_autoptr(GPtrArray) certs = NULL;
-  g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(EVP_PKEY) pub = NULL;
   X509 *on_key = NULL;
 
   if (!p->keygen)
     id = g_bytes_get_data (p->old_id, &id_len);
   g_clear_pointer (&p->priv, EVP_PKEY_free);
-  /* Read back as an outsider would: a fresh enumeration of the key, not what we hold in memory. */
-  if (!cd_token_reload (b->token, error) || !cd_token_read_certs (b->token, &certs, &ids, error))
+  /* Read back as an outsider would: the key's own answer through a session of our own, not libp11's view
+   * nor what we hold in memory. The login of the write stays: logging in again would prove nothing more. */
+  if (!cd_token_is_present (b->token))
+    {
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_TOKEN_REMOVED,
+                   _("The USB key “%s” was removed; insert it again and retry"), cd_token_get_info (b->token)->label);
+      return FALSE;
+    }
+  if (!(certs = cd_token_readback_certs (b->token, id, id_len, error)))
     return FALSE;
   for (guint i = 0; i < certs->len && !on_key; i++)
-    {
-      gsize len;
-      const guchar *d = g_bytes_get_data (ids->pdata[i], &len);
-      if (len == id_len && memcmp (d, id, len) == 0 && X509_cmp (certs->pdata[i], p->cert) == 0)
-        on_key = certs->pdata[i];
-    }
+    if (X509_cmp (certs->pdata[i], p->cert) == 0)
+      on_key = certs->pdata[i];
   if (on_key == NULL)
     {
       g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_VERIFY, _("The certificate read back from the key is not the one issued"));
@@ -603,6 +611,7 @@ cd_burn_certificate (CdBurn *b, GError **error)
 {
   CdBurnPipeline p = { b, b->app->business };
   gboolean resume = FALSE, ok = FALSE;
+  g_autoptr(CdPin) resume_pin = NULL;
   CdBurnStep first;
 
   p.keygen = p.business != CD_BUSINESS_CHANGE;
@@ -626,13 +635,20 @@ cd_burn_certificate (CdBurn *b, GError **error)
     goto out;
   if (p.init && cd_token_get_info (b->token)->initialized)
     {
-      /* An interrupted attempt on this key is resumed once logged in with the PIN it was given. */
+      /* An open attempt on this very key (interrupted, or its key pair generated ahead) is taken up once
+       * logged in with the PIN it was given. No other key is tried: a wrong guess costs a real key a try. */
+      g_autoptr(CdBurnAttempt) last = NULL;
       g_autoptr(CdPin) fixed = NULL;
       const CdPin *pin = b->opts->user_pin;
 
+      if (!cd_burn_journal_last (b->store, b->opts->application_id, &last, error))
+        goto out;
       if (pin == NULL && b->profile->pin_policy == CD_PIN_POLICY_FIXED)
         pin = fixed = cd_pin_new (b->profile->initial_pin);
-      if (pin == NULL || !cd_token_login (b->token, FALSE, pin, NULL))
+      if (last && !last->finished && g_strcmp0 (last->token_serial, token_serial (b)) == 0 && pin
+          && cd_token_login (b->token, FALSE, pin, NULL))
+        resume_pin = cd_pin_copy (pin);
+      else
         cd_token_logout (b->token);
     }
   if (!cd_burn_recover (&p, &resume, error))
@@ -647,6 +663,16 @@ cd_burn_certificate (CdBurn *b, GError **error)
       p.chain = cd_issuer_get_roots (b->issuer);
       first = CD_BURN_STEP_WRITE;
     }
+  else if (p.pregenerated)
+    {
+      /* The key was initialised and its key pair generated ahead: sign, issue, write, verify. */
+      if (b->profile->pin_policy == CD_PIN_POLICY_RANDOM && resume_pin)
+        {
+          g_clear_pointer (&b->result->pin_slip, cd_pin_free);
+          b->result->pin_slip = cd_pin_copy (resume_pin);
+        }
+      first = CD_BURN_STEP_CSR;
+    }
   else
     {
       if (!p.init)
@@ -655,8 +681,9 @@ cd_burn_certificate (CdBurn *b, GError **error)
     }
   for (CdBurnStep s = first; s < CD_BURN_N_STEPS; s++)
     {
-      /* Cancel is safe up to the key pair generation, never after. */
-      if (s <= CD_BURN_STEP_KEYGEN && !check_cancel (b, error))
+      /* Cancel is safe up to the key pair generation, never after; with a key pair generated ahead, up to
+       * the CSR (the open attempt stays for the next burn). */
+      if ((s <= CD_BURN_STEP_KEYGEN || (p.pregenerated && s == CD_BURN_STEP_CSR)) && !check_cancel (b, error))
         goto out;
       if (s == CD_BURN_STEP_KEYGEN && !p.keygen)
         continue;
@@ -669,6 +696,81 @@ cd_burn_certificate (CdBurn *b, GError **error)
   if (p.business == CD_BUSINESS_REPLACE)
     mark_old_token (&p);
   ok = cd_burn_finish_state (b, cd_business_to_code (p.business), error);
+
+out:
+  pipeline_clear (&p);
+  return ok;
+}
+
+gboolean
+cd_burn_pregenerate (CdBurn *b, CdPin **out_pin, char **out_cka_id, char **out_skipped, GError **error)
+{
+  CdBurnPipeline p = { b, b->app->business };
+  g_autoptr(CdBurnAttempt) last = NULL;
+  const CdTokenInfo *info;
+  gboolean ok = FALSE;
+
+  p.keygen = p.init = TRUE;
+  p.id_len = sizeof p.id;
+  RAND_bytes (p.id, sizeof p.id);
+  p.id_hex = cd_hex_encode (p.id, p.id_len);
+  if (p.business != CD_BUSINESS_NEW && p.business != CD_BUSINESS_REPLACE)
+    {
+      *out_skipped = g_strdup (_("Only a new or replacement certificate has its key pair generated ahead"));
+      ok = TRUE;
+      goto out;
+    }
+  if (!cd_burn_open_token (b, error))
+    goto out;
+  info = cd_token_get_info (b->token);
+  if (!cd_burn_journal_last (b->store, b->opts->application_id, &last, error))
+    goto out;
+  if (last && !last->finished)
+    {
+      *out_skipped = g_strdup (_("The application has an open burn attempt: the burn takes it up"));
+      ok = TRUE;
+      goto out;
+    }
+  if (info->initialized)
+    {
+      g_autoptr(CdTokenRecord) rec = NULL;
+      g_autoptr(GPtrArray) contents = NULL;
+
+      /* Erasing needs the clerk's confirmation naming what is on the key: never done ahead. */
+      if (!cd_token_record_check_owner (b->ctx, info->serial, b->opts->application_id, error)
+          || !cd_token_record_lookup (b->store, info->serial, &rec, error)
+          || !(contents = cd_token_describe (b->token, error)))
+        goto out;
+      if ((rec && !g_str_equal (rec->state, "blank")) || contents->len > 0)
+        {
+          *out_skipped = g_strdup (_("The USB key holds objects: it is erased only after the clerk confirms"));
+          ok = TRUE;
+          goto out;
+        }
+    }
+  if (b->opts->so_pin == NULL && !info->is_demo)
+    {
+      *out_skipped = g_strdup (_("A real USB key is initialised only with its SO PIN"));
+      ok = TRUE;
+      goto out;
+    }
+  if (!check_cancel (b, error)
+      || (b->attempt = cd_burn_journal_next_attempt (b->store, b->opts->application_id, error)) < 0
+      || !run_step (&p, CD_BURN_STEP_INIT, error) || !run_step (&p, CD_BURN_STEP_KEYGEN, error))
+    goto out;
+  b->result->attempt = b->attempt;
+  /* The issuer's chain needs no certificate: it goes on the key now and the burn finds it there. */
+  {
+    g_autoptr(GError) chain_error = NULL;
+    STACK_OF (X509) *roots = cd_issuer_get_roots (b->issuer);
+
+    if (!write_chain (b, roots, FALSE, &chain_error))
+      g_debug ("the issuer's chain is left for the burn: %s", chain_error->message);
+    sk_X509_pop_free (roots, X509_free);
+  }
+  *out_pin = g_steal_pointer (&p.new_pin);
+  *out_cka_id = g_strdup (p.id_hex);
+  ok = TRUE;
 
 out:
   pipeline_clear (&p);

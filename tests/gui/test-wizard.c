@@ -130,6 +130,14 @@ next_sensitive (gpointer win)
   return cd_test_sensitive (win, "next_button");
 }
 
+static gboolean
+burn_ready (gpointer win)
+{
+  GtkWidget *button = cd_test_find_visible (win, "burn_button");
+
+  return button && gtk_widget_is_sensitive (button);
+}
+
 static void
 test_full_acceptance_to_paid (void)
 {
@@ -194,6 +202,12 @@ test_full_acceptance_to_paid (void)
   }
   next (win);
   g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "burn");
+  /* The Issue step: the counter's own DEMO key (SoftHSM2 under its state folder) gets the certificate. */
+  g_assert_false (cd_test_sensitive (win, "next_button"));
+  g_assert_true (cd_test_wait (burn_ready, win, 30000));
+  cd_test_click (win, "burn_button");
+  g_assert_true (cd_test_wait (next_sensitive, win, 120000));
+  g_assert_cmpint (cd_draft_get_state (cd_wizard_get_draft (wizard)), ==, CD_STATE_ISSUED);
   next (win);
   g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "done");
   g_assert_nonnull (strstr (cd_test_label (win, "summary_label"), "内蒙古某某建设有限公司"));

@@ -1,0 +1,99 @@
+/* cd-burn-page-private.h: the burn page's state, shared by its files (cd-burn-page.c: the key, the burn and
+ * the key pair generated ahead; cd-burn-page-outcome.c: the outcome and the PIN slip). */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "cd-burn-page.h"
+#include "cd-burn.h"
+#include "cd-keygen-ahead.h"
+#include "cd-page-common.h"
+#include "cd-token-watch.h"
+
+G_BEGIN_DECLS
+
+struct _CdBurnPage {
+  GtkScrolledWindow parent_instance;
+  CD_PAGE_FIELDS;
+
+  GtkLabel        *key_title;
+  GtkLabel        *demo_badge;
+  GtkLabel        *key_details;
+  GtkLabel        *key_pin;
+  GtkLabel        *key_note;
+  GtkLabel        *owner_warning;
+  GtkWidget       *erase_box;
+  GtkLabel        *erase_label;
+  GtkToggleButton *erase_check;
+  GtkWidget       *pin_box;
+  GtkLabel        *pin_caption;
+  GtkEntry        *pin_entry;
+  GtkLabel        *pin_hint;
+  GtkWidget       *burn_button;
+  GtkWidget       *retry_button;
+  GtkWidget       *cancel_button;
+  GtkProgressBar  *progress;
+  GtkLabel        *error_label;
+  GtkWidget       *outcome_box;
+  GtkLabel        *outcome_title;
+  GtkGrid         *outcome_grid;
+  GtkLabel        *warning_label;
+  GtkWidget       *slip_box;
+  GtkWidget       *print_slip_button;
+  GtkToggleButton *show_pin_button;
+  GtkLabel        *pin_label;
+
+  GCancellable    *life;            /* cancelled when the page goes */
+  CdTokenModule   *module;
+  gboolean         module_loading;
+  char            *module_error;
+  CdTokenWatch    *watch;
+  GtkStack        *stack;           /* the wizard's page stack: which step the clerk is on */
+
+  /* The inserted key. */
+  GCancellable    *inspect_cancel;  /* non-NULL while it is looked at */
+  gboolean         inspect_again;
+  CdTokenInfo     *key;
+  GPtrArray       *contents;        /* what is on it (cd_token_describe) */
+  char            *key_error;       /* none inserted, several … */
+  char            *owner_text;      /* another customer's key */
+  gboolean         needs_erase;
+
+  /* The key pair generated ahead. */
+  GCancellable    *ahead_cancel;    /* non-NULL while it runs */
+  CdKeygenAhead   *ahead;
+  gint64           ahead_app;
+  GHashTable      *ahead_tried;     /* "application:key serial" */
+
+  /* The burn. */
+  GCancellable    *burn_cancel;     /* non-NULL while it runs */
+  gboolean         burn_pending;    /* waits for the key pair being generated ahead */
+  char            *step;
+  char            *error_text;
+  CdBurnResult    *result;
+  CdPin           *slip_pin;
+  GBytes          *slip_pdf;
+  GCancellable    *slip_cancel;
+  gint64           shown_app;       /* the application the page shows (a reload keeps what it shows) */
+  gboolean         prepare_asked;   /* cd_burn_page_prepare_key() outside a wizard */
+};
+
+/* cd-burn-page.c */
+void                 cd_burn_page_update_view       (CdBurnPage *self);
+gboolean             cd_burn_page_initialises       (CdBurnPage *self);   /* new, replace */
+gboolean             cd_burn_page_is_burning        (CdBurnPage *self);
+/* The key pair generated ahead for this application, still waiting on the inserted key, or NULL. */
+const CdKeygenAhead *cd_burn_page_usable_ahead      (CdBurnPage *self);
+void                 cd_burn_page_maybe_start_ahead (CdBurnPage *self);
+
+/* cd-burn-page-key.c: the module loaded, watched, and the inserted key looked at. */
+void cd_burn_page_ensure_module (CdBurnPage *self);
+void cd_burn_page_inspect       (CdBurnPage *self);
+
+/* cd-burn-page-outcome.c: what was issued (from the burn, or the record of a reopened application), and the
+ * PIN slip of a random PIN rendered by the forms module, in memory only. */
+void cd_burn_page_show_outcome  (CdBurnPage *self);
+void cd_burn_page_render_slip   (CdBurnPage *self);
+void on_show_pin_toggled_cb     (CdBurnPage *self);
+void on_print_slip_clicked_cb   (CdBurnPage *self);
+
+G_END_DECLS

@@ -1,0 +1,26 @@
+/* cd-burn-page.h: the wizard's Issue step (制证): the inserted USB key as a card, the burn with its progress,
+ * cancel while it is safe, the outcome and the PIN slip. While the clerk takes the payment and prints, a
+ * blank key inserted for a new application gets its key pair generated ahead (cd-keygen-ahead.h). */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "cd-wizard-page.h"
+
+G_BEGIN_DECLS
+
+#define CD_TYPE_BURN_PAGE (cd_burn_page_get_type ())
+G_DECLARE_FINAL_TYPE (CdBurnPage, cd_burn_page, CD, BURN_PAGE, GtkScrolledWindow)
+
+/* Starts generating the key pair ahead on the inserted key now, as when the clerk moves past the
+ * materials step of a new application (the page does that itself inside the wizard). */
+void        cd_burn_page_prepare_key    (CdBurnPage *self);
+/* What the page is doing: "idle", "inspecting", "ahead", "burning", "done" or "failed". */
+const char *cd_burn_page_get_activity   (CdBurnPage *self);
+/* TRUE once a key pair generated ahead is waiting on the inserted key for this application. */
+gboolean    cd_burn_page_has_key_ahead  (CdBurnPage *self);
+/* The PIN slip (PDF, in memory only) rendered after a burn that gave the key a random PIN, or NULL. */
+GBytes     *cd_burn_page_get_pin_slip   (CdBurnPage *self);
+
+G_END_DECLS

@@ -1,0 +1,456 @@
+/* test-burn-page.c: the wizard's Issue step and the header's key status, driven through their widgets under
+ * Xvfb against SoftHSM2 tokens in a temporary folder, with the local CA: a paid and printed application
+ * becomes issued with the certificate on the key and verified the way an outsider would verify it. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "cd-burn-page.h"
+#include "cd-clerk-store.h"
+#include "cd-draft.h"
+#include "cd-key-status.h"
+#include "cd-test-util.h"
+#include "cd-token-module.h"
+#include "cd-token.h"
+#include "pki-test-util.h"
+
+/* A counter signed in as clerk "wang", the test profiles, its own SoftHSM2 token folder (one blank slot: the
+ * DEMO key), and the module named in the settings. */
+typedef struct {
+  PkiFixture pf;
+  char      *tokens;
+} Counter;
+
+static void
+copy_profile (Counter *c, const char *name)
+{
+  g_autofree char *src = g_build_filename (PKI_FIXTURES, name, NULL);
+  g_autofree char *dst = g_build_filename (c->pf.state_dir, "profiles", name, NULL);
+  g_autofree char *data = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (src, &data, &len, NULL));
+  g_assert_true (g_file_set_contents (dst, data, len, NULL));
+}
+
+static void
+counter_setup (Counter *c, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *profiles = NULL;
+  g_autofree char *conf = NULL;
+
+  c->pf.dir = g_dir_make_tmp ("certdesk-gui-burn-XXXXXX", NULL);
+  c->pf.state_dir = g_build_filename (c->pf.dir, "state", NULL);
+  profiles = g_build_filename (c->pf.state_dir, "profiles", NULL);
+  c->tokens = g_build_filename (c->pf.dir, "tokens", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (profiles, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (c->tokens, 0700), ==, 0);
+  c->pf.softhsm_conf = g_build_filename (c->pf.dir, "softhsm2.conf", NULL);
+  conf = g_strdup_printf ("directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n"
+                          "slots.removable = true\n", c->tokens);
+  g_assert_true (g_file_set_contents (c->pf.softhsm_conf, conf, -1, NULL));
+  g_setenv ("SOFTHSM2_CONF", c->pf.softhsm_conf, TRUE);
+  copy_profile (c, "pki-ec.json");
+  copy_profile (c, "pki-random.json");
+  c->pf.db_path = g_build_filename (c->pf.state_dir, "certdesk.db", NULL);
+  c->pf.ctx = cd_context_new (c->pf.state_dir, c->pf.db_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (cd_clerk_store_setup (c->pf.ctx, "HHHT01", "呼和浩特受理点", "内蒙古", "boss", "赵主管", CD_TEST_PASSWORD,
+                                       NULL, &error));
+  g_assert_true (cd_clerk_store_login (c->pf.ctx, "boss", CD_TEST_PASSWORD, NULL, &error));
+  g_assert_true (cd_token_module_set_setting (c->pf.ctx, PKI_SOFTHSM, &error));
+  g_assert_true (cd_clerk_store_add (c->pf.ctx, "wang", "王受理", CD_ROLE_CLERK, CD_TEST_PASSWORD, NULL, &error));
+  g_assert_true (cd_clerk_store_logout (c->pf.ctx, &error));
+  g_assert_true (cd_clerk_store_login (c->pf.ctx, "wang", CD_TEST_PASSWORD, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+counter_teardown (Counter *c, gconstpointer data)
+{
+  /* Workers still holding the module or the page finish before the folder goes. */
+  cd_test_wait_ms (200);
+  g_clear_object (&c->pf.ctx);
+  g_free (c->pf.dir);
+  g_free (c->pf.state_dir);
+  g_free (c->pf.db_path);
+  g_free (c->pf.softhsm_conf);
+  g_free (c->tokens);
+}
+
+/* The page in a window, showing stored application @id. */
+static GtkWidget *
+open_page (Counter *c, gint64 id, CdDraft **out_draft, GtkWidget **out_window)
+{
+  g_autoptr(GError) error = NULL;
+  CdDraft *draft = cd_draft_new (c->pf.ctx);
+  GtkWidget *page = g_object_new (CD_TYPE_BURN_PAGE, "context", c->pf.ctx, NULL);
+
+  g_assert_true (cd_draft_load (draft, id, &error));
+  g_assert_no_error (error);
+  cd_wizard_page_set_draft (CD_WIZARD_PAGE (page), draft);
+  *out_window = cd_test_window (page);
+  cd_wizard_page_enter (CD_WIZARD_PAGE (page));
+  *out_draft = draft;
+  return page;
+}
+
+typedef struct {
+  GtkWidget  *root;
+  const char *name;
+} Named;
+
+static gboolean
+is_sensitive (gpointer data)
+{
+  Named *n = data;
+  GtkWidget *w = cd_test_find (n->root, n->name);
+
+  return gtk_widget_get_visible (w) && gtk_widget_is_sensitive (w);
+}
+
+static gboolean
+is_visible (gpointer data)
+{
+  Named *n = data;
+
+  return gtk_widget_get_visible (cd_test_find (n->root, n->name));
+}
+
+static gboolean
+page_complete (gpointer page)
+{
+  return cd_wizard_page_get_complete (CD_WIZARD_PAGE (page));
+}
+
+static gboolean
+page_idle (gpointer page)
+{
+  const char *a = cd_burn_page_get_activity (page);
+
+  return g_str_equal (a, "idle") || g_str_equal (a, "done") || g_str_equal (a, "failed");
+}
+
+static gboolean
+has_key_ahead (gpointer page)
+{
+  return cd_burn_page_has_key_ahead (page);
+}
+
+static gboolean
+has_pin_slip (gpointer page)
+{
+  return cd_burn_page_get_pin_slip (page) != NULL;
+}
+
+static void
+wait_for (gboolean (*cond) (gpointer), gpointer data, guint seconds, const char *what)
+{
+  if (!cd_test_wait (cond, data, seconds * 1000))
+    g_error ("timed out waiting for %s", what);
+}
+
+static void
+close_page (GtkWidget *window, GtkWidget *page, CdDraft *draft)
+{
+  wait_for (page_idle, page, 60, "the page to settle");
+  gtk_widget_destroy (window);
+  g_object_unref (draft);
+  cd_test_iterate ();
+}
+
+static char *
+app_sql (const char *what, gint64 id)
+{
+  return g_strdup_printf ("SELECT %s FROM application WHERE id = %" G_GINT64_FORMAT, what, id);
+}
+
+/* The certificate on the key, read with pkcs11-tool and verified with openssl against the local CA. */
+static void
+outsider_verify (Counter *c, gint64 id, const char *pin)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT cka_id FROM token WHERE application_id = %" G_GINT64_FORMAT
+                                          " AND state = 'active'", id);
+  g_autofree char *cka = pki_db_text (&c->pf, sql);
+  g_autofree char *label_sql = g_strdup_printf ("SELECT label FROM token WHERE application_id = %" G_GINT64_FORMAT, id);
+  g_autofree char *label = pki_db_text (&c->pf, label_sql);
+  g_autofree char *serial_sql = g_strdup_printf ("SELECT serial FROM certificate WHERE application_id = %" G_GINT64_FORMAT
+                                                 " AND state = 'issued'", id);
+  g_autofree char *serial = pki_db_text (&c->pf, serial_sql);
+  g_autofree char *der = g_build_filename (c->pf.dir, "cert.der", NULL);
+  g_autofree char *pem = g_build_filename (c->pf.dir, "cert.pem", NULL);
+  g_autofree char *ca = g_build_filename (c->pf.state_dir, "ca", "ca-cert.pem", NULL);
+  g_autofree char *verify = NULL;
+  g_autofree char *got = NULL;
+  g_autofree char *expect = NULL;
+
+  g_assert_nonnull (cka);
+  g_assert_nonnull (label);
+  g_assert_nonnull (serial);
+  g_free (pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", PKI_SOFTHSM, "--token-label", label, "--login", "--pin",
+                   pin, "--read-object", "--type", "cert", "--id", cka, "-o", der, NULL));
+  g_free (pki_run (TRUE, NULL, NULL, "openssl", "x509", "-inform", "DER", "-in", der, "-out", pem, NULL));
+  got = pki_run (TRUE, NULL, NULL, "openssl", "x509", "-in", pem, "-noout", "-serial", NULL);
+  expect = g_strdup_printf ("serial=%s\n", serial);
+  g_assert_cmpstr (got, ==, expect);
+  verify = pki_run (TRUE, NULL, NULL, "openssl", "verify", "-no_check_time", "-CAfile", ca, pem, NULL);
+  g_assert_nonnull (strstr (verify, ": OK"));
+  g_unlink (der);
+  g_unlink (pem);
+}
+
+/* A paid and printed new application, a random-PIN profile, the blank DEMO key: issued, verified, and the
+ * PIN slip carries the key's PIN. */
+static void
+test_issue (Counter *c, gconstpointer data)
+{
+  g_autofree char *json = pki_app_json ("pki-random", "new", NULL, NULL, NULL, 0, NULL);
+  gint64 id = pki_application (&c->pf, json, CD_STATE_PRINTED);
+  CdDraft *draft = NULL;
+  GtkWidget *window = NULL;
+  GtkWidget *page = open_page (c, id, &draft, &window);
+  Named burn = { page, "burn_button" };
+  g_autofree char *state_sql = app_sql ("state", id);
+  g_autofree char *state = NULL;
+  g_autofree char *serial_sql = g_strdup_printf ("SELECT serial FROM certificate WHERE application_id = %" G_GINT64_FORMAT,
+                                                 id);
+  g_autofree char *serial = NULL;
+  g_autofree char *pin = NULL;
+  g_autofree char *pdf = g_build_filename (c->pf.dir, "slip.pdf", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *reason = NULL;
+  GBytes *slip;
+
+  wait_for (is_sensitive, &burn, 30, "the burn button");
+  g_assert_false (cd_wizard_page_get_complete (CD_WIZARD_PAGE (page)));
+  reason = cd_wizard_page_dup_reason (CD_WIZARD_PAGE (page));
+  g_assert_nonnull (reason);
+  g_assert_true (gtk_widget_get_visible (cd_test_find (page, "burn_key_demo")));
+  cd_test_screenshot (window, "burn-page-ready");
+
+  cd_test_click (page, "burn_button");
+  g_assert_cmpstr (cd_burn_page_get_activity (CD_BURN_PAGE (page)), ==, "burning");
+  g_assert_false (gtk_widget_is_sensitive (cd_test_find (page, "burn_pin_entry")));
+  wait_for (page_complete, page, 120, "the burn");
+
+  /* Issued, and recorded so only after the verification. */
+  state = pki_db_text (&c->pf, state_sql);
+  g_assert_cmpstr (state, ==, "issued");
+  g_assert_cmpint (cd_draft_get_state (draft), ==, CD_STATE_ISSUED);
+  serial = pki_db_text (&c->pf, serial_sql);
+  g_assert_cmpstr (cd_test_label (page, "burn_serial"), ==, serial);
+  g_assert_nonnull (strstr (cd_test_label (page, "burn_subject"), "内蒙古甲乙建设有限公司"));
+  g_assert_cmpstr (cd_test_label (page, "burn_not_before"), !=, "");
+  g_assert_cmpstr (cd_test_label (page, "burn_not_after"), !=, "");
+  g_assert_cmpint (pki_db_int (&c->pf, "SELECT count(*) FROM burn_journal WHERE step = 'verify' AND phase = 'done'"),
+                   ==, 1);
+  g_assert_false (gtk_widget_get_visible (cd_test_find (page, "burn_button")));
+
+  /* The random PIN: on the forms module's PIN slip, and shown on request. */
+  g_assert_true (gtk_widget_get_visible (cd_test_find (page, "burn_slip_box")));
+  wait_for (has_pin_slip, page, 60, "the PIN slip");
+  cd_test_toggle (page, "burn_show_pin", TRUE);
+  pin = g_strdup (cd_test_label (page, "burn_pin"));
+  g_assert_cmpuint (strlen (pin), ==, 8);
+  slip = cd_burn_page_get_pin_slip (CD_BURN_PAGE (page));
+  g_assert_true (g_file_set_contents (pdf, g_bytes_get_data (slip, NULL), g_bytes_get_size (slip), NULL));
+  text = pki_run (TRUE, NULL, NULL, "pdftotext", pdf, "-", NULL);
+  g_unlink (pdf);
+  {
+    g_autoptr(GString) digits = g_string_new (NULL);
+    for (const char *p = text; *p; p++)
+      if (g_ascii_isdigit (*p))
+        g_string_append_c (digits, *p);
+    g_assert_nonnull (strstr (digits->str, pin));
+  }
+  /* Never in the database. */
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM audit_log WHERE detail LIKE '%%%s%%'", pin);
+    g_assert_cmpint (pki_db_int (&c->pf, sql), ==, 0);
+  }
+  cd_test_screenshot (window, "burn-page-issued");
+  cd_test_toggle (page, "burn_show_pin", FALSE);
+  outsider_verify (c, id, pin);
+  close_page (window, page, draft);
+}
+
+/* Past the materials of a new application (the fee step), a blank key gets its key pair ahead; the burn
+ * then continues that attempt. */
+static void
+test_ahead (Counter *c, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = pki_app_json ("pki-ec", "new", NULL, NULL, NULL, 0, NULL);
+  gint64 id = pki_application (&c->pf, json, CD_STATE_PAID);
+  g_autoptr(CdDraft) draft = cd_draft_new (c->pf.ctx);
+  GtkWidget *stack = gtk_stack_new ();
+  GtkWidget *materials = gtk_label_new ("materials");
+  GtkWidget *fee = gtk_label_new ("fee");
+  GtkWidget *page = g_object_new (CD_TYPE_BURN_PAGE, "context", c->pf.ctx, NULL);
+  Named burn = { page, "burn_button" };
+  GtkWidget *window;
+
+  g_assert_true (cd_draft_load (draft, id, &error));
+  gtk_widget_show (materials);
+  gtk_widget_show (fee);
+  gtk_widget_show (page);
+  gtk_stack_add_named (GTK_STACK (stack), materials, "materials");
+  gtk_stack_add_named (GTK_STACK (stack), fee, "fee");
+  gtk_stack_add_named (GTK_STACK (stack), page, "burn");
+  cd_wizard_page_set_draft (CD_WIZARD_PAGE (page), draft);
+  window = cd_test_window (stack);
+  /* Still on the materials: the applicant is not settled, nothing starts. */
+  cd_test_wait_ms (300);
+  g_assert_cmpint (pki_db_int (&c->pf, "SELECT count(*) FROM burn_journal"), ==, 0);
+  gtk_stack_set_visible_child_name (GTK_STACK (stack), "fee");
+  cd_test_iterate ();
+  wait_for (has_key_ahead, page, 60, "the key pair generated ahead");
+  g_assert_cmpint (pki_db_int (&c->pf, "SELECT count(*) FROM burn_journal WHERE step = 'keygen' AND phase = 'done'"), ==, 1);
+
+  /* Printed; the clerk reaches the Issue step. */
+  g_assert_true (cd_application_store_transition (c->pf.ctx, id, CD_STATE_PRINTED, NULL, &error));
+  g_assert_true (cd_draft_reload (draft, &error));
+  gtk_stack_set_visible_child_name (GTK_STACK (stack), "burn");
+  cd_wizard_page_enter (CD_WIZARD_PAGE (page));
+  wait_for (is_sensitive, &burn, 30, "the burn button");
+  g_assert_true (cd_burn_page_has_key_ahead (CD_BURN_PAGE (page)));
+  g_assert_false (gtk_widget_get_visible (cd_test_find (page, "burn_erase_box")));
+  cd_test_click (page, "burn_button");
+  wait_for (page_complete, page, 120, "the burn");
+  g_assert_cmpint (pki_db_int (&c->pf, "SELECT count(DISTINCT attempt) FROM burn_journal"), ==, 1);
+  g_assert_cmpint (pki_db_int (&c->pf, "SELECT count(*) FROM burn_journal WHERE step = 'keygen' AND phase = 'start'"), ==, 1);
+  outsider_verify (c, id, PKI_PIN);
+  wait_for (page_idle, page, 60, "the page to settle");
+  gtk_widget_destroy (window);
+  cd_test_iterate ();
+}
+
+/* Another customer's key: the warning names whose it is, erasing it needs the confirmation that names what
+ * is on it. Then a PIN unlock with a wrong SO PIN fails in one sentence and the retry completes. */
+static void
+test_wrong_key_and_retry (Counter *c, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first_json = pki_app_json ("pki-ec", "new", NULL, NULL, NULL, 0, NULL);
+  g_autofree char *other_json = pki_app_json ("pki-ec", "new", "91150100234567894T", "呼和浩特某某科技有限公司", NULL, 0,
+                                              NULL);
+  g_autofree char *unlock_json = pki_app_json ("pki-ec", "unlock", "91150100234567894T", "呼和浩特某某科技有限公司",
+                                               NULL, 0, NULL);
+  gint64 first = pki_application (&c->pf, first_json, CD_STATE_PRINTED);
+  gint64 other = pki_application (&c->pf, other_json, CD_STATE_PRINTED);
+  g_autoptr(CdBurnOptions) opts = cd_burn_options_new (first);
+  g_autoptr(CdBurnResult) r = NULL;
+  CdDraft *draft = NULL;
+  GtkWidget *window = NULL;
+  GtkWidget *page;
+  Named burn = { NULL, "burn_button" };
+  Named retry = { NULL, "burn_retry" };
+  Named error_label = { NULL, "burn_error" };
+  Named erase = { NULL, "burn_erase_box" };
+  gint64 unlock;
+  const char *text;
+
+  /* The first customer's certificate on the DEMO key (the module stays loaded meanwhile, as in the app). */
+  opts->advance_state = TRUE;
+  r = cd_burn_run (c->pf.ctx, opts, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  page = open_page (c, other, &draft, &window);
+  erase.root = burn.root = retry.root = error_label.root = page;
+  wait_for (is_visible, &erase, 30, "the erase confirmation");
+  text = cd_test_label (page, "burn_owner_warning");
+  g_assert_true (gtk_widget_get_visible (cd_test_find (page, "burn_owner_warning")));
+  g_assert_nonnull (strstr (text, "内蒙古甲乙建设有限公司"));
+  g_assert_nonnull (strstr (cd_test_label (page, "burn_erase_label"), "CN"));
+  g_assert_false (cd_test_sensitive (page, "burn_button"));
+  cd_test_screenshot (window, "burn-page-wrong-key");
+  cd_test_toggle (page, "burn_erase_check", TRUE);
+  wait_for (is_sensitive, &burn, 10, "the burn button");
+  cd_test_click (page, "burn_button");
+  wait_for (page_complete, page, 120, "the burn");
+  close_page (window, page, draft);
+
+  /* The second customer's PIN unlock: a wrong SO PIN first. */
+  unlock = pki_application (&c->pf, unlock_json, CD_STATE_PRINTED);
+  page = open_page (c, unlock, &draft, &window);
+  burn.root = retry.root = error_label.root = page;
+  wait_for (is_sensitive, &burn, 30, "the unlock button");
+  cd_test_set_text (page, "burn_pin_entry", "11111111");
+  cd_test_click (page, "burn_button");
+  wait_for (is_visible, &error_label, 60, "the error");
+  text = cd_test_label (page, "burn_error");
+  g_assert_cmpstr (text, !=, "");
+  g_assert_null (strchr (text, '\n'));
+  g_assert_false (cd_wizard_page_get_complete (CD_WIZARD_PAGE (page)));
+  wait_for (is_sensitive, &retry, 30, "the retry button");
+  cd_test_screenshot (window, "burn-page-error");
+  /* The DEMO key's own SO PIN: the field left empty. */
+  cd_test_set_text (page, "burn_pin_entry", "");
+  cd_test_click (page, "burn_retry");
+  wait_for (page_complete, page, 120, "the unlock");
+  g_assert_true (gtk_widget_get_visible (cd_test_find (page, "burn_outcome")));
+  close_page (window, page, draft);
+}
+
+static gboolean
+status_is (gpointer data)
+{
+  Named *n = data;
+
+  return g_str_equal (cd_key_status_get_state (CD_KEY_STATUS (n->root)), n->name);
+}
+
+/* The header's key status follows a key appearing (SoftHSM2: its blank slot initialised, as the DEMO key
+ * is), within the main loop's frame budget. */
+static void
+test_key_status (Counter *c, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  CdKeyStatus *status = cd_key_status_install (GTK_BOX (box), c->pf.ctx);
+  GtkWidget *window = cd_test_window (box);
+  Named blank = { GTK_WIDGET (status), "blank" };
+  Named key = { GTK_WIDGET (status), "key" };
+
+  wait_for (status_is, &blank, 30, "the blank key");
+  g_assert_false (gtk_widget_get_visible (cd_test_find (box, "key_status_pin")));
+  {
+    g_autoptr(CdTokenModule) module = cd_token_module_open (PKI_SOFTHSM, &error);
+    CdTokenSelector any = CD_TOKEN_SELECTOR_ANY;
+    g_autoptr(CdToken) token = cd_token_open (module, &any, &error);
+    g_autoptr(CdPin) so = cd_pin_new (CD_DEMO_SO_PIN);
+    g_autoptr(CdPin) pin = cd_pin_new (PKI_PIN);
+
+    g_assert_no_error (error);
+    g_assert_true (cd_token_initialize (token, so, "DEMO-K", pin, &error));
+    g_assert_no_error (error);
+  }
+  wait_for (status_is, &key, 30, "the key");
+  g_assert_nonnull (strstr (cd_test_label (box, "key_status_label"), "DEMO-K"));
+  g_assert_true (gtk_widget_get_visible (cd_test_find (box, "key_status_demo")));
+  g_test_message ("longest main-loop callback of the key status: %.2f ms",
+                  cd_key_status_get_max_main_us (status) / 1000.0);
+  g_assert_cmpint (cd_key_status_get_max_main_us (status), <, 16000);
+  cd_test_screenshot (window, "key-status");
+  gtk_widget_destroy (window);
+  cd_test_iterate ();
+}
+
+int
+main (int argc, char **argv)
+{
+  cd_test_init (&argc, &argv, TRUE);
+  if (!g_file_test (PKI_SOFTHSM, G_FILE_TEST_EXISTS))
+    {
+      g_print ("1..0 # SKIP SoftHSM2 is not installed\n");
+      return 77;
+    }
+#define T(path, fn) g_test_add (path, Counter, NULL, counter_setup, fn, counter_teardown)
+  T ("/gui-burn/key-status", test_key_status);
+  T ("/gui-burn/page/issue", test_issue);
+  T ("/gui-burn/page/ahead", test_ahead);
+  T ("/gui-burn/page/wrong-key-and-retry", test_wrong_key_and_retry);
+  return g_test_run ();
+}
