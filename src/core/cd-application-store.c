@@ -24,32 +24,6 @@ cd_application_info_free (CdApplicationInfo *info)
   g_free (info);
 }
 
-static JsonNode *
-detail_new (const char *first_key, ...) G_GNUC_NULL_TERMINATED;
-
-/* A small JSON object from key/string pairs; a NULL value is skipped. */
-static JsonNode *
-detail_new (const char *first_key, ...)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  va_list ap;
-
-  json_builder_begin_object (b);
-  va_start (ap, first_key);
-  for (const char *k = first_key; k; k = va_arg (ap, const char *))
-    {
-      const char *v = va_arg (ap, const char *);
-      if (v)
-        {
-          json_builder_set_member_name (b, k);
-          json_builder_add_string_value (b, v);
-        }
-    }
-  va_end (ap);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
-}
-
 /* The returning-customer record: one row per USCC (units) or ID number (persons), kept current. */
 static gboolean
 upsert_applicant (CdStore *store, const CdApplication *app, gint64 *out_id, GError **error)
@@ -247,7 +221,7 @@ cd_application_store_create (CdContext *ctx, const CdApplication *app, gboolean 
   id = sqlite3_last_insert_rowid (cd_store_get_db (store));
   if (!check_day_lock (ctx, id, "create", error))
     goto fail;
-  detail = detail_new ("number", number, "profile", app->profile, "business", cd_business_to_code (app->business),
+  detail = cd_audit_detail_new ("number", number, "profile", app->profile, "business", cd_business_to_code (app->business),
                        "state", "draft", NULL);
   if (!sync_materials (store, id, app, error)
       || !cd_audit_append (store, cd_context_get_actor (ctx), "application.create", "application", id, detail, error)
@@ -585,7 +559,7 @@ cd_application_store_pay (CdContext *ctx, gint64 id, CdPaymentMethod method, gin
   sqlite3_bind_int64 (upd, 1, id);
   sqlite3_bind_text (upd, 2, data, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (upd, 3, quote->total_fen);
-  detail = detail_new ("method", cd_payment_method_to_code (method), "amount", paid, NULL);
+  detail = cd_audit_detail_new ("method", cd_payment_method_to_code (method), "amount", paid, NULL);
   if (!cd_store_step_done (store, upd, error) || !set_state (ctx, id, info->state, CD_STATE_PAID, detail, error)
       || !cd_store_commit (store, error))
     goto fail;
@@ -643,7 +617,7 @@ cd_application_store_void (CdContext *ctx, gint64 id, const char *reason, GError
 
   if (!require_reason (reason, _("void"), error))
     return FALSE;
-  detail = detail_new ("reason", reason, NULL);
+  detail = cd_audit_detail_new ("reason", reason, NULL);
   if (!cd_store_begin (store, error))
     return FALSE;
   if (!read_state (store, id, &from, error) || !check_day_lock (ctx, id, "void", error)
@@ -700,7 +674,7 @@ cd_application_store_waive (CdContext *ctx, gint64 id, const char *material, con
                    material);
       return FALSE;
     }
-  detail = detail_new ("material", material, "reason", reason, NULL);
+  detail = cd_audit_detail_new ("material", material, "reason", reason, NULL);
   if (!cd_store_begin (store, error))
     return FALSE;
   if (!check_day_lock (ctx, id, "waive", error)

@@ -141,3 +141,25 @@ cd_audit_verify (CdStore *store, gint64 *out_rows, gint64 *out_bad_id, GError **
     *out_rows = rows;
   return TRUE;
 }
+
+JsonNode *
+cd_audit_detail_new (const char *first_key, ...)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  va_list ap;
+
+  json_builder_begin_object (b);
+  va_start (ap, first_key);
+  for (const char *k = first_key; k; k = va_arg (ap, const char *))
+    {
+      const char *v = va_arg (ap, const char *);
+      if (v)
+        {
+          json_builder_set_member_name (b, k);
+          json_builder_add_string_value (b, v);
+        }
+    }
+  va_end (ap);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}

@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 gboolean cd_audit_append (CdStore *store, const char *actor, const char *action, const char *entity,
                           gint64 entity_id, JsonNode *detail, GError **error);
 
+/* A detail object from key/string pairs ending with NULL; a pair whose value is NULL is left out. */
+JsonNode *cd_audit_detail_new (const char *first_key, ...) G_GNUC_NULL_TERMINATED;
+
 /* Walks the chain; FALSE with CD_STORE_ERROR_AUDIT_BROKEN naming the first bad row, *out_bad_id set. */
 gboolean cd_audit_verify (CdStore *store, gint64 *out_rows, gint64 *out_bad_id, GError **error);
 

@@ -141,20 +141,6 @@ cd_password_verify (const char *password, const char *stored)
 
 /* Helpers */
 
-static JsonNode *
-detail_strings (const char *k1, const char *v1, const char *k2, const char *v2)
-{
-  JsonObject *o = json_object_new ();
-  JsonNode *n = json_node_init_object (json_node_alloc (), o);
-
-  if (k1 && v1)
-    json_object_set_string_member (o, k1, v1);
-  if (k2 && v2)
-    json_object_set_string_member (o, k2, v2);
-  json_object_unref (o);
-  return n;
-}
-
 static gboolean
 invalid (GError **error, const char *message)
 {
@@ -333,11 +319,11 @@ cd_clerk_store_setup (CdContext *ctx, const char *outlet_code, const char *outle
     goto fail;
   clerk_id = sqlite3_last_insert_rowid (cd_store_get_db (store));
   actor = g_strdup_printf ("setup:%s", login);
-  detail = detail_strings ("code", outlet_code, "name", outlet_name);
+  detail = cd_audit_detail_new ("code", outlet_code, "name", outlet_name, NULL);
   if (!cd_audit_append (store, actor, "outlet.create", "outlet", outlet_id, detail, error))
     goto fail;
   g_clear_pointer (&detail, json_node_unref);
-  detail = detail_strings ("login", login, "role", "supervisor");
+  detail = cd_audit_detail_new ("login", login, "role", "supervisor", NULL);
   if (!cd_audit_append (store, actor, "clerk.create", "clerk", clerk_id, detail, error)
       || !cd_store_commit (store, error))
     goto fail;
@@ -388,7 +374,7 @@ cd_clerk_store_update_outlet (CdContext *ctx, const CdOutlet *outlet, GError **e
     return FALSE;
   if (is_blank (outlet->name))
     return invalid (error, _("The outlet name is required"));
-  detail = detail_strings ("name", outlet->name, "region", outlet->region);
+  detail = cd_audit_detail_new ("name", outlet->name, "region", outlet->region, NULL);
   if (!cd_store_begin (store, error))
     return FALSE;
   if (!cd_store_prepare (store, "UPDATE outlet SET name = ?2, region = ?3 WHERE id = ?1", &upd, error))
@@ -465,7 +451,7 @@ check_credentials (CdContext *ctx, const char *login, const char *password, cons
                              error))
         goto fail;
       sqlite3_bind_int64 (upd, 1, clerk->id);
-      detail = detail_strings ("role", cd_role_to_code (clerk->role), NULL, NULL);
+      detail = cd_audit_detail_new ("role", cd_role_to_code (clerk->role), NULL);
       if (!cd_store_step_done (store, upd, error)
           || !cd_audit_append (store, actor, action, "clerk", clerk->id, detail, error)
           || !cd_store_commit (store, error))
@@ -495,7 +481,7 @@ check_credentials (CdContext *ctx, const char *login, const char *password, cons
       if (!cd_store_step_done (store, upd, error))
         goto fail;
     }
-  detail = detail_strings ("login", login, "locked_until", lock_until);
+  detail = cd_audit_detail_new ("login", login, "locked_until", lock_until, NULL);
   {
     g_autofree char *failed_action = g_strconcat (action, "-failed", NULL);
     if (!cd_audit_append (store, actor, failed_action, "clerk", clerk ? clerk->id : 0, detail, error)
@@ -653,7 +639,7 @@ cd_clerk_store_add (CdContext *ctx, const char *login, const char *name, CdRole 
   if (!cd_store_step_done (store, ins, error))
     goto fail;
   id = sqlite3_last_insert_rowid (cd_store_get_db (store));
-  detail = detail_strings ("login", login, "role", cd_role_to_code (role));
+  detail = cd_audit_detail_new ("login", login, "role", cd_role_to_code (role), NULL);
   if (!cd_audit_append (store, cd_context_get_actor (ctx), "clerk.create", "clerk", id, detail, error)
       || !cd_store_commit (store, error))
     goto fail;
@@ -705,7 +691,7 @@ fail:
 gboolean
 cd_clerk_store_set_enabled (CdContext *ctx, gint64 id, gboolean enabled, GError **error)
 {
-  g_autoptr(JsonNode) detail = detail_strings ("enabled", enabled ? "true" : "false", NULL, NULL);
+  g_autoptr(JsonNode) detail = cd_audit_detail_new ("enabled", enabled ? "true" : "false", NULL);
 
   if (!enabled && id == cd_context_get_clerk_id (ctx))
     return invalid (error, _("You cannot disable your own account"));
@@ -716,7 +702,7 @@ cd_clerk_store_set_enabled (CdContext *ctx, gint64 id, gboolean enabled, GError 
 gboolean
 cd_clerk_store_set_role (CdContext *ctx, gint64 id, CdRole role, GError **error)
 {
-  g_autoptr(JsonNode) detail = detail_strings ("role", cd_role_to_code (role), NULL, NULL);
+  g_autoptr(JsonNode) detail = cd_audit_detail_new ("role", cd_role_to_code (role), NULL);
 
   if (id == cd_context_get_clerk_id (ctx) && role != CD_ROLE_SUPERVISOR)
     return invalid (error, _("You cannot take the supervisor role from yourself"));
