@@ -44,6 +44,12 @@ upsert_applicant (CdStore *store, const CdApplication *app, gint64 *out_id, GErr
   *out_id = 0;
   if (key == NULL || *key == '\0' || *name == '\0')
     return TRUE;
+  /* Autosave runs while the identifier is being typed: only a complete, valid one names a customer (other
+   * ID documents have no check digit, so a half-typed passport number could not be told from a whole one). */
+  if (!cd_application_check_identifier (unit ? "$.unit.uscc" : "$.person.id_number", key,
+                                        unit ? NULL : app->person->id_type, NULL)
+      || (!unit && g_strcmp0 (app->person->id_type ? app->person->id_type : "resident_id", "resident_id") != 0))
+    return TRUE;
   /* What a returning customer's next application is prefilled with. */
   json_builder_begin_object (b);
   for (const char *const *m = (const char *const[]) { "applicant_type", "party_role", "unit", "legal_person",

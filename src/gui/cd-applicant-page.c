@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "cd-applicant-page.h"
+#include "cd-customer-completion.h"
 #include "cd-gui-util.h"
 #include "cd-page-common.h"
 
@@ -35,6 +36,9 @@ struct _CdApplicantPage {
   GtkLabel *person_id_number_error, *person_mobile_error, *person_email_error;
   GtkLabel *agent_id_number_error, *agent_mobile_error, *agent_email_error;
   GtkLabel *invoice_taxpayer_error, *invoice_email_error;
+
+  /* Returning customers offered under the unit name / USCC and the person's name / ID number. */
+  CdCustomerCompletion *completions[4];
 };
 
 static void cd_applicant_page_iface_init (CdWizardPageInterface *iface);
@@ -77,6 +81,17 @@ static const struct {
   FE (invoice_email, REC_INVOICE, "$.invoice.email"),
 #undef F
 #undef FE
+};
+
+/* Which entries offer returning customers, looking them up by what. */
+static const struct {
+  gsize           entry;
+  CdCustomerField field;
+} completed[] = {
+  { G_STRUCT_OFFSET (CdApplicantPage, unit_name), CD_CUSTOMER_BY_NAME },
+  { G_STRUCT_OFFSET (CdApplicantPage, unit_uscc), CD_CUSTOMER_BY_USCC },
+  { G_STRUCT_OFFSET (CdApplicantPage, person_name), CD_CUSTOMER_BY_NAME },
+  { G_STRUCT_OFFSET (CdApplicantPage, person_id_number), CD_CUSTOMER_BY_ID_NUMBER },
 };
 
 #define MEMBER(self, off, T) (*(T *) G_STRUCT_MEMBER_P ((self), (off)))
@@ -204,6 +219,8 @@ load_from_draft (CdApplicantPage *self)
   CdProfile *profile = cd_draft_get_profile (self->draft);
 
   self->loading = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (self->completions); i++)
+    cd_customer_completion_clear (self->completions[i]);
   gtk_combo_box_text_remove_all (self->type_combo);
   gtk_combo_box_text_remove_all (self->role_combo);
   for (guint t = 0; profile && t < CD_N_APPLICANTS; t++)
@@ -285,10 +302,35 @@ on_field_changed_cb (CdApplicantPage *self, GtkWidget *widget)
       if ((GtkWidget *) entry == widget)
         check_field (self, i);
     }
+  for (guint i = 0; i < G_N_ELEMENTS (completed); i++)
+    if (MEMBER (self, completed[i].entry, GtkWidget *) == widget)
+      cd_customer_completion_refresh (self->completions[i], i < 2);
   drop_empty_records (app, cd_applicant_type_is_person (app->applicant_type));
   update_sections (self);
   update_complete (self);
   cd_draft_changed (self->draft);
+}
+
+/* The clerk picked a returning customer: the applicant part of the draft becomes theirs. */
+static void
+on_customer_chosen_cb (CdApplicantPage *self, gint64 customer_id)
+{
+  g_autoptr(GError) error = NULL;
+  CdApplication *merged;
+  g_autofree char *text = NULL;
+
+  if (!self->draft || !cd_draft_is_editable (self->draft))
+    return;
+  if (!(merged = cd_customer_store_apply (self->ctx, customer_id, cd_draft_get_app (self->draft), &error)))
+    {
+      gtk_label_set_text (self->returning_label, error->message);
+      return;
+    }
+  cd_draft_replace_app (self->draft, merged);   /* reloads this page through "loaded" */
+  /* TRANSLATORS: shown next to the applicant type after a returning customer was chosen */
+  text = g_strdup_printf (_("Returning customer: filled in from the last application of %s"),
+                          cd_application_display_name (merged));
+  gtk_label_set_text (self->returning_label, text);
 }
 
 /* vfuncs */
@@ -306,6 +348,7 @@ cd_applicant_page_set_draft (CdWizardPage *page, CdDraft *draft)
 
   cd_page_take_draft (self, &self->draft, draft, G_CALLBACK (on_draft_loaded_cb));
   g_signal_connect_object (draft, "changed", G_CALLBACK (update_complete), self, G_CONNECT_SWAPPED);
+  gtk_label_set_text (self->returning_label, "");
   load_from_draft (self);
 }
 
@@ -330,6 +373,22 @@ cd_applicant_page_dispose (GObject *object)
 }
 
 static void
+cd_applicant_page_constructed (GObject *object)
+{
+  CdApplicantPage *self = CD_APPLICANT_PAGE (object);
+
+  G_OBJECT_CLASS (cd_applicant_page_parent_class)->constructed (object);
+  g_return_if_fail (self->ctx != NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (completed); i++)
+    {
+      self->completions[i] = cd_customer_completion_attach (MEMBER (self, completed[i].entry, GtkEntry *), self->ctx,
+                                                            completed[i].field);
+      g_signal_connect_object (self->completions[i], "customer-chosen", G_CALLBACK (on_customer_chosen_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+}
+
+static void
 cd_applicant_page_class_init (CdApplicantPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -338,6 +397,7 @@ cd_applicant_page_class_init (CdApplicantPageClass *klass)
   object_class->get_property = cd_applicant_page_get_property;
   object_class->set_property = cd_applicant_page_set_property;
   object_class->dispose = cd_applicant_page_dispose;
+  object_class->constructed = cd_applicant_page_constructed;
   cd_page_class_install (object_class);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/certdesk/CertDesk/ui/cd-applicant-page.ui");

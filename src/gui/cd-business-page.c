@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "cd-business-page.h"
+#include "cd-customer-store.h"
 #include "cd-gui-util.h"
 #include "cd-page-common.h"
 
@@ -234,30 +235,6 @@ on_field_changed_cb (CdBusinessPage *self)
   cd_draft_changed (self->draft);
 }
 
-/* The returning customer's applicant data replace this draft's (JSON members, so the core owns the records). */
-static CdApplication *
-merge_applicant (const CdApplication *app, const CdApplication *previous)
-{
-  g_autoptr(JsonNode) to = cd_application_to_json (app);
-  g_autoptr(JsonNode) from = cd_application_to_json (previous);
-  JsonObject *t = json_node_get_object (to);
-  JsonObject *f = json_node_get_object (from);
-  static const char *const members[] = { "applicant_type", "party_role", "unit", "legal_person", "agent",
-                                         "person", "invoice", NULL };
-
-  for (guint i = 0; members[i]; i++)
-    {
-      if (json_object_has_member (t, members[i]))
-        json_object_remove_member (t, members[i]);
-      if (json_object_has_member (f, members[i]))
-        json_object_set_member (t, members[i], json_node_copy (json_object_get_member (f, members[i])));
-    }
-  if (!json_object_has_member (t, "existing_certificate") && json_object_has_member (f, "existing_certificate"))
-    json_object_set_member (t, "existing_certificate",
-                            json_node_copy (json_object_get_member (f, "existing_certificate")));
-  return cd_application_from_json (to, NULL);
-}
-
 static void
 on_find_activate_cb (CdBusinessPage *self)
 {
@@ -289,8 +266,17 @@ on_find_activate_cb (CdBusinessPage *self)
       gtk_label_set_text (self->find_label, error->message);
       return;
     }
-  if (!(merged = merge_applicant (cd_draft_get_app (self->draft), previous)))
-    return;
+  {
+    g_autoptr(JsonNode) from = cd_application_to_json (previous);
+
+    /* The returning customer's applicant data replace this draft's (JSON members, so the core owns them). */
+    if (!(merged = cd_application_with_applicant_of (cd_draft_get_app (self->draft), json_node_get_object (from),
+                                                      &error)))
+      {
+        gtk_label_set_text (self->find_label, error->message);
+        return;
+      }
+  }
   text = g_strdup_printf (_("Filled in from application %s (%s)"), hit->number, hit->name);
   cd_draft_replace_app (self->draft, merged);
   gtk_label_set_text (self->find_label, text);

@@ -17,6 +17,13 @@ struct _CdMaterialsPage {
 
   GtkLabel   *intro_label;
   GtkListBox *list;
+
+  /* Rows are kept while the checklist stays the same (entering the step again only refreshes the ticks),
+   * and built a few per main-loop turn so that no step switch holds the window up for more than a frame. */
+  char       *built_key;   /* what the rows show: checklist, waivers, draft, editability */
+  GPtrArray  *pending;     /* CdMaterial still to add (borrowed from the profile) */
+  guint       build_id;
+  GPtrArray  *ticks;       /* the check buttons, for refreshing them in place */
 };
 
 static void cd_materials_page_iface_init (CdWizardPageInterface *iface);
@@ -150,6 +157,7 @@ add_tick (CdMaterialsPage *self, GtkBox *box, const char *label, const char *cod
   g_object_set_data (G_OBJECT (check), "tick", GUINT_TO_POINTER (tick));
   g_signal_connect (check, "toggled", G_CALLBACK (on_tick_toggled_cb), self);
   gtk_box_pack_start (box, check, FALSE, FALSE, 0);
+  g_ptr_array_add (self->ticks, check);
   return check;
 }
 
@@ -227,6 +235,74 @@ add_row (CdMaterialsPage *self, const CdMaterial *m, CdMaterialMark *mark, gbool
   gtk_container_add (GTK_CONTAINER (self->list), row);
 }
 
+/* A row per material costs a few milliseconds (labels, ticks, a scan strip from its template): add them for
+ * up to this long per main-loop turn, then let the window draw. */
+#define BUILD_BUDGET_US 6000
+
+static gboolean
+on_build_idle_cb (gpointer data)
+{
+  CdMaterialsPage *self = data;
+  CdApplication *app = cd_draft_get_app (self->draft);
+  gint64 start = g_get_monotonic_time ();
+  gboolean editable = cd_draft_is_editable (self->draft);
+
+  self->loading = TRUE;
+  while (self->pending->len > 0)
+    {
+      const CdMaterial *m = g_ptr_array_steal_index (self->pending, 0);
+
+      add_row (self, m, g_hash_table_lookup (app->materials, m->code), editable);
+      if (g_get_monotonic_time () - start > BUILD_BUDGET_US)
+        break;
+    }
+  self->loading = FALSE;
+  if (self->pending->len > 0)
+    return G_SOURCE_CONTINUE;
+  self->build_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* What the rows depend on; equal keys mean the rows on screen can stay. */
+static char *
+rows_key (CdMaterialsPage *self, GPtrArray *list)
+{
+  CdApplication *app = cd_draft_get_app (self->draft);
+  GString *key = g_string_new (NULL);
+
+  g_string_append_printf (key, "%" G_GINT64_FORMAT "|%d|%s|", cd_draft_get_id (self->draft),
+                          cd_draft_is_editable (self->draft), app->profile ? app->profile : "");
+  for (guint i = 0; list && i < list->len; i++)
+    {
+      const CdMaterial *m = list->pdata[i];
+      CdMaterialMark *mark = g_hash_table_lookup (app->materials, m->code);
+
+      g_string_append_printf (key, "%s:%d%d%d%d%d%d;", m->code, m->required, m->original, m->copy, m->stamped,
+                              m->scan, mark && mark->waived);
+    }
+  return g_string_free (key, FALSE);
+}
+
+/* The ticks follow the draft's marks (a scan attached or removed elsewhere changes them). */
+static void
+refresh_ticks (CdMaterialsPage *self)
+{
+  CdApplication *app = cd_draft_get_app (self->draft);
+
+  self->loading = TRUE;
+  for (guint i = 0; i < self->ticks->len; i++)
+    {
+      GtkToggleButton *check = self->ticks->pdata[i];
+      CdMaterialMark *mark = g_hash_table_lookup (app->materials, g_object_get_data (G_OBJECT (check), "code"));
+      Tick tick = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (check), "tick"));
+      gboolean on = mark && (tick == TICK_ORIGINAL ? mark->original_seen : tick == TICK_COPY ? mark->copy
+                                                                                            : mark->stamped);
+
+      gtk_toggle_button_set_active (check, on);
+    }
+  self->loading = FALSE;
+}
+
 static void
 rebuild (CdMaterialsPage *self)
 {
@@ -235,21 +311,32 @@ rebuild (CdMaterialsPage *self)
   CdChecklistOptions opts = cd_application_checklist_options (app);
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
   gboolean synced = FALSE;
 
-  self->loading = TRUE;
-  cd_gui_container_clear (GTK_CONTAINER (self->list));
   if (profile && !(list = cd_checklist_build (profile, app->business, app->applicant_type, &opts, &error)))
     gtk_label_set_text (self->intro_label, error->message);
+  /* The marks follow the scan store: a scan deleted or added elsewhere shows in the checklist. */
   for (guint i = 0; list && i < list->len; i++)
+    if (((const CdMaterial *) list->pdata[i])->scan)
+      synced |= cd_scan_strip_sync_mark (self->ctx, app, cd_draft_get_id (self->draft),
+                                         ((const CdMaterial *) list->pdata[i])->code, NULL);
+  key = rows_key (self, list);
+  if (g_strcmp0 (key, self->built_key) == 0)
+    refresh_ticks (self);
+  else
     {
-      const CdMaterial *m = list->pdata[i];
-      /* The marks follow the scan store: a scan deleted or added elsewhere shows in the checklist. */
-      if (m->scan)
-        synced |= cd_scan_strip_sync_mark (self->ctx, app, cd_draft_get_id (self->draft), m->code, NULL);
-      add_row (self, m, g_hash_table_lookup (app->materials, m->code), cd_draft_is_editable (self->draft));
+      g_clear_handle_id (&self->build_id, g_source_remove);
+      g_ptr_array_set_size (self->ticks, 0);
+      cd_gui_container_clear (GTK_CONTAINER (self->list));
+      g_ptr_array_set_size (self->pending, 0);
+      for (guint i = 0; list && i < list->len; i++)
+        g_ptr_array_add (self->pending, list->pdata[i]);
+      g_free (self->built_key);
+      self->built_key = g_steal_pointer (&key);
+      /* below the redraw priority, so each chunk of rows is drawn before the next is built */
+      self->build_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_build_idle_cb, self, NULL);
     }
-  self->loading = FALSE;
   if (synced)
     cd_draft_changed (self->draft);
   update_complete (self);
@@ -289,7 +376,13 @@ cd_materials_page_iface_init (CdWizardPageInterface *iface)
 static void
 cd_materials_page_dispose (GObject *object)
 {
-  cd_materials_page_release (CD_MATERIALS_PAGE (object));
+  CdMaterialsPage *self = CD_MATERIALS_PAGE (object);
+
+  g_clear_handle_id (&self->build_id, g_source_remove);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_pointer (&self->ticks, g_ptr_array_unref);
+  g_clear_pointer (&self->built_key, g_free);
+  cd_materials_page_release (self);
   G_OBJECT_CLASS (cd_materials_page_parent_class)->dispose (object);
 }
 
@@ -313,4 +406,6 @@ static void
 cd_materials_page_init (CdMaterialsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->pending = g_ptr_array_new ();
+  self->ticks = g_ptr_array_new ();
 }

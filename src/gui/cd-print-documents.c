@@ -8,6 +8,7 @@
 #include "cd-application-store.h"
 #include "cd-clerk-store.h"
 #include "cd-print-documents.h"
+#include "cd-print-preview.h"
 #include "cd-print-operation.h"
 #include "cd-print-store.h"
 
@@ -145,6 +146,8 @@ cd_print_documents_render_finish (GAsyncResult *result, GBytes **out_pdf, GStrv 
     return NULL;
   if (!(doc = poppler_document_new_from_bytes (pdf, NULL, error)))
     return NULL;
+  /* The preview renders its pages from these bytes in a worker thread, with a document of its own. */
+  g_object_set_data_full (G_OBJECT (doc), CD_PRINT_PDF_BYTES_KEY, g_bytes_ref (pdf), (GDestroyNotify) g_bytes_unref);
   d = g_task_get_task_data (G_TASK (result));
   if (out_documents)
     *out_documents = g_strdupv (d->documents);

@@ -396,5 +396,6 @@ gboolean
 cd_print_page_is_ready (CdPrintPage *self)
 {
   g_return_val_if_fail (CD_IS_PRINT_PAGE (self), FALSE);
-  return self->document != NULL && self->cancellable == NULL;
+  /* the documents are made and the preview shows them (it renders in a worker thread) */
+  return self->document != NULL && self->cancellable == NULL && !cd_print_preview_is_rendering (self->preview);
 }

@@ -1,5 +1,7 @@
-/* cd-print-preview.c: thumbnails are rendered one per idle so a long set never stalls a frame; the page
- * view caches one rendered surface for the current page and zoom. */
+/* cd-print-preview.c: thumbnails and the page view are rendered by poppler in a worker thread (a document
+ * of its own, opened from the same PDF bytes: poppler documents are not for two threads at once, and the
+ * print operation uses the main thread's), so a long set or a high zoom never stalls a frame. The page view
+ * caches one rendered surface for the current page and zoom and shows a blank sheet until it arrives. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
@@ -33,8 +35,13 @@ struct _CdPrintPreview {
   cairo_surface_t *cache;       /* current page at cache_zoom */
   int              cache_page;
   double           cache_zoom;
-  guint            thumb_idle;
+  guint            thumb_idle;  /* main-thread fallback for a document without its bytes */
   int              next_thumb;
+  GCancellable    *cancellable; /* the document's worker jobs */
+  gboolean         thumbs_pending;
+  gboolean         page_pending;
+  int              pending_page;
+  double           pending_zoom;
 };
 
 G_DEFINE_FINAL_TYPE (CdPrintPreview, cd_print_preview, GTK_TYPE_BOX)
@@ -69,6 +76,130 @@ render_page (PopplerDocument *doc, int n, double scale)
   poppler_page_render (page, cr);
   cairo_destroy (cr);
   return surface;
+}
+
+/* ---- the worker ---- */
+
+typedef struct {
+  GBytes *pdf;
+  int     page;    /* -1: every page's thumbnail */
+  double  scale;   /* the page's, or the thumbnail width for thumbnails */
+} RenderJob;
+
+static void
+render_job_free (RenderJob *job)
+{
+  g_bytes_unref (job->pdf);
+  g_free (job);
+}
+
+static void
+surfaces_free (GPtrArray *surfaces)
+{
+  g_ptr_array_unref (surfaces);
+}
+
+static void
+render_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  RenderJob *job = task_data;
+  g_autoptr(CdPopplerDocument) doc = NULL;
+  GError *error = NULL;
+  GPtrArray *surfaces;
+  int n;
+
+  if (!(doc = poppler_document_new_from_bytes (job->pdf, NULL, &error)))
+    return g_task_return_error (task, error);
+  n = poppler_document_get_n_pages (doc);
+  surfaces = g_ptr_array_new_with_free_func ((GDestroyNotify) cairo_surface_destroy);
+  for (int i = job->page < 0 ? 0 : job->page; i < (job->page < 0 ? n : job->page + 1); i++)
+    {
+      g_autoptr(CdPopplerPage) page = poppler_document_get_page (doc, i);
+      double w = 0, h = 0;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      if (page)
+        poppler_page_get_size (page, &w, &h);
+      g_ptr_array_add (surfaces, w > 0 ? render_page (doc, i, job->page < 0 ? job->scale / w : job->scale) : NULL);
+    }
+  if (g_task_return_error_if_cancelled (task))
+    g_ptr_array_unref (surfaces);
+  else
+    g_task_return_pointer (task, surfaces, (GDestroyNotify) surfaces_free);
+}
+
+static void
+start_job (CdPrintPreview *self, int page, double scale, GAsyncReadyCallback done)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, done, NULL);
+  RenderJob *job = g_new0 (RenderJob, 1);
+
+  job->pdf = g_bytes_ref (g_object_get_data (G_OBJECT (self->document), CD_PRINT_PDF_BYTES_KEY));
+  job->page = page;
+  job->scale = scale;
+  g_task_set_task_data (task, job, (GDestroyNotify) render_job_free);
+  g_task_set_source_tag (task, start_job);
+  g_task_run_in_thread (task, render_thread);
+}
+
+static void
+on_thumbs_rendered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) surfaces = g_task_propagate_pointer (G_TASK (result), &error);
+  CdPrintPreview *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* another document, or the preview is gone */
+  self = CD_PRINT_PREVIEW (source);
+  self->thumbs_pending = FALSE;
+  if (!surfaces)
+    {
+      g_warning ("Rendering the page thumbnails failed: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < surfaces->len; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->thumb_list, (int) i);
+      GtkWidget *image = row ? g_object_get_data (G_OBJECT (row), "image") : NULL;
+
+      if (image && surfaces->pdata[i])
+        {
+          gtk_image_set_from_surface (GTK_IMAGE (image), surfaces->pdata[i]);
+          gtk_widget_set_size_request (image, -1, -1);
+        }
+    }
+}
+
+static void
+on_page_rendered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) surfaces = g_task_propagate_pointer (G_TASK (result), &error);
+  RenderJob *job = g_task_get_task_data (G_TASK (result));
+  CdPrintPreview *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = CD_PRINT_PREVIEW (source);
+  self->page_pending = FALSE;
+  if (surfaces && surfaces->len == 1 && surfaces->pdata[0])
+    {
+      g_clear_pointer (&self->cache, cairo_surface_destroy);
+      self->cache = cairo_surface_reference (surfaces->pdata[0]);
+      self->cache_page = job->page;
+      self->cache_zoom = job->scale;
+    }
+  else if (error)
+    g_warning ("Rendering page %d failed: %s", job->page + 1, error->message);
+  gtk_widget_queue_draw (GTK_WIDGET (self->page_area));   /* draws it, or asks for the page now wanted */
+}
+
+static gboolean
+has_bytes (CdPrintPreview *self)
+{
+  return self->document && g_object_get_data (G_OBJECT (self->document), CD_PRINT_PDF_BYTES_KEY) != NULL;
 }
 
 static void
@@ -172,13 +303,20 @@ on_page_draw_cb (CdPrintPreview *self, cairo_t *cr)
     }
   if (!self->cache || self->cache_page != self->page || self->cache_zoom != self->zoom)
     {
-      g_clear_pointer (&self->cache, cairo_surface_destroy);
-      self->cache = render_page (self->document, self->page, self->zoom);
-      self->cache_page = self->page;
-      self->cache_zoom = self->zoom;
+      if (!has_bytes (self))
+        {
+          g_clear_pointer (&self->cache, cairo_surface_destroy);
+          self->cache = render_page (self->document, self->page, self->zoom);
+          self->cache_page = self->page;
+          self->cache_zoom = self->zoom;
+        }
+      else if (!self->page_pending)
+        {
+          /* one job at a time: when it comes back, the draw it queues asks for what is wanted then */
+          self->page_pending = TRUE;
+          start_job (self, self->page, self->zoom, on_page_rendered_cb);
+        }
     }
-  if (!self->cache)
-    return FALSE;
   x = MAX (PAGE_MARGIN, (aw - w * self->zoom) / 2);
   cairo_set_source_rgb (cr, 0.82, 0.83, 0.85);
   cairo_paint (cr);
@@ -186,8 +324,17 @@ on_page_draw_cb (CdPrintPreview *self, cairo_t *cr)
   cairo_set_source_rgba (cr, 0, 0, 0, 0.25);
   cairo_rectangle (cr, x + 2, PAGE_MARGIN + 2, (int) (w * self->zoom), (int) (h * self->zoom));
   cairo_fill (cr);
-  cairo_set_source_surface (cr, self->cache, (int) x, PAGE_MARGIN);
-  cairo_paint (cr);
+  if (self->cache && self->cache_page == self->page && self->cache_zoom == self->zoom)
+    cairo_set_source_surface (cr, self->cache, (int) x, PAGE_MARGIN);
+  else
+    cairo_set_source_rgb (cr, 1, 1, 1);   /* a blank sheet until the page arrives */
+  if (self->cache && self->cache_page == self->page && self->cache_zoom == self->zoom)
+    cairo_paint (cr);
+  else
+    {
+      cairo_rectangle (cr, (int) x, PAGE_MARGIN, (int) (w * self->zoom), (int) (h * self->zoom));
+      cairo_fill (cr);
+    }
   return TRUE;
 }
 
@@ -252,6 +399,9 @@ cd_print_preview_dispose (GObject *object)
 
   g_clear_handle_id (&self->thumb_idle, g_source_remove);
   g_clear_pointer (&self->cache, cairo_surface_destroy);
+  if (self->cancellable)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->document);
   G_OBJECT_CLASS (cd_print_preview_parent_class)->dispose (object);
 }
@@ -284,6 +434,7 @@ cd_print_preview_init (CdPrintPreview *self)
   self->zoom = 1.0;
   self->fit_width = TRUE;
   self->cache_page = -1;
+  self->cancellable = g_cancellable_new ();
   gtk_widget_add_events (GTK_WIDGET (self->page_area), GDK_SCROLL_MASK | GDK_SMOOTH_SCROLL_MASK);
   update_labels (self);
 }
@@ -313,6 +464,10 @@ cd_print_preview_set_document (CdPrintPreview *self, PopplerDocument *document)
   g_return_if_fail (CD_IS_PRINT_PREVIEW (self));
   g_clear_handle_id (&self->thumb_idle, g_source_remove);
   g_clear_pointer (&self->cache, cairo_surface_destroy);
+  g_cancellable_cancel (self->cancellable);
+  g_object_unref (self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->thumbs_pending = self->page_pending = FALSE;
   g_set_object (&self->document, document);
   cd_gui_container_clear (GTK_CONTAINER (self->thumb_list));
   self->page = 0;
@@ -323,7 +478,13 @@ cd_print_preview_set_document (CdPrintPreview *self, PopplerDocument *document)
   if (n)
     {
       gtk_list_box_select_row (self->thumb_list, gtk_list_box_get_row_at_index (self->thumb_list, 0));
-      self->thumb_idle = g_idle_add_full (G_PRIORITY_LOW, render_next_thumb_cb, self, NULL);
+      if (has_bytes (self))
+        {
+          self->thumbs_pending = TRUE;
+          start_job (self, -1, THUMB_WIDTH, on_thumbs_rendered_cb);
+        }
+      else
+        self->thumb_idle = g_idle_add_full (G_PRIORITY_LOW, render_next_thumb_cb, self, NULL);
       gtk_stack_set_visible_child_name (self->view_stack, "page");
     }
   else
@@ -378,4 +539,15 @@ cd_print_preview_get_zoom (CdPrintPreview *self)
 {
   g_return_val_if_fail (CD_IS_PRINT_PREVIEW (self), 1.0);
   return self->zoom;
+}
+
+gboolean
+cd_print_preview_is_rendering (CdPrintPreview *self)
+{
+  g_return_val_if_fail (CD_IS_PRINT_PREVIEW (self), FALSE);
+  if (!self->document)
+    return FALSE;
+  return self->thumbs_pending || self->page_pending || self->thumb_idle != 0
+         || (gtk_widget_get_mapped (GTK_WIDGET (self->page_area))
+             && (!self->cache || self->cache_page != self->page || self->cache_zoom != self->zoom));
 }

@@ -410,7 +410,7 @@ gboolean
 cd_print_queue_page_is_ready (CdPrintQueuePage *self)
 {
   g_return_val_if_fail (CD_IS_PRINT_QUEUE_PAGE (self), FALSE);
-  return self->document != NULL && self->cancellable == NULL;
+  return self->document != NULL && self->cancellable == NULL && !cd_print_preview_is_rendering (self->preview);
 }
 
 void

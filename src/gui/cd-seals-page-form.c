@@ -36,6 +36,7 @@ struct _CdSealsPageForm {
   GBytes        *form_bytes;
   guint          chosen;
   GdkPixbuf     *chosen_pixbuf; /* what the previews show (also a choice stored earlier) */
+  cairo_surface_t *chosen_surface; /* the same, converted once for drawing */
 
   GtkLabel        *title_label;
   GtkButton       *load_button;
@@ -175,6 +176,9 @@ static void
 show_preview (CdSealsPageForm *self, GdkPixbuf *pixbuf, const char *text)
 {
   g_set_object (&self->chosen_pixbuf, pixbuf);
+  g_clear_pointer (&self->chosen_surface, cairo_surface_destroy);
+  if (pixbuf)
+    self->chosen_surface = gdk_cairo_surface_create_from_pixbuf (pixbuf, 1, NULL);
   gtk_label_set_text (self->preview_label, text ? text : "");
   gtk_widget_queue_draw (GTK_WIDGET (self->preview_white));
   gtk_widget_queue_draw (GTK_WIDGET (self->preview_checker));
@@ -198,15 +202,15 @@ update_preview (CdSealsPageForm *self)
 /* ---- drawing ---- */
 
 static void
-draw_sample (cairo_t *cr, GdkPixbuf *pixbuf, int width, int height)
+draw_sample (cairo_t *cr, cairo_surface_t *sample, int width, int height)
 {
-  int pw = gdk_pixbuf_get_width (pixbuf), ph = gdk_pixbuf_get_height (pixbuf);
+  int pw = cairo_image_surface_get_width (sample), ph = cairo_image_surface_get_height (sample);
   double s = MIN ((width - 8.0) / pw, (height - 8.0) / ph);
 
   cairo_save (cr);
   cairo_translate (cr, (width - pw * s) / 2, (height - ph * s) / 2);
   cairo_scale (cr, s, s);
-  gdk_cairo_set_source_pixbuf (cr, pixbuf, 0, 0);
+  cairo_set_source_surface (cr, sample, 0, 0);
   cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
   cairo_paint (cr);
   cairo_restore (cr);
@@ -223,8 +227,8 @@ on_preview_white_draw_cb (CdSealsPageForm *self, cairo_t *cr, GtkWidget *area)
   cairo_set_line_width (cr, 1);
   cairo_rectangle (cr, 0.5, 0.5, w - 1, h - 1);
   cairo_stroke (cr);
-  if (self->chosen_pixbuf)
-    draw_sample (cr, self->chosen_pixbuf, w, h);
+  if (self->chosen_surface)
+    draw_sample (cr, self->chosen_surface, w, h);
   return FALSE;
 }
 
@@ -233,16 +237,31 @@ on_preview_checker_draw_cb (CdSealsPageForm *self, cairo_t *cr, GtkWidget *area)
 {
   int w = gtk_widget_get_allocated_width (area), h = gtk_widget_get_allocated_height (area);
 
-  for (int y = 0; y < h; y += 10)
-    for (int x = 0; x < w; x += 10)
-      {
-        double v = ((x / 10 + y / 10) % 2) ? 0.62 : 0.85;
-        cairo_set_source_rgb (cr, v, v, v);
-        cairo_rectangle (cr, x, y, 10, 10);
-        cairo_fill (cr);
-      }
-  if (self->chosen_pixbuf)
-    draw_sample (cr, self->chosen_pixbuf, w, h);
+  static cairo_pattern_t *checker;
+
+  /* One 20×20 tile of four squares, repeated: a fill per square would cost a frame on a large preview. */
+  if (!checker)
+    {
+      cairo_surface_t *tile = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 20, 20);
+      cairo_t *t = cairo_create (tile);
+
+      cairo_set_source_rgb (t, 0.85, 0.85, 0.85);
+      cairo_paint (t);
+      cairo_set_source_rgb (t, 0.62, 0.62, 0.62);
+      cairo_rectangle (t, 10, 0, 10, 10);
+      cairo_rectangle (t, 0, 10, 10, 10);
+      cairo_fill (t);
+      cairo_destroy (t);
+      checker = cairo_pattern_create_for_surface (tile);
+      cairo_pattern_set_extend (checker, CAIRO_EXTEND_REPEAT);
+      cairo_pattern_set_filter (checker, CAIRO_FILTER_NEAREST);
+      cairo_surface_destroy (tile);
+    }
+  cairo_set_source (cr, checker);
+  cairo_rectangle (cr, 0, 0, w, h);
+  cairo_fill (cr);
+  if (self->chosen_surface)
+    draw_sample (cr, self->chosen_surface, w, h);
   return FALSE;
 }
 
@@ -495,6 +514,7 @@ cd_seals_page_form_dispose (GObject *object)
   g_clear_object (&self->draft);
   g_clear_object (&self->form);
   g_clear_object (&self->chosen_pixbuf);
+  g_clear_pointer (&self->chosen_surface, cairo_surface_destroy);
   g_clear_pointer (&self->result, cd_seal_result_free);
   g_clear_pointer (&self->cells, g_ptr_array_unref);
   g_clear_pointer (&self->pngs, g_ptr_array_unref);

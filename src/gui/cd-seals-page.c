@@ -18,6 +18,11 @@ struct _CdSealsPage {
   char       *shown_for;    /* "profile-id|kind,kind…" the forms were built for */
   GtkLabel   *intro_label;
   GtkListBox *forms_list;
+  /* The forms are built one per main-loop turn (each is a template with its own images), so that entering
+   * the step never holds the window up for more than a frame. */
+  GStrv       pending_kinds;
+  guint       next_kind;
+  guint       build_id;
 };
 
 static void cd_seals_page_iface_init (CdWizardPageInterface *iface);
@@ -68,6 +73,26 @@ on_form_changed_cb (CdSealsPage *self)
   update_complete (self);
 }
 
+static gboolean
+on_build_idle_cb (gpointer data)
+{
+  CdSealsPage *self = data;
+  const char *kind = self->pending_kinds[self->next_kind++];
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *form = cd_seals_page_form_new (self->draft, kind, cd_draft_is_editable (self->draft));
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_can_focus (row, FALSE);
+  g_signal_connect_object (form, "changed", G_CALLBACK (on_form_changed_cb), self, G_CONNECT_SWAPPED);
+  gtk_container_add (GTK_CONTAINER (row), form);
+  gtk_widget_show_all (row);
+  gtk_container_add (GTK_CONTAINER (self->forms_list), row);
+  if (self->pending_kinds[self->next_kind])
+    return G_SOURCE_CONTINUE;
+  self->build_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 rebuild (CdSealsPage *self)
 {
@@ -87,21 +112,15 @@ rebuild (CdSealsPage *self)
     }
   g_free (self->shown_for);
   self->shown_for = g_steal_pointer (&key);
+  g_clear_handle_id (&self->build_id, g_source_remove);
   cd_gui_container_clear (GTK_CONTAINER (self->forms_list));
   if (profile && (!profile->collection_forms || !profile->collection_forms[0]))
     gtk_label_set_text (self->intro_label, _("This project collects no seal or signature samples."));
-  for (guint i = 0; profile && profile->collection_forms && profile->collection_forms[i]; i++)
-    {
-      GtkWidget *row = gtk_list_box_row_new ();
-      GtkWidget *form = cd_seals_page_form_new (self->draft, profile->collection_forms[i], editable);
-
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-      gtk_widget_set_can_focus (row, FALSE);
-      g_signal_connect_object (form, "changed", G_CALLBACK (on_form_changed_cb), self, G_CONNECT_SWAPPED);
-      gtk_container_add (GTK_CONTAINER (row), form);
-      gtk_widget_show_all (row);
-      gtk_container_add (GTK_CONTAINER (self->forms_list), row);
-    }
+  g_strfreev (self->pending_kinds);
+  self->pending_kinds = profile && profile->collection_forms ? g_strdupv (profile->collection_forms) : NULL;
+  self->next_kind = 0;
+  if (self->pending_kinds && self->pending_kinds[0])
+    self->build_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_build_idle_cb, self, NULL);
   update_complete (self);
 }
 
@@ -144,6 +163,8 @@ cd_seals_page_dispose (GObject *object)
   CdSealsPage *self = CD_SEALS_PAGE (object);
 
   cd_seals_page_release (self);
+  g_clear_handle_id (&self->build_id, g_source_remove);
+  g_clear_pointer (&self->pending_kinds, g_strfreev);
   g_clear_pointer (&self->shown_for, g_free);
   G_OBJECT_CLASS (cd_seals_page_parent_class)->dispose (object);
 }

@@ -148,7 +148,14 @@ GtkWidget *
 cd_test_find (GtkWidget *root, const char *name)
 {
   GtkWidget *w = find (root, name, FALSE);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
+  /* Pages build long lists a few rows per main-loop turn: let them finish before giving up. */
+  while (!w && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      w = find (root, name, FALSE);
+    }
   if (!w)
     g_error ("No widget named “%s”", name);
   return w;
@@ -380,4 +387,57 @@ cd_test_audit_count (CdContext *ctx, const char *action, gint64 entity_id)
   sqlite3_bind_int64 (stmt, 2, entity_id);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   return sqlite3_column_int64 (stmt, 0);
+}
+
+struct _CdTestProbe {
+  guint  source;
+  gint64 last;
+  gint64 max_gap;
+};
+
+static gboolean
+on_probe_tick_cb (gpointer data)
+{
+  CdTestProbe *probe = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (probe->last && now - probe->last > probe->max_gap)
+    probe->max_gap = now - probe->last;
+  if (probe->last && now - probe->last > 8000 && g_getenv ("CD_PROBE_LOG"))
+    g_printerr ("PROBE gap %.1f ms ending at %.1f\n", (now - probe->last) / 1e3, (now % 100000000) / 1e3);
+  probe->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+CdTestProbe *
+cd_test_probe_new (void)
+{
+  CdTestProbe *probe = g_new0 (CdTestProbe, 1);
+
+  probe->source = g_timeout_add_full (G_PRIORITY_HIGH, 1, on_probe_tick_cb, probe, NULL);
+  return probe;
+}
+
+void
+cd_test_probe_reset (CdTestProbe *probe, guint settle_ms)
+{
+  cd_test_wait_ms (settle_ms);
+  probe->max_gap = 0;
+  probe->last = g_get_monotonic_time ();
+}
+
+gint64
+cd_test_probe_max_gap (CdTestProbe *probe, guint settle_ms)
+{
+  cd_test_wait_ms (settle_ms);
+  return probe->max_gap;
+}
+
+void
+cd_test_probe_free (CdTestProbe *probe)
+{
+  if (!probe)
+    return;
+  g_source_remove (probe->source);
+  g_free (probe);
 }

@@ -44,6 +44,28 @@ GtkWidget  *cd_test_window        (GtkWidget *child);
 /* Saves the window as CD_SCREENSHOT_DIR/@name.png. */
 void        cd_test_screenshot    (GtkWidget *window, const char *name);
 
+/* How long the main loop is held up: a 1 ms high-priority timer notes the longest gap between its runs. */
+typedef struct _CdTestProbe CdTestProbe;
+CdTestProbe *cd_test_probe_new     (void);
+/* Lets the loop run for @settle_ms, then forgets the gaps seen so far. */
+void         cd_test_probe_reset   (CdTestProbe *probe, guint settle_ms);
+/* The longest gap since the last reset, in microseconds, after letting the loop run for @settle_ms. */
+gint64       cd_test_probe_max_gap (CdTestProbe *probe, guint settle_ms);
+void         cd_test_probe_free    (CdTestProbe *probe);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdTestProbe, cd_test_probe_free)
+
+/* The main loop may block this long in a sanitizer build for what must take 16 ms in a release build. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
+#define CD_TEST_SLOWDOWN 3
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CD_TEST_SLOWDOWN 3
+#endif
+#endif
+#ifndef CD_TEST_SLOWDOWN
+#define CD_TEST_SLOWDOWN 1
+#endif
+
 /* Rows of the audit log with @action for @entity_id. */
 gint64      cd_test_audit_count   (CdContext *ctx, const char *action, gint64 entity_id);
 
