@@ -1,5 +1,5 @@
 /* cd-cli-application.c: `application import|show|check|pay|void|list`: applications through the same core API
- * as the counter application. */
+ * as the counter application; the changes take `--supervisor NAME --reason TEXT` on a signed-off day. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
@@ -118,25 +118,93 @@ parse_id (const char *text, gint64 *out)
   return TRUE;
 }
 
+/* The changes below run through cd_cli_run_change: as they are, or as a supervisor's adjustment of a
+ * signed-off day (--supervisor NAME --reason TEXT). */
+#define ADJUST_ENTRIES(supervisor) \
+  { "supervisor", 0, 0, G_OPTION_ARG_STRING, &supervisor, \
+    N_("On a signed-off day: the supervisor who approves the change (password in CERTDESK_PASSWORD)"), "NAME" }
+
+typedef struct {
+  gint64                id;
+  const CdApplication  *app;
+  CdPaymentMethod       method;
+  gint64                amount, received;
+  gboolean              invoice;
+  const char           *reason;
+} Change;
+
+static gboolean
+create_change (CdContext *ctx, gpointer data, GError **error)
+{
+  Change *c = data;
+
+  return cd_application_store_create (ctx, c->app, TRUE, &c->id, error);
+}
+
+static gboolean
+check_change (CdContext *ctx, gpointer data, GError **error)
+{
+  return cd_application_store_check (ctx, ((Change *) data)->id, error);
+}
+
+static gboolean
+pay_change (CdContext *ctx, gpointer data, GError **error)
+{
+  Change *c = data;
+
+  return cd_application_store_pay (ctx, c->id, c->method, c->amount, c->received, c->invoice, error);
+}
+
+static gboolean
+void_change (CdContext *ctx, gpointer data, GError **error)
+{
+  Change *c = data;
+
+  return cd_application_store_void (ctx, c->id, c->reason, error);
+}
+
+/* --reason alone is the void's own reason; for the other changes it belongs to an adjustment. */
+static gboolean
+check_adjust_options (const char *supervisor, const char *reason)
+{
+  if (reason && !supervisor)
+    {
+      cd_cli_fail (CD_EXIT_USAGE, _("--reason goes with --supervisor NAME (an adjustment of a signed-off day)"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 cmd_import (CdCli *cli, int argc, char **argv)
 {
+  g_autofree char *supervisor = NULL, *reason = NULL;
+  const GOptionEntry entries[] = {
+    ADJUST_ENTRIES (supervisor),
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why the signed-off day is changed"), "TEXT" },
+    { NULL }
+  };
   g_autoptr(GError) error = NULL;
   g_autoptr(CdApplication) app = NULL;
+  Change change = { 0 };
   CdContext *ctx;
-  gint64 id;
   int code = 0;
 
+  if (!cd_cli_parse ("application import", "APP.json", entries, &argc, &argv))
+    return CD_EXIT_USAGE;
   if (argc != 2)
     return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli application import APP.json"));
+  if (!check_adjust_options (supervisor, reason))
+    return CD_EXIT_USAGE;
   if (!(app = cd_application_load_file (argv[1], &error)))
     return cd_cli_fail (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? CD_EXIT_USAGE : CD_EXIT_INVALID,
                         "%s: %s", argv[1], error->message);
   if (!(ctx = cd_cli_get_context (cli, &code)))
     return code;
-  if (!cd_application_store_create (ctx, app, TRUE, &id, &error))
-    return cd_cli_fail_error (0, error);
-  return print_summary (ctx, id);
+  change.app = app;
+  if ((code = cd_cli_run_change (ctx, supervisor, reason, create_change, &change)) != CD_EXIT_OK)
+    return code;
+  return print_summary (ctx, change.id);
 }
 
 static int
@@ -174,24 +242,33 @@ cmd_show (CdCli *cli, int argc, char **argv)
 static int
 cmd_check (CdCli *cli, int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
+  g_autofree char *supervisor = NULL, *reason = NULL;
+  const GOptionEntry entries[] = {
+    ADJUST_ENTRIES (supervisor),
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why the signed-off day is changed"), "TEXT" },
+    { NULL }
+  };
+  Change change = { 0 };
   CdContext *ctx;
-  gint64 id;
   int code = 0;
 
-  if (argc != 2 || !parse_id (argv[1], &id))
+  if (!cd_cli_parse ("application check", "ID", entries, &argc, &argv))
+    return CD_EXIT_USAGE;
+  if (argc != 2 || !parse_id (argv[1], &change.id))
     return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli application check ID"));
+  if (!check_adjust_options (supervisor, reason))
+    return CD_EXIT_USAGE;
   if (!(ctx = cd_cli_get_context (cli, &code)))
     return code;
-  if (!cd_application_store_check (ctx, id, &error))
-    return cd_cli_fail_error (0, error);
-  return print_summary (ctx, id);
+  if ((code = cd_cli_run_change (ctx, supervisor, reason, check_change, &change)) != CD_EXIT_OK)
+    return code;
+  return print_summary (ctx, change.id);
 }
 
 static int
 cmd_pay (CdCli *cli, int argc, char **argv)
 {
-  g_autofree char *method = NULL;
+  g_autofree char *method = NULL, *supervisor = NULL, *reason = NULL;
   gint64 amount = -1, received = -1;
   gboolean invoice = FALSE;
   const GOptionEntry entries[] = {
@@ -199,50 +276,57 @@ cmd_pay (CdCli *cli, int argc, char **argv)
     { "amount-fen", 0, 0, G_OPTION_ARG_INT64, &amount, N_("Amount paid, in fen"), "N" },
     { "received-fen", 0, 0, G_OPTION_ARG_INT64, &received, N_("Cash handed over, in fen"), "N" },
     { "invoice", 0, 0, G_OPTION_ARG_NONE, &invoice, N_("An invoice is requested"), NULL },
+    ADJUST_ENTRIES (supervisor),
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why the signed-off day is changed"), "TEXT" },
     { NULL }
   };
-  g_autoptr(GError) error = NULL;
-  CdPaymentMethod m;
+  Change change = { 0 };
   CdContext *ctx;
-  gint64 id;
   int code = 0;
 
   if (!cd_cli_parse ("application pay", "ID", entries, &argc, &argv))
     return CD_EXIT_USAGE;
-  if (argc != 2 || !parse_id (argv[1], &id) || !method || amount < 0)
+  if (argc != 2 || !parse_id (argv[1], &change.id) || !method || amount < 0)
     return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli application pay ID --method M --amount-fen N"));
-  if (!cd_payment_method_from_code (method, &m))
+  if (!check_adjust_options (supervisor, reason))
+    return CD_EXIT_USAGE;
+  if (!cd_payment_method_from_code (method, &change.method))
     return cd_cli_fail (CD_EXIT_INVALID, _("--method: “%s” is not one of cash, wechat, alipay, bank-card, bank-transfer"),
                         method);
   if (!(ctx = cd_cli_get_context (cli, &code)))
     return code;
-  if (!cd_application_store_pay (ctx, id, m, amount, received < 0 ? amount : received, invoice, &error))
-    return cd_cli_fail_error (0, error);
-  return print_summary (ctx, id);
+  change.amount = amount;
+  change.received = received < 0 ? amount : received;
+  change.invoice = invoice;
+  if ((code = cd_cli_run_change (ctx, supervisor, reason, pay_change, &change)) != CD_EXIT_OK)
+    return code;
+  return print_summary (ctx, change.id);
 }
 
 static int
 cmd_void (CdCli *cli, int argc, char **argv)
 {
-  g_autofree char *reason = NULL;
+  g_autofree char *reason = NULL, *supervisor = NULL;
   const GOptionEntry entries[] = {
-    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why the application is voided"), "TEXT" },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason,
+      N_("Why the application is voided (on a signed-off day also the adjustment's reason)"), "TEXT" },
+    ADJUST_ENTRIES (supervisor),
     { NULL }
   };
-  g_autoptr(GError) error = NULL;
+  Change change = { 0 };
   CdContext *ctx;
-  gint64 id;
   int code = 0;
 
   if (!cd_cli_parse ("application void", "ID", entries, &argc, &argv))
     return CD_EXIT_USAGE;
-  if (argc != 2 || !parse_id (argv[1], &id))
+  if (argc != 2 || !parse_id (argv[1], &change.id))
     return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli application void ID --reason TEXT"));
   if (!(ctx = cd_cli_get_context (cli, &code)))
     return code;
-  if (!cd_application_store_void (ctx, id, reason, &error))
-    return cd_cli_fail_error (0, error);
-  return print_summary (ctx, id);
+  change.reason = reason;
+  if ((code = cd_cli_run_change (ctx, supervisor, reason, void_change, &change)) != CD_EXIT_OK)
+    return code;
+  return print_summary (ctx, change.id);
 }
 
 static int

@@ -10,6 +10,7 @@
 #include "cd-cli.h"
 #include "cd-fee.h"
 #include "cd-ident.h"
+#include "cd-report-signoff.h"
 #include "cd-state.h"
 
 CdContext *
@@ -97,4 +98,32 @@ int
 cd_cli_fail_error (int code, const GError *error)
 {
   return cd_cli_fail (code ? code : cd_cli_exit_for_error (error), "%s", error->message);
+}
+
+int
+cd_cli_run_change (CdContext *ctx, const char *supervisor, const char *reason, CdActAsFunc func, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdClerk) clerk = NULL;
+  const char *password;
+
+  if (!supervisor)
+    {
+      if (func (ctx, user_data, &error))
+        return CD_EXIT_OK;
+      if (g_error_matches (error, CD_STATE_ERROR, CD_STATE_ERROR_DAY_SIGNED))
+        return cd_cli_fail (CD_EXIT_INVALID, _("%s. Give --supervisor NAME --reason TEXT, with the supervisor’s "
+                                               "password in CERTDESK_PASSWORD, to make it as an adjustment"),
+                            error->message);
+      return cd_cli_fail_error (0, error);
+    }
+  if (!reason || !*reason)
+    return cd_cli_fail (CD_EXIT_USAGE, _("--supervisor needs --reason TEXT: why the signed-off day is changed"));
+  password = g_getenv ("CERTDESK_PASSWORD");
+  if (!password)
+    return cd_cli_fail (CD_EXIT_USAGE, _("Set CERTDESK_PASSWORD to the password of supervisor %s"), supervisor);
+  if (!cd_clerk_store_authorize (ctx, supervisor, password, CD_ROLE_SUPERVISOR, &clerk, &error)
+      || !cd_report_signoff_adjust (ctx, clerk, reason, func, user_data, &error))
+    return cd_cli_fail_error (0, error);
+  return CD_EXIT_OK;
 }

@@ -4,6 +4,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "cd-clerk-store.h"
 #include "cd-context.h"
 
 G_BEGIN_DECLS
@@ -41,6 +42,14 @@ int        cd_cli_fail_error (int code, const GError *error);
 
 /* The exit code that fits an error from the core (invalid input, storage …). */
 int        cd_cli_exit_for_error (const GError *error);
+
+/* A change to an application (@func, as in cd_clerk_store_act_as). Without @supervisor it runs as is; a day
+ * that is signed off refuses it with the lock's message, which names the day, and says how to adjust. With
+ * @supervisor (a login) and @reason it runs as that supervisor's adjustment of the signed-off day
+ * (cd_report_signoff_adjust, audited "adjustment"); the password comes from CERTDESK_PASSWORD, never from
+ * the command line. Returns CD_EXIT_OK or the exit code after printing the reason. */
+int        cd_cli_run_change (CdContext *ctx, const char *supervisor, const char *reason, CdActAsFunc func,
+                              gpointer user_data);
 
 /* Commands: each returns the process exit code. */
 int cd_cli_cmd_profiles     (CdCli *cli, int argc, char **argv);

@@ -196,7 +196,7 @@ cd_report_signoff_guard (CdContext *ctx, gint64 application_id, const char *what
   reason = cd_context_get_adjustment (ctx, &supervisor_id);
   if (reason == NULL || supervisor_id <= 0)
     {
-      g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_REFUSED,
+      g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_DAY_SIGNED,
                    _("%s is signed off: a change to its records needs a supervisor and a reason (an adjustment)"), day);
       return FALSE;
     }

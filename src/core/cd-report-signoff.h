@@ -38,8 +38,9 @@ gboolean   cd_report_signoff_lookup (CdContext *ctx, gint64 outlet_id, const cha
                                      GError **error);
 
 /* The lock, called by the application store inside each write's transaction: when the application's day,
- * or today, is signed for its outlet, the write is refused unless the context holds an adjustment
- * (cd_context_set_adjustment: a supervisor and a reason), which is then audited as "adjustment". */
+ * or today, is signed for its outlet, the write is refused with CD_STATE_ERROR_DAY_SIGNED (the message names
+ * the day) unless the context holds an adjustment (cd_context_set_adjustment: a supervisor and a reason),
+ * which is then audited as "adjustment". */
 gboolean   cd_report_signoff_guard  (CdContext *ctx, gint64 application_id, const char *what, GError **error);
 
 /* Runs @func as @supervisor with @reason as the context's adjustment, then clears it. */

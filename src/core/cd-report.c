@@ -105,9 +105,30 @@ add_scalar (JsonBuilder *b, CdContext *ctx, const CdReportQuery *q, const char *
   return TRUE;
 }
 
+/* The fees by profile carry the profile's names beside its id: "profile_name" in the UI language (page, CLI)
+ * and "profile_name_zh" for the Chinese PDF. A profile no longer shipped keeps its id as its name. */
+static void
+name_profiles (CdContext *ctx, JsonObject *r)
+{
+  JsonArray *a = json_object_get_array_member (r, "fees_by_profile");
+
+  for (guint i = 0; a && i < json_array_get_length (a); i++)
+    {
+      JsonObject *o = json_array_get_object_element (a, i);
+      const char *id = json_object_get_string_member (o, "profile");
+      CdProfile *profile = cd_context_lookup_profile (ctx, id, NULL);
+
+      json_object_set_string_member (o, "profile_name", profile ? cd_profile_display_name (profile) : id);
+      json_object_set_string_member (o, "profile_name_zh",
+                                     profile && profile->name_zh ? profile->name_zh : profile ? profile->name : id);
+    }
+}
+
 JsonNode *
 cd_report_build (CdContext *ctx, const CdReportQuery *q, GError **error)
 {
+  JsonNode *root;
+
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   if (!cd_report_check_query (q, error))
@@ -182,7 +203,9 @@ cd_report_build (CdContext *ctx, const CdReportQuery *q, GError **error)
       || !cd_report_signoff_annotate (ctx, q, b, error))
     return NULL;
   json_builder_end_object (b);
-  return json_builder_get_root (b);
+  root = json_builder_get_root (b);
+  name_profiles (ctx, json_node_get_object (root));
+  return root;
 }
 
 /* RFC 4180 quoting: always quote, double the quotes. Excel and LibreOffice read it with the BOM. */

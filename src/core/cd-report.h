@@ -16,8 +16,9 @@ typedef struct {
 } CdReportQuery;
 
 /* Builds the report as JSON (the model the page, the CSV/PDF exports and the CLI share):
- * applications by business × applicant type, certificates issued/renewed/revoked, keys, fees by profile and
- * payment method, voids and waivers with reasons, drafts left open, cash expected. */
+ * applications by business × applicant type, certificates issued/renewed/revoked, keys, fees by profile (with
+ * "profile_name" in the UI language and "profile_name_zh") and payment method, voids and waivers with reasons,
+ * drafts left open, cash expected, sign-offs and adjustments after sign-off. */
 JsonNode *cd_report_build      (CdContext *ctx, const CdReportQuery *query, GError **error);
 
 /* One row per application of the period, UTF-8 with a BOM so that spreadsheet programs read Chinese.

@@ -12,6 +12,7 @@ GQuark cd_state_error_quark (void);
 typedef enum {
   CD_STATE_ERROR_REFUSED,
   CD_STATE_ERROR_PRECONDITION,
+  CD_STATE_ERROR_DAY_SIGNED,     /* the application's day is signed off: the write needs an adjustment */
 } CdStateError;
 
 gboolean cd_state_can_transition (CdState from, CdState to);

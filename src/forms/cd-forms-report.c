@@ -251,7 +251,10 @@ draw_fees (Ctx *c)
     {
       JsonObject *o = json_array_get_object_element (prof, i);
       g_autofree char *n = num (o, "payments"), *m = money (o, "amount_fen");
-      row (c, w, 3, (const char *const[]) { str (o, "profile"), n, m }, FALSE);
+      /* The profile's Chinese name (cd_report_build adds it); an older snapshot has only the id. */
+      const char *name = json_object_has_member (o, "profile_name_zh") ? str (o, "profile_name_zh")
+                       : json_object_has_member (o, "profile_name") ? str (o, "profile_name") : str (o, "profile");
+      row (c, w, 3, (const char *const[]) { name, n, m }, FALSE);
     }
   row (c, w, 3, (const char *const[]) { "支付方式", "笔数", "金额（元）" }, TRUE);
   for (guint i = 0; meth && i < json_array_get_length (meth); i++)

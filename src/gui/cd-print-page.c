@@ -13,6 +13,7 @@
 #include "cd-print-page.h"
 #include "cd-print-preview.h"
 #include "cd-print-reason-dialog.h"
+#include "cd-print-slot.h"
 #include "cd-print-store.h"
 
 struct _CdPrintPage {
@@ -28,10 +29,7 @@ struct _CdPrintPage {
   GtkLabel        *history_label;
   CdPrintPreview  *preview;
 
-  GCancellable    *cancellable;
-  PopplerDocument *document;
-  GStrv            documents;
-  gint64           rendered_id;
+  CdPrintSlot      slot;
   CdFormsCopyMode  rendered_mode;
   char            *export_filename;
 };
@@ -92,7 +90,7 @@ update_widgets (CdPrintPage *self)
   else
     gtk_widget_hide (GTK_WIDGET (self->offset_label));
   gtk_button_set_label (self->print_button, is_printed (s) ? _("_Reprint…") : _("_Print…"));
-  gtk_widget_set_sensitive (GTK_WIDGET (self->print_button), is_printable (s) && self->document != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->print_button), is_printable (s) && self->slot.document != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->mode_combo), is_printable (s));
 }
 
@@ -127,11 +125,11 @@ show_documents (CdPrintPage *self)
 {
   g_autoptr(GString) text = g_string_new (NULL);
 
-  for (guint i = 0; self->documents && self->documents[i]; i++)
-    g_string_append_printf (text, "%s%s", i ? " · " : "", cd_print_document_label (self->documents[i]));
-  if (self->document)
+  for (guint i = 0; self->slot.documents && self->slot.documents[i]; i++)
+    g_string_append_printf (text, "%s%s", i ? " · " : "", cd_print_document_label (self->slot.documents[i]));
+  if (self->slot.document)
     {
-      int n = poppler_document_get_n_pages (self->document);
+      int n = poppler_document_get_n_pages (self->slot.document);
       g_autofree char *pages = g_strdup_printf (ngettext ("%d page", "%d pages", n), n);
       g_string_append_printf (text, "  (%s)", pages);
     }
@@ -143,25 +141,10 @@ on_rendered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(CdPrintPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) documents = NULL;
-  g_autoptr(CdPopplerDocument) doc = cd_print_documents_render_finish (result, NULL, &documents, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!cd_print_slot_finish (&self->slot, result, &error))
     return;
-  g_clear_object (&self->cancellable);
-  gtk_spinner_stop (self->spinner);
-  g_set_object (&self->document, doc);
-  g_strfreev (self->documents);
-  self->documents = g_steal_pointer (&documents);
-  cd_print_preview_set_document (self->preview, doc);
-  if (!doc)
-    {
-      self->rendered_id = 0;
-      cd_print_preview_set_message (self->preview, cd_gui_error_text (error));
-      gtk_label_set_text (self->status_label, cd_gui_error_text (error));
-    }
-  else
-    gtk_label_set_text (self->status_label, "");
+  gtk_label_set_text (self->status_label, error ? cd_gui_error_text (error) : "");
   show_documents (self);
   update_widgets (self);
 }
@@ -170,22 +153,11 @@ static void
 render (CdPrintPage *self)
 {
   CdPrintSetup setup;
-  gint64 id = cd_draft_get_id (self->draft);
 
-  if (self->cancellable)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->document);
-  g_clear_pointer (&self->documents, g_strfreev);
-  cd_print_preview_set_document (self->preview, NULL);
-  cd_print_preview_set_message (self->preview, _("Preparing the documents…"));
   cd_print_setup_load (&setup);
   setup.mode = chosen_mode (self);
-  self->rendered_id = id;
   self->rendered_mode = setup.mode;
-  self->cancellable = g_cancellable_new ();
-  gtk_spinner_start (self->spinner);
-  cd_print_documents_render_async (self->ctx, id, &setup, self->cancellable, on_rendered_cb, g_object_ref (self));
+  cd_print_slot_render (&self->slot, self->ctx, cd_draft_get_id (self->draft), &setup, on_rendered_cb, self);
   update_widgets (self);
 }
 
@@ -201,20 +173,12 @@ refresh (CdPrintPage *self)
   id = cd_draft_get_id (self->draft);
   if (is_printable (s) && id)
     {
-      if (self->rendered_id != id || self->rendered_mode != chosen_mode (self))
+      if (self->slot.rendered_id != id || self->rendered_mode != chosen_mode (self))
         render (self);
     }
   else
     {
-      if (self->cancellable)
-        g_cancellable_cancel (self->cancellable);
-      g_clear_object (&self->cancellable);
-      gtk_spinner_stop (self->spinner);
-      g_clear_object (&self->document);
-      g_clear_pointer (&self->documents, g_strfreev);
-      self->rendered_id = 0;
-      cd_print_preview_set_document (self->preview, NULL);
-      cd_print_preview_set_message (self->preview, _("The documents are prepared once the fee is paid."));
+      cd_print_slot_clear (&self->slot, _("The documents are prepared once the fee is paid."));
       gtk_label_set_text (self->documents_label, "");
     }
   update_history (self);
@@ -230,7 +194,7 @@ do_print (CdPrintPage *self, const char *reason)
   gint64 id = cd_draft_get_id (self->draft);
 
   if (!cd_print_documents_print (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL, self->ctx, id,
-                                 self->document, (const char *const *) self->documents, self->export_filename,
+                                 self->slot.document, (const char *const *) self->slot.documents, self->export_filename,
                                  reason, &error))
     {
       gtk_label_set_text (self->status_label, error ? cd_gui_error_text (error) : _("Printing was cancelled"));
@@ -265,9 +229,9 @@ on_print_clicked_cb (CdPrintPage *self)
   GtkWidget *toplevel;
   CdPrintReasonDialog *dialog;
 
-  if (!self->document || !id)
+  if (!self->slot.document || !id)
     return;
-  if (!cd_print_store_is_reprint (self->ctx, id, (const char *const *) self->documents, &reprint, &error))
+  if (!cd_print_store_is_reprint (self->ctx, id, (const char *const *) self->slot.documents, &reprint, &error))
     {
       gtk_label_set_text (self->status_label, cd_gui_error_text (error));
       return;
@@ -307,14 +271,7 @@ cd_print_page_set_draft (CdWizardPage *page, CdDraft *draft)
   g_signal_connect_object (draft, "notify::state", G_CALLBACK (refresh), self, G_CONNECT_SWAPPED);
   gtk_label_set_text (self->status_label, "");
   /* Another application: whatever was rendered or is being rendered belongs to the previous one. */
-  if (self->cancellable)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  gtk_spinner_stop (self->spinner);
-  g_clear_object (&self->document);
-  g_clear_pointer (&self->documents, g_strfreev);
-  cd_print_preview_set_document (self->preview, NULL);
-  self->rendered_id = 0;
+  cd_print_slot_clear (&self->slot, NULL);
   update_history (self);
   update_widgets (self);
   update_complete (self);
@@ -338,11 +295,9 @@ cd_print_page_dispose (GObject *object)
 {
   CdPrintPage *self = CD_PRINT_PAGE (object);
 
-  if (self->cancellable)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->document);
-  g_clear_pointer (&self->documents, g_strfreev);
+  self->slot.preview = NULL;   /* the template's widgets go their own way */
+  self->slot.spinner = NULL;
+  cd_print_slot_clear (&self->slot, NULL);
   g_clear_pointer (&self->export_filename, g_free);
   cd_print_page_release (self);
   G_OBJECT_CLASS (cd_print_page_parent_class)->dispose (object);
@@ -375,6 +330,8 @@ cd_print_page_init (CdPrintPage *self)
   CdPrintSetup setup;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->slot.preview = self->preview;
+  self->slot.spinner = self->spinner;
   cd_print_setup_load (&setup);
   self->loading = TRUE;
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->mode_combo),
@@ -397,5 +354,5 @@ cd_print_page_is_ready (CdPrintPage *self)
 {
   g_return_val_if_fail (CD_IS_PRINT_PAGE (self), FALSE);
   /* the documents are made and the preview shows them (it renders in a worker thread) */
-  return self->document != NULL && self->cancellable == NULL && !cd_print_preview_is_rendering (self->preview);
+  return cd_print_slot_is_ready (&self->slot);
 }

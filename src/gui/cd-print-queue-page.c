@@ -12,6 +12,7 @@
 #include "cd-print-preview.h"
 #include "cd-print-queue-page.h"
 #include "cd-print-reason-dialog.h"
+#include "cd-print-slot.h"
 #include "cd-print-store.h"
 
 #define REPRINT_DAYS 30
@@ -41,11 +42,8 @@ struct _CdPrintQueuePage {
   CdPrintPreview   *preview;
 
   CdContext        *ctx;
-  GCancellable     *cancellable;
-  PopplerDocument  *document;
-  GStrv             documents;
+  CdPrintSlot       slot;
   gint64            selected_id;
-  gint64            rendered_id;
   char             *export_filename;
 };
 
@@ -83,48 +81,19 @@ update_buttons (CdPrintQueuePage *self)
 {
   gboolean waiting = FALSE;
   gboolean any = selected (self, NULL, &waiting);
-  gboolean ready = self->document && !self->cancellable;
+  gboolean ready = self->slot.document && !self->slot.cancellable;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->print_button), any && waiting && ready);
   gtk_widget_set_sensitive (GTK_WIDGET (self->reprint_button), any && !waiting && ready);
 }
 
 static void
-clear_preview (CdPrintQueuePage *self, const char *message)
-{
-  if (self->cancellable)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->document);
-  g_clear_pointer (&self->documents, g_strfreev);
-  self->rendered_id = 0;
-  gtk_spinner_stop (self->spinner);
-  cd_print_preview_set_document (self->preview, NULL);
-  cd_print_preview_set_message (self->preview, message);
-}
-
-static void
 on_rendered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(CdPrintQueuePage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) documents = NULL;
-  g_autoptr(CdPopplerDocument) doc = cd_print_documents_render_finish (result, NULL, &documents, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  g_clear_object (&self->cancellable);
-  gtk_spinner_stop (self->spinner);
-  g_set_object (&self->document, doc);
-  g_strfreev (self->documents);
-  self->documents = g_steal_pointer (&documents);
-  cd_print_preview_set_document (self->preview, doc);
-  if (!doc)
-    {
-      self->rendered_id = 0;
-      cd_print_preview_set_message (self->preview, cd_gui_error_text (error));
-    }
-  update_buttons (self);
+  if (cd_print_slot_finish (&self->slot, result, NULL))
+    update_buttons (self);
 }
 
 static void
@@ -132,14 +101,10 @@ open_preview (CdPrintQueuePage *self, gint64 id)
 {
   CdPrintSetup setup;
 
-  if (id == self->rendered_id && (self->document || self->cancellable))
+  if (id == self->slot.rendered_id && (self->slot.document || self->slot.cancellable))
     return;
-  clear_preview (self, _("Preparing the documents…"));
   cd_print_setup_load (&setup);
-  self->rendered_id = id;
-  self->cancellable = g_cancellable_new ();
-  gtk_spinner_start (self->spinner);
-  cd_print_documents_render_async (self->ctx, id, &setup, self->cancellable, on_rendered_cb, g_object_ref (self));
+  cd_print_slot_render (&self->slot, self->ctx, id, &setup, on_rendered_cb, self);
   update_buttons (self);
 }
 
@@ -149,10 +114,10 @@ do_print (CdPrintQueuePage *self, gint64 id, const char *reason)
   g_autoptr(GError) error = NULL;
   GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
 
-  if (!self->document || id != self->rendered_id)
+  if (!self->slot.document || id != self->slot.rendered_id)
     return;
   if (!cd_print_documents_print (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL, self->ctx, id,
-                                 self->document, (const char *const *) self->documents, self->export_filename,
+                                 self->slot.document, (const char *const *) self->slot.documents, self->export_filename,
                                  reason, &error))
     {
       gtk_label_set_text (self->status_label, error ? cd_gui_error_text (error) : _("Printing was cancelled"));
@@ -177,7 +142,7 @@ on_selection_changed_cb (CdPrintQueuePage *self)
   else
     {
       self->selected_id = 0;
-      clear_preview (self, _("Choose an application to see its documents."));
+      cd_print_slot_clear (&self->slot, _("Choose an application to see its documents."));
     }
   update_buttons (self);
 }
@@ -205,9 +170,9 @@ on_print_clicked_cb (CdPrintQueuePage *self)
   CdPrintReasonDialog *dialog;
   gint64 id;
 
-  if (!selected (self, &id, NULL) || !self->document)
+  if (!selected (self, &id, NULL) || !self->slot.document)
     return;
-  if (!cd_print_store_is_reprint (self->ctx, id, (const char *const *) self->documents, &reprint, &error)
+  if (!cd_print_store_is_reprint (self->ctx, id, (const char *const *) self->slot.documents, &reprint, &error)
       || (reprint && !cd_application_store_load (self->ctx, id, NULL, &info, &error)))
     {
       gtk_label_set_text (self->status_label, cd_gui_error_text (error));
@@ -272,11 +237,9 @@ cd_print_queue_page_dispose (GObject *object)
 {
   CdPrintQueuePage *self = CD_PRINT_QUEUE_PAGE (object);
 
-  if (self->cancellable)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->document);
-  g_clear_pointer (&self->documents, g_strfreev);
+  self->slot.preview = NULL;   /* the template's widgets go their own way */
+  self->slot.spinner = NULL;
+  cd_print_slot_clear (&self->slot, NULL);
   g_clear_pointer (&self->export_filename, g_free);
   g_clear_object (&self->ctx);
   G_OBJECT_CLASS (cd_print_queue_page_parent_class)->dispose (object);
@@ -312,6 +275,8 @@ static void
 cd_print_queue_page_init (CdPrintQueuePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->slot.preview = self->preview;
+  self->slot.spinner = self->spinner;
   cd_print_preview_set_message (self->preview, _("Choose an application to see its documents."));
   update_buttons (self);
 }
@@ -410,7 +375,7 @@ gboolean
 cd_print_queue_page_is_ready (CdPrintQueuePage *self)
 {
   g_return_val_if_fail (CD_IS_PRINT_QUEUE_PAGE (self), FALSE);
-  return self->document != NULL && self->cancellable == NULL && !cd_print_preview_is_rendering (self->preview);
+  return cd_print_slot_is_ready (&self->slot);
 }
 
 void

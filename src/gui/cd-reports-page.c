@@ -1,5 +1,6 @@
 /* cd-reports-page.c: the report is built off the main thread (GTask); the page shows it, draws the chart,
- * lists what is behind a figure, and lets a supervisor sign the day off and export it. */
+ * lists what is behind a figure, and lets a supervisor sign the day off. The period is chosen in
+ * cd-reports-page-dates.c, the exports are in cd-reports-page-export.c. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
@@ -7,39 +8,8 @@
 
 #include "cd-auth-dialog.h"
 #include "cd-clerk-store.h"
-#include "cd-forms.h"
 #include "cd-gui-util.h"
-#include "cd-report-chart.h"
-#include "cd-report-signoff.h"
-#include "cd-reports-page.h"
-
-struct _CdReportsPage {
-  GtkBox            parent_instance;
-
-  GtkEntry         *from_entry;
-  GtkEntry         *to_entry;
-  GtkComboBoxText  *outlet_combo;
-  GtkComboBoxText  *clerk_combo;
-  GtkSpinner       *spinner;
-  GtkLabel         *status_label;
-  GtkLabel         *error_label;
-  GtkEntry         *counted_entry;
-  GtkButton        *sign_button;
-  GtkButton        *csv_button;
-  GtkButton        *pdf_button;
-  GtkTreeView      *figures_view;
-  GtkListStore     *figures_store;
-  GtkTreeView      *detail_view;
-  GtkListStore     *detail_store;
-  GtkLabel         *detail_label;
-  CdReportChart    *chart;
-
-  CdContext        *ctx;
-  JsonNode         *report;
-  CdSignoff        *signoff;
-  GCancellable     *cancellable;
-  gboolean          filters_loaded;
-};
+#include "cd-reports-page-private.h"
 
 G_DEFINE_FINAL_TYPE (CdReportsPage, cd_reports_page, GTK_TYPE_BOX)
 
@@ -78,11 +48,11 @@ job_free (Job *job)
   g_free (job);
 }
 
-static void
-read_query (CdReportsPage *self, CdReportQuery *q)
+void
+cd_reports_page_read_query (CdReportsPage *self, CdReportQuery *q)
 {
   const char *from = gtk_entry_get_text (self->from_entry);
-  const char *to = gtk_entry_get_text (self->to_entry);
+  const char *to = gtk_toggle_button_get_active (self->range_check) ? gtk_entry_get_text (self->to_entry) : "";
   const char *outlet = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->outlet_combo));
   const char *clerk = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->clerk_combo));
 
@@ -226,10 +196,10 @@ show_figures (CdReportsPage *self)
       g_autofree char *amount = yuan (json_object_get_int_member (o, "amount_fen"));
       g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (o, "payments"));
       g_autofree char *value = g_strdup_printf (_("%s (%s payments)"), amount, count);
-      const char *id = json_object_get_string_member (o, "profile");
-      CdProfile *profile = cd_context_lookup_profile (self->ctx, id, NULL);
-      g_autofree char *item = g_strdup_printf (_("Profile %s"), profile ? cd_localized (profile->name, profile->name_zh)
-                                                                        : id);
+      /* The model names the profile (cd_report_build); the id is the figure's key. */
+      const char *name = json_object_get_string_member_with_default (o, "profile_name",
+                                                                     json_object_get_string_member (o, "profile"));
+      g_autofree char *item = g_strdup_printf (_("Profile %s"), name);
       add_figure (self, &section, item, value, "profile", json_object_get_string_member (o, "profile"));
     }
   a = rows_of (r, "fees_by_method");
@@ -285,25 +255,29 @@ show_figures (CdReportsPage *self)
       g_autofree char *item = g_strdup_printf ("%s %s %s", json_object_get_string_member (o, "day"),
                                                json_object_get_string_member (o, "number"),
                                                json_object_get_string_member (o, "name"));
-      g_autofree char *value = g_strdup_printf (_("%s: %s (approved by %s)"),
+      g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 (json_object_get_string_member (o, "at"), NULL);
+      g_autoptr(GDateTime) local = at ? g_date_time_to_local (at) : NULL;
+      g_autofree char *when = local ? g_date_time_format (local, "%Y-%m-%d %H:%M")
+                                    : g_strdup (json_object_get_string_member (o, "at"));
+      g_autofree char *value = g_strdup_printf (_("%s: %s (approved by %s, %s)"),
                                                 what_text (json_object_get_string_member (o, "what")),
                                                 json_object_get_string_member (o, "reason"),
-                                                json_object_get_string_member (o, "supervisor"));
+                                                json_object_get_string_member (o, "supervisor"), when);
       add_figure (self, &section, item, value, "none", NULL);
     }
   if (section)
     add_figure (self, &section, _("None"), "", "none", NULL);
 }
 
-static void
-update_signoff (CdReportsPage *self)
+void
+cd_reports_page_update_signoff (CdReportsPage *self)
 {
   CdReportQuery q = { 0 };
   gint64 counted = -1;
   gboolean one_day;
   g_autofree char *expected = NULL;
 
-  read_query (self, &q);
+  cd_reports_page_read_query (self, &q);
   one_day = g_strcmp0 (q.from, q.to) == 0 && q.outlet_id > 0;
   expected = self->report ? yuan (json_object_get_int_member (json_node_get_object (self->report), "cash_expected_fen"))
                           : g_strdup ("");
@@ -338,7 +312,7 @@ update_signoff (CdReportsPage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_button), one_day && !self->signoff && self->report
                             && cd_gui_parse_yuan (gtk_entry_get_text (self->counted_entry), &counted) && counted >= 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->csv_button), self->report != NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->pdf_button), self->report != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->pdf_button), self->report != NULL && !self->export_cancellable);
   g_free (q.from);
   g_free (q.to);
 }
@@ -387,7 +361,7 @@ on_built_cb (GObject *source, GAsyncResult *result, gpointer data)
   self->signoff = g_steal_pointer (&job->signoff);
   cd_report_chart_widget_set_data (self->chart, job->chart);
   show_figures (self);
-  update_signoff (self);
+  cd_reports_page_update_signoff (self);
   g_signal_emit (self, signals[LOADED], 0);
 }
 
@@ -403,8 +377,16 @@ on_refresh_cb (CdReportsPage *self)
   /* Filling the filters at construction emits "changed": the first report waits until the page is shown. */
   if (!self->filters_loaded)
     return;
+  {
+    g_autofree char *bad = cd_reports_page_check_days (self);
+    if (bad)
+      {
+        cd_gui_show_error (self->error_label, bad);
+        return;
+      }
+  }
   job = g_new0 (Job, 1);
-  read_query (self, &job->query);
+  cd_reports_page_read_query (self, &job->query);
   if (!cd_report_check_query (&job->query, &error))
     {
       cd_gui_show_error (self->error_label, cd_gui_error_text (error));
@@ -425,7 +407,7 @@ on_refresh_cb (CdReportsPage *self)
 static void
 on_counted_changed_cb (CdReportsPage *self)
 {
-  update_signoff (self);
+  cd_reports_page_update_signoff (self);
 }
 
 static void
@@ -448,7 +430,7 @@ on_figure_selected_cb (CdReportsPage *self, GtkTreeSelection *selection)
       gtk_label_set_text (self->detail_label, _("This figure has no list behind it."));
       return;
     }
-  read_query (self, &q);
+  cd_reports_page_read_query (self, &q);
   list = cd_report_detail (self->ctx, &q, kind, key, &error);
   g_free (q.from);
   g_free (q.to);
@@ -497,7 +479,7 @@ sign_action (CdContext *ctx, const char *reason, gpointer data, GError **error)
       g_set_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_INVALID, _("The cash counted is not an amount in yuan"));
       return FALSE;
     }
-  read_query (self, &q);
+  cd_reports_page_read_query (self, &q);
   ok = cd_report_signoff_sign (ctx, supervisor, q.outlet_id, q.from, counted, NULL, error);
   g_free (q.from);
   g_free (q.to);
@@ -523,38 +505,6 @@ on_sign_clicked_cb (CdReportsPage *self)
 }
 
 static void
-export_as (CdReportsPage *self, const char *format)
-{
-  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
-  g_autoptr(GtkFileChooserNative) chooser = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = g_strdup_printf ("report-%s.%s", gtk_entry_get_text (self->from_entry), format);
-
-  chooser = gtk_file_chooser_native_new (_("Export the report"), GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  gtk_file_chooser_set_do_overwrite_confirmation (GTK_FILE_CHOOSER (chooser), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  if (gtk_native_dialog_run (GTK_NATIVE_DIALOG (chooser)) == GTK_RESPONSE_ACCEPT)
-    {
-      g_autofree char *path = gtk_file_chooser_get_filename (GTK_FILE_CHOOSER (chooser));
-      if (!cd_reports_page_export (self, format, path, &error))
-        cd_gui_show_error (self->error_label, cd_gui_error_text (error));
-    }
-}
-
-static void
-on_csv_clicked_cb (CdReportsPage *self)
-{
-  export_as (self, "csv");
-}
-
-static void
-on_pdf_clicked_cb (CdReportsPage *self)
-{
-  export_as (self, "pdf");
-}
-
-static void
 on_map_cb (CdReportsPage *self)
 {
   if (!self->report)
@@ -573,7 +523,7 @@ cd_reports_page_constructed (GObject *object)
   gtk_entry_set_text (self->from_entry, today);
   gtk_entry_set_text (self->to_entry, today);
   load_filters (self);
-  update_signoff (self);
+  cd_reports_page_update_signoff (self);
 }
 
 static void
@@ -613,6 +563,8 @@ cd_reports_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->export_cancellable);
+  g_clear_object (&self->export_cancellable);
   G_OBJECT_CLASS (cd_reports_page_parent_class)->dispose (object);
 }
 
@@ -647,7 +599,9 @@ cd_reports_page_class_init (CdReportsPageClass *klass)
   g_type_ensure (CD_TYPE_REPORT_CHART);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/certdesk/CertDesk/ui/cd-reports-page.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CdReportsPage, name)
-  BIND (from_entry); BIND (to_entry); BIND (outlet_combo); BIND (clerk_combo); BIND (spinner); BIND (status_label);
+  BIND (from_entry); BIND (to_entry); BIND (range_check); BIND (from_pick); BIND (to_pick); BIND (to_box); BIND (from_popover);
+  BIND (to_popover); BIND (from_calendar); BIND (to_calendar); BIND (export_spinner); BIND (export_label);
+  BIND (outlet_combo); BIND (clerk_combo); BIND (spinner); BIND (status_label);
   BIND (error_label); BIND (counted_entry); BIND (sign_button); BIND (csv_button); BIND (pdf_button);
   BIND (figures_view); BIND (figures_store); BIND (detail_view); BIND (detail_store); BIND (detail_label);
   BIND (chart);
@@ -656,9 +610,9 @@ cd_reports_page_class_init (CdReportsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_counted_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_figure_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_sign_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_csv_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_pdf_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_map_cb);
+  cd_reports_page_dates_class_init (widget_class);
+  cd_reports_page_export_class_init (widget_class);
 }
 
 static void
@@ -678,9 +632,14 @@ cd_reports_page_new (CdContext *ctx)
 void
 cd_reports_page_set_period (CdReportsPage *self, const char *from, const char *to)
 {
+  gboolean range = to && g_strcmp0 (to, from) != 0;
+
   gtk_entry_set_text (self->from_entry, from);
   gtk_entry_set_text (self->to_entry, to ? to : from);
-  cd_reports_page_refresh (self);
+  if (range != gtk_toggle_button_get_active (self->range_check))
+    gtk_toggle_button_set_active (self->range_check, range);   /* refreshes */
+  else
+    cd_reports_page_refresh (self);
 }
 
 void
@@ -693,30 +652,4 @@ JsonNode *
 cd_reports_page_get_report (CdReportsPage *self)
 {
   return self->report;
-}
-
-gboolean
-cd_reports_page_export (CdReportsPage *self, const char *format, const char *path, GError **error)
-{
-  CdReportQuery q = { 0 };
-  g_autofree char *text = NULL;
-  g_autoptr(GBytes) pdf = NULL;
-  gboolean ok = FALSE;
-
-  g_return_val_if_fail (self->report != NULL, FALSE);
-  read_query (self, &q);
-  if (g_str_equal (format, "csv"))
-    ok = (text = cd_report_export_csv (self->ctx, &q, error)) && g_file_set_contents (path, text, -1, error);
-  else
-    {
-      const char *outlet = q.outlet_id > 0 ? gtk_combo_box_text_get_active_text (self->outlet_combo) : NULL;
-      g_autofree char *outlet_owned = (char *) outlet;
-
-      ok = (pdf = cd_forms_render_report (self->report, outlet_owned, NULL, error))
-           && cd_report_audit_export (self->ctx, &q, "pdf", error)
-           && g_file_set_contents (path, g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf), error);
-    }
-  g_free (q.from);
-  g_free (q.to);
-  return ok;
 }

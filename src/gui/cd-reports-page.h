@@ -20,7 +20,13 @@ void           cd_reports_page_set_period (CdReportsPage *self, const char *from
 void           cd_reports_page_refresh    (CdReportsPage *self);
 /* The report shown (cd_report_build's JSON), or NULL while none is loaded. */
 JsonNode      *cd_reports_page_get_report (CdReportsPage *self);
-/* Writes the report shown as "csv" or "pdf" to @path (what the export buttons do after the file dialog). */
+/* Writes the report shown as "csv" to @path (what the CSV button does after the file dialog). */
 gboolean       cd_reports_page_export     (CdReportsPage *self, const char *format, const char *path, GError **error);
+/* What the PDF button does after the file dialog: renders the report shown off the main thread (spinner on
+ * the page), audits the export and only then puts the file at @path; a failure is shown on the page and
+ * leaves no file. Destroying the page cancels it (G_IO_ERROR_CANCELLED). One export at a time. */
+void           cd_reports_page_export_pdf_async  (CdReportsPage *self, const char *path, GAsyncReadyCallback callback,
+                                                  gpointer user_data);
+gboolean       cd_reports_page_export_pdf_finish (CdReportsPage *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

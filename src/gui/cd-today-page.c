@@ -1,9 +1,11 @@
-/* cd-today-page.c: the list comes from cd_application_store_search(); voiding needs a supervisor. */
+/* cd-today-page.c: the list comes from cd_application_store_search(); voiding needs a supervisor, and on a
+ * signed-off day a supervisor's adjustment (cd-adjustment.h). */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "cd-adjustment.h"
 #include "cd-application-store.h"
 #include "cd-auth-dialog.h"
 #include "cd-gui-util.h"
@@ -91,29 +93,102 @@ on_row_activated_cb (CdTodayPage *self)
   on_open_clicked_cb (self);
 }
 
+/* One void, from the supervisor's approval to, when its day is signed off, the adjustment. */
+typedef struct {
+  CdTodayPage *self;
+  gint64       id;
+  char        *number;
+  char        *reason;
+  char        *refusal;    /* the day lock's message when the void was refused by it */
+} VoidRequest;
+
+static void
+void_request_free (VoidRequest *req)
+{
+  g_object_unref (req->self);
+  g_free (req->number);
+  g_free (req->reason);
+  g_free (req->refusal);
+  g_free (req);
+}
+
 static gboolean
 void_action (CdContext *ctx, const char *reason, gpointer user_data, GError **error)
 {
-  return cd_application_store_void (ctx, *(gint64 *) user_data, reason, error);
+  VoidRequest *req = user_data;
+  g_autoptr(GError) local = NULL;
+
+  if (cd_application_store_void (ctx, req->id, reason, &local))
+    return TRUE;
+  /* A signed-off day: nothing was written; the approval dialog closes and the adjustment prompt takes over. */
+  if (cd_adjustment_is_refusal (local))
+    {
+      g_free (req->refusal);
+      g_free (req->reason);
+      req->refusal = g_strdup (local->message);
+      req->reason = g_strdup (reason);
+      return TRUE;
+    }
+  g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
+}
+
+static gboolean
+void_adjusted (CdContext *ctx, gpointer user_data, GError **error)
+{
+  VoidRequest *req = user_data;
+
+  return cd_application_store_void (ctx, req->id, req->reason, error);
+}
+
+static void
+on_void_authorized_cb (CdAuthDialog *dialog, VoidRequest *req)
+{
+  CdTodayPage *self = req->self;
+  VoidRequest *again;
+  g_autofree char *description = NULL;
+  GtkWidget *prompt;
+
+  if (!req->refusal)
+    {
+      cd_today_page_refresh (self);
+      return;
+    }
+  again = g_new0 (VoidRequest, 1);
+  again->self = g_object_ref (self);
+  again->id = req->id;
+  again->number = g_strdup (req->number);
+  again->reason = g_strdup (req->reason);
+  description = g_strdup_printf (_("Void application %s (reason: %s)."), req->number, req->reason);
+  prompt = cd_adjustment_prompt (GTK_WINDOW (gtk_widget_get_toplevel (GTK_WIDGET (self))), self->ctx, req->refusal,
+                                 description, void_adjusted, again, (GDestroyNotify) void_request_free);
+  g_signal_connect_object (prompt, "authorized", G_CALLBACK (cd_today_page_refresh), self, G_CONNECT_SWAPPED);
 }
 
 static void
 on_void_clicked_cb (CdTodayPage *self)
 {
-  gint64 id;
-  gboolean open;
+  GtkTreeModel *model;
+  GtkTreeIter iter;
+  gboolean open = FALSE;
   GtkWidget *dialog;
-  gint64 *data;
+  VoidRequest *req;
 
-  if (!selected (self, &id, &open) || !open)
+  if (!gtk_tree_selection_get_selected (gtk_tree_view_get_selection (self->view), &model, &iter))
     return;
-  data = g_new (gint64, 1);
-  *data = id;
+  req = g_new0 (VoidRequest, 1);
+  req->self = g_object_ref (self);
+  gtk_tree_model_get (model, &iter, COL_ID, &req->id, COL_NUMBER, &req->number, COL_OPEN, &open, -1);
+  if (!open)
+    {
+      void_request_free (req);
+      return;
+    }
   dialog = cd_auth_dialog_new (GTK_WINDOW (gtk_widget_get_toplevel (GTK_WIDGET (self))), self->ctx,
                                _("Void an Application"),
                                _("A supervisor voids this application. The reason is kept in the audit log."), TRUE,
-                               void_action, data, g_free);
-  g_signal_connect_object (dialog, "authorized", G_CALLBACK (cd_today_page_refresh), self, G_CONNECT_SWAPPED);
+                               void_action, req, (GDestroyNotify) void_request_free);
+  g_signal_connect (dialog, "authorized", G_CALLBACK (on_void_authorized_cb), req);
   gtk_widget_show (dialog);
 }
 

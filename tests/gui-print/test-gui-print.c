@@ -3,6 +3,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
+#include <gtk/gtkunixprint.h>
+
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -362,6 +364,130 @@ test_queue (void)
   gtk_widget_destroy (win);
 }
 
+/* ---- the print dialog, as the clerk uses it ---- */
+
+static gboolean
+find_file_printer_cb (GtkPrinter *printer, gpointer data)
+{
+  /* the file backend's "Print to File": virtual, and it takes PDF */
+  if (gtk_printer_is_virtual (printer) && gtk_printer_accepts_pdf (printer) && *(char **) data == NULL)
+    *(char **) data = g_strdup (gtk_printer_get_name (printer));
+  return FALSE;
+}
+
+typedef struct {
+  char    *printer;
+  char    *uri;
+  gboolean settings_given;
+  gboolean answered;
+} DialogAnswer;
+
+static GtkPrintUnixDialog *
+find_print_dialog (void)
+{
+  g_autoptr(GList) tops = gtk_window_list_toplevels ();
+
+  for (GList *l = tops; l; l = l->next)
+    if (GTK_IS_PRINT_UNIX_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* Runs inside the print operation's own loop: picks "Print to File" with two copies, then Print. */
+static gboolean
+answer_print_dialog_cb (gpointer data)
+{
+  DialogAnswer *a = data;
+  GtkPrintUnixDialog *dialog = find_print_dialog ();
+  GtkPrinter *selected;
+
+  if (!dialog)
+    return G_SOURCE_CONTINUE;
+  if (!a->settings_given)
+    {
+      g_autoptr(GtkPrintSettings) settings = gtk_print_settings_new ();
+
+      gtk_print_settings_set_printer (settings, a->printer);
+      gtk_print_settings_set (settings, GTK_PRINT_SETTINGS_OUTPUT_URI, a->uri);
+      gtk_print_settings_set (settings, GTK_PRINT_SETTINGS_OUTPUT_FILE_FORMAT, "pdf");
+      gtk_print_settings_set_n_copies (settings, 2);
+      gtk_print_unix_dialog_set_settings (dialog, settings);
+      a->settings_given = TRUE;
+      return G_SOURCE_CONTINUE;
+    }
+  selected = gtk_print_unix_dialog_get_selected_printer (dialog);
+  if (!selected || g_strcmp0 (gtk_printer_get_name (selected), a->printer) != 0)
+    return G_SOURCE_CONTINUE;   /* the printers are still being listed */
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK);
+  a->answered = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+file_written (gpointer path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 && st.st_size > 1000;
+}
+
+/* The interactive path: the print button opens GTK's print dialog; the clerk picks a printer and copies;
+ * what was printed is recorded with that printer and those copies. */
+static void
+test_print_dialog (void)
+{
+  g_autoptr(CdTestCounter) counter = cd_test_counter_new ("wang");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdApplicationInfo) info = NULL;
+  g_autofree char *out = temp_pdf ("certdesk-print-dialog.pdf");
+  g_autofree char *text = NULL;
+  DialogAnswer answer = { NULL, NULL, FALSE, FALSE };
+  CdProfile *profile = cd_context_lookup_profile (counter->ctx, "nmg-zfcg-sxca", NULL);
+  guint n_docs = g_strv_length (profile->documents);
+  gint64 id = paid_application (counter->ctx, NULL);
+  CdWizard *wizard = cd_wizard_new (counter->ctx);
+  GtkWidget *win = cd_test_window (GTK_WIDGET (wizard));
+  GtkWidget *page = cd_wizard_get_page (wizard, "print");
+  guint source;
+
+  /* Only the file backend: CUPS would look for a system bus and printers this machine does not have. */
+  g_object_set (gtk_settings_get_default (), "gtk-print-backends", "file", NULL);
+  gtk_enumerate_printers (find_file_printer_cb, &answer.printer, NULL, TRUE);
+  if (!answer.printer)
+    {
+      g_test_skip ("GTK's file print backend is not installed");
+      gtk_widget_destroy (win);
+      return;
+    }
+  answer.uri = g_filename_to_uri (out, NULL, NULL);
+  g_unlink (out);
+  g_assert_true (cd_wizard_open (wizard, id, &error));
+  gtk_stack_set_visible_child (GTK_STACK (gtk_widget_get_parent (page)), page);
+  cd_wizard_page_enter (CD_WIZARD_PAGE (page));
+  g_assert_true (cd_test_wait (print_page_ready, page, 20000));
+
+  source = g_timeout_add (50, answer_print_dialog_cb, &answer);
+  cd_test_click (win, "print_button");   /* returns when the dialog is answered and the job sent */
+  g_assert_true (answer.answered);
+  g_assert_true (cd_test_wait (file_written, out, 20000));
+  if (!answer.answered)
+    g_source_remove (source);
+
+  info = info_of (counter->ctx, id);
+  g_assert_cmpint (info->state, ==, CD_STATE_PRINTED);
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM print_record WHERE application_id = ?1"
+                                            " AND copies = 2 AND printer = '%s'", answer.printer);
+    g_assert_cmpint (count (counter->ctx, sql, id), ==, n_docs);
+  }
+  if ((text = pdf_text (out)))
+    g_assert_nonnull (strstr (text, UNIT_NAME));
+  g_unlink (out);
+  g_free (answer.printer);
+  g_free (answer.uri);
+  gtk_widget_destroy (win);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -369,5 +495,6 @@ main (int argc, char **argv)
   g_test_add_func ("/gui-print/export-pdf", test_export_pdf);
   g_test_add_func ("/gui-print/print-page", test_print_page_prints_and_reprints);
   g_test_add_func ("/gui-print/queue", test_queue);
+  g_test_add_func ("/gui-print/print-dialog", test_print_dialog);
   return g_test_run ();
 }

@@ -12,6 +12,7 @@ typedef struct {
   char  *dir;
   char  *db;
   RfDay  day;
+  char  *err;    /* stderr of the last run */
 } Fixture;
 
 static void
@@ -34,6 +35,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
   cd_test_rm_rf (f->dir);
   g_free (f->dir);
   g_free (f->db);
+  g_free (f->err);
 }
 
 /* Runs the CLI with @env added; returns its exit status, stdout in *out. */
@@ -42,7 +44,6 @@ cli (Fixture *f, const char *const *env, char **out, ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_auto(GStrv) envp = g_get_environ ();
-  g_autofree char *err = NULL;
   g_autoptr(GError) error = NULL;
   va_list ap;
   int status = -1;
@@ -58,15 +59,18 @@ cli (Fixture *f, const char *const *env, char **out, ...)
   va_end (ap);
   g_ptr_array_add (argv, NULL);
   envp = g_environ_setenv (envp, "CERTDESK_NOW", RF_DAY "T18:00:00Z", TRUE);
+  envp = g_environ_unsetenv (envp, "CERTDESK_SUPERVISOR");
+  envp = g_environ_unsetenv (envp, "CERTDESK_PASSWORD");
   for (guint i = 0; env && env[i]; i += 2)
     envp = g_environ_setenv (envp, env[i], env[i + 1], TRUE);
   if (out)
     g_clear_pointer (out, g_free);   /* callers reuse one buffer for several runs */
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, out, &err, &status,
+  g_clear_pointer (&f->err, g_free);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, out, &f->err, &status,
                                &error));
   g_assert_no_error (error);
-  if (err && *err)
-    g_test_message ("stderr: %s", err);
+  if (f->err && *f->err)
+    g_test_message ("stderr: %s", f->err);
   return g_spawn_check_wait_status (status, NULL) ? 0 : WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
 
@@ -132,11 +136,137 @@ test_sign_and_pdf (Fixture *f, gconstpointer data)
   g_test_message ("%s", text);
   for (const char *const *want = (const char *const[]) { "数字证书受理业务日报表", "呼和浩特受理点", "申请人离开",
                                                          "赵主管", "195.00", "200.00", "-5.00", "710.00", "现金",
-                                                         "微信", NULL }; *want; want++)
+                                                         "微信", "北京CA·政务数字证书（零散用户）",
+                                                         "新疆CA·收费管理信息网执收单位", NULL }; *want; want++)
     if (!strstr (text, *want))
       g_error ("the PDF lacks “%s”", *want);
+  /* the fees are by profile name, not by id */
+  g_assert_null (strstr (text, "bj-gov"));
+  g_assert_null (strstr (text, "xj-fee-mgmt"));
   /* no --out: refused */
   g_assert_cmpint (cli (f, NULL, &out, "report", "--date", RF_DAY, "--format", "pdf", NULL), ==, 2);
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static char *
+state_of (Fixture *f, gint64 id)
+{
+  g_autofree char *ids = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  g_autofree char *out = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_cmpint (cli (f, NULL, &out, "application", "show", ids, "--meta", NULL), ==, 0);
+  node = parse_json (out);
+  return g_strdup (json_object_get_string_member (json_node_get_object (node), "state"));
+}
+
+/* The adjustment rows of the audit log for application @id, their reasons joined by '|'. */
+static char *
+adjustments_of (Fixture *f, gint64 id)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GString) reasons = g_string_new (NULL);
+  JsonArray *rows;
+
+  g_assert_cmpint (cli (f, NULL, &out, "audit", "list", "--limit", "1000", NULL), ==, 0);
+  node = parse_json (out);
+  rows = json_object_get_array_member (json_node_get_object (node), "rows");
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *r = json_array_get_object_element (rows, i);
+      if (g_str_equal (json_object_get_string_member (r, "action"), "adjustment")
+          && json_object_get_int_member (r, "entity_id") == id)
+        g_string_append_printf (reasons, "%s%s", reasons->len ? "|" : "",
+                                json_object_get_string_member (json_object_get_object_member (r, "detail"), "reason"));
+    }
+  return g_string_free (g_steal_pointer (&reasons), FALSE);
+}
+
+static void
+test_void_adjustment (Fixture *f, gconstpointer data)
+{
+  const char *const boss[] = { "CERTDESK_SUPERVISOR", "boss", "CERTDESK_PASSWORD", RF_PASSWORD, NULL };
+  const char *const password[] = { "CERTDESK_PASSWORD", RF_PASSWORD, NULL };
+  const char *const wrong[] = { "CERTDESK_PASSWORD", "not-the-password", NULL };
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, f->day.draft_app);
+  g_autofree char *out = NULL, *state = NULL, *reasons = NULL;
+  g_autoptr(JsonNode) report = NULL;
+  JsonArray *adj;
+  gboolean found = FALSE;
+
+  /* the supervisor signs the day off */
+  g_assert_cmpint (cli (f, boss, &out, "report", "sign", "--date", RF_DAY, "--outlet", "1", "--counted-cash-fen",
+                        "20000", NULL), ==, 0);
+
+  /* signed: refused, with the day named and the way out */
+  g_assert_cmpint (cli (f, NULL, &out, "application", "void", id, "--reason", "客户放弃", NULL), ==, 1);
+  g_assert_nonnull (strstr (f->err, RF_DAY));
+  g_assert_nonnull (strstr (f->err, "--supervisor"));
+  state = state_of (f, f->day.draft_app);
+  g_assert_cmpstr (state, ==, "draft");
+  g_clear_pointer (&state, g_free);
+  /* --supervisor without the password in the environment, or without a reason: usage */
+  g_assert_cmpint (cli (f, NULL, &out, "application", "void", id, "--reason", "客户放弃", "--supervisor", "boss",
+                        NULL), ==, 2);
+  g_assert_nonnull (strstr (f->err, "CERTDESK_PASSWORD"));
+  g_assert_cmpint (cli (f, password, &out, "application", "void", id, "--supervisor", "boss", NULL), ==, 2);
+  g_assert_cmpint (cli (f, password, &out, "application", "check", id, "--reason", "补录", NULL), ==, 2);
+  /* a wrong password or a clerk changes nothing */
+  g_assert_cmpint (cli (f, wrong, &out, "application", "void", id, "--reason", "客户放弃", "--supervisor", "boss",
+                        NULL), ==, 1);
+  g_assert_cmpint (cli (f, password, &out, "application", "void", id, "--reason", "客户放弃", "--supervisor", "wang",
+                        NULL), ==, 1);
+  state = state_of (f, f->day.draft_app);
+  g_assert_cmpstr (state, ==, "draft");
+  g_clear_pointer (&state, g_free);
+  reasons = adjustments_of (f, f->day.draft_app);
+  g_assert_cmpstr (reasons, ==, "");
+  g_clear_pointer (&reasons, g_free);
+
+  /* the supervisor's adjustment goes through, audited with its reason */
+  g_assert_cmpint (cli (f, password, &out, "application", "void", id, "--reason", "客户次日来电取消", "--supervisor",
+                        "boss", NULL), ==, 0);
+  state = state_of (f, f->day.draft_app);
+  g_assert_cmpstr (state, ==, "voided");
+  reasons = adjustments_of (f, f->day.draft_app);
+  g_assert_cmpstr (reasons, ==, "客户次日来电取消");
+  {
+    g_autofree char *verify = NULL;
+    g_assert_cmpint (cli (f, NULL, &verify, "audit", "verify", NULL), ==, 0);
+  }
+
+  /* and it is on the day's report, with the profile names beside the ids */
+  g_assert_cmpint (cli (f, NULL, &out, "report", "--date", RF_DAY, "--outlet", "1", NULL), ==, 0);
+  report = parse_json (out);
+  adj = json_object_get_array_member (json_node_get_object (report), "adjustments");
+  g_assert_cmpuint (json_array_get_length (adj), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (adj, 0), "reason"), ==,
+                   "客户次日来电取消");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (adj, 0), "what"), ==, "void");
+  for (guint i = 0; i < json_array_get_length (json_object_get_array_member (json_node_get_object (report),
+                                                                              "fees_by_profile")); i++)
+    {
+      JsonObject *o = json_array_get_object_element (json_object_get_array_member (json_node_get_object (report),
+                                                                                   "fees_by_profile"), i);
+      if (g_str_equal (json_object_get_string_member (o, "profile"), "bj-gov"))
+        {
+          g_assert_cmpstr (json_object_get_string_member (o, "profile_name_zh"), ==, "北京CA·政务数字证书（零散用户）");
+          g_assert_cmpstr (json_object_get_string_member (o, "profile_name"), !=, "bj-gov");
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
 }
 
 static int
@@ -214,5 +344,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/reports-cli/csv", Fixture, NULL, fixture_setup, test_csv, fixture_teardown);
   g_test_add ("/reports-cli/sign-and-pdf", Fixture, NULL, fixture_setup, test_sign_and_pdf, fixture_teardown);
+  g_test_add ("/reports-cli/void-adjustment", Fixture, NULL, fixture_setup, test_void_adjustment, fixture_teardown);
   return g_test_run ();
 }

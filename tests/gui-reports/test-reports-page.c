@@ -1,12 +1,17 @@
 /* test-reports-page.c: the reports page under Xvfb: the figures shown are the model's, the list behind a figure,
- * sign-off with the supervisor's password locks the day, and a screenshot in Chinese at 1366×768. */
+ * sign-off with the supervisor's password locks the day, a void of the signed day from Today's applications
+ * needs a supervisor's adjustment, the calendars pick the period, the PDF is exported off the main thread, and
+ * a screenshot in Chinese at 1366×768. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
+
+#include <glib/gstdio.h>
 
 #include "cd-auth-dialog.h"
 #include "cd-main-window.h"
 #include "cd-report-chart.h"
 #include "cd-reports-page.h"
+#include "cd-today-page.h"
 #include "cd-test-util.h"
 #include "reports-fixture.h"
 
@@ -226,8 +231,425 @@ test_sign_off_locks_day (void)
   g_assert_nonnull (strstr (cd_test_label (win, "report_status"), "赵主管"));
   /* the day is locked */
   g_assert_false (cd_application_store_void (c.ctx, c.day.draft_app, "客户放弃", &error));
-  g_assert_error (error, CD_STATE_ERROR, CD_STATE_ERROR_REFUSED);
+  g_assert_error (error, CD_STATE_ERROR, CD_STATE_ERROR_DAY_SIGNED);
   gtk_widget_destroy (win);
+  counter_clear (&c);
+}
+
+static CdAuthDialog *
+find_dialog_named (const char *name)
+{
+  g_autoptr(GList) tops = gtk_window_list_toplevels ();
+
+  for (GList *l = tops; l; l = l->next)
+    if (CD_IS_AUTH_DIALOG (l->data) && gtk_widget_get_visible (l->data)
+        && g_strcmp0 (gtk_widget_get_name (l->data), name) == 0)
+      return l->data;
+  return NULL;
+}
+
+static CdState
+state_of (CdContext *ctx, gint64 id)
+{
+  g_autoptr(CdApplicationInfo) info = NULL;
+
+  g_assert_true (cd_application_store_load (ctx, id, NULL, &info, NULL));
+  return info->state;
+}
+
+static void
+sign_day (Counter *c, gint64 counted)
+{
+  g_autoptr(CdClerk) boss = rf_authorize_boss (c->ctx);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cd_report_signoff_sign (c->ctx, boss, c->day.outlet_id, RF_DAY, counted, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* Selects the row of application @id in Today's list and asks to void it: the supervisor's void dialog. */
+static GtkWidget *
+start_void (GtkWidget *win, gint64 id)
+{
+  GtkTreeView *view = GTK_TREE_VIEW (cd_test_find (win, "today_view"));
+  GtkTreeModel *model = gtk_tree_view_get_model (view);
+  GtkTreeIter it;
+  gboolean found = FALSE;
+  GtkWidget *dialog;
+
+  g_assert_true (gtk_tree_model_get_iter_first (model, &it));
+  do
+    {
+      gint64 row_id = 0;
+      gtk_tree_model_get (model, &it, 0, &row_id, -1);
+      if (row_id == id)
+        {
+          gtk_tree_selection_select_iter (gtk_tree_view_get_selection (view), &it);
+          found = TRUE;
+        }
+    }
+  while (!found && gtk_tree_model_iter_next (model, &it));
+  g_assert_true (found);
+  cd_test_iterate ();
+  cd_test_click (win, "void_button");
+  dialog = GTK_WIDGET (find_dialog_named ("CdAuthDialog"));
+  g_assert_nonnull (dialog);
+  return dialog;
+}
+
+static void
+fill_auth (GtkWidget *dialog, const char *login, const char *password, const char *reason)
+{
+  cd_test_set_text (dialog, "auth_login", login);
+  cd_test_set_text (dialog, "auth_password", password);
+  cd_test_set_text (dialog, "auth_reason", reason);
+  cd_test_click (dialog, "auth_ok");
+}
+
+/* A figure row whose value holds @text. */
+static gboolean
+figures_hold (GtkWidget *root, const char *section_item_prefix, const char *text)
+{
+  GtkTreeModel *model = figures_model (root);
+  GtkTreeIter it;
+
+  if (gtk_tree_model_get_iter_first (model, &it))
+    do
+      {
+        g_autofree char *item = NULL, *value = NULL;
+        gtk_tree_model_get (model, &it, 1, &item, 2, &value, -1);
+        if (value && strstr (value, text) && (!section_item_prefix || g_str_has_prefix (item, section_item_prefix)))
+          return TRUE;
+      }
+    while (gtk_tree_model_iter_next (model, &it));
+  return FALSE;
+}
+
+static void
+test_today_void_adjustment (void)
+{
+  Counter c = { 0 };
+  CdTodayPage *today;
+  CdReportsPage *page;
+  GtkWidget *win, *dialog, *prompt;
+  gint64 app;
+
+  counter_init (&c, FALSE);
+  sign_day (&c, 20000);
+  app = c.day.draft_app;
+  today = cd_today_page_new (c.ctx);
+  win = cd_test_window (GTK_WIDGET (today));
+  cd_today_page_refresh (today);
+
+  /* the supervisor's void is refused by the lock: nothing changes, the adjustment prompt takes over */
+  dialog = start_void (win, app);
+  fill_auth (dialog, "boss", RF_PASSWORD, "客户放弃办理");
+  g_assert_null (find_dialog_named ("CdAuthDialog"));
+  prompt = GTK_WIDGET (find_dialog_named ("adjustment_dialog"));
+  g_assert_nonnull (prompt);
+  g_assert_cmpint (state_of (c.ctx, app), ==, CD_STATE_DRAFT);
+  g_assert_cmpint (cd_test_audit_count (c.ctx, "adjustment", app), ==, 0);
+  /* Cancel changes nothing */
+  gtk_button_clicked (GTK_BUTTON (gtk_dialog_get_widget_for_response (GTK_DIALOG (prompt), GTK_RESPONSE_CANCEL)));
+  cd_test_iterate ();
+  g_assert_null (find_dialog_named ("adjustment_dialog"));
+  g_assert_cmpint (state_of (c.ctx, app), ==, CD_STATE_DRAFT);
+  g_assert_cmpint (cd_test_audit_count (c.ctx, "adjustment", app), ==, 0);
+
+  /* again; a wrong password, a clerk or no reason leave the prompt open and the application as it was */
+  dialog = start_void (win, app);
+  fill_auth (dialog, "boss", RF_PASSWORD, "客户放弃办理");
+  prompt = GTK_WIDGET (find_dialog_named ("adjustment_dialog"));
+  g_assert_nonnull (prompt);
+  fill_auth (prompt, "boss", "not-the-password", "客户次日来电取消");
+  g_assert_true (find_dialog_named ("adjustment_dialog") == (CdAuthDialog *) prompt);
+  g_assert_true (gtk_widget_get_visible (cd_test_find (prompt, "auth_error")));
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (cd_test_find (prompt, "auth_password"))), ==, "");
+  fill_auth (prompt, "wang", RF_PASSWORD, "客户次日来电取消");
+  g_assert_true (find_dialog_named ("adjustment_dialog") == (CdAuthDialog *) prompt);
+  fill_auth (prompt, "boss", RF_PASSWORD, " ");
+  g_assert_true (find_dialog_named ("adjustment_dialog") == (CdAuthDialog *) prompt);
+  g_assert_cmpint (state_of (c.ctx, app), ==, CD_STATE_DRAFT);
+  g_assert_cmpint (cd_test_audit_count (c.ctx, "adjustment", app), ==, 0);
+
+  /* the supervisor and a reason: voided, as an adjustment */
+  fill_auth (prompt, "boss", RF_PASSWORD, "客户次日来电取消");
+  g_assert_null (find_dialog_named ("adjustment_dialog"));
+  g_assert_cmpint (state_of (c.ctx, app), ==, CD_STATE_VOIDED);
+  g_assert_cmpint (cd_test_audit_count (c.ctx, "adjustment", app), ==, 1);
+  gtk_widget_destroy (win);
+
+  /* the signed day's report shows who, when, what and why */
+  page = cd_reports_page_new (c.ctx);
+  win = cd_test_window (GTK_WIDGET (page));
+  g_assert_true (cd_test_wait (loaded, page, 10000));
+  g_assert_true (figures_hold (win, RF_DAY, "客户次日来电取消"));
+  g_assert_true (figures_hold (win, RF_DAY, "赵主管"));
+  g_assert_true (figures_hold (win, RF_DAY, RF_DAY " 18:00"));
+  gtk_widget_destroy (win);
+  counter_clear (&c);
+}
+
+static gboolean
+report_from_is (gpointer data)
+{
+  gpointer *args = data;
+  JsonNode *r = cd_reports_page_get_report (args[0]);
+
+  return r && g_strcmp0 (json_object_get_string_member (json_node_get_object (r), "from"), args[1]) == 0
+         && g_strcmp0 (json_object_get_string_member (json_node_get_object (r), "to"), args[2]) == 0;
+}
+
+static guint
+business_rows (GtkWidget *root)
+{
+  GtkTreeModel *model = figures_model (root);
+  GtkTreeIter it;
+  guint n = 0;
+
+  if (gtk_tree_model_get_iter_first (model, &it))
+    do
+      {
+        g_autofree char *kind = NULL;
+        gtk_tree_model_get (model, &it, 3, &kind, -1);
+        n += g_strcmp0 (kind, "business") == 0;
+      }
+    while (gtk_tree_model_iter_next (model, &it));
+  return n;
+}
+
+static gboolean
+hidden (gpointer widget)
+{
+  return !gtk_widget_get_visible (widget);
+}
+
+static GtkWidget *
+open_popover (GtkWidget *win, const char *button)
+{
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (cd_test_find (win, button))));
+
+  gtk_button_clicked (GTK_BUTTON (cd_test_find (win, button)));
+  cd_test_iterate ();
+  g_assert_true (gtk_widget_get_visible (popover));
+  return popover;
+}
+
+static void
+test_calendar (void)
+{
+  Counter c = { 0 };
+  CdReportsPage *page;
+  GtkWidget *win, *popover;
+  GtkCalendar *calendar;
+  guint y, m, d;
+  gpointer want[3] = { NULL };
+
+  counter_init (&c, FALSE);
+  page = cd_reports_page_new (c.ctx);
+  win = cd_test_window (GTK_WIDGET (page));
+  g_assert_true (cd_test_wait (loaded, page, 10000));
+  g_assert_cmpuint (business_rows (win), >, 0);
+  want[0] = page;
+
+  /* the calendar opens on the day shown; a click on another day shows that day */
+  popover = open_popover (win, "report_from_pick");
+  calendar = GTK_CALENDAR (cd_test_find (popover, "report_from_calendar"));
+  gtk_calendar_get_date (calendar, &y, &m, &d);
+  g_assert_cmpuint (y, ==, 2026);
+  g_assert_cmpuint (m, ==, 10);
+  g_assert_cmpuint (d, ==, 20);
+  gtk_calendar_select_day (calendar, 18);
+  cd_test_iterate ();
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (cd_test_find (win, "report_from"))), ==, "2026-11-18");
+  g_assert_true (cd_test_wait (hidden, popover, 5000));
+  want[1] = want[2] = "2026-11-18";
+  g_assert_true (cd_test_wait (report_from_is, want, 10000));
+  g_assert_cmpuint (business_rows (win), ==, 0);   /* nothing happened that day */
+
+  /* a day in another month: browsing keeps the calendar open */
+  popover = open_popover (win, "report_from_pick");
+  gtk_calendar_select_month (calendar, 9, 2026);
+  gtk_calendar_select_day (calendar, 30);
+  cd_test_iterate ();
+  g_assert_true (gtk_widget_get_visible (popover));
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (cd_test_find (win, "report_from"))), ==, "2026-10-30");
+  want[1] = want[2] = "2026-10-30";
+  g_assert_true (cd_test_wait (report_from_is, want, 10000));
+
+  /* the shortcuts */
+  cd_test_click (popover, "report_yesterday");
+  want[1] = want[2] = "2026-11-19";
+  g_assert_true (cd_test_wait (report_from_is, want, 10000));
+  g_assert_true (cd_test_wait (hidden, popover, 5000));
+  popover = open_popover (win, "report_from_pick");
+  cd_test_click (popover, "report_today");
+  want[1] = want[2] = RF_DAY;
+  g_assert_true (cd_test_wait (report_from_is, want, 10000));
+  g_assert_cmpuint (business_rows (win), >, 0);
+
+  /* a range: the end's calendar; its start does not cross it */
+  g_assert_false (cd_test_sensitive (win, "report_to_pick"));
+  cd_test_toggle (win, "report_range", TRUE);
+  g_assert_true (cd_test_sensitive (win, "report_to_pick"));
+  popover = open_popover (win, "report_from_pick");
+  gtk_calendar_select_day (calendar, 16);
+  cd_test_iterate ();
+  want[1] = "2026-11-16";
+  want[2] = RF_DAY;
+  g_assert_true (cd_test_wait (report_from_is, want, 10000));
+  g_assert_cmpuint (business_rows (win), >, 0);
+  popover = open_popover (win, "report_to_pick");
+  calendar = GTK_CALENDAR (cd_test_find (popover, "report_to_calendar"));
+  gtk_calendar_select_day (calendar, 12);
+  cd_test_iterate ();
+  want[1] = want[2] = "2026-11-12";
+  g_assert_true (cd_test_wait (report_from_is, want, 10000));
+  g_assert_cmpuint (business_rows (win), ==, 0);
+
+  /* typing stays possible, with a message that names the field and the form */
+  cd_test_toggle (win, "report_range", FALSE);
+  cd_test_set_text (win, "report_from", "2026-11-31");
+  gtk_widget_activate (cd_test_find (win, "report_from"));
+  cd_test_iterate ();
+  g_assert_nonnull (strstr (cd_test_label (win, "report_error"), "2026-11-31"));
+  g_assert_nonnull (strstr (cd_test_label (win, "report_error"), "YYYY-MM-DD"));
+  cd_test_set_text (win, "report_from", RF_DAY);
+  gtk_widget_activate (cd_test_find (win, "report_from"));
+  want[1] = want[2] = RF_DAY;
+  g_assert_true (cd_test_wait (report_from_is, want, 10000));
+  g_assert_cmpuint (business_rows (win), >, 0);
+  gtk_widget_destroy (win);
+  counter_clear (&c);
+}
+
+typedef struct {
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} Export;
+
+static void
+on_exported_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Export *e = data;
+
+  e->ok = cd_reports_page_export_pdf_finish (CD_REPORTS_PAGE (source), result, &e->error);
+  e->done = TRUE;
+}
+
+static gboolean
+exported (gpointer data)
+{
+  return ((Export *) data)->done;
+}
+
+static char *
+pdf_text (const char *pdf)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "pdftotext", "-layout", pdf, "-", NULL };
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                               &out, NULL, &status, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&out);
+}
+
+/* Files in @dir whose names start with @prefix. */
+static guint
+count_files (const char *dir, const char *prefix)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (d && (name = g_dir_read_name (d)))
+    n += g_str_has_prefix (name, prefix);
+  return n;
+}
+
+static gboolean
+spinning (GtkWidget *win)
+{
+  gboolean active = FALSE;
+
+  g_object_get (cd_test_find (win, "report_export_spinner"), "active", &active, NULL);
+  return active;
+}
+
+static void
+test_pdf_async (void)
+{
+  Counter c = { 0 };
+  CdReportsPage *page;
+  GtkWidget *win;
+  Export e = { 0 };
+  g_autofree char *path = NULL, *bad = NULL, *text = NULL, *gone = NULL;
+  gint64 exports;
+
+  g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
+
+  if (!pdftotext)
+    {
+      g_test_skip ("pdftotext is not installed");
+      return;
+    }
+  counter_init (&c, FALSE);
+  sign_day (&c, 19500);
+  page = cd_reports_page_new (c.ctx);
+  win = cd_test_window (GTK_WIDGET (page));
+  g_assert_true (cd_test_wait (loaded, page, 10000));
+  exports = cd_test_audit_count (c.ctx, "report.export", c.day.outlet_id);
+  path = g_build_filename (c.dir, "report.pdf", NULL);
+
+  /* rendered off the main thread: the spinner turns, the button waits */
+  cd_reports_page_export_pdf_async (page, path, on_exported_cb, &e);
+  g_assert_true (spinning (win));
+  g_assert_false (cd_test_sensitive (win, "report_pdf"));
+  g_assert_true (cd_test_wait (exported, &e, 30000));
+  g_assert_no_error (e.error);
+  g_assert_true (e.ok);
+  g_assert_false (spinning (win));
+  g_assert_true (cd_test_sensitive (win, "report_pdf"));
+  g_assert_nonnull (strstr (cd_test_label (win, "report_export_status"), "report.pdf"));
+  g_assert_cmpint (cd_test_audit_count (c.ctx, "report.export", c.day.outlet_id), ==, exports + 1);
+  g_assert_cmpuint (count_files (c.dir, ".report.pdf."), ==, 0);
+  text = pdf_text (path);
+  for (const char *const *want = (const char *const[]) { "七、主管签核", "赵主管", "195.00", "-5.00",
+                                                         "北京CA·政务数字证书（零散用户）",
+                                                         "内蒙古政府采购·陕西CA（一证通）", NULL }; *want; want++)
+    if (!strstr (text, *want))
+      g_error ("the PDF lacks “%s”:\n%s", *want, text);
+  g_assert_null (strstr (text, "bj-gov"));
+
+  /* a folder that does not exist: the page says so, nothing is written or audited */
+  bad = g_build_filename (c.dir, "no-such-folder", "report.pdf", NULL);
+  e = (Export) { 0 };
+  cd_reports_page_export_pdf_async (page, bad, on_exported_cb, &e);
+  g_assert_true (cd_test_wait (exported, &e, 30000));
+  g_assert_false (e.ok);
+  g_assert_nonnull (e.error);
+  g_clear_error (&e.error);
+  g_assert_true (gtk_widget_get_visible (cd_test_find (win, "report_error")));
+  g_assert_nonnull (strstr (cd_test_label (win, "report_error"), "no-such-folder"));
+  g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (cd_test_audit_count (c.ctx, "report.export", c.day.outlet_id), ==, exports + 1);
+
+  /* the page goes away while the PDF is rendered: cancelled, no file */
+  gone = g_build_filename (c.dir, "gone.pdf", NULL);
+  e = (Export) { 0 };
+  cd_reports_page_export_pdf_async (page, gone, on_exported_cb, &e);
+  gtk_widget_destroy (win);
+  g_assert_true (cd_test_wait (exported, &e, 30000));
+  g_assert_error (e.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&e.error);
+  cd_test_wait_ms (200);
+  g_assert_false (g_file_test (gone, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_files (c.dir, ".gone.pdf."), ==, 0);
+  g_assert_cmpint (cd_test_audit_count (c.ctx, "report.export", c.day.outlet_id), ==, exports + 1);
   counter_clear (&c);
 }
 
@@ -261,6 +683,9 @@ main (int argc, char **argv)
   cd_test_init (&argc, &argv, TRUE);
   g_test_add_func ("/gui/reports/figures-match-model", test_figures_match_model);
   g_test_add_func ("/gui/reports/sign-off-locks-day", test_sign_off_locks_day);
+  g_test_add_func ("/gui/reports/today-void-adjustment", test_today_void_adjustment);
+  g_test_add_func ("/gui/reports/calendar", test_calendar);
+  g_test_add_func ("/gui/reports/pdf-async", test_pdf_async);
   g_test_add_func ("/gui/reports/screenshot", test_screenshot);
   return g_test_run ();
 }

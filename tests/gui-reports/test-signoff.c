@@ -89,18 +89,18 @@ test_lock (CdTestContext *t, gconstpointer data)
   /* the next morning: nothing of the signed day changes silently */
   rf_set_clock (t->ctx, "2026-11-21T02:00:00Z");
   g_assert_false (cd_application_store_void (t->ctx, day.draft_app, "客户放弃", &error));
-  g_assert_error (error, CD_STATE_ERROR, CD_STATE_ERROR_REFUSED);
+  g_assert_error (error, CD_STATE_ERROR, CD_STATE_ERROR_DAY_SIGNED);
   g_assert_nonnull (strstr (error->message, RF_DAY));
   g_clear_error (&error);
   g_assert_false (cd_application_store_transition (t->ctx, day.wechat_app, CD_STATE_PRINTED, NULL, &error));
-  g_assert_error (error, CD_STATE_ERROR, CD_STATE_ERROR_REFUSED);
+  g_assert_error (error, CD_STATE_ERROR, CD_STATE_ERROR_DAY_SIGNED);
   g_clear_error (&error);
   g_assert_false (cd_application_store_check (t->ctx, day.draft_app, &error));
-  g_assert_error (error, CD_STATE_ERROR, CD_STATE_ERROR_REFUSED);
+  g_assert_error (error, CD_STATE_ERROR, CD_STATE_ERROR_DAY_SIGNED);
   g_clear_error (&error);
   g_assert_true (cd_application_store_load (t->ctx, day.draft_app, &app, &info, &error));
   g_assert_false (cd_application_store_save (t->ctx, day.draft_app, app, "fee", &error));
-  g_assert_error (error, CD_STATE_ERROR, CD_STATE_ERROR_REFUSED);
+  g_assert_error (error, CD_STATE_ERROR, CD_STATE_ERROR_DAY_SIGNED);
   g_clear_error (&error);
   g_assert_cmpint (info->state, ==, CD_STATE_DRAFT);
   g_assert_cmpint (audit_count (t->ctx, "application.state"), ==, before);
