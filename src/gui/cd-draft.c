@@ -86,7 +86,11 @@ on_save_timeout_cb (gpointer data)
   self->save_source = 0;
   if (!save_now (self, NULL, &error))
     {
-      g_warning ("Saving draft failed: %s", error->message);
+      /* A signed-off day refuses autosaves by design: the changes wait for a supervisor's adjustment. */
+      if (g_error_matches (error, CD_STATE_ERROR, CD_STATE_ERROR_DAY_SIGNED))
+        g_debug ("Draft not saved: %s", error->message);
+      else
+        g_warning ("Saving draft failed: %s", error->message);
       g_signal_emit (self, signals[SAVE_FAILED], 0, error->message);
     }
   return G_SOURCE_REMOVE;

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cd-adjustment.h"
 #include "cd-gui-util.h"
 #include "cd-placeholder-page.h"
 #include "cd-wizard-page.h"
@@ -448,6 +449,32 @@ cd_wizard_get_page (CdWizard *self, const char *step)
   return self->pages[find_step (self, step)];
 }
 
+/* The changes of an application whose day is signed off are saved only as a supervisor's adjustment. */
+static gboolean
+flush_as_adjustment (CdContext *ctx, gpointer user_data, GError **error)
+{
+  return cd_draft_flush (CD_DRAFT (user_data), error);
+}
+
+static void
+on_adjusted_cb (CdWizard *self)
+{
+  cd_wizard_next (self);
+}
+
+static void
+ask_adjustment (CdWizard *self, const GError *refusal)
+{
+  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  GtkWidget *prompt;
+
+  set_error (self, cd_gui_error_text (refusal));
+  prompt = cd_adjustment_prompt (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL, self->ctx,
+                                 refusal->message, _("Save the changes to this application"),
+                                 flush_as_adjustment, g_object_ref (self->draft), g_object_unref);
+  g_signal_connect_object (prompt, "authorized", G_CALLBACK (on_adjusted_cb), self, G_CONNECT_SWAPPED);
+}
+
 gboolean
 cd_wizard_next (CdWizard *self)
 {
@@ -461,7 +488,15 @@ cd_wizard_next (CdWizard *self)
     }
   if (!cd_wizard_page_get_complete (page))
     return FALSE;
-  if (!cd_draft_flush (self->draft, &error) || !cd_wizard_page_leave (page, &error))
+  if (!cd_draft_flush (self->draft, &error))
+    {
+      if (cd_adjustment_is_refusal (error))
+        ask_adjustment (self, error);
+      else
+        set_error (self, cd_gui_error_text (error));
+      return FALSE;
+    }
+  if (!cd_wizard_page_leave (page, &error))
     {
       set_error (self, cd_gui_error_text (error));
       return FALSE;

@@ -8,6 +8,7 @@
 #include "cd-auth-dialog.h"
 #include "cd-customer-completion.h"
 #include "cd-print-page.h"
+#include "cd-report-signoff.h"
 #include "cd-test-util.h"
 #include "cd-wizard.h"
 
@@ -324,6 +325,66 @@ test_unlock_has_no_seal_step (void)
   gtk_widget_destroy (win);
 }
 
+static CdAuthDialog *
+find_adjustment_prompt (void)
+{
+  g_autoptr(GList) tops = gtk_window_list_toplevels ();
+
+  for (GList *l = tops; l; l = l->next)
+    if (CD_IS_AUTH_DIALOG (l->data) && gtk_widget_get_visible (l->data)
+        && g_strcmp0 (gtk_widget_get_name (l->data), "adjustment_dialog") == 0)
+      return l->data;
+  return NULL;
+}
+
+/* Once the day is signed off, the draft's changes are refused until a supervisor adjusts them with a reason;
+ * then they are saved, audited as an adjustment, and the wizard goes on. */
+static void
+test_signed_day_needs_adjustment (void)
+{
+  g_autoptr(CdTestCounter) counter = cd_test_counter_new ("wang");
+  g_autoptr(CdClerk) boss = NULL;
+  g_autoptr(CdApplication) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *today = cd_store_today (cd_context_get_store (counter->ctx));
+  GtkWidget *win, *prompt;
+  CdWizard *wizard = new_wizard (counter->ctx, &win);
+  gint64 id;
+
+  choose_profile (win);
+  fill_applicant (win, GOOD_USCC);
+  cd_wizard_flush (wizard);
+  id = cd_draft_get_id (cd_wizard_get_draft (wizard));
+  g_assert_true (cd_clerk_store_authorize (counter->ctx, "boss", CD_TEST_PASSWORD, CD_ROLE_SUPERVISOR, &boss, &error));
+  g_assert_true (cd_report_signoff_sign (counter->ctx, boss, cd_context_get_outlet_id (counter->ctx), today, 0, NULL,
+                                         &error));
+  g_assert_no_error (error);
+
+  cd_test_set_text (win, "unit_address", "呼和浩特市赛罕区");
+  next (win);
+  g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "applicant");
+  g_assert_nonnull (strstr (cd_test_label (win, "reason_label"), today));
+  prompt = GTK_WIDGET (find_adjustment_prompt ());
+  g_assert_nonnull (prompt);
+  /* a clerk cannot adjust */
+  cd_test_set_text (prompt, "auth_login", "wang");
+  cd_test_set_text (prompt, "auth_password", CD_TEST_PASSWORD);
+  cd_test_set_text (prompt, "auth_reason", "客户补充地址");
+  cd_test_click (prompt, "auth_ok");
+  g_assert_true (find_adjustment_prompt () == (CdAuthDialog *) prompt);
+  g_assert_cmpint (cd_test_audit_count (counter->ctx, "adjustment", id), ==, 0);
+  /* the supervisor does */
+  cd_test_set_text (prompt, "auth_login", "boss");
+  cd_test_set_text (prompt, "auth_password", CD_TEST_PASSWORD);
+  cd_test_click (prompt, "auth_ok");
+  g_assert_null (find_adjustment_prompt ());
+  g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "materials");
+  g_assert_cmpint (cd_test_audit_count (counter->ctx, "adjustment", id), >=, 1);
+  g_assert_true (cd_application_store_load (counter->ctx, id, &stored, NULL, &error));
+  g_assert_cmpstr (stored->unit->address, ==, "呼和浩特市赛罕区");
+  gtk_widget_destroy (win);
+}
+
 /* A returning customer is offered while the clerk types the unit's name or USCC; choosing it fills the
  * applicant from the customer's last application. */
 static void
@@ -493,6 +554,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/gui/wizard/destroy-and-resume", test_destroy_and_resume);
   g_test_add_func ("/gui/wizard/waiver-needs-supervisor", test_waiver_needs_supervisor);
   g_test_add_func ("/gui/wizard/unlock-has-no-seal-step", test_unlock_has_no_seal_step);
+  g_test_add_func ("/gui/wizard/signed-day-needs-adjustment", test_signed_day_needs_adjustment);
   g_test_add_func ("/gui/wizard/returning-customer-autocompletion", test_returning_customer_autocompletion);
   g_test_add_func ("/gui/wizard/step-switch-within-a-frame", test_step_switch_within_a_frame);
   return g_test_run ();
