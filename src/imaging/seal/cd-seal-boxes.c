@@ -490,10 +490,26 @@ compare_reading_order (gconstpointer a, gconstpointer b)
   return qa->cx < qb->cx ? -1 : qa->cx > qb->cx;
 }
 
+/* Pixels p, p + 1 ... of a 1 bpp row of @wpl words as one word, pixel p in the top bit (the
+ * bits past the row's end are not pixels: the caller masks them). */
+static inline l_uint32
+bits_from (const l_uint32 *line, int wpl, int p)
+{
+  int k = p >> 5, s = p & 31;
+  l_uint32 v = line[k] << s;
+
+  if (s != 0 && k + 1 < wpl)
+    v |= line[k + 1] >> (32 - s);
+  return v;
+}
+
 /* pixRotateBySampling () of a 1 bpp page bringing in white, with the same arithmetic (float
  * sine and cosine, truncation toward zero), so the same pixels.  Hand-written because leptonica
  * spends most of it on line-pointer look-ups and a test of the colour brought in at every pixel,
- * and sets the bits one by one; here a word of 32 pixels is made and stored at once. */
+ * and sets the bits one by one.  Here the source coordinates of a word of 32 pixels are computed
+ * (four at a time in SSE2); at a small angle they run along one source row at a constant column
+ * offset for tens of pixels, and each such stretch of the word is copied from the source row
+ * as a block of bits.  Stretches that reach off the page take their pixels one by one. */
 static PIX *
 rotate_binary (PIX *src, int xcen, int ycen, float angle)
 {
@@ -518,43 +534,49 @@ rotate_binary (PIX *src, int xcen, int ycen, float angle)
       for (int j0 = 0; j0 < w; j0 += 32)
         {
           l_uint32 word = 0;
-          int j = j0;
+          int xv[32], yv[32], n = MIN (32, w - j0), k = 0;
 
 #ifdef __SSE2__
           /* the source coordinates of four pixels at once: the same float products and
            * differences, truncated as the (l_int32) casts do */
-          for (; j + 4 <= MIN (w, j0 + 32); j += 4)
+          for (; k + 4 <= n; k += 4)
             {
-              __m128 xdif = _mm_cvtepi32_ps (_mm_sub_epi32 (_mm_set1_epi32 (xcen),
-                                                            _mm_setr_epi32 (j, j + 1, j + 2, j + 3)));
+              __m128 xdif = _mm_cvtepi32_ps (_mm_setr_epi32 (xcen - j0 - k, xcen - j0 - k - 1,
+                                                             xcen - j0 - k - 2, xcen - j0 - k - 3));
               __m128i xs = _mm_cvttps_epi32 (_mm_sub_ps (_mm_mul_ps (_mm_sub_ps (_mm_setzero_ps (), xdif), _mm_set1_ps (cosa)),
                                                           _mm_set1_ps (ys)));
               __m128i ysrc = _mm_cvttps_epi32 (_mm_add_ps (_mm_set1_ps (yc), _mm_mul_ps (xdif, _mm_set1_ps (sina))));
-              int xv[4], yv[4];
 
-              _mm_storeu_si128 ((__m128i *) xv, xs);
-              _mm_storeu_si128 ((__m128i *) yv, ysrc);
-              for (int k = 0; k < 4; k++)
-                {
-                  int x = xcen + xv[k], y = ycen + yv[k];
-
-                  if (x >= 0 && x <= w - 1 && y >= 0 && y <= h - 1 && GET_DATA_BIT (sdata + (gsize) y * wpl, x))
-                    word |= 0x80000000u >> (j + k - j0);
-                }
+              _mm_storeu_si128 ((__m128i *) (xv + k), _mm_add_epi32 (xs, _mm_set1_epi32 (xcen)));
+              _mm_storeu_si128 ((__m128i *) (yv + k), _mm_add_epi32 (ysrc, _mm_set1_epi32 (ycen)));
             }
 #endif
-          for (; j < MIN (w, j0 + 32); j++)
+          for (; k < n; k++)
             {
-              int xdif = xcen - j, x, y;
+              int xdif = xcen - (j0 + k);
 
-              x = xcen + (l_int32) (-xdif * cosa - ys);
-              if (x < 0 || x > w - 1)
-                continue;
-              y = ycen + (l_int32) (yc + xdif * sina);
-              if (y < 0 || y > h - 1)
-                continue;
-              if (GET_DATA_BIT (sdata + (gsize) y * wpl, x))
-                word |= 0x80000000u >> (j - j0);
+              xv[k] = xcen + (l_int32) (-xdif * cosa - ys);
+              yv[k] = ycen + (l_int32) (yc + xdif * sina);
+            }
+          for (k = 0; k < n;)
+            {
+              int x = xv[k], y = yv[k], e = k + 1;
+
+              /* the stretch k .. e - 1 reads pixels x .. x + e - 1 - k of source row y */
+              while (e < n && yv[e] == y && xv[e] - e == x - k)
+                e++;
+              if (y >= 0 && y <= h - 1 && x >= 0 && x + (e - k) - 1 <= w - 1)
+                {
+                  l_uint32 keep = e - k == 32 ? 0xffffffffu : ~(0xffffffffu >> (e - k));
+
+                  word |= (bits_from (sdata + (gsize) y * wpl, wpl, x) & keep) >> k;
+                  k = e;
+                  continue;
+                }
+              for (; k < e; k++)
+                if (xv[k] >= 0 && xv[k] <= w - 1 && yv[k] >= 0 && yv[k] <= h - 1
+                    && GET_DATA_BIT (sdata + (gsize) yv[k] * wpl, xv[k]))
+                  word |= 0x80000000u >> k;
             }
           line[j0 >> 5] = word;
         }
@@ -568,7 +590,6 @@ cd_seal_find_boxes (PIX *page, PIX *lo, int r, double ppmm, guint expected, GErr
   double lo_ppmm = ppmm / r;
   g_autoptr(CdSealPix) bin = NULL;
   g_autoptr(CdSealPix) rot = NULL;
-  g_autoptr(CdSealPix) tmp = NULL;
   g_autoptr(CdSealPix) hlines = NULL;
   g_autoptr(CdSealPix) vlines = NULL;
   g_autoptr(GArray) hsegs = NULL;
@@ -592,13 +613,7 @@ cd_seal_find_boxes (PIX *page, PIX *lo, int r, double ppmm, guint expected, GErr
   rot = rotate_binary (bin, (int) lcx, (int) lcy, (float) theta);
 
   /* Long straight runs only: box sides and table rules, never text, seals or signatures. */
-  tmp = pixDilateBrick (NULL, rot, 1, 3);
-  pixCloseSafeBrick (tmp, tmp, gap, 1);
-  hlines = pixOpenCompBrick (NULL, tmp, line_len, 1);
-  g_clear_pointer (&tmp, cd_seal_pix_unref);
-  tmp = pixDilateBrick (NULL, rot, 3, 1);
-  pixCloseSafeBrick (tmp, tmp, 1, gap);
-  vlines = pixOpenCompBrick (NULL, tmp, 1, line_len);
+  cd_seal_line_masks (rot, gap, line_len, &hlines, &vlines);
 
   hsegs = collect_segments (hlines, TRUE, lo_ppmm);
   vsegs = collect_segments (vlines, FALSE, lo_ppmm);

@@ -205,6 +205,7 @@ cd_seal_background_tone (PIX *page, const CdSealWindow *win, double ppmm, CdSeal
   int gw = (win->w + block - 1) / block, gh = (win->h + block - 1) / block;
   g_autofree float *grid = g_new0 (float, gw * gh);
   g_autofree guint32 *hist = g_new (guint32, 766);
+  g_autofree float *tx = g_new (float, win->w);
   float *bg = g_new (float, (gsize) win->w * win->h);
   float fallback = 0;
   guint n_fallback = 0;
@@ -261,6 +262,18 @@ cd_seal_background_tone (PIX *page, const CdSealWindow *win, double ppmm, CdSeal
   for (int i = 0; i < gw * gh; i++)
     grid[i] = logf (MAX (1.0f, grid[i] < 0 ? fallback : grid[i]));
 
+  /* the horizontal weight of each column, the same in every row: computed once, not a division
+   * per pixel */
+  for (int gx = 0; gx < gw; gx++)
+    {
+      int xa = gx == 0 ? 0 : (int) ((gx + 0.5f) * block), xb = MIN (win->w, (int) ((gx + 1.5f) * block));
+
+      if (gx == gw - 1)
+        xb = win->w;
+      for (int x = xa; x < xb; x++)
+        tx[x] = CLAMP ((x + 0.5f) / block - 0.5f - gx, 0.0f, 1.0f);
+    }
+
   /* bilinear in the logarithm: no logarithm per pixel */
   for (int y = 0; y < win->h; y++)
     {
@@ -279,11 +292,7 @@ cd_seal_background_tone (PIX *page, const CdSealWindow *win, double ppmm, CdSeal
           if (gx == gw - 1)
             xb = win->w;
           for (int x = xa; x < xb; x++)
-            {
-              float tx = CLAMP ((x + 0.5f) / block - 0.5f - gx, 0.0f, 1.0f);
-
-              row[x] = left + (right - left) * tx;
-            }
+            row[x] = left + (right - left) * tx[x];
         }
     }
   return bg;
@@ -295,13 +304,13 @@ cd_seal_tone_density (PIX *page, const CdSealWindow *win, const float *lbg, CdSe
 {
   int pw = pixGetWidth (page), ph = pixGetHeight (page), wpl = pixGetWpl (page);
   const l_uint32 *data = pixGetData (page);
-  float *od = g_memdup2 (lbg, (gsize) win->w * win->h * sizeof (float));
+  float *od = g_new (float, (gsize) win->w * win->h);
 
   for (int y = 0; y < win->h; y++)
     {
       int py = win->oy + y;
       float *row = od + (gsize) y * win->w;
-
+      const float *bg = lbg + (gsize) y * win->w;
       int xa = CLAMP (-win->ox, 0, win->w), xb = CLAMP (pw - win->ox, xa, win->w);
       const l_uint32 *line;
 
@@ -318,55 +327,52 @@ cd_seal_tone_density (PIX *page, const CdSealWindow *win, const float *lbg, CdSe
         {
           l_uint32 p = line[win->ox + x];
 
-          row[x] = row[x] - ln_sum_lut[cd_seal_tone_of (ink, p >> 24, (p >> 16) & 0xff, (p >> 8) & 0xff)];
+          row[x] = bg[x] - ln_sum_lut[cd_seal_tone_of (ink, p >> 24, (p >> 16) & 0xff, (p >> 8) & 0xff)];
         }
     }
   return od;
 }
 
-/* 3×3 maximum: the template tolerates a pixel of misregistration between boxes.  Four floats at a
- * time in SSE2 inside the rows (a window of every box goes through it); the edges one by one. */
+/* 3×3 maximum: the template tolerates a pixel of misregistration between boxes.  The maximum of
+ * the three rows first, into one row's buffer, then of three columns of it (the same maximum as
+ * columns first: no full-size scratch plane, whose fresh pages cost more than the arithmetic).
+ * Four floats at a time in SSE2 inside the rows (a window of every box goes through it); the
+ * edges one by one. */
 void
 cd_seal_max3x3 (const float *src, float *dst, int w, int h)
 {
-  g_autofree float *tmp = g_new (float, (gsize) w * h);
+  g_autofree float *v = g_new (float, w);
 
   for (int y = 0; y < h; y++)
     {
-      const float *s = src + (gsize) y * w;
-      float *t = tmp + (gsize) y * w;
-      int x = 1;
-
-      if (w == 1)
-        {
-          t[0] = s[0];
-          continue;
-        }
-      t[0] = MAX (s[0], s[1]);
-      t[w - 1] = MAX (s[w - 1], s[w - 2]);
-#ifdef __SSE2__
-      for (; x + 4 <= w - 1; x += 4)
-        _mm_storeu_ps (t + x, _mm_max_ps (_mm_max_ps (_mm_loadu_ps (s + x - 1), _mm_loadu_ps (s + x)),
-                                          _mm_loadu_ps (s + x + 1)));
-#endif
-      for (; x < w - 1; x++)
-        t[x] = MAX (MAX (s[x - 1], s[x]), s[x + 1]);
-    }
-  for (int y = 0; y < h; y++)
-    {
-      const float *up = tmp + (gsize) MAX (0, y - 1) * w, *mid = tmp + (gsize) y * w;
-      const float *down = tmp + (gsize) MIN (h - 1, y + 1) * w;
+      /* at the top and bottom edge a row stands in for the missing one: the same maximum */
+      const float *up = src + (gsize) MAX (0, y - 1) * w, *mid = src + (gsize) y * w;
+      const float *down = src + (gsize) MIN (h - 1, y + 1) * w;
       float *d = dst + (gsize) y * w;
       int x = 0;
 
-      /* at the top and bottom edge a row stands in for the missing one: the same maximum */
 #ifdef __SSE2__
       for (; x + 4 <= w; x += 4)
-        _mm_storeu_ps (d + x, _mm_max_ps (_mm_max_ps (_mm_loadu_ps (up + x), _mm_loadu_ps (mid + x)),
+        _mm_storeu_ps (v + x, _mm_max_ps (_mm_max_ps (_mm_loadu_ps (up + x), _mm_loadu_ps (mid + x)),
                                           _mm_loadu_ps (down + x)));
 #endif
       for (; x < w; x++)
-        d[x] = MAX (MAX (up[x], mid[x]), down[x]);
+        v[x] = MAX (MAX (up[x], mid[x]), down[x]);
+      if (w == 1)
+        {
+          d[0] = v[0];
+          continue;
+        }
+      d[0] = MAX (v[0], v[1]);
+      d[w - 1] = MAX (v[w - 1], v[w - 2]);
+      x = 1;
+#ifdef __SSE2__
+      for (; x + 4 <= w - 1; x += 4)
+        _mm_storeu_ps (d + x, _mm_max_ps (_mm_max_ps (_mm_loadu_ps (v + x - 1), _mm_loadu_ps (v + x)),
+                                          _mm_loadu_ps (v + x + 1)));
+#endif
+      for (; x < w - 1; x++)
+        d[x] = MAX (MAX (v[x - 1], v[x]), v[x + 1]);
     }
 }
 

@@ -146,6 +146,13 @@ GArray    *cd_seal_find_boxes         (PIX          *page,
                                        guint         expected,
                                        GError      **error);
 
+/* cd-seal-lines.c: the box sides and rules of the deskewed binary page, horizontal and vertical */
+void       cd_seal_line_masks         (PIX          *rot,
+                                       int           gap,
+                                       int           len,
+                                       PIX         **out_h,
+                                       PIX         **out_v);
+
 /* cd-seal-density.c */
 void       cd_seal_init_luts          (void);
 int        cd_seal_hist_median        (const guint32 *hist,
