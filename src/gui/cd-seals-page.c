@@ -102,8 +102,9 @@ rebuild (CdSealsPage *self)
   gboolean editable = cd_draft_is_editable (self->draft);
 
   kinds = profile && profile->collection_forms ? g_strjoinv (",", profile->collection_forms) : g_strdup ("");
-  key = g_strdup_printf ("%p|%" G_GINT64_FORMAT "|%s|%s|%d", (void *) self->draft, cd_draft_get_id (self->draft),
-                         profile ? profile->id : "", kinds, editable);
+  /* Not the application's id: it is given when the draft is first stored, and the forms read it when they
+   * store a choice. Another draft or a reload clears shown_for (set_draft, on_draft_loaded_cb). */
+  key = g_strdup_printf ("%s|%s|%d", profile ? profile->id : "", kinds, editable);
   /* Keep the forms (and an extraction under way) while the application and its forms stay the same. */
   if (g_strcmp0 (key, self->shown_for) == 0)
     {
