@@ -121,12 +121,7 @@ queue_ready (gpointer page)
 static CdPrintReasonDialog *
 find_reason_dialog (void)
 {
-  g_autoptr(GList) tops = gtk_window_list_toplevels ();
-
-  for (GList *l = tops; l; l = l->next)
-    if (CD_IS_PRINT_REASON_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
+  return (CdPrintReasonDialog *) cd_test_find_toplevel (CD_TYPE_PRINT_REASON_DIALOG, NULL);
 }
 
 static gboolean
@@ -385,12 +380,7 @@ typedef struct {
 static GtkPrintUnixDialog *
 find_print_dialog (void)
 {
-  g_autoptr(GList) tops = gtk_window_list_toplevels ();
-
-  for (GList *l = tops; l; l = l->next)
-    if (GTK_IS_PRINT_UNIX_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
+  return (GtkPrintUnixDialog *) cd_test_find_toplevel (GTK_TYPE_PRINT_UNIX_DIALOG, NULL);
 }
 
 /* Runs inside the print operation's own loop: picks "Print to File" with two copies, then Print. */

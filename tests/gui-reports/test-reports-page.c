@@ -239,13 +239,7 @@ test_sign_off_locks_day (void)
 static CdAuthDialog *
 find_dialog_named (const char *name)
 {
-  g_autoptr(GList) tops = gtk_window_list_toplevels ();
-
-  for (GList *l = tops; l; l = l->next)
-    if (CD_IS_AUTH_DIALOG (l->data) && gtk_widget_get_visible (l->data)
-        && g_strcmp0 (gtk_widget_get_name (l->data), name) == 0)
-      return l->data;
-  return NULL;
+  return (CdAuthDialog *) cd_test_find_toplevel (CD_TYPE_AUTH_DIALOG, name);
 }
 
 static CdState

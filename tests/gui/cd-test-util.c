@@ -162,6 +162,18 @@ cd_test_find (GtkWidget *root, const char *name)
 }
 
 GtkWidget *
+cd_test_find_toplevel (GType type, const char *name)
+{
+  g_autoptr(GList) tops = gtk_window_list_toplevels ();
+
+  for (GList *l = tops; l; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data)
+        && (!name || g_strcmp0 (gtk_widget_get_name (l->data), name) == 0))
+      return l->data;
+  return NULL;
+}
+
+GtkWidget *
 cd_test_find_visible (GtkWidget *root, const char *name)
 {
   return find (root, name, TRUE);

@@ -27,6 +27,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdTestCounter, cd_test_counter_free)
 #define CD_TEST_PASSWORD "secret1"
 
 GtkWidget  *cd_test_find          (GtkWidget *root, const char *name);   /* by gtk_widget_get_name */
+/* A visible toplevel (a dialog) of @type, and with @name unless NULL; NULL when none is shown. */
+GtkWidget  *cd_test_find_toplevel (GType type, const char *name);
 GtkWidget  *cd_test_find_visible  (GtkWidget *root, const char *name);
 void        cd_test_iterate       (void);
 gboolean    cd_test_wait          (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms);

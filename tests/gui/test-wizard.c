@@ -254,12 +254,7 @@ test_destroy_and_resume (void)
 static CdAuthDialog *
 find_auth_dialog (void)
 {
-  g_autoptr(GList) tops = gtk_window_list_toplevels ();
-
-  for (GList *l = tops; l; l = l->next)
-    if (CD_IS_AUTH_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
+  return (CdAuthDialog *) cd_test_find_toplevel (CD_TYPE_AUTH_DIALOG, NULL);
 }
 
 static void
@@ -328,13 +323,7 @@ test_unlock_has_no_seal_step (void)
 static CdAuthDialog *
 find_adjustment_prompt (void)
 {
-  g_autoptr(GList) tops = gtk_window_list_toplevels ();
-
-  for (GList *l = tops; l; l = l->next)
-    if (CD_IS_AUTH_DIALOG (l->data) && gtk_widget_get_visible (l->data)
-        && g_strcmp0 (gtk_widget_get_name (l->data), "adjustment_dialog") == 0)
-      return l->data;
-  return NULL;
+  return (CdAuthDialog *) cd_test_find_toplevel (CD_TYPE_AUTH_DIALOG, "adjustment_dialog");
 }
 
 /* Once the day is signed off, the draft's changes are refused until a supervisor adjusts them with a reason;

@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 
 #include "cd-context.h"
+#include "cd-store.h"
 
 typedef struct {
   char      *dir;
@@ -46,4 +47,15 @@ cd_test_context_teardown (CdTestContext *t, gconstpointer data)
   g_clear_object (&t->ctx);
   cd_test_rm_rf (t->dir);
   g_free (t->dir);
+}
+
+/* The one number a "SELECT count(*) …" gives. */
+static inline gint64
+cd_test_count (CdContext *ctx, const char *sql)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_assert_true (cd_store_prepare (cd_context_get_store (ctx), sql, &stmt, NULL));
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
 }

@@ -151,16 +151,6 @@ test_validate (void)
     }
 }
 
-static gint64
-count (CdContext *ctx, const char *sql)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  g_assert_true (cd_store_prepare (cd_context_get_store (ctx), sql, &stmt, NULL));
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  return sqlite3_column_int64 (stmt, 0);
-}
-
 static void
 test_flow (CdTestContext *t, gconstpointer data)
 {
@@ -188,7 +178,7 @@ test_flow (CdTestContext *t, gconstpointer data)
   g_clear_error (&error);
   g_assert_false (cd_application_store_pay (t->ctx, id, CD_PAYMENT_CASH, 30000, 30000, FALSE, &error));
   g_clear_error (&error);
-  g_assert_cmpint (count (t->ctx, "SELECT count(*) FROM payment"), ==, 0);
+  g_assert_cmpint (cd_test_count (t->ctx, "SELECT count(*) FROM payment"), ==, 0);
   g_assert_true (cd_application_store_pay (t->ctx, id, CD_PAYMENT_WECHAT, 30000, 30000, TRUE, &error));
   g_assert_no_error (error);
   g_assert_true (cd_application_store_transition (t->ctx, id, CD_STATE_PRINTED, NULL, &error));
@@ -200,9 +190,9 @@ test_flow (CdTestContext *t, gconstpointer data)
   g_clear_error (&error);
   g_assert_false (cd_application_store_void (t->ctx, id, "changed mind", &error));
   g_clear_error (&error);
-  g_assert_cmpint (count (t->ctx, "SELECT count(*) FROM audit_log WHERE action = 'application.state'"), ==, 5);
-  g_assert_cmpint (count (t->ctx, "SELECT count(*) FROM audit_log WHERE action = 'application.create'"), ==, 1);
-  g_assert_cmpint (count (t->ctx, "SELECT count(*) FROM applicant"), ==, 1);
+  g_assert_cmpint (cd_test_count (t->ctx, "SELECT count(*) FROM audit_log WHERE action = 'application.state'"), ==, 5);
+  g_assert_cmpint (cd_test_count (t->ctx, "SELECT count(*) FROM audit_log WHERE action = 'application.create'"), ==, 1);
+  g_assert_cmpint (cd_test_count (t->ctx, "SELECT count(*) FROM applicant"), ==, 1);
   g_assert_true (cd_audit_verify (cd_context_get_store (t->ctx), NULL, NULL, NULL));
   found = cd_application_store_search (t->ctx, "13804710002", FALSE, &error);
   g_assert_cmpuint (found->len, ==, 1);
@@ -227,7 +217,7 @@ test_missing_materials (CdTestContext *t, gconstpointer data)
   g_assert_false (cd_application_store_waive (t->ctx, id, "business_licence", "seen online", &error));
   g_clear_error (&error);
   cd_context_set_actor (t->ctx, "clerk:boss", 0);
-  g_assert_cmpint (count (t->ctx, "SELECT count(*) FROM audit_log WHERE action = 'material.waive'"), ==, 0);
+  g_assert_cmpint (cd_test_count (t->ctx, "SELECT count(*) FROM audit_log WHERE action = 'material.waive'"), ==, 0);
 }
 
 static void
@@ -250,7 +240,7 @@ test_void_and_edit (CdTestContext *t, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "needs a reason"));
   g_clear_error (&error);
   g_assert_true (cd_application_store_void (t->ctx, id, "applicant left", &error));
-  g_assert_cmpint (count (t->ctx, "SELECT count(*) FROM application WHERE state = 'voided' AND void_reason = 'applicant left'"), ==, 1);
+  g_assert_cmpint (cd_test_count (t->ctx, "SELECT count(*) FROM application WHERE state = 'voided' AND void_reason = 'applicant left'"), ==, 1);
 }
 
 int

@@ -21,16 +21,6 @@ load_fixture (const char *name)
   return app;
 }
 
-static gint64
-count (CdContext *ctx, const char *sql)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  g_assert_true (cd_store_prepare (cd_context_get_store (ctx), sql, &stmt, NULL));
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  return sqlite3_column_int64 (stmt, 0);
-}
-
 static GPtrArray *
 suggest (CdContext *ctx, CdCustomerField field, gboolean units, const char *text)
 {
@@ -54,16 +44,16 @@ test_only_valid_identifiers (CdTestContext *t, gconstpointer data)
   g_free (app->unit->uscc);
   app->unit->uscc = NULL;
   g_assert_true (cd_application_store_create (t->ctx, app, FALSE, &id, &error));
-  g_assert_cmpint (count (t->ctx, "SELECT count(*) FROM applicant"), ==, 0);
+  g_assert_cmpint (cd_test_count (t->ctx, "SELECT count(*) FROM applicant"), ==, 0);
   for (guint i = 0; i < G_N_ELEMENTS (typed); i++)
     {
       g_free (app->unit->uscc);
       app->unit->uscc = g_strdup (typed[i]);
       g_assert_true (cd_application_store_save (t->ctx, id, app, "applicant", &error));
       g_assert_no_error (error);
-      g_assert_cmpint (count (t->ctx, "SELECT count(*) FROM applicant"), ==, (i + 1 < G_N_ELEMENTS (typed)) ? 0 : 1);
+      g_assert_cmpint (cd_test_count (t->ctx, "SELECT count(*) FROM applicant"), ==, (i + 1 < G_N_ELEMENTS (typed)) ? 0 : 1);
     }
-  g_assert_cmpint (count (t->ctx, "SELECT count(*) FROM applicant WHERE uscc = '91150100MA0N4X2B2D'"), ==, 1);
+  g_assert_cmpint (cd_test_count (t->ctx, "SELECT count(*) FROM applicant WHERE uscc = '91150100MA0N4X2B2D'"), ==, 1);
 }
 
 static void
