@@ -56,18 +56,6 @@ gint64       cd_test_probe_max_gap (CdTestProbe *probe, guint settle_ms);
 void         cd_test_probe_free    (CdTestProbe *probe);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdTestProbe, cd_test_probe_free)
 
-/* The main loop may block this long in a sanitizer build for what must take 16 ms in a release build. */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
-#define CD_TEST_SLOWDOWN 3
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CD_TEST_SLOWDOWN 3
-#endif
-#endif
-#ifndef CD_TEST_SLOWDOWN
-#define CD_TEST_SLOWDOWN 1
-#endif
-
 /* Rows of the audit log with @action for @entity_id. */
 gint64      cd_test_audit_count   (CdContext *ctx, const char *action, gint64 entity_id);
 
