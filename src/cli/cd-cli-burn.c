@@ -1,7 +1,8 @@
 /* cd-cli-burn.c: `certdesk-cli burn`: the key work for an application (a JSON file, recorded as a new
  * application, or --id of a stored one to resume), with the key and issuer options shared by `accept`.
- * PINs come from the options or, better, from CERTDESK_PIN / CERTDESK_SO_PIN; they are wiped from argv and
- * never printed. */
+ * PINs come from the options or, better, from CERTDESK_PIN / CERTDESK_SO_PIN (the CMP shared secret from
+ * CERTDESK_CMP_SECRET, an encrypted RA key's passphrase from CERTDESK_CMP_RA_KEY_PASS); they are wiped from
+ * argv and never printed. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
@@ -50,7 +51,7 @@ resolve_samples (CdApplication *app, const char *json_path)
 static void
 wipe_secret_args (int argc, char **argv)
 {
-  static const char *const secret[] = { "--pin", "--so-pin", "--cmp-secret", NULL };
+  static const char *const secret[] = { "--pin", "--so-pin", "--cmp-secret", "--cmp-ra-key-pass", NULL };
 
   for (int i = 1; i < argc; i++)
     for (guint k = 0; secret[k]; k++)
@@ -101,11 +102,13 @@ cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
   g_autofree char *module = NULL;
   g_autofree char *label = NULL;
   gint slot = -1;
-  char *pin_arg = NULL, *so_arg = NULL, *secret_arg = NULL;
+  char *pin_arg = NULL, *so_arg = NULL, *secret_arg = NULL, *ra_pass_arg = NULL;
   g_autofree char *issuer_name = NULL;
   g_autofree char *server = NULL;
   g_autofree char *trust = NULL;
   g_autofree char *reference = NULL;
+  g_autofree char *ra_cert = NULL;
+  g_autofree char *ra_key = NULL;
   g_autofree char *pin_slip = NULL;
   gboolean erase = FALSE, use_ir = FALSE;
   const GOptionEntry entries[] = {
@@ -124,11 +127,16 @@ cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
     { "cmp-trust", 0, 0, G_OPTION_ARG_FILENAME, &trust, "CMP trust anchor (PEM)", "FILE" },
     { "cmp-reference", 0, 0, G_OPTION_ARG_STRING, &reference, "CMP sender reference", "REF" },
     { "cmp-ir", 0, 0, G_OPTION_ARG_NONE, &use_ir, "Use ir (proof of possession) instead of p10cr", NULL },
+    { "cmp-ra-cert", 0, 0, G_OPTION_ARG_FILENAME, &ra_cert, "RA certificate protecting the CMP messages (PEM)", "FILE" },
+    { "cmp-ra-key", 0, 0, G_OPTION_ARG_FILENAME, &ra_key, "The RA certificate's key (PEM)", "FILE" },
+    { "cmp-ra-key-pass", 0, 0, G_OPTION_ARG_STRING, &ra_pass_arg,
+      "Passphrase of an encrypted RA key (better: CERTDESK_CMP_RA_KEY_PASS)", "P" },
     { NULL }
   };
   g_autoptr(CdPin) pin = NULL;
   g_autoptr(CdPin) so_pin = NULL;
   g_autoptr(CdPin) secret = NULL;
+  g_autoptr(CdPin) ra_pass = NULL;
   g_autoptr(CdBurnOptions) opts = NULL;
   g_autoptr(CdBurnResult) result = NULL;
   g_autoptr(CdApplication) app = NULL;
@@ -153,6 +161,7 @@ cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
   pin = take_pin (pin_arg, "CERTDESK_PIN");
   so_pin = take_pin (so_arg, "CERTDESK_SO_PIN");
   secret = take_pin (secret_arg, "CERTDESK_CMP_SECRET");
+  ra_pass = take_pin (ra_pass_arg, "CERTDESK_CMP_RA_KEY_PASS");
   if ((app_path == NULL) == (id <= 0))
     return cd_cli_fail (CD_EXIT_USAGE, "burn needs --application APP.json or --id N");
   if (!(ctx = cd_cli_get_context (cli, &code)))
@@ -181,6 +190,9 @@ cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
   choice.trust_anchor = trust;
   choice.reference = reference;
   choice.secret = secret;
+  choice.ra_cert = ra_cert;
+  choice.ra_key = ra_key;
+  choice.ra_key_pass = ra_pass;
   choice.use_ir = use_ir;
   opts = cd_burn_options_new (id);
   if (!(opts->issuer = cd_issuer_from_choice (ctx, &choice, &error)))

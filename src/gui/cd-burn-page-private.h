@@ -28,6 +28,9 @@ struct _CdBurnPage {
   GtkLabel        *pin_caption;
   GtkEntry        *pin_entry;
   GtkLabel        *pin_hint;
+  GtkWidget       *cmp_box;
+  GtkLabel        *cmp_caption;
+  GtkEntry        *cmp_entry;
   GtkWidget       *burn_button;
   GtkWidget       *retry_button;
   GtkWidget       *cancel_button;
@@ -73,9 +76,31 @@ struct _CdBurnPage {
   CdPin           *slip_pin;
   GBytes          *slip_pdf;
   GCancellable    *slip_cancel;
+  GSettings       *settings;
+  int              cmp_need;        /* CdCmpNeed: what the configured CMP issuer asks of the clerk */
+  CdIssuer        *issuer;          /* of the burn running or last run */
   gint64           shown_app;       /* the application the page shows (a reload keeps what it shows) */
   gboolean         prepare_asked;   /* cd_burn_page_prepare_key() outside a wizard */
 };
+
+/* What the configured issuer needs from the clerk before a burn: nothing, the CA's CMP shared secret (PBM),
+ * or the passphrase of the encrypted RA key. Asked on the page, remembered in memory for the clerk's
+ * session (cd-burn-page-cmp.c). */
+typedef enum {
+  CD_CMP_NEED_NONE,
+  CD_CMP_NEED_SECRET,
+  CD_CMP_NEED_RA_PASS,
+} CdCmpNeed;
+
+/* cd-burn-page-cmp.c */
+void      cd_burn_page_cmp_refresh    (CdBurnPage *self);
+/* The issuer the settings choose, with the secret remembered or typed; NULL with @error. */
+CdIssuer *cd_burn_page_cmp_issuer     (CdBurnPage *self, GError **error);
+/* The remembered secret (NULL: the clerk has to type it). */
+gboolean  cd_burn_page_cmp_has_secret (CdBurnPage *self);
+/* After a failed burn: a refused secret is forgotten so the clerk types it again. */
+void      cd_burn_page_cmp_failed     (CdBurnPage *self, const GError *error);
+void      cd_burn_page_cmp_forget     (CdContext *ctx);
 
 /* cd-burn-page.c */
 void                 cd_burn_page_update_view       (CdBurnPage *self);

@@ -2,7 +2,8 @@
  * burn may be using), its record and owner on the main thread (one SELECT each); the burn and the key pair
  * generated ahead run on workers with a database connection of their own (cd_pki_worker_context), so the
  * clerk's payment and printing never share a transaction with them. complete = the application is issued,
- * which the burn records only after the certificate was read back from the key and verified. */
+ * which the burn records only after the certificate was read back from the key and verified. The issuer
+ * comes from the settings (cd-burn-page-cmp.c). */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
@@ -101,6 +102,9 @@ blocker (CdBurnPage *self)
     return _("Enter the key's PIN");
   if (pin_mode (self) == PIN_SO && !self->key->is_demo && !*gtk_entry_get_text (self->pin_entry))
     return _("Enter the key's SO PIN");
+  if (business (self) != CD_BUSINESS_UNLOCK && !cd_burn_page_cmp_has_secret (self))
+    return self->cmp_need == CD_CMP_NEED_RA_PASS ? _("Enter the passphrase of the RA key")
+                                                 : _("Enter the CA's CMP shared secret");
   return NULL;
 }
 
@@ -168,6 +172,12 @@ cd_burn_page_update_view (CdBurnPage *self)
   gtk_label_set_text (self->pin_hint, mode == PIN_USER ? _("The applicant types the key's current PIN")
                                       : k && k->is_demo ? _("Leave empty for the DEMO key's own SO PIN")
                                       : _("The administrator PIN of the key, from its vendor or the CA"));
+
+  /* The CA's shared secret (or the RA key's passphrase) until one is remembered for the session. */
+  gtk_widget_set_visible (self->cmp_box, self->cmp_need != CD_CMP_NEED_NONE && business (self) != CD_BUSINESS_UNLOCK
+                                         && !issued && (!cd_burn_page_cmp_has_secret (self)
+                                                        || *gtk_entry_get_text (self->cmp_entry)));
+  gtk_widget_set_sensitive (self->cmp_box, !burning);
 
   /* Start, cancel, retry. */
   gtk_widget_set_visible (self->burn_button, !issued && !failed);
@@ -363,6 +373,8 @@ on_burn_done_cb (GObject *source, GAsyncResult *res, gpointer data)
   else
     {
       self->error_text = g_strdup (cd_gui_error_text (error));
+      /* A refused shared secret is forgotten: the field asks for it again before the retry. */
+      cd_burn_page_cmp_failed (self, error);
       if (g_error_matches (error, CD_PKI_ERROR, CD_PKI_ERROR_NOT_BLANK))
         {
           /* The key holds more than could be seen without its PIN: the clerk confirms, then retries. */
@@ -380,7 +392,6 @@ start_burn (CdBurnPage *self)
   g_autoptr(CdBurnOptions) opts = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CdContext) worker = NULL;
-  CdIssuerChoice choice = { 0 };
   const CdKeygenAhead *ahead = cd_burn_page_usable_ahead (self);
   const char *typed = gtk_entry_get_text (self->pin_entry);
 
@@ -410,13 +421,14 @@ start_burn (CdBurnPage *self)
     opts->user_pin = cd_pin_copy (ahead->pin);
   opts->confirm_erase = self->needs_erase && gtk_toggle_button_get_active (self->erase_check);
   opts->advance_state = TRUE;
-  if (!(opts->issuer = cd_issuer_from_choice (self->ctx, &choice, &error))
+  if (!(opts->issuer = cd_burn_page_cmp_issuer (self, &error))
       || !(worker = cd_pki_worker_context (self->ctx, &error)))
     {
       self->error_text = g_strdup (cd_gui_error_text (error));
       cd_burn_page_update_view (self);
       return;
     }
+  g_set_object (&self->issuer, opts->issuer);
   if (self->inspect_cancel)
     g_cancellable_cancel (self->inspect_cancel);
   g_clear_object (&self->inspect_cancel);
@@ -462,6 +474,15 @@ on_pin_changed_cb (CdBurnPage *self)
 }
 
 static void
+on_settings_changed_cb (CdBurnPage *self)
+{
+  if (self->draft == NULL || g_cancellable_is_cancelled (self->life))
+    return;
+  cd_burn_page_cmp_refresh (self);
+  cd_burn_page_update_view (self);
+}
+
+static void
 on_stack_child_cb (CdBurnPage *self)
 {
   const char *step = gtk_stack_get_visible_child_name (self->stack);
@@ -494,6 +515,7 @@ on_draft_loaded_cb (CdBurnPage *self)
       gtk_entry_set_text (self->pin_entry, "");
       gtk_toggle_button_set_active (self->erase_check, FALSE);
     }
+  cd_burn_page_cmp_refresh (self);
   if (is_issued (self) && self->result == NULL)
     cd_burn_page_show_outcome (self);
   cd_burn_page_update_view (self);
@@ -518,6 +540,7 @@ cd_burn_page_enter (CdWizardPage *page)
 
   if (is_issued (self) && self->result == NULL)
     cd_burn_page_show_outcome (self);
+  cd_burn_page_cmp_refresh (self);
   cd_burn_page_ensure_module (self);
   cd_burn_page_update_view (self);
 }
@@ -586,6 +609,8 @@ cd_burn_page_finalize (GObject *object)
   g_clear_pointer (&self->ahead_tried, g_hash_table_unref);
   g_clear_pointer (&self->key, cd_token_info_free);
   g_clear_pointer (&self->contents, g_ptr_array_unref);
+  g_clear_object (&self->issuer);
+  g_clear_object (&self->settings);
   g_free (self->key_error);
   g_free (self->owner_text);
   g_free (self->module_error);
@@ -609,7 +634,7 @@ cd_burn_page_class_init (CdBurnPageClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CdBurnPage, name)
   BIND (key_title); BIND (demo_badge); BIND (key_details); BIND (key_pin); BIND (key_note); BIND (owner_warning);
   BIND (erase_box); BIND (erase_label); BIND (erase_check); BIND (pin_box); BIND (pin_caption); BIND (pin_entry);
-  BIND (pin_hint); BIND (burn_button); BIND (retry_button); BIND (cancel_button); BIND (progress); BIND (error_label);
+  BIND (pin_hint); BIND (cmp_box); BIND (cmp_caption); BIND (cmp_entry); BIND (burn_button); BIND (retry_button); BIND (cancel_button); BIND (progress); BIND (error_label);
   BIND (outcome_box); BIND (outcome_title); BIND (outcome_grid); BIND (warning_label); BIND (slip_box);
   BIND (print_slip_button); BIND (show_pin_button); BIND (pin_label);
 #undef BIND
@@ -627,6 +652,8 @@ cd_burn_page_init (CdBurnPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->life = g_cancellable_new ();
   self->ahead_tried = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->settings = g_settings_new ("org.certdesk.CertDesk");
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 /* public */

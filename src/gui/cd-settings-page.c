@@ -27,6 +27,9 @@ struct _CdSettingsPage {
   GtkComboBoxText *issuer_combo;
   GtkEntry        *cmp_server_entry;
   GtkEntry        *cmp_reference_entry;
+  GtkEntry        *cmp_trust_entry;
+  GtkEntry        *cmp_ra_cert_entry;
+  GtkEntry        *cmp_ra_key_entry;
 
   CdContext       *ctx;
   GSettings       *settings;
@@ -112,6 +115,7 @@ cd_settings_page_class_init (CdSettingsPageClass *klass)
   BIND (notebook); BIND (outlet_code_label); BIND (outlet_name_entry); BIND (outlet_region_entry);
   BIND (outlet_status); BIND (clerks_slot); BIND (prices_slot); BIND (profiles_box); BIND (pkcs11_entry);
   BIND (token_label_entry); BIND (issuer_combo); BIND (cmp_server_entry); BIND (cmp_reference_entry);
+  BIND (cmp_trust_entry); BIND (cmp_ra_cert_entry); BIND (cmp_ra_key_entry);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_outlet_save_cb);
 }
@@ -126,6 +130,9 @@ cd_settings_page_init (CdSettingsPage *self)
   g_settings_bind (self->settings, "issuer", self->issuer_combo, "active-id", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "cmp-server", self->cmp_server_entry, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "cmp-reference", self->cmp_reference_entry, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "cmp-trust-anchor", self->cmp_trust_entry, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "cmp-ra-certificate", self->cmp_ra_cert_entry, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "cmp-ra-key", self->cmp_ra_key_entry, "text", G_SETTINGS_BIND_DEFAULT);
 }
 
 CdSettingsPage *

@@ -56,10 +56,19 @@ typedef struct {
   gboolean          written;
   gboolean          initialised;     /* this run initialised the key: nothing else is on it */
   gboolean          pregenerated;    /* the key pair was generated ahead (cd-keygen-ahead.c): CSR onwards */
+  GBytes           *seal;            /* the seal image (PNG) that goes on the key as a data object, or NULL */
+  gboolean          seal_written;    /* this attempt created that data object (it was not on the key yet) */
 } CdBurnPipeline;
+
+/* The largest seal image put on a key (the counter's upload limit for images). */
+#define CD_SEAL_MAX_BYTES   (1024 * 1024)
 
 /* cd-burn-recover.c: what a failed or interrupted attempt leaves is undone or completed. */
 gboolean cd_burn_journal_row      (CdBurn *b, const char *step, const char *phase, JsonNode *detail, GError **error);
+/* @on: the next commits are synced to disk (synchronous=FULL) until called with FALSE; outside transactions. */
+gboolean cd_burn_durable          (CdBurn *b, gboolean on, GError **error);
+/* Syncs what was committed so far to disk now (a WAL checkpoint). */
+void     cd_burn_sync             (CdBurn *b);
 gboolean cd_burn_revoke_undelivered (CdBurn *b, X509 *cert, const char *issuer_name, GError **error);
 void     cd_burn_rollback         (CdBurnPipeline *p, const char *step, const GError *why);
 gboolean cd_burn_recover          (CdBurnPipeline *p, gboolean *out_resume, GError **error);

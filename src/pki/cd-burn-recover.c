@@ -30,6 +30,28 @@ cd_burn_journal_row (CdBurn *b, const char *step, const char *phase, JsonNode *d
                               error);
 }
 
+/* The store runs WAL with synchronous=NORMAL (cd-store.c): every commit survives a crash of the counter,
+ * but the last ones may not survive a power cut. Most journal rows may be lost that way (the next burn
+ * redoes the step or rolls the attempt back, and a re-initialised key holds no leftovers). What the CA
+ * signed may not: the issued certificate's row, the records that make it "issued" and revocations are
+ * written with synchronous=FULL (the WAL synced at commit, about one fsync). Outside any transaction only:
+ * SQLite refuses the change inside one. */
+gboolean
+cd_burn_durable (CdBurn *b, gboolean on, GError **error)
+{
+  return cd_store_exec (b->store, on ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", error);
+}
+
+void
+cd_burn_sync (CdBurn *b)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* A checkpoint syncs the WAL before it copies it (synchronous=NORMAL syncs at checkpoints). */
+  if (!cd_store_exec (b->store, "PRAGMA wal_checkpoint(PASSIVE)", &error))
+    g_warning ("syncing the journal: %s", error->message);
+}
+
 /* Revokes an issued certificate that never reached a verified key, and records it as revoked (it
  * exists: the CA signed it) so that the local CA's CRL lists it. */
 gboolean
@@ -46,16 +68,19 @@ cd_burn_revoke_undelivered (CdBurn *b, X509 *cert, const char *issuer_name, GErr
     return TRUE;
   if (g_strcmp0 (issuer_name, cd_issuer_get_name (b->issuer)) == 0)
     cd_issuer_revoke (b->issuer, cert, CD_REVOKE_CESSATION, &ca_error);
-  if (!cd_store_begin (b->store, error))
-    return FALSE;
+  if (!cd_burn_durable (b, TRUE, error) || !cd_store_begin (b->store, error))
+    {
+      cd_burn_durable (b, FALSE, NULL);
+      return FALSE;
+    }
   ok = cd_cert_record_insert (b->ctx, cert, issuer_name ? issuer_name : cd_issuer_get_name (b->issuer),
                               b->opts->application_id, 0, "revoked", "cessationOfOperation", error)
        && cd_store_commit (b->store, error);
   if (!ok)
-    {
-      cd_store_rollback (b->store);
-      return FALSE;
-    }
+    cd_store_rollback (b->store);
+  cd_burn_durable (b, FALSE, NULL);
+  if (!ok)
+    return FALSE;
   cd_issuer_publish (b->issuer, NULL);
   if (ca_error)
     g_warning ("the CA did not confirm the revocation of %s: %s", serial, ca_error->message);
@@ -80,9 +105,21 @@ cd_burn_rollback (CdBurnPipeline *p, const char *step, const GError *why)
   if (b->token && cd_token_is_present (b->token))
     {
       if (p->keygen && p->id_len)
-        cd_token_delete_id (b->token, p->id, p->id_len, NULL);
-      else if (p->written && p->cert)
-        cd_token_delete_cert (b->token, p->cert, NULL);
+        cd_token_delete_id (b->token, p->id, p->id_len, NULL);   /* key pair, certificate, seal image */
+      else
+        {
+          if (p->written && p->cert)
+            cd_token_delete_cert (b->token, p->cert, NULL);
+          if (p->seal_written && p->old_id)
+            {
+              /* Only the seal image this attempt wrote: the one the key held before stays. */
+              gsize len;
+              const guchar *d = g_bytes_get_data (p->old_id, &len);
+              g_autofree char *label = cd_token_seal_label (d, len);
+
+              cd_token_delete_data (b->token, CD_TOKEN_SEAL_APPLICATION, label, p->seal, FALSE, NULL);
+            }
+        }
     }
   json_object_set_string_member (json_node_get_object (detail), "reason", why->message);
   cd_burn_journal_row (b, step, "rolled-back", detail, NULL);

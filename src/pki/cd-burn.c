@@ -10,12 +10,14 @@
 #include <openssl/err.h>
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
+#include <string.h>
 
 #include "cd-audit.h"
 #include "cd-burn-private.h"
 #include "cd-csr.h"
 #include "cd-issuer-local.h"
 #include "cd-pki-error.h"
+#include "cd-sample-store.h"
 #include "cd-token-readback.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_PKEY, EVP_PKEY_free)
@@ -36,6 +38,7 @@ pipeline_clear (CdBurnPipeline *p)
   X509_free (p->old_cert);
   g_clear_pointer (&p->old_id, g_bytes_unref);
   g_clear_pointer (&p->not_after, g_date_time_unref);
+  g_clear_pointer (&p->seal, g_bytes_unref);
 }
 
 static JsonNode *
@@ -166,7 +169,7 @@ step_init (CdBurnPipeline *p, GError **error)
 }
 
 static gboolean
-step_keygen (CdBurnPipeline *p, GError **error)
+step_keygen (CdBurnPipeline *p, JsonNode *done_detail, GError **error)
 {
   CdBurn *b = p->b;
   g_autofree char *label = g_strdup_printf ("CertDesk %s", b->info->number);
@@ -178,6 +181,9 @@ step_keygen (CdBurnPipeline *p, GError **error)
   b->result->leftovers_removed += removed;
   if (!cd_token_generate_key (b->token, b->profile->key_algorithm, p->id, p->id_len, label, error))
     return FALSE;
+  /* The key's own time, apart from what the burn does around it (the benchmark's floor). */
+  b->result->keygen_us = cd_token_get_keygen_us (b->token);
+  json_object_set_int_member (json_node_get_object (done_detail), "token_us", b->result->keygen_us);
   return TRUE;
 }
 
@@ -260,6 +266,30 @@ write_chain (CdBurn *b, STACK_OF (X509) *chain, gboolean look, GError **error)
   return TRUE;
 }
 
+/* The e-seal image travels on the key with its certificate, as a public data object under the key pair's
+ * CKA_ID. @look: the key may hold it already (a resumed attempt, an information change). */
+static gboolean
+write_seal (CdBurnPipeline *p, const guchar *id, gsize id_len, gboolean look, GError **error)
+{
+  CdBurn *b = p->b;
+  g_autofree char *label = cd_token_seal_label (id, id_len);
+
+  if (look)
+    {
+      g_autoptr(GPtrArray) values = cd_token_readback_data (b->token, CD_TOKEN_SEAL_APPLICATION, label, error);
+
+      if (values == NULL)
+        return FALSE;
+      for (guint i = 0; i < values->len; i++)
+        if (g_bytes_equal (values->pdata[i], p->seal))
+          return TRUE;
+    }
+  if (!cd_token_write_data (b->token, CD_TOKEN_SEAL_APPLICATION, label, p->seal, error))
+    return FALSE;
+  p->seal_written = TRUE;
+  return TRUE;
+}
+
 static gboolean
 step_write (CdBurnPipeline *p, GError **error)
 {
@@ -271,7 +301,6 @@ step_write (CdBurnPipeline *p, GError **error)
    * the issuer's chain) or a renewal's key may already hold what is about to be written. */
   gboolean look = !p->initialised;
   gboolean already = FALSE;
-  const char *seal;
 
   if (!p->keygen)
     id = g_bytes_get_data (p->old_id, &id_len);
@@ -282,21 +311,8 @@ step_write (CdBurnPipeline *p, GError **error)
   p->written = TRUE;
   if (!write_chain (b, p->chain, look, error))
     return FALSE;
-  /* The e-seal image travels on the key with its certificate. */
-  seal = b->app->samples ? g_hash_table_lookup (b->app->samples, "unit_seal") : NULL;
-  if (b->app->seals > 0 && seal && g_file_test (seal, G_FILE_TEST_IS_REGULAR))
-    {
-      g_autoptr(GMappedFile) file = g_mapped_file_new (seal, FALSE, NULL);
-      g_autofree char *hex = cd_hex_encode (id, id_len);
-      g_autofree char *seal_label = g_strdup_printf ("seal:%s", hex);
-
-      if (file && g_mapped_file_get_length (file) <= 1024 * 1024)
-        {
-          g_autoptr(GBytes) bytes = g_mapped_file_get_bytes (file);
-          if (!cd_token_write_data (b->token, "CertDesk e-seal", seal_label, bytes, error))
-            return FALSE;
-        }
-    }
+  if (p->seal && !write_seal (p, id, id_len, look, error))
+    return FALSE;
   return TRUE;
 }
 
@@ -307,6 +323,7 @@ step_verify (CdBurnPipeline *p, GError **error)
   const guchar *id = p->id;
   gsize id_len = p->id_len;
   g_autoptr(GPtrArray) certs = NULL;
+  g_autoptr(EVP_PKEY) priv = NULL;
   g_autoptr(EVP_PKEY) pub = NULL;
   X509 *on_key = NULL;
 
@@ -331,20 +348,38 @@ step_verify (CdBurnPipeline *p, GError **error)
       g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_VERIFY, _("The certificate read back from the key is not the one issued"));
       return FALSE;
     }
-  if (!cd_token_get_keypair (b->token, id, id_len, NULL, &pub, error))
+  /* One read of the key pair serves the match and the round trip: both are the key's answer. */
+  if (!cd_token_get_keypair (b->token, id, id_len, &priv, &pub, error))
     return FALSE;
   if (EVP_PKEY_eq (pub, X509_get0_pubkey (on_key)) != 1)
     {
       g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_VERIFY, _("The certificate on the key does not match its key pair"));
       return FALSE;
     }
-  if (!cd_token_sign_check (b->token, id, id_len, error)
+  if (!cd_token_sign_check_keys (priv, pub, error)
       || !cd_issuer_verify_chain (b->issuer, on_key, p->chain, error))
     return FALSE;
   if (p->subject && X509_NAME_cmp (X509_get_subject_name (on_key), p->subject) != 0)
     {
       g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_VERIFY, _("The certificate's subject is not the application's"));
       return FALSE;
+    }
+  if (p->seal)
+    {
+      g_autofree char *label = cd_token_seal_label (id, id_len);
+      g_autoptr(GPtrArray) values = cd_token_readback_data (b->token, CD_TOKEN_SEAL_APPLICATION, label, error);
+      gboolean found = FALSE;
+
+      if (values == NULL)
+        return FALSE;
+      for (guint i = 0; i < values->len && !found; i++)
+        found = g_bytes_equal (values->pdata[i], p->seal);
+      if (!found)
+        {
+          g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_VERIFY,
+                       _("The seal image read back from the key is not the application's chosen seal"));
+          return FALSE;
+        }
     }
   return TRUE;
 }
@@ -368,6 +403,7 @@ record (CdBurnPipeline *p, GError **error)
     }
   id_hex = p->keygen ? p->id_hex : old_hex;
   json_object_set_string_member (json_node_get_object (detail), "serial", serial);
+  /* Synced with the state that follows (cd_burn_certificate): the certificate table is the local CA's index. */
   if (!cd_store_begin (b->store, error))
     return FALSE;
   if (!cd_token_record_save (b->ctx, cd_token_get_info (b->token), "active", b->opts->application_id, id_hex, serial,
@@ -406,7 +442,15 @@ retire_old (CdBurnPipeline *p)
       cd_token_delete_id (b->token, d, len, &error);
     }
   else if (p->business == CD_BUSINESS_CHANGE && p->old_cert)
-    cd_token_delete_cert (b->token, p->old_cert, &error);
+    {
+      gsize len;
+      const guchar *d = g_bytes_get_data (p->old_id, &len);
+      g_autofree char *label = cd_token_seal_label (d, len);
+
+      /* The same key pair: the new seal image replaces the old one, for the same CKA_ID. */
+      if (cd_token_delete_cert (b->token, p->old_cert, &error) && p->seal)
+        cd_token_delete_data (b->token, CD_TOKEN_SEAL_APPLICATION, label, p->seal, TRUE, &error);
+    }
   g_clear_error (&error);
   if (revoke && g_str_equal (p->old->state, "issued"))
     {
@@ -475,7 +519,7 @@ run_step (CdBurnPipeline *p, CdBurnStep step, GError **error)
   switch (step)
     {
     case CD_BURN_STEP_INIT: ok = step_init (p, &local); break;
-    case CD_BURN_STEP_KEYGEN: ok = step_keygen (p, &local); break;
+    case CD_BURN_STEP_KEYGEN: ok = step_keygen (p, done, &local); break;
     case CD_BURN_STEP_CSR: ok = step_csr (p, &local); break;
     case CD_BURN_STEP_ISSUE: ok = step_issue (p, done, &local); break;
     case CD_BURN_STEP_WRITE: ok = step_write (p, &local); break;
@@ -488,8 +532,18 @@ run_step (CdBurnPipeline *p, CdBurnStep step, GError **error)
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  /* The verify step's "done" row is written with the records, in one transaction. */
-  if (step != CD_BURN_STEP_VERIFY && !cd_burn_journal_row (b, cd_burn_step_code (step), "done", done, error))
+  /* The verify step's "done" row is written with the records, in one transaction. The issue step's holds
+   * the certificate the CA signed: it must survive a power cut (cd_burn_durable). */
+  if (step == CD_BURN_STEP_ISSUE)
+    {
+      gboolean saved = cd_burn_durable (b, TRUE, error)
+                       && cd_burn_journal_row (b, cd_burn_step_code (step), "done", done, error);
+
+      cd_burn_durable (b, FALSE, NULL);
+      if (!saved)
+        return FALSE;
+    }
+  else if (step != CD_BURN_STEP_VERIFY && !cd_burn_journal_row (b, cd_burn_step_code (step), "done", done, error))
     return FALSE;
   cd_burn_report (b, cd_burn_step_code (step), cd_burn_step_label (step), (double) (step + 1) / CD_BURN_N_STEPS);
   return TRUE;
@@ -523,6 +577,19 @@ find_current (CdBurnPipeline *p, GError **error)
           p->old_cert = X509_dup (certs->pdata[i]);
           p->old_id = g_bytes_ref (ids->pdata[i]);
         }
+    }
+  if (p->old && p->seal == NULL)
+    {
+      /* No new seal image chosen: the one on the key stays with the key pair (renew: under the new one). */
+      gsize len;
+      const guchar *d = g_bytes_get_data (p->old_id, &len);
+      g_autofree char *label = cd_token_seal_label (d, len);
+      g_autoptr(GPtrArray) seals = cd_token_readback_data (b->token, CD_TOKEN_SEAL_APPLICATION, label, error);
+
+      if (seals == NULL)
+        return FALSE;
+      if (seals->len > 0)
+        p->seal = g_bytes_ref (seals->pdata[0]);
     }
   if (p->old == NULL)
     {
@@ -579,6 +646,66 @@ set_validity (CdBurnPipeline *p, GError **error)
   return TRUE;
 }
 
+/* The seal image chosen for the application (an e-seal ordered, its PNG in $.samples), checked before the
+ * key is touched: a PNG the key can take and, when the choice is recorded (cd-sample-store.h), exactly the
+ * chosen one. A unit's key carries the unit seal, a person's the personal seal. */
+static gboolean
+load_seal (CdBurnPipeline *p, GError **error)
+{
+  CdBurn *b = p->b;
+  const char *kind = b->app->unit ? "unit_seal" : "personal_seal";
+  const char *path = b->app->samples ? g_hash_table_lookup (b->app->samples, kind) : NULL;
+  static const guchar png_magic[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  g_autoptr(CdSample) chosen = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *sha = NULL;
+  gsize len;
+
+  if (b->app->seals == 0)
+    return TRUE;
+  if (!cd_sample_store_get (b->ctx, b->opts->application_id, kind, &chosen, error))
+    return FALSE;
+  if (path == NULL)
+    {
+      if (chosen == NULL)
+        return TRUE;                 /* no seal image chosen: nothing goes on the key */
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED,
+                   _("The chosen seal image is missing from the application ($.samples.%s): choose the seal again"),
+                   kind);
+      return FALSE;
+    }
+  if (!g_file_get_contents (path, &data, &len, &local))
+    {
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED, _("Cannot read the seal image ($.samples.%s): %s"), kind,
+                   local->message);
+      return FALSE;
+    }
+  if (len < sizeof png_magic || memcmp (data, png_magic, sizeof png_magic) != 0)
+    {
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED,
+                   _("The seal image %s ($.samples.%s) is not a PNG file; a PNG image is expected"), path, kind);
+      return FALSE;
+    }
+  if (len > CD_SEAL_MAX_BYTES)
+    {
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED,
+                   _("The seal image %s ($.samples.%s) has %lld bytes; a USB key takes at most %lld"), path, kind,
+                   (long long) len, (long long) CD_SEAL_MAX_BYTES);
+      return FALSE;
+    }
+  sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
+  if (chosen && g_ascii_strcasecmp (sha, chosen->sha256) != 0)
+    {
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED,
+                   _("The seal image %s ($.samples.%s) is not the seal chosen for the application; choose the seal "
+                     "again"), path, kind);
+      return FALSE;
+    }
+  p->seal = g_bytes_new_take (g_steal_pointer (&data), len);
+  return TRUE;
+}
+
 /* replace: the certificate being replaced comes from the application, not from the (lost) key. */
 static gboolean
 find_replaced (CdBurnPipeline *p, GError **error)
@@ -621,6 +748,8 @@ cd_burn_certificate (CdBurn *b, GError **error)
   p.id_hex = cd_hex_encode (p.id, p.id_len);
 
   if (p.business == CD_BUSINESS_REPLACE && !find_replaced (&p, error))
+    goto out;
+  if (!load_seal (&p, error))
     goto out;
   if (!cd_burn_open_token (b, error))
     goto out;
@@ -695,7 +824,18 @@ cd_burn_certificate (CdBurn *b, GError **error)
   retire_old (&p);
   if (p.business == CD_BUSINESS_REPLACE)
     mark_old_token (&p);
-  ok = cd_burn_finish_state (b, cd_business_to_code (p.business), error);
+  /* One sync makes the records, the old certificate's revocation and the state durable together: WAL
+   * frames are appended in order, and the last commit, with synchronous=FULL, fsyncs them all. */
+  if (b->opts->advance_state)
+    {
+      if (cd_burn_durable (b, TRUE, error))
+        ok = cd_burn_finish_state (b, cd_business_to_code (p.business), error);
+      cd_burn_durable (b, FALSE, NULL);
+    }
+  else
+    ok = TRUE;
+  if (!ok || !b->opts->advance_state)
+    cd_burn_sync (b);
 
 out:
   pipeline_clear (&p);

@@ -49,6 +49,7 @@ typedef struct {
   gboolean  token_is_demo;
   CdPin    *pin_slip;             /* the new PIN when the profile's policy is random: print, then free */
   char     *warning;              /* done, but something needs a follow-up (one sentence) */
+  gint64    keygen_us;            /* the key's own key generation (C_GenerateKeyPair alone); 0: none in this run */
 } CdBurnResult;
 
 void cd_burn_result_free (CdBurnResult *result);

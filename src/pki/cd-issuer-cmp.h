@@ -14,7 +14,8 @@ typedef struct {
   const char *reference;      /* PBM sender KID; NULL: "certdesk" */
   const CdPin *secret;        /* PBM shared secret, or NULL with ra_cert/ra_key */
   const char *ra_cert;        /* PEM: signature protection with the RA's certificate … */
-  const char *ra_key;         /* … and key */
+  const char *ra_key;         /* … and key (PEM, encrypted or not) … */
+  const CdPin *ra_key_pass;   /* … and the key's passphrase, NULL for an unencrypted key (never stored) */
   gboolean    use_ir;         /* ir with proof of possession by the key instead of p10cr */
   guint       timeout_s;      /* per message; 0: 15 s */
 } CdCmpConfig;
@@ -23,5 +24,12 @@ typedef struct {
 G_DECLARE_FINAL_TYPE (CdIssuerCmp, cd_issuer_cmp, CD, ISSUER_CMP, GObject)
 
 CdIssuerCmp *cd_issuer_cmp_new (const CdCmpConfig *config, GError **error);
+
+/* Whether the last exchange failed because the CA did not accept this counter's protection (a wrong shared
+ * secret, an RA certificate it does not trust): the clerk is asked for the secret again. */
+gboolean     cd_issuer_cmp_protection_refused (CdIssuerCmp *self);
+
+/* Whether the PEM private key at @path is encrypted (it needs a passphrase to be read). */
+gboolean     cd_issuer_cmp_key_is_encrypted   (const char *path);
 
 G_END_DECLS

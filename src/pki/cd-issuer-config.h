@@ -1,6 +1,8 @@
-/* cd-issuer-config.h: the issuer chosen by name, with the CMP server, trust anchor and reference from the
- * options or, when absent, from the settings (cmp.server, cmp.trust_anchor, cmp.reference). The shared
- * secret is a password: it comes from the caller only, never from the database. */
+/* cd-issuer-config.h: the issuer chosen by name, with the CMP server, trust anchor, reference and RA
+ * certificate and key files from the options or, when absent, from the settings (cmp.server,
+ * cmp.trust_anchor, cmp.reference, cmp.ra_cert, cmp.ra_key). The shared secret and the RA key's passphrase
+ * are passwords: they come from the caller only, never from the database. A shared secret given wins over
+ * an RA certificate. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
@@ -18,6 +20,7 @@ typedef struct {
   const CdPin *secret;
   const char  *ra_cert;
   const char  *ra_key;
+  const CdPin *ra_key_pass;   /* NULL: the RA key is not encrypted */
   gboolean     use_ir;
 } CdIssuerChoice;
 

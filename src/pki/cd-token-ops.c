@@ -313,29 +313,22 @@ cd_token_describe (CdToken *self, GError **error)
   return g_steal_pointer (&lines);
 }
 
+/* The token's own key generation: C_GenerateKeyPair alone is timed (cd_token_get_keygen_us), so that what
+ * the burn adds around it can be told apart honestly. */
 static gboolean
-generate_ec_p256 (CdToken *self, const guchar *id, gsize id_len, const char *label, GError **error)
+generate_pair (CdToken *self, CK_MECHANISM *mech, CK_ATTRIBUTE *pub, CK_ULONG n_pub, CK_ATTRIBUTE *priv,
+               CK_ULONG n_priv, GError **error)
 {
   g_auto(RawSession) s = { NULL, CK_INVALID_HANDLE };
-  /* DER of the OID prime256v1 */
-  static const guchar p256[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
-  CK_MECHANISM mech = { CKM_EC_KEY_PAIR_GEN, NULL, 0 };
-  CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
-  CK_ULONG label_len = strlen (label);
-  CK_ATTRIBUTE pub[] = {
-    { CKA_EC_PARAMS, (void *) p256, sizeof p256 }, { CKA_TOKEN, &yes, 1 }, { CKA_PRIVATE, &no, 1 },
-    { CKA_VERIFY, &yes, 1 }, { CKA_ID, (void *) id, id_len }, { CKA_LABEL, (void *) label, label_len },
-  };
-  CK_ATTRIBUTE priv[] = {
-    { CKA_TOKEN, &yes, 1 }, { CKA_PRIVATE, &yes, 1 }, { CKA_SENSITIVE, &yes, 1 }, { CKA_EXTRACTABLE, &no, 1 },
-    { CKA_SIGN, &yes, 1 }, { CKA_ID, (void *) id, id_len }, { CKA_LABEL, (void *) label, label_len },
-  };
   CK_OBJECT_HANDLE hpub, hpriv;
+  gint64 t0;
   CK_RV rv;
 
   if (!raw_open (self, &s, _("generating the key pair"), error))
     return FALSE;
-  rv = s.f->C_GenerateKeyPair (s.h, &mech, pub, G_N_ELEMENTS (pub), priv, G_N_ELEMENTS (priv), &hpub, &hpriv);
+  t0 = g_get_monotonic_time ();
+  rv = s.f->C_GenerateKeyPair (s.h, mech, pub, n_pub, priv, n_priv, &hpub, &hpriv);
+  self->keygen_us = g_get_monotonic_time () - t0;
   if (rv != CKR_OK)
     {
       cd_pki_set_ckr_error (error, rv, _("generating the key pair"));
@@ -348,11 +341,30 @@ gboolean
 cd_token_generate_key (CdToken *self, const char *algorithm, const guchar *id, gsize id_len, const char *label,
                        GError **error)
 {
-  g_autofree char *l = g_strdup (label);
-  unsigned int bits;
+  /* DER of the OID prime256v1 */
+  static const guchar p256[] = { 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
+  static const guchar f4[] = { 0x01, 0x00, 0x01 };
+  CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+  CK_ULONG label_len = strlen (label);
+  CK_ULONG bits;
+  CK_ATTRIBUTE priv[] = {
+    { CKA_TOKEN, &yes, 1 }, { CKA_PRIVATE, &yes, 1 }, { CKA_SENSITIVE, &yes, 1 }, { CKA_EXTRACTABLE, &no, 1 },
+    { CKA_SIGN, &yes, 1 }, { CKA_ID, (void *) id, id_len }, { CKA_LABEL, (void *) label, label_len },
+    { CKA_DECRYPT, &yes, 1 },
+  };
 
+  self->keygen_us = 0;
   if (g_str_equal (algorithm, "ec-p256"))
-    return generate_ec_p256 (self, id, id_len, label, error);
+    {
+      CK_MECHANISM mech = { CKM_EC_KEY_PAIR_GEN, NULL, 0 };
+      CK_ATTRIBUTE pub[] = {
+        { CKA_EC_PARAMS, (void *) p256, sizeof p256 }, { CKA_TOKEN, &yes, 1 }, { CKA_PRIVATE, &no, 1 },
+        { CKA_VERIFY, &yes, 1 }, { CKA_ID, (void *) id, id_len }, { CKA_LABEL, (void *) label, label_len },
+      };
+
+      /* An EC key signs only: no CKA_DECRYPT. */
+      return generate_pair (self, &mech, pub, G_N_ELEMENTS (pub), priv, G_N_ELEMENTS (priv) - 1, error);
+    }
   if (g_str_equal (algorithm, "rsa-2048"))
     bits = 2048;
   else if (g_str_equal (algorithm, "rsa-3072"))
@@ -362,15 +374,22 @@ cd_token_generate_key (CdToken *self, const char *algorithm, const guchar *id, g
       g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_TOKEN, _("Unknown key algorithm “%s”"), algorithm);
       return FALSE;
     }
-  ERR_clear_error ();
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  if (PKCS11_generate_key (self->slot->token, EVP_PKEY_RSA, bits, l, (unsigned char *) id, id_len) != 0)
-    {
-      cd_token_set_p11_error (error, _("generating the key pair"));
-      return FALSE;
-    }
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  return TRUE;
+  {
+    CK_MECHANISM mech = { CKM_RSA_PKCS_KEY_PAIR_GEN, NULL, 0 };
+    CK_ATTRIBUTE pub[] = {
+      { CKA_MODULUS_BITS, &bits, sizeof bits }, { CKA_PUBLIC_EXPONENT, (void *) f4, sizeof f4 },
+      { CKA_TOKEN, &yes, 1 }, { CKA_PRIVATE, &no, 1 }, { CKA_VERIFY, &yes, 1 }, { CKA_ENCRYPT, &yes, 1 },
+      { CKA_ID, (void *) id, id_len }, { CKA_LABEL, (void *) label, label_len },
+    };
+
+    return generate_pair (self, &mech, pub, G_N_ELEMENTS (pub), priv, G_N_ELEMENTS (priv), error);
+  }
+}
+
+gint64
+cd_token_get_keygen_us (CdToken *self)
+{
+  return self->keygen_us;
 }
 
 static PKCS11_KEY *
@@ -425,18 +444,44 @@ cd_token_get_keypair (CdToken *self, const guchar *id, gsize id_len, EVP_PKEY **
   return TRUE;
 }
 
+/* The certificate object, written through a session of our own: the attributes libp11 sets, without its
+ * reading the object back for a cache the burn never uses (it verifies through cd-token-readback.c). */
 gboolean
 cd_token_write_cert (CdToken *self, X509 *cert, const char *label, const guchar *id, gsize id_len, GError **error)
 {
-  g_autofree char *l = g_strdup (label);
+  g_auto(RawSession) s = { NULL, CK_INVALID_HANDLE };
+  CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
+  CK_CERTIFICATE_TYPE type = CKC_X_509;
+  CK_BBOOL yes = CK_TRUE;
+  guchar *der = NULL, *subject = NULL, *issuer = NULL, *serial = NULL;
+  int der_len = i2d_X509 (cert, &der);
+  int subject_len = i2d_X509_NAME (X509_get_subject_name (cert), &subject);
+  int issuer_len = i2d_X509_NAME (X509_get_issuer_name (cert), &issuer);
+  int serial_len = i2d_ASN1_INTEGER (X509_get0_serialNumber (cert), &serial);
+  CK_OBJECT_HANDLE h;
+  CK_RV rv = CKR_OK;
+  gboolean ok = FALSE;
 
-  ERR_clear_error ();
-  if (PKCS11_store_certificate (self->slot->token, cert, l, (unsigned char *) id, id_len, NULL) != 0)
+  if (der_len <= 0 || subject_len <= 0 || issuer_len <= 0 || serial_len <= 0)
+    g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER, _("The certificate cannot be encoded for the USB key"));
+  else if (raw_open (self, &s, _("writing the certificate"), error))
     {
-      cd_token_set_p11_error (error, _("writing the certificate"));
-      return FALSE;
+      CK_ATTRIBUTE tmpl[] = {
+        { CKA_CLASS, &cls, sizeof cls }, { CKA_TOKEN, &yes, 1 }, { CKA_CERTIFICATE_TYPE, &type, sizeof type },
+        { CKA_SUBJECT, subject, subject_len }, { CKA_ISSUER, issuer, issuer_len },
+        { CKA_SERIAL_NUMBER, serial, serial_len }, { CKA_VALUE, der, der_len },
+        { CKA_ID, (void *) id, id_len }, { CKA_LABEL, (void *) label, strlen (label) },
+      };
+
+      if ((rv = s.f->C_CreateObject (s.h, tmpl, G_N_ELEMENTS (tmpl), &h)) != CKR_OK)
+        cd_pki_set_ckr_error (error, rv, _("writing the certificate"));
+      ok = rv == CKR_OK;
     }
-  return TRUE;
+  OPENSSL_free (der);
+  OPENSSL_free (subject);
+  OPENSSL_free (issuer);
+  OPENSSL_free (serial);
+  return ok;
 }
 
 gboolean
@@ -484,6 +529,16 @@ cd_token_read_cert (CdToken *self, const guchar *id, gsize id_len, GError **erro
   return NULL;
 }
 
+char *
+cd_token_seal_label (const guchar *id, gsize id_len)
+{
+  GString *label = g_string_new ("CertDesk seal ");
+
+  for (gsize i = 0; i < id_len; i++)
+    g_string_append_printf (label, "%02x", id[i]);
+  return g_string_free (label, FALSE);
+}
+
 gboolean
 cd_token_write_data (CdToken *self, const char *application, const char *label, GBytes *value, GError **error)
 {
@@ -506,6 +561,43 @@ cd_token_write_data (CdToken *self, const char *application, const char *label, 
     {
       cd_pki_set_ckr_error (error, rv, _("writing the seal image"));
       return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+cd_token_delete_data (CdToken *self, const char *application, const char *label, GBytes *value, gboolean others,
+                      GError **error)
+{
+  g_auto(RawSession) s = { NULL, CK_INVALID_HANDLE };
+  CK_OBJECT_CLASS cls = CKO_DATA;
+  CK_ATTRIBUTE tmpl[] = {
+    { CKA_CLASS, &cls, sizeof cls }, { CKA_APPLICATION, (void *) application, strlen (application) },
+    { CKA_LABEL, (void *) label, strlen (label) },
+  };
+  g_autoptr(GArray) found = NULL;
+  CK_RV rv;
+
+  if (!raw_open (self, &s, _("removing the old seal image"), error)
+      || !raw_find (&s, tmpl, G_N_ELEMENTS (tmpl), &found, _("removing the old seal image"), error))
+    return FALSE;
+  for (guint i = 0; i < found->len; i++)
+    {
+      CK_OBJECT_HANDLE h = g_array_index (found, CK_OBJECT_HANDLE, i);
+
+      if (value)
+        {
+          g_autoptr(GBytes) v = raw_get_bytes (&s, h, CKA_VALUE);
+          gboolean same = v && g_bytes_equal (v, value);
+
+          if (same == others)
+            continue;
+        }
+      if ((rv = s.f->C_DestroyObject (s.h, h)) != CKR_OK)
+        {
+          cd_pki_set_ckr_error (error, rv, _("removing the old seal image"));
+          return FALSE;
+        }
     }
   return TRUE;
 }
@@ -533,24 +625,19 @@ gboolean
 cd_token_delete_id (CdToken *self, const guchar *id, gsize id_len, GError **error)
 {
   g_auto(RawSession) s = { NULL, CK_INVALID_HANDLE };
-  CK_ATTRIBUTE by_id[] = { { CKA_ID, (void *) id, id_len } };
-  g_autofree char *hex = g_malloc (id_len * 2 + 1);
-  g_autofree char *seal_label = NULL;
+  g_autofree char *seal = cd_token_seal_label (id, id_len);
   CK_OBJECT_CLASS data = CKO_DATA;
+  CK_ATTRIBUTE by_id[] = { { CKA_ID, (void *) id, id_len } };
+  CK_ATTRIBUTE by_label[] = {
+    { CKA_CLASS, &data, sizeof data }, { CKA_APPLICATION, (void *) CD_TOKEN_SEAL_APPLICATION,
+                                         strlen (CD_TOKEN_SEAL_APPLICATION) },
+    { CKA_LABEL, seal, strlen (seal) },
+  };
 
-  for (gsize i = 0; i < id_len; i++)
-    g_snprintf (hex + 2 * i, 3, "%02x", id[i]);
-  seal_label = g_strdup_printf ("seal:%s", hex);
-  {
-    CK_ATTRIBUTE by_label[] = { { CKA_CLASS, &data, sizeof data }, { CKA_LABEL, seal_label, strlen (seal_label) } };
-
-    if (!raw_open (self, &s, _("removing old objects"), error)
-        || !destroy_matching (&s, by_id, G_N_ELEMENTS (by_id), NULL, error)
-        || !destroy_matching (&s, by_label, G_N_ELEMENTS (by_label), NULL, error))
-      return FALSE;
-  }
-  /* libp11 caches objects per slot: drop its view. */
-  return TRUE;
+  /* Key pair and certificate carry the CKA_ID, the seal image names it in its label. */
+  return raw_open (self, &s, _("removing old objects"), error)
+         && destroy_matching (&s, by_id, G_N_ELEMENTS (by_id), NULL, error)
+         && destroy_matching (&s, by_label, G_N_ELEMENTS (by_label), NULL, error);
 }
 
 gboolean
@@ -621,14 +708,21 @@ cd_token_sign_check (CdToken *self, const guchar *id, gsize id_len, GError **err
 {
   g_autoptr(EVP_PKEY) priv = NULL;
   g_autoptr(EVP_PKEY) pub = NULL;
+
+  if (!cd_token_get_keypair (self, id, id_len, &priv, &pub, error))
+    return FALSE;
+  return cd_token_sign_check_keys (priv, pub, error);
+}
+
+gboolean
+cd_token_sign_check_keys (EVP_PKEY *priv, EVP_PKEY *pub, GError **error)
+{
   g_autoptr(EVP_MD_CTX) sctx = EVP_MD_CTX_new ();
   g_autoptr(EVP_MD_CTX) vctx = EVP_MD_CTX_new ();
   guchar challenge[32];
   guchar sig[1024];
   size_t sig_len = sizeof sig;
 
-  if (!cd_token_get_keypair (self, id, id_len, &priv, &pub, error))
-    return FALSE;
   RAND_bytes (challenge, sizeof challenge);
   ERR_clear_error ();
   if (EVP_DigestSignInit (sctx, NULL, EVP_sha256 (), NULL, priv) != 1

@@ -12,6 +12,7 @@ struct _CdToken {
   CdTokenInfo   *info;
   CdPin         *pin;        /* the last PIN that logged in, to log in again after a reload */
   gboolean       pin_is_so;
+  gint64         keygen_us;  /* the last C_GenerateKeyPair alone, in µs */
 };
 
 CdTokenInfo *cd_token_info_from_slot (CdTokenModule *module, PKCS11_SLOT *slot);

@@ -26,9 +26,9 @@ session_close (Session *s)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Session, session_close)
 
-/* The values (DER) of the certificate objects matching @tmpl. */
+/* The values (CKA_VALUE) of the objects matching @tmpl; @doing names the reading in an error. */
 static GPtrArray *
-find_values (CdToken *self, CK_ATTRIBUTE *tmpl, CK_ULONG n, GError **error)
+find_values (CdToken *self, CK_ATTRIBUTE *tmpl, CK_ULONG n, const char *doing, GError **error)
 {
   g_auto(Session) s = { cd_token_module_get_functions (self->module), CK_INVALID_HANDLE };
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
@@ -39,14 +39,14 @@ find_values (CdToken *self, CK_ATTRIBUTE *tmpl, CK_ULONG n, GError **error)
   if ((rv = s.f->C_OpenSession (self->info->slot_id, CKF_SERIAL_SESSION, NULL, NULL, &s.h)) != CKR_OK
       || (rv = s.f->C_FindObjectsInit (s.h, tmpl, n)) != CKR_OK)
     {
-      cd_pki_set_ckr_error (error, rv, _("reading the certificate back"));
+      cd_pki_set_ckr_error (error, rv, doing);
       return NULL;
     }
   rv = s.f->C_FindObjects (s.h, handles, G_N_ELEMENTS (handles), &count);
   s.f->C_FindObjectsFinal (s.h);
   if (rv != CKR_OK)
     {
-      cd_pki_set_ckr_error (error, rv, _("reading the certificate back"));
+      cd_pki_set_ckr_error (error, rv, doing);
       return NULL;
     }
   for (CK_ULONG i = 0; i < count; i++)
@@ -56,14 +56,14 @@ find_values (CdToken *self, CK_ATTRIBUTE *tmpl, CK_ULONG n, GError **error)
 
       if ((rv = s.f->C_GetAttributeValue (s.h, handles[i], &a, 1)) != CKR_OK || a.ulValueLen == (CK_ULONG) -1)
         {
-          cd_pki_set_ckr_error (error, rv != CKR_OK ? rv : CKR_ATTRIBUTE_SENSITIVE, _("reading the certificate back"));
+          cd_pki_set_ckr_error (error, rv != CKR_OK ? rv : CKR_ATTRIBUTE_SENSITIVE, doing);
           return NULL;
         }
       buf = g_malloc (a.ulValueLen ? a.ulValueLen : 1);
       a.pValue = buf;
       if ((rv = s.f->C_GetAttributeValue (s.h, handles[i], &a, 1)) != CKR_OK)
         {
-          cd_pki_set_ckr_error (error, rv, _("reading the certificate back"));
+          cd_pki_set_ckr_error (error, rv, doing);
           return NULL;
         }
       g_ptr_array_add (out, g_bytes_new_take (g_steal_pointer (&buf), a.ulValueLen));
@@ -76,7 +76,7 @@ cd_token_readback_certs (CdToken *self, const guchar *id, gsize id_len, GError *
 {
   CK_OBJECT_CLASS cls = CKO_CERTIFICATE;
   CK_ATTRIBUTE tmpl[] = { { CKA_CLASS, &cls, sizeof cls }, { CKA_ID, (void *) id, id_len } };
-  g_autoptr(GPtrArray) values = find_values (self, tmpl, G_N_ELEMENTS (tmpl), error);
+  g_autoptr(GPtrArray) values = find_values (self, tmpl, G_N_ELEMENTS (tmpl), _("reading the certificate back"), error);
   g_autoptr(GPtrArray) certs = NULL;
 
   if (values == NULL)
@@ -106,11 +106,23 @@ cd_token_readback_has_cert (CdToken *self, X509 *cert, gboolean *out_has, GError
     return FALSE;
   {
     CK_ATTRIBUTE tmpl[] = { { CKA_CLASS, &cls, sizeof cls }, { CKA_VALUE, der, (CK_ULONG) len } };
-    values = find_values (self, tmpl, G_N_ELEMENTS (tmpl), error);
+    values = find_values (self, tmpl, G_N_ELEMENTS (tmpl), _("reading the certificate back"), error);
   }
   OPENSSL_free (der);
   if (values == NULL)
     return FALSE;
   *out_has = values->len > 0;
   return TRUE;
+}
+
+GPtrArray *
+cd_token_readback_data (CdToken *self, const char *application, const char *label, GError **error)
+{
+  CK_OBJECT_CLASS cls = CKO_DATA;
+  CK_ATTRIBUTE tmpl[] = {
+    { CKA_CLASS, &cls, sizeof cls }, { CKA_APPLICATION, (void *) application, strlen (application) },
+    { CKA_LABEL, (void *) label, strlen (label) },
+  };
+
+  return find_values (self, tmpl, G_N_ELEMENTS (tmpl), _("reading the seal image back"), error);
 }

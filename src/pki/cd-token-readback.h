@@ -16,4 +16,7 @@ GPtrArray *cd_token_readback_certs (CdToken *self, const guchar *id, gsize id_le
 /* Whether the key holds a certificate object whose value is @cert (any CKA_ID) in *out_has. */
 gboolean   cd_token_readback_has_cert (CdToken *self, X509 *cert, gboolean *out_has, GError **error);
 
+/* The values (GBytes) of the data objects of @application labelled @label (public objects). */
+GPtrArray *cd_token_readback_data  (CdToken *self, const char *application, const char *label, GError **error);
+
 G_END_DECLS

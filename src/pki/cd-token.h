@@ -68,9 +68,11 @@ gboolean  cd_token_unlock_pin      (CdToken *self, const CdPin *so_pin, const Cd
 /* What the key holds, one line per object, for the erase confirmation. */
 GPtrArray *cd_token_describe       (CdToken *self, GError **error);
 
-/* A new key pair on the key: "rsa-2048", "rsa-3072" (libp11) or "ec-p256" (C_GenerateKeyPair). */
+/* A new key pair on the key (C_GenerateKeyPair): "rsa-2048", "rsa-3072" or "ec-p256". */
 gboolean  cd_token_generate_key    (CdToken *self, const char *algorithm, const guchar *id, gsize id_len,
                                     const char *label, GError **error);
+/* How long the key itself took for the last key generation (the C_GenerateKeyPair call alone), in µs. */
+gint64    cd_token_get_keygen_us   (CdToken *self);
 /* The key pair with CKA_ID @id: the private key as an EVP_PKEY that signs on the key, and the public key. */
 gboolean  cd_token_get_keypair     (CdToken *self, const guchar *id, gsize id_len, EVP_PKEY **out_private,
                                     EVP_PKEY **out_public, GError **error);
@@ -81,17 +83,29 @@ gboolean  cd_token_write_cert      (CdToken *self, X509 *cert, const char *label
 X509     *cd_token_read_cert       (CdToken *self, const guchar *id, gsize id_len, GError **error);
 /* All certificates of the key with their CKA_IDs (GBytes). */
 gboolean  cd_token_read_certs      (CdToken *self, GPtrArray **out_certs, GPtrArray **out_ids, GError **error);
+/* A public data object (CKA_TOKEN true, CKA_PRIVATE false) with @application, @label and @value. */
 gboolean  cd_token_write_data      (CdToken *self, const char *application, const char *label, GBytes *value,
                                     GError **error);
+/* Destroys the data objects of @application labelled @label: all of them when @value is NULL, else those
+ * whose value is @value (@others FALSE) or is not (@others TRUE). */
+gboolean  cd_token_delete_data     (CdToken *self, const char *application, const char *label, GBytes *value,
+                                    gboolean others, GError **error);
+
+/* The seal image's data object (issue 4): CKA_APPLICATION, and a CKA_LABEL naming the key pair's CKA_ID,
+ * which ties it to the key pair: PKCS#11 gives data objects no CKA_ID (SoftHSM2 refuses one). */
+#define CD_TOKEN_SEAL_APPLICATION "CertDesk seal"
+char     *cd_token_seal_label      (const guchar *id, gsize id_len);
 /* Destroys the certificate object whose value is @cert (another certificate with the same CKA_ID stays). */
 gboolean  cd_token_delete_cert      (CdToken *self, X509 *cert, GError **error);
-/* Destroys the key pair, certificate and data objects carrying @id (or, for data, @label). */
+/* Destroys the key pair and certificate objects carrying @id, and its seal image (cd_token_seal_label). */
 gboolean  cd_token_delete_id       (CdToken *self, const guchar *id, gsize id_len, GError **error);
 /* Key pairs without a certificate and not @keep_id: leftovers of failed attempts. Returns how many went. */
 gboolean  cd_token_remove_orphans  (CdToken *self, const guchar *keep_id, gsize keep_len, guint *out_removed,
                                     GError **error);
 /* A sign/verify round trip with the key pair @id. */
 gboolean  cd_token_sign_check      (CdToken *self, const guchar *id, gsize id_len, GError **error);
+/* The same with a key pair already read from the key (cd_token_get_keypair). */
+gboolean  cd_token_sign_check_keys (EVP_PKEY *priv, EVP_PKEY *pub, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdToken, cd_token_free)
 

@@ -1,10 +1,14 @@
 /* test-burn-page.c: the wizard's Issue step and the header's key status, driven through their widgets under
  * Xvfb against SoftHSM2 tokens in a temporary folder, with the local CA: a paid and printed application
- * becomes issued with the certificate on the key and verified the way an outsider would verify it. */
+ * becomes issued with the certificate on the key and verified the way an outsider would verify it; and with
+ * a CA over CMP (tests/pki's responder on 127.0.0.1), the shared secret typed on the page: a wrong one
+ * refused in one sentence and asked again, the right one issuing. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/wait.h>
 
 #include "cd-burn-page.h"
 #include "cd-clerk-store.h"
@@ -167,9 +171,10 @@ app_sql (const char *what, gint64 id)
   return g_strdup_printf ("SELECT %s FROM application WHERE id = %" G_GINT64_FORMAT, what, id);
 }
 
-/* The certificate on the key, read with pkcs11-tool and verified with openssl against the local CA. */
+/* The certificate on the key, read with pkcs11-tool and verified with openssl against the local CA (or the
+ * CA root in @ca_file). */
 static void
-outsider_verify (Counter *c, gint64 id, const char *pin)
+outsider_verify_ca (Counter *c, gint64 id, const char *pin, const char *ca_file)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT cka_id FROM token WHERE application_id = %" G_GINT64_FORMAT
                                           " AND state = 'active'", id);
@@ -181,7 +186,7 @@ outsider_verify (Counter *c, gint64 id, const char *pin)
   g_autofree char *serial = pki_db_text (&c->pf, serial_sql);
   g_autofree char *der = g_build_filename (c->pf.dir, "cert.der", NULL);
   g_autofree char *pem = g_build_filename (c->pf.dir, "cert.pem", NULL);
-  g_autofree char *ca = g_build_filename (c->pf.state_dir, "ca", "ca-cert.pem", NULL);
+  g_autofree char *ca = ca_file ? g_strdup (ca_file) : g_build_filename (c->pf.state_dir, "ca", "ca-cert.pem", NULL);
   g_autofree char *verify = NULL;
   g_autofree char *got = NULL;
   g_autofree char *expect = NULL;
@@ -199,6 +204,12 @@ outsider_verify (Counter *c, gint64 id, const char *pin)
   g_assert_nonnull (strstr (verify, ": OK"));
   g_unlink (der);
   g_unlink (pem);
+}
+
+static void
+outsider_verify (Counter *c, gint64 id, const char *pin)
+{
+  outsider_verify_ca (c, id, pin, NULL);
 }
 
 /* A paid and printed new application, a random-PIN profile, the blank DEMO key: issued, verified, and the
@@ -394,6 +405,106 @@ test_wrong_key_and_retry (Counter *c, gconstpointer data)
   close_page (window, page, draft);
 }
 
+#define CMP_SECRET "gui-cmp-secret"
+/* The page speaks Chinese in these tests (cd_test_init): "shared secret" as the catalogue says it. */
+#define SHARED_SECRET "共享密钥"
+
+/* The CA over CMP with a shared secret: the page asks for it (never stored); a wrong one is refused in one
+ * sentence, nothing is issued, and the field asks again; the right one issues a certificate that chains to
+ * the CA's root. */
+static void
+test_cmp_secret (Counter *c, gconstpointer data)
+{
+  g_autofree char *ca_dir = g_build_filename (c->pf.dir, "cmp", NULL);
+  g_autofree char *port_file = g_build_filename (ca_dir, "port", NULL);
+  g_autofree char *ca = g_build_filename (ca_dir, "ca.pem", NULL);
+  g_autofree char *port = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *json = pki_app_json ("pki-ec", "new", NULL, NULL, NULL, 0, NULL);
+  g_autofree char *state_sql = NULL;
+  g_autofree char *state = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("org.certdesk.CertDesk");
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { PKI_CMP_RESPONDER, ca_dir, CMP_SECRET, NULL };
+  Named box = { NULL, "burn_cmp_box" };
+  Named burn = { NULL, "burn_button" };
+  Named retry = { NULL, "burn_retry" };
+  Named error_label = { NULL, "burn_error" };
+  CdDraft *draft = NULL;
+  GtkWidget *window = NULL;
+  GtkWidget *page;
+  const char *text;
+  GPid pid;
+  gint64 id;
+
+  g_assert_cmpint (g_mkdir_with_parents (ca_dir, 0700), ==, 0);
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &pid, &error));
+  for (int i = 0; i < 500 && !g_file_test (port_file, G_FILE_TEST_EXISTS); i++)
+    g_usleep (10000);
+  g_assert_true (g_file_get_contents (port_file, &port, NULL, NULL));
+  g_strchomp (port);
+  url = g_strdup_printf ("http://127.0.0.1:%s/pkix/", port);
+  g_settings_set_string (settings, "issuer", "cmp");
+  g_settings_set_string (settings, "cmp-server", url);
+  g_settings_set_string (settings, "cmp-trust-anchor", ca);
+
+  id = pki_application (&c->pf, json, CD_STATE_PRINTED);
+  state_sql = app_sql ("state", id);
+  page = open_page (c, id, &draft, &window);
+  box.root = burn.root = retry.root = error_label.root = page;
+  wait_for (is_visible, &box, 30, "the shared secret field");
+  wait_for (page_idle, page, 30, "the key");
+  g_assert_false (cd_test_sensitive (page, "burn_button"));
+  {
+    g_autofree char *reason = cd_wizard_page_dup_reason (CD_WIZARD_PAGE (page));
+    g_assert_nonnull (strstr (reason, SHARED_SECRET));
+  }
+
+  /* A wrong secret. */
+  cd_test_set_text (page, "burn_cmp_secret", "not-the-secret");
+  wait_for (is_sensitive, &burn, 30, "the burn button");
+  cd_test_screenshot (window, "burn-page-cmp-secret");
+  cd_test_click (page, "burn_button");
+  wait_for (is_visible, &error_label, 120, "the CA's refusal");
+  text = cd_test_label (page, "burn_error");
+  g_test_message ("wrong secret: %s", text);
+  g_assert_nonnull (strstr (text, SHARED_SECRET));
+  g_assert_null (strchr (text, '\n'));
+  g_assert_false (cd_wizard_page_get_complete (CD_WIZARD_PAGE (page)));
+  g_assert_cmpint (pki_db_int (&c->pf, "SELECT count(*) FROM certificate"), ==, 0);
+  state = pki_db_text (&c->pf, state_sql);
+  g_assert_cmpstr (state, ==, "printed");
+  /* Forgotten: asked again, the retry waits for it. */
+  wait_for (page_idle, page, 60, "the page to settle");
+  g_assert_true (gtk_widget_get_visible (cd_test_find (page, "burn_cmp_box")));
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (cd_test_find (page, "burn_cmp_secret"))), ==, "");
+  g_assert_false (cd_test_sensitive (page, "burn_retry"));
+  cd_test_screenshot (window, "burn-page-cmp-refused");
+
+  /* The right one. */
+  cd_test_set_text (page, "burn_cmp_secret", CMP_SECRET);
+  wait_for (is_sensitive, &retry, 30, "the retry button");
+  cd_test_click (page, "burn_retry");
+  wait_for (page_complete, page, 120, "the burn");
+  g_clear_pointer (&state, g_free);
+  state = pki_db_text (&c->pf, state_sql);
+  g_assert_cmpstr (state, ==, "issued");
+  {
+    g_autofree char *issuer = pki_db_text (&c->pf, "SELECT issuer FROM certificate WHERE state = 'issued'");
+    g_assert_cmpstr (issuer, ==, "cmp");
+  }
+  outsider_verify_ca (c, id, PKI_PIN, ca);
+  close_page (window, page, draft);
+  g_assert_false (pki_file_contains (c->pf.db_path, CMP_SECRET));
+
+  kill (pid, SIGTERM);
+  waitpid (pid, NULL, 0);
+  g_spawn_close_pid (pid);
+  g_settings_reset (settings, "issuer");
+  g_settings_reset (settings, "cmp-server");
+  g_settings_reset (settings, "cmp-trust-anchor");
+}
+
 static gboolean
 status_is (gpointer data)
 {
@@ -452,5 +563,6 @@ main (int argc, char **argv)
   T ("/gui-burn/page/issue", test_issue);
   T ("/gui-burn/page/ahead", test_ahead);
   T ("/gui-burn/page/wrong-key-and-retry", test_wrong_key_and_retry);
+  T ("/gui-burn/page/cmp-secret", test_cmp_secret);
   return g_test_run ();
 }

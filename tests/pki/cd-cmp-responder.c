@@ -1,8 +1,12 @@
 /* cd-cmp-responder.c: a CMP responder for the tests, built on OpenSSL's server side (OSSL_CMP_SRV_CTX): a
- * test CA signs the key of each p10cr, rr revocations are listed in DIR/revoked.txt, and DIR/refuse (when
- * present) makes it reject requests with its text. PBM (shared secret) protection both ways. HTTP/1.1 on
- * 127.0.0.1, an ephemeral port written to DIR/port.
- *   cd-cmp-responder DIR SECRET [REFERENCE] */
+ * test CA signs the key of each p10cr or ir (the server checks an ir's proof of possession before the
+ * callback sees it), each request's body type is appended to DIR/requests.txt, rr revocations are listed in
+ * DIR/revoked.txt, and DIR/refuse (when present) makes it reject requests with its text. Protection both
+ * ways: PBM with SECRET, or (--ra-trust) signatures: requests signed by an RA whose certificate chains to
+ * RA-CA.pem, answers signed by the test CA. Unprotected requests are refused. HTTP/1.1 on 127.0.0.1, an
+ * ephemeral port written to DIR/port.
+ *   cd-cmp-responder DIR SECRET [REFERENCE]
+ *   cd-cmp-responder DIR --ra-trust RA-CA.pem */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -11,9 +15,11 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -81,7 +87,7 @@ make_cert (const X509_NAME *subject, EVP_PKEY *pub, int days, int is_ca)
   if (is_ca)
     {
       add_ext (c, NID_basic_constraints, "critical,CA:TRUE");
-      add_ext (c, NID_key_usage, "critical,keyCertSign,cRLSign");
+      add_ext (c, NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature");  /* it signs its CMP answers too */
       add_ext (c, NID_subject_key_identifier, "hash");
     }
   else
@@ -94,19 +100,97 @@ make_cert (const X509_NAME *subject, EVP_PKEY *pub, int days, int is_ca)
   return c;
 }
 
+static void
+append_line (const char *file, const char *line)
+{
+  FILE *f = fopen (path_in (file), "a");
+
+  if (f)
+    {
+      fprintf (f, "%s\n", line);
+      fclose (f);
+    }
+}
+
+/* The public key of a CRMF certificate template (ir). OpenSSL 3.0 has no getter for it
+ * (OSSL_CRMF_CERTTEMPLATE_get0_publicKey came with 3.2), but it encodes the template: CertTemplate is a
+ * SEQUENCE whose field publicKey is [6] IMPLICIT SubjectPublicKeyInfo, i.e. the SubjectPublicKeyInfo's own
+ * content under the context tag. A copy of that field with its tag byte (0xA6: context, constructed, 6)
+ * rewritten to SEQUENCE (0x30) is a SubjectPublicKeyInfo that d2i_X509_PUBKEY reads. */
+static EVP_PKEY *
+template_public_key (const OSSL_CRMF_MSG *crm)
+{
+  OSSL_CRMF_CERTTEMPLATE *tmpl = OSSL_CRMF_MSG_get0_tmpl (crm);
+  unsigned char *der = NULL;
+  int der_len = tmpl ? i2d_OSSL_CRMF_CERTTEMPLATE (tmpl, &der) : -1;
+  const unsigned char *p = der, *end;
+  EVP_PKEY *key = NULL;
+  long len;
+  int tag, xclass;
+
+  if (der_len <= 0)
+    return NULL;
+  if ((ASN1_get_object (&p, &len, &tag, &xclass, der_len) & 0x80) || tag != V_ASN1_SEQUENCE)
+    goto out;
+  end = p + len;
+  while (p < end)
+    {
+      const unsigned char *field = p;
+
+      if (ASN1_get_object (&p, &len, &tag, &xclass, end - p) & 0x80)
+        break;
+      if (xclass == V_ASN1_CONTEXT_SPECIFIC && tag == 6 && *field == 0xA6)
+        {
+          long field_len = (long) (p - field) + len;
+          unsigned char *copy = OPENSSL_memdup (field, field_len);
+          const unsigned char *q = copy;
+          X509_PUBKEY *xpk;
+
+          copy[0] = 0x30;
+          if ((xpk = d2i_X509_PUBKEY (NULL, &q, field_len)))
+            key = X509_PUBKEY_get (xpk);
+          X509_PUBKEY_free (xpk);
+          OPENSSL_free (copy);
+          break;
+        }
+      p += len;
+    }
+out:
+  OPENSSL_free (der);
+  return key;
+}
+
 static OSSL_CMP_PKISI *
 on_cert_request (OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, int id, const OSSL_CRMF_MSG *crm,
                  const X509_REQ *p10cr, X509 **cert_out, STACK_OF (X509) **chain_out, STACK_OF (X509) **ca_pubs)
 {
   const char *no = refusal ();
-  EVP_PKEY *pub;
+  const X509_NAME *subject = NULL;
+  EVP_PKEY *pub = NULL;
 
+  append_line ("requests.txt", OSSL_CMP_MSG_get_bodytype (req) == OSSL_CMP_IR ? "ir"
+                               : OSSL_CMP_MSG_get_bodytype (req) == OSSL_CMP_P10CR ? "p10cr" : "other");
   if (no)
     return OSSL_CMP_STATUSINFO_new (OSSL_CMP_PKISTATUS_rejection, 1 << OSSL_CMP_PKIFAILUREINFO_badRequest, no);
-  if (p10cr == NULL || !(pub = X509_REQ_get0_pubkey ((X509_REQ *) p10cr)))
-    return OSSL_CMP_STATUSINFO_new (OSSL_CMP_PKISTATUS_rejection, 1 << OSSL_CMP_PKIFAILUREINFO_badRequest,
-                                    "this test CA signs PKCS#10 requests (p10cr)");
-  *cert_out = make_cert (X509_REQ_get_subject_name ((X509_REQ *) p10cr), pub, 365, 0);
+  if (p10cr)
+    {
+      subject = X509_REQ_get_subject_name ((X509_REQ *) p10cr);
+      if ((pub = X509_REQ_get0_pubkey ((X509_REQ *) p10cr)))
+        EVP_PKEY_up_ref (pub);
+    }
+  else if (crm)
+    {
+      subject = OSSL_CRMF_CERTTEMPLATE_get0_subject (OSSL_CRMF_MSG_get0_tmpl (crm));
+      pub = template_public_key (crm);
+    }
+  if (subject == NULL || pub == NULL)
+    {
+      EVP_PKEY_free (pub);
+      return OSSL_CMP_STATUSINFO_new (OSSL_CMP_PKISTATUS_rejection, 1 << OSSL_CMP_PKIFAILUREINFO_badCertTemplate,
+                                      "the request names no subject or no public key");
+    }
+  *cert_out = make_cert (subject, pub, 365, 0);
+  EVP_PKEY_free (pub);
   *chain_out = NULL;
   *ca_pubs = NULL;
   return OSSL_CMP_STATUSINFO_new (OSSL_CMP_PKISTATUS_accepted, 0, NULL);
@@ -118,17 +202,13 @@ on_revoke (OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, const X509_NAME *issu
   const char *no = refusal ();
   BIGNUM *bn;
   char *hex;
-  FILE *f;
 
+  append_line ("requests.txt", "rr");
   if (no)
     return OSSL_CMP_STATUSINFO_new (OSSL_CMP_PKISTATUS_rejection, 1 << OSSL_CMP_PKIFAILUREINFO_badRequest, no);
   bn = ASN1_INTEGER_to_BN (serial, NULL);
   hex = BN_bn2hex (bn);
-  if ((f = fopen (path_in ("revoked.txt"), "a")))
-    {
-      fprintf (f, "%s\n", hex);
-      fclose (f);
-    }
+  append_line ("revoked.txt", hex);
   OPENSSL_free (hex);
   BN_free (bn);
   return OSSL_CMP_STATUSINFO_new (OSSL_CMP_PKISTATUS_accepted, 0, NULL);
@@ -240,16 +320,21 @@ main (int argc, char **argv)
   OSSL_CMP_CTX *ctx;
   X509_NAME *name;
   const char *ref;
+  const char *ra_trust = NULL;
   FILE *f;
   int s, one = 1;
 
-  if (argc < 3)
+  if (argc < 3 || (strcmp (argv[2], "--ra-trust") == 0 && argc < 4))
     {
-      fprintf (stderr, "usage: %s DIR SECRET [REFERENCE]\n", argv[0]);
+      fprintf (stderr, "usage: %s DIR SECRET [REFERENCE]\n       %s DIR --ra-trust RA-CA.pem\n", argv[0], argv[0]);
       return 2;
     }
+  /* Gone with the test that started it, even when the test aborts. */
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
   dir = argv[1];
-  ref = argc > 3 ? argv[3] : "certdesk";
+  if (strcmp (argv[2], "--ra-trust") == 0)
+    ra_trust = argv[3];
+  ref = !ra_trust && argc > 3 ? argv[3] : "certdesk";
   ca_key = EVP_EC_gen ("P-256");
   name = X509_NAME_new ();
   X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_UTF8, (const unsigned char *) "CertDesk Test CMP CA", -1, -1, 0);
@@ -263,8 +348,26 @@ main (int argc, char **argv)
   srv = OSSL_CMP_SRV_CTX_new (NULL, NULL);
   OSSL_CMP_SRV_CTX_init (srv, NULL, on_cert_request, on_revoke, on_genm, on_error, on_cert_conf, on_poll);
   ctx = OSSL_CMP_SRV_CTX_get0_cmp_ctx (srv);
-  OSSL_CMP_CTX_set1_referenceValue (ctx, (const unsigned char *) ref, strlen (ref));
-  OSSL_CMP_CTX_set1_secretValue (ctx, (const unsigned char *) argv[2], strlen (argv[2]));
+  if (ra_trust)
+    {
+      /* The RA's signature is checked against the RA CA; the answers carry the CA's own signature, which the
+       * client checks against its trust anchor (ca.pem). */
+      X509_STORE *store = X509_STORE_new ();
+
+      if (X509_STORE_load_file (store, ra_trust) != 1)
+        {
+          fprintf (stderr, "cannot read %s\n", ra_trust);
+          return 1;
+        }
+      OSSL_CMP_CTX_set0_trustedStore (ctx, store);
+      OSSL_CMP_CTX_set1_cert (ctx, ca_cert);
+      OSSL_CMP_CTX_set1_pkey (ctx, ca_key);
+    }
+  else
+    {
+      OSSL_CMP_CTX_set1_referenceValue (ctx, (const unsigned char *) ref, strlen (ref));
+      OSSL_CMP_CTX_set1_secretValue (ctx, (const unsigned char *) argv[2], strlen (argv[2]));
+    }
   OSSL_CMP_CTX_set_log_verbosity (ctx, OSSL_CMP_LOG_ERR);
 
   s = socket (AF_INET, SOCK_STREAM, 0);

@@ -1,10 +1,16 @@
 /* test-pki-cmp.c: the CMP issuer against a responder on OpenSSL's server side over HTTP on 127.0.0.1:
- * issue (p10cr) onto a SoftHSM2 key, revoke (rr), the CA refusing, the CA unreachable, and accept from the
+ * issue (p10cr, and ir with the token key's proof of possession, EC and RSA) onto a SoftHSM2 key, revoke
+ * (rr), the CA refusing (its text, a bad proof of possession, a wrong shared secret), the CA unreachable;
+ * the same with RA-certificate protection (an RA and an untrusted RA made at test time); accept from the
  * command line with --issuer cmp. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <openssl/cmp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509v3.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -12,7 +18,8 @@
 #include "cd-pki-error.h"
 #include "pki-test-util.h"
 
-#define SECRET "cmp-test-secret"
+#define SECRET  "cmp-test-secret"
+#define RA_PASS "ra-key-passphrase"
 
 typedef struct {
   PkiFixture base;
@@ -20,20 +27,137 @@ typedef struct {
   GPid       pid;
   char      *url;
   char      *trust;
+  /* RA mode ("ra"): the responder trusts ra-ca.pem; ra.pem/ra.key (and ra-enc.key, encrypted with RA_PASS)
+   * chain to it, bad-ra.pem/bad-ra.key to another CA. */
+  char      *ra_cert;
+  char      *ra_key;
+  char      *ra_key_enc;
+  char      *bad_cert;
+  char      *bad_key;
 } CmpFixture;
+
+static gboolean
+ra_mode (gconstpointer data)
+{
+  return g_strcmp0 (data, "ra") == 0;
+}
+
+static void
+add_ext (X509 *cert, X509 *issuer, int nid, const char *value)
+{
+  X509V3_CTX v3;
+  X509_EXTENSION *ext;
+
+  X509V3_set_ctx (&v3, issuer, cert, NULL, NULL, 0);
+  ext = X509V3_EXT_conf_nid (NULL, &v3, nid, value);
+  g_assert_nonnull (ext);
+  X509_add_ext (cert, ext, -1);
+  X509_EXTENSION_free (ext);
+}
+
+/* A certificate for @key named @cn, signed by @issuer_key (@issuer NULL: self-signed CA). */
+static X509 *
+make_cert (const char *cn, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key)
+{
+  X509 *c = X509_new ();
+  X509_NAME *name = X509_NAME_new ();
+  unsigned char rnd[8];
+  BIGNUM *bn;
+
+  RAND_bytes (rnd, sizeof rnd);
+  rnd[0] &= 0x7f;
+  bn = BN_bin2bn (rnd, sizeof rnd, NULL);
+  g_assert_nonnull (BN_to_ASN1_INTEGER (bn, X509_get_serialNumber (c)));
+  BN_free (bn);
+  X509_set_version (c, 2);
+  X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_UTF8, (const unsigned char *) cn, -1, -1, 0);
+  X509_set_subject_name (c, name);
+  X509_set_issuer_name (c, issuer ? X509_get_subject_name (issuer) : name);
+  X509_gmtime_adj (X509_getm_notBefore (c), -3600);
+  X509_gmtime_adj (X509_getm_notAfter (c), 30 * 86400L);
+  X509_set_pubkey (c, key);
+  add_ext (c, issuer ? issuer : c, NID_subject_key_identifier, "hash");
+  if (issuer == NULL)
+    {
+      add_ext (c, c, NID_basic_constraints, "critical,CA:TRUE");
+      add_ext (c, c, NID_key_usage, "critical,keyCertSign,cRLSign");
+    }
+  else
+    {
+      add_ext (c, issuer, NID_basic_constraints, "critical,CA:FALSE");
+      add_ext (c, issuer, NID_key_usage, "critical,digitalSignature");
+      add_ext (c, issuer, NID_authority_key_identifier, "keyid:always");
+    }
+  g_assert_cmpint (X509_sign (c, issuer ? issuer_key : key, EVP_sha256 ()), >, 0);
+  X509_NAME_free (name);
+  return c;
+}
+
+static void
+write_pem (const char *path, X509 *cert, EVP_PKEY *key, const char *pass)
+{
+  BIO *bio = BIO_new_file (path, "w");
+
+  g_assert_nonnull (bio);
+  if (cert)
+    g_assert_true (PEM_write_bio_X509 (bio, cert));
+  if (key)
+    g_assert_true (PEM_write_bio_PrivateKey (bio, key, pass ? EVP_aes_256_cbc () : NULL, NULL, 0, NULL,
+                                             (void *) pass));
+  BIO_free (bio);
+  g_chmod (path, 0600);
+}
+
+/* An RA CA and its RA, written under @dir as PREFIX-ca.pem, PREFIX.pem, PREFIX.key. */
+static void
+make_ra (const char *dir, const char *prefix, char **out_cert, char **out_key, char **out_key_enc)
+{
+  EVP_PKEY *ca_key = EVP_EC_gen ("P-256");
+  EVP_PKEY *ra_key = EVP_EC_gen ("P-256");
+  g_autofree char *ca_name = g_strdup_printf ("CertDesk Test %s CA", prefix);
+  g_autofree char *ra_name = g_strdup_printf ("CertDesk Test %s", prefix);
+  X509 *ca = make_cert (ca_name, ca_key, NULL, NULL);
+  X509 *ra = make_cert (ra_name, ra_key, ca, ca_key);
+  g_autofree char *ca_file = g_strdup_printf ("%s/%s-ca.pem", dir, prefix);
+  g_autofree char *enc = g_strdup_printf ("%s/%s-enc.key", dir, prefix);
+
+  *out_cert = g_strdup_printf ("%s/%s.pem", dir, prefix);
+  *out_key = g_strdup_printf ("%s/%s.key", dir, prefix);
+  write_pem (ca_file, ca, NULL, NULL);
+  write_pem (*out_cert, ra, NULL, NULL);
+  write_pem (*out_key, NULL, ra_key, NULL);
+  if (out_key_enc)
+    {
+      write_pem (enc, NULL, ra_key, RA_PASS);
+      *out_key_enc = g_steal_pointer (&enc);
+    }
+  X509_free (ca);
+  X509_free (ra);
+  EVP_PKEY_free (ca_key);
+  EVP_PKEY_free (ra_key);
+}
 
 static void
 cmp_setup (CmpFixture *f, gconstpointer data)
 {
-  const char *argv[] = { PKI_CMP_RESPONDER, NULL, SECRET, NULL };
+  const char *argv[] = { PKI_CMP_RESPONDER, NULL, SECRET, NULL, NULL };
   g_autoptr(GError) error = NULL;
   g_autofree char *port_file = NULL;
   g_autofree char *port = NULL;
+  g_autofree char *ra_ca = NULL;
 
   pki_fixture_setup (&f->base, data);
   f->ca_dir = g_build_filename (f->base.dir, "cmp", NULL);
   g_mkdir_with_parents (f->ca_dir, 0700);
   argv[1] = f->ca_dir;
+  if (ra_mode (data))
+    {
+      make_ra (f->base.dir, "ra", &f->ra_cert, &f->ra_key, &f->ra_key_enc);
+      make_ra (f->base.dir, "bad-ra", &f->bad_cert, &f->bad_key, NULL);
+      ra_ca = g_build_filename (f->base.dir, "ra-ca.pem", NULL);
+      argv[2] = "--ra-trust";
+      argv[3] = ra_ca;
+    }
   g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &f->pid, &error));
   port_file = g_build_filename (f->ca_dir, "port", NULL);
   for (int i = 0; i < 500 && !g_file_test (port_file, G_FILE_TEST_EXISTS); i++)
@@ -54,18 +178,68 @@ cmp_teardown (CmpFixture *f, gconstpointer data)
   g_free (f->ca_dir);
   g_free (f->url);
   g_free (f->trust);
+  g_free (f->ra_cert);
+  g_free (f->ra_key);
+  g_free (f->ra_key_enc);
+  g_free (f->bad_cert);
+  g_free (f->bad_key);
+}
+
+static CdIssuer *
+cmp_issuer_full (CmpFixture *f, const char *url, const char *secret, const char *ra_cert, const char *ra_key,
+                 gboolean use_ir)
+{
+  g_autoptr(CdPin) pin = secret ? cd_pin_new (secret) : NULL;
+  g_autoptr(GError) error = NULL;
+  CdCmpConfig cfg = { url, f->trust, NULL, pin, ra_cert, ra_key, NULL, use_ir };
+  CdIssuerCmp *issuer = cd_issuer_cmp_new (&cfg, &error);
+
+  g_assert_no_error (error);
+  return CD_ISSUER (issuer);
 }
 
 static CdIssuer *
 cmp_issuer (CmpFixture *f, const char *url, const char *secret)
 {
-  g_autoptr(CdPin) pin = cd_pin_new (secret);
-  g_autoptr(GError) error = NULL;
-  CdCmpConfig cfg = { url, f->trust, NULL, pin };
-  CdIssuerCmp *issuer = cd_issuer_cmp_new (&cfg, &error);
+  return cmp_issuer_full (f, url, secret, NULL, NULL, FALSE);
+}
 
-  g_assert_no_error (error);
-  return CD_ISSUER (issuer);
+/* What the responder was asked, one body type a line ("ir", "p10cr", "rr"). */
+static char *
+requests (CmpFixture *f)
+{
+  g_autofree char *path = g_build_filename (f->ca_dir, "requests.txt", NULL);
+  char *text = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    text = g_strdup ("");
+  return text;
+}
+
+/* An outsider reads the certificate off the key (pkcs11-tool) and checks it against the CA's root (openssl),
+ * and that its public key is the key pair's on the key. */
+static void
+outsider_verify (CmpFixture *f, const char *label)
+{
+  g_autofree char *cka = pki_db_text (&f->base, "SELECT cka_id FROM token WHERE state = 'active'");
+  g_autofree char *der = g_build_filename (f->base.dir, "c.der", NULL);
+  g_autofree char *pem = g_build_filename (f->base.dir, "c.pem", NULL);
+  g_autofree char *pub_der = g_build_filename (f->base.dir, "pub.der", NULL);
+  g_autofree char *verify = NULL;
+  g_autofree char *cert_pub = NULL;
+  g_autofree char *key_pub = NULL;
+
+  g_assert_nonnull (cka);
+  g_free (pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", PKI_SOFTHSM, "--token-label", label, "--login", "--pin",
+                   PKI_PIN, "--read-object", "--type", "cert", "--id", cka, "-o", der, NULL));
+  g_free (pki_run (TRUE, NULL, NULL, "openssl", "x509", "-inform", "DER", "-in", der, "-out", pem, NULL));
+  verify = pki_run (TRUE, NULL, NULL, "openssl", "verify", "-CAfile", f->trust, pem, NULL);
+  g_assert_nonnull (strstr (verify, ": OK"));
+  g_free (pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", PKI_SOFTHSM, "--token-label", label, "--login", "--pin",
+                   PKI_PIN, "--read-object", "--type", "pubkey", "--id", cka, "-o", pub_der, NULL));
+  cert_pub = pki_run (TRUE, NULL, NULL, "openssl", "x509", "-in", pem, "-noout", "-pubkey", NULL);
+  key_pub = pki_run (TRUE, NULL, NULL, "openssl", "pkey", "-pubin", "-inform", "DER", "-in", pub_der, NULL);
+  g_assert_cmpstr (cert_pub, ==, key_pub);
 }
 
 static void
@@ -75,12 +249,10 @@ test_issue_and_revoke (CmpFixture *f, gconstpointer data)
   g_autofree char *json = pki_app_json ("pki-ec", "new", NULL, NULL, NULL, 0, NULL);
   g_autoptr(CdBurnResult) r = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *der = g_build_filename (f->base.dir, "c.der", NULL);
-  g_autofree char *verify = NULL;
   g_autofree char *revoked = NULL;
   g_autofree char *revoked_file = g_build_filename (f->ca_dir, "revoked.txt", NULL);
-  g_autofree char *cka = NULL;
   g_autofree char *issuer_col = NULL;
+  g_autofree char *asked = NULL;
   gint64 id;
 
   pki_make_token (&f->base, "DEMO-A");
@@ -90,16 +262,7 @@ test_issue_and_revoke (CmpFixture *f, gconstpointer data)
   g_assert_cmpstr (r->issuer, ==, "cmp");
   issuer_col = pki_db_text (&f->base, "SELECT issuer FROM certificate");
   g_assert_cmpstr (issuer_col, ==, "cmp");
-  /* An outsider reads the certificate off the key and checks it against the CA's root. */
-  cka = pki_db_text (&f->base, "SELECT cka_id FROM token");
-  g_free (pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", PKI_SOFTHSM, "--token-label", "DEMO-A", "--login", "--pin",
-                   PKI_PIN, "--read-object", "--type", "cert", "--id", cka, "-o", der, NULL));
-  {
-    g_autofree char *pem = g_build_filename (f->base.dir, "c.pem", NULL);
-    g_free (pki_run (TRUE, NULL, NULL, "openssl", "x509", "-inform", "DER", "-in", der, "-out", pem, NULL));
-    verify = pki_run (TRUE, NULL, NULL, "openssl", "verify", "-CAfile", f->trust, pem, NULL);
-  }
-  g_assert_nonnull (strstr (verify, "OK"));
+  outsider_verify (f, "DEMO-A");
 
   g_assert_true (cd_burn_revoke_certificate (f->base.ctx, issuer, r->certificate_serial, CD_REVOKE_KEY_COMPROMISE,
                                              &error));
@@ -107,6 +270,8 @@ test_issue_and_revoke (CmpFixture *f, gconstpointer data)
   g_assert_true (g_file_get_contents (revoked_file, &revoked, NULL, NULL));
   g_assert_nonnull (strstr (revoked, r->certificate_serial));
   g_assert_cmpint (pki_db_int (&f->base, "SELECT count(*) FROM certificate WHERE state = 'revoked'"), ==, 1);
+  asked = requests (f);
+  g_assert_cmpstr (asked, ==, "p10cr\nrr\n");
 }
 
 /* The CA refuses: its words reach the clerk, nothing is recorded, the key keeps no leftover, retry works. */
@@ -174,9 +339,248 @@ test_wrong_secret (CmpFixture *f, gconstpointer data)
   pki_make_token (&f->base, "DEMO-A");
   id = pki_application (&f->base, json, CD_STATE_PRINTED);
   r = pki_burn (&f->base, id, "DEMO-A", NULL, PKI_SO_PIN, issuer, &error);
-  g_assert_nonnull (error);
-  g_assert_true (cd_pki_error_is_issuer (error));
+  g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER_REFUSED);
+  g_test_message ("wrong secret: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "shared secret"));
+  g_assert_null (strchr (error->message, '\n'));
+  g_assert_null (strstr (error->message, SECRET));
+  g_assert_true (cd_issuer_cmp_protection_refused (CD_ISSUER_CMP (issuer)));
   g_assert_cmpint (pki_db_int (&f->base, "SELECT count(*) FROM certificate"), ==, 0);
+}
+
+/* ir: a CRMF template with the key on the USB key and its proof of possession; the certificate read back
+ * from the key chains to the CA and holds the key pair's public key. */
+static void
+ir_burn (CmpFixture *f, const char *profile, CdIssuer *issuer)
+{
+  g_autofree char *json = pki_app_json (profile, "new", NULL, NULL, NULL, 0, NULL);
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *asked = NULL;
+  gint64 id;
+
+  pki_make_token (&f->base, "DEMO-A");
+  id = pki_application (&f->base, json, CD_STATE_PRINTED);
+  r = pki_burn (&f->base, id, "DEMO-A", NULL, PKI_SO_PIN, issuer, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (r->issuer, ==, "cmp");
+  g_assert_cmpint (pki_db_int (&f->base, "SELECT count(*) FROM application WHERE state = 'issued'"), ==, 1);
+  asked = requests (f);
+  g_assert_cmpstr (asked, ==, "ir\n");
+  outsider_verify (f, "DEMO-A");
+}
+
+static void
+test_ir_ec (CmpFixture *f, gconstpointer data)
+{
+  g_autoptr(CdIssuer) issuer = cmp_issuer_full (f, f->url, SECRET, NULL, NULL, TRUE);
+
+  ir_burn (f, "pki-ec", issuer);
+}
+
+static void
+test_ir_rsa (CmpFixture *f, gconstpointer data)
+{
+  g_autoptr(CdIssuer) issuer = cmp_issuer_full (f, f->url, SECRET, NULL, NULL, TRUE);
+
+  ir_burn (f, "pki-rsa", issuer);
+}
+
+/* A proof of possession by another key than the template's: OpenSSL's server refuses it before the CA's
+ * callback sees the request, and the clerk reads that the proof was refused. */
+static void
+test_ir_bad_popo (CmpFixture *f, gconstpointer data)
+{
+  g_autoptr(CdIssuer) issuer = cmp_issuer_full (f, f->url, SECRET, NULL, NULL, TRUE);
+  EVP_PKEY *requested = EVP_EC_gen ("P-256");
+  EVP_PKEY *other = EVP_EC_gen ("P-256");
+  X509_REQ *csr = X509_REQ_new ();
+  X509_NAME *name = X509_NAME_new ();
+  g_autoptr(GDateTime) nb = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) na = g_date_time_add_days (nb, 365);
+  CdIssueRequest req = { csr, other, nb, na, "pki-ec" };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *asked = NULL;
+  X509 *cert;
+
+  X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_UTF8, (const unsigned char *) "Bad POPO", -1, -1, 0);
+  X509_REQ_set_subject_name (csr, name);
+  X509_REQ_set_pubkey (csr, requested);
+  g_assert_cmpint (X509_REQ_sign (csr, requested, EVP_sha256 ()), >, 0);
+  cert = cd_issuer_issue (issuer, &req, NULL, &error);
+  g_assert_null (cert);
+  g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER_REFUSED);
+  g_test_message ("bad POPO: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "proof of possession"));
+  g_assert_null (strchr (error->message, '\n'));
+  g_assert_false (cd_issuer_cmp_protection_refused (CD_ISSUER_CMP (issuer)));
+  /* Refused by the server's own check: the CA's callback was never asked. */
+  asked = requests (f);
+  g_assert_cmpstr (asked, ==, "");
+  /* The same request with the right key is issued. */
+  req.private_key = requested;
+  g_clear_error (&error);
+  cert = cd_issuer_issue (issuer, &req, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (cert);
+  g_assert_cmpint (EVP_PKEY_eq (X509_get0_pubkey (cert), requested), ==, 1);
+  X509_free (cert);
+  X509_NAME_free (name);
+  X509_REQ_free (csr);
+  EVP_PKEY_free (requested);
+  EVP_PKEY_free (other);
+}
+
+/* RA-certificate protection: ir and rr signed by the RA's key; the responder checks the signature against
+ * the RA CA and signs its answers with the CA's key. */
+static void
+test_ra_issue_and_revoke (CmpFixture *f, gconstpointer data)
+{
+  g_autoptr(CdIssuer) issuer = cmp_issuer_full (f, f->url, NULL, f->ra_cert, f->ra_key, TRUE);
+  g_autofree char *json = pki_app_json ("pki-ec", "new", NULL, NULL, NULL, 0, NULL);
+  g_autofree char *revoked_file = g_build_filename (f->ca_dir, "revoked.txt", NULL);
+  g_autofree char *revoked = NULL;
+  g_autofree char *asked = NULL;
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  pki_make_token (&f->base, "DEMO-A");
+  id = pki_application (&f->base, json, CD_STATE_PRINTED);
+  r = pki_burn (&f->base, id, "DEMO-A", NULL, PKI_SO_PIN, issuer, &error);
+  g_assert_no_error (error);
+  outsider_verify (f, "DEMO-A");
+  g_assert_true (cd_burn_revoke_certificate (f->base.ctx, issuer, r->certificate_serial, CD_REVOKE_SUPERSEDED, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (revoked_file, &revoked, NULL, NULL));
+  g_assert_nonnull (strstr (revoked, r->certificate_serial));
+  asked = requests (f);
+  g_assert_cmpstr (asked, ==, "ir\nrr\n");
+}
+
+/* p10cr signed by the RA. */
+static void
+test_ra_p10cr (CmpFixture *f, gconstpointer data)
+{
+  g_autoptr(CdIssuer) issuer = cmp_issuer_full (f, f->url, NULL, f->ra_cert, f->ra_key, FALSE);
+  g_autofree char *json = pki_app_json ("pki-rsa", "new", NULL, NULL, NULL, 0, NULL);
+  g_autofree char *asked = NULL;
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  pki_make_token (&f->base, "DEMO-A");
+  id = pki_application (&f->base, json, CD_STATE_PRINTED);
+  r = pki_burn (&f->base, id, "DEMO-A", NULL, PKI_SO_PIN, issuer, &error);
+  g_assert_no_error (error);
+  outsider_verify (f, "DEMO-A");
+  asked = requests (f);
+  g_assert_cmpstr (asked, ==, "p10cr\n");
+}
+
+/* An RA the CA does not trust, a shared secret where the CA expects signatures, and an unprotected request:
+ * all refused before the CA's callback; the clerk reads that the protection was refused. */
+static void
+test_ra_refused (CmpFixture *f, gconstpointer data)
+{
+  g_autoptr(CdIssuer) untrusted = cmp_issuer_full (f, f->url, NULL, f->bad_cert, f->bad_key, TRUE);
+  g_autoptr(CdIssuer) pbm = cmp_issuer (f, f->url, SECRET);
+  g_autoptr(CdIssuer) good = cmp_issuer_full (f, f->url, NULL, f->ra_cert, f->ra_key, FALSE);
+  g_autofree char *json = pki_app_json ("pki-ec", "new", NULL, NULL, NULL, 0, NULL);
+  g_autofree char *asked = NULL;
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  pki_make_token (&f->base, "DEMO-A");
+  id = pki_application (&f->base, json, CD_STATE_PRINTED);
+  r = pki_burn (&f->base, id, "DEMO-A", NULL, PKI_SO_PIN, untrusted, &error);
+  g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER_REFUSED);
+  g_test_message ("untrusted RA: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "RA certificate"));
+  g_assert_null (strchr (error->message, '\n'));
+  g_assert_true (cd_issuer_cmp_protection_refused (CD_ISSUER_CMP (untrusted)));
+  g_assert_cmpint (pki_db_int (&f->base, "SELECT count(*) FROM certificate"), ==, 0);
+  g_clear_error (&error);
+
+  r = pki_burn (&f->base, id, "DEMO-A", NULL, PKI_SO_PIN, pbm, &error);
+  g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER_REFUSED);
+  g_test_message ("PBM to an RA-only CA: %s", error->message);
+  g_assert_true (cd_issuer_cmp_protection_refused (CD_ISSUER_CMP (pbm)));
+  g_clear_error (&error);
+
+  /* Unprotected (OpenSSL's client told to send without protection). */
+  {
+    OSSL_CMP_CTX *ctx = OSSL_CMP_CTX_new (NULL, NULL);
+    g_autofree char *port = g_strdup (strrchr (f->url, ':') + 1);
+    X509_STORE *store = X509_STORE_new ();
+    EVP_PKEY *key = EVP_EC_gen ("P-256");
+    X509_REQ *csr = X509_REQ_new ();
+
+    *strchr (port, '/') = '\0';
+    X509_STORE_load_file (store, f->trust);
+    X509_NAME *name = X509_NAME_new ();
+
+    X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_UTF8, (const unsigned char *) "Unprotected", -1, -1, 0);
+    X509_REQ_set_subject_name (csr, name);
+    X509_REQ_set_pubkey (csr, key);
+    X509_REQ_sign (csr, key, EVP_sha256 ());
+    OSSL_CMP_CTX_set1_subjectName (ctx, name);
+    X509_NAME_free (name);
+    OSSL_CMP_CTX_set_log_verbosity (ctx, OSSL_CMP_LOG_EMERG);
+    OSSL_CMP_CTX_set1_server (ctx, "127.0.0.1");
+    OSSL_CMP_CTX_set_serverPort (ctx, atoi (port));
+    OSSL_CMP_CTX_set1_serverPath (ctx, "/pkix/");
+    OSSL_CMP_CTX_set0_trustedStore (ctx, store);
+    OSSL_CMP_CTX_set_option (ctx, OSSL_CMP_OPT_UNPROTECTED_SEND, 1);
+    OSSL_CMP_CTX_set_option (ctx, OSSL_CMP_OPT_UNPROTECTED_ERRORS, 1);
+    OSSL_CMP_CTX_set1_p10CSR (ctx, csr);
+    g_assert_null (OSSL_CMP_exec_P10CR_ses (ctx));
+    g_assert_cmpint (OSSL_CMP_CTX_get_status (ctx), ==, OSSL_CMP_PKISTATUS_rejection);
+    ERR_clear_error ();
+    OSSL_CMP_CTX_free (ctx);
+    X509_REQ_free (csr);
+    EVP_PKEY_free (key);
+  }
+  asked = requests (f);
+  g_assert_cmpstr (asked, ==, "");
+
+  /* The trusted RA. */
+  r = pki_burn (&f->base, id, "DEMO-A", NULL, PKI_SO_PIN, good, &error);
+  g_assert_no_error (error);
+}
+
+/* The RA key's passphrase: needed when it is encrypted, checked, never taken from the database. */
+static void
+test_ra_key_passphrase (CmpFixture *f, gconstpointer data)
+{
+  g_autoptr(CdPin) wrong = cd_pin_new ("not-the-passphrase");
+  g_autoptr(CdPin) right = cd_pin_new (RA_PASS);
+  g_autoptr(GError) error = NULL;
+  CdCmpConfig cfg = { f->url, f->trust, NULL, NULL, f->ra_cert, f->ra_key_enc, NULL, TRUE };
+  CdIssuerCmp *issuer;
+
+  g_assert_true (cd_issuer_cmp_key_is_encrypted (f->ra_key_enc));
+  g_assert_false (cd_issuer_cmp_key_is_encrypted (f->ra_key));
+  g_assert_null (cd_issuer_cmp_new (&cfg, &error));
+  g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER);
+  g_assert_nonnull (strstr (error->message, "passphrase"));
+  g_clear_error (&error);
+  cfg.ra_key_pass = wrong;
+  g_assert_null (cd_issuer_cmp_new (&cfg, &error));
+  g_assert_nonnull (strstr (error->message, "passphrase is wrong"));
+  g_clear_error (&error);
+  /* Another RA's key with this RA's certificate. */
+  cfg.ra_key = f->bad_key;
+  cfg.ra_key_pass = NULL;
+  g_assert_null (cd_issuer_cmp_new (&cfg, &error));
+  g_assert_nonnull (strstr (error->message, "is not the key of the RA certificate"));
+  g_clear_error (&error);
+  cfg.ra_key = f->ra_key_enc;
+  cfg.ra_key_pass = right;
+  issuer = cd_issuer_cmp_new (&cfg, &error);
+  g_assert_no_error (error);
+  g_object_unref (issuer);
 }
 
 /* certdesk-cli accept with --issuer cmp; the shared secret from the environment, never in the output. */
@@ -217,6 +621,49 @@ test_cli_accept_cmp (CmpFixture *f, gconstpointer data)
   g_assert_cmpint (pki_db_int (&f->base, "SELECT count(*) FROM application WHERE state = 'issued'"), ==, 1);
 }
 
+/* certdesk-cli accept with RA-certificate protection and ir: the encrypted RA key's passphrase from the
+ * environment, never in the output or the database. */
+static void
+test_cli_accept_ra (CmpFixture *f, gconstpointer data)
+{
+  const char *cli = g_getenv ("CERTDESK_CLI");
+  g_autofree char *json = pki_app_json ("pki-ec", "new", NULL, NULL, NULL, 0, NULL);
+  g_autofree char *path = g_build_filename (f->base.dir, "app.json", NULL);
+  g_autofree char *asked = NULL;
+  g_auto(GStrv) envp = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (cli == NULL)
+    {
+      g_test_skip ("certdesk-cli is not built");
+      return;
+    }
+  pki_make_token (&f->base, "DEMO-A");
+  g_assert_true (g_file_set_contents (path, json, -1, NULL));
+  g_clear_object (&f->base.ctx);
+  envp = g_environ_setenv (g_get_environ (), "CERTDESK_SO_PIN", PKI_SO_PIN, TRUE);
+  envp = g_environ_setenv (envp, "CERTDESK_CMP_RA_KEY_PASS", RA_PASS, TRUE);
+  {
+    const char *argv[] = { cli, "--db", f->base.db_path, "--data-dir", f->base.state_dir, "accept", path, "--module",
+                           PKI_SOFTHSM, "--issuer", "cmp", "--cmp-server", f->url, "--cmp-trust", f->trust,
+                           "--cmp-ra-cert", f->ra_cert, "--cmp-ra-key", f->ra_key_enc, "--cmp-ir", NULL };
+    g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+  }
+  g_assert_no_error (error);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (out, "\"issuer\" : \"cmp\""));
+  g_assert_null (strstr (out, RA_PASS));
+  asked = requests (f);
+  g_assert_cmpstr (asked, ==, "ir\n");
+  pki_fixture_reopen (&f->base);
+  g_assert_false (pki_file_contains (f->base.db_path, RA_PASS));
+  g_assert_cmpint (pki_db_int (&f->base, "SELECT count(*) FROM application WHERE state = 'issued'"), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -227,5 +674,14 @@ main (int argc, char **argv)
   T ("/pki/cmp/unreachable-then-retry", test_unreachable_then_retry);
   T ("/pki/cmp/wrong-secret", test_wrong_secret);
   T ("/pki/cmp/cli-accept", test_cli_accept_cmp);
+  T ("/pki/cmp/ir-ec", test_ir_ec);
+  T ("/pki/cmp/ir-rsa", test_ir_rsa);
+  T ("/pki/cmp/ir-bad-popo", test_ir_bad_popo);
+#define R(path, fn) g_test_add (path, CmpFixture, "ra", cmp_setup, fn, cmp_teardown)
+  R ("/pki/cmp/ra/issue-and-revoke", test_ra_issue_and_revoke);
+  R ("/pki/cmp/ra/p10cr", test_ra_p10cr);
+  R ("/pki/cmp/ra/refused", test_ra_refused);
+  R ("/pki/cmp/ra/key-passphrase", test_ra_key_passphrase);
+  R ("/pki/cmp/ra/cli-accept", test_cli_accept_ra);
   return g_test_run ();
 }

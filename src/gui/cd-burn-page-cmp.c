@@ -1,0 +1,163 @@
+/* cd-burn-page-cmp.c: the Issue step's issuer, chosen by the settings (issuer, cmp-server, cmp-reference,
+ * cmp-trust-anchor, cmp-ra-certificate, cmp-ra-key; an empty one falls back to the database setting), and
+ * what the clerk types for it on the page: the CA's CMP shared secret (PBM), or the passphrase of an
+ * encrypted RA key. Neither is stored: it is remembered in memory, on the context, for the clerk who typed
+ * it (another clerk signed in does not get it), and forgotten when the CA refuses it. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cd-burn-page-private.h"
+#include "cd-issuer-cmp.h"
+#include "cd-issuer-config.h"
+
+#define REMEMBERED "cd-burn-page-cmp-secret"
+
+typedef struct {
+  gint64  clerk_id;
+  int     need;
+  char   *ra_key;   /* the key file a passphrase opens */
+  CdPin  *pin;
+} Remembered;
+
+static void
+remembered_free (gpointer data)
+{
+  Remembered *r = data;
+
+  g_free (r->ra_key);
+  cd_pin_free (r->pin);
+  g_free (r);
+}
+
+/* A settings value, NULL when empty. */
+static char *
+setting (CdBurnPage *self, const char *key)
+{
+  g_autofree char *value = g_settings_get_string (self->settings, key);
+
+  return *value ? g_steal_pointer (&value) : NULL;
+}
+
+void
+cd_burn_page_cmp_forget (CdContext *ctx)
+{
+  g_object_set_data (G_OBJECT (ctx), REMEMBERED, NULL);
+}
+
+/* The secret remembered for this clerk and this need, or NULL (a stale one is dropped). */
+static const Remembered *
+remembered (CdBurnPage *self)
+{
+  Remembered *r = g_object_get_data (G_OBJECT (self->ctx), REMEMBERED);
+  g_autofree char *ra_key = NULL;
+
+  if (r == NULL)
+    return NULL;
+  ra_key = setting (self, "cmp-ra-key");
+  if (r->clerk_id != cd_context_get_clerk_id (self->ctx) || r->need != self->cmp_need
+      || (r->need == CD_CMP_NEED_RA_PASS && g_strcmp0 (r->ra_key, ra_key) != 0))
+    {
+      cd_burn_page_cmp_forget (self->ctx);
+      return NULL;
+    }
+  return r;
+}
+
+void
+cd_burn_page_cmp_refresh (CdBurnPage *self)
+{
+  g_autofree char *issuer = g_settings_get_string (self->settings, "issuer");
+  g_autofree char *ra_cert = setting (self, "cmp-ra-certificate");
+  g_autofree char *ra_key = setting (self, "cmp-ra-key");
+  const char *caption;
+
+  if (!g_str_equal (issuer, "cmp"))
+    self->cmp_need = CD_CMP_NEED_NONE;
+  else if (ra_cert && ra_key)
+    self->cmp_need = cd_issuer_cmp_key_is_encrypted (ra_key) ? CD_CMP_NEED_RA_PASS : CD_CMP_NEED_NONE;
+  else
+    self->cmp_need = CD_CMP_NEED_SECRET;
+  caption = self->cmp_need == CD_CMP_NEED_RA_PASS ? _("_Passphrase of the RA key") : _("CMP _shared secret of this counter");
+  if (g_strcmp0 (gtk_label_get_label (self->cmp_caption), caption) != 0)
+    gtk_label_set_text_with_mnemonic (self->cmp_caption, caption);
+}
+
+gboolean
+cd_burn_page_cmp_has_secret (CdBurnPage *self)
+{
+  return self->cmp_need == CD_CMP_NEED_NONE || *gtk_entry_get_text (self->cmp_entry) || remembered (self);
+}
+
+CdIssuer *
+cd_burn_page_cmp_issuer (CdBurnPage *self, GError **error)
+{
+  g_autofree char *name = g_settings_get_string (self->settings, "issuer");
+  g_autofree char *server = NULL;
+  g_autofree char *reference = NULL;
+  g_autofree char *trust = NULL;
+  g_autofree char *ra_cert = NULL;
+  g_autofree char *ra_key = NULL;
+  g_autoptr(CdPin) pin = NULL;
+  CdIssuerChoice choice = { 0 };
+  const Remembered *r;
+  const char *typed;
+  CdIssuer *issuer;
+
+  cd_burn_page_cmp_refresh (self);
+  if (!g_str_equal (name, "cmp"))
+    return cd_issuer_from_choice (self->ctx, &choice, error);
+  server = setting (self, "cmp-server");
+  reference = setting (self, "cmp-reference");
+  trust = setting (self, "cmp-trust-anchor");
+  ra_cert = setting (self, "cmp-ra-certificate");
+  ra_key = setting (self, "cmp-ra-key");
+  typed = gtk_entry_get_text (self->cmp_entry);
+  r = remembered (self);
+  if (self->cmp_need != CD_CMP_NEED_NONE)
+    {
+      if (*typed)
+        pin = cd_pin_new (typed);
+      else if (r)
+        pin = cd_pin_copy (r->pin);
+      else
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               self->cmp_need == CD_CMP_NEED_RA_PASS ? _("Enter the passphrase of the RA key")
+                                                                     : _("Enter the CA's CMP shared secret"));
+          return NULL;
+        }
+    }
+  choice.name = "cmp";
+  choice.server = server;
+  choice.reference = reference;
+  choice.trust_anchor = trust;
+  choice.ra_cert = ra_cert;
+  choice.ra_key = ra_key;
+  choice.secret = self->cmp_need == CD_CMP_NEED_SECRET ? pin : NULL;
+  choice.ra_key_pass = self->cmp_need == CD_CMP_NEED_RA_PASS ? pin : NULL;
+  if (!(issuer = cd_issuer_from_choice (self->ctx, &choice, error)))
+    return NULL;
+  /* What was typed is taken out of the page and kept for the session. A shared secret is only known to be
+   * right once the CA accepts it: a refusal forgets it (cd_burn_page_cmp_failed). */
+  if (pin && *typed)
+    {
+      Remembered *keep = g_new0 (Remembered, 1);
+
+      keep->clerk_id = cd_context_get_clerk_id (self->ctx);
+      keep->need = self->cmp_need;
+      keep->ra_key = g_strdup (ra_key);
+      keep->pin = g_steal_pointer (&pin);
+      g_object_set_data_full (G_OBJECT (self->ctx), REMEMBERED, keep, remembered_free);
+      gtk_entry_set_text (self->cmp_entry, "");
+    }
+  return issuer;
+}
+
+void
+cd_burn_page_cmp_failed (CdBurnPage *self, const GError *error)
+{
+  if (CD_IS_ISSUER_CMP (self->issuer) && cd_issuer_cmp_protection_refused (CD_ISSUER_CMP (self->issuer)))
+    cd_burn_page_cmp_forget (self->ctx);
+}
