@@ -73,10 +73,7 @@ cd_cli_cmd_accept (CdCli *cli, int argc, char **argv)
     g_autofree char **bargv = g_memdup2 (burn_argv->pdata, sizeof (char *) * burn_argv->len);
 
     code = cd_cli_cmd_burn (cli, bargc, bargv);
-    for (int i = 1; i < argc; i++)
-      if ((g_str_equal (argv[i], "--pin") || g_str_equal (argv[i], "--so-pin") || g_str_equal (argv[i], "--cmp-secret"))
-          && i + 1 < argc)
-        cd_pin_wipe_string (argv[i + 1]);
+    cd_cli_wipe_secret_args (argc, argv);
     return code;
   }
 }

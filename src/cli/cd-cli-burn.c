@@ -47,9 +47,8 @@ resolve_samples (CdApplication *app, const char *json_path)
       g_hash_table_iter_replace (&it, g_build_filename (dir, (const char *) value, NULL));
 }
 
-/* The PIN values of the original argv, wiped once parsed (the parser works on a shallow copy). */
-static void
-wipe_secret_args (int argc, char **argv)
+void
+cd_cli_wipe_secret_args (int argc, char **argv)
 {
   static const char *const secret[] = { "--pin", "--so-pin", "--cmp-secret", "--cmp-ra-key-pass", NULL };
 
@@ -64,8 +63,8 @@ wipe_secret_args (int argc, char **argv)
       }
 }
 
-static CdPin *
-take_pin (char *arg, const char *env)
+CdPin *
+cd_cli_take_secret (char *arg, const char *env)
 {
   CdPin *pin = NULL;
 
@@ -154,14 +153,14 @@ cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
   memcpy (args, argv, sizeof (char *) * argc);
   if (!cd_cli_parse ("burn", NULL, entries, &n_args, &args))
     {
-      wipe_secret_args (argc, argv);
+      cd_cli_wipe_secret_args (argc, argv);
       return CD_EXIT_USAGE;
     }
-  wipe_secret_args (argc, argv);
-  pin = take_pin (pin_arg, "CERTDESK_PIN");
-  so_pin = take_pin (so_arg, "CERTDESK_SO_PIN");
-  secret = take_pin (secret_arg, "CERTDESK_CMP_SECRET");
-  ra_pass = take_pin (ra_pass_arg, "CERTDESK_CMP_RA_KEY_PASS");
+  cd_cli_wipe_secret_args (argc, argv);
+  pin = cd_cli_take_secret (pin_arg, "CERTDESK_PIN");
+  so_pin = cd_cli_take_secret (so_arg, "CERTDESK_SO_PIN");
+  secret = cd_cli_take_secret (secret_arg, "CERTDESK_CMP_SECRET");
+  ra_pass = cd_cli_take_secret (ra_pass_arg, "CERTDESK_CMP_RA_KEY_PASS");
   if ((app_path == NULL) == (id <= 0))
     return cd_cli_fail (CD_EXIT_USAGE, "burn needs --application APP.json or --id N");
   if (!(ctx = cd_cli_get_context (cli, &code)))

@@ -17,7 +17,9 @@ cd_cli_cmd_revoke (CdCli *cli, int argc, char **argv)
   g_autofree char *server = NULL;
   g_autofree char *trust = NULL;
   g_autofree char *reference = NULL;
-  char *secret_arg = NULL;
+  g_autofree char *ra_cert = NULL;
+  g_autofree char *ra_key = NULL;
+  char *secret_arg = NULL, *ra_pass_arg = NULL;
   const GOptionEntry entries[] = {
     { "serial", 0, 0, G_OPTION_ARG_STRING, &serial, "Certificate serial (hex)", "HEX" },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason_code,
@@ -26,9 +28,14 @@ cd_cli_cmd_revoke (CdCli *cli, int argc, char **argv)
     { "cmp-secret", 0, 0, G_OPTION_ARG_STRING, &secret_arg, "CMP shared secret (better: CERTDESK_CMP_SECRET)", "S" },
     { "cmp-trust", 0, 0, G_OPTION_ARG_FILENAME, &trust, "CMP trust anchor (PEM)", "FILE" },
     { "cmp-reference", 0, 0, G_OPTION_ARG_STRING, &reference, "CMP sender reference", "REF" },
+    { "cmp-ra-cert", 0, 0, G_OPTION_ARG_FILENAME, &ra_cert, "RA certificate protecting the CMP messages (PEM)", "FILE" },
+    { "cmp-ra-key", 0, 0, G_OPTION_ARG_FILENAME, &ra_key, "The RA certificate's key (PEM)", "FILE" },
+    { "cmp-ra-key-pass", 0, 0, G_OPTION_ARG_STRING, &ra_pass_arg,
+      "Passphrase of an encrypted RA key (better: CERTDESK_CMP_RA_KEY_PASS)", "P" },
     { NULL }
   };
   g_autoptr(CdPin) secret = NULL;
+  g_autoptr(CdPin) ra_pass = NULL;
   g_autoptr(CdIssuer) issuer = NULL;
   g_autoptr(CdCertRecord) rec = NULL;
   g_autoptr(GError) error = NULL;
@@ -38,15 +45,17 @@ cd_cli_cmd_revoke (CdCli *cli, int argc, char **argv)
   CdContext *ctx;
   int code;
 
-  if (!cd_cli_parse ("revoke", NULL, entries, &argc, &argv))
-    return CD_EXIT_USAGE;
-  if (secret_arg && *secret_arg)
-    {
-      secret = cd_pin_new (secret_arg);
-      cd_pin_wipe_string (secret_arg);
-    }
-  else
-    secret = cd_pin_from_env ("CERTDESK_CMP_SECRET");
+  {
+    int pargc = argc;
+    g_autofree char **pargv = g_memdup2 (argv, sizeof (char *) * (argc + 1));
+    gboolean parsed = cd_cli_parse ("revoke", NULL, entries, &pargc, &pargv);
+
+    cd_cli_wipe_secret_args (argc, argv);
+    if (!parsed)
+      return CD_EXIT_USAGE;
+  }
+  secret = cd_cli_take_secret (secret_arg, "CERTDESK_CMP_SECRET");
+  ra_pass = cd_cli_take_secret (ra_pass_arg, "CERTDESK_CMP_RA_KEY_PASS");
   if (serial == NULL || !g_regex_match_simple ("^[0-9A-Fa-f]{1,64}$", serial, 0, 0))
     return cd_cli_fail (CD_EXIT_USAGE, "revoke needs --serial HEX");
   if (reason_code && !cd_revoke_reason_from_code (reason_code, &reason))
@@ -63,6 +72,9 @@ cd_cli_cmd_revoke (CdCli *cli, int argc, char **argv)
   choice.trust_anchor = trust;
   choice.reference = reference;
   choice.secret = secret;
+  choice.ra_cert = ra_cert;
+  choice.ra_key = ra_key;
+  choice.ra_key_pass = ra_pass;
   if (!(issuer = cd_issuer_from_choice (ctx, &choice, &error)))
     return cd_cli_fail_error (CD_EXIT_ISSUER, error);
   if (!cd_burn_revoke_certificate (ctx, issuer, rec->serial, reason, &error))

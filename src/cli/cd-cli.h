@@ -52,6 +52,13 @@ int        cd_cli_run_change (CdContext *ctx, const char *supervisor, const char
                               gpointer user_data);
 
 /* Commands: each returns the process exit code. */
+/* Secrets on the command line (cd-cli-burn.c, for burn, accept and revoke): the values of --pin, --so-pin,
+ * --cmp-secret and --cmp-ra-key-pass in the original argv are wiped once parsed (the parser works on a
+ * shallow copy); a secret is taken from its option (then wiped and freed) or else from the environment. */
+typedef struct _CdPin CdPin;
+void       cd_cli_wipe_secret_args (int argc, char **argv);
+CdPin     *cd_cli_take_secret      (char *arg, const char *env);
+
 int cd_cli_cmd_profiles     (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_checklist    (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_fee          (CdCli *cli, int argc, char **argv);

@@ -662,6 +662,26 @@ test_cli_accept_ra (CmpFixture *f, gconstpointer data)
   pki_fixture_reopen (&f->base);
   g_assert_false (pki_file_contains (f->base.db_path, RA_PASS));
   g_assert_cmpint (pki_db_int (&f->base, "SELECT count(*) FROM application WHERE state = 'issued'"), ==, 1);
+
+  /* certdesk-cli revoke of that certificate, the rr protected by the same RA */
+  {
+    g_autofree char *serial = pki_db_text (&f->base, "SELECT serial FROM certificate LIMIT 1");
+    g_autofree char *rout = NULL, *rerr = NULL, *asked_after = NULL;
+    const char *argv[] = { cli, "--db", f->base.db_path, "--data-dir", f->base.state_dir, "revoke", "--serial", serial,
+                           "--reason", "keyCompromise", "--cmp-server", f->url, "--cmp-trust", f->trust,
+                           "--cmp-ra-cert", f->ra_cert, "--cmp-ra-key", f->ra_key_enc, NULL };
+
+    g_clear_object (&f->base.ctx);
+    g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL, &rout, &rerr, &status, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (rerr, ==, "");
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_assert_nonnull (strstr (rout, "\"revoked\""));
+    asked_after = requests (f);
+    g_assert_cmpstr (asked_after, ==, "ir\nrr\n");
+    pki_fixture_reopen (&f->base);
+    g_assert_cmpint (pki_db_int (&f->base, "SELECT count(*) FROM certificate WHERE state = 'revoked'"), ==, 1);
+  }
 }
 
 int
