@@ -20,8 +20,8 @@ static const char *const sample_names[] = {
 
 /* ---- freeing and copying ---- */
 
-static void
-unit_free (CdUnit *u)
+void
+cd_unit_free (CdUnit *u)
 {
   if (!u)
     return;
@@ -30,8 +30,8 @@ unit_free (CdUnit *u)
   g_free (u);
 }
 
-static void
-person_free (CdPerson *p)
+void
+cd_person_free (CdPerson *p)
 {
   if (!p)
     return;
@@ -39,8 +39,8 @@ person_free (CdPerson *p)
   g_free (p);
 }
 
-static void
-invoice_free (CdInvoice *i)
+void
+cd_invoice_free (CdInvoice *i)
 {
   if (!i)
     return;
@@ -84,11 +84,11 @@ cd_application_free (CdApplication *self)
   if (!self)
     return;
   g_free (self->profile);
-  unit_free (self->unit);
-  person_free (self->legal_person);
-  person_free (self->agent);
-  person_free (self->person);
-  invoice_free (self->invoice);
+  cd_unit_free (self->unit);
+  cd_person_free (self->legal_person);
+  cd_person_free (self->agent);
+  cd_person_free (self->person);
+  cd_invoice_free (self->invoice);
   g_hash_table_unref (self->materials);
   g_hash_table_unref (self->samples);
   g_free (self->existing_serial);

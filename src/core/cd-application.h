@@ -89,6 +89,10 @@ typedef struct {
 CdApplication *cd_application_new        (void);
 void           cd_application_free       (CdApplication *self);
 CdApplication *cd_application_copy       (const CdApplication *self);
+/* Free one part with everything it holds (for dropping a part of an application). */
+void           cd_unit_free              (CdUnit *unit);
+void           cd_person_free            (CdPerson *person);
+void           cd_invoice_free           (CdInvoice *invoice);
 
 /* Parses the JSON form; unknown keys and wrong types are refused with their JSON path. */
 CdApplication *cd_application_from_json  (JsonNode *node, GError **error);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cd-forms-private.h"
+#include "cd-worker.h"
 
 G_DEFINE_QUARK (cd-forms-error-quark, cd_forms_error)
 
@@ -461,6 +462,7 @@ quote_copy (const CdFeeQuote *q)
 static void
 render_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  cd_worker_yield_to_ui ();
   RenderData *d = task_data;
   g_autoptr(GError) error = NULL;
   GBytes *bytes = render (&d->req, (const char *const *) d->documents, cancellable, &d->info, &error);

@@ -254,17 +254,17 @@ drop_empty_records (CdApplication *app, gboolean person)
 {
   if (person)
     {
-      g_clear_pointer (&app->unit, g_free);
-      g_clear_pointer (&app->legal_person, g_free);
+      g_clear_pointer (&app->unit, cd_unit_free);
+      g_clear_pointer (&app->legal_person, cd_person_free);
     }
   else
-    g_clear_pointer (&app->person, g_free);
+    g_clear_pointer (&app->person, cd_person_free);
 #define EMPTY_PERSON(p) (!(p)->name && !(p)->id_number && !(p)->mobile && !(p)->email)
   if (app->agent && EMPTY_PERSON (app->agent))
-    g_clear_pointer (&app->agent, g_free);
+    g_clear_pointer (&app->agent, cd_person_free);
   if (app->invoice && !app->invoice->title && !app->invoice->taxpayer_id && !app->invoice->email
       && !app->invoice->address && !app->invoice->phone && !app->invoice->bank && !app->invoice->account)
-    g_clear_pointer (&app->invoice, g_free);
+    g_clear_pointer (&app->invoice, cd_invoice_free);
 #undef EMPTY_PERSON
 }
 

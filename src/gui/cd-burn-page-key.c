@@ -12,6 +12,7 @@
 #include "cd-gui-util.h"
 #include "cd-key-status.h"
 #include "cd-token-records.h"
+#include "cd-worker.h"
 
 typedef struct {
   CdTokenInfo *info;
@@ -29,6 +30,7 @@ inspection_free (Inspection *i)
 static void
 inspect_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  cd_worker_yield_to_ui ();
   CdTokenSelector any = CD_TOKEN_SELECTOR_ANY;
   GError *error = NULL;
   g_autoptr(CdToken) token = cd_token_open (task_data, &any, &error);

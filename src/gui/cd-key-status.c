@@ -10,6 +10,7 @@
 #include "cd-key-status.h"
 #include "cd-token-watch.h"
 #include "cd-token.h"
+#include "cd-worker.h"
 
 /* PIN flags change without an insertion (a wrong PIN typed at another program, an unlock). */
 #define CD_KEY_STATUS_POLL_S 5
@@ -113,6 +114,7 @@ show_list (CdKeyStatus *self, GPtrArray *list)
 static void
 list_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  cd_worker_yield_to_ui ();
   CdTokenModule *module = task_data;
   GError *error = NULL;
   GPtrArray *list;
@@ -134,6 +136,7 @@ list_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
 static void
 module_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  cd_worker_yield_to_ui ();
   GError *error = NULL;
   CdTokenModule *module = cd_token_module_open (task_data, &error);
 

@@ -7,6 +7,7 @@
 
 #include "cd-gui-util.h"
 #include "cd-login-window.h"
+#include "cd-worker.h"
 
 struct _CdLoginWindow {
   GtkApplicationWindow parent_instance;
@@ -66,6 +67,7 @@ login_data_free (LoginData *d)
 static void
 login_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  cd_worker_yield_to_ui ();
   CdLoginWindow *self = source;
   LoginData *d = task_data;
   CdClerk *clerk = NULL;

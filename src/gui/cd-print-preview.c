@@ -10,6 +10,7 @@
 #include "cd-gui-util.h"
 #include "cd-print-operation.h"
 #include "cd-print-preview.h"
+#include "cd-worker.h"
 
 #define THUMB_WIDTH 96
 #define ZOOM_MIN    0.25
@@ -102,6 +103,7 @@ surfaces_free (GPtrArray *surfaces)
 static void
 render_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  cd_worker_yield_to_ui ();
   RenderJob *job = task_data;
   g_autoptr(CdPopplerDocument) doc = NULL;
   GError *error = NULL;

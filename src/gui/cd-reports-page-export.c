@@ -14,6 +14,7 @@
 #include "cd-forms.h"
 #include "cd-gui-util.h"
 #include "cd-reports-page-private.h"
+#include "cd-worker.h"
 
 typedef struct {
   CdReportQuery  query;
@@ -61,6 +62,7 @@ write_all (int fd, const guint8 *data, gsize len, const char *path, GError **err
 static void
 export_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  cd_worker_yield_to_ui ();
   ExportJob *job = task_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) report = json_from_string (job->report_json, &error);

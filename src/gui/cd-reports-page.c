@@ -10,6 +10,7 @@
 #include "cd-clerk-store.h"
 #include "cd-gui-util.h"
 #include "cd-reports-page-private.h"
+#include "cd-worker.h"
 
 G_DEFINE_FINAL_TYPE (CdReportsPage, cd_reports_page, GTK_TYPE_BOX)
 
@@ -320,6 +321,7 @@ cd_reports_page_update_signoff (CdReportsPage *self)
 static void
 build_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  cd_worker_yield_to_ui ();
   CdReportsPage *self = source;
   Job *job = task_data;
   GError *error = NULL;

@@ -7,6 +7,7 @@
 
 #include "cd-scan-dialog.h"
 #include "cd-scanner.h"
+#include "cd-worker.h"
 
 #define PREVIEW_W 360
 #define PREVIEW_H 480
@@ -121,6 +122,7 @@ weak_ref_free (gpointer data)
 static void
 scale_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  cd_worker_yield_to_ui ();
   GdkPixbuf *page = task_data;
   int w = gdk_pixbuf_get_width (page), h = gdk_pixbuf_get_height (page);
   double s = MIN (1.0, MIN ((double) PREVIEW_W / w, (double) PREVIEW_H / h));

@@ -11,6 +11,7 @@
 #include "cd-scan-store.h"
 #include "cd-scan-strip.h"
 #include "cd-scan-viewer.h"
+#include "cd-worker.h"
 
 #define THUMB_HEIGHT 96
 #define UNDO_SECONDS 20
@@ -137,6 +138,7 @@ after_store_change (CdScanStrip *self)
 static void
 thumb_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  cd_worker_yield_to_ui ();
   ThumbJob *job = task_data;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(CdImportFile) file = NULL;
@@ -528,6 +530,7 @@ fit_job_free (gpointer data)
 static void
 fit_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  cd_worker_yield_to_ui ();
   FitJob *job = task_data;
   g_autofree char *name = g_strdup_printf ("scan-%u.jpg", job->n);
   GError *error = NULL;

@@ -10,6 +10,7 @@
 
 #include "cd-import.h"
 #include "cd-seals-page-extract.h"
+#include "cd-worker.h"
 
 
 void
@@ -123,6 +124,7 @@ run_job (CdSealsJob *job, GCancellable *cancellable, GError **error)
 void
 cd_seals_job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  cd_worker_yield_to_ui ();
   GError *error = NULL;
 
   if (!run_job (task_data, cancellable, &error))

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "cd-gui-util.h"
 #include "cd-sample-store.h"
 #include "cd-scan-dialog.h"
 #include "cd-scan-store.h"
@@ -579,31 +580,61 @@ GtkWidget *
 cd_seals_page_form_new (CdDraft *draft, const char *kind, gboolean editable)
 {
   CdSealsPageForm *self;
-  CdApplication *app;
-  const char *stored;
   g_autofree char *load = g_strdup_printf ("seal_load_%s", kind);
   g_autofree char *scan = g_strdup_printf ("seal_scan_%s", kind);
   g_autofree char *msg = g_strdup_printf ("seal_message_%s", kind);
   g_autofree char *status = g_strdup_printf ("seal_status_%s", kind);
+  g_autofree char *spinner = g_strdup_printf ("seal_spinner_%s", kind);
   g_autofree char *name = g_strdup_printf ("seal_form_%s", kind);
 
   g_return_val_if_fail (CD_IS_DRAFT (draft), NULL);
   g_return_val_if_fail (kind != NULL, NULL);
 
   self = g_object_new (CD_TYPE_SEALS_PAGE_FORM, NULL);
-  self->draft = g_object_ref (draft);
   self->kind = g_strdup (kind);
-  self->editable = editable;
   gtk_widget_set_name (GTK_WIDGET (self), name);
   gtk_widget_set_name (GTK_WIDGET (self->load_button), load);
   gtk_widget_set_name (GTK_WIDGET (self->scan_button), scan);
   gtk_widget_set_name (GTK_WIDGET (self->message_label), msg);
   gtk_widget_set_name (GTK_WIDGET (self->status_label), status);
+  gtk_widget_set_name (GTK_WIDGET (self->spinner), spinner);
   gtk_label_set_text (self->title_label, cd_seals_kind_label (kind));
+  cd_seals_page_form_set_draft (self, draft, editable);
+  return GTK_WIDGET (self);
+}
+
+void
+cd_seals_page_form_set_draft (CdSealsPageForm *self, CdDraft *draft, gboolean editable)
+{
+  CdApplication *app;
+  const char *stored;
+
+  g_return_if_fail (CD_IS_SEALS_PAGE_FORM (self));
+  g_return_if_fail (CD_IS_DRAFT (draft));
+
+  /* Forget the previous application's form: its extraction, samples and previews. */
+  g_cancellable_cancel (self->cancellable);
+  g_object_unref (self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_set_object (&self->draft, draft);
+  self->editable = editable;
+  self->chosen = 0;
+  g_clear_object (&self->form);
+  g_clear_pointer (&self->result, cd_seal_result_free);
+  g_clear_pointer (&self->cells, g_ptr_array_unref);
+  g_clear_pointer (&self->pngs, g_ptr_array_unref);
+  g_clear_pointer (&self->form_bytes, g_bytes_unref);
+  g_clear_pointer (&self->form_name, g_free);
+  cd_gui_container_clear (GTK_CONTAINER (self->samples_box));
+  show_preview (self, NULL, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->form_flags_label), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->form_area), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->result_box), FALSE);
+  set_message (self, NULL);
   set_busy (self, FALSE);
 
   app = cd_draft_get_app (draft);
-  stored = g_hash_table_lookup (app->samples, kind);
+  stored = g_hash_table_lookup (app->samples, self->kind);
   if (stored)
     {
       g_autoptr(GFile) file = g_file_new_for_path (stored);
@@ -618,7 +649,6 @@ cd_seals_page_form_new (CdDraft *draft, const char *kind, gboolean editable)
     }
   else
     gtk_label_set_text (self->status_label, _("Load or scan the stamped collection form."));
-  return GTK_WIDGET (self);
 }
 
 const char *

@@ -14,6 +14,8 @@ G_DECLARE_FINAL_TYPE (CdSealsPageForm, cd_seals_page_form, CD, SEALS_PAGE_FORM, 
 
 /* @kind: "unit_seal", "legal_signature" … Emits "changed" when the stored choice changes. */
 GtkWidget  *cd_seals_page_form_new        (CdDraft *draft, const char *kind, gboolean editable);
+/* Shows the form for another application (the next applicant): what the previous one showed is dropped. */
+void        cd_seals_page_form_set_draft  (CdSealsPageForm *self, CdDraft *draft, gboolean editable);
 const char *cd_seals_page_form_get_kind   (CdSealsPageForm *self);
 
 /* Loads a scanned collection form (image or PDF, first page) as the Load button does. */

@@ -16,6 +16,7 @@ struct _CdSealsPage {
   CD_PAGE_FIELDS;
 
   char       *shown_for;    /* "profile-id|kind,kind…" the forms were built for */
+  char       *intro;        /* the template's introduction, shown again after a project without forms */
   GtkLabel   *intro_label;
   GtkListBox *forms_list;
   /* The forms are built one per main-loop turn (each is a template with its own images), so that entering
@@ -85,12 +86,34 @@ on_build_idle_cb (gpointer data)
   gtk_widget_set_can_focus (row, FALSE);
   g_signal_connect_object (form, "changed", G_CALLBACK (on_form_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_container_add (GTK_CONTAINER (row), form);
-  gtk_widget_show_all (row);
+  gtk_widget_show (row);   /* the form shows its own parts: show_all would reveal its hidden spinner and result area */
   gtk_container_add (GTK_CONTAINER (self->forms_list), row);
   if (self->pending_kinds[self->next_kind])
     return G_SOURCE_CONTINUE;
   self->build_id = 0;
   return G_SOURCE_REMOVE;
+}
+
+/* The forms already on the page, when they are those of @kinds in that order. */
+static GPtrArray *
+forms_for (CdSealsPage *self, GStrv kinds)
+{
+  g_autoptr(GList) rows = gtk_container_get_children (GTK_CONTAINER (self->forms_list));
+  g_autoptr(GPtrArray) forms = g_ptr_array_new ();
+  guint n = kinds ? g_strv_length (kinds) : 0;
+
+  if (n == 0 || g_list_length (rows) != n)
+    return NULL;
+  for (GList *l = rows; l; l = l->next)
+    {
+      GtkWidget *form = gtk_bin_get_child (GTK_BIN (l->data));
+
+      if (!CD_IS_SEALS_PAGE_FORM (form)
+          || g_strcmp0 (cd_seals_page_form_get_kind (CD_SEALS_PAGE_FORM (form)), kinds[forms->len]) != 0)
+        return NULL;
+      g_ptr_array_add (forms, form);
+    }
+  return g_steal_pointer (&forms);
 }
 
 static void
@@ -99,6 +122,7 @@ rebuild (CdSealsPage *self)
   CdProfile *profile = cd_draft_get_profile (self->draft);
   g_autofree char *key = NULL;
   g_autofree char *kinds = NULL;
+  g_autoptr(GPtrArray) reusable = NULL;
   gboolean editable = cd_draft_is_editable (self->draft);
 
   kinds = profile && profile->collection_forms ? g_strjoinv (",", profile->collection_forms) : g_strdup ("");
@@ -113,10 +137,36 @@ rebuild (CdSealsPage *self)
     }
   g_free (self->shown_for);
   self->shown_for = g_steal_pointer (&key);
+  if (!self->build_id)
+    {
+      if (profile)
+        reusable = forms_for (self, profile->collection_forms);
+      else
+        {
+          /* No project chosen yet (the next applicant): keep the forms for it, emptied. */
+          g_autoptr(GList) rows = gtk_container_get_children (GTK_CONTAINER (self->forms_list));
+
+          reusable = g_ptr_array_new ();
+          for (GList *l = rows; l; l = l->next)
+            if (CD_IS_SEALS_PAGE_FORM (gtk_bin_get_child (GTK_BIN (l->data))))
+              g_ptr_array_add (reusable, gtk_bin_get_child (GTK_BIN (l->data)));
+        }
+    }
+  if (reusable)
+    {
+      /* The next applicant of the same project: the forms are emptied, not built again (a new form costs
+       * its templates and styles, a frame's worth on a counter PC). */
+      for (guint i = 0; i < reusable->len; i++)
+        cd_seals_page_form_set_draft (reusable->pdata[i], self->draft, editable);
+      update_complete (self);
+      return;
+    }
   g_clear_handle_id (&self->build_id, g_source_remove);
   cd_gui_container_clear (GTK_CONTAINER (self->forms_list));
   if (profile && (!profile->collection_forms || !profile->collection_forms[0]))
     gtk_label_set_text (self->intro_label, _("This project collects no seal or signature samples."));
+  else
+    gtk_label_set_text (self->intro_label, self->intro);
   g_strfreev (self->pending_kinds);
   self->pending_kinds = profile && profile->collection_forms ? g_strdupv (profile->collection_forms) : NULL;
   self->next_kind = 0;
@@ -167,6 +217,7 @@ cd_seals_page_dispose (GObject *object)
   g_clear_handle_id (&self->build_id, g_source_remove);
   g_clear_pointer (&self->pending_kinds, g_strfreev);
   g_clear_pointer (&self->shown_for, g_free);
+  g_clear_pointer (&self->intro, g_free);
   G_OBJECT_CLASS (cd_seals_page_parent_class)->dispose (object);
 }
 
@@ -190,6 +241,7 @@ static void
 cd_seals_page_init (CdSealsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->intro = g_strdup (gtk_label_get_text (self->intro_label));
 }
 
 GtkWidget *

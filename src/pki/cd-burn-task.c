@@ -8,6 +8,7 @@
 #include "cd-burn-private.h"
 #include "cd-issuer-local.h"
 #include "cd-pki-error.h"
+#include "cd-worker.h"
 
 gboolean cd_burn_certificate (CdBurn *b, GError **error);
 
@@ -277,6 +278,7 @@ task_data_free (TaskData *d)
 static void
 burn_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  cd_worker_yield_to_ui ();
   TaskData *d = task_data;
   GError *error = NULL;
   CdBurnResult *result = cd_burn_run (d->ctx, d->opts, progress_from_worker, d->progress, cancellable, &error);

@@ -8,6 +8,7 @@
 #include "cd-burn-private.h"
 #include "cd-keygen-ahead.h"
 #include "cd-pki-error.h"
+#include "cd-worker.h"
 
 void
 cd_keygen_ahead_free (CdKeygenAhead *a)
@@ -100,6 +101,7 @@ task_data_free (TaskData *d)
 static void
 ahead_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  cd_worker_yield_to_ui ();
   TaskData *d = task_data;
   GError *error = NULL;
   g_autoptr(CdContext) worker = cd_pki_worker_context (d->ctx, &error);

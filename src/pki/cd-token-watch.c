@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 
 #include "cd-token-watch.h"
+#include "cd-worker.h"
 
 struct _CdTokenWatch {
   GObject        parent_instance;
@@ -120,6 +121,7 @@ scan (CdTokenWatch *self)
 static gpointer
 watch_thread (gpointer data)
 {
+  cd_worker_yield_to_ui ();
   CdTokenWatch *self = data;
   CK_FUNCTION_LIST *f = cd_token_module_get_functions (self->module);
   CK_SLOT_ID slot;

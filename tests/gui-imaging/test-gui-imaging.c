@@ -372,6 +372,30 @@ test_seals_best_sample (void)
   g_assert_cmpstr (cd_test_label (win, "reason_label"), ==, "");
   cd_test_click (win, "next_button");
   g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "fee");
+
+  /* The next applicant of the same project: the same form widgets, emptied; nothing of the previous
+   * applicant's samples shows, and the idle spinner stays hidden. */
+  cd_wizard_start_new (wizard);
+  cd_test_iterate ();
+  fill_to_seals (win, wizard);
+  cd_test_iterate ();
+  g_assert_true (find_form (win, "unit_seal") == unit);
+  g_assert_true (find_form (win, "legal_signature") == sig);
+  g_assert_cmpuint (cd_seals_page_form_get_chosen (unit), ==, 0);
+  g_assert_cmpuint (cd_seals_page_form_get_chosen (sig), ==, 0);
+  g_assert_cmpstr (cd_seals_page_form_get_message (unit), ==, "");
+  g_assert_null (cd_test_find_visible (win, "seal_verdict_unit_seal_3"));
+  g_assert_false (gtk_widget_get_visible (cd_test_find (win, "seal_spinner_unit_seal")));
+  g_assert_cmpstr (cd_test_label (win, "seal_status_unit_seal"), ==, "Load or scan the stamped collection form.");
+  g_assert_false (cd_test_sensitive (win, "next_button"));
+  g_assert_nonnull (strstr (cd_test_label (win, "reason_label"), "Unit seal"));
+  /* and the new application's choice is its own */
+  load_form (unit, p001);
+  g_assert_cmpuint (cd_seals_page_form_get_chosen (unit), ==, 3);
+  g_assert_cmpint (cd_draft_get_id (cd_wizard_get_draft (wizard)), !=, app_id);
+  g_clear_pointer (&sample, cd_sample_free);
+  g_assert_true (cd_sample_store_get (counter->ctx, cd_draft_get_id (cd_wizard_get_draft (wizard)), "unit_seal",
+                                      &sample, NULL));
   gtk_widget_destroy (win);
 }
 

@@ -150,8 +150,8 @@ test_apply (CdTestContext *t, gconstpointer data)
 
   g_assert_true (cd_application_store_create (t->ctx, old, TRUE, &id, &error));
   /* a new draft of another business with an empty applicant */
-  g_clear_pointer (&fresh->unit, g_free);
-  g_clear_pointer (&fresh->legal_person, g_free);
+  g_clear_pointer (&fresh->unit, cd_unit_free);
+  g_clear_pointer (&fresh->legal_person, cd_person_free);
   fresh->business = CD_BUSINESS_RENEW;
   found = suggest (t->ctx, CD_CUSTOMER_BY_USCC, TRUE, "91150100MA0N4X2B2D");
   g_assert_cmpuint (found->len, ==, 1);

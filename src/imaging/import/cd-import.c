@@ -10,6 +10,7 @@
 
 #include "cd-import.h"
 #include "cd-import-fit.h"
+#include "cd-worker.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerDocument, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
@@ -323,6 +324,7 @@ render_pdf (CdImportFile *file, const CdImportLimits *limits, GCancellable *canc
 static void
 import_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  cd_worker_yield_to_ui ();
   ImportJob *job = task_data;
   g_autoptr(CdImportFile) file = NULL;
   GError *error = NULL;

@@ -13,6 +13,7 @@
 #include "cd-audit.h"
 #include "cd-import-fit.h"
 #include "cd-scan-store.h"
+#include "cd-worker.h"
 
 G_DEFINE_QUARK (cd-scan-store-error-quark, cd_scan_store_error)
 
@@ -209,6 +210,7 @@ load_picture (const char *path, const char *sha256, const char *name, guint page
 static void
 picture_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  cd_worker_yield_to_ui ();
   PictureJob *job = task_data;
   GError *error = NULL;
   GdkPixbuf *pixbuf = load_picture (job->path, job->sha256, job->name, job->page, cancellable, &error);

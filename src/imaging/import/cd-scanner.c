@@ -11,6 +11,7 @@
 
 #include "cd-import.h"
 #include "cd-scanner.h"
+#include "cd-worker.h"
 
 G_DEFINE_QUARK (cd-scanner-error-quark, cd_scanner_error)
 
@@ -405,6 +406,7 @@ run_list (Request *r)
 static gpointer
 scan_thread (gpointer data)
 {
+  cd_worker_yield_to_ui ();
   GAsyncQueue *queue = data;
   SANE_Int version = 0;
   SANE_Status init = sane_init (&version, NULL);

@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cd-seal-private.h"
+#include "cd-worker.h"
 
 /* Full resolution looks this far around the ink the reduced page showed. */
 #define ROI_MARGIN_MM 3.0
@@ -226,6 +227,7 @@ cd_seal_decode_only (const char *path, GError **error)
 static void
 extract_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  cd_worker_yield_to_ui ();
   ExtractJob *job = task_data;
   g_autoptr(GError) error = NULL;
   CdSealResult *result;
