@@ -131,7 +131,10 @@ cd_token_module_prepare_demo (CdContext *ctx, GError **error)
                           "slots.removable = true\n", tokens);
   if (!g_file_set_contents_full (conf, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
     return FALSE;
-  g_setenv ("SOFTHSM2_CONF", conf, TRUE);
+  /* SoftHSM2 reads its configuration from the environment. Workers prepare the demo token too: set the
+   * variable only when it changes (once per data folder), since setenv() races with other threads' getenv(). */
+  if (g_strcmp0 (g_getenv ("SOFTHSM2_CONF"), conf) != 0)
+    g_setenv ("SOFTHSM2_CONF", conf, TRUE);
   return TRUE;
 }
 
