@@ -200,6 +200,17 @@ update_preview (CdSealsPageForm *self)
   show_preview (self, self->cells->pdata[self->chosen - 1], text);
 }
 
+/* The loaded form and what was extracted from it. */
+static void
+drop_form (CdSealsPageForm *self)
+{
+  g_clear_object (&self->form);
+  g_clear_pointer (&self->result, cd_seal_result_free);
+  g_clear_pointer (&self->cells, g_ptr_array_unref);
+  g_clear_pointer (&self->pngs, g_ptr_array_unref);
+  g_clear_pointer (&self->form_bytes, g_bytes_unref);
+}
+
 /* ---- drawing ---- */
 
 static void
@@ -513,13 +524,9 @@ cd_seals_page_form_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->draft);
-  g_clear_object (&self->form);
   g_clear_object (&self->chosen_pixbuf);
   g_clear_pointer (&self->chosen_surface, cairo_surface_destroy);
-  g_clear_pointer (&self->result, cd_seal_result_free);
-  g_clear_pointer (&self->cells, g_ptr_array_unref);
-  g_clear_pointer (&self->pngs, g_ptr_array_unref);
-  g_clear_pointer (&self->form_bytes, g_bytes_unref);
+  drop_form (self);
   G_OBJECT_CLASS (cd_seals_page_form_parent_class)->dispose (object);
 }
 
@@ -619,11 +626,7 @@ cd_seals_page_form_set_draft (CdSealsPageForm *self, CdDraft *draft, gboolean ed
   g_set_object (&self->draft, draft);
   self->editable = editable;
   self->chosen = 0;
-  g_clear_object (&self->form);
-  g_clear_pointer (&self->result, cd_seal_result_free);
-  g_clear_pointer (&self->cells, g_ptr_array_unref);
-  g_clear_pointer (&self->pngs, g_ptr_array_unref);
-  g_clear_pointer (&self->form_bytes, g_bytes_unref);
+  drop_form (self);
   g_clear_pointer (&self->form_name, g_free);
   cd_gui_container_clear (GTK_CONTAINER (self->samples_box));
   show_preview (self, NULL, "");
