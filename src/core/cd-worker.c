@@ -15,7 +15,7 @@
 #include <unistd.h>
 #endif
 
-/* Weight 1/10 of the window's thread under the Linux scheduler: the worker still gets every idle cycle. */
+/* Ten steps below the window's thread, about a tenth of its weight under the Linux scheduler: the worker still gets every idle cycle. */
 #define CD_WORKER_NICE 10
 
 void
@@ -28,7 +28,8 @@ cd_worker_yield_to_ui (void)
   if (g_private_get (&lowered))
     return;
   tid = (pid_t) syscall (SYS_gettid);
-  if (setpriority (PRIO_PROCESS, (id_t) tid, CD_WORKER_NICE) != 0)
+  /* Relative to what the thread started with (the counter may run niced already), at most 19. */
+  if (setpriority (PRIO_PROCESS, (id_t) tid, MIN (19, getpriority (PRIO_PROCESS, (id_t) tid) + CD_WORKER_NICE)) != 0)
     g_debug ("Could not lower the priority of worker %d", (int) tid);
   g_private_set (&lowered, GINT_TO_POINTER (1));
 #endif

@@ -94,26 +94,29 @@ on_build_idle_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* The forms already on the page, when they are those of @kinds in that order. */
+/* The forms on the page, in order. */
 static GPtrArray *
-forms_for (CdSealsPage *self, GStrv kinds)
+current_forms (CdSealsPage *self)
 {
   g_autoptr(GList) rows = gtk_container_get_children (GTK_CONTAINER (self->forms_list));
-  g_autoptr(GPtrArray) forms = g_ptr_array_new ();
-  guint n = kinds ? g_strv_length (kinds) : 0;
+  GPtrArray *forms = g_ptr_array_new ();
 
-  if (n == 0 || g_list_length (rows) != n)
-    return NULL;
   for (GList *l = rows; l; l = l->next)
-    {
-      GtkWidget *form = gtk_bin_get_child (GTK_BIN (l->data));
+    if (CD_IS_SEALS_PAGE_FORM (gtk_bin_get_child (GTK_BIN (l->data))))
+      g_ptr_array_add (forms, gtk_bin_get_child (GTK_BIN (l->data)));
+  return forms;
+}
 
-      if (!CD_IS_SEALS_PAGE_FORM (form)
-          || g_strcmp0 (cd_seals_page_form_get_kind (CD_SEALS_PAGE_FORM (form)), kinds[forms->len]) != 0)
-        return NULL;
-      g_ptr_array_add (forms, form);
-    }
-  return g_steal_pointer (&forms);
+/* Whether @forms are those of @kinds, in that order. */
+static gboolean
+forms_match (GPtrArray *forms, GStrv kinds)
+{
+  if (!kinds || forms->len == 0 || forms->len != g_strv_length (kinds))
+    return FALSE;
+  for (guint i = 0; i < forms->len; i++)
+    if (g_strcmp0 (cd_seals_page_form_get_kind (forms->pdata[i]), kinds[i]) != 0)
+      return FALSE;
+  return TRUE;
 }
 
 static void
@@ -137,20 +140,12 @@ rebuild (CdSealsPage *self)
     }
   g_free (self->shown_for);
   self->shown_for = g_steal_pointer (&key);
+  /* No project chosen yet (the next applicant) keeps the forms, emptied, for when it is. */
   if (!self->build_id)
     {
-      if (profile)
-        reusable = forms_for (self, profile->collection_forms);
-      else
-        {
-          /* No project chosen yet (the next applicant): keep the forms for it, emptied. */
-          g_autoptr(GList) rows = gtk_container_get_children (GTK_CONTAINER (self->forms_list));
-
-          reusable = g_ptr_array_new ();
-          for (GList *l = rows; l; l = l->next)
-            if (CD_IS_SEALS_PAGE_FORM (gtk_bin_get_child (GTK_BIN (l->data))))
-              g_ptr_array_add (reusable, gtk_bin_get_child (GTK_BIN (l->data)));
-        }
+      reusable = current_forms (self);
+      if (profile && !forms_match (reusable, profile->collection_forms))
+        g_clear_pointer (&reusable, g_ptr_array_unref);
     }
   if (reusable)
     {
