@@ -62,7 +62,7 @@ add_choice (GtkFlowBox *box, GtkWidget *group_member, const char *label, const c
   gtk_widget_set_name (radio, name);
   gtk_style_context_add_class (gtk_widget_get_style_context (radio), "cd-choice");
   gtk_label_set_line_wrap (GTK_LABEL (gtk_bin_get_child (GTK_BIN (radio))), TRUE);
-  gtk_widget_set_can_focus (child, FALSE);
+  cd_gui_focus_passes_through (child);
   gtk_container_add (GTK_CONTAINER (child), radio);
   gtk_widget_show_all (child);
   gtk_container_add (GTK_CONTAINER (box), child);

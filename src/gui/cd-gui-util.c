@@ -165,3 +165,58 @@ cd_gui_container_clear (GtkContainer *container)
   for (GList *l = children; l; l = l->next)
     gtk_widget_destroy (l->data);
 }
+
+/* GtkListBoxRow and GtkFlowBoxChild answer a forward Tab by focusing themselves, and do so even when they
+ * cannot take the focus: the keyboard focus then goes nowhere and Tab stops there. Such a row hands the focus
+ * to its child, and says so when none is taken, so that the list goes on to the next row. */
+static gboolean
+on_pass_focus_cb (GtkWidget *bin, GtkDirectionType direction)
+{
+  GtkWidget *child = gtk_bin_get_child (GTK_BIN (bin));
+  gboolean taken = child && gtk_widget_child_focus (child, direction);
+
+  g_signal_stop_emission_by_name (bin, "focus");
+  return taken;
+}
+
+void
+cd_gui_focus_passes_through (GtkWidget *bin)
+{
+  g_return_if_fail (GTK_IS_BIN (bin));
+  gtk_widget_set_can_focus (bin, FALSE);
+  g_signal_connect (bin, "focus", G_CALLBACK (on_pass_focus_cb), NULL);
+}
+
+GtkWidget *
+cd_gui_frame_row_new (void)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row), FALSE);
+  cd_gui_focus_passes_through (row);
+  return row;
+}
+
+/* GTK's own Tab into a container sorts its children by where they are on screen, which a page shown a moment
+ * ago has not been told yet (it is laid out in the next frame): the focus lands on any field. The order of the
+ * form, as the UI file lists it, is known at once. */
+gboolean
+cd_gui_focus_first (GtkWidget *root)
+{
+  g_return_val_if_fail (GTK_IS_WIDGET (root), FALSE);
+
+  if (!gtk_widget_get_visible (root) || !gtk_widget_is_sensitive (root))
+    return FALSE;
+  if (gtk_widget_get_can_focus (root) || !GTK_IS_CONTAINER (root))
+    return gtk_widget_child_focus (root, GTK_DIR_TAB_FORWARD);
+  {
+    g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (root));
+
+    for (GList *l = children; l; l = l->next)
+      if (cd_gui_focus_first (l->data))
+        return TRUE;
+  }
+  /* a composite widget whose focusable parts are its own (a combo box's button) */
+  return gtk_widget_child_focus (root, GTK_DIR_TAB_FORWARD);
+}

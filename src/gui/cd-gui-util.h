@@ -31,4 +31,14 @@ gboolean    cd_gui_parse_yuan      (const char *text, gint64 *out_fen);
 /* Removes all children of a container. */
 void        cd_gui_container_clear (GtkContainer *container);
 
+/* A list row that only frames fields (ticks, buttons): neither it nor a click on it does anything, and Tab goes
+ * straight to its fields, then on to the next row's. */
+GtkWidget  *cd_gui_frame_row_new   (void);
+/* The same for a list row or flow box child made elsewhere: it never takes the focus, its child does. */
+void        cd_gui_focus_passes_through (GtkWidget *bin);
+
+/* Focuses the first widget under @root, in the order the form lists them, that can take the focus; FALSE when
+ * none can. */
+gboolean    cd_gui_focus_first     (GtkWidget *root);
+
 G_END_DECLS

@@ -20,10 +20,15 @@ struct _CdMaterialsPage {
 
   /* Rows are kept while the checklist stays the same (entering the step again only refreshes the ticks),
    * and built a few per main-loop turn so that no step switch holds the window up for more than a frame. */
-  char       *built_key;   /* what the rows show: checklist, waivers, draft, editability */
+  char       *built_key;   /* what the rows show: checklist, waivers, draft */
   GPtrArray  *pending;     /* CdMaterial still to add (borrowed from the profile) */
   guint       build_id;
   GPtrArray  *ticks;       /* the check buttons, for refreshing them in place */
+  /* What the clerk may change only while the application is editable: tick boxes and scan strips of the rows
+   * not waived. Payment makes it read-only; the rows stay and only these change (rebuilding every row at the
+   * moment of payment held the window up for two frames). */
+  GPtrArray  *editables;
+  gboolean    shown_editable;
 };
 
 static void cd_materials_page_iface_init (CdWizardPageInterface *iface);
@@ -164,7 +169,7 @@ add_tick (CdMaterialsPage *self, GtkBox *box, const char *label, const char *cod
 static void
 add_row (CdMaterialsPage *self, const CdMaterial *m, CdMaterialMark *mark, gboolean editable)
 {
-  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *row = cd_gui_frame_row_new ();
   GtkWidget *hbox = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *ticks = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
@@ -175,8 +180,6 @@ add_row (CdMaterialsPage *self, const CdMaterial *m, CdMaterialMark *mark, gbool
   g_autofree char *detail_text = NULL;
   gboolean waived = mark && mark->waived;
 
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_widget_set_can_focus (row, FALSE);
   g_object_set (hbox, "margin", 8, NULL);
   markup = g_markup_printf_escaped ("<b>%s</b>%s", cd_localized (m->label, m->label_zh),
                                     m->required ? "" : _(" (if applicable)"));
@@ -217,6 +220,8 @@ add_row (CdMaterialsPage *self, const CdMaterial *m, CdMaterialMark *mark, gbool
       gtk_box_pack_start (GTK_BOX (ticks), waive, FALSE, FALSE, 0);
     }
   gtk_widget_set_sensitive (ticks, editable && !waived);
+  if (!waived)
+    g_ptr_array_add (self->editables, ticks);
   gtk_widget_set_valign (ticks, GTK_ALIGN_CENTER);
   gtk_box_pack_end (GTK_BOX (hbox), ticks, FALSE, FALSE, 0);
   if (m->scan)
@@ -224,6 +229,9 @@ add_row (CdMaterialsPage *self, const CdMaterial *m, CdMaterialMark *mark, gbool
       /* Scans of the material: thumbnails, files, drag and drop, the scanner (cd-scan-strip.c). */
       GtkWidget *outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
       GtkWidget *strip = cd_scan_strip_new (self->draft, m->code, editable && !waived);
+
+      if (!waived)
+        g_ptr_array_add (self->editables, strip);
 
       g_object_set (strip, "margin-start", 8, "margin-end", 8, "margin-bottom", 8, NULL);
       gtk_box_pack_start (GTK_BOX (outer), hbox, FALSE, FALSE, 0);
@@ -260,6 +268,7 @@ on_build_idle_cb (gpointer data)
   if (self->pending->len > 0)
     return G_SOURCE_CONTINUE;
   self->build_id = 0;
+  cd_page_focus_if_lost (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -270,8 +279,8 @@ rows_key (CdMaterialsPage *self, GPtrArray *list)
   CdApplication *app = cd_draft_get_app (self->draft);
   GString *key = g_string_new (NULL);
 
-  g_string_append_printf (key, "%" G_GINT64_FORMAT "|%d|%s|", cd_draft_get_id (self->draft),
-                          cd_draft_is_editable (self->draft), app->profile ? app->profile : "");
+  g_string_append_printf (key, "%" G_GINT64_FORMAT "|%s|", cd_draft_get_id (self->draft),
+                          app->profile ? app->profile : "");
   for (guint i = 0; list && i < list->len; i++)
     {
       const CdMaterial *m = list->pdata[i];
@@ -283,11 +292,31 @@ rows_key (CdMaterialsPage *self, GPtrArray *list)
   return g_string_free (key, FALSE);
 }
 
+/* The rows built follow the application's editability. */
+static void
+apply_editable (CdMaterialsPage *self, gboolean editable)
+{
+  if (editable == self->shown_editable)
+    return;
+  self->shown_editable = editable;
+  for (guint i = 0; i < self->editables->len; i++)
+    {
+      GtkWidget *w = self->editables->pdata[i];
+
+      if (CD_IS_SCAN_STRIP (w))
+        cd_scan_strip_set_editable (CD_SCAN_STRIP (w), editable);
+      else
+        gtk_widget_set_sensitive (w, editable);
+    }
+}
+
 /* The ticks follow the draft's marks (a scan attached or removed elsewhere changes them). */
 static void
 refresh_ticks (CdMaterialsPage *self)
 {
   CdApplication *app = cd_draft_get_app (self->draft);
+
+  apply_editable (self, cd_draft_is_editable (self->draft));
 
   self->loading = TRUE;
   for (guint i = 0; i < self->ticks->len; i++)
@@ -328,6 +357,9 @@ rebuild (CdMaterialsPage *self)
     {
       g_clear_handle_id (&self->build_id, g_source_remove);
       g_ptr_array_set_size (self->ticks, 0);
+      g_ptr_array_set_size (self->editables, 0);
+      /* the rows still to build read it themselves */
+      self->shown_editable = cd_draft_is_editable (self->draft);
       cd_gui_container_clear (GTK_CONTAINER (self->list));
       g_ptr_array_set_size (self->pending, 0);
       for (guint i = 0; list && i < list->len; i++)
@@ -381,6 +413,7 @@ cd_materials_page_dispose (GObject *object)
   g_clear_handle_id (&self->build_id, g_source_remove);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_pointer (&self->ticks, g_ptr_array_unref);
+  g_clear_pointer (&self->editables, g_ptr_array_unref);
   g_clear_pointer (&self->built_key, g_free);
   cd_materials_page_release (self);
   G_OBJECT_CLASS (cd_materials_page_parent_class)->dispose (object);
@@ -408,4 +441,5 @@ cd_materials_page_init (CdMaterialsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->pending = g_ptr_array_new ();
   self->ticks = g_ptr_array_new ();
+  self->editables = g_ptr_array_new ();
 }

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
+#include "cd-gui-util.h"
 #include "cd-page-common.h"
 
 void
@@ -21,4 +22,17 @@ cd_page_take_draft (gpointer self, CdDraft **field, CdDraft *draft, GCallback on
   g_set_object (field, draft);
   if (draft && on_loaded)
     g_signal_connect_object (draft, "loaded", on_loaded, self, G_CONNECT_SWAPPED);
+}
+
+void
+cd_page_focus_if_lost (gpointer page)
+{
+  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (page));
+  GtkWidget *focus;
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (page)) || !GTK_IS_WINDOW (toplevel))
+    return;
+  focus = gtk_window_get_focus (GTK_WINDOW (toplevel));
+  if (focus == NULL || !gtk_widget_is_drawable (focus))
+    cd_gui_focus_first (GTK_WIDGET (page));
 }

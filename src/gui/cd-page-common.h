@@ -63,4 +63,9 @@ void cd_page_class_install (GObjectClass *klass);
 /* Keeps @draft in *field and connects "loaded" to @on_loaded(self). */
 void cd_page_take_draft (gpointer self, CdDraft **field, CdDraft *draft, GCallback on_loaded);
 
+/* The first field of @page takes the keyboard focus unless the clerk has put it somewhere that can be seen:
+ * for a page that builds its fields after it is shown (a frame's worth at a time), once they are there, and
+ * for the wizard when it is shown. */
+void cd_page_focus_if_lost (gpointer page);
+
 G_END_DECLS

@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CdScanStrip, cd_scan_strip, CD, SCAN_STRIP, GtkBox)
 
 GtkWidget  *cd_scan_strip_new          (CdDraft *draft, const char *material_code, gboolean editable);
+/* Whether scans can be added, scanned or deleted (not once the application is paid). */
+void        cd_scan_strip_set_editable (CdScanStrip *self, gboolean editable);
 
 /* Imports files as if they had been chosen or dropped (the drop handler calls this). */
 void        cd_scan_strip_add_uris     (CdScanStrip *self, const char *const *uris);

@@ -79,11 +79,9 @@ on_build_idle_cb (gpointer data)
 {
   CdSealsPage *self = data;
   const char *kind = self->pending_kinds[self->next_kind++];
-  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *row = cd_gui_frame_row_new ();
   GtkWidget *form = cd_seals_page_form_new (self->draft, kind, cd_draft_is_editable (self->draft));
 
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_widget_set_can_focus (row, FALSE);
   g_signal_connect_object (form, "changed", G_CALLBACK (on_form_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_container_add (GTK_CONTAINER (row), form);
   gtk_widget_show (row);   /* the form shows its own parts: show_all would reveal its hidden spinner and result area */
@@ -91,6 +89,7 @@ on_build_idle_cb (gpointer data)
   if (self->pending_kinds[self->next_kind])
     return G_SOURCE_CONTINUE;
   self->build_id = 0;
+  cd_page_focus_if_lost (self);
   return G_SOURCE_REMOVE;
 }
 

@@ -7,6 +7,7 @@
 
 #include "cd-adjustment.h"
 #include "cd-gui-util.h"
+#include "cd-page-common.h"
 #include "cd-placeholder-page.h"
 #include "cd-wizard-page.h"
 #include "cd-wizard-steps.h"
@@ -28,6 +29,7 @@ struct _CdWizard {
   const CdWizardStep *steps;
   guint       n_steps;
   GtkWidget **pages;
+  GWeakRef   *page_focus;   /* per page, the field the clerk was in when leaving it; back there on return */
   GtkWidget **rows;
   GtkLabel  **row_labels;
   guint       current;
@@ -136,12 +138,54 @@ set_error (CdWizard *self, const char *text)
   update_bar (self);
 }
 
+/* Leaving page @i: its field with the focus is remembered, and the focus taken off it, so that it does not
+ * stay where the keyboard would work on what cannot be seen (GtkStack would move it by itself, to a field
+ * picked by a screen position the new page does not have yet). */
+static void
+leave_focus (CdWizard *self, guint i)
+{
+  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  GtkWidget *focus = GTK_IS_WINDOW (toplevel) ? gtk_window_get_focus (GTK_WINDOW (toplevel)) : NULL;
+
+  if (focus && gtk_widget_is_ancestor (focus, self->pages[i]))
+    {
+      g_weak_ref_set (&self->page_focus[i], focus);
+      gtk_window_set_focus (GTK_WINDOW (toplevel), NULL);
+    }
+}
+
+/* Entering page @i: back to the field the clerk left it from, or its first. A page whose fields come a frame
+ * later focuses them itself then (cd_page_focus_if_lost). */
+static void
+focus_page (CdWizard *self, guint i)
+{
+  g_autoptr(GtkWidget) last = g_weak_ref_get (&self->page_focus[i]);
+
+  if (!gtk_widget_is_toplevel (gtk_widget_get_toplevel (GTK_WIDGET (self))))
+    return;   /* not in a window yet: cd_wizard_map() does it */
+  if (last && gtk_widget_is_ancestor (last, self->pages[i]) && gtk_widget_is_drawable (last)
+      && gtk_widget_is_sensitive (last))
+    gtk_widget_grab_focus (last);
+  else
+    cd_gui_focus_first (self->pages[i]);
+}
+
+/* Another application: every page starts again at its first field. */
+static void
+forget_focus (CdWizard *self)
+{
+  for (guint i = 0; i < self->n_steps; i++)
+    g_weak_ref_set (&self->page_focus[i], NULL);
+}
+
 static void
 show_step (CdWizard *self, guint i)
 {
   GtkWidget *page = self->pages[i];
   g_autoptr(GError) error = NULL;
 
+  if (self->current != i)
+    leave_focus (self, self->current);
   self->current = i;
   g_clear_pointer (&self->error_text, g_free);
   gtk_stack_set_visible_child (self->page_stack, page);
@@ -150,7 +194,7 @@ show_step (CdWizard *self, guint i)
   if (!cd_draft_set_step (self->draft, self->steps[i].id, &error))
     set_error (self, error->message);
   refresh (self);
-  gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD);
+  focus_page (self, i);
 }
 
 static guint
@@ -234,6 +278,9 @@ cd_wizard_map (GtkWidget *widget)
   GTK_WIDGET_CLASS (cd_wizard_parent_class)->map (widget);
   /* Enter in any field presses Next. */
   gtk_widget_grab_default (GTK_WIDGET (self->next_button));
+  /* Shown with the focus nowhere (a new window) or left in a view now hidden: the step's first field takes it.
+   * Where the clerk has put it (the sidebar, say) it stays. */
+  cd_page_focus_if_lost (self->pages[self->current]);
 }
 
 static void
@@ -253,6 +300,7 @@ cd_wizard_constructed (GObject *object)
 
   self->steps = cd_wizard_steps (&self->n_steps);
   self->pages = g_new0 (GtkWidget *, self->n_steps);
+  self->page_focus = g_new0 (GWeakRef, self->n_steps);
   self->rows = g_new0 (GtkWidget *, self->n_steps);
   self->row_labels = g_new0 (GtkLabel *, self->n_steps);
   for (guint i = 0; i < self->n_steps; i++)
@@ -266,6 +314,9 @@ cd_wizard_constructed (GObject *object)
       else
         page = GTK_WIDGET (cd_placeholder_page_new (self->ctx, _(s->title), _(s->provider)));
       gtk_widget_set_name (page, s->id);
+      /* A page is a scrolled window, focusable by default: it would take the focus itself when its fields are
+       * not built yet, and every state change of so large a subtree restyles all of it. Its fields take it. */
+      gtk_widget_set_can_focus (page, FALSE);
       gtk_widget_show (page);
       gtk_stack_add_named (self->page_stack, page, s->id);
       cd_wizard_page_set_draft (CD_WIZARD_PAGE (page), self->draft);
@@ -306,6 +357,9 @@ cd_wizard_finalize (GObject *object)
 {
   CdWizard *self = CD_WIZARD (object);
 
+  for (guint i = 0; i < self->n_steps; i++)
+    g_weak_ref_clear (&self->page_focus[i]);
+  g_free (self->page_focus);
   g_free (self->pages);
   g_free (self->rows);
   g_free (self->row_labels);
@@ -410,6 +464,7 @@ cd_wizard_start_new (CdWizard *self)
   g_autoptr(CdDraft) draft = cd_draft_new (self->ctx);
 
   replace_draft (self, draft);
+  forget_focus (self);
   show_step (self, 0);
 }
 
@@ -422,6 +477,7 @@ cd_wizard_open (CdWizard *self, gint64 id, GError **error)
   if (!cd_draft_load (draft, id, error))
     return FALSE;
   replace_draft (self, draft);
+  forget_focus (self);
   target = find_step (self, cd_draft_get_step (draft));
   /* A step that is no longer reachable (e.g. a material was unticked elsewhere) falls back to the first
    * incomplete one. */

@@ -105,6 +105,7 @@ test_invalid_uscc_keeps_next_disabled (void)
   g_test_message ("reason: %s", cd_test_label (win, "reason_label"));
 
   /* Enter does nothing while Next is disabled. */
+  gtk_widget_grab_focus (cd_test_find (win, "agent_mobile"));
   gtk_widget_activate (cd_test_find (win, "agent_mobile"));
   cd_test_wait_ms (400);
   g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "applicant");
@@ -146,7 +147,7 @@ test_full_acceptance_to_paid (void)
   g_autoptr(CdTestCounter) counter = cd_test_counter_new ("wang");
   g_autoptr(CdApplicationInfo) info = NULL;
   g_autoptr(GError) error = NULL;
-  GtkWidget *win;
+  GtkWidget *win, *tick;
   CdWizard *wizard = new_wizard (counter->ctx, &win);
   gint64 id;
 
@@ -176,9 +177,17 @@ test_full_acceptance_to_paid (void)
   g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "fee");
   g_assert_cmpstr (cd_test_label (win, "fee_total"), !=, "");
   g_assert_false (cd_test_sensitive (win, "next_button"));
+  tick = cd_test_find (win, "original_application_form");
+  g_assert_true (gtk_widget_is_sensitive (tick));
+  g_assert_true (cd_test_sensitive (win, "scan_add_application_form"));
   cd_test_click (win, "pay_button");
   g_test_message ("pay status: %s", cd_test_label (win, "pay_status"));
   g_assert_true (cd_test_sensitive (win, "next_button"));
+  /* Paid: the checklist is read-only, the same rows made insensitive rather than built again. */
+  cd_test_wait_ms (100);
+  g_assert_true (cd_test_find (win, "original_application_form") == tick);
+  g_assert_false (gtk_widget_is_sensitive (tick));
+  g_assert_false (cd_test_sensitive (win, "scan_add_application_form"));
 
   id = cd_draft_get_id (cd_wizard_get_draft (wizard));
   g_assert_cmpint (id, >, 0);
@@ -419,6 +428,96 @@ test_returning_customer_autocompletion (void)
   gtk_widget_destroy (win);
 }
 
+typedef struct {
+  GtkWidget *win;
+  CdWizard  *wizard;
+} FocusCheck;
+
+/* The keyboard focus is on a field of the current page that can be seen (not the page itself, not a field of
+ * the page just left). */
+static gboolean
+focus_in_current_page (gpointer data)
+{
+  FocusCheck *fc = data;
+  GtkWidget *page = cd_wizard_get_page (fc->wizard, cd_wizard_get_current_step (fc->wizard));
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (fc->win));
+
+  return focus && focus != page && gtk_widget_is_drawable (focus) && gtk_widget_is_ancestor (focus, page);
+}
+
+static void
+test_focus_follows_the_step (void)
+{
+  g_autoptr(CdTestCounter) counter = cd_test_counter_new ("wang");
+  FocusCheck fc = { NULL, NULL };
+  GtkWidget *focus;
+
+  fc.wizard = new_wizard (counter->ctx, &fc.win);
+  /* The first project choice has the focus; Tab goes on from one choice to the next. */
+  g_assert_true (cd_test_wait (focus_in_current_page, &fc, 5000));
+  focus = gtk_window_get_focus (GTK_WINDOW (fc.win));
+  g_assert_true (GTK_IS_RADIO_BUTTON (focus));
+  g_test_message ("business focus: %s", gtk_widget_get_name (focus));
+  cd_test_key (fc.win, GDK_KEY_Tab, 0);
+  g_assert_true (focus_in_current_page (&fc));
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (fc.win)) != focus);
+  g_test_message ("then: %s", gtk_widget_get_name (gtk_window_get_focus (GTK_WINDOW (fc.win))));
+  choose_profile (fc.win);
+  /* the applicant's first field, the type, whatever the page's layout */
+  g_assert_true (cd_test_wait (focus_in_current_page, &fc, 5000));
+  g_assert_true (gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (fc.win)), cd_test_find (fc.win, "type_combo")));
+  fill_applicant (fc.win, GOOD_USCC);
+  gtk_widget_grab_focus (cd_test_find (fc.win, "agent_mobile"));
+  gtk_widget_activate (cd_test_find (fc.win, "agent_mobile"));
+  cd_test_wait_ms (400);
+  g_assert_cmpstr (cd_wizard_get_current_step (fc.wizard), ==, "materials");
+  /* The checklist is built a few rows per frame; its first tick takes the focus once it is there. */
+  g_assert_true (cd_test_wait (focus_in_current_page, &fc, 5000));
+  focus = gtk_window_get_focus (GTK_WINDOW (fc.win));
+  g_assert_cmpstr (gtk_widget_get_name (focus), ==, "original_application_form");
+  /* Space ticks it, as at the counter. */
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (focus)));
+  cd_test_key (fc.win, GDK_KEY_space, 0);
+  cd_test_wait_ms (100);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (focus)));
+  /* Tab walks through every row's ticks in order, then leaves the page for Next. */
+  {
+    g_autoptr(GPtrArray) seen = g_ptr_array_new ();
+    GtkWidget *page = cd_wizard_get_page (fc.wizard, "materials");
+
+    for (guint i = 0; i < 60 && gtk_widget_is_ancestor (focus, page); i++)
+      {
+        g_ptr_array_add (seen, (gpointer) gtk_widget_get_name (focus));
+        cd_test_key (fc.win, GDK_KEY_Tab, 0);
+        focus = gtk_window_get_focus (GTK_WINDOW (fc.win));
+        g_assert_nonnull (focus);
+        g_assert_true (gtk_widget_is_drawable (focus));
+      }
+    g_autofree char *order = NULL;
+    guint first, copy, stamped;
+
+    g_ptr_array_add (seen, NULL);
+    order = g_strjoinv (" ", (char **) seen->pdata);
+    g_test_message ("Tab order: %s", order);
+    g_assert_true (g_ptr_array_find_with_equal_func (seen, "original_application_form", g_str_equal, &first));
+    g_assert_true (g_ptr_array_find_with_equal_func (seen, "copy_business_licence", g_str_equal, &copy));
+    g_assert_true (g_ptr_array_find_with_equal_func (seen, "stamped_business_licence", g_str_equal, &stamped));
+    g_assert_cmpuint (first, ==, 0);
+    g_assert_cmpuint (copy, <, stamped);
+    g_assert_false (gtk_widget_is_ancestor (focus, page));
+  }
+
+  cd_test_key (fc.win, GDK_KEY_Left, GDK_MOD1_MASK);
+  cd_test_iterate ();
+  g_assert_cmpstr (cd_wizard_get_current_step (fc.wizard), ==, "applicant");
+  /* back where the clerk left the page */
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (fc.win)) == cd_test_find (fc.win, "agent_mobile"));
+  next (fc.win);
+  g_assert_cmpstr (cd_wizard_get_current_step (fc.wizard), ==, "materials");
+  g_assert_true (cd_test_wait (focus_in_current_page, &fc, 5000));
+  gtk_widget_destroy (fc.win);
+}
+
 /* Switching steps must never hold the main loop up for more than a frame (16 ms). Each switch is measured
  * with the loop's longest gap around it, including the layout and drawing of the new page and, for the print
  * step, the documents arriving from their thread. Three fresh applications; per switch the least of the
@@ -557,6 +656,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/gui/wizard/unlock-has-no-seal-step", test_unlock_has_no_seal_step);
   g_test_add_func ("/gui/wizard/signed-day-needs-adjustment", test_signed_day_needs_adjustment);
   g_test_add_func ("/gui/wizard/returning-customer-autocompletion", test_returning_customer_autocompletion);
+  g_test_add_func ("/gui/wizard/focus-follows-the-step", test_focus_follows_the_step);
   g_test_add_func ("/gui/wizard/step-switch-within-a-frame", test_step_switch_within_a_frame);
   return g_test_run ();
 }
