@@ -403,7 +403,7 @@ cd_application_store_load (CdContext *ctx, gint64 id, CdApplication **out_app, C
 }
 
 GPtrArray *
-cd_application_missing_materials (const CdApplication *app, const CdProfile *profile)
+cd_application_missing_materials (const CdApplication *app, const CdProfile *profile, gboolean with_codes)
 {
   CdChecklistOptions opts = cd_application_checklist_options (app);
   g_autoptr(GPtrArray) list = cd_checklist_build (profile, app->business, app->applicant_type, &opts, NULL);
@@ -428,9 +428,14 @@ cd_application_missing_materials (const CdApplication *app, const CdProfile *pro
       if (what->len)
         {
           g_ptr_array_add (what, NULL);
-          g_autofree char *joined = g_strjoinv (", ", (char **) what->pdata);
-          g_ptr_array_add (missing, g_strdup_printf ("%s (%s): %s", cd_localized (m->label, m->label_zh), m->code,
-                                                     joined));
+          /* TRANSLATORS: the separator in a list of what is missing, e.g. "copy not received, no scan attached" */
+          g_autofree char *joined = g_strjoinv (_(", "), (char **) what->pdata);
+          if (with_codes)
+            g_ptr_array_add (missing, g_strdup_printf ("%s (%s): %s", cd_localized (m->label, m->label_zh), m->code,
+                                                       joined));
+          else
+            /* TRANSLATORS: a material and what is missing of it, e.g. "Power of attorney: original not seen" */
+            g_ptr_array_add (missing, g_strdup_printf (_("%s: %s"), cd_localized (m->label, m->label_zh), joined));
         }
     }
   return missing;
@@ -454,7 +459,8 @@ cd_application_store_check (CdContext *ctx, gint64 id, GError **error)
     return FALSE;
   if (!(profile = cd_context_lookup_profile (ctx, app->profile, error)) || !cd_application_validate (app, profile, error))
     return FALSE;
-  missing = cd_application_missing_materials (app, profile);
+  /* with the codes the application's JSON and certdesk-cli name the materials by */
+  missing = cd_application_missing_materials (app, profile, TRUE);
   if (missing->len)
     {
       g_ptr_array_add (missing, NULL);

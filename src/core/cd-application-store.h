@@ -37,8 +37,10 @@ gboolean cd_application_store_save (CdContext *ctx, gint64 id, const CdApplicati
 gboolean cd_application_store_load (CdContext *ctx, gint64 id, CdApplication **out_app,
                                      CdApplicationInfo **out_info, GError **error);
 
-/* The required materials of the checklist that are not (yet) satisfied, as "code: what is missing". */
-GPtrArray *cd_application_missing_materials (const CdApplication *app, const CdProfile *profile);
+/* The required materials of the checklist that are not (yet) satisfied, one "label: what is missing" each;
+ * @with_codes adds the material's code after the label (for certdesk-cli and the JSON, which use the codes). */
+GPtrArray *cd_application_missing_materials (const CdApplication *app, const CdProfile *profile,
+                                             gboolean with_codes);
 
 /* draft → checked: the application validates and every required material is present or waived. */
 gboolean cd_application_store_check (CdContext *ctx, gint64 id, GError **error);

@@ -67,10 +67,12 @@ role_allows (CdRole role, const char *section)
     {
     case CD_ROLE_SUPERVISOR:
       return TRUE;
+    /* g_strcmp0, not g_str_equal: inlined with row_section()'s constants, GCC 12 warns (-Wstring-compare)
+     * about the comparison of two different literals it could tell apart. */
     case CD_ROLE_CLERK:
-      return !g_str_equal (section, "settings") && !g_str_equal (section, "reports");
+      return g_strcmp0 (section, "settings") != 0 && g_strcmp0 (section, "reports") != 0;
     case CD_ROLE_PRINTER:
-      return g_str_equal (section, "print") || g_str_equal (section, "today");
+      return g_strcmp0 (section, "print") == 0 || g_strcmp0 (section, "today") == 0;
     default:
       return FALSE;
     }
@@ -93,6 +95,21 @@ on_sidebar_row_selected_cb (CdMainWindow *self, GtkListBoxRow *row)
     cd_today_page_refresh (self->today);
   if (g_str_equal (section, "print") && CD_IS_PRINT_QUEUE_PAGE (gtk_stack_get_child_by_name (self->stack, "print")))
     cd_print_queue_page_refresh (CD_PRINT_QUEUE_PAGE (gtk_stack_get_child_by_name (self->stack, "print")));
+}
+
+/* Tab leaves the sidebar for the section, Shift+Tab for what is before it; the arrow keys move between
+ * sections. GtkListBox would walk Tab through every row, and with browse selection open each section on the
+ * way: the clerk could never Tab from the sidebar into the section it shows. */
+static gboolean
+on_sidebar_focus_cb (CdMainWindow *self, GtkDirectionType direction, GtkWidget *sidebar)
+{
+  if ((direction == GTK_DIR_TAB_FORWARD || direction == GTK_DIR_TAB_BACKWARD)
+      && gtk_container_get_focus_child (GTK_CONTAINER (sidebar)) != NULL)
+    {
+      g_signal_stop_emission_by_name (sidebar, "focus");
+      return FALSE;
+    }
+  return FALSE;
 }
 
 static void
@@ -158,6 +175,7 @@ cd_main_window_class_init (CdMainWindowClass *klass)
   BIND (reports_row); BIND (settings_row); BIND (stack);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_focus_cb);
 }
 
 static void

@@ -54,7 +54,7 @@ update_complete (CdMaterialsPage *self)
       cd_page_set_complete (self, FALSE, _("Choose the project or CA first"));
       return;
     }
-  missing = cd_application_missing_materials (cd_draft_get_app (self->draft), profile);
+  missing = cd_application_missing_materials (cd_draft_get_app (self->draft), profile, FALSE);
   if (missing->len == 0)
     {
       cd_page_set_complete (self, TRUE, NULL);

@@ -33,6 +33,8 @@ struct _CdWizard {
   GtkWidget **rows;
   GtkLabel  **row_labels;
   guint       current;
+  GtkWindow  *watched;       /* the window whose focus is watched while the wizard is mapped */
+  guint       refocus_id;
   char       *error_text;    /* the last failed leave() or save, shown until the next change */
 };
 
@@ -123,11 +125,14 @@ update_rows (CdWizard *self)
     }
 }
 
+static void queue_refocus (CdWizard *self);
+
 static void
 refresh (CdWizard *self)
 {
   update_rows (self);
   update_bar (self);
+  queue_refocus (self);
 }
 
 static void
@@ -270,10 +275,43 @@ cd_wizard_key_press_event (GtkWidget *widget, GdkEventKey *event)
   return GTK_WIDGET_CLASS (cd_wizard_parent_class)->key_press_event (widget, event);
 }
 
+static gboolean
+on_refocus_idle_cb (gpointer data)
+{
+  CdWizard *self = data;
+
+  self->refocus_id = 0;
+  if (!self->watched || gtk_window_get_focus (self->watched))
+    return G_SOURCE_REMOVE;
+  cd_page_focus_if_lost (self->pages[self->current]);
+  /* nothing on the page to work on (its work under way, or done): Enter goes on */
+  if (!gtk_window_get_focus (self->watched) && gtk_widget_is_sensitive (GTK_WIDGET (self->next_button)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->next_button));
+  return G_SOURCE_REMOVE;
+}
+
+/* The focused field went away (a view of the page replaced by another, a button hidden or made insensitive
+ * while its work runs): the keyboard would work on nothing. Once the page has settled, and again whenever the
+ * step changes state, its first field takes the focus (or Next, when it has none). */
+static void
+queue_refocus (CdWizard *self)
+{
+  if (self->watched && !gtk_window_get_focus (self->watched) && !self->refocus_id)
+    self->refocus_id = g_idle_add (on_refocus_idle_cb, self);
+}
+
+static void
+on_window_set_focus_cb (CdWizard *self, GtkWidget *focus)
+{
+  if (focus == NULL)
+    queue_refocus (self);
+}
+
 static void
 cd_wizard_map (GtkWidget *widget)
 {
   CdWizard *self = CD_WIZARD (widget);
+  GtkWidget *toplevel;
 
   GTK_WIDGET_CLASS (cd_wizard_parent_class)->map (widget);
   /* Enter in any field presses Next. */
@@ -281,6 +319,24 @@ cd_wizard_map (GtkWidget *widget)
   /* Shown with the focus nowhere (a new window) or left in a view now hidden: the step's first field takes it.
    * Where the clerk has put it (the sidebar, say) it stays. */
   cd_page_focus_if_lost (self->pages[self->current]);
+  toplevel = gtk_widget_get_toplevel (widget);
+  if (GTK_IS_WINDOW (toplevel))
+    {
+      self->watched = GTK_WINDOW (toplevel);
+      g_signal_connect_object (toplevel, "set-focus", G_CALLBACK (on_window_set_focus_cb), self, G_CONNECT_SWAPPED);
+    }
+}
+
+static void
+cd_wizard_unmap (GtkWidget *widget)
+{
+  CdWizard *self = CD_WIZARD (widget);
+
+  if (self->watched)
+    g_signal_handlers_disconnect_by_func (self->watched, on_window_set_focus_cb, self);
+  self->watched = NULL;
+  g_clear_handle_id (&self->refocus_id, g_source_remove);
+  GTK_WIDGET_CLASS (cd_wizard_parent_class)->unmap (widget);
 }
 
 static void
@@ -346,6 +402,7 @@ cd_wizard_dispose (GObject *object)
 {
   CdWizard *self = CD_WIZARD (object);
 
+  g_clear_handle_id (&self->refocus_id, g_source_remove);
   if (self->draft)
     cd_wizard_flush (self);
   g_clear_object (&self->draft);
@@ -411,6 +468,7 @@ cd_wizard_class_init (CdWizardClass *klass)
   object_class->get_property = cd_wizard_get_property;
   widget_class->key_press_event = cd_wizard_key_press_event;
   widget_class->map = cd_wizard_map;
+  widget_class->unmap = cd_wizard_unmap;
 
   props[PROP_CONTEXT] = g_param_spec_object ("context", NULL, NULL, CD_TYPE_CONTEXT,
                                              G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);

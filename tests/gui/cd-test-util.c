@@ -287,6 +287,94 @@ cd_test_key (GtkWidget *window, guint keyval, GdkModifierType state)
   cd_test_iterate ();
 }
 
+static GtkWidget *
+tab_group (GtkWidget *w)
+{
+  if (GTK_IS_RADIO_BUTTON (w))
+    return g_slist_last (gtk_radio_button_get_group (GTK_RADIO_BUTTON (w)))->data;   /* one per group */
+  if (GTK_IS_LIST_BOX_ROW (w) || GTK_IS_FLOW_BOX_CHILD (w))
+    return gtk_widget_get_parent (w);
+  return w;
+}
+
+static void
+collect_focusable (GtkWidget *w, gpointer data)
+{
+  guint before = g_hash_table_size (data);
+
+  if (!gtk_widget_is_drawable (w) || !gtk_widget_is_sensitive (w))
+    return;
+  if (GTK_IS_CONTAINER (w))
+    gtk_container_forall (GTK_CONTAINER (w), collect_focusable, data);
+  /* A scrolled window is a Tab stop of its own only when nothing inside it is; a paned's handle is reached
+   * with F8, not Tab. */
+  if (gtk_widget_get_can_focus (w) && !(GTK_IS_SCROLLED_WINDOW (w) && g_hash_table_size (data) > before)
+      && !GTK_IS_PANED (w))
+    g_hash_table_add (data, tab_group (w));
+}
+
+static GtkWidget *
+press_tab (GtkWidget *window, const char *what)
+{
+  GtkWidget *before = gtk_window_get_focus (GTK_WINDOW (window));
+  GtkWidget *focus;
+
+  cd_test_key (window, GDK_KEY_Tab, 0);
+  focus = gtk_window_get_focus (GTK_WINDOW (window));
+  if (focus == NULL)
+    g_error ("%s: Tab from %s “%s” lost the focus", what, G_OBJECT_TYPE_NAME (before), gtk_widget_get_name (before));
+  if (focus == before)
+    g_error ("%s: Tab is stuck at %s “%s”", what, G_OBJECT_TYPE_NAME (focus), gtk_widget_get_name (focus));
+  g_assert_true (gtk_widget_is_drawable (focus));
+  return focus;
+}
+
+void
+cd_test_assert_tab_round (GtkWidget *window, GtkWidget *root, const char *what)
+{
+  g_autoptr(GHashTable) fields = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) reached = g_hash_table_new (NULL, NULL);
+  g_autoptr(GString) missing = g_string_new (NULL);
+  GtkWidget *start = gtk_window_get_focus (GTK_WINDOW (window));
+  GtkWidget *focus;
+  guint presses = 0;
+  GHashTableIter iter;
+  gpointer w;
+
+  for (guint i = 0; i < 100 && !(start && gtk_widget_is_ancestor (start, root)); i++)
+    start = press_tab (window, what);
+  if (!(start && gtk_widget_is_ancestor (start, root)))
+    g_error ("%s: Tab never enters it", what);
+  collect_focusable (root, fields);
+  focus = start;
+  do
+    {
+      g_hash_table_add (reached, tab_group (focus));
+      focus = press_tab (window, what);
+    }
+  while (focus != start && ++presses < 400);
+  if (focus != start)
+    {
+      g_autoptr(GString) seen = g_string_new (NULL);
+
+      for (guint i = 0; i < 12; i++)
+        {
+          focus = press_tab (window, what);
+          g_string_append_printf (seen, " %s “%s”", G_OBJECT_TYPE_NAME (focus), gtk_widget_get_name (focus));
+        }
+      g_error ("%s: Tab never comes back to %s “%s”; it goes round%s", what, G_OBJECT_TYPE_NAME (start),
+               gtk_widget_get_name (start), seen->str);
+    }
+  g_hash_table_iter_init (&iter, fields);
+  while (g_hash_table_iter_next (&iter, &w, NULL))
+    if (!g_hash_table_contains (reached, w))
+      g_string_append_printf (missing, " %s “%s”", G_OBJECT_TYPE_NAME (w), gtk_widget_get_name (w));
+  g_test_message ("%s: %u fields, Tab round the window in %u presses", what, g_hash_table_size (fields),
+                  presses + 1);
+  if (missing->len)
+    g_error ("%s: Tab never reaches%s", what, missing->str);
+}
+
 const char *
 cd_test_label (GtkWidget *root, const char *name)
 {

@@ -38,6 +38,11 @@ void        cd_test_click         (GtkWidget *root, const char *name);
 void        cd_test_toggle        (GtkWidget *root, const char *name, gboolean active);
 /* A key press (and release) as the keyboard would deliver it to @window's focus widget. */
 void        cd_test_key           (GtkWidget *window, guint keyval, GdkModifierType state);
+/* Keyboard alone: Tab goes round @window without getting stuck or losing the focus, and reaches every field
+ * under @root that can take the focus (of a radio group, or of a list whose rows take it, one member: the
+ * arrow keys reach the others, as everywhere in GTK). Enters @root with Tab first if the focus is elsewhere.
+ * @what names the view in the messages. */
+void        cd_test_assert_tab_round (GtkWidget *window, GtkWidget *root, const char *what);
 const char *cd_test_label         (GtkWidget *root, const char *name);
 gboolean    cd_test_sensitive     (GtkWidget *root, const char *name);
 

@@ -194,6 +194,42 @@ test_today_resume_and_void (void)
   gtk_widget_destroy (GTK_WIDGET (win));
 }
 
+/* The keyboard alone reaches every field of every section, of the sign-in and of the first run's setup. */
+static void
+test_tab_reaches_every_field (void)
+{
+  g_autoptr(CdTestCounter) counter = cd_test_counter_new ("boss");
+  g_autoptr(CdClerk) clerk = signed_in (counter);
+  CdMainWindow *win = cd_main_window_new (NULL, counter->ctx, clerk);
+  GtkStack *stack = NULL;
+  static const char *const sections[] = { "accept", "today", "print", "reports", "settings" };
+  g_autofree char *dir = g_dir_make_tmp ("certdesk-tab-XXXXXX", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdContext) fresh = NULL;
+  GtkWidget *login;
+
+  cd_test_window (GTK_WIDGET (win));
+  stack = GTK_STACK (cd_test_find (GTK_WIDGET (win), "main_stack"));
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+    {
+      g_assert_true (cd_main_window_show_section (win, sections[i]));
+      cd_test_wait_ms (200);   /* lists filled after the section is shown */
+      cd_test_assert_tab_round (GTK_WIDGET (win), gtk_stack_get_visible_child (stack), sections[i]);
+    }
+  gtk_widget_destroy (GTK_WIDGET (win));
+
+  g_assert_true (cd_clerk_store_logout (counter->ctx, NULL));
+  login = cd_test_window (GTK_WIDGET (cd_login_window_new (NULL, counter->ctx)));
+  cd_test_assert_tab_round (login, gtk_bin_get_child (GTK_BIN (login)), "sign-in");
+  gtk_widget_destroy (login);
+
+  fresh = cd_context_new (dir, NULL, &error);
+  g_assert_no_error (error);
+  login = cd_test_window (GTK_WIDGET (cd_login_window_new (NULL, fresh)));
+  cd_test_assert_tab_round (login, gtk_bin_get_child (GTK_BIN (login)), "first-run setup");
+  gtk_widget_destroy (login);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -202,5 +238,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/gui/main/supervisor-opens-settings", test_supervisor_opens_settings);
   g_test_add_func ("/gui/login/first-run-and-lockout", test_first_run_and_lockout);
   g_test_add_func ("/gui/today/resume-and-void", test_today_resume_and_void);
+  g_test_add_func ("/gui/main/tab-reaches-every-field", test_tab_reaches_every_field);
   return g_test_run ();
 }

@@ -518,6 +518,79 @@ test_focus_follows_the_step (void)
   gtk_widget_destroy (fc.win);
 }
 
+/* Every field of a step can be reached with Tab from where the step puts the focus, and Tab goes round the
+ * window without getting stuck: the whole acceptance works with the keyboard alone. Of a radio group or of a
+ * list whose rows take the focus, Tab reaches one member (the active or selected one) and the arrow keys the
+ * others, as everywhere in GTK. */
+static gboolean print_ready (gpointer wizard);
+
+/* Every field of the step can be reached with Tab from where the step puts the focus. */
+static void
+assert_tab_reaches_every_field (GtkWidget *win, CdWizard *wizard)
+{
+  const char *step = cd_wizard_get_current_step (wizard);
+  GtkWidget *page = cd_wizard_get_page (wizard, step);
+
+  cd_test_wait_ms (150);   /* rows built after the step is shown */
+  g_assert_true (gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (win)), page));
+  cd_test_assert_tab_round (win, page, step);
+}
+
+static void
+test_tab_reaches_every_field (void)
+{
+  g_autoptr(CdTestCounter) counter = cd_test_counter_new ("wang");
+  GtkWidget *win;
+  CdWizard *wizard = new_wizard (counter->ctx, &win);
+  CdDraft *draft = cd_wizard_get_draft (wizard);
+
+  assert_tab_reaches_every_field (win, wizard);
+  choose_profile (win);
+  assert_tab_reaches_every_field (win, wizard);
+  fill_applicant (win, GOOD_USCC);
+  next (win);
+  assert_tab_reaches_every_field (win, wizard);
+  tick_all_materials (win, wizard);
+  next (win);
+  assert_tab_reaches_every_field (win, wizard);
+  {
+    CdProfile *profile = cd_draft_get_profile (draft);
+    g_autofree char *png = g_build_filename (counter->dir, "sample.png", NULL);
+
+    g_assert_true (g_file_set_contents (png, "png", -1, NULL));
+    for (guint i = 0; profile->collection_forms && profile->collection_forms[i]; i++)
+      g_hash_table_insert (cd_draft_get_app (draft)->samples, g_strdup (profile->collection_forms[i]), g_strdup (png));
+    cd_draft_changed (draft);
+    cd_test_iterate ();
+  }
+  next (win);
+  g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "fee");
+  assert_tab_reaches_every_field (win, wizard);
+  cd_test_click (win, "pay_button");
+  next (win);
+  g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "print");
+  g_assert_true (cd_test_wait (print_ready, wizard, 20000));
+  assert_tab_reaches_every_field (win, wizard);
+  {
+    g_autofree char *pdf = g_build_filename (counter->dir, "tab.pdf", NULL);
+
+    cd_print_page_set_export_filename (CD_PRINT_PAGE (cd_wizard_get_page (wizard, "print")), pdf);
+    cd_test_click (win, "print_button");
+    g_assert_true (cd_test_wait (next_sensitive, win, 20000));
+  }
+  next (win);
+  g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "burn");
+  g_assert_true (cd_test_wait (burn_ready, win, 30000));
+  assert_tab_reaches_every_field (win, wizard);
+  cd_test_click (win, "burn_button");
+  g_assert_true (cd_test_wait (next_sensitive, win, 120000));
+  assert_tab_reaches_every_field (win, wizard);   /* the outcome: PIN slip, print again */
+  next (win);
+  g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "done");
+  assert_tab_reaches_every_field (win, wizard);
+  gtk_widget_destroy (win);
+}
+
 /* Switching steps must never hold the main loop up for more than a frame (16 ms). Each switch is measured
  * with the loop's longest gap around it, including the layout and drawing of the new page and, for the print
  * step, the documents arriving from their thread. Three fresh applications; per switch the least of the
@@ -657,6 +730,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/gui/wizard/signed-day-needs-adjustment", test_signed_day_needs_adjustment);
   g_test_add_func ("/gui/wizard/returning-customer-autocompletion", test_returning_customer_autocompletion);
   g_test_add_func ("/gui/wizard/focus-follows-the-step", test_focus_follows_the_step);
+  g_test_add_func ("/gui/wizard/tab-reaches-every-field", test_tab_reaches_every_field);
   g_test_add_func ("/gui/wizard/step-switch-within-a-frame", test_step_switch_within_a_frame);
   return g_test_run ();
 }

@@ -213,6 +213,16 @@ test_missing_materials (CdTestContext *t, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "power_of_attorney): original not seen"));
   g_assert_nonnull (strstr (error->message, "business_licence): copy not received, copy not stamped, no scan attached"));
   g_clear_error (&error);
+  /* what the clerk reads names the material only */
+  {
+    CdProfile *profile = cd_context_lookup_profile (t->ctx, app->profile, NULL);
+    g_autoptr(GPtrArray) missing = cd_application_missing_materials (app, profile, FALSE);
+
+    g_assert_cmpuint (missing->len, ==, 2);
+    g_assert_cmpstr (missing->pdata[0], ==, "Legal-person power of attorney: original not seen");
+    g_assert_cmpstr (missing->pdata[1], ==,
+                     "Business licence (multi-certificate) copy: copy not received, copy not stamped, no scan attached");
+  }
   /* a waiver needs a signed-in supervisor and a reason */
   g_assert_false (cd_application_store_waive (t->ctx, id, "business_licence", "seen online", &error));
   g_clear_error (&error);
