@@ -109,6 +109,7 @@ cd_app_startup (GApplication *app)
                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.switch-clerk", sw);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit);
+  cd_main_window_add_accels (GTK_APPLICATION (app));
   /* Alt+Left (Back) and Enter (Next) are handled by the wizard itself, where the focus is. */
   g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
   self->ctx = cd_context_new (self->state_dir, self->db_path, &error);

@@ -190,6 +190,22 @@ cd_main_window_init (CdMainWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), actions, G_N_ELEMENTS (actions), self);
 }
 
+/* The sidebar's sections are Ctrl+1…5 rather than mnemonics: every letter stays with the fields. */
+void
+cd_main_window_add_accels (GtkApplication *app)
+{
+  static const char *const sections[] = { "accept", "today", "print", "reports", "settings" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+    {
+      g_autofree char *action = g_strdup_printf ("win.section('%s')", sections[i]);
+      g_autofree char *accel = g_strdup_printf ("<Control>%u", i + 1);
+      const char *const accels[] = { accel, NULL };
+
+      gtk_application_set_accels_for_action (app, action, accels);
+    }
+}
+
 CdMainWindow *
 cd_main_window_new (GtkApplication *app, CdContext *ctx, const CdClerk *clerk)
 {

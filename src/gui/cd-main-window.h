@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CdMainWindow, cd_main_window, CD, MAIN_WINDOW, GtkApplicationWindow)
 
 CdMainWindow *cd_main_window_new          (GtkApplication *app, CdContext *ctx, const CdClerk *clerk);
+/* Ctrl+1…5 for the sidebar's sections, on @app's windows. */
+void          cd_main_window_add_accels   (GtkApplication *app);
 CdWizard     *cd_main_window_get_wizard   (CdMainWindow *self);
 /* "accept", "today", "print", "reports", "settings"; FALSE when the clerk's role may not open it. */
 gboolean      cd_main_window_show_section (CdMainWindow *self, const char *section);

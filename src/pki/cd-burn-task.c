@@ -207,11 +207,11 @@ progress_ref (Progress *p)
   return p;
 }
 
-static void
-progress_unref (Progress *p)
+static gboolean
+progress_free (gpointer data)
 {
-  if (!g_atomic_ref_count_dec (&p->ref))
-    return;
+  Progress *p = data;
+
   if (p->destroy)
     p->destroy (p->data);
   g_main_context_unref (p->context);
@@ -219,6 +219,26 @@ progress_unref (Progress *p)
   g_free (p->label);
   g_mutex_clear (&p->lock);
   g_free (p);
+  return G_SOURCE_REMOVE;
+}
+
+/* The last reference can go in the worker (with the task, when the caller's callback has already run). The
+ * caller's data (a widget, for the burn page) is then released in the caller's context, never in the worker:
+ * a widget finalised off the main thread corrupts GTK. */
+static void
+progress_unref (Progress *p)
+{
+  if (!g_atomic_ref_count_dec (&p->ref))
+    return;
+  if (p->destroy && !g_main_context_is_owner (p->context))
+    {
+      g_autoptr(GSource) source = g_idle_source_new ();
+
+      g_source_set_callback (source, progress_free, p, NULL);
+      g_source_attach (source, p->context);
+      return;
+    }
+  progress_free (p);
 }
 
 static gboolean

@@ -371,8 +371,79 @@ cd_test_assert_tab_round (GtkWidget *window, GtkWidget *root, const char *what)
       g_string_append_printf (missing, " %s “%s”", G_OBJECT_TYPE_NAME (w), gtk_widget_get_name (w));
   g_test_message ("%s: %u fields, Tab round the window in %u presses", what, g_hash_table_size (fields),
                   presses + 1);
+  cd_test_assert_mnemonics (window, root, what);
   if (missing->len)
     g_error ("%s: Tab never reaches%s", what, missing->str);
+}
+
+typedef struct {
+  GHashTable *keys;   /* keyval → set of label texts */
+  GtkWidget  *skip;
+} Mnemonics;
+
+/* The labels with a mnemonic under @w that are shown, @skip left out. */
+static void
+collect_mnemonics (GtkWidget *w, gpointer data)
+{
+  Mnemonics *m = data;
+
+  if (w == m->skip || !gtk_widget_is_drawable (w))
+    return;
+  if (GTK_IS_LABEL (w) && gtk_label_get_mnemonic_keyval (GTK_LABEL (w)) != GDK_KEY_VoidSymbol)
+    {
+      guint key = gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (GTK_LABEL (w)));
+      GHashTable *labels = g_hash_table_lookup (m->keys, GUINT_TO_POINTER (key));
+
+      if (!labels)
+        {
+          labels = g_hash_table_new (g_str_hash, g_str_equal);
+          g_hash_table_insert (m->keys, GUINT_TO_POINTER (key), labels);
+        }
+      g_hash_table_add (labels, (gpointer) gtk_label_get_label (GTK_LABEL (w)));
+    }
+  if (GTK_IS_CONTAINER (w))
+    gtk_container_forall (GTK_CONTAINER (w), collect_mnemonics, m);   /* a button's label is internal */
+}
+
+static char *
+mnemonic_list (GHashTable *labels)
+{
+  g_autofree gpointer *names = g_hash_table_get_keys_as_array (labels, NULL);
+
+  return g_strjoinv ("” “", (char **) names);
+}
+
+void
+cd_test_assert_mnemonics (GtkWidget *window, GtkWidget *root, const char *what)
+{
+  g_autoptr(GHashTable) outside = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_hash_table_unref);
+  g_autoptr(GHashTable) inside = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_hash_table_unref);
+  g_autoptr(GString) clashes = g_string_new (NULL);
+  Mnemonics m = { outside, root };
+  GHashTableIter iter;
+  gpointer key, labels;
+
+  collect_mnemonics (window, &m);
+  m = (Mnemonics) { inside, NULL };
+  collect_mnemonics (root, &m);
+  g_hash_table_iter_init (&iter, inside);
+  while (g_hash_table_iter_next (&iter, &key, &labels))
+    {
+      GHashTable *global = g_hash_table_lookup (outside, key);
+      g_autofree char *here = mnemonic_list (labels);
+
+      if (global)
+        {
+          g_autofree char *there = mnemonic_list (global);
+
+          g_string_append_printf (clashes, " Alt+%s: “%s” takes the window's “%s”;",
+                                  gdk_keyval_name (GPOINTER_TO_UINT (key)), here, there);
+        }
+      else if (g_hash_table_size (labels) > 1)
+        g_test_message ("%s: Alt+%s goes round “%s”", what, gdk_keyval_name (GPOINTER_TO_UINT (key)), here);
+    }
+  if (clashes->len)
+    g_error ("%s:%s", what, clashes->str);
 }
 
 const char *

@@ -43,6 +43,10 @@ void        cd_test_key           (GtkWidget *window, guint keyval, GdkModifierT
  * arrow keys reach the others, as everywhere in GTK). Enters @root with Tab first if the focus is elsewhere.
  * @what names the view in the messages. */
 void        cd_test_assert_tab_round (GtkWidget *window, GtkWidget *root, const char *what);
+/* The mnemonics of the window's own controls around @root (Back and Next, the sidebar…) work wherever the
+ * focus is: no label under @root takes one of them. Labels under @root sharing a key (Alt+key then goes round
+ * them, as GTK does for a list's repeated rows) are reported in the test log. */
+void        cd_test_assert_mnemonics (GtkWidget *window, GtkWidget *root, const char *what);
 const char *cd_test_label         (GtkWidget *root, const char *name);
 gboolean    cd_test_sensitive     (GtkWidget *root, const char *name);
 

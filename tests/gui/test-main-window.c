@@ -200,7 +200,8 @@ test_tab_reaches_every_field (void)
 {
   g_autoptr(CdTestCounter) counter = cd_test_counter_new ("boss");
   g_autoptr(CdClerk) clerk = signed_in (counter);
-  CdMainWindow *win = cd_main_window_new (NULL, counter->ctx, clerk);
+  g_autoptr(GtkApplication) app = gtk_application_new ("org.certdesk.CertDesk.TabTest", G_APPLICATION_NON_UNIQUE);
+  CdMainWindow *win;
   GtkStack *stack = NULL;
   static const char *const sections[] = { "accept", "today", "print", "reports", "settings" };
   g_autofree char *dir = g_dir_make_tmp ("certdesk-tab-XXXXXX", NULL);
@@ -208,11 +209,16 @@ test_tab_reaches_every_field (void)
   g_autoptr(CdContext) fresh = NULL;
   GtkWidget *login;
 
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  cd_main_window_add_accels (app);
+  win = cd_main_window_new (app, counter->ctx, clerk);
   cd_test_window (GTK_WIDGET (win));
   stack = GTK_STACK (cd_test_find (GTK_WIDGET (win), "main_stack"));
   for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
     {
-      g_assert_true (cd_main_window_show_section (win, sections[i]));
+      /* Ctrl+1…5 open the sections */
+      cd_test_key (GTK_WIDGET (win), GDK_KEY_1 + i, GDK_CONTROL_MASK);
+      g_assert_cmpstr (cd_main_window_get_section (win), ==, sections[i]);
       cd_test_wait_ms (200);   /* lists filled after the section is shown */
       cd_test_assert_tab_round (GTK_WIDGET (win), gtk_stack_get_visible_child (stack), sections[i]);
     }

@@ -364,6 +364,17 @@ done_cb (GObject *source, GAsyncResult *res, gpointer user_data)
   g_assert_no_error (error);
 }
 
+/* The progress data (the burn page itself, in the application) is released in the main context, also when the
+ * task's last reference goes in the worker after the callback has run. */
+static gboolean progress_destroyed;
+
+static void
+progress_destroyed_cb (gpointer data)
+{
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  progress_destroyed = TRUE;
+}
+
 /* The GTask form the burn page uses: progress in the main context, the result at the end. */
 static void
 test_async (PkiFixture *f, gconstpointer data)
@@ -380,8 +391,9 @@ test_async (PkiFixture *f, gconstpointer data)
   opts->module_path = g_strdup (PKI_SOFTHSM);
   opts->so_pin = cd_pin_new (PKI_SO_PIN);
   opts->advance_state = TRUE;
-  cd_burn_run_async (f->ctx, opts, progress_cb, steps, NULL, NULL, done_cb, &r);
-  while (r == NULL)
+  progress_destroyed = FALSE;
+  cd_burn_run_async (f->ctx, opts, progress_cb, steps, progress_destroyed_cb, NULL, done_cb, &r);
+  while (r == NULL || !progress_destroyed)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (steps->len, >=, 1);
   g_assert_cmpstr (g_ptr_array_index (steps, steps->len - 1), ==, "verify");
