@@ -31,6 +31,10 @@ struct _CdBusinessPage {
 
   GtkWidget      *profile_none;    /* hidden radio: active while no profile is chosen */
   GtkWidget      *business_none;
+  /* What the choices on screen were built for: entering the step again only sets which one is active
+   * (building them again cost a third of a frame on every return to the step). */
+  char           *profiles_shown;  /* the profile ids, in order */
+  char           *businesses_shown;/* the profile id the business choices are of */
 };
 
 static void cd_business_page_iface_init (CdWizardPageInterface *iface);
@@ -50,6 +54,25 @@ profile_offered_here (CdBusinessPage *self, const char *id)
   g_auto(GStrv) offered = g_settings_get_strv (settings, "offered-profiles");
 
   return offered[0] == NULL || g_strv_contains ((const char *const *) offered, id);
+}
+
+/* Activates the choice under @box whose @key data is @value (a string, or a GUINT_TO_POINTER when @is_uint),
+ * or @none when there is none. */
+static void
+select_choice (GtkFlowBox *box, const char *key, gconstpointer value, gboolean is_uint, GtkWidget *none)
+{
+  g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (box));
+  GtkWidget *chosen = none;
+
+  for (GList *l = children; l; l = l->next)
+    {
+      GtkWidget *radio = gtk_bin_get_child (GTK_BIN (l->data));
+      gpointer data = g_object_get_data (G_OBJECT (radio), key);
+
+      if (is_uint ? data == value : g_strcmp0 (data, value) == 0)
+        chosen = radio;
+    }
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (chosen), TRUE);
 }
 
 static GtkWidget *
@@ -92,6 +115,14 @@ fill_businesses (CdBusinessPage *self)
   CdProfile *profile = cd_draft_get_profile (self->draft);
   GtkWidget *first = NULL;
 
+  if (profile && g_strcmp0 (self->businesses_shown, profile->id) == 0)
+    {
+      select_choice (self->business_box, "business", GUINT_TO_POINTER (app->business), TRUE, self->business_none);
+      gtk_widget_set_visible (self->existing_box, app->business != CD_BUSINESS_NEW);
+      return;
+    }
+  g_free (self->businesses_shown);
+  self->businesses_shown = profile ? g_strdup (profile->id) : NULL;
   cd_gui_container_clear (GTK_CONTAINER (self->business_box));
   g_clear_object (&self->business_none);
   self->business_none = g_object_ref_sink (gtk_radio_button_new (NULL));
@@ -117,9 +148,24 @@ load_from_draft (CdBusinessPage *self)
 {
   CdApplication *app = cd_draft_get_app (self->draft);
   g_autoptr(GPtrArray) profiles = cd_profile_set_list (cd_context_get_profiles (self->ctx));
+  g_autoptr(GString) shown = g_string_new (NULL);
   GtkWidget *first = NULL;
 
   self->loading = TRUE;
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      CdProfile *p = profiles->pdata[i];
+
+      if (profile_offered_here (self, p->id) || g_strcmp0 (p->id, app->profile) == 0)
+        g_string_append_printf (shown, "%s\n", p->id);
+    }
+  if (g_strcmp0 (shown->str, self->profiles_shown) == 0)
+    {
+      select_choice (self->profile_box, "profile", app->profile, FALSE, self->profile_none);
+      goto fields;
+    }
+  g_free (self->profiles_shown);
+  self->profiles_shown = g_string_free (g_steal_pointer (&shown), FALSE);
   cd_gui_container_clear (GTK_CONTAINER (self->profile_box));
   g_clear_object (&self->profile_none);
   self->profile_none = g_object_ref_sink (gtk_radio_button_new (NULL));
@@ -145,6 +191,7 @@ load_from_draft (CdBusinessPage *self)
         first = radio;
     }
   gtk_label_set_mnemonic_widget (self->profile_heading, first);
+fields:
   fill_businesses (self);
   gtk_entry_set_text (self->serial_entry, app->existing_serial ? app->existing_serial : "");
   gtk_spin_button_set_value (self->years_spin, app->years);
@@ -320,6 +367,8 @@ cd_business_page_dispose (GObject *object)
 
   g_clear_object (&self->profile_none);
   g_clear_object (&self->business_none);
+  g_clear_pointer (&self->profiles_shown, g_free);
+  g_clear_pointer (&self->businesses_shown, g_free);
   cd_business_page_release (self);
   G_OBJECT_CLASS (cd_business_page_parent_class)->dispose (object);
 }

@@ -222,6 +222,20 @@ test_tab_reaches_every_field (void)
       cd_test_wait_ms (200);   /* lists filled after the section is shown */
       cd_test_assert_tab_round (GTK_WIDGET (win), gtk_stack_get_visible_child (stack), sections[i]);
     }
+  /* every tab of the settings */
+  {
+    GtkNotebook *notebook = GTK_NOTEBOOK (cd_test_find (GTK_WIDGET (win), "settings_notebook"));
+
+    for (int p = 1; p < gtk_notebook_get_n_pages (notebook); p++)
+      {
+        g_autofree char *what = NULL;
+
+        gtk_notebook_set_current_page (notebook, p);
+        cd_test_wait_ms (100);
+        what = g_strdup_printf ("settings tab %d", p + 1);
+        cd_test_assert_tab_round (GTK_WIDGET (win), gtk_notebook_get_nth_page (notebook, p), what);
+      }
+  }
   gtk_widget_destroy (GTK_WIDGET (win));
 
   g_assert_true (cd_clerk_store_logout (counter->ctx, NULL));

@@ -450,9 +450,10 @@ test_focus_follows_the_step (void)
 {
   g_autoptr(CdTestCounter) counter = cd_test_counter_new ("wang");
   FocusCheck fc = { NULL, NULL };
-  GtkWidget *focus;
+  GtkWidget *focus, *profile_choice;
 
   fc.wizard = new_wizard (counter->ctx, &fc.win);
+  profile_choice = cd_test_find (fc.win, "profile_" PROFILE);
   /* The first project choice has the focus; Tab goes on from one choice to the next. */
   g_assert_true (cd_test_wait (focus_in_current_page, &fc, 5000));
   focus = gtk_window_get_focus (GTK_WINDOW (fc.win));
@@ -515,6 +516,14 @@ test_focus_follows_the_step (void)
   next (fc.win);
   g_assert_cmpstr (cd_wizard_get_current_step (fc.wizard), ==, "materials");
   g_assert_true (cd_test_wait (focus_in_current_page, &fc, 5000));
+
+  /* Back at the start: the same choices, not built again, the project chosen still active. */
+  cd_test_key (fc.win, GDK_KEY_Left, GDK_MOD1_MASK);
+  cd_test_key (fc.win, GDK_KEY_Left, GDK_MOD1_MASK);
+  g_assert_cmpstr (cd_wizard_get_current_step (fc.wizard), ==, "business");
+  g_assert_true (cd_test_find (fc.win, "profile_" PROFILE) == profile_choice);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (profile_choice)));
+  g_assert_true (focus_in_current_page (&fc));
   gtk_widget_destroy (fc.win);
 }
 
