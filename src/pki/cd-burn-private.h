@@ -74,6 +74,15 @@ void     cd_burn_rollback         (CdBurnPipeline *p, const char *step, const GE
 gboolean cd_burn_recover          (CdBurnPipeline *p, gboolean *out_resume, GError **error);
 void     cd_burn_clean_leftovers  (CdBurnPipeline *p);
 
+/* cd-burn-subject.c, before the first step. renew, change: the certificate on the inserted key, its record,
+ * whose it is, and the PIN; replace: the certificate being replaced, from the application (the key is lost). */
+gboolean cd_burn_find_current     (CdBurnPipeline *p, GError **error);
+gboolean cd_burn_find_replaced    (CdBurnPipeline *p, GError **error);
+/* The new certificate's validity, from the business and the one it follows. */
+gboolean cd_burn_set_validity     (CdBurnPipeline *p, GError **error);
+/* The e-seal image chosen for the application, checked before anything touches the key. */
+gboolean cd_burn_load_seal        (CdBurnPipeline *p, GError **error);
+
 /* cd-burn.c: the key initialised and its key pair generated ahead of the burn, journaled as an open attempt
  * that the burn continues. Nothing is done (TRUE, *out_skipped says why) unless the key holds nothing anyone
  * would miss. *out_pin: the PIN the key was given; *out_cka_id: hex. */
