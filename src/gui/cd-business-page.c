@@ -143,45 +143,43 @@ fill_businesses (CdBusinessPage *self)
   gtk_widget_set_visible (self->existing_box, app->business != CD_BUSINESS_NEW);
 }
 
+/* The projects this outlet offers (and the application's own, if no longer offered), as choices. */
 static void
-load_from_draft (CdBusinessPage *self)
+fill_profiles (CdBusinessPage *self)
 {
   CdApplication *app = cd_draft_get_app (self->draft);
   g_autoptr(GPtrArray) profiles = cd_profile_set_list (cd_context_get_profiles (self->ctx));
-  g_autoptr(GString) shown = g_string_new (NULL);
+  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
+  g_autoptr(GString) key = g_string_new (NULL);
   GtkWidget *first = NULL;
 
-  self->loading = TRUE;
   for (guint i = 0; i < profiles->len; i++)
     {
       CdProfile *p = profiles->pdata[i];
 
       if (profile_offered_here (self, p->id) || g_strcmp0 (p->id, app->profile) == 0)
-        g_string_append_printf (shown, "%s\n", p->id);
+        {
+          g_ptr_array_add (shown, p);
+          g_string_append_printf (key, "%s\n", p->id);
+        }
     }
-  if (g_strcmp0 (shown->str, self->profiles_shown) == 0)
+  if (g_strcmp0 (key->str, self->profiles_shown) == 0)
     {
       select_choice (self->profile_box, "profile", app->profile, FALSE, self->profile_none);
-      goto fields;
+      return;
     }
   g_free (self->profiles_shown);
-  self->profiles_shown = g_string_free (g_steal_pointer (&shown), FALSE);
+  self->profiles_shown = g_string_free (g_steal_pointer (&key), FALSE);
   cd_gui_container_clear (GTK_CONTAINER (self->profile_box));
   g_clear_object (&self->profile_none);
   self->profile_none = g_object_ref_sink (gtk_radio_button_new (NULL));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->profile_none), TRUE);
-  for (guint i = 0; i < profiles->len; i++)
+  for (guint i = 0; i < shown->len; i++)
     {
-      CdProfile *p = profiles->pdata[i];
-      g_autofree char *name = NULL;
-      g_autofree char *label = NULL;
-      GtkWidget *radio;
+      CdProfile *p = shown->pdata[i];
+      g_autofree char *name = g_strdup_printf ("profile_%s", p->id);
+      GtkWidget *radio = add_choice (self->profile_box, self->profile_none, cd_profile_display_name (p), name);
 
-      if (!profile_offered_here (self, p->id) && g_strcmp0 (p->id, app->profile) != 0)
-        continue;
-      name = g_strdup_printf ("profile_%s", p->id);
-      label = g_strdup_printf ("%s", cd_profile_display_name (p));
-      radio = add_choice (self->profile_box, self->profile_none, label, name);
       gtk_widget_set_tooltip_text (radio, p->ca_name);
       g_object_set_data_full (G_OBJECT (radio), "profile", g_strdup (p->id), g_free);
       if (g_strcmp0 (p->id, app->profile) == 0)
@@ -191,7 +189,15 @@ load_from_draft (CdBusinessPage *self)
         first = radio;
     }
   gtk_label_set_mnemonic_widget (self->profile_heading, first);
-fields:
+}
+
+static void
+load_from_draft (CdBusinessPage *self)
+{
+  CdApplication *app = cd_draft_get_app (self->draft);
+
+  self->loading = TRUE;
+  fill_profiles (self);
   fill_businesses (self);
   gtk_entry_set_text (self->serial_entry, app->existing_serial ? app->existing_serial : "");
   gtk_spin_button_set_value (self->years_spin, app->years);

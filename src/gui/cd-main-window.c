@@ -103,12 +103,10 @@ on_sidebar_row_selected_cb (CdMainWindow *self, GtkListBoxRow *row)
 static gboolean
 on_sidebar_focus_cb (CdMainWindow *self, GtkDirectionType direction, GtkWidget *sidebar)
 {
+  /* FALSE with the emission stopped: the focus moves on past the sidebar */
   if ((direction == GTK_DIR_TAB_FORWARD || direction == GTK_DIR_TAB_BACKWARD)
       && gtk_container_get_focus_child (GTK_CONTAINER (sidebar)) != NULL)
-    {
-      g_signal_stop_emission_by_name (sidebar, "focus");
-      return FALSE;
-    }
+    g_signal_stop_emission_by_name (sidebar, "focus");
   return FALSE;
 }
 

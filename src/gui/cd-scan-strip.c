@@ -672,6 +672,29 @@ cd_scan_strip_init (CdScanStrip *self)
   g_signal_connect (self, "drag-data-received", G_CALLBACK (on_drag_data_received_cb), self);
 }
 
+/* The buttons that change the scans follow self->editable (the thumbnails' delete buttons too). */
+static void
+apply_editable (CdScanStrip *self)
+{
+  gboolean editable = self->editable;
+  g_autoptr(GList) thumbs = NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), editable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->scan_button), editable);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->undo_button), editable);
+  /* each thumbnail: a flow box child holding the picture button and its delete button (add_thumb) */
+  thumbs = gtk_container_get_children (GTK_CONTAINER (self->thumbs));
+  for (GList *l = thumbs; l; l = l->next)
+    {
+      GtkWidget *box = gtk_bin_get_child (GTK_BIN (l->data));
+      g_autoptr(GList) parts = box ? gtk_container_get_children (GTK_CONTAINER (box)) : NULL;
+
+      for (GList *p = parts; p; p = p->next)
+        if (g_object_get_data (p->data, "scan-name"))
+          gtk_widget_set_sensitive (p->data, editable);
+    }
+}
+
 /* ---- public ---- */
 
 GtkWidget *
@@ -693,8 +716,8 @@ cd_scan_strip_new (CdDraft *draft, const char *material_code, gboolean editable)
   gtk_widget_set_name (GTK_WIDGET (self->add_button), add);
   gtk_widget_set_name (GTK_WIDGET (self->scan_button), scan);
   gtk_widget_set_name (GTK_WIDGET (self->undo_button), undo);
-  self->editable = !editable;   /* so that the setter applies it */
-  cd_scan_strip_set_editable (self, editable);
+  self->editable = editable;
+  apply_editable (self);
   refresh (self);
   return GTK_WIDGET (self);
 }
@@ -702,27 +725,11 @@ cd_scan_strip_new (CdDraft *draft, const char *material_code, gboolean editable)
 void
 cd_scan_strip_set_editable (CdScanStrip *self, gboolean editable)
 {
-  g_autoptr(GList) thumbs = NULL;
-
   g_return_if_fail (CD_IS_SCAN_STRIP (self));
-  editable = !!editable;
-  if (self->editable == editable)
+  if (!self->editable == !editable)
     return;
   self->editable = editable;
-  gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), editable);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->scan_button), editable);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->undo_button), editable);
-  /* each thumbnail: a flow box child holding the picture button and its delete button (add_thumb) */
-  thumbs = gtk_container_get_children (GTK_CONTAINER (self->thumbs));
-  for (GList *l = thumbs; l; l = l->next)
-    {
-      GtkWidget *box = gtk_bin_get_child (GTK_BIN (l->data));
-      g_autoptr(GList) parts = box ? gtk_container_get_children (GTK_CONTAINER (box)) : NULL;
-
-      for (GList *p = parts; p; p = p->next)
-        if (g_object_get_data (p->data, "scan-name"))
-          gtk_widget_set_sensitive (p->data, editable);
-    }
+  apply_editable (self);
 }
 
 void

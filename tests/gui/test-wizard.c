@@ -127,10 +127,37 @@ test_invalid_uscc_keeps_next_disabled (void)
   gtk_widget_destroy (win);
 }
 
+/* The seal samples come from the seals page's own tests; here the draft gets a chosen sample per form. */
+static void
+choose_samples (CdTestCounter *counter, CdWizard *wizard)
+{
+  CdDraft *draft = cd_wizard_get_draft (wizard);
+  CdProfile *profile = cd_draft_get_profile (draft);
+  g_autofree char *png = g_build_filename (counter->dir, "sample.png", NULL);
+
+  g_assert_true (g_file_set_contents (png, "png", -1, NULL));
+  for (guint i = 0; profile->collection_forms && profile->collection_forms[i]; i++)
+    g_hash_table_insert (cd_draft_get_app (draft)->samples, g_strdup (profile->collection_forms[i]), g_strdup (png));
+  cd_draft_changed (draft);
+  cd_test_iterate ();
+}
+
 static gboolean
 next_sensitive (gpointer win)
 {
   return cd_test_sensitive (win, "next_button");
+}
+
+/* The print step: the documents "printed" to @name in the counter's folder, which unlocks Next. */
+static void
+print_documents (CdTestCounter *counter, GtkWidget *win, CdWizard *wizard, const char *name)
+{
+  g_autofree char *pdf = g_build_filename (counter->dir, name, NULL);
+
+  cd_print_page_set_export_filename (CD_PRINT_PAGE (cd_wizard_get_page (wizard, "print")), pdf);
+  cd_test_click (win, "print_button");
+  g_assert_true (cd_test_wait (next_sensitive, win, 20000));
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
 }
 
 static gboolean
@@ -160,19 +187,8 @@ test_full_acceptance_to_paid (void)
   g_assert_true (cd_test_sensitive (win, "next_button"));
   next (win);
   g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "seals");
-  /* The seal samples come from the seals page's own tests; here the draft gets a chosen sample per form. */
   g_assert_false (cd_test_sensitive (win, "next_button"));
-  {
-    CdDraft *draft = cd_wizard_get_draft (wizard);
-    CdProfile *profile = cd_draft_get_profile (draft);
-    g_autofree char *png = g_build_filename (counter->dir, "sample.png", NULL);
-
-    g_assert_true (g_file_set_contents (png, "png", -1, NULL));
-    for (guint i = 0; profile->collection_forms && profile->collection_forms[i]; i++)
-      g_hash_table_insert (cd_draft_get_app (draft)->samples, g_strdup (profile->collection_forms[i]), g_strdup (png));
-    cd_draft_changed (draft);
-    cd_test_iterate ();
-  }
+  choose_samples (counter, wizard);
   next (win);
   g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "fee");
   g_assert_cmpstr (cd_test_label (win, "fee_total"), !=, "");
@@ -200,17 +216,10 @@ test_full_acceptance_to_paid (void)
 
   next (win);
   g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "print");
-  {
-    GtkWidget *pp = cd_wizard_get_page (wizard, "print");
-    g_autofree char *pdf = g_build_filename (counter->dir, "wizard.pdf", NULL);
-
-    g_assert_false (cd_test_sensitive (win, "next_button"));
-    g_assert_true (cd_test_wait ((gboolean (*) (gpointer)) cd_print_page_is_ready, pp, 20000));
-    cd_print_page_set_export_filename (CD_PRINT_PAGE (pp), pdf);
-    cd_test_click (win, "print_button");
-    g_assert_true (cd_test_wait (next_sensitive, win, 20000));
-    g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
-  }
+  g_assert_false (cd_test_sensitive (win, "next_button"));
+  g_assert_true (cd_test_wait ((gboolean (*) (gpointer)) cd_print_page_is_ready, cd_wizard_get_page (wizard, "print"),
+                               20000));
+  print_documents (counter, win, wizard, "wizard.pdf");
   next (win);
   g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "burn");
   /* The Issue step: the counter's own DEMO key (SoftHSM2 under its state folder) gets the certificate. */
@@ -551,7 +560,6 @@ test_tab_reaches_every_field (void)
   g_autoptr(CdTestCounter) counter = cd_test_counter_new ("wang");
   GtkWidget *win;
   CdWizard *wizard = new_wizard (counter->ctx, &win);
-  CdDraft *draft = cd_wizard_get_draft (wizard);
 
   assert_tab_reaches_every_field (win, wizard);
   choose_profile (win);
@@ -562,16 +570,7 @@ test_tab_reaches_every_field (void)
   tick_all_materials (win, wizard);
   next (win);
   assert_tab_reaches_every_field (win, wizard);
-  {
-    CdProfile *profile = cd_draft_get_profile (draft);
-    g_autofree char *png = g_build_filename (counter->dir, "sample.png", NULL);
-
-    g_assert_true (g_file_set_contents (png, "png", -1, NULL));
-    for (guint i = 0; profile->collection_forms && profile->collection_forms[i]; i++)
-      g_hash_table_insert (cd_draft_get_app (draft)->samples, g_strdup (profile->collection_forms[i]), g_strdup (png));
-    cd_draft_changed (draft);
-    cd_test_iterate ();
-  }
+  choose_samples (counter, wizard);
   next (win);
   g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "fee");
   assert_tab_reaches_every_field (win, wizard);
@@ -580,13 +579,7 @@ test_tab_reaches_every_field (void)
   g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "print");
   g_assert_true (cd_test_wait (print_ready, wizard, 20000));
   assert_tab_reaches_every_field (win, wizard);
-  {
-    g_autofree char *pdf = g_build_filename (counter->dir, "tab.pdf", NULL);
-
-    cd_print_page_set_export_filename (CD_PRINT_PAGE (cd_wizard_get_page (wizard, "print")), pdf);
-    cd_test_click (win, "print_button");
-    g_assert_true (cd_test_wait (next_sensitive, win, 20000));
-  }
+  print_documents (counter, win, wizard, "tab.pdf");
   next (win);
   g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "burn");
   g_assert_true (cd_test_wait (burn_ready, win, 30000));
@@ -632,7 +625,6 @@ print_ready (gpointer wizard)
 static void
 switch_cycle (CdTestCounter *counter, CdWizard *wizard, GtkWidget *win, Switches *sw)
 {
-  CdDraft *draft;
   static const char *const back_to[] = { "fee", "seals", "materials", "applicant", "business" };
   static const char *const forth_to[] = { "applicant", "materials", "seals", "fee", "print" };
 
@@ -647,17 +639,7 @@ switch_cycle (CdTestCounter *counter, CdWizard *wizard, GtkWidget *win, Switches
   SWITCH (next (win), "applicant → materials", NULL);
   tick_all_materials (win, wizard);
   SWITCH (next (win), "materials → seals", NULL);
-  draft = cd_wizard_get_draft (wizard);
-  {
-    CdProfile *profile = cd_draft_get_profile (draft);
-    g_autofree char *png = g_build_filename (counter->dir, "sample.png", NULL);
-
-    g_assert_true (g_file_set_contents (png, "png", -1, NULL));
-    for (guint i = 0; profile->collection_forms && profile->collection_forms[i]; i++)
-      g_hash_table_insert (cd_draft_get_app (draft)->samples, g_strdup (profile->collection_forms[i]), g_strdup (png));
-    cd_draft_changed (draft);
-    cd_test_iterate ();
-  }
+  choose_samples (counter, wizard);
   SWITCH (next (win), "seals → fee", NULL);
   cd_test_click (win, "pay_button");
   SWITCH (next (win), "fee → print (documents rendered)", print_ready);
