@@ -34,3 +34,14 @@ cd_worker_yield_to_ui (void)
   g_private_set (&lowered, GINT_TO_POINTER (1));
 #endif
 }
+
+void
+cd_worker_dispatch (GMainContext *context, GSourceFunc func, gpointer data, GDestroyNotify destroy)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, destroy);
+  g_source_set_static_name (source, "cd_worker_dispatch");
+  g_source_attach (source, context);
+}

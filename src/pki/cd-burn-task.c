@@ -276,8 +276,7 @@ progress_from_worker (const char *step, const char *label, double fraction, gpoi
   p->pending = TRUE;
   g_mutex_unlock (&p->lock);
   if (schedule)
-    g_main_context_invoke_full (p->context, G_PRIORITY_DEFAULT, progress_dispatch, progress_ref (p),
-                                (GDestroyNotify) progress_unref);
+    cd_worker_dispatch (p->context, progress_dispatch, progress_ref (p), (GDestroyNotify) progress_unref);
 }
 
 typedef struct {

@@ -20,12 +20,20 @@ typedef enum {
 const char *cd_revoke_reason_to_code   (CdRevokeReason reason);
 gboolean    cd_revoke_reason_from_code (const char *code, CdRevokeReason *out);
 
+/* Called by the issuer with the certificate the CA returned, before the issuer tells the CA that it takes
+ * it (CMP: certConf; OpenSSL's certConf callback). Returning FALSE with @error rejects it: a CMP CA gets a
+ * negative certConf, and issue() fails with that error. The local CA calls it after the certificate is in
+ * its ledger, before returning it. */
+typedef gboolean (*CdIssueAcceptFunc) (X509 *cert, STACK_OF (X509) *chain, gpointer data, GError **error);
+
 typedef struct {
   X509_REQ   *csr;          /* signed by the key on the USB key */
   EVP_PKEY   *private_key;  /* the same key, for issuers that need proof of possession (CMP ir) */
   GDateTime  *not_before;
   GDateTime  *not_after;    /* from the profile's validity, or the kept end of a replaced certificate */
   const char *profile_id;
+  CdIssueAcceptFunc accept; /* may be NULL: every certificate is taken */
+  gpointer    accept_data;
 } CdIssueRequest;
 
 #define CD_TYPE_ISSUER (cd_issuer_get_type ())

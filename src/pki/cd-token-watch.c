@@ -63,7 +63,7 @@ queue_emit (CdTokenWatch *self, guint signal, const char *serial, const char *la
   e->serial = g_strdup (serial);
   e->label = g_strdup (label);
   e->is_demo = is_demo;
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, emit_cb, e, (GDestroyNotify) emit_free);
+  cd_worker_dispatch (self->context, emit_cb, e, (GDestroyNotify) emit_free);
 }
 
 static char *

@@ -83,8 +83,7 @@ progress_report (Progress *p, double fraction)
     return;
   g_atomic_int_set (&p->permille, (gint) (CLAMP (fraction, 0.0, 1.0) * 1000));
   if (g_atomic_int_compare_and_exchange (&p->pending, 0, 1))
-    g_main_context_invoke_full (p->context, G_PRIORITY_DEFAULT, progress_dispatch, g_atomic_rc_box_acquire (p),
-                                progress_unref);
+    cd_worker_dispatch (p->context, progress_dispatch, g_atomic_rc_box_acquire (p), progress_unref);
 }
 
 static void
