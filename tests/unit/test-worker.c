@@ -1,4 +1,5 @@
-/* test-worker.c: a worker lowers its own priority, never the window's thread. */
+/* test-worker.c: a worker lowers its own priority, never the window's thread; what it hands back runs in
+ * the window's thread. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
@@ -44,10 +45,60 @@ test_worker_niced_main_not (void)
   g_assert_cmpint (own_nice (), ==, before);
 }
 
+typedef struct {
+  GMainContext *context;
+  GThread      *ran_in;
+  GThread      *freed_in;
+  gboolean      done;
+} Dispatch;
+
+static gboolean
+dispatched (gpointer data)
+{
+  Dispatch *d = data;
+
+  d->ran_in = g_thread_self ();
+  d->done = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+dispatch_freed (gpointer data)
+{
+  ((Dispatch *) data)->freed_in = g_thread_self ();
+}
+
+static gpointer
+dispatching_worker (gpointer data)
+{
+  /* The main thread is blocked in g_thread_join and does not own the context: g_main_context_invoke would
+   * acquire it here and run the callback in this thread (the burn page's use-after-free). */
+  cd_worker_dispatch (((Dispatch *) data)->context, dispatched, data, dispatch_freed);
+  return NULL;
+}
+
+static void
+test_worker_dispatch_runs_in_owner (void)
+{
+  Dispatch d = { g_main_context_new () };
+  GThread *t = g_thread_new ("test-dispatch", dispatching_worker, &d);
+
+  g_thread_join (t);
+  g_assert_false (d.done);
+  g_main_context_push_thread_default (d.context);
+  while (!d.done)
+    g_main_context_iteration (d.context, TRUE);
+  g_main_context_pop_thread_default (d.context);
+  g_assert_true (d.ran_in == g_thread_self ());
+  g_assert_true (d.freed_in == g_thread_self ());
+  g_main_context_unref (d.context);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/worker/niced-main-not", test_worker_niced_main_not);
+  g_test_add_func ("/worker/dispatch-runs-in-owner", test_worker_dispatch_runs_in_owner);
   return g_test_run ();
 }
