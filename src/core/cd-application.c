@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cd-application.h"
+#include "cd-input.h"
 #include "cd-ident.h"
 #include "cd-json-read.h"
 
@@ -120,6 +121,19 @@ cd_application_get_material (CdApplication *self, const char *code, gboolean cre
 
 #define FIELD(ctx, o, path, name, out) cd_json_get_string (ctx, o, path, name, FALSE, out)
 
+/* Identifiers are stored as cd_ident_normalize makes them (full-width digits, a lower-case x, spaces). */
+static void
+normalize_in_place (char **field)
+{
+  char *n;
+
+  if (*field == NULL)
+    return;
+  n = cd_ident_normalize (*field);
+  g_free (*field);
+  *field = n;
+}
+
 static gboolean
 read_unit (CdJsonCtx *ctx, JsonObject *o, CdUnit **out)
 {
@@ -127,10 +141,13 @@ read_unit (CdJsonCtx *ctx, JsonObject *o, CdUnit **out)
   CdUnit *u = *out = g_new0 (CdUnit, 1);
   const char *p = "$.unit";
 
-  return cd_json_check_members (ctx, o, p, known) && FIELD (ctx, o, p, "name", &u->name)
-         && FIELD (ctx, o, p, "uscc", &u->uscc) && FIELD (ctx, o, p, "address", &u->address)
-         && FIELD (ctx, o, p, "postcode", &u->postcode) && FIELD (ctx, o, p, "phone", &u->phone)
-         && FIELD (ctx, o, p, "email", &u->email);
+  if (!(cd_json_check_members (ctx, o, p, known) && FIELD (ctx, o, p, "name", &u->name)
+        && FIELD (ctx, o, p, "uscc", &u->uscc) && FIELD (ctx, o, p, "address", &u->address)
+        && FIELD (ctx, o, p, "postcode", &u->postcode) && FIELD (ctx, o, p, "phone", &u->phone)
+        && FIELD (ctx, o, p, "email", &u->email)))
+    return FALSE;
+  normalize_in_place (&u->uscc);
+  return TRUE;
 }
 
 static gboolean
@@ -146,6 +163,9 @@ read_person (CdJsonCtx *ctx, JsonObject *o, const char *p, CdPerson **out)
     return FALSE;
   if (x->id_type == NULL)
     x->id_type = g_strdup ("resident_id");
+  normalize_in_place (&x->mobile);
+  if (g_str_equal (x->id_type, "resident_id"))
+    normalize_in_place (&x->id_number);
   if (!g_strv_contains (id_types, x->id_type))
     {
       g_autofree char *list = g_strjoinv (", ", (char **) id_types);
@@ -161,10 +181,13 @@ read_invoice (CdJsonCtx *ctx, JsonObject *o, CdInvoice **out)
   CdInvoice *i = *out = g_new0 (CdInvoice, 1);
   const char *p = "$.invoice";
 
-  return cd_json_check_members (ctx, o, p, known) && FIELD (ctx, o, p, "title", &i->title)
-         && FIELD (ctx, o, p, "taxpayer_id", &i->taxpayer_id) && FIELD (ctx, o, p, "email", &i->email)
-         && FIELD (ctx, o, p, "address", &i->address) && FIELD (ctx, o, p, "phone", &i->phone)
-         && FIELD (ctx, o, p, "bank", &i->bank) && FIELD (ctx, o, p, "account", &i->account);
+  if (!(cd_json_check_members (ctx, o, p, known) && FIELD (ctx, o, p, "title", &i->title)
+        && FIELD (ctx, o, p, "taxpayer_id", &i->taxpayer_id) && FIELD (ctx, o, p, "email", &i->email)
+        && FIELD (ctx, o, p, "address", &i->address) && FIELD (ctx, o, p, "phone", &i->phone)
+        && FIELD (ctx, o, p, "bank", &i->bank) && FIELD (ctx, o, p, "account", &i->account)))
+    return FALSE;
+  normalize_in_place (&i->taxpayer_id);
+  return TRUE;
 }
 
 static gboolean
@@ -354,6 +377,7 @@ cd_application_from_json (JsonNode *node, GError **error)
       if (!cd_json_check_members (&ctx, sub, "$.existing_certificate", ek)
           || !cd_json_get_string (&ctx, sub, "$.existing_certificate", "serial", TRUE, &app->existing_serial))
         return NULL;
+      normalize_in_place (&app->existing_serial);
     }
   return g_steal_pointer (&app);
 }
@@ -364,6 +388,12 @@ cd_application_from_data (const char *data, gssize len, GError **error)
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
 
+  /* Nesting and escapes json-glib would mishandle are refused before it parses (cd-input.c). */
+  if (!cd_input_check_json (data, len < 0 ? strlen (data) : (gsize) len, CD_INPUT_JSON_MAX_DEPTH, &local_error))
+    {
+      g_set_error_literal (error, CD_APPLICATION_ERROR, CD_APPLICATION_ERROR_PARSE, local_error->message);
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, data, len, &local_error))
     {
       g_set_error (error, CD_APPLICATION_ERROR, CD_APPLICATION_ERROR_PARSE, _("$: not valid JSON: %s"),
@@ -377,10 +407,18 @@ CdApplication *
 cd_application_load_file (const char *path, GError **error)
 {
   g_autofree char *data = NULL;
+  g_autoptr(GError) local_error = NULL;
   gsize len;
 
-  if (!g_file_get_contents (path, &data, &len, error))
-    return NULL;
+  /* Refused by its size before it is read whole (a pipe or /dev/zero: while reading). */
+  if (!cd_input_read_file (path, CD_INPUT_APPLICATION_MAX_BYTES, _("application file"), &data, &len, &local_error))
+    {
+      if (local_error->domain == G_FILE_ERROR)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error_literal (error, CD_APPLICATION_ERROR, CD_APPLICATION_ERROR_PARSE, local_error->message);
+      return NULL;
+    }
   return cd_application_from_data (data, len, error);
 }
 
@@ -421,8 +459,10 @@ cd_application_check_identifier (const char *path, const char *value, const char
 
   if (is_blank (value))
     return TRUE;
-  if (g_str_has_suffix (path, ".uscc") || g_str_has_suffix (path, ".taxpayer_id"))
+  if (g_str_has_suffix (path, ".uscc"))
     ok = cd_ident_check_uscc (value, &local_error);
+  else if (g_str_has_suffix (path, ".taxpayer_id"))
+    ok = cd_ident_check_taxpayer_id (value, &local_error);
   else if (g_str_has_suffix (path, ".id_number") && g_strcmp0 (id_type ? id_type : "resident_id", "resident_id") == 0)
     ok = cd_ident_check_resident_id (value, &local_error);
   else if (g_str_has_suffix (path, ".mobile"))

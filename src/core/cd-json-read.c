@@ -4,6 +4,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cd-input.h"
 #include "cd-json-read.h"
 
 gboolean
@@ -49,7 +50,21 @@ cd_json_get_string (CdJsonCtx *ctx, JsonObject *obj, const char *path, const cha
     return cd_json_fail (ctx, p, _("must be a string"));
   if (required && *json_node_get_string (node) == '\0')
     return cd_json_fail (ctx, p, _("must not be empty"));
-  *out = g_strdup (json_node_get_string (node));
+  {
+    /* Checked at the door: valid UTF-8, no control or direction characters, NFC, bounded length. */
+    g_autoptr(GError) local = NULL;
+    char *text = cd_input_text (p, json_node_get_string (node), CD_INPUT_TEXT_MAX_CHARS, &local);
+
+    if (text == NULL)
+      {
+        if (ctx->prefix)
+          g_set_error (ctx->error, ctx->domain, ctx->code, "%s: %s", ctx->prefix, local->message);
+        else
+          g_set_error_literal (ctx->error, ctx->domain, ctx->code, local->message);
+        return FALSE;
+      }
+    *out = text;
+  }
   return TRUE;
 }
 
