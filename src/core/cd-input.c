@@ -253,6 +253,25 @@ cd_input_check_json (const char *data, gsize len, guint max_depth, GError **erro
           depth--;
           g_clear_pointer (&levels[depth].key, g_free);
         }
+      else if (c == '-' || g_ascii_isdigit (c))
+        {
+          /* json-glib turns an integer that does not fit 64 bits into -1 without a word: refuse it here. */
+          const char *start = p;
+          guint digits = 0;
+
+          for (; p < end && (*p == '-' || *p == '+' || *p == '.' || *p == 'e' || *p == 'E' || g_ascii_isdigit (*p)); p++)
+            digits += g_ascii_isdigit (*p) ? 1 : 0;
+          if (digits > 15)
+            {
+              g_autofree char *path = level_path (levels, depth, NULL);
+              g_set_error (error, CD_INPUT_ERROR, CD_INPUT_ERROR_INVALID,
+                           _("%s: a number with %u digits; no field takes more than 15"), path, digits);
+              goto out;
+            }
+          if (p == start)
+            p++;
+          continue;
+        }
       else if (c == ',' && depth > 0)
         {
           if (levels[depth - 1].object)

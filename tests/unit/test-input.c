@@ -104,8 +104,29 @@ test_json_escapes (void)
       g_assert_true (g_str_has_prefix (error->message, refused[i].path));
       g_assert_cmpint (error->message[strlen (refused[i].path)], ==, ':');
     }
+  {
+    g_autoptr(GError) error = NULL;
+    GString *years = g_string_new ("{\"keys\":{\"main\":1},\"years\":");
+
+    for (int i = 0; i < 400; i++)
+      g_string_append_c (years, '9');
+    g_string_append_c (years, '}');
+    /* json-glib would read it as -1: refused with its path and digit count. */
+    g_assert_false (cd_input_check_json (years->str, years->len, 8, &error));
+    g_assert_error (error, CD_INPUT_ERROR, CD_INPUT_ERROR_INVALID);
+    g_assert_true (g_str_has_prefix (error->message, "$.years: "));
+    g_assert_nonnull (strstr (error->message, "400"));
+    g_string_free (years, TRUE);
+    {
+      const char *fine = "{\"a\":-12,\"b\":[1.5e3,2]}";
+      g_assert_true (cd_input_check_json (fine, strlen (fine), 8, NULL));
+    }
+  }
   /* A surrogate pair is a character (王𠮷). */
-  g_assert_true (cd_input_check_json ("{\"n\":\"\\u738b\\ud842\\udfb7\"}", 26, 8, NULL));
+  {
+    const char *pair = "{\"n\":\"\\u738b\\ud842\\udfb7\"}";
+    g_assert_true (cd_input_check_json (pair, strlen (pair), 8, NULL));
+  }
 }
 
 static void
