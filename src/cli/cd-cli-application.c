@@ -7,6 +7,7 @@
 
 #include "cd-application-store.h"
 #include "cd-cli.h"
+#include "cd-preflight.h"
 #include "cd-price-store.h"
 
 static void
@@ -43,8 +44,7 @@ static void
 add_fee (JsonBuilder *b, CdContext *ctx, const CdApplication *app, const CdProfile *profile)
 {
   g_autoptr(GError) error = NULL;
-  CdFeeRequest req = cd_application_fee_request (app);
-  g_autoptr(CdFeeQuote) q = cd_price_store_quote (ctx, profile, app->business, app->applicant_type, &req, &error);
+  g_autoptr(CdFeeQuote) q = cd_fee_compute (ctx, app, profile, &error);
 
   json_builder_set_member_name (b, "fee");
   if (!q)
@@ -77,8 +77,69 @@ add_fee (JsonBuilder *b, CdContext *ctx, const CdApplication *app, const CdProfi
   json_builder_end_object (b);
 }
 
+static void
+add_faults (JsonBuilder *b, GPtrArray *faults)
+{
+  json_builder_set_member_name (b, "faults");
+  json_builder_add_value (b, cd_preflight_faults_to_json (faults));
+}
+
+/* The pre-flight's refusal: every fault as JSON on stdout, the first error as the one line on stderr. */
+static int
+refuse_faults (gint64 id, GPtrArray *faults)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  const CdPreflightFault *f = cd_preflight_first_error (faults, CD_PREFLIGHT_N_STEPS);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_int_value (b, id);
+  add_faults (b, faults);
+  json_builder_end_object (b);
+  cd_cli_print_builder (b);
+  if (g_str_equal (f->rule, "day-lock"))
+    return cd_cli_fail (CD_EXIT_INVALID, _("%s: %s. Give --supervisor NAME --reason TEXT, with the supervisor’s "
+                                           "password in CERTDESK_PASSWORD, to make it as an adjustment"),
+                        f->path, f->message);
+  return cd_cli_fail (CD_EXIT_INVALID, "%s: %s", f->path, f->message);
+}
+
+/* Runs the pre-flight on @app up to @up_to: FALSE (with *out_exit set) when it cannot run or finds an error. */
+static gboolean
+preflight (CdContext *ctx, const CdApplication *app, gint64 id, CdPreflightStage up_to, const char *supervisor,
+           GPtrArray **out_faults, int *out_exit)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cd_preflight_run (ctx, app, id, up_to, out_faults, &error))
+    {
+      *out_exit = cd_cli_fail_error (0, error);
+      return FALSE;
+    }
+  /* With --supervisor the change runs as that supervisor's adjustment of the signed-off day (authorised by
+   * cd_cli_run_change): the day lock is what the adjustment is for. */
+  for (guint i = (*out_faults)->len; supervisor && i > 0; i--)
+    if (g_str_equal (((CdPreflightFault *) (*out_faults)->pdata[i - 1])->rule, "day-lock"))
+      g_ptr_array_remove_index (*out_faults, i - 1);
+  if (cd_preflight_has_errors (*out_faults))
+    {
+      *out_exit = refuse_faults (id, *out_faults);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+print_summary_faults (CdContext *ctx, gint64 id, GPtrArray *faults);
+
 static int
 print_summary (CdContext *ctx, gint64 id)
+{
+  return print_summary_faults (ctx, id, NULL);
+}
+
+static int
+print_summary_faults (CdContext *ctx, gint64 id, GPtrArray *faults)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CdApplication) app = NULL;
@@ -98,6 +159,8 @@ print_summary (CdContext *ctx, gint64 id)
   json_builder_add_string_value (b, cd_state_to_code (info->state));
   add_checklist (b, app, profile);
   add_fee (b, ctx, app, profile);
+  if (faults)
+    add_faults (b, faults);
   json_builder_end_object (b);
   cd_cli_print_builder (b);
   return CD_EXIT_OK;
@@ -249,6 +312,9 @@ cmd_check (CdCli *cli, int argc, char **argv)
     { NULL }
   };
   Change change = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdApplication) app = NULL;
+  g_autoptr(GPtrArray) faults = NULL;
   CdContext *ctx;
   int code = 0;
 
@@ -260,9 +326,15 @@ cmd_check (CdCli *cli, int argc, char **argv)
     return CD_EXIT_USAGE;
   if (!(ctx = cd_cli_get_context (cli, &code)))
     return code;
+  if (!cd_application_store_load (ctx, change.id, &app, NULL, &error))
+    return cd_cli_fail_error (g_error_matches (error, CD_STORE_ERROR, CD_STORE_ERROR_NOT_FOUND) ? CD_EXIT_INVALID : 0,
+                              error);
+  /* Everything entered before the fee step, with every rule a later step enforces on it. */
+  if (!preflight (ctx, app, change.id, CD_PREFLIGHT_SEALS, supervisor, &faults, &code))
+    return code;
   if ((code = cd_cli_run_change (ctx, supervisor, reason, check_change, &change)) != CD_EXIT_OK)
     return code;
-  return print_summary (ctx, change.id);
+  return print_summary_faults (ctx, change.id, faults);
 }
 
 static int
@@ -281,6 +353,9 @@ cmd_pay (CdCli *cli, int argc, char **argv)
     { NULL }
   };
   Change change = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdApplication) app = NULL;
+  g_autoptr(GPtrArray) faults = NULL;
   CdContext *ctx;
   int code = 0;
 
@@ -298,9 +373,21 @@ cmd_pay (CdCli *cli, int argc, char **argv)
   change.amount = amount;
   change.received = received < 0 ? amount : received;
   change.invoice = invoice;
+  if (!cd_application_store_load (ctx, change.id, &app, NULL, &error))
+    return cd_cli_fail_error (g_error_matches (error, CD_STORE_ERROR, CD_STORE_ERROR_NOT_FOUND) ? CD_EXIT_INVALID : 0,
+                              error);
+  /* The application as it will be once paid: the payment and, when asked for, the invoice it needs. */
+  app->payment.has_payment = TRUE;
+  app->payment.method = change.method;
+  app->payment.amount_fen = change.amount;
+  app->payment.received_fen = change.method == CD_PAYMENT_CASH ? change.received : change.amount;
+  if (invoice && app->invoice == NULL)
+    app->invoice = g_new0 (CdInvoice, 1);
+  if (!preflight (ctx, app, change.id, CD_PREFLIGHT_FEE, supervisor, &faults, &code))
+    return code;
   if ((code = cd_cli_run_change (ctx, supervisor, reason, pay_change, &change)) != CD_EXIT_OK)
     return code;
-  return print_summary (ctx, change.id);
+  return print_summary_faults (ctx, change.id, faults);
 }
 
 static int

@@ -203,8 +203,8 @@ cd_fee_quote (const CdProfile *profile, CdBusiness business, CdApplicantType typ
       if (!o && !has)
         {
           g_set_error (error, CD_FEE_ERROR, CD_FEE_ERROR_PRICE_UNSET,
-                       _("No price is set for “%s” (profile %s, %s): a supervisor must set it under "
-                         "Settings → Prices"), label, profile->id, cd_business_to_code (business));
+                       _("No price is set for “%s” (%s, %s): a supervisor must set it under "
+                         "Settings → Prices"), label, cd_profile_display_name (profile), cd_business_label (business));
           return NULL;
         }
       line = g_new0 (CdFeeLine, 1);

@@ -47,28 +47,80 @@ check_not_empty (const char *text, const char *what, GError **error)
   return TRUE;
 }
 
+static void
+set_bad_char (GError **error, const char *what, const char *text, gsize pos, const char *allowed)
+{
+  /* @pos is a byte offset; the message counts characters, as the clerk sees them. */
+  glong index = g_utf8_pointer_to_offset (text, text + pos);
+  gunichar c = g_utf8_get_char (text + pos);
+  char ch[8] = { 0 };
+
+  g_unichar_to_utf8 (c, ch);
+  g_set_error (error, CD_IDENT_ERROR, CD_IDENT_ERROR_CHARACTER,
+               _("%s: character %u ‘%s’ is not allowed (expected %s)"),
+               what, (guint) index + 1, ch, allowed);
+}
+
 static gboolean
-check_length (const char *text, gsize expected, const char *what, GError **error)
+check_length (const char *text, gsize expected, const char *what, const char *allowed, GError **error)
 {
   glong n = g_utf8_strlen (text, -1);
 
-  if ((gsize) n != expected || strlen (text) != expected)
+  if ((gsize) n != expected)
     {
       g_set_error (error, CD_IDENT_ERROR, CD_IDENT_ERROR_LENGTH,
                    _("%s must have %u characters, not %ld"), what, (guint) expected, n);
       return FALSE;
     }
+  /* The right number of characters but more bytes: one of them is not a code character (a Chinese digit, a
+   * full-width letter the normaliser does not know): name it instead of "18 characters, not 18". */
+  if (strlen (text) != expected)
+    {
+      for (const char *p = text; *p; p = g_utf8_next_char (p))
+        if ((guchar) *p >= 0x80)
+          {
+            set_bad_char (error, what, text, p - text, allowed);
+            return FALSE;
+          }
+    }
   return TRUE;
 }
 
-static void
-set_bad_char (GError **error, const char *what, const char *text, gsize pos, const char *allowed)
+char *
+cd_ident_normalize (const char *text)
 {
-  g_autofree char *ch = g_strndup (text + pos, 1);
+  GString *out;
+  const char *p;
 
-  g_set_error (error, CD_IDENT_ERROR, CD_IDENT_ERROR_CHARACTER,
-               _("%s: character %u ‘%s’ is not allowed (expected %s)"),
-               what, (guint) pos + 1, ch, allowed);
+  if (text == NULL)
+    return NULL;
+  out = g_string_sized_new (strlen (text));
+  for (p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          /* Not UTF-8: keep the rest as it is, the check names it. */
+          g_string_append (out, p);
+          break;
+        }
+      /* Spaces a clerk types between groups of digits, or copies along: ASCII, no-break, ideographic. */
+      if (c == ' ' || c == '\t' || c == 0x00A0 || c == 0x3000)
+        continue;
+      if (c >= 0xFF10 && c <= 0xFF19)        /* full-width digits */
+        c = '0' + (c - 0xFF10);
+      else if (c >= 0xFF21 && c <= 0xFF3A)   /* full-width capitals */
+        c = 'A' + (c - 0xFF21);
+      else if (c >= 0xFF41 && c <= 0xFF5A)   /* full-width small letters */
+        c = 'A' + (c - 0xFF41);
+      else if (c == 0xFF0D || c == 0x2010 || c == 0x2011 || c == 0x2012 || c == 0x2013 || c == 0x2014)
+        c = '-';                             /* the hyphen of XXXXXXXX-Y typed with an IME */
+      else if (c >= 'a' && c <= 'z')
+        c = g_ascii_toupper ((char) c);      /* 11010519491231002x → …X; a USCC's letters are capitals */
+      g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
 }
 
 char
@@ -103,48 +155,40 @@ cd_ident_resident_check_char (const char *first17)
 }
 
 static gboolean
-check_orgcode_body (const char *text, const char *what, gsize offset, GError **error)
+check_orgcode_body (const char *text, const char *what, GError **error)
 {
   char expected;
 
   for (gsize i = 0; i < 8; i++)
     if (orgcode_value (text[i]) < 0)
       {
-        set_bad_char (error, what, text - offset, offset + i, _("a digit or a capital letter"));
+        set_bad_char (error, what, text, i, _("a digit or a capital letter"));
         return FALSE;
       }
-  if (text[8] != 'X' && !g_ascii_isdigit (text[8]))
-    {
-      set_bad_char (error, what, text - offset, offset + 8, _("a digit or X"));
-      return FALSE;
-    }
   expected = cd_ident_orgcode_check_char (text);
   if (text[8] != expected)
     {
-      if (offset == 0)
-        g_set_error (error, CD_IDENT_ERROR, CD_IDENT_ERROR_CHECK,
-                     _("%s: check character should be %c"), what, expected);
-      else
-        g_set_error (error, CD_IDENT_ERROR, CD_IDENT_ERROR_CHECK,
-                     _("%s: the organisation code in characters 9–17 is wrong: character 17 should be %c"),
-                     what, expected);
+      g_set_error (error, CD_IDENT_ERROR, CD_IDENT_ERROR_CHECK, _("%s: check character should be %c"), what, expected);
       return FALSE;
     }
   return TRUE;
 }
 
 gboolean
-cd_ident_check_uscc (const char *text, GError **error)
+cd_ident_check_uscc (const char *raw, GError **error)
 {
   const char *what = _("Unified social credit code");
-  char expected;
+  const char *allowed = _("digits and capital letters except I, O, S, V, Z");
+  g_autofree char *text = cd_ident_normalize (raw);
+  char fixed[19];
+  char c17, c18;
 
-  if (!check_not_empty (text, what, error) || !check_length (text, 18, what, error))
+  if (!check_not_empty (text, what, error) || !check_length (text, 18, what, allowed, error))
     return FALSE;
   for (gsize i = 0; i < 18; i++)
     if (uscc_value (text[i]) < 0)
       {
-        set_bad_char (error, what, text, i, _("digits and capital letters except I, O, S, V, Z"));
+        set_bad_char (error, what, text, i, allowed);
         return FALSE;
       }
   /* Position 1 is the registering authority, 2 the kind of entity: GB 32100 table 1. */
@@ -159,20 +203,39 @@ cd_ident_check_uscc (const char *text, GError **error)
         set_bad_char (error, what, text, i, _("a digit of the region code"));
         return FALSE;
       }
-  expected = cd_ident_uscc_check_char (text);
-  if (text[17] != expected)
+  /* Characters 9–17 are the organisation code with its own check character (17), and character 18 checks
+   * all 17 before it: the suggestion fixes 17 first and computes 18 from the fixed code, so that following
+   * it gives a valid code. */
+  c17 = cd_ident_orgcode_check_char (text + 8);
+  memcpy (fixed, text, 18);
+  fixed[16] = c17;
+  fixed[18] = '\0';
+  c18 = cd_ident_uscc_check_char (fixed);
+  if (text[16] != c17 && text[17] != c18)
     {
       g_set_error (error, CD_IDENT_ERROR, CD_IDENT_ERROR_CHECK,
-                   _("%s: check character should be %c"), what, expected);
+                   _("%s: the check characters 17–18 should be %c%c"), what, c17, c18);
       return FALSE;
     }
-  return check_orgcode_body (text + 8, what, 8, error);
+  if (text[16] != c17)
+    {
+      g_set_error (error, CD_IDENT_ERROR, CD_IDENT_ERROR_CHECK,
+                   _("%s: character 17 (the organisation code’s check character) should be %c"), what, c17);
+      return FALSE;
+    }
+  if (text[17] != c18)
+    {
+      g_set_error (error, CD_IDENT_ERROR, CD_IDENT_ERROR_CHECK, _("%s: check character should be %c"), what, c18);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
-cd_ident_check_orgcode (const char *text, GError **error)
+cd_ident_check_orgcode (const char *raw, GError **error)
 {
   const char *what = _("Organisation code");
+  g_autofree char *text = cd_ident_normalize (raw);
   g_autofree char *compact = NULL;
 
   if (!check_not_empty (text, what, error))
@@ -182,20 +245,26 @@ cd_ident_check_orgcode (const char *text, GError **error)
     compact = g_strdup_printf ("%.8s%s", text, text + 9);
   else
     compact = g_strdup (text);
-  if (!check_length (compact, 9, what, error))
+  if (!check_length (compact, 9, what, _("a digit or a capital letter"), error))
     return FALSE;
-  return check_orgcode_body (compact, what, 0, error);
+  if (compact[8] != 'X' && !g_ascii_isdigit (compact[8]) && orgcode_value (compact[8]) < 0)
+    {
+      set_bad_char (error, what, compact, 8, _("a digit or X"));
+      return FALSE;
+    }
+  return check_orgcode_body (compact, what, error);
 }
 
 gboolean
-cd_ident_check_resident_id (const char *text, GError **error)
+cd_ident_check_resident_id (const char *raw, GError **error)
 {
   const char *what = _("Resident ID number");
+  g_autofree char *text = cd_ident_normalize (raw);
   char expected;
   int year, month, day;
   g_autoptr(GDateTime) now = NULL;
 
-  if (!check_not_empty (text, what, error) || !check_length (text, 18, what, error))
+  if (!check_not_empty (text, what, error) || !check_length (text, 18, what, _("a digit"), error))
     return FALSE;
   for (gsize i = 0; i < 17; i++)
     if (!g_ascii_isdigit (text[i]))
@@ -240,11 +309,12 @@ cd_ident_check_resident_id (const char *text, GError **error)
 }
 
 gboolean
-cd_ident_check_mobile (const char *text, GError **error)
+cd_ident_check_mobile (const char *raw, GError **error)
 {
   const char *what = _("Mobile number");
+  g_autofree char *text = cd_ident_normalize (raw);
 
-  if (!check_not_empty (text, what, error) || !check_length (text, 11, what, error))
+  if (!check_not_empty (text, what, error) || !check_length (text, 11, what, _("a digit"), error))
     return FALSE;
   for (gsize i = 0; i < 11; i++)
     if (!g_ascii_isdigit (text[i]))
@@ -261,6 +331,53 @@ cd_ident_check_mobile (const char *text, GError **error)
   return TRUE;
 }
 
+/* The taxpayer ID on an invoice: the 18-character USCC, or for those registered before it the 15-character
+ * tax registration number (6-digit region + organisation code) or the 20-character one of a self-employed
+ * person (resident ID + 2 digits). */
+gboolean
+cd_ident_check_taxpayer_id (const char *raw, GError **error)
+{
+  const char *what = _("Taxpayer ID");
+  g_autofree char *text = cd_ident_normalize (raw);
+  glong n;
+
+  if (!check_not_empty (text, what, error))
+    return FALSE;
+  n = g_utf8_strlen (text, -1);
+  if (n == 18)
+    return cd_ident_check_uscc (text, error);
+  if (n == 15 || n == 20)
+    {
+      g_autoptr(GError) local = NULL;
+      gsize body = n == 15 ? 6 : 20;
+      gboolean ok;
+
+      if (!check_length (text, (gsize) n, what, _("a digit or a capital letter"), error))
+        return FALSE;
+      for (gsize i = n == 15 ? 0 : 18; i < body; i++)
+        if (!g_ascii_isdigit (text[i]))
+          {
+            set_bad_char (error, what, text, i, _("a digit"));
+            return FALSE;
+          }
+      if (n == 15)
+        ok = cd_ident_check_orgcode (text + 6, &local);
+      else
+        {
+          g_autofree char *id = g_strndup (text, 18);
+          ok = cd_ident_check_resident_id (id, &local);
+        }
+      if (ok)
+        return TRUE;
+      g_set_error (error, CD_IDENT_ERROR, local->code, _("%s (%u characters): %s"), what, (guint) n, local->message);
+      return FALSE;
+    }
+  g_set_error (error, CD_IDENT_ERROR, CD_IDENT_ERROR_LENGTH,
+               _("%s must have 18 characters (the unified social credit code), or 15 or 20 for an older "
+                 "registration, not %ld"), what, n);
+  return FALSE;
+}
+
 gboolean
 cd_ident_check (CdIdentKind kind, const char *text, GError **error)
 {
@@ -274,6 +391,8 @@ cd_ident_check (CdIdentKind kind, const char *text, GError **error)
       return cd_ident_check_resident_id (text, error);
     case CD_IDENT_MOBILE:
       return cd_ident_check_mobile (text, error);
+    case CD_IDENT_TAXPAYER:
+      return cd_ident_check_taxpayer_id (text, error);
     default:
       g_assert_not_reached ();
     }
@@ -285,6 +404,7 @@ cd_ident_kind_from_string (const char *name, CdIdentKind *out_kind)
   static const struct { const char *name; CdIdentKind kind; } names[] = {
     { "uscc", CD_IDENT_USCC }, { "orgcode", CD_IDENT_ORGCODE },
     { "id", CD_IDENT_RESIDENT_ID }, { "mobile", CD_IDENT_MOBILE },
+    { "taxpayer", CD_IDENT_TAXPAYER },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)

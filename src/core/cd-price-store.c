@@ -214,3 +214,13 @@ cd_price_store_quote (CdContext *ctx, const CdProfile *profile, CdBusiness busin
     return NULL;
   return cd_fee_quote (profile, business, type, request, overrides, error);
 }
+
+CdFeeQuote *
+cd_fee_compute (CdContext *ctx, const CdApplication *app, const CdProfile *profile, GError **error)
+{
+  CdFeeRequest req = cd_application_fee_request (app);
+
+  if (profile == NULL && !(profile = cd_context_lookup_profile (ctx, app->profile, error)))
+    return NULL;
+  return cd_price_store_quote (ctx, profile, app->business, app->applicant_type, &req, error);
+}

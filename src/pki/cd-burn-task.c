@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cd-preflight.h"
 #include "cd-burn-private.h"
 #include "cd-issuer-local.h"
 #include "cd-pki-error.h"
@@ -122,6 +123,7 @@ cd_burn_run (CdContext *ctx, const CdBurnOptions *opts, CdBurnProgressFunc progr
   g_autoptr(CdApplication) app = NULL;
   g_autoptr(CdApplicationInfo) info = NULL;
   g_autoptr(CdBurnResult) result = g_new0 (CdBurnResult, 1);
+  g_autoptr(GError) preflight_error = NULL;
   gboolean ok = FALSE;
 
   b.progress = progress;
@@ -149,6 +151,13 @@ cd_burn_run (CdContext *ctx, const CdBurnOptions *opts, CdBurnProgressFunc progr
     b.issuer = g_object_ref (opts->issuer);
   else if (!(b.issuer = cd_burn_default_issuer (ctx, error)))
     return NULL;
+  /* The pre-flight (cd-preflight.h) before the key is touched: a refusal erases nothing. */
+  if (!cd_preflight_check (ctx, app, opts->application_id, CD_PREFLIGHT_BURN, &preflight_error))
+    {
+      g_set_error_literal (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED, preflight_error->message);
+      g_clear_object (&b.issuer);
+      return NULL;
+    }
 
   switch (app->business)
     {

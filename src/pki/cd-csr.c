@@ -7,62 +7,32 @@
 
 #include "cd-csr.h"
 #include "cd-pki-error.h"
+#include "cd-subject.h"
 #include "cd-token.h"
 
-static const char *
-placeholder_value (const CdProfile *profile, const CdApplication *app, const char *name)
-{
-  if (g_str_equal (name, "unit.name"))
-    return app->unit ? app->unit->name : NULL;
-  if (g_str_equal (name, "unit.uscc"))
-    return app->unit ? app->unit->uscc : NULL;
-  if (g_str_equal (name, "unit.address"))
-    return app->unit ? app->unit->address : NULL;
-  if (g_str_equal (name, "person.name"))
-    return app->person ? app->person->name : NULL;
-  if (g_str_equal (name, "person.id_number"))
-    return app->person ? app->person->id_number : NULL;
-  if (g_str_equal (name, "legal_person.name"))
-    return app->legal_person ? app->legal_person->name : NULL;
-  if (g_str_equal (name, "agent.name"))
-    return app->agent ? app->agent->name : NULL;
-  if (g_str_equal (name, "profile.region"))
-    return profile->region;
-  return NULL;
-}
-
+/* The fields come from the core's builder (cd-subject.h), the one the pre-flight checks before payment. */
 X509_NAME *
 cd_csr_build_subject (const CdProfile *profile, const CdApplication *app, GError **error)
 {
   g_autoptr(X509_NAME) name = X509_NAME_new ();
-  GPtrArray *parts = app->unit ? profile->subject_unit : profile->subject_person;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) local = NULL;
 
-  if (parts == NULL || parts->len == 0)
+  if (!(entries = cd_subject_build (profile, app, &local)))
     {
-      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED, _("Profile %s has no certificate subject for %s"),
-                   profile->id, app->unit ? _("units") : _("persons"));
+      g_set_error_literal (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED, local->message);
       return NULL;
     }
-  for (guint i = 0; i < parts->len; i++)
+  for (guint i = 0; i < entries->len; i++)
     {
-      const CdSubjectPart *part = parts->pdata[i];
-      g_autofree char *inner = NULL;
-      const char *value = part->value;
+      const CdSubjectEntry *e = entries->pdata[i];
 
-      if (value[0] == '{')
-        {
-          inner = g_strndup (value + 1, strlen (value) - 2);
-          value = placeholder_value (profile, app, inner);
-          /* An optional field the applicant left empty is left out of the subject. */
-          if (value == NULL || *value == '\0')
-            continue;
-        }
-      if (!g_utf8_validate (value, -1, NULL)
-          || !X509_NAME_add_entry_by_txt (name, part->field, MBSTRING_UTF8, (const guchar *) value, -1, -1, 0))
+      if (!g_utf8_validate (e->value, -1, NULL)
+          || !X509_NAME_add_entry_by_txt (name, e->field, MBSTRING_UTF8, (const guchar *) e->value, -1, -1, 0))
         {
           ERR_clear_error ();
           g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED,
-                       _("The certificate subject field %s cannot hold “%s”"), part->field, value);
+                       _("The certificate subject field %s cannot hold “%s”"), e->field, e->value);
           return NULL;
         }
     }

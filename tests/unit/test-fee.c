@@ -36,7 +36,7 @@ static const FeeCase fee_cases[] = {
   { "xjbt-hpf", "renew", "enterprise", 0, 1, 0, FALSE, FALSE, -1, CD_FEE_ERROR_NOT_OFFERED, "does not offer the business “renew”" },
   /* xj-ggzy: no shipped prices */
   { "xj-ggzy", "new", "enterprise", 1, 1, 0, FALSE, FALSE, -1, CD_FEE_ERROR_PRICE_UNSET, "Settings → Prices" },
-  { "xj-ggzy", "renew", "enterprise", 1, 1, 0, FALSE, FALSE, -1, CD_FEE_ERROR_PRICE_UNSET, "xj-ggzy" },
+  { "xj-ggzy", "renew", "enterprise", 1, 1, 0, FALSE, FALSE, -1, CD_FEE_ERROR_PRICE_UNSET, "(Xinjiang CA – public resource trading, Renewal)" },   /* names, not codes */
   /* nmg-zfcg-sxca: 300 / 260 per key per year */
   { "nmg-zfcg-sxca", "new", "enterprise", 1, 1, 0, FALSE, FALSE, 30000, 0, "cert:1:30000" },
   { "nmg-zfcg-sxca", "new", "enterprise", 1, 2, 0, FALSE, FALSE, 60000, 0, "cert:2:60000" },
