@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 #include <locale.h>
 #include <sqlite3.h>
+#include <string.h>
 
 #include "../unit/cd-test-context.h"
 
@@ -217,6 +218,153 @@ test_audit_verify (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (broken.err, "row 1"));
 }
 
+
+/* The fixture app-nmg-new.json with @edit applied to its JSON object, written to @name in the test folder. */
+static char *
+write_app (Fixture *f, const char *name, void (*edit) (JsonObject *o, gpointer data), gpointer data)
+{
+  g_autofree char *fixture = fixture_path ("app-nmg-new.json");
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *out = NULL;
+  char *path = g_build_filename (f->dir, name, NULL);
+
+  g_assert_true (g_file_get_contents (fixture, &text, NULL, NULL));
+  node = json_from_string (text, NULL);
+  g_assert_nonnull (node);
+  edit (json_node_get_object (node), data);
+  out = json_to_string (node, TRUE);
+  g_assert_true (g_file_set_contents (path, out, -1, NULL));
+  return path;
+}
+
+static void
+edit_unit_name (JsonObject *o, gpointer data)
+{
+  json_object_set_string_member (json_object_get_object_member (o, "unit"), "name", data);
+}
+
+static void
+edit_renew (JsonObject *o, gpointer data)
+{
+  JsonObject *cert = json_object_new ();
+  JsonObject *key = json_object_new ();
+
+  json_object_set_string_member (o, "business", "renew");
+  json_object_set_string_member (cert, "serial", data);
+  json_object_set_object_member (o, "existing_certificate", cert);
+  json_object_set_boolean_member (key, "original_seen", TRUE);
+  json_object_set_object_member (json_object_get_object_member (o, "materials"), "existing_key", key);
+  json_object_remove_member (o, "payment");
+}
+
+static gint64
+import_id (Fixture *f, const char *path)
+{
+  g_auto(Run) imp = { 0 };
+
+  run_cli (f, &imp, "application", "import", path, NULL);
+  if (imp.status != 0)
+    g_error ("import %s: %s", path, imp.err);
+  return json_object_get_int_member (obj (&imp), "id");
+}
+
+/* Every fault of the refusal's JSON: one names @path with @rule. */
+static gboolean
+faults_name (Run *r, const char *path, const char *rule)
+{
+  JsonArray *faults = json_object_get_array_member (obj (r), "faults");
+
+  for (guint i = 0; i < json_array_get_length (faults); i++)
+    {
+      JsonObject *fo = json_array_get_object_element (faults, i);
+      if (g_str_equal (json_object_get_string_member (fo, "path"), path)
+          && g_str_equal (json_object_get_string_member (fo, "rule"), rule)
+          && g_str_equal (json_object_get_string_member (fo, "severity"), "error"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A 67-character unit name cannot go into the certificate's CN (64): check and pay refuse it before any money
+ * is taken, naming the field. */
+static void
+test_check_subject_length (Fixture *f, gconstpointer data)
+{
+  GString *name = g_string_new ("内蒙古");
+  g_autofree char *path = NULL;
+  g_autofree char *id = NULL;
+  g_auto(Run) check = { 0 };
+  g_auto(Run) pay = { 0 };
+
+  while (g_utf8_strlen (name->str, -1) < 67)
+    g_string_append (name, "草原建设工程");
+  g_string_truncate (name, g_utf8_offset_to_pointer (name->str, 67) - name->str);
+  path = write_app (f, "long-name.json", edit_unit_name, name->str);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, import_id (f, path));
+  run_cli (f, &check, "application", "check", id, NULL);
+  g_assert_cmpint (check.status, ==, 1);
+  g_assert_true (g_str_has_prefix (check.err, "certdesk-cli: $.unit.name: "));
+  g_assert_nonnull (strstr (check.err, "67 characters"));
+  g_assert_true (strchr (check.err, '\n') == check.err + strlen (check.err) - 1);   /* one line */
+  g_assert_true (faults_name (&check, "$.unit.name", "subject"));
+  run_cli (f, &pay, "application", "pay", id, "--method", "wechat", "--amount-fen", "30000", NULL);
+  g_assert_cmpint (pay.status, ==, 1);
+  g_assert_true (g_str_has_prefix (pay.err, "certdesk-cli: $.unit.name: "));
+  g_assert_true (faults_name (&pay, "$.unit.name", "subject"));
+  g_string_free (name, TRUE);
+}
+
+static void
+run_sql (Fixture *f, const char *sql)
+{
+  sqlite3 *raw = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->db, &raw), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (raw, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (raw);
+}
+
+/* A renewal one day after issue: check and pay name the day the renewal window opens; with the clock moved
+ * into the window (CERTDESK_NOW, the store's clock) check passes. */
+static void
+test_check_renew_window (Fixture *f, gconstpointer data)
+{
+  g_autofree char *original = fixture_path ("app-nmg-new.json");
+  g_autofree char *path = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *id = NULL;
+  g_auto(Run) early = { 0 };
+  g_auto(Run) pay = { 0 };
+  g_auto(Run) inside = { 0 };
+  gint64 owner;
+
+  g_setenv ("CERTDESK_NOW", "2026-12-06T10:00:00+08:00", TRUE);
+  owner = import_id (f, original);
+  /* the certificate issued yesterday for one year, as the burn records it */
+  sql = g_strdup_printf ("INSERT INTO certificate (serial, application_id, issuer, subject, not_before, not_after, state,"
+                         " pem, day, at) VALUES ('5E1A1', %" G_GINT64_FORMAT ", 'local', 'CN=x', '2026-12-05T02:00:00Z',"
+                         " '2027-12-06T02:00:00Z', 'issued', 'pem', '2026-12-05', '2026-12-05T02:00:00Z')", owner);
+  run_sql (f, sql);
+  path = write_app (f, "renew.json", edit_renew, "5e1a1");
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, import_id (f, path));
+  run_cli (f, &early, "application", "check", id, NULL);
+  g_assert_cmpint (early.status, ==, 1);
+  g_assert_true (g_str_has_prefix (early.err, "certdesk-cli: $.existing_certificate.serial: "));
+  g_assert_nonnull (strstr (early.err, "renewed from 2027-11-06 on"));
+  g_assert_true (faults_name (&early, "$.existing_certificate.serial", "certificate"));
+  run_cli (f, &pay, "application", "pay", id, "--method", "wechat", "--amount-fen", "26000", NULL);
+  g_assert_cmpint (pay.status, ==, 1);
+  g_assert_nonnull (strstr (pay.err, "$.existing_certificate.serial: "));
+  g_assert_nonnull (strstr (pay.err, "2027-11-06"));
+  g_setenv ("CERTDESK_NOW", "2027-11-10T10:00:00+08:00", TRUE);
+  run_cli (f, &inside, "application", "check", id, NULL);
+  g_unsetenv ("CERTDESK_NOW");
+  if (inside.status != 0)
+    g_error ("check inside the window refused: %s", inside.err);
+  g_assert_cmpstr (json_object_get_string_member (obj (&inside), "state"), ==, "checked");
+}
+
 static void
 test_usage (Fixture *f, gconstpointer data)
 {
@@ -242,5 +390,7 @@ main (int argc, char **argv)
   ADD ("/cli/import-show", test_import_show);
   ADD ("/cli/audit-verify", test_audit_verify);
   ADD ("/cli/usage", test_usage);
+  ADD ("/cli/check-subject-length", test_check_subject_length);
+  ADD ("/cli/check-renew-window", test_check_renew_window);
   return g_test_run ();
 }
