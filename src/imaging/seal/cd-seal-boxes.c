@@ -14,6 +14,11 @@
 #endif
 
 #define MIN_SIDE_MM      15.0
+/* On the green page red seal ink is as dark as red print: its straight parts are kept out by
+ * length.  Square name seals are 16–22 mm, the chord of a round seal's ring that stays within a
+ * line's width about 14 mm; sample boxes are 28 mm and more. */
+#define RED_MIN_SIDE_MM  25.0
+#define RED_LINE_MIN_MM  24.0
 #define MAX_SIDE_MM      150.0
 #define MIN_AREA_MM2     500.0
 #define LINE_MIN_MM      12.0     /* shortest run kept as a box side */
@@ -29,28 +34,6 @@ typedef struct {
   double x0, y0, x1, y1; /* deskewed low-resolution frame */
   gboolean dropped;
 } Rect;
-
-static int
-gray_percentile (PIX *gray, double q)
-{
-  guint64 hist[256] = { 0 }, total = 0, acc = 0;
-  int w = pixGetWidth (gray), h = pixGetHeight (gray), wpl = pixGetWpl (gray);
-  l_uint32 *data = pixGetData (gray);
-
-  for (int y = 0; y < h; y += 2)
-    for (int x = 0; x < w; x += 2)
-      {
-        hist[GET_DATA_BYTE (data + (gsize) y * wpl, x)]++;
-        total++;
-      }
-  for (int v = 0; v < 256; v++)
-    {
-      acc += hist[v];
-      if (acc >= q * total)
-        return v;
-    }
-  return 255;
-}
 
 /* The row (or column) of a component with most pixels: the line itself when a stroke touches it. */
 static double
@@ -146,12 +129,42 @@ spans (const Segment *s, double from, double to, double tol)
   return s->a0 <= from + tol && s->a1 >= to - tol;
 }
 
+static gboolean
+inside (const Rect *b, const Rect *a, double tol)
+{
+  return b != a && b->x0 >= a->x0 - tol && b->x1 <= a->x1 + tol && b->y0 >= a->y0 - tol && b->y1 <= a->y1 + tol
+         && !(fabs (b->x0 - a->x0) < tol && fabs (b->x1 - a->x1) < tol && fabs (b->y0 - a->y0) < tol
+              && fabs (b->y1 - a->y1) < tol);
+}
+
+/* A frame holds boxes side by side: two rectangles apart from each other.  A box holds one seal,
+ * or two impressions that overlap. */
+static gboolean
+contains_disjoint_pair (GArray *rects, const Rect *a, double tol)
+{
+  for (guint i = 0; i < rects->len; i++)
+    {
+      const Rect *b = &g_array_index (rects, Rect, i);
+
+      if (!inside (b, a, tol))
+        continue;
+      for (guint j = i + 1; j < rects->len; j++)
+        {
+          const Rect *c = &g_array_index (rects, Rect, j);
+
+          if (inside (c, a, tol) && (c->x0 >= b->x1 || b->x0 >= c->x1 || c->y0 >= b->y1 || b->y0 >= c->y1))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 static GArray *
-find_rectangles (GArray *hsegs, GArray *vsegs, double lo_ppmm)
+find_rectangles (GArray *hsegs, GArray *vsegs, double lo_ppmm, double min_side_mm)
 {
   GArray *rects = g_array_new (FALSE, FALSE, sizeof (Rect));
   double tol = 2.0 * lo_ppmm, inner = 3.0 * lo_ppmm;
-  double min_side = MIN_SIDE_MM * lo_ppmm, max_side = MAX_SIDE_MM * lo_ppmm;
+  double min_side = min_side_mm * lo_ppmm, max_side = MAX_SIDE_MM * lo_ppmm;
 
   for (guint i = 0; i < vsegs->len; i++)
     for (guint j = 0; j < vsegs->len; j++)
@@ -203,7 +216,8 @@ find_rectangles (GArray *hsegs, GArray *vsegs, double lo_ppmm)
         g_array_append_val (rects, rect);
       }
 
-  /* Drop duplicates and frames around other rectangles (a page border). */
+  /* Drop duplicates, frames around other rectangles (a page border around the boxes) and what a
+   * box holds (the border of a square seal stamped in it). */
   for (guint i = 0; i < rects->len; i++)
     for (guint j = 0; j < rects->len; j++)
       {
@@ -214,10 +228,13 @@ find_rectangles (GArray *hsegs, GArray *vsegs, double lo_ppmm)
           continue;
         if (b->x0 >= a->x0 - tol && b->x1 <= a->x1 + tol && b->y0 >= a->y0 - tol && b->y1 <= a->y1 + tol)
           {
-            /* b inside a: the same box twice, or a inside a frame */
+            /* b inside a: the same box twice, a inside a frame, or b stamped in box a */
             if (fabs (b->x0 - a->x0) < tol && fabs (b->x1 - a->x1) < tol
                 && fabs (b->y0 - a->y0) < tol && fabs (b->y1 - a->y1) < tol)
               b->dropped = i < j;
+            else if ((b->x1 - b->x0) * (b->y1 - b->y0) < 0.4 * (a->x1 - a->x0) * (a->y1 - a->y0)
+                     && !contains_disjoint_pair (rects, a, tol))
+              b->dropped = TRUE;
             else
               a->dropped = TRUE;
           }
@@ -282,20 +299,25 @@ median_of (double *v, guint n)
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+/* The tone box lines are read in: max(R, G, B) for black and grey print (red seal ink over the
+ * line fades there), green for red print (which absorbs it). */
 static inline int
-max_channel (const l_uint32 *data, int wpl, int x, int y)
+line_tone (const l_uint32 *data, int wpl, int x, int y, gboolean green)
 {
   l_uint32 p = data[(gsize) y * wpl + x];
   int r = p >> 24, g = (p >> 16) & 0xff, b = (p >> 8) & 0xff;
 
-  return MAX (r, MAX (g, b));
+  return green ? g : MAX (r, MAX (g, b));
 }
 
 /* Fits the printed line near the segment a→b at full resolution: p = c0 + c1 * s, where s runs along
- * the line (x for a horizontal side, y for a vertical one).  Returns FALSE when too little is seen. */
+ * the line (x for a horizontal side, y for a vertical one).  Returns FALSE when too little is seen.
+ * The paper is the brightest tone across the line at each sample (the light is uneven on a phone
+ * photo).  @redness gets, per sample, the line's density in red over its density in green at its
+ * darkest point: about 1 for black or grey print, near 0 for red. */
 static gboolean
-fit_side (PIX *page, double ppmm, int paper, const double a[2], const double b[2],
-          gboolean horizontal, double *out_c0, double *out_c1, double *out_width)
+fit_side (PIX *page, double ppmm, gboolean green, const double a[2], const double b[2],
+          gboolean horizontal, double *out_c0, double *out_c1, double *out_width, GArray *redness)
 {
   int w = pixGetWidth (page), h = pixGetHeight (page), wpl = pixGetWpl (page);
   const l_uint32 *data = pixGetData (page);
@@ -318,7 +340,7 @@ fit_side (PIX *page, double ppmm, int paper, const double a[2], const double b[2
     {
       double pred = pa + (pb - pa) * (s - sa) / MAX (1e-9, sb - sa);
       int si = (int) lround (s), p0 = (int) lround (pred) - search, p1 = (int) lround (pred) + search;
-      int best = -1, best_d = 0, lo, hi;
+      int best = -1, best_d = 0, lo, hi, paper = 0, paper_at = 0;
       double sum = 0, sum_p = 0, half;
       LineSample ls;
 
@@ -326,7 +348,17 @@ fit_side (PIX *page, double ppmm, int paper, const double a[2], const double b[2
         continue;
       for (int p = p0; p <= p1; p++)
         {
-          int d = paper - (horizontal ? max_channel (data, wpl, si, p) : max_channel (data, wpl, p, si));
+          int t = horizontal ? line_tone (data, wpl, si, p, green) : line_tone (data, wpl, p, si, green);
+
+          if (t > paper)
+            {
+              paper = t;
+              paper_at = p;
+            }
+        }
+      for (int p = p0; p <= p1; p++)
+        {
+          int d = paper - (horizontal ? line_tone (data, wpl, si, p, green) : line_tone (data, wpl, p, si, green));
 
           if (d > best_d)
             {
@@ -338,15 +370,15 @@ fit_side (PIX *page, double ppmm, int paper, const double a[2], const double b[2
         continue;          /* a gap of a dashed line */
       half = best_d / 2.0;
       lo = hi = best;
-      while (lo > p0 && paper - (horizontal ? max_channel (data, wpl, si, lo - 1)
-                                            : max_channel (data, wpl, lo - 1, si)) > half)
+      while (lo > p0 && paper - (horizontal ? line_tone (data, wpl, si, lo - 1, green)
+                                            : line_tone (data, wpl, lo - 1, si, green)) > half)
         lo--;
-      while (hi < p1 && paper - (horizontal ? max_channel (data, wpl, si, hi + 1)
-                                            : max_channel (data, wpl, hi + 1, si)) > half)
+      while (hi < p1 && paper - (horizontal ? line_tone (data, wpl, si, hi + 1, green)
+                                            : line_tone (data, wpl, hi + 1, si, green)) > half)
         hi++;
       for (int p = lo; p <= hi; p++)
         {
-          double d = paper - (horizontal ? max_channel (data, wpl, si, p) : max_channel (data, wpl, p, si));
+          double d = paper - (horizontal ? line_tone (data, wpl, si, p, green) : line_tone (data, wpl, p, si, green));
 
           sum += d;
           sum_p += d * p;
@@ -355,6 +387,22 @@ fit_side (PIX *page, double ppmm, int paper, const double a[2], const double b[2
       ls.p = sum_p / MAX (1e-9, sum);
       ls.width = hi - lo + 1;
       g_array_append_val (samples, ls);
+      if (redness != NULL)
+        {
+          int lr, lg, lb, pr, pg, pb2;
+          double od_r, od_g;
+
+          cd_seal_get_rgb (data, wpl, horizontal ? si : best, horizontal ? best : si, &lr, &lg, &lb);
+          cd_seal_get_rgb (data, wpl, horizontal ? si : paper_at, horizontal ? paper_at : si, &pr, &pg, &pb2);
+          od_r = log (MAX (1, pr)) - log (MAX (1, lr));
+          od_g = log (MAX (1, pg)) - log (MAX (1, lg));
+          if (od_g > 0.15)
+            {
+              double ratio = od_r / od_g;
+
+              g_array_append_val (redness, ratio);
+            }
+        }
     }
   if (samples->len < 5)
     return FALSE;
@@ -434,7 +482,7 @@ set_side (CdSealQuad *q, int k, double c0, double c1)
 }
 
 static void
-refine_quad (PIX *page, double ppmm, int paper, double corners[4][2], CdSealQuad *q)
+refine_quad (PIX *page, double ppmm, gboolean green, double corners[4][2], CdSealQuad *q, GArray *redness)
 {
   double widths[4];
   guint n_widths = 0;
@@ -445,7 +493,7 @@ refine_quad (PIX *page, double ppmm, int paper, double corners[4][2], CdSealQuad
       gboolean horizontal = k == CD_SEAL_TOP || k == CD_SEAL_BOTTOM;
       double c0, c1, width;
 
-      if (fit_side (page, ppmm, paper, a, b, horizontal, &c0, &c1, &width))
+      if (fit_side (page, ppmm, green, a, b, horizontal, &c0, &c1, &width, redness))
         widths[n_widths++] = width;
       else
         {
@@ -584,10 +632,70 @@ rotate_binary (PIX *src, int xcen, int ycen, float angle)
   return dst;
 }
 
-GArray *
-cd_seal_find_boxes (PIX *page, PIX *lo, int r, double ppmm, guint expected, GError **error)
+/* Dark against the paper around it: the threshold follows the paper's tone in blocks of about 6 mm
+ * (the brightest of the block and its neighbours), so uneven light and a vignetted corner do not
+ * turn into dark areas, and the desk around the sheet is measured against itself. */
+static PIX *
+threshold_local (PIX *lo, double lo_ppmm)
 {
-  double lo_ppmm = ppmm / r;
+  int w = pixGetWidth (lo), h = pixGetHeight (lo), wpl = pixGetWpl (lo);
+  int block = MAX (8, (int) lround (6.0 * lo_ppmm));
+  int gw = (w + block - 1) / block, gh = (h + block - 1) / block;
+  g_autofree guint8 *bmax = g_new0 (guint8, (gsize) gw * gh);
+  g_autofree guint8 *thr = g_new (guint8, (gsize) gw * gh);
+  g_autofree guint8 *row_thr = g_new (guint8, w);
+  PIX *bin = pixCreate (w, h, 1);
+  const l_uint32 *data = pixGetData (lo);
+  l_uint32 *bdata = pixGetData (bin);
+  int bwpl = pixGetWpl (bin);
+
+  for (int y = 0; y < h; y++)
+    {
+      const l_uint32 *line = data + (gsize) y * wpl;
+      guint8 *bm = bmax + (gsize) (y / block) * gw;
+
+      for (int x = 0; x < w; x++)
+        {
+          guint8 v = GET_DATA_BYTE (line, x);
+
+          if (v > bm[x / block])
+            bm[x / block] = v;
+        }
+    }
+  for (int gy = 0; gy < gh; gy++)
+    for (int gx = 0; gx < gw; gx++)
+      {
+        int m = 0;
+
+        for (int dy = -1; dy <= 1; dy++)
+          for (int dx = -1; dx <= 1; dx++)
+            {
+              int yy = CLAMP (gy + dy, 0, gh - 1), xx = CLAMP (gx + dx, 0, gw - 1);
+
+              m = MAX (m, bmax[yy * gw + xx]);
+            }
+        thr[gy * gw + gx] = (guint8) (0.78 * m);
+      }
+  for (int y = 0; y < h; y++)
+    {
+      const l_uint32 *line = data + (gsize) y * wpl;
+      l_uint32 *bline = bdata + (gsize) y * bwpl;
+      const guint8 *t = thr + (gsize) (y / block) * gw;
+
+      for (int x = 0; x < w; x++)
+        row_thr[x] = t[x / block];
+      for (int x = 0; x < w; x++)
+        if (GET_DATA_BYTE (line, x) < row_thr[x])
+          SET_DATA_BIT (bline, x);
+    }
+  return bin;
+}
+
+/* The sample boxes of one reduced page (neutral or green), in its deskewed frame. */
+static GArray *
+find_rects (PIX *lo, double lo_ppmm, double line_mm, double min_side_mm, guint expected,
+            double *out_theta)
+{
   g_autoptr(CdSealPix) bin = NULL;
   g_autoptr(CdSealPix) rot = NULL;
   g_autoptr(CdSealPix) hlines = NULL;
@@ -595,42 +703,37 @@ cd_seal_find_boxes (PIX *page, PIX *lo, int r, double ppmm, guint expected, GErr
   g_autoptr(GArray) hsegs = NULL;
   g_autoptr(GArray) vsegs = NULL;
   g_autoptr(GArray) rects = NULL;
-  g_autoptr(GArray) boxes = NULL;
-  GArray *quads;
   l_float32 angle = 0, conf = 0;
-  double theta, cosa, sina, lcx, lcy;
-  int paper = gray_percentile (lo, 0.75);
-  int paper_full;
-  int line_len = (int) lround (LINE_MIN_MM * lo_ppmm);
+  double theta;
+  int line_len = (int) lround (line_mm * lo_ppmm);
   int gap = (int) lround (DASH_GAP_MM * lo_ppmm) | 1;
 
-  bin = pixThresholdToBinary (lo, (int) (0.78 * paper));
+  bin = threshold_local (lo, lo_ppmm);
   if (pixFindSkewSweepAndSearch (bin, &angle, &conf, 2, 1, 4.0, 0.5, 0.02) != 0 || fabs (angle) > 4.0)
     angle = 0;
   theta = angle * M_PI / 180.0;
-  lcx = pixGetWidth (bin) / 2;
-  lcy = pixGetHeight (bin) / 2;
-  rot = rotate_binary (bin, (int) lcx, (int) lcy, (float) theta);
+  rot = rotate_binary (bin, pixGetWidth (bin) / 2, pixGetHeight (bin) / 2, (float) theta);
 
   /* Long straight runs only: box sides and table rules, never text, seals or signatures. */
   cd_seal_line_masks (rot, gap, line_len, &hlines, &vlines);
 
   hsegs = collect_segments (hlines, TRUE, lo_ppmm);
   vsegs = collect_segments (vlines, FALSE, lo_ppmm);
-  rects = find_rectangles (hsegs, vsegs, lo_ppmm);
-  boxes = pick_sample_boxes (rects, lo_ppmm, expected);
-  if (boxes->len == 0)
-    {
-      g_set_error (error, CD_SEAL_ERROR, CD_SEAL_ERROR_NO_BOXES,
-                   _("No sample boxes were found on the form"));
-      return NULL;
-    }
+  rects = find_rectangles (hsegs, vsegs, lo_ppmm, min_side_mm);
+  *out_theta = theta;
+  return pick_sample_boxes (rects, lo_ppmm, expected);
+}
 
-  /* Back to the page: undo the deskew rotation, then the reduction. */
-  cosa = cos (theta);
-  sina = sin (theta);
-  paper_full = MIN (255, paper + 4);
-  quads = g_array_new (FALSE, TRUE, sizeof (CdSealQuad));
+/* The boxes back on the page (undo the deskew rotation, then the reduction), each side fitted at
+ * full resolution; @redness collects the line colour's samples. */
+static GArray *
+boxes_to_quads (PIX *page, PIX *lo, int r, double ppmm, GArray *boxes, double theta, gboolean green,
+                GArray *redness)
+{
+  double cosa = cos (theta), sina = sin (theta);
+  double lcx = pixGetWidth (lo) / 2, lcy = pixGetHeight (lo) / 2;
+  GArray *quads = g_array_new (FALSE, TRUE, sizeof (CdSealQuad));
+
   for (guint i = 0; i < boxes->len; i++)
     {
       const Rect *rect = &g_array_index (boxes, Rect, i);
@@ -647,9 +750,67 @@ cd_seal_find_boxes (PIX *page, PIX *lo, int r, double ppmm, guint expected, GErr
           corners[k][0] = sx * r + 0.5 * (r - 1);
           corners[k][1] = sy * r + 0.5 * (r - 1);
         }
-      refine_quad (page, ppmm, paper_full, corners, &q);
+      refine_quad (page, ppmm, green, corners, &q, redness);
       g_array_append_val (quads, q);
     }
   g_array_sort (quads, compare_reading_order);
+  return quads;
+}
+
+/* Box lines are red when their density in red is well below their density in green. */
+static gboolean
+lines_are_red (GArray *redness)
+{
+  if (redness->len < 20)
+    return FALSE;
+  return median_of ((double *) redness->data, redness->len) < 0.5;
+}
+
+GArray *
+cd_seal_find_boxes (PIX *page, PIX *lo, PIX *lo_green, int r, double ppmm, guint expected,
+                    gboolean *out_red_lines, GError **error)
+{
+  double lo_ppmm = ppmm / r, theta = 0;
+  g_autoptr(GArray) boxes = NULL;
+  g_autoptr(GArray) redness = g_array_new (FALSE, FALSE, sizeof (double));
+  GArray *quads = NULL;
+
+  *out_red_lines = FALSE;
+  /* Black and grey lines first, on the page where red ink fades. */
+  boxes = find_rects (lo, lo_ppmm, LINE_MIN_MM, MIN_SIDE_MM, expected, &theta);
+  if (boxes->len > 0)
+    {
+      quads = boxes_to_quads (page, lo, r, ppmm, boxes, theta, FALSE, redness);
+      *out_red_lines = lines_are_red (redness);
+    }
+  /* A form has three or four sample boxes: fewer, or lines printed in red (found only where they
+   * are dark enough), and the green page is read, where red print is as dark as black. */
+  if (lo_green != NULL && (boxes->len < 3 || *out_red_lines))
+    {
+      g_autoptr(GArray) red_boxes = find_rects (lo_green, lo_ppmm, RED_LINE_MIN_MM, RED_MIN_SIDE_MM, expected,
+                                                &theta);
+
+      if (red_boxes->len >= MAX (boxes->len, 1))
+        {
+          g_array_set_size (redness, 0);
+          g_clear_pointer (&quads, g_array_unref);
+          quads = boxes_to_quads (page, lo_green, r, ppmm, red_boxes, theta, TRUE, redness);
+          *out_red_lines = lines_are_red (redness);
+          if (!*out_red_lines)
+            {
+              /* black lines after all (a faint form): fitted in their usual tone */
+              g_array_set_size (redness, 0);
+              g_clear_pointer (&quads, g_array_unref);
+              quads = boxes_to_quads (page, lo_green, r, ppmm, red_boxes, theta, FALSE, redness);
+            }
+        }
+    }
+  if (quads == NULL || quads->len == 0)
+    {
+      g_clear_pointer (&quads, g_array_unref);
+      g_set_error (error, CD_SEAL_ERROR, CD_SEAL_ERROR_NO_BOXES,
+                   _("No sample boxes were found on the form"));
+      return NULL;
+    }
   return quads;
 }

@@ -144,7 +144,7 @@ cd_seal_box_paper (PIX *page, const CdSealQuad *q, double ppmm, double out[3])
 }
 
 CdSealInk
-cd_seal_classify_ink (PIX *page, double ppmm, const CdSealQuad *quads, guint n_quads)
+cd_seal_classify_ink (PIX *page, double ppmm, const CdSealQuad *quads, guint n_quads, gboolean red_lines)
 {
   int wpl = pixGetWpl (page);
   const l_uint32 *data = pixGetData (page);
@@ -155,7 +155,8 @@ cd_seal_classify_ink (PIX *page, double ppmm, const CdSealQuad *quads, guint n_q
   for (guint i = 0; i < n_quads; i++)
     {
       const CdSealQuad *q = &quads[i];
-      double paper[3], lp[3], inset = q->half_width + 0.5 * ppmm;
+      /* red lines bleed red into the paper beside them (blur, JPEG's halved chroma): kept further off */
+      double paper[3], lp[3], inset = q->half_width + (red_lines ? 1.2 : 0.5) * ppmm;
       int x0 = MAX (0, (int) (q->cx - q->width / 2));
       int x1 = MIN (pixGetWidth (page) - 1, (int) (q->cx + q->width / 2));
       int y0 = MAX (0, (int) (q->cy - q->height / 2));

@@ -112,6 +112,8 @@ extract_page (PIX *page, double ppmm, guint expected, GCancellable *cancellable,
   g_autofree CdSealQuad *lo_quads = NULL;
   g_autofree CdSealRoi *rois = NULL;
   g_autoptr(CdSealPix) lo_dark = NULL;
+  g_autoptr(CdSealPix) lo_green = NULL;
+  gboolean red_lines = FALSE;
   g_autoptr(CdSealPix) lo_rgb = NULL;
   guint32 paper_hist[3][256] = { { 0 } };
   CdSealInk ink;
@@ -123,10 +125,10 @@ extract_page (PIX *page, double ppmm, guint expected, GCancellable *cancellable,
   result->dpi = ppmm * 25.4;
 
   r = cd_seal_reduction_for (ppmm);
-  lo_dark = cd_seal_reduce_dark (page, r, paper_hist);
+  lo_dark = cd_seal_reduce_dark (page, r, paper_hist, &lo_green);
   cd_seal_paper_color (paper_hist, result->paper_rgb);
   result->background = cd_seal_paper_is_background (result->paper_rgb);
-  quads = cd_seal_find_boxes (page, lo_dark, r, ppmm, expected, error);
+  quads = cd_seal_find_boxes (page, lo_dark, lo_green, r, ppmm, expected, &red_lines, error);
   if (quads == NULL)
     return NULL;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -139,9 +141,9 @@ extract_page (PIX *page, double ppmm, guint expected, GCancellable *cancellable,
   for (guint i = 0; i < quads->len; i++)
     cd_seal_quad_scale_down (&g_array_index (quads, CdSealQuad, i), r, &lo_quads[i]);
   lo_rgb = cd_seal_reduce_mean (page, r, ppmm / r, lo_quads, quads->len);
-  ink = cd_seal_classify_ink (lo_rgb, ppmm / r, lo_quads, quads->len);
+  ink = cd_seal_classify_ink (lo_rgb, ppmm / r, lo_quads, quads->len, red_lines);
   inks = g_new0 (CdSealBoxInk, quads->len);
-  cd_seal_extract_ink (lo_rgb, ppmm / r, lo_quads, quads->len, ink, NULL, inks);
+  cd_seal_extract_ink (lo_rgb, ppmm / r, lo_quads, quads->len, ink, red_lines, NULL, inks);
   rois = g_new0 (CdSealRoi, quads->len);
   for (guint i = 0; i < quads->len; i++)
     {
@@ -157,7 +159,7 @@ extract_page (PIX *page, double ppmm, guint expected, GCancellable *cancellable,
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
-  cd_seal_extract_ink (page, ppmm, (const CdSealQuad *) quads->data, quads->len, ink, rois, inks);
+  cd_seal_extract_ink (page, ppmm, (const CdSealQuad *) quads->data, quads->len, ink, red_lines, rois, inks);
 
   for (guint i = 0; i < quads->len; i++)
     {

@@ -659,7 +659,7 @@ restrict_to_ink (CdSealMask *mask, int margin)
 
 void
 cd_seal_extract_ink (PIX *page, double ppmm, const CdSealQuad *quads, guint n_quads, CdSealInk ink,
-                     const CdSealRoi *rois, CdSealBoxInk *out)
+                     gboolean red_lines, const CdSealRoi *rois, CdSealBoxInk *out)
 {
   g_autofree CdSealWindow *wins = g_new (CdSealWindow, n_quads);
   g_autofree float **od = g_new0 (float *, n_quads);
@@ -747,7 +747,7 @@ cd_seal_extract_ink (PIX *page, double ppmm, const CdSealQuad *quads, guint n_qu
       mask.rx1 = win->w - 1;
       mask.ry1 = win->h - 1;
       threshold_amount (a, &mask, t0);
-      bridge_lines (&mask, q, win, neutral);
+      bridge_lines (&mask, q, win, neutral || red_lines);
       select_sample (&mask, q, win, ppmm);
       med = median_amount (&mask, a);
       t1 = MAX (t0, 0.5 * med);
@@ -756,7 +756,7 @@ cd_seal_extract_ink (PIX *page, double ppmm, const CdSealQuad *quads, guint n_qu
        * the line bridging looks at, instead of the whole window.  The same mask results. */
       restrict_to_ink (&mask, (int) ceil (2 * q->half_width + 6));
       threshold_amount (a, &mask, (float) t1);
-      bridge_lines (&mask, q, win, neutral);
+      bridge_lines (&mask, q, win, neutral || red_lines);
       select_sample (&mask, q, win, ppmm);
       drop_isolated (&mask, ppmm);
       med = MAX (t1, median_amount (&mask, a));

@@ -128,7 +128,8 @@ PIX       *cd_seal_decode_file        (const char   *path,
 int        cd_seal_reduction_for      (double        ppmm);
 PIX       *cd_seal_reduce_dark        (PIX          *page,
                                        int           r,
-                                       guint32       paper_hist[3][256]);
+                                       guint32       paper_hist[3][256],
+                                       PIX         **out_green);
 PIX       *cd_seal_reduce_mean        (PIX          *page,
                                        int           r,
                                        double        lo_ppmm,
@@ -141,9 +142,11 @@ void       cd_seal_quad_scale_down    (const CdSealQuad *quad,
 /* cd-seal-boxes.c */
 GArray    *cd_seal_find_boxes         (PIX          *page,
                                        PIX          *lo_dark,
+                                       PIX          *lo_green,
                                        int           r,
                                        double        ppmm,
                                        guint         expected,
+                                       gboolean     *out_red_lines,
                                        GError      **error);
 
 /* cd-seal-lines.c: the box sides and rules of the deskewed binary page, horizontal and vertical */
@@ -176,7 +179,8 @@ void       cd_seal_box_paper          (PIX          *page,
 CdSealInk  cd_seal_classify_ink       (PIX          *page,
                                        double        ppmm,
                                        const CdSealQuad *quads,
-                                       guint         n_quads);
+                                       guint         n_quads,
+                                       gboolean      red_lines);
 float     *cd_seal_background_tone    (PIX          *page,
                                        const CdSealWindow *win,
                                        double        ppmm,
@@ -205,6 +209,7 @@ void       cd_seal_extract_ink        (PIX          *page,
                                        const CdSealQuad *quads,
                                        guint         n_quads,
                                        CdSealInk     ink,
+                                       gboolean      red_lines,
                                        const CdSealRoi *rois,
                                        CdSealBoxInk *out);
 void       cd_seal_box_ink_clear      (CdSealBoxInk *ink);
