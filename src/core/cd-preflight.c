@@ -80,7 +80,7 @@ add_fault (Run *r, CdPreflightStep step, CdPreflightSeverity severity, const cha
   /* Once the money is taken, the fee step's fields are history: they no longer stop the later steps. */
   if (r->paid && step == CD_PREFLIGHT_FEE && !g_str_equal (rule, "day-lock"))
     return;
-  /* One fault per field: the first rule that finds it says it (validation runs first). */
+  /* One fault per field: the first rule that finds it says it (validation runs last). */
   for (guint i = 0; i < r->faults->len; i++)
     {
       const CdPreflightFault *old = r->faults->pdata[i];
@@ -702,7 +702,6 @@ cd_preflight_run (CdContext *ctx, const CdApplication *app, gint64 application_i
   g_return_val_if_fail (up_to < CD_PREFLIGHT_N_STEPS, FALSE);
   if (!(r.profile = cd_context_lookup_profile (ctx, app->profile, error)) || !load_state (&r, error))
     return FALSE;
-  rule_validate (&r);
   rule_price (&r);
   rule_applicant (&r);
   rule_subject (&r);
@@ -710,6 +709,8 @@ cd_preflight_run (CdContext *ctx, const CdApplication *app, gint64 application_i
   rule_invoice (&r);
   rule_payment (&r);
   ok = rule_certificate (&r, error) && rule_day_lock (&r, error);
+  /* Validation last: a field the rules above explained in their own words keeps that explanation. */
+  rule_validate (&r);
   g_clear_pointer (&r.quote, cd_fee_quote_free);
   if (!ok)
     return FALSE;
