@@ -349,8 +349,9 @@ select_sample (CdSealMask *mask, const CdSealQuad *q, const CdSealWindow *win, d
   keep_marked (m + mask_at (mask, -1, mask->ry0), (gsize) mask->stride * (mask->ry1 - mask->ry0 + 1));
 }
 
-/* A speck on its own, away from the strokes, is dust, not a pen skip.  Reads the components
- * select_sample () listed. */
+/* A speck on its own, away from the strokes, is dust, not a pen skip; specks with no stroke at all
+ * (noise, JPEG's blocks, what a coloured line leaves beside it) are no sample.  Reads the
+ * components select_sample () listed. */
 static void
 drop_isolated (CdSealMask *mask, double ppmm)
 {
@@ -361,7 +362,6 @@ drop_isolated (CdSealMask *mask, double ppmm)
   const int *comps = (const int *) mask->comps->data;          /* first run, end, area */
   /* index / stride as a multiplication: exact for these sizes (stride < 2^16, index < 2^24) */
   guint64 recip = ((G_GUINT64_CONSTANT (1) << 40) + mask->stride - 1) / mask->stride;
-  gboolean any_big = FALSE;
 
   for (guint i = 0; i < n_comps; i++)
     {
@@ -381,10 +381,7 @@ drop_isolated (CdSealMask *mask, double ppmm)
       geom[4 * i + 1] = y0 - 1;
       geom[4 * i + 2] = x1 - x0 + 1;
       geom[4 * i + 3] = y1 - y0 + 1;
-      any_big |= comps[3 * i + 2] >= big;
     }
-  if (!any_big)
-    return;
   for (guint i = 0; i < n_comps; i++)
     {
       gboolean near = FALSE;
@@ -488,6 +485,11 @@ measure (PIX *page, const CdSealMask *mask, const float *a, const CdSealQuad *q,
   double u0 = G_MAXDOUBLE, u1 = -G_MAXDOUBLE, v0 = G_MAXDOUBLE, v1 = -G_MAXDOUBLE;
   double beyond = -MAX (0.45 * ppmm, q->half_width + 1.5);
   double band = q->half_width + 1.0;
+  double touch = q->half_width + CD_SEAL_TOUCH_MM * ppmm;
+  /* ink a millimetre and more off the lines: a box whose only "ink" hugs its lines (what is left of
+   * a red line, its blur and JPEG's chroma beside it) is empty */
+  double interior = q->half_width + 1.0 * ppmm;
+  guint interior_area = 0;
   double sum[3] = { 0 }, n_sum = 0;
   guint32 chist[256] = { 0 };
   guint8 contrast_bin[256];
@@ -506,6 +508,8 @@ measure (PIX *page, const CdSealMask *mask, const float *a, const CdSealQuad *q,
         contrast_bin[v] = (guint8) CLAMP ((int) (contrast * 255 + 0.5), 0, 255);
       }
   out->beyond_px = 0;
+  out->touch_px = 0;
+  out->ppmm = ppmm;
   run_iter_init (&it, mask);
   while (run_iter_next (&it, &y, &x0, &x1))
     {
@@ -546,7 +550,9 @@ measure (PIX *page, const CdSealMask *mask, const float *a, const CdSealQuad *q,
         }
       min_d = MIN (min_d, lb);
       /* well inside the box: no pixel of the run is beyond a line or on one */
-      clear = lb >= beyond && lb > band;
+      clear = lb >= beyond && lb > band && lb >= touch && lb > interior;
+      if (clear)
+        interior_area += x1 - x0 + 1;
 
       for (int x = x0; x <= x1; x++)
         {
@@ -560,6 +566,10 @@ measure (PIX *page, const CdSealMask *mask, const float *a, const CdSealQuad *q,
                 d = MIN (d, q->nx[k] * px + ky[k] - q->c[k]);
               if (d < beyond)
                 out->beyond_px++;
+              if (d < touch)
+                out->touch_px++;
+              if (d > interior)
+                interior_area++;
               if (fabs (d) <= band)
                 continue;        /* on the line: its colour is the line's */
             }
@@ -583,7 +593,7 @@ measure (PIX *page, const CdSealMask *mask, const float *a, const CdSealQuad *q,
     }
   out->min_dist_mm = min_d == G_MAXDOUBLE ? G_MAXDOUBLE : min_d / ppmm;
   out->area = area;
-  out->empty = area < EMPTY_MM2 * ppmm * ppmm;
+  out->empty = area < EMPTY_MM2 * ppmm * ppmm || interior_area < EMPTY_MM2 * ppmm * ppmm;
   if (area == 0)
     return;
   out->bx = bx0;
@@ -655,6 +665,98 @@ restrict_to_ink (CdSealMask *mask, int margin)
   mask->ry0 = MAX (0, y0 - margin);
   mask->rx1 = MIN (mask->w - 1, x1 + margin);
   mask->ry1 = MIN (mask->h - 1, y1 + margin);
+}
+
+static int
+compare_floats (const void *a, const void *b)
+{
+  float fa = *(const float *) a, fb = *(const float *) b;
+
+  return fa < fb ? -1 : fa > fb;
+}
+
+#define PROFILE_STEP 0.5        /* px between the profile's samples across the line */
+
+/* ln(v) of an 8-bit value, 0 read as 0.5 (as the density maps read it) */
+static inline float
+ln_red_lut (guint v)
+{
+  return logf (v == 0 ? 0.5f : (float) v);
+}
+
+/* Red box lines and red seal ink are the same red: the line's own share of the red amount is
+ * taken away, so that what remains on and beside the line is ink alone.  A printed line looks
+ * the same all along (its width, its colour, the blur and JPEG's halved chroma beside it), so its
+ * profile across the line is the median, at each distance from the line's centre, over the whole
+ * side: a seal covers a part of a side, never most of it.  Densities add (ink over the line is the
+ * line's density plus the ink's), so the subtraction leaves the ink that lies on the line. */
+static void
+subtract_red_lines (PIX *page, const CdSealQuad *q, const CdSealWindow *win, const double paper[3], float *a)
+{
+  int pw = pixGetWidth (page), ph = pixGetHeight (page), wpl = pixGetWpl (page);
+  const l_uint32 *data = pixGetData (page);
+  float offset = (float) (log (paper[1]) - log (paper[0]));
+  double band = q->half_width + 4.0;
+  int nb = (int) ceil (2 * band / PROFILE_STEP) + 1;
+  g_autofree float *sub = g_new0 (float, (gsize) win->w * win->h);
+
+  for (int k = 0; k < 4; k++)
+    {
+      const double *c0 = q->corners[k], *c1 = q->corners[(k + 1) % 4];
+      double len = hypot (c1[0] - c0[0], c1[1] - c0[1]), tx = (c1[0] - c0[0]) / len, ty = (c1[1] - c0[1]) / len;
+      int x0 = (int) floor (MIN (c0[0], c1[0]) - band - 1), x1 = (int) ceil (MAX (c0[0], c1[0]) + band + 1);
+      int y0 = (int) floor (MIN (c0[1], c1[1]) - band - 1), y1 = (int) ceil (MAX (c0[1], c1[1]) + band + 1);
+      g_autoptr(GPtrArray) bins = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+      g_autofree float *profile = g_new0 (float, nb);
+
+      for (int j = 0; j < nb; j++)
+        g_ptr_array_add (bins, g_array_new (FALSE, FALSE, sizeof (float)));
+      /* the profile, along the side away from its corners (the other sides cross there) */
+      for (int y = MAX (0, y0); y <= MIN (ph - 1, y1); y++)
+        for (int x = MAX (0, x0); x <= MIN (pw - 1, x1); x++)
+          {
+            double d = cd_seal_quad_distance (q, k, x, y), t = (x - c0[0]) * tx + (y - c0[1]) * ty;
+            l_uint32 p;
+            float v;
+            int j;
+
+            if (fabs (d) > band || t < band + 2 || t > len - band - 2)
+              continue;
+            p = data[(gsize) y * wpl + x];
+            v = offset - ln_red_lut ((p >> 16) & 0xff) + ln_red_lut (p >> 24);
+            j = (int) lround ((d + band) / PROFILE_STEP);
+            g_array_append_val (g_ptr_array_index (bins, CLAMP (j, 0, nb - 1)), v);
+          }
+      for (int j = 0; j < nb; j++)
+        {
+          GArray *bin = g_ptr_array_index (bins, j);
+
+          if (bin->len == 0)
+            continue;
+          qsort (bin->data, bin->len, sizeof (float), compare_floats);
+          profile[j] = MAX (0.0f, g_array_index (bin, float, bin->len / 2));
+        }
+      /* the line's share, the whole side long, in the window; the larger of two sides where they cross */
+      for (int y = MAX (win->oy, y0); y <= MIN (win->oy + win->h - 1, y1); y++)
+        for (int x = MAX (win->ox, x0); x <= MIN (win->ox + win->w - 1, x1); x++)
+          {
+            double d = cd_seal_quad_distance (q, k, x, y), t = (x - c0[0]) * tx + (y - c0[1]) * ty;
+            double fj;
+            int j;
+            float v;
+            gsize idx;
+
+            if (fabs (d) > band || t < -band || t > len + band)
+              continue;
+            fj = (d + band) / PROFILE_STEP;
+            j = CLAMP ((int) floor (fj), 0, nb - 2);
+            v = profile[j] + (float) (fj - j) * (profile[j + 1] - profile[j]);
+            idx = (gsize) (y - win->oy) * win->w + (x - win->ox);
+            sub[idx] = MAX (sub[idx], v);
+          }
+    }
+  for (gsize i = 0; i < (gsize) win->w * win->h; i++)
+    a[i] -= sub[i];
 }
 
 void
@@ -739,7 +841,11 @@ cd_seal_extract_ink (PIX *page, double ppmm, const CdSealQuad *quads, guint n_qu
       if (neutral)
         a = g_steal_pointer (&od[i]);
       else
-        a = cd_seal_red_amount (page, win, paper);
+        {
+          a = cd_seal_red_amount (page, win, paper);
+          if (red_lines)
+            subtract_red_lines (page, q, win, paper, a);
+        }
 
       /* Two passes: the first finds the ink, its median density sets the edge of the second
        * (the ink covers a pixel from half its typical density on). */

@@ -43,6 +43,10 @@ typedef struct {
   double width, height;        /* size in the box frame, between line centres */
 } CdSealQuad;
 
+/* Ink this close to a box line's inner edge touches the line (压线): samples that do not touch keep
+ * 1.5 mm and more, those that touch reach onto the line. */
+#define CD_SEAL_TOUCH_MM 0.7
+
 /* Ink is looked for this far around each box (beyond the line: typically 1–7 mm, seen up to 14). */
 #define CD_SEAL_MARGIN_MM 15.0
 
@@ -64,6 +68,8 @@ typedef struct {
   double   contrast;           /* median contrast 1 - I/paper in the absorbing channel */
   double   min_dist_mm;        /* most negative signed distance of ink to a line centre, mm */
   guint    beyond_px;          /* ink pixels beyond a line centre by more than 0.4 mm */
+  double   ppmm;               /* of the page measured */
+  guint    touch_px;           /* ink pixels on the line or within CD_SEAL_TOUCH_MM of its inner edge */
   double   off_x, off_y;       /* centre offset of the ink bbox, box-frame fractions */
   double   size_w_mm, size_h_mm; /* ink extent in the box frame, mm */
 } CdSealBoxInk;

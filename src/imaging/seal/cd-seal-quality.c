@@ -10,6 +10,7 @@
 #define FAINT_CONTRAST       0.33   /* median ink contrast below this: faint */
 #define OFF_CENTER_FRACTION  0.08   /* of the box width (x) or height (y) */
 #define CROSS_MIN_PX         3      /* ink pixels beyond a line centre by > 0.45 mm */
+#define TOUCH_MIN_MM2        0.1    /* ink on or right next to the line (CD_SEAL_TOUCH_MM) */
 #define ROUND_SEAL_MIN_MM    31.0   /* round unit seals 38–42 mm, square personal seals 16–24 mm */
 #define ROUND_SEAL_MAX_MM    44.5
 #define SQUARE_SEAL_MAX_MM   26.5
@@ -88,7 +89,8 @@ cd_seal_judge_cells (CdSealResult *result, const CdSealBoxInk *inks, CdSealInk i
           continue;
         }
       cell->kind = ink == CD_SEAL_INK_RED ? CD_SEAL_KIND_SEAL : CD_SEAL_KIND_SIGNATURE;
-      if (s->beyond_px >= CROSS_MIN_PX)
+      /* crossing, or touching the line: a few pixels' worth of ink there, not one noisy pixel */
+      if (s->beyond_px >= CROSS_MIN_PX || s->touch_px >= MAX (4.0, TOUCH_MIN_MM2 * s->ppmm * s->ppmm))
         flags |= CD_SEAL_FLAG_CROSSES_BORDER;
       else if (fabs (s->off_x) > OFF_CENTER_FRACTION || fabs (s->off_y) > OFF_CENTER_FRACTION)
         flags |= CD_SEAL_FLAG_OFF_CENTER;
