@@ -83,8 +83,11 @@ def degrade(src_dir, gt, out_dir, name, rng):
     desk = rng.uniform(0.01, 0.045) if phone else 0.0
     ow, oh = int(round(w * s * (1 + 2 * desk))), int(round(h * s * (1 + 2 * desk)))
     # the sheet's corners in the output: scaled, a margin of desk, rotation about the centre, keystone
-    ang = np.radians(rng.uniform(-3.0, 3.0))
     kv, kh = (rng.uniform(-0.015, 0.015), rng.uniform(-0.01, 0.01)) if phone else (0.0, 0.0)
+    # the form's boxes end up turned by at most 3° in all (the source is turned already)
+    c = gt['boxes'][0]['corners']
+    src_deg = np.degrees(np.arctan2(c[1][1] - c[0][1], c[1][0] - c[0][0]))
+    ang = np.radians(rng.uniform(-3.0, 3.0) - src_deg)
     cx, cy = ow / 2, oh / 2
     corners = []
     for (x, y) in [(0, 0), (w, 0), (w, h), (0, h)]:
