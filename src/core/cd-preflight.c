@@ -340,31 +340,126 @@ burn_started (Run *r, GError **error)
   return sqlite3_step (stmt) == SQLITE_ROW;
 }
 
+/* What stops @app's business on the certificate @serial (its row: @state, @not_after and the data of the
+ * application it was issued for), as a sentence; NULL when nothing does. */
+static char *
+certificate_problem (Run *r, const char *serial, const char *state, const char *not_after, const char *owner_data)
+{
+  const CdApplication *app = r->app;
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) end = NULL;
+  g_autofree char *end_day = NULL;
+
+  if (owner_data)
+    {
+      g_autoptr(CdApplication) owner = cd_application_from_data (owner_data, -1, NULL);
+
+      if (owner && !same_customer (app, owner))
+        return g_strdup_printf (_("The certificate %s belongs to another applicant than %s: check the serial number or "
+                                  "the applicant"), serial, cd_application_display_name (app));
+    }
+  if (g_str_equal (state, "revoked"))
+    return g_strdup_printf (_("The certificate %s is revoked: nothing can be done with it any more; apply for a new "
+                              "certificate"), serial);
+  if (g_str_equal (state, "suspended") && app->business != CD_BUSINESS_REVOKE)
+    return g_strdup_printf (_("The certificate %s is suspended: it can only be revoked, not used for “%s”"), serial,
+                            cd_business_label (app->business));
+  now = cd_store_now (r->store);
+  end = not_after ? g_date_time_new_from_iso8601 (not_after, NULL) : NULL;
+  if (end == NULL)
+    return NULL;
+  end_day = g_date_time_format (end, "%Y-%m-%d");
+  switch (app->business)
+    {
+    case CD_BUSINESS_RENEW:
+      /* The burn's rule (cd-burn-subject.c): renewable from renew_window_days before the end; an expired
+       * certificate can be renewed (its new term starts today). */
+      if (g_date_time_difference (end, now) > (GTimeSpan) r->profile->renew_window_days * G_TIME_SPAN_DAY)
+        {
+          g_autoptr(GDateTime) from = g_date_time_add_days (end, -(gint) r->profile->renew_window_days);
+          g_autofree char *from_day = g_date_time_format (from, "%Y-%m-%d");
+
+          return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                               "The certificate %s is valid until %s: it can be renewed from %s on "
+                                               "(%u day before it expires)",
+                                               "The certificate %s is valid until %s: it can be renewed from %s on "
+                                               "(%u days before it expires)", r->profile->renew_window_days),
+                                  serial, end_day, from_day, r->profile->renew_window_days);
+        }
+      break;
+    case CD_BUSINESS_REPLACE:
+    case CD_BUSINESS_CHANGE:
+    case CD_BUSINESS_UNLOCK:
+    case CD_BUSINESS_APP_OPEN:
+      if (g_date_time_compare (end, now) <= 0)
+        return g_strdup_printf (_("The certificate %s expired on %s: “%s” needs a valid certificate; renew it or apply "
+                                  "for a new one"), serial, end_day, cd_business_label (app->business));
+      break;
+    default:
+      break;
+    }
+  return NULL;
+}
+
+/* The certificates issued at this counter to @app's applicant (same USCC or ID number; a unit without a USCC
+ * by its name), newest first, as CdPreflightCertificate. Empty when the applicant is not entered yet. */
+static GPtrArray *
+applicant_certificates (Run *r, GError **error)
+{
+  const CdApplication *app = r->app;
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_preflight_certificate_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *member, *value;
+  int rc;
+
+  if (app->unit && app->unit->uscc && *app->unit->uscc)
+    member = "$.unit.uscc", value = app->unit->uscc;
+  else if (app->unit && app->unit->name && *app->unit->name)
+    member = "$.unit.name", value = app->unit->name;
+  else if (app->person && app->person->id_number && *app->person->id_number)
+    member = "$.person.id_number", value = app->person->id_number;
+  else
+    return g_steal_pointer (&out);
+  if (!cd_store_prepare (r->store, "SELECT c.serial, c.state, c.not_after, a.data FROM certificate c"
+                                   " JOIN application a ON a.id = c.application_id"
+                                   " WHERE json_extract (a.data, ?1) = ?2 ORDER BY c.id DESC", &stmt, error))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, member, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CdPreflightCertificate *c = g_new0 (CdPreflightCertificate, 1);
+      g_autofree char *data = cd_store_column_dup (stmt, 3);
+
+      c->serial = cd_store_column_dup (stmt, 0);
+      c->state = cd_store_column_dup (stmt, 1);
+      c->not_after = cd_store_column_dup (stmt, 2);
+      c->problem = certificate_problem (r, c->serial, c->state, c->not_after, data);
+      g_ptr_array_add (out, c);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      cd_store_set_error (r->store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
 static gboolean
 rule_certificate (Run *r, GError **error)
 {
   const char *path = "$.existing_certificate.serial";
   const CdApplication *app = r->app;
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GDateTime) now = NULL;
-  g_autoptr(GDateTime) end = NULL;
   g_autofree char *serial = NULL;
   g_autofree char *state = NULL;
   g_autofree char *not_after = NULL;
   g_autofree char *owner_data = NULL;
-  g_autofree char *end_day = NULL;
+  g_autofree char *problem = NULL;
   GError *local = NULL;
 
   if (!names_existing_certificate (app->business))
     return TRUE;
-  if (app->existing_serial == NULL || *app->existing_serial == '\0')
-    {
-      if (needs_serial (app->business))
-        add_fault (r, CD_PREFLIGHT_BUSINESS, CD_PREFLIGHT_FAULT_ERROR, "certificate", path,
-                   _("The certificate’s serial number is required for “%s”: find the customer to fill it in"),
-                   cd_business_label (app->business));
-      return TRUE;
-    }
   if (r->up_to >= CD_PREFLIGHT_BURN)
     {
       gboolean started = burn_started (r, &local);
@@ -376,6 +471,34 @@ rule_certificate (Run *r, GError **error)
         }
       if (started)
         return TRUE;
+    }
+  if (app->existing_serial == NULL || *app->existing_serial == '\0')
+    {
+      g_autoptr(GPtrArray) mine = NULL;
+      const CdPreflightCertificate *first = NULL;
+
+      if (needs_serial (app->business))
+        {
+          add_fault (r, CD_PREFLIGHT_BUSINESS, CD_PREFLIGHT_FAULT_ERROR, "certificate", path,
+                     _("The certificate’s serial number is required for “%s”: find the customer to fill it in"),
+                     cd_business_label (app->business));
+          return TRUE;
+        }
+      /* Renew, change, unlock: the burn takes the certificate on the key. When none of this applicant's
+       * certificates allows the business, the burn would refuse whichever key comes. */
+      if (!(mine = applicant_certificates (r, error)))
+        return FALSE;
+      for (guint i = 0; i < mine->len; i++)
+        {
+          const CdPreflightCertificate *c = mine->pdata[i];
+          if (c->problem == NULL)
+            return TRUE;
+          if (first == NULL && !g_str_equal (c->state, "revoked"))
+            first = c;
+        }
+      if (first)
+        add_fault (r, CD_PREFLIGHT_BUSINESS, CD_PREFLIGHT_FAULT_ERROR, "certificate", path, "%s", first->problem);
+      return TRUE;
     }
   serial = g_ascii_strup (app->existing_serial, -1);
   if (!cd_store_prepare (r->store, "SELECT c.state, c.not_after, a.data FROM certificate c"
@@ -393,68 +516,8 @@ rule_certificate (Run *r, GError **error)
   state = cd_store_column_dup (stmt, 0);
   not_after = cd_store_column_dup (stmt, 1);
   owner_data = cd_store_column_dup (stmt, 2);
-  if (owner_data)
-    {
-      g_autoptr(CdApplication) owner = cd_application_from_data (owner_data, -1, NULL);
-
-      if (owner && !same_customer (app, owner))
-        {
-          add_fault (r, CD_PREFLIGHT_BUSINESS, CD_PREFLIGHT_FAULT_ERROR, "certificate", path,
-                     _("The certificate %s belongs to another applicant than %s: check the serial number or the "
-                       "applicant"), serial, cd_application_display_name (app));
-          return TRUE;
-        }
-    }
-  if (g_str_equal (state, "revoked"))
-    {
-      add_fault (r, CD_PREFLIGHT_BUSINESS, CD_PREFLIGHT_FAULT_ERROR, "certificate", path,
-                 _("The certificate %s is revoked: nothing can be done with it any more; apply for a new "
-                   "certificate"), serial);
-      return TRUE;
-    }
-  if (g_str_equal (state, "suspended") && app->business != CD_BUSINESS_REVOKE)
-    {
-      add_fault (r, CD_PREFLIGHT_BUSINESS, CD_PREFLIGHT_FAULT_ERROR, "certificate", path,
-                 _("The certificate %s is suspended: it can only be revoked, not used for “%s”"), serial,
-                 cd_business_label (app->business));
-      return TRUE;
-    }
-  now = cd_store_now (r->store);
-  end = g_date_time_new_from_iso8601 (not_after, NULL);
-  if (end == NULL)
-    return TRUE;
-  end_day = g_date_time_format (end, "%Y-%m-%d");
-  switch (app->business)
-    {
-    case CD_BUSINESS_RENEW:
-      /* The burn's rule (cd-burn-subject.c): renewable from renew_window_days before the end; an expired
-       * certificate can be renewed (its new term starts today). */
-      if (g_date_time_difference (end, now) > (GTimeSpan) r->profile->renew_window_days * G_TIME_SPAN_DAY)
-        {
-          g_autoptr(GDateTime) from = g_date_time_add_days (end, -(gint) r->profile->renew_window_days);
-          g_autofree char *from_day = g_date_time_format (from, "%Y-%m-%d");
-
-          add_fault (r, CD_PREFLIGHT_BUSINESS, CD_PREFLIGHT_FAULT_ERROR, "certificate", path,
-                     g_dngettext (GETTEXT_PACKAGE,
-                                  "The certificate %s is valid until %s: it can be renewed from %s on (%u day "
-                                  "before it expires)",
-                                  "The certificate %s is valid until %s: it can be renewed from %s on (%u days "
-                                  "before it expires)", r->profile->renew_window_days),
-                     serial, end_day, from_day, r->profile->renew_window_days);
-        }
-      break;
-    case CD_BUSINESS_REPLACE:
-    case CD_BUSINESS_CHANGE:
-    case CD_BUSINESS_UNLOCK:
-    case CD_BUSINESS_APP_OPEN:
-      if (g_date_time_compare (end, now) <= 0)
-        add_fault (r, CD_PREFLIGHT_BUSINESS, CD_PREFLIGHT_FAULT_ERROR, "certificate", path,
-                   _("The certificate %s expired on %s: “%s” needs a valid certificate; renew it or apply for a new "
-                     "one"), serial, end_day, cd_business_label (app->business));
-      break;
-    default:
-      break;
-    }
+  if ((problem = certificate_problem (r, serial, state, not_after, owner_data)))
+    add_fault (r, CD_PREFLIGHT_BUSINESS, CD_PREFLIGHT_FAULT_ERROR, "certificate", path, "%s", problem);
   return TRUE;
 }
 
@@ -780,4 +843,26 @@ cd_preflight_faults_to_json (GPtrArray *faults)
     }
   json_builder_end_array (b);
   return json_builder_get_root (b);
+}
+
+void
+cd_preflight_certificate_free (CdPreflightCertificate *c)
+{
+  if (!c)
+    return;
+  g_free (c->serial);
+  g_free (c->state);
+  g_free (c->not_after);
+  g_free (c->problem);
+  g_free (c);
+}
+
+GPtrArray *
+cd_preflight_list_certificates (CdContext *ctx, const CdApplication *app, GError **error)
+{
+  Run r = { ctx, cd_context_get_store (ctx), app, NULL, 0, CD_PREFLIGHT_BUSINESS, NULL };
+
+  if (!(r.profile = cd_context_lookup_profile (ctx, app->profile, error)))
+    return NULL;
+  return applicant_certificates (&r, error);
 }

@@ -86,6 +86,22 @@ gboolean          cd_preflight_has_errors   (GPtrArray *faults);
 /* [{"step":"applicant","severity":"error","rule":"subject","path":"$.unit.name","message":"…"}] */
 JsonNode         *cd_preflight_faults_to_json (GPtrArray *faults);
 
+/* One certificate issued at this counter to the applicant, for the business step's customer lookup: it fills
+ * $.existing_certificate.serial and, when there are several, shows the list to choose from. */
+typedef struct {
+  char *serial;      /* upper-case hex, as in the certificate table */
+  char *state;       /* "issued", "suspended", "revoked" */
+  char *not_after;   /* ISO 8601 UTC */
+  char *problem;     /* translated: why @app's business cannot use it (the pre-flight's sentence), NULL if it can */
+} CdPreflightCertificate;
+
+void       cd_preflight_certificate_free  (CdPreflightCertificate *c);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdPreflightCertificate, cd_preflight_certificate_free)
+
+/* The certificates of @app's applicant (same USCC or ID number; a unit without one by its name), newest
+ * first, each judged for @app's business and the store's clock; empty when the applicant is not entered. */
+GPtrArray *cd_preflight_list_certificates (CdContext *ctx, const CdApplication *app, GError **error);
+
 /* "business", "applicant", "materials", "seals", "fee", "print", "burn" (the wizard's step names). */
 const char       *cd_preflight_step_to_code  (CdPreflightStep step);
 gboolean          cd_preflight_step_from_code (const char *code, CdPreflightStep *out);

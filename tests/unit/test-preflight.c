@@ -169,6 +169,36 @@ test_renew_window (CdTestContext *t, gconstpointer data)
   g_assert_cmpint (f->step, ==, CD_PREFLIGHT_BUSINESS);
   g_assert_nonnull (strstr (f->message, "renewed from 2027-11-06 on"));
   g_assert_nonnull (strstr (f->message, "30 days"));
+  /* without a serial (the burn takes the certificate on the key) the applicant's certificates are judged */
+  {
+    g_autoptr(CdApplication) keyed = make_app ("{\"business\":\"renew\"}");
+    g_autoptr(GPtrArray) faults = run (t, keyed, 0, CD_PREFLIGHT_BUSINESS);
+    g_autoptr(GPtrArray) list = NULL;
+    g_autoptr(GError) error = NULL;
+    const CdPreflightCertificate *c;
+
+    f = find (faults, "certificate", "$.existing_certificate.serial");
+    g_assert_nonnull (f);
+    g_assert_nonnull (strstr (f->message, "2027-11-06"));
+    /* the business step's lookup: this applicant's one certificate, with why it cannot be renewed yet */
+    add_certificate (t, "0C0D", OTHER_USCC, "2026-06-01T02:00:00Z", "2027-06-01T02:00:00Z", "issued");
+    list = cd_preflight_list_certificates (t->ctx, keyed, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (list->len, ==, 1);
+    c = list->pdata[0];
+    g_assert_cmpstr (c->serial, ==, "0A1B");
+    g_assert_cmpstr (c->state, ==, "issued");
+    g_assert_nonnull (c->problem);
+    g_assert_nonnull (strstr (c->problem, "renewed from 2027-11-06 on"));
+    set_now (t, "2027-11-10T02:00:00Z");
+    g_clear_pointer (&list, g_ptr_array_unref);
+    list = cd_preflight_list_certificates (t->ctx, keyed, &error);
+    g_assert_cmpuint (list->len, ==, 1);
+    g_assert_null (((CdPreflightCertificate *) list->pdata[0])->problem);
+    g_clear_pointer (&faults, g_ptr_array_unref);
+    faults = run (t, keyed, 0, CD_PREFLIGHT_BURN);
+    g_assert_false (has_rule (faults, "certificate"));
+  }
   /* the clock moved into the window, then past the end (an expired certificate is renewed at the counter) */
   set_now (t, "2027-11-10T02:00:00Z");
   inside = run (t, app, 0, CD_PREFLIGHT_BURN);
