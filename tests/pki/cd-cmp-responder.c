@@ -1,7 +1,10 @@
 /* cd-cmp-responder.c: a CMP responder for the tests, built on OpenSSL's server side (OSSL_CMP_SRV_CTX): a
  * test CA signs the key of each p10cr or ir (the server checks an ir's proof of possession before the
  * callback sees it), each request's body type is appended to DIR/requests.txt, rr revocations are listed in
- * DIR/revoked.txt, and DIR/refuse (when present) makes it reject requests with its text. Protection both
+ * DIR/revoked.txt, and DIR/refuse (when present) makes it reject requests with its text. DIR/tamper (when
+ * present) makes it return a wrong certificate: "key" (for another key), "subject" (another subject) or
+ * "chain" (signed by a CA the client does not trust). Each certConf is appended to DIR/certconf.txt:
+ * "accepted", or "rejected: " and its PKIStatusInfo. Protection both
  * ways: PBM with SECRET, or (--ra-trust) signatures: requests signed by an RA whose certificate chains to
  * RA-CA.pem, answers signed by the test CA. Unprotected requests are refused. HTTP/1.1 on 127.0.0.1, an
  * ephemeral port written to DIR/port.
@@ -9,17 +12,18 @@
  *   cd-cmp-responder DIR --ra-trust RA-CA.pem */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <openssl/cmp.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,6 +31,7 @@
 static X509 *ca_cert;
 static EVP_PKEY *ca_key;
 static const char *dir;
+static pid_t owner;
 
 static char *
 path_in (const char *name)
@@ -52,6 +57,21 @@ refusal (void)
   if (n && text[n - 1] == '\n')
     text[n - 1] = '\0';
   return text;
+}
+
+/* The first word of DIR/tamper, or NULL. */
+static char *
+tamper (void)
+{
+  static char word[32];
+  FILE *f = fopen (path_in ("tamper"), "r");
+
+  if (!f)
+    return NULL;
+  if (fscanf (f, "%31s", word) != 1)
+    word[0] = '\0';
+  fclose (f);
+  return word;
 }
 
 static void
@@ -189,7 +209,35 @@ on_cert_request (OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, int id, const O
       return OSSL_CMP_STATUSINFO_new (OSSL_CMP_PKISTATUS_rejection, 1 << OSSL_CMP_PKIFAILUREINFO_badCertTemplate,
                                       "the request names no subject or no public key");
     }
-  *cert_out = make_cert (subject, pub, 365, 0);
+  {
+    const char *how = tamper ();
+
+    if (how && strcmp (how, "key") == 0)
+      {
+        EVP_PKEY_free (pub);
+        pub = EVP_EC_gen ("P-256");
+      }
+    if (how && strcmp (how, "subject") == 0)
+      {
+        X509_NAME *other = X509_NAME_new ();
+
+        X509_NAME_add_entry_by_txt (other, "CN", MBSTRING_UTF8, (const unsigned char *) "Somebody Else", -1, -1, 0);
+        *cert_out = make_cert (other, pub, 365, 0);
+        X509_NAME_free (other);
+      }
+    else if (how && strcmp (how, "chain") == 0)
+      {
+        /* The same names, signed by a key the client's trust anchor does not hold. */
+        EVP_PKEY *real = ca_key;
+
+        ca_key = EVP_EC_gen ("P-256");
+        *cert_out = make_cert (subject, pub, 365, 0);
+        EVP_PKEY_free (ca_key);
+        ca_key = real;
+      }
+    else
+      *cert_out = make_cert (subject, pub, 365, 0);
+  }
   EVP_PKEY_free (pub);
   *chain_out = NULL;
   *ca_pubs = NULL;
@@ -218,6 +266,15 @@ static int
 on_cert_conf (OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, int id, const ASN1_OCTET_STRING *hash,
               const OSSL_CMP_PKISI *si)
 {
+  char buf[1024] = "rejected: ";
+
+  if (si == NULL)
+    append_line ("certconf.txt", "accepted");
+  else
+    {
+      OSSL_CMP_snprint_PKIStatusInfo (si, buf + strlen (buf), sizeof buf - strlen (buf));
+      append_line ("certconf.txt", strncmp (buf + strlen ("rejected: "), "PKIStatus: accepted", 19) == 0 ? "accepted" : buf);
+    }
   return 1;
 }
 
@@ -329,8 +386,12 @@ main (int argc, char **argv)
       fprintf (stderr, "usage: %s DIR SECRET [REFERENCE]\n       %s DIR --ra-trust RA-CA.pem\n", argv[0], argv[0]);
       return 2;
     }
-  /* Gone with the test that started it, even when the test aborts. */
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
+  /* Gone with the test that started it, even when the test aborts: the test leads our process group (meson
+   * starts every test as a session leader), else it is our parent. Not PR_SET_PDEATHSIG: g_spawn_async
+   * without G_SPAWN_DO_NOT_REAP_CHILD double-forks, so our parent is GLib's intermediate child, and the
+   * signal came when that exited after our prctl (now and then, on a loaded machine: the responder died
+   * before writing its port). */
+  owner = getpgrp () != getpid () ? getpgrp () : getppid ();
   dir = argv[1];
   if (strcmp (argv[2], "--ra-trust") == 0)
     ra_trust = argv[3];
@@ -391,8 +452,16 @@ main (int argc, char **argv)
     }
   for (;;)
     {
-      int c = accept (s, NULL, NULL);
-      if (c < 0)
+      struct pollfd pfd = { s, POLLIN, 0 };
+      int c;
+
+      if (poll (&pfd, 1, 500) == 0)
+        {
+          if (kill (owner, 0) != 0 && errno == ESRCH)
+            return 0;
+          continue;
+        }
+      if ((c = accept (s, NULL, NULL)) < 0)
         continue;
       serve (c, srv);
       close (c);

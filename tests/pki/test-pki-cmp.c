@@ -2,7 +2,10 @@
  * issue (p10cr, and ir with the token key's proof of possession, EC and RSA) onto a SoftHSM2 key, revoke
  * (rr), the CA refusing (its text, a bad proof of possession, a wrong shared secret), the CA unreachable;
  * the same with RA-certificate protection (an RA and an untrusted RA made at test time); accept from the
- * command line with --issuer cmp. */
+ * command line with --issuer cmp. The certificate the CA returns is checked before certConf (another key,
+ * subject or chain: a negative certConf; the request's accept hook decides too), against the responder and
+ * against OpenSSL's own mock server (`openssl cmp -port 0`), also through `certdesk-cli burn`; the CA's
+ * refusals, servers that are not CAs and nobody listening each say who refused. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
@@ -11,8 +14,15 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "cd-issuer-cmp.h"
 #include "cd-pki-error.h"
@@ -158,9 +168,10 @@ cmp_setup (CmpFixture *f, gconstpointer data)
       argv[2] = "--ra-trust";
       argv[3] = ra_ca;
     }
-  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &f->pid, &error));
+  /* Our own child (not double-forked): the teardown's waitpid reaps it. */
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &f->pid, &error));
   port_file = g_build_filename (f->ca_dir, "port", NULL);
-  for (int i = 0; i < 500 && !g_file_test (port_file, G_FILE_TEST_EXISTS); i++)
+  for (int i = 0; i < 3000 && !g_file_test (port_file, G_FILE_TEST_EXISTS); i++)
     g_usleep (10000);
   g_assert_true (g_file_get_contents (port_file, &port, NULL, NULL));
   g_strchomp (port);
@@ -684,6 +695,681 @@ test_cli_accept_ra (CmpFixture *f, gconstpointer data)
   }
 }
 
+/* ---- The certificate the CA returns, checked before certConf (issue 14 item 7) ---- */
+
+static char *
+certconf_log (CmpFixture *f)
+{
+  g_autofree char *path = g_build_filename (f->ca_dir, "certconf.txt", NULL);
+  char *text = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    text = g_strdup ("");
+  return text;
+}
+
+/* The responder returns a wrong certificate (@how: DIR/tamper): the burn fails with our own sentence, the CA
+ * got one negative certConf with @fail_info, nothing is issued; without the tampering the retry succeeds and
+ * the CA gets a positive certConf. */
+static void
+refuse_tampered (CmpFixture *f, const char *how, const char *expect, const char *fail_info)
+{
+  g_autoptr(CdIssuer) issuer = cmp_issuer (f, f->url, SECRET);
+  g_autofree char *json = pki_app_json ("pki-ec", "new", NULL, NULL, NULL, 0, NULL);
+  g_autofree char *tamper = g_build_filename (f->ca_dir, "tamper", NULL);
+  g_autofree char *conf = NULL;
+  g_autofree char *conf_after = NULL;
+  g_autofree char *state = NULL;
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  pki_make_token (&f->base, "DEMO-A");
+  id = pki_application (&f->base, json, CD_STATE_PRINTED);
+  g_assert_true (g_file_set_contents (tamper, how, -1, NULL));
+  r = pki_burn (&f->base, id, "DEMO-A", NULL, PKI_SO_PIN, issuer, &error);
+  g_assert_nonnull (error);
+  g_test_message ("%s: %s", how, error->message);
+  g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER);
+  g_assert_nonnull (strstr (error->message, expect));
+  g_assert_nonnull (strstr (error->message, "it was refused and the CA was told"));
+  g_assert_null (strstr (error->message, "no reason given"));
+  g_assert_null (strstr (error->message, "The CA refused"));
+  g_assert_null (strchr (error->message, '\n'));
+  conf = certconf_log (f);
+  g_assert_true (g_str_has_prefix (conf, "rejected: PKIStatus: rejection"));
+  g_assert_nonnull (strstr (conf, fail_info));
+  g_assert_cmpint (strchr (conf, '\n') - conf, ==, (long) strlen (conf) - 1);  /* one certConf */
+  g_assert_cmpint (pki_db_int (&f->base, "SELECT count(*) FROM certificate WHERE state = 'issued'"), ==, 0);
+  state = pki_db_text (&f->base, "SELECT state FROM application");
+  g_assert_cmpstr (state, ==, "printed");
+
+  g_unlink (tamper);
+  g_clear_error (&error);
+  g_clear_pointer (&r, cd_burn_result_free);
+  r = pki_burn (&f->base, id, "DEMO-A", NULL, PKI_SO_PIN, issuer, &error);
+  g_assert_no_error (error);
+  conf_after = certconf_log (f);
+  g_assert_true (g_str_has_suffix (conf_after, "\naccepted\n"));
+  outsider_verify (f, "DEMO-A");
+}
+
+static void
+test_refuse_other_key (CmpFixture *f, gconstpointer data)
+{
+  refuse_tampered (f, "key", "The certificate the CA returned is for another key", "incorrectData");
+}
+
+static void
+test_refuse_other_subject (CmpFixture *f, gconstpointer data)
+{
+  refuse_tampered (f, "subject", "is for “CN=Somebody Else”, not for the requested", "badCertTemplate");
+}
+
+static void
+test_refuse_untrusted_chain (CmpFixture *f, gconstpointer data)
+{
+  refuse_tampered (f, "chain", "does not chain to the CMP trust anchor", "incorrectData");
+}
+
+/* A software key and a request for it, named @cn. */
+static X509_REQ *
+make_csr (const char *cn, EVP_PKEY *key)
+{
+  X509_REQ *csr = X509_REQ_new ();
+  X509_NAME *name = X509_NAME_new ();
+
+  X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_UTF8, (const unsigned char *) cn, -1, -1, 0);
+  X509_REQ_set_subject_name (csr, name);
+  X509_REQ_set_pubkey (csr, key);
+  g_assert_cmpint (X509_REQ_sign (csr, key, EVP_sha256 ()), >, 0);
+  X509_NAME_free (name);
+  return csr;
+}
+
+typedef struct {
+  CmpFixture *f;
+  guint       calls;
+  gboolean    refuse;
+  char       *conf_at_call;  /* certconf.txt when the hook ran: the certConf comes after it */
+  X509       *seen;
+  int         chain_len;
+} HookData;
+
+static gboolean
+accept_hook (X509 *cert, STACK_OF (X509) *chain, gpointer data, GError **error)
+{
+  HookData *h = data;
+
+  h->calls++;
+  g_free (h->conf_at_call);
+  h->conf_at_call = h->f ? certconf_log (h->f) : NULL;
+  X509_free (h->seen);
+  h->seen = X509_dup (cert);
+  h->chain_len = sk_X509_num (chain);
+  if (h->refuse)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC, "The certificate could not be recorded: disk full");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The request's accept hook decides the certConf: it runs before the certConf is sent, with the certificate
+ * and its chain; its refusal is a negative certConf (systemFailure) and issue() fails with the hook's error,
+ * saying the CA was told. */
+static void
+test_accept_hook (CmpFixture *f, gconstpointer data)
+{
+  g_autoptr(CdIssuer) issuer = cmp_issuer (f, f->url, SECRET);
+  EVP_PKEY *key = EVP_EC_gen ("P-256");
+  X509_REQ *csr = make_csr ("Accept Hook", key);
+  g_autoptr(GDateTime) nb = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) na = g_date_time_add_days (nb, 365);
+  HookData h = { f, 0, TRUE };
+  CdIssueRequest req = { csr, key, nb, na, "pki-ec", accept_hook, &h };
+  STACK_OF (X509) *chain = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *conf = NULL;
+  X509 *cert;
+
+  cert = cd_issuer_issue (issuer, &req, &chain, &error);
+  g_assert_null (cert);
+  g_test_message ("hook refused: %s", error->message);
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC);
+  g_assert_cmpstr (error->message, ==, "The certificate could not be recorded: disk full; it was refused and the CA was told");
+  g_assert_cmpuint (h.calls, ==, 1);
+  g_assert_cmpstr (h.conf_at_call, ==, "");
+  conf = certconf_log (f);
+  g_assert_true (g_str_has_prefix (conf, "rejected: PKIStatus: rejection"));
+  g_assert_nonnull (strstr (conf, "systemFailure"));
+  g_assert_nonnull (strstr (conf, "disk full"));
+
+  /* Taken: the certificate returned is the one the hook saw, and the CA's positive certConf came after. */
+  h.refuse = FALSE;
+  g_clear_error (&error);
+  cert = cd_issuer_issue (issuer, &req, &chain, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (h.calls, ==, 2);
+  g_assert_cmpstr (h.conf_at_call, ==, conf);
+  g_assert_cmpint (X509_cmp (cert, h.seen), ==, 0);
+  g_assert_cmpint (EVP_PKEY_eq (X509_get0_pubkey (cert), key), ==, 1);
+  g_assert_cmpint (h.chain_len, ==, 1);
+  g_assert_cmpint (sk_X509_num (chain), ==, 1);
+  g_free (conf);
+  conf = certconf_log (f);
+  g_assert_true (g_str_has_suffix (conf, "\naccepted\n"));
+  X509_free (cert);
+  sk_X509_pop_free (chain, X509_free);
+  X509_free (h.seen);
+  g_free (h.conf_at_call);
+  X509_REQ_free (csr);
+  EVP_PKEY_free (key);
+}
+
+/* ---- OpenSSL's own CMP mock server (openssl cmp -port 0) ---- */
+
+/* A free port on 127.0.0.1 that nobody listens on. */
+static int
+free_port (void)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t len = sizeof addr;
+  int s = socket (AF_INET, SOCK_STREAM, 0);
+
+  g_assert_cmpint (bind (s, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  g_assert_cmpint (getsockname (s, (struct sockaddr *) &addr, &len), ==, 0);
+  close (s);
+  return ntohs (addr.sin_port);
+}
+
+
+typedef struct {
+  GSubprocess *proc;
+  char        *log;     /* its stdout and stderr */
+  char        *url;
+  char        *ca;      /* the CA of its rsp_cert (PEM) */
+  char        *rsp;     /* the certificate it returns (PEM) */
+  EVP_PKEY    *key;     /* rsp's key */
+} MockServer;
+
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/* The mock server CA, its EE certificate "CertDesk Mock EE" for a key of its own (the one a request must have to
+ * be taken), and `openssl cmp -port 0` answering with it under PBM (reference certdesk, SECRET), plus @args. */
+static void
+mock_start (MockServer *m, CmpFixture *f, const char *const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  EVP_PKEY *ca_key = EVP_EC_gen ("P-256");
+  X509 *ca, *ee;
+  const char *accept;
+
+  m->key = EVP_EC_gen ("P-256");
+  ca = make_cert ("CertDesk Mock CA", ca_key, NULL, NULL);
+  ee = make_cert ("CertDesk Mock EE", m->key, ca, ca_key);
+  m->ca = g_build_filename (f->base.dir, "mock-ca.pem", NULL);
+  m->rsp = g_build_filename (f->base.dir, "mock-ee.pem", NULL);
+  m->log = g_build_filename (f->base.dir, "mock.log", NULL);
+  write_pem (m->ca, ca, NULL, NULL);
+  write_pem (m->rsp, ee, NULL, NULL);
+  X509_free (ca);
+  X509_free (ee);
+  EVP_PKEY_free (ca_key);
+
+  for (const char *a0[] = { "openssl", "cmp", "-port", "0", "-srv_ref", "certdesk", "-srv_secret", "pass:" SECRET,
+                            "-rsp_cert", NULL }, **a = a0; *a; a++)
+    g_ptr_array_add (argv, (gpointer) *a);
+  g_ptr_array_add (argv, m->rsp);
+  for (const char *const *a = args; a && *a; a++)
+    g_ptr_array_add (argv, (gpointer) *a);
+  g_ptr_array_add (argv, NULL);
+  g_unlink (m->log);  /* a previous mock's "ACCEPT" line is not this one's */
+  g_subprocess_launcher_set_stdout_file_path (launcher, m->log);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  m->proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  /* It prints "ACCEPT [::]:PORT PID=…" once it listens (OpenSSL 3.0 binds every address; we talk to
+   * 127.0.0.1). */
+  for (int i = 0; i < 500; i++)
+    {
+      g_free (text);
+      text = NULL;
+      if (g_file_get_contents (m->log, &text, NULL, NULL) && (accept = strstr (text, "ACCEPT ")) && strstr (accept, " PID="))
+        break;
+      g_usleep (10000);
+    }
+  g_assert_nonnull (text);
+  accept = strstr (text, "ACCEPT ");
+  g_assert_nonnull (accept);
+  m->url = g_strdup_printf ("http://127.0.0.1:%d/pkix/", atoi (strstr (accept, "]:") + 2));
+}
+
+static void
+mock_stop (MockServer *m)
+{
+  g_subprocess_send_signal (m->proc, SIGTERM);
+  g_subprocess_wait (m->proc, NULL, NULL);
+  g_object_unref (m->proc);
+  g_free (m->log);
+  g_free (m->url);
+  g_free (m->ca);
+  g_free (m->rsp);
+  EVP_PKEY_free (m->key);
+}
+
+/* What the mock server wrote so far (it flushes each line). */
+static char *
+mock_log (MockServer *m)
+{
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (m->log, &text, NULL, NULL));
+  return text;
+}
+
+static guint
+count (const char *text, const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = text; (p = strstr (p, needle)); p += strlen (needle))
+    n++;
+  return n;
+}
+
+/* A CMP issuer for @url (NULL: the mock's), trusting @trust (NULL: the mock's CA). */
+static CdIssuer *
+mock_issuer (MockServer *m, const char *url, const char *trust, guint timeout_s)
+{
+  g_autoptr(CdPin) pin = cd_pin_new (SECRET);
+  g_autoptr(GError) error = NULL;
+  CdCmpConfig cfg = { url ? url : m->url, trust ? trust : m->ca, NULL, pin, NULL, NULL, NULL, FALSE, timeout_s };
+  CdIssuerCmp *issuer = cd_issuer_cmp_new (&cfg, &error);
+
+  g_assert_no_error (error);
+  return CD_ISSUER (issuer);
+}
+
+static X509 *
+mock_issue (MockServer *m, CdIssuer *issuer, const char *cn, EVP_PKEY *key, HookData *hook, GError **error)
+{
+  X509_REQ *csr = make_csr (cn, key);
+  g_autoptr(GDateTime) nb = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) na = g_date_time_add_days (nb, 30);
+  CdIssueRequest req = { csr, key, nb, na, "pki-ec", hook ? accept_hook : NULL, hook };
+  STACK_OF (X509) *chain = NULL;
+  X509 *cert = cd_issuer_issue (issuer, &req, &chain, error);
+
+  if (cert)
+    {
+      g_assert_nonnull (chain);
+      g_assert_cmpint (sk_X509_num (chain), >=, 1);
+    }
+  sk_X509_pop_free (chain, X509_free);
+  X509_REQ_free (csr);
+  return cert;
+}
+
+/* (a) A request for the mock's key and subject: taken, a positive certConf (two exchanges, no rejection). */
+static void
+test_mock_issue (CmpFixture *f, gconstpointer data)
+{
+  MockServer m = { 0 };
+  g_autoptr(CdIssuer) issuer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log = NULL;
+  HookData h = { NULL, 0, FALSE };
+  X509 *cert, *expected;
+  BIO *bio;
+
+  mock_start (&m, f, NULL);
+  issuer = mock_issuer (&m, NULL, NULL, 0);
+  cert = mock_issue (&m, issuer, "CertDesk Mock EE", m.key, &h, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (cert);
+  g_assert_cmpuint (h.calls, ==, 1);
+  bio = BIO_new_file (m.rsp, "r");
+  expected = PEM_read_bio_X509 (bio, NULL, NULL, NULL);
+  BIO_free (bio);
+  g_assert_cmpint (X509_cmp (cert, expected), ==, 0);
+  log = mock_log (&m);
+  g_test_message ("mock server:\n%s", log);
+  g_assert_cmpuint (count (log, "Received request"), ==, 2);  /* p10cr, certConf */
+  g_assert_null (strstr (log, "rejected by client"));
+  X509_free (cert);
+  X509_free (expected);
+  X509_free (h.seen);
+  mock_stop (&m);
+}
+
+/* (b) The mock returns its fixed certificate, for another key than the request's, another subject, or (with
+ * another trust anchor) one that does not chain: refused in certConf with our sentence; the mock logs the
+ * client's rejection. The accept hook is never asked about a certificate that failed our checks. */
+static void
+test_mock_refused_by_us (CmpFixture *f, gconstpointer data)
+{
+  MockServer m = { 0 };
+  g_autoptr(CdIssuer) issuer = NULL;
+  g_autoptr(CdIssuer) other_trust = NULL;
+  g_autofree char *other_ca = g_build_filename (f->base.dir, "other-ca.pem", NULL);
+  EVP_PKEY *other = EVP_EC_gen ("P-256");
+  EVP_PKEY *other_ca_key = EVP_EC_gen ("P-256");
+  X509 *other_ca_cert = make_cert ("Another CA", other_ca_key, NULL, NULL);
+  HookData h = { NULL, 0, FALSE };
+  GError *error = NULL;
+  char *log;
+
+  write_pem (other_ca, other_ca_cert, NULL, NULL);
+  mock_start (&m, f, NULL);
+  issuer = mock_issuer (&m, NULL, NULL, 0);
+  other_trust = mock_issuer (&m, NULL, other_ca, 0);
+
+  g_assert_null (mock_issue (&m, issuer, "CertDesk Mock EE", other, &h, &error));
+  g_test_message ("other key: %s", error->message);
+  g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER);
+  g_assert_cmpstr (error->message, ==, "The certificate the CA returned is for another key; it was refused and the CA was told");
+  g_clear_error (&error);
+  log = mock_log (&m);
+  g_assert_cmpuint (count (log, "certificate rejected by client"), ==, 1);
+  g_free (log);
+
+  g_assert_null (mock_issue (&m, issuer, "Somebody Else", m.key, &h, &error));
+  g_test_message ("other subject: %s", error->message);
+  g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER);
+  g_assert_cmpstr (error->message, ==, "The certificate the CA returned is for “CN=CertDesk Mock EE”, not for the requested "
+                                       "“CN=Somebody Else”; it was refused and the CA was told");
+  g_clear_error (&error);
+
+  g_assert_null (mock_issue (&m, other_trust, "CertDesk Mock EE", m.key, &h, &error));
+  g_test_message ("untrusted: %s", error->message);
+  g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER);
+  g_assert_true (g_str_has_prefix (error->message, "The certificate the CA returned does not chain to the CMP trust anchor"));
+  g_assert_nonnull (strstr (error->message, other_ca));
+  g_assert_true (g_str_has_suffix (error->message, "; it was refused and the CA was told"));
+  g_clear_error (&error);
+
+  log = mock_log (&m);
+  g_assert_cmpuint (count (log, "certificate rejected by client"), ==, 3);
+  g_assert_cmpuint (h.calls, ==, 0);
+  g_free (log);
+  X509_free (other_ca_cert);
+  EVP_PKEY_free (other_ca_key);
+  EVP_PKEY_free (other);
+  mock_stop (&m);
+}
+
+/* (b) end to end: certdesk-cli burn against the mock, which answers with a certificate for another key than the
+ * one just made on the SoftHSM2 key: exit 4, one line on stderr saying we refused it and told the CA; nothing
+ * issued. A CA that is not there: exit 4, one line saying the connection was refused. */
+static void
+test_mock_cli_burn (CmpFixture *f, gconstpointer data)
+{
+  const char *cli = g_getenv ("CERTDESK_CLI");
+  g_autofree char *json = pki_app_json ("pki-ec", "new", NULL, NULL, NULL, 0, NULL);
+  g_autofree char *path = g_build_filename (f->base.dir, "app.json", NULL);
+  g_auto(GStrv) envp = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *log = NULL;
+  g_autoptr(GError) error = NULL;
+  MockServer m = { 0 };
+  int status;
+
+  if (cli == NULL)
+    {
+      g_test_skip ("certdesk-cli is not built");
+      return;
+    }
+  mock_start (&m, f, NULL);
+  pki_make_token (&f->base, "DEMO-A");
+  g_assert_true (g_file_set_contents (path, json, -1, NULL));
+  g_clear_object (&f->base.ctx);
+  envp = g_environ_setenv (g_get_environ (), "CERTDESK_SO_PIN", PKI_SO_PIN, TRUE);
+  envp = g_environ_setenv (envp, "CERTDESK_CMP_SECRET", SECRET, TRUE);
+  {
+    const char *argv[] = { cli, "--db", f->base.db_path, "--data-dir", f->base.state_dir, "burn", "--application", path,
+                           "--module", PKI_SOFTHSM, "--token-label", "DEMO-A", "--issuer", "cmp", "--cmp-server", m.url,
+                           "--cmp-trust", m.ca, NULL };
+    g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+  }
+  g_assert_no_error (error);
+  g_test_message ("stderr: %s", err);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 4);
+  g_assert_nonnull (strstr (err, "The certificate the CA returned is for another key; it was refused and the CA was told"));
+  g_assert_cmpint (strchr (err, '\n') - err, ==, (long) strlen (err) - 1);
+  g_assert_null (strstr (err, SECRET));
+  log = mock_log (&m);
+  g_assert_cmpuint (count (log, "certificate rejected by client"), ==, 1);
+  pki_fixture_reopen (&f->base);
+  g_assert_cmpint (pki_db_int (&f->base, "SELECT count(*) FROM certificate WHERE state = 'issued'"), ==, 0);
+
+  /* The CA's server gone: the connection is refused at once (not after the timeout). */
+  mock_stop (&m);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_clear_object (&f->base.ctx);
+  {
+    g_autofree char *url = NULL;
+    const char *argv[] = { cli, "--db", f->base.db_path, "--data-dir", f->base.state_dir, "burn", "--id", "1",
+                           "--module", PKI_SOFTHSM, "--token-label", "DEMO-A", "--issuer", "cmp", "--cmp-server", NULL,
+                           "--cmp-trust", f->trust, NULL };
+    gint64 start = g_get_monotonic_time ();
+
+    url = g_strdup_printf ("http://127.0.0.1:%d/pkix/", free_port ());
+    argv[15] = url;
+    g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+    g_assert_no_error (error);
+    g_test_message ("stderr: %s", err);
+    g_assert_cmpint (WEXITSTATUS (status), ==, 4);
+    g_assert_nonnull (strstr (err, "the connection was refused"));
+    g_assert_cmpint (strchr (err, '\n') - err, ==, (long) strlen (err) - 1);
+    g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_TIME_SPAN_SECOND);
+  }
+}
+
+/* (c) The CA refuses: its status text and failure bits in words; a protection failure bit is said as such;
+ * an error message (-send_error) is the CA's refusal too. */
+static void
+test_mock_refused_by_ca (CmpFixture *f, gconstpointer data)
+{
+  const char *const refuse[] = { "-pkistatus", "2", "-failure", "2", "-statusstring", "subject not registered with the RA", NULL };
+  const char *const bits[] = { "-pkistatus", "2", "-failurebits", "524288", NULL };  /* badCertTemplate */
+  const char *const protection[] = { "-pkistatus", "2", "-failure", "1", NULL };          /* badMessageCheck */
+  const char *const send_error[] = { "-send_error", NULL };
+  const char *const *args[] = { refuse, bits, protection, send_error };
+  const char *expect[] = {
+    "The CA refused the certificate request: subject not registered with the RA (request not permitted or not supported)",
+    "The CA refused the certificate request: certificate template not acceptable",
+    "The CA did not accept this counter's CMP shared secret for the certificate request",
+    "The CA refused the certificate request: ",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (args); i++)
+    {
+      MockServer m = { 0 };
+      g_autoptr(CdIssuer) issuer = NULL;
+      g_autoptr(GError) error = NULL;
+      HookData h = { NULL, 0, FALSE };
+
+      mock_start (&m, f, args[i]);
+      issuer = mock_issuer (&m, NULL, NULL, 0);
+      g_assert_null (mock_issue (&m, issuer, "CertDesk Mock EE", m.key, &h, &error));
+      g_test_message ("%s: %s", args[i][0], error->message);
+      g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER_REFUSED);
+      g_assert_true (g_str_has_prefix (error->message, expect[i]));
+      g_assert_null (strchr (error->message, '\n'));
+      g_assert_null (strstr (error->message, "no reason given"));
+      g_assert_cmpint (cd_issuer_cmp_protection_refused (CD_ISSUER_CMP (issuer)), ==, i == 2);
+      g_assert_cmpuint (h.calls, ==, 0);
+      mock_stop (&m);
+    }
+}
+
+/* A tiny HTTP server in a thread that answers every request the same way: not a CA. */
+typedef struct {
+  int         fd;
+  int         port;
+  const char *answer;   /* NULL: read the request and close; "hang": never answer */
+  GThread    *thread;
+  gint        stop;
+} NotCa;
+
+/* Reads one HTTP request (headers and Content-Length body); FALSE if the client went away first. */
+static gboolean
+read_request (int c)
+{
+  g_autoptr(GString) in = g_string_new (NULL);
+  const char *end, *cl;
+  char buf[4096];
+  ssize_t n;
+
+  while (!(end = strstr (in->str, "\r\n\r\n")) || !(cl = strcasestr (in->str, "Content-Length:"))
+         || (gsize) (end + 4 - in->str) + strtoul (cl + 15, NULL, 10) > in->len)
+    {
+      if ((n = read (c, buf, sizeof buf)) <= 0)
+        return FALSE;
+      g_string_append_len (in, buf, n);
+    }
+  return TRUE;
+}
+
+static gpointer
+not_ca_serve (gpointer data)
+{
+  NotCa *s = data;
+
+  while (!g_atomic_int_get (&s->stop))
+    {
+      int c = accept (s->fd, NULL, NULL);
+
+      if (c < 0)
+        continue;
+      if (read_request (c) && s->answer)
+        {
+          if (g_str_equal (s->answer, "hang"))
+            {
+              char buf[64];
+              struct pollfd pfd = { c, POLLIN };
+
+              /* until the client gives up and closes */
+              while (poll (&pfd, 1, 5000) > 0 && read (c, buf, sizeof buf) > 0)
+                ;
+            }
+          else if (write (c, s->answer, strlen (s->answer)) < 0)
+            g_warning ("write: %s", g_strerror (errno));
+        }
+      close (c);
+    }
+  return NULL;
+}
+
+static void
+not_ca_start (NotCa *s, const char *answer)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t len = sizeof addr;
+
+  s->fd = socket (AF_INET, SOCK_STREAM, 0);
+  g_assert_cmpint (bind (s->fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  g_assert_cmpint (listen (s->fd, 4), ==, 0);
+  g_assert_cmpint (getsockname (s->fd, (struct sockaddr *) &addr, &len), ==, 0);
+  s->port = ntohs (addr.sin_port);
+  s->answer = answer;
+  s->thread = g_thread_new ("not-a-ca", not_ca_serve, s);
+}
+
+static void
+not_ca_stop (NotCa *s)
+{
+  int c;
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons (s->port),
+                              .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+
+  g_atomic_int_set (&s->stop, 1);
+  /* Wake the accept. */
+  c = socket (AF_INET, SOCK_STREAM, 0);
+  connect (c, (struct sockaddr *) &addr, sizeof addr);
+  close (c);
+  g_thread_join (s->thread);
+  close (s->fd);
+}
+
+/* (d) and (e): what is not a CA: a web server answering HTML, junk as application/pkixcmp, an HTTP error, a
+ * server that never answers, one that closes at once, and nobody listening. */
+static void
+test_not_a_ca (CmpFixture *f, gconstpointer data)
+{
+  static const struct {
+    const char *answer;
+    int         code;
+    const char *expect;
+  } cases[] = {
+    { "HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nContent-Length: 15\r\n\r\n<html>hi</html>", CD_PKI_ERROR_ISSUER,
+      "did not answer the certificate request in CMP: its answer is text/html, not application/pkixcmp" },
+    { "HTTP/1.0 200 OK\r\nContent-Type: application/pkixcmp\r\nContent-Length: 5\r\n\r\nhello", CD_PKI_ERROR_ISSUER,
+      "did not answer the certificate request in CMP: its answer is not a CMP message" },
+    /* DER, but not a PKIMessage: SEQUENCE { INTEGER 5 } */
+    { "HTTP/1.0 200 OK\r\nContent-Type: application/pkixcmp\r\nContent-Length: 5\r\n\r\n\x30\x03\x02\x01\x05",
+      CD_PKI_ERROR_ISSUER, "did not answer the certificate request in CMP: its answer is not a CMP message" },
+    { "SSH-2.0-OpenSSH_9.2\r\n", CD_PKI_ERROR_ISSUER, "did not answer the certificate request in CMP: its answer is not HTTP" },
+    { "HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n", CD_PKI_ERROR_ISSUER,
+      "answered the certificate request with the HTTP error 404 Not Found" },
+    { "hang", CD_PKI_ERROR_ISSUER_UNREACHABLE, "did not answer the certificate request within 1 s" },
+    { NULL, CD_PKI_ERROR_ISSUER_UNREACHABLE, "closed the connection without answering the certificate request" },
+  };
+  MockServer m = { 0 };
+  EVP_PKEY *key = EVP_EC_gen ("P-256");
+
+  /* Only for a trust anchor and a key; the requests go elsewhere. */
+  mock_start (&m, f, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      NotCa s = { 0 };
+      g_autoptr(CdIssuer) issuer = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *url = NULL;
+
+      not_ca_start (&s, cases[i].answer);
+      url = g_strdup_printf ("http://127.0.0.1:%d/pkix/", s.port);
+      issuer = mock_issuer (&m, url, NULL, 1);
+      g_assert_null (mock_issue (&m, issuer, "CertDesk Mock EE", key, NULL, &error));
+      g_test_message ("%s: %s", cases[i].answer ? cases[i].answer : "(close)", error->message);
+      g_assert_error (error, CD_PKI_ERROR, cases[i].code);
+      g_assert_nonnull (strstr (error->message, cases[i].expect));
+      if (cases[i].code == CD_PKI_ERROR_ISSUER)
+        g_assert_true (g_str_has_prefix (error->message, "The server at http://127.0.0.1:"));
+      g_assert_null (strstr (error->message, "cannot be reached"));
+      g_assert_null (strchr (error->message, '\n'));
+      not_ca_stop (&s);
+    }
+
+  /* Nobody listens: refused at once, not after the (here 10 s) timeout. */
+  {
+    g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%d/pkix/", free_port ());
+    g_autoptr(CdIssuer) issuer = mock_issuer (&m, url, NULL, 10);
+    g_autoptr(GError) error = NULL;
+    gint64 start = g_get_monotonic_time ();
+
+    g_assert_null (mock_issue (&m, issuer, "CertDesk Mock EE", key, NULL, &error));
+    g_test_message ("nobody: %s", error->message);
+    g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER_UNREACHABLE);
+    g_assert_true (g_str_has_prefix (error->message, "Could not connect to the CA at 127.0.0.1:"));
+    g_assert_nonnull (strstr (error->message, "the connection was refused"));
+    g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_TIME_SPAN_SECOND);
+  }
+  EVP_PKEY_free (key);
+  mock_stop (&m);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -697,6 +1383,15 @@ main (int argc, char **argv)
   T ("/pki/cmp/ir-ec", test_ir_ec);
   T ("/pki/cmp/ir-rsa", test_ir_rsa);
   T ("/pki/cmp/ir-bad-popo", test_ir_bad_popo);
+  T ("/pki/cmp/certconf/other-key", test_refuse_other_key);
+  T ("/pki/cmp/certconf/other-subject", test_refuse_other_subject);
+  T ("/pki/cmp/certconf/untrusted-chain", test_refuse_untrusted_chain);
+  T ("/pki/cmp/certconf/accept-hook", test_accept_hook);
+  T ("/pki/cmp/mock/issue", test_mock_issue);
+  T ("/pki/cmp/mock/refused-by-us", test_mock_refused_by_us);
+  T ("/pki/cmp/mock/refused-by-ca", test_mock_refused_by_ca);
+  T ("/pki/cmp/mock/cli-burn", test_mock_cli_burn);
+  T ("/pki/cmp/not-a-ca", test_not_a_ca);
 #define R(path, fn) g_test_add (path, CmpFixture, "ra", cmp_setup, fn, cmp_teardown)
   R ("/pki/cmp/ra/issue-and-revoke", test_ra_issue_and_revoke);
   R ("/pki/cmp/ra/p10cr", test_ra_p10cr);
