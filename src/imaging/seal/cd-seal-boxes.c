@@ -764,8 +764,6 @@ lines_are_red (GArray *redness)
 {
   if (redness->len < 20)
     return FALSE;
-  if (g_getenv ("CD_SEAL_DEBUG"))
-    g_printerr ("redness n=%u median=%.3f\n", redness->len, median_of ((double *) redness->data, redness->len));
   return median_of ((double *) redness->data, redness->len) < 0.75;
 }
 

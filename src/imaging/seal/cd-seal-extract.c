@@ -79,6 +79,44 @@ cd_seal_kind_to_string (CdSealKind kind)
     }
 }
 
+const char *
+cd_seal_shape_to_string (CdSealShape shape)
+{
+  switch (shape)
+    {
+    case CD_SEAL_SHAPE_ROUND_SEAL:
+      return "round_seal";
+    case CD_SEAL_SHAPE_NAME_SEAL:
+      return "name_seal";
+    case CD_SEAL_SHAPE_SIGNATURE:
+      return "signature";
+    case CD_SEAL_SHAPE_NONE:
+    default:
+      return "none";
+    }
+}
+
+CdSealShape
+cd_seal_result_shape (const CdSealResult *result)
+{
+  guint count[CD_SEAL_SHAPE_SIGNATURE + 1] = { 0 };
+  CdSealShape best = CD_SEAL_SHAPE_NONE;
+
+  g_return_val_if_fail (result != NULL, CD_SEAL_SHAPE_NONE);
+
+  for (guint i = 0; i < result->cells->len; i++)
+    {
+      const CdSealCell *cell = g_ptr_array_index (result->cells, i);
+
+      if (cell->shape != CD_SEAL_SHAPE_NONE)
+        count[cell->shape]++;
+    }
+  for (CdSealShape s = CD_SEAL_SHAPE_ROUND_SEAL; s <= CD_SEAL_SHAPE_SIGNATURE; s++)
+    if (count[s] > count[best])
+      best = s;
+  return best;
+}
+
 static GBytes *
 cell_rgba (const CdSealBoxInk *ink)
 {
@@ -367,6 +405,8 @@ cd_seal_result_to_json (const CdSealResult *result)
         json_builder_add_null_value (b);
       json_builder_set_member_name (b, "kind");
       json_builder_add_string_value (b, cd_seal_kind_to_string (cell->kind));
+      json_builder_set_member_name (b, "shape");
+      json_builder_add_string_value (b, cd_seal_shape_to_string (cell->shape));
       json_builder_set_member_name (b, "quality");
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "score");

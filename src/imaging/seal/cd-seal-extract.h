@@ -39,12 +39,22 @@ typedef enum {
   CD_SEAL_KIND_SIGNATURE,      /* blue or black pen */
 } CdSealKind;
 
+/* What a sample is, as a clerk tells it: the unit's round seal, a person's square or oval name seal,
+ * or a handwritten signature (shape, colour and size of the ink). */
+typedef enum {
+  CD_SEAL_SHAPE_NONE,          /* empty box */
+  CD_SEAL_SHAPE_ROUND_SEAL,    /* round unit seal, 38–42 mm */
+  CD_SEAL_SHAPE_NAME_SEAL,     /* square or oval name seal, 16–24 mm */
+  CD_SEAL_SHAPE_SIGNATURE,     /* blue or black pen */
+} CdSealShape;
+
 typedef struct {
   guint        index;          /* 1-based, reading order */
   double       box[4];         /* x, y, w, h of the box (through the line centres), image pixels */
   gboolean     has_ink;
   int          ink_bbox[4];    /* x, y, w, h, image pixels; valid when has_ink */
   CdSealKind   kind;
+  CdSealShape  shape;
   CdSealFlags  flags;
   double       score;          /* 0..1; an ok sample scores above any defective one */
   GBytes      *rgba;           /* ink_bbox w*h RGBA pixels (stride 4*w), transparent background */
@@ -67,6 +77,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdSealResult, cd_seal_result_free)
 
 const char   *cd_seal_flag_to_string       (CdSealFlags    flag);
 const char   *cd_seal_kind_to_string       (CdSealKind     kind);
+/* "round_seal", "name_seal", "signature" or "none" */
+const char   *cd_seal_shape_to_string      (CdSealShape    shape);
+/* The shape most samples with ink on the form have (one kind of ink per form); NONE when all are empty. */
+CdSealShape   cd_seal_result_shape         (const CdSealResult *result);
 
 /* @page is the 0-based PDF page (ignored for images); @expected_samples 0 = detect. */
 CdSealResult *cd_seal_extract_file         (const char    *path,

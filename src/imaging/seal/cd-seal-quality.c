@@ -51,9 +51,37 @@ score_sample (const CdSealBoxInk *s, CdSealFlags flags)
   return CLAMP (score, 0.0, 1.0);
 }
 
+static int
+compare_doubles (const void *a, const void *b)
+{
+  double da = *(const double *) a, db = *(const double *) b;
+
+  return da < db ? -1 : da > db;
+}
+
+/* Round unit seal or square/oval name seal: the same seal is stamped in every box of a form, so the
+ * form's samples decide together, by the size of one impression.  The narrower extent of each
+ * sample is no larger than one impression (two overlapping impressions are longer one way, not
+ * both), and the median over the samples is not misled by one faint, patchy impression. */
+static CdSealShape
+seal_shape (const CdSealBoxInk *inks, guint n)
+{
+  g_autofree double *sizes = g_new (double, MAX (n, 1));
+  guint m = 0;
+
+  for (guint i = 0; i < n; i++)
+    if (!inks[i].empty)
+      sizes[m++] = MIN (inks[i].size_w_mm, inks[i].size_h_mm);
+  if (m == 0)
+    return CD_SEAL_SHAPE_NONE;
+  qsort (sizes, m, sizeof (double), compare_doubles);
+  return sizes[m / 2] >= ROUND_SEAL_MIN_MM ? CD_SEAL_SHAPE_ROUND_SEAL : CD_SEAL_SHAPE_NAME_SEAL;
+}
+
 void
 cd_seal_judge_cells (CdSealResult *result, const CdSealBoxInk *inks, CdSealInk ink)
 {
+  CdSealShape shape = ink == CD_SEAL_INK_RED ? seal_shape (inks, result->cells->len) : CD_SEAL_SHAPE_SIGNATURE;
   guint n = result->cells->len;
   double smallest = G_MAXDOUBLE, single = G_MAXDOUBLE, best_score = -1;
   gboolean round;
@@ -84,11 +112,13 @@ cd_seal_judge_cells (CdSealResult *result, const CdSealBoxInk *inks, CdSealInk i
       if (s->empty)
         {
           cell->kind = CD_SEAL_KIND_EMPTY;
+          cell->shape = CD_SEAL_SHAPE_NONE;
           cell->flags = CD_SEAL_FLAG_EMPTY;
           cell->score = 0.0;
           continue;
         }
       cell->kind = ink == CD_SEAL_INK_RED ? CD_SEAL_KIND_SEAL : CD_SEAL_KIND_SIGNATURE;
+      cell->shape = shape;
       /* crossing, or touching the line: a few pixels' worth of ink there, not one noisy pixel */
       if (s->beyond_px >= CROSS_MIN_PX || s->touch_px >= MAX (4.0, TOUCH_MIN_MM2 * s->ppmm * s->ppmm))
         flags |= CD_SEAL_FLAG_CROSSES_BORDER;
