@@ -10,6 +10,7 @@
 #include "cd-cli.h"
 #include "cd-forms.h"
 #include "cd-price-store.h"
+#include "cd-print-set.h"
 
 /* Without --number the draft gets a stable number from its content, so that reprinting the same file
  * gives the same QR codes. */
@@ -118,13 +119,19 @@ cd_cli_cmd_forms (CdCli *cli, int argc, char **argv)
   if (!cd_application_validate (app, profile, &error))
     return cd_cli_fail (CD_EXIT_INVALID, "%s: %s", app_path, error->message);
 
-  /* The receipt prints this counter's prices, the supervisor's overrides included. */
-  if (wants_receipt (profile, documents))
+  /* Without --document: what this business needs (cd_print_set_documents). The receipt prints this
+   * counter's effective prices, the supervisor's local ones included. */
+  if (!documents)
+    {
+      if (!(documents = cd_print_set_documents (ctx, profile, app, &quote, &error)))
+        return cd_cli_fail (cd_cli_exit_for_error (error), _("Receipt: %s"), error->message);
+    }
+  else if (wants_receipt (profile, documents))
     {
       CdFeeRequest fr = cd_application_fee_request (app);
 
       if (!(quote = cd_price_store_quote (ctx, profile, app->business, app->applicant_type, &fr, &error)))
-        return cd_cli_fail (cd_cli_exit_for_error (error), "receipt: %s", error->message);
+        return cd_cli_fail (cd_cli_exit_for_error (error), _("Receipt: %s"), error->message);
     }
 
   if (!number)

@@ -14,17 +14,19 @@
 #include "cd-forms.h"
 #endif
 
-/* `report sign --date D --outlet ID --counted-cash-fen N`: the supervisor's login and password come from
+/* `report sign --date D --outlet ID --counted-cash-fen N [--reason TEXT]`: the supervisor's login and password come from
  * CERTDESK_SUPERVISOR and CERTDESK_PASSWORD, never from the command line (shell history, ps). */
 static int
 report_sign (CdCli *cli, int argc, char **argv)
 {
-  g_autofree char *date = NULL;
+  g_autofree char *date = NULL, *reason = NULL;
   gint64 outlet = 0, counted = -1;
   const GOptionEntry entries[] = {
     { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("The day to sign off (YYYY-MM-DD)"), "D" },
     { "outlet", 0, 0, G_OPTION_ARG_INT64, &outlet, N_("The outlet"), "ID" },
     { "counted-cash-fen", 0, 0, G_OPTION_ARG_INT64, &counted, N_("The cash counted, in fen"), "N" },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason,
+      N_("Why the day is signed with a cash difference or open applications (required then)"), "TEXT" },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -45,7 +47,7 @@ report_sign (CdCli *cli, int argc, char **argv)
   if (!(ctx = cd_cli_get_context (cli, &code)))
     return code;
   if (!cd_clerk_store_authorize (ctx, login, password, CD_ROLE_SUPERVISOR, &supervisor, &error)
-      || !cd_report_signoff_sign (ctx, supervisor, outlet, date, counted, &signoff, &error))
+      || !cd_report_signoff_sign (ctx, supervisor, outlet, date, counted, reason, &signoff, &error))
     return cd_cli_fail_error (0, error);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "day");
@@ -62,6 +64,11 @@ report_sign (CdCli *cli, int argc, char **argv)
   json_builder_add_int_value (b, signoff->cash_expected_fen);
   json_builder_set_member_name (b, "difference_fen");
   json_builder_add_int_value (b, cd_signoff_difference_fen (signoff));
+  json_builder_set_member_name (b, "reason");
+  if (signoff->reason)
+    json_builder_add_string_value (b, signoff->reason);
+  else
+    json_builder_add_null_value (b);
   json_builder_end_object (b);
   cd_cli_print_builder (b);
   return CD_EXIT_OK;

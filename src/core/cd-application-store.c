@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cd-application-store.h"
+#include "cd-print-set.h"
 #include "cd-audit.h"
 #include "cd-price-store.h"
 #include "cd-report-signoff.h"
@@ -416,6 +417,10 @@ cd_application_missing_materials (const CdApplication *app, const CdProfile *pro
       g_autoptr(GPtrArray) what = g_ptr_array_new ();
 
       if (!m->required || (mark && mark->waived))
+        continue;
+      /* The application form and the like are printed by the counter after payment and signed then: the
+       * print step asks for their scans and the burn requires them (cd_print_store_signed_scanned). */
+      if (cd_print_set_is_signed_material (profile, m))
         continue;
       if (m->original && !(mark && mark->original_seen))
         g_ptr_array_add (what, _("original not seen"));

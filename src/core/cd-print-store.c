@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cd-audit.h"
+#include "cd-print-set.h"
 #include "cd-print-store.h"
 #include "cd-state.h"
 
@@ -77,10 +78,24 @@ check_printable (CdState state, GError **error)
   return TRUE;
 }
 
-static const char *const *
-documents_or_profile (const char *const *documents, CdProfile *profile)
+/* The documents application @id needs (cd_print_set_documents), e.g. no agreement with a renewal. */
+static char **
+application_documents (CdContext *ctx, gint64 id, CdProfile *profile, GError **error)
 {
-  return documents && documents[0] ? documents : (const char *const *) profile->documents;
+  g_autoptr(CdApplication) app = NULL;
+
+  if (!cd_application_store_load (ctx, id, &app, NULL, error))
+    return NULL;
+  return cd_print_set_documents (ctx, profile, app, NULL, error);
+}
+
+static char **
+documents_or_application (CdContext *ctx, gint64 id, const char *const *documents, CdProfile *profile,
+                          GError **error)
+{
+  if (documents && documents[0])
+    return g_strdupv ((char **) documents);
+  return application_documents (ctx, id, profile, error);
 }
 
 static gboolean
@@ -109,13 +124,13 @@ is_reprint (CdStore *store, gint64 id, CdState state, const char *const *documen
   return TRUE;
 }
 
-/* The profile's documents are all printed once, counting the ones being recorded now. */
+/* The application's documents are all printed once, counting the ones being recorded now. */
 static gboolean
-covers_profile (CdStore *store, gint64 id, CdProfile *profile, GError **error, gboolean *out)
+covers_application (CdStore *store, gint64 id, char **needed, GError **error, gboolean *out)
 {
   *out = TRUE;
-  for (guint i = 0; *out && profile->documents && profile->documents[i]; i++)
-    if (!was_printed (store, id, profile->documents[i], out, error))
+  for (guint i = 0; *out && needed && needed[i]; i++)
+    if (!was_printed (store, id, needed[i], out, error))
       return FALSE;
   return TRUE;
 }
@@ -125,13 +140,16 @@ cd_print_store_is_reprint (CdContext *ctx, gint64 id, const char *const *documen
                            GError **error)
 {
   CdProfile *profile = NULL;
+  g_auto(GStrv) docs = NULL;
   CdState state;
   gboolean reprint;
 
   g_return_val_if_fail (CD_IS_CONTEXT (ctx), FALSE);
   if (!read_application (ctx, id, &state, &profile, error) || !check_printable (state, error))
     return FALSE;
-  if (!is_reprint (cd_context_get_store (ctx), id, state, documents_or_profile (documents, profile), &reprint, error))
+  if (!(docs = documents_or_application (ctx, id, documents, profile, error)))
+    return FALSE;
+  if (!is_reprint (cd_context_get_store (ctx), id, state, (const char *const *) docs, &reprint, error))
     return FALSE;
   *out_reprint = reprint;
   return TRUE;
@@ -147,7 +165,8 @@ cd_print_store_record (CdContext *ctx, gint64 id, const char *const *documents, 
   g_autoptr(JsonNode) detail = NULL;
   g_autofree char *now = cd_store_now_iso (store);
   g_autofree char *reason = g_strstrip (g_strdup (reprint_reason ? reprint_reason : ""));
-  const char *const *docs;
+  g_auto(GStrv) docs = NULL;
+  g_auto(GStrv) needed = NULL;
   gboolean reprint = FALSE;
   gboolean full = FALSE;
   CdState state;
@@ -157,15 +176,17 @@ cd_print_store_record (CdContext *ctx, gint64 id, const char *const *documents, 
 
   if (!read_application (ctx, id, &state, &profile, error) || !check_printable (state, error))
     return FALSE;
-  docs = documents_or_profile (documents, profile);
-  if (!docs || !docs[0])
+  if (!(needed = application_documents (ctx, id, profile, error)))
+    return FALSE;
+  docs = g_strdupv (documents && documents[0] ? (char **) documents : needed);
+  if (!docs[0])
     {
       g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION, _("There is no document to print"));
       return FALSE;
     }
   if (!cd_store_begin (store, error))
     return FALSE;
-  if (!is_reprint (store, id, state, docs, &reprint, error))
+  if (!is_reprint (store, id, state, (const char *const *) docs, &reprint, error))
     goto fail;
   if (reprint && g_utf8_strlen (reason, -1) < 2)
     {
@@ -216,7 +237,7 @@ cd_print_store_record (CdContext *ctx, gint64 id, const char *const *documents, 
   if (!cd_audit_append (store, cd_context_get_actor (ctx), reprint ? "reprint" : "print", "application", id, detail,
                         error))
     goto fail;
-  if (state == CD_STATE_PAID && !covers_profile (store, id, profile, error, &full))
+  if (state == CD_STATE_PAID && !covers_application (store, id, needed, error, &full))
     goto fail;
   if (!cd_store_commit (store, error))
     return FALSE;
@@ -328,4 +349,69 @@ cd_print_store_queue (CdContext *ctx, guint reprint_days, GError **error)
       return NULL;
     }
   return g_steal_pointer (&list);
+}
+
+static gboolean
+count_scans (CdStore *store, gint64 id, const char *code, gint64 *out, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!cd_store_prepare (store, "SELECT count(*) FROM scan WHERE application_id = ?1 AND material_code = ?2"
+                                " AND deleted = 0", &stmt, error))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_text (stmt, 2, code, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return cd_store_set_error (store, error);
+  *out = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+GPtrArray *
+cd_print_store_unscanned_signed (CdContext *ctx, gint64 id, GError **error)
+{
+  g_autoptr(CdApplication) app = NULL;
+  g_autoptr(GPtrArray) materials = NULL;
+  g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func (g_free);
+  CdProfile *profile;
+
+  g_return_val_if_fail (CD_IS_CONTEXT (ctx), NULL);
+  if (!cd_application_store_load (ctx, id, &app, NULL, error)
+      || !(profile = cd_context_lookup_profile (ctx, app->profile, error)))
+    return NULL;
+  materials = cd_print_set_signed_materials (profile, app);
+  for (guint i = 0; i < materials->len; i++)
+    {
+      const CdMaterial *m = materials->pdata[i];
+      const CdMaterialMark *mark = g_hash_table_lookup (app->materials, m->code);
+      gint64 n = 0;
+
+      if (!m->required || (mark && mark->waived))
+        continue;
+      if (!count_scans (cd_context_get_store (ctx), id, m->code, &n, error))
+        return NULL;
+      /* An imported application may carry its scans as file references in the mark. */
+      if (n == 0 && !(mark && mark->scans && mark->scans->len > 0))
+        g_ptr_array_add (missing, g_strdup (cd_localized (m->label, m->label_zh)));
+    }
+  return g_steal_pointer (&missing);
+}
+
+gboolean
+cd_print_store_signed_scanned (CdContext *ctx, gint64 id, GError **error)
+{
+  g_autoptr(GPtrArray) missing = cd_print_store_unscanned_signed (ctx, id, error);
+  g_autofree char *names = NULL;
+
+  if (!missing)
+    return FALSE;
+  if (missing->len == 0)
+    return TRUE;
+  g_ptr_array_add (missing, NULL);
+  /* TRANSLATORS: the separator between document names */
+  names = g_strjoinv (_("; "), (char **) missing->pdata);
+  g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION,
+               _("The signed documents are not scanned yet: %s. Scan them at the print step after the "
+                 "applicant has signed and sealed them."), names);
+  return FALSE;
 }

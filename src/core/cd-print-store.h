@@ -50,6 +50,15 @@ gboolean   cd_print_store_is_reprint (CdContext *ctx, gint64 id, const char *con
 gboolean   cd_print_store_record     (CdContext *ctx, gint64 id, const char *const *documents, guint copies,
                                       const char *printer, const char *reprint_reason, GError **error);
 
+/* The signed documents of application @id (the application form, a detail sheet: printed by the counter,
+ * signed and sealed by the applicant, cd_print_set_signed_materials) that have no scan yet: their names
+ * (owned strings), empty when all are scanned or waived. */
+GPtrArray *cd_print_store_unscanned_signed (CdContext *ctx, gint64 id, GError **error);
+
+/* The check the burn and the pre-flight call: TRUE when every signed document of application @id is
+ * scanned; FALSE with an error that names the ones still missing. */
+gboolean   cd_print_store_signed_scanned   (CdContext *ctx, gint64 id, GError **error);
+
 /* The name of the clerk who accepted application @id (the 受理员 on the forms); NULL when unknown. */
 char      *cd_print_store_dup_accepting_clerk (CdContext *ctx, gint64 id, GError **error);
 

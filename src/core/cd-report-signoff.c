@@ -17,6 +17,7 @@ cd_signoff_free (CdSignoff *s)
   g_free (s->day);
   g_free (s->supervisor);
   g_free (s->signed_at);
+  g_free (s->reason);
   g_free (s);
 }
 
@@ -39,7 +40,8 @@ cd_report_signoff_lookup (CdContext *ctx, gint64 outlet_id, const char *day, CdS
   if (!cd_store_prepare (store,
                          "SELECT s.id, s.outlet_id, s.day, s.supervisor_id,"
                          " coalesce(k.name || ' (' || k.login || ')', ''), coalesce(s.counted_cash_fen, 0),"
-                         " coalesce(json_extract(s.figures, '$.cash_expected_fen'), 0), s.signed_at"
+                         " coalesce(json_extract(s.figures, '$.cash_expected_fen'), 0), s.signed_at,"
+                         " json_extract(s.figures, '$.signoff_reason')"
                          " FROM report_signoff s LEFT JOIN clerk k ON k.id = s.supervisor_id"
                          " WHERE s.outlet_id = ?1 AND s.day = ?2", &stmt, error))
     return FALSE;
@@ -62,14 +64,47 @@ cd_report_signoff_lookup (CdContext *ctx, gint64 outlet_id, const char *day, CdS
   s->counted_cash_fen = sqlite3_column_int64 (stmt, 5);
   s->cash_expected_fen = sqlite3_column_int64 (stmt, 6);
   s->signed_at = cd_store_column_dup (stmt, 7);
+  s->reason = cd_store_column_dup (stmt, 8);
   *out = s;
   return TRUE;
 }
 
+/* The sentence for what needs explaining in @figures, or NULL. */
+static char *
+reason_needed (JsonObject *figures, gint64 counted_cash_fen)
+{
+  gint64 diff = counted_cash_fen - json_object_get_int_member (figures, "cash_expected_fen");
+  JsonArray *open = json_object_get_array_member (figures, "open");
+  guint n_open = open ? json_array_get_length (open) : 0;
+  g_autofree char *diff_text = diff ? cd_report_difference_text (diff) : NULL;
+  g_autofree char *open_text = n_open ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u application still open",
+                                                                      "%u applications still open", n_open), n_open)
+                                      : NULL;
+
+  if (diff_text && open_text)
+    /* TRANSLATORS: the cash difference, then the open applications */
+    return g_strdup_printf (_("%s; %s"), diff_text, open_text);
+  return g_strdup (diff_text ? diff_text : open_text);
+}
+
+char *
+cd_report_signoff_reason_needed (CdContext *ctx, gint64 outlet_id, const char *day, gint64 counted_cash_fen,
+                                 GError **error)
+{
+  CdReportQuery q = { (char *) day, (char *) day, outlet_id, 0 };
+  g_autoptr(JsonNode) figures = NULL;
+
+  if (!(figures = cd_report_build (ctx, &q, error)))
+    return NULL;
+  return reason_needed (json_node_get_object (figures), counted_cash_fen);
+}
+
 gboolean
 cd_report_signoff_sign (CdContext *ctx, const CdClerk *supervisor, gint64 outlet_id, const char *day,
-                        gint64 counted_cash_fen, CdSignoff **out_signoff, GError **error)
+                        gint64 counted_cash_fen, const char *reason, CdSignoff **out_signoff, GError **error)
 {
+  g_autofree char *why = g_strstrip (g_strdup (reason ? reason : ""));
+  g_autofree char *needed = NULL;
   CdStore *store = cd_context_get_store (ctx);
   CdReportQuery q = { (char *) day, (char *) day, outlet_id, 0 };
   g_autoptr(JsonNode) figures = NULL;
@@ -117,6 +152,15 @@ cd_report_signoff_sign (CdContext *ctx, const CdClerk *supervisor, gint64 outlet
   if (!(figures = cd_report_build (ctx, &q, error)))
     return FALSE;
   expected = json_object_get_int_member (json_node_get_object (figures), "cash_expected_fen");
+  /* The head office reconciles the day: a difference or an application left open is explained. */
+  if ((needed = reason_needed (json_node_get_object (figures), counted_cash_fen)) && g_utf8_strlen (why, -1) < 2)
+    {
+      g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION,
+                   _("%s: signing off %s needs a reason of a few words"), needed, day);
+      return FALSE;
+    }
+  if (*why)
+    json_object_set_string_member (json_node_get_object (figures), "signoff_reason", why);
   figures_text = json_to_string (figures, FALSE);
 
   json_builder_begin_object (b);
@@ -132,6 +176,11 @@ cd_report_signoff_sign (CdContext *ctx, const CdClerk *supervisor, gint64 outlet
   json_builder_add_int_value (b, expected);
   json_builder_set_member_name (b, "difference_fen");
   json_builder_add_int_value (b, counted_cash_fen - expected);
+  if (*why)
+    {
+      json_builder_set_member_name (b, "reason");
+      json_builder_add_string_value (b, why);
+    }
   json_builder_end_object (b);
   detail = json_builder_get_root (b);
 
@@ -317,15 +366,18 @@ cd_report_signoff_annotate (CdContext *ctx, const CdReportQuery *q, JsonBuilder 
                    "SELECT s.day, s.outlet_id, coalesce(o.name, ''), coalesce(k.name, ''), coalesce(k.login, ''),"
                    " s.signed_at, coalesce(s.counted_cash_fen, 0),"
                    " coalesce(json_extract(s.figures, '$.cash_expected_fen'), 0),"
-                   " coalesce(s.counted_cash_fen, 0) - coalesce(json_extract(s.figures, '$.cash_expected_fen'), 0)"
+                   " coalesce(s.counted_cash_fen, 0) - coalesce(json_extract(s.figures, '$.cash_expected_fen'), 0),"
+                   " json_extract(s.figures, '$.signoff_reason')"
                    " FROM report_signoff s LEFT JOIN outlet o ON o.id = s.outlet_id"
                    " LEFT JOIN clerk k ON k.id = s.supervisor_id"
                    " WHERE s.day BETWEEN ?1 AND ?2 AND (?3 = 0 OR s.outlet_id = ?3) ORDER BY s.day, s.outlet_id",
                    (const char *const[]) { "day", "outlet_id", "outlet", "supervisor", "supervisor_login", "signed_at",
-                                           "counted_cash_fen", "cash_expected_fen", "difference_fen", NULL }, error)
+                                           "counted_cash_fen", "cash_expected_fen", "difference_fen", "reason",
+                                           NULL }, error)
       && add_rows (b, ctx, q, "adjustments",
                    "SELECT json_extract(l.detail, '$.day'), a.number, a.name, json_extract(l.detail, '$.what'),"
-                   " json_extract(l.detail, '$.reason'), coalesce(k.name, ''), l.actor, l.at"
+                   " json_extract(l.detail, '$.reason'), coalesce(k.name, ''),"
+                   " coalesce((SELECT c.name FROM clerk c WHERE 'clerk:' || c.login = l.actor), l.actor), l.at"
                    " FROM audit_log l JOIN application a ON a.id = l.entity_id AND l.entity = 'application'"
                    " LEFT JOIN clerk k ON k.id = json_extract(l.detail, '$.supervisor_id')"
                    " WHERE l.action = 'adjustment' AND json_extract(l.detail, '$.day') BETWEEN ?1 AND ?2"
@@ -436,7 +488,8 @@ cd_report_detail (CdContext *ctx, const CdReportQuery *q, const char *kind, cons
   else if (g_str_equal (kind, "certificates"))
     where = "EXISTS (SELECT 1 FROM certificate c WHERE c.application_id = a.id AND c.day BETWEEN ?1 AND ?2)";
   else if (g_str_equal (kind, "open"))
-    where = "a.day <= ?2 AND a.state IN ('draft','checked','paid','printed')";
+    where = "a.day <= ?2 AND a.state IN ('draft','checked','paid','printed')"
+            " AND NOT (a.business = 'app-open' AND a.state = 'printed')";
   else
     where = "a.day BETWEEN ?1 AND ?2";
   sql = g_strdup_printf ("SELECT a.id, a.number, a.day, a.name, a.business, a.applicant_type, a.state,"

@@ -19,6 +19,7 @@ typedef struct {
   gint64  counted_cash_fen;
   gint64  cash_expected_fen;   /* from the figures snapshot */
   char   *signed_at;           /* ISO UTC */
+  char   *reason;              /* why it was signed with a difference or open applications, or NULL */
 } CdSignoff;
 
 void cd_signoff_free (CdSignoff *signoff);
@@ -29,9 +30,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdSignoff, cd_signoff_free)
 
 /* @supervisor (authorised with cd_clerk_store_authorize) signs @day for @outlet_id with the cash counted;
  * the day's figures are stored as a snapshot and the sign-off is audited ("report.signoff"). A day is
- * signed once per outlet and never in the future. */
+ * signed once per outlet and never in the future. When the cash counted differs from the cash expected, or
+ * applications are still open, @reason (a few words) is required and kept with the sign-off. */
 gboolean   cd_report_signoff_sign   (CdContext *ctx, const CdClerk *supervisor, gint64 outlet_id, const char *day,
-                                     gint64 counted_cash_fen, CdSignoff **out_signoff, GError **error);
+                                     gint64 counted_cash_fen, const char *reason, CdSignoff **out_signoff,
+                                     GError **error);
+
+/* What makes a sign-off of @day need a reason: the difference and the open applications, as one sentence
+ * for the supervisor ("Short ¥50.00; 2 applications still open"); NULL when nothing does. */
+char      *cd_report_signoff_reason_needed (CdContext *ctx, gint64 outlet_id, const char *day,
+                                            gint64 counted_cash_fen, GError **error);
 
 /* The sign-off of @day for @outlet_id: TRUE with *out NULL when the day is not signed. */
 gboolean   cd_report_signoff_lookup (CdContext *ctx, gint64 outlet_id, const char *day, CdSignoff **out,

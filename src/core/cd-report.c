@@ -35,6 +35,20 @@ cd_report_check_query (const CdReportQuery *q, GError **error)
   return TRUE;
 }
 
+char *
+cd_report_difference_text (gint64 difference_fen)
+{
+  g_autofree char *amount = cd_fen_to_yuan_string (ABS (difference_fen));
+
+  if (difference_fen < 0)
+    /* TRANSLATORS: the cash counted is less than the records expect (短款) */
+    return g_strdup_printf (_("Short ¥%s"), amount);
+  if (difference_fen > 0)
+    /* TRANSLATORS: the cash counted is more than the records expect (长款) */
+    return g_strdup_printf (_("Over ¥%s"), amount);
+  return g_strdup (_("No difference"));
+}
+
 /* Every query binds ?1 from, ?2 to, ?3 outlet (0 = all), ?4 clerk (0 = all). */
 static gboolean
 prepare (CdContext *ctx, const CdReportQuery *q, const char *sql, sqlite3_stmt **out, GError **error)
@@ -51,6 +65,26 @@ prepare (CdContext *ctx, const CdReportQuery *q, const char *sql, sqlite3_stmt *
 #define APP_FILTER " AND (?3 = 0 OR a.outlet_id = ?3) AND (?4 = 0 OR a.clerk_id = ?4)"
 /* audit_log.at is UTC: a bound the (action, at) index can use around the local-date test (zones are < 1 day off). */
 #define AUDIT_DAYS " AND l.at >= date(?1, '-1 day') AND l.at < date(?2, '+2 days')"
+
+/* A person instead of an audit actor ("clerk:boss" → the clerk's name); another actor (the CLI, the system)
+ * stays as it is. */
+#define ACTOR_NAME(col) " coalesce((SELECT k.name FROM clerk k WHERE 'clerk:' || k.login = " col "), " col ")"
+
+/* Finished: issued or closed; an activation (应用开通) has no issue step and is finished once printed. */
+#define COMPLETED "(a.state IN ('issued','closed') OR (a.business = 'app-open' AND a.state = 'printed'))"
+
+/* A paid application voided in the period: the payment is refunded (退款) on the day of the void. */
+#define REFUNDS \
+  " FROM audit_log l JOIN application a ON a.id = l.entity_id AND l.entity = 'application'" \
+  " JOIN payment p ON p.application_id = a.id" \
+  " WHERE l.action = 'application.state' AND json_extract(l.detail, '$.to') = 'voided'" \
+  " AND date(l.at, 'localtime') BETWEEN ?1 AND ?2" AUDIT_DAYS APP_FILTER
+
+/* Payments of the period and refunds of the period as signed rows: what the totals net. */
+#define PAYMENTS_NET(cols) \
+  " FROM (SELECT " cols ", 1 AS n, p.amount_fen AS amount, 0 AS refunded FROM payment p" \
+  "  JOIN application a ON a.id = p.application_id WHERE p.day BETWEEN ?1 AND ?2" APP_FILTER \
+  " UNION ALL SELECT " cols ", 0, -p.amount_fen, p.amount_fen" REFUNDS ")"
 
 /* Adds an array member of objects, one per row, named by @columns; integer columns stay integers. */
 static gboolean
@@ -110,17 +144,42 @@ add_scalar (JsonBuilder *b, CdContext *ctx, const CdReportQuery *q, const char *
 static void
 name_profiles (CdContext *ctx, JsonObject *r)
 {
-  JsonArray *a = json_object_get_array_member (r, "fees_by_profile");
+  static const char *const members[] = { "fees_by_profile", "refunds", "waivers" };
 
-  for (guint i = 0; a && i < json_array_get_length (a); i++)
+  for (guint m = 0; m < G_N_ELEMENTS (members); m++)
     {
-      JsonObject *o = json_array_get_object_element (a, i);
-      const char *id = json_object_get_string_member (o, "profile");
-      CdProfile *profile = cd_context_lookup_profile (ctx, id, NULL);
+      JsonArray *a = json_object_get_array_member (r, members[m]);
 
-      json_object_set_string_member (o, "profile_name", profile ? cd_profile_display_name (profile) : id);
-      json_object_set_string_member (o, "profile_name_zh",
-                                     profile && profile->name_zh ? profile->name_zh : profile ? profile->name : id);
+      for (guint i = 0; a && i < json_array_get_length (a); i++)
+        {
+          JsonObject *o = json_array_get_object_element (a, i);
+          const char *id = json_object_get_string_member (o, "profile");
+          CdProfile *profile = cd_context_lookup_profile (ctx, id, NULL);
+
+          json_object_set_string_member (o, "profile_name", profile ? cd_profile_display_name (profile) : id);
+          json_object_set_string_member (o, "profile_name_zh",
+                                         profile && profile->name_zh ? profile->name_zh : profile ? profile->name : id);
+          /* A waived material by its label, never its code ("agent_id"). */
+          if (json_object_has_member (o, "material"))
+            {
+              const char *code = json_object_get_string_member (o, "material");
+              const char *label = code, *label_zh = code;
+
+              for (guint k = 0; profile && profile->materials && k < profile->materials->len; k++)
+                {
+                  const CdMaterial *mat = profile->materials->pdata[k];
+
+                  if (g_strcmp0 (mat->code, code) == 0)
+                    {
+                      label = cd_localized (mat->label, mat->label_zh);
+                      label_zh = mat->label_zh ? mat->label_zh : mat->label;
+                      break;
+                    }
+                }
+              json_object_set_string_member (o, "material_name", label ? label : "");
+              json_object_set_string_member (o, "material_name_zh", label_zh ? label_zh : "");
+            }
+        }
     }
 }
 
@@ -145,7 +204,7 @@ cd_report_build (CdContext *ctx, const CdReportQuery *q, GError **error)
 
   if (!add_rows (b, ctx, q, "applications",
                  "SELECT a.business, a.applicant_type, count(*),"
-                 " sum(a.state = 'voided'), sum(a.state IN ('issued','closed'))"
+                 " sum(a.state = 'voided'), sum" COMPLETED
                  " FROM application a WHERE a.day BETWEEN ?1 AND ?2" APP_FILTER
                  " GROUP BY a.business, a.applicant_type ORDER BY a.business, a.applicant_type",
                  (const char *const[]) { "business", "applicant_type", "count", "voided", "completed", NULL }, error)
@@ -169,35 +228,43 @@ cd_report_build (CdContext *ctx, const CdReportQuery *q, GError **error)
                       " WHERE t.state = 'damaged' AND date(t.updated_at, 'localtime') BETWEEN ?1 AND ?2"
                       " AND (?3 = 0 OR a.outlet_id IS NULL OR a.outlet_id = ?3)"
                       " AND (?4 = 0 OR a.clerk_id IS NULL OR a.clerk_id = ?4)", error)
+      /* Money is netted: a refund (a paid application voided) is taken off its profile, its method, the
+       * total and the cash expected, and listed under "refunds". amount_fen is net, refunded_fen beside it. */
       || !add_rows (b, ctx, q, "fees_by_profile",
-                    "SELECT a.profile, count(*), sum(p.amount_fen) FROM payment p JOIN application a ON a.id = p.application_id"
-                    " WHERE p.day BETWEEN ?1 AND ?2" APP_FILTER " GROUP BY a.profile ORDER BY a.profile",
-                    (const char *const[]) { "profile", "payments", "amount_fen", NULL }, error)
+                    "SELECT profile, sum(n), sum(amount), sum(refunded)" PAYMENTS_NET ("a.profile AS profile")
+                    " GROUP BY profile ORDER BY profile",
+                    (const char *const[]) { "profile", "payments", "amount_fen", "refunded_fen", NULL }, error)
       || !add_rows (b, ctx, q, "fees_by_method",
-                    "SELECT p.method, count(*), sum(p.amount_fen) FROM payment p JOIN application a ON a.id = p.application_id"
-                    " WHERE p.day BETWEEN ?1 AND ?2" APP_FILTER " GROUP BY p.method ORDER BY p.method",
-                    (const char *const[]) { "method", "payments", "amount_fen", NULL }, error)
+                    "SELECT method, sum(n), sum(amount), sum(refunded)" PAYMENTS_NET ("p.method AS method")
+                    " GROUP BY method ORDER BY method",
+                    (const char *const[]) { "method", "payments", "amount_fen", "refunded_fen", NULL }, error)
       || !add_scalar (b, ctx, q, "fees_total_fen",
-                      "SELECT coalesce(sum(p.amount_fen), 0) FROM payment p JOIN application a ON a.id = p.application_id"
-                      " WHERE p.day BETWEEN ?1 AND ?2" APP_FILTER, error)
+                      "SELECT coalesce(sum(amount), 0)" PAYMENTS_NET ("p.method AS method"), error)
+      || !add_scalar (b, ctx, q, "refunds_total_fen",
+                      "SELECT coalesce(sum(refunded), 0)" PAYMENTS_NET ("p.method AS method"), error)
       || !add_scalar (b, ctx, q, "cash_expected_fen",
-                      "SELECT coalesce(sum(p.amount_fen), 0) FROM payment p JOIN application a ON a.id = p.application_id"
-                      " WHERE p.method = 'cash' AND p.day BETWEEN ?1 AND ?2" APP_FILTER, error)
+                      "SELECT coalesce(sum(amount), 0)" PAYMENTS_NET ("p.method AS method") " WHERE method = 'cash'",
+                      error)
+      || !add_rows (b, ctx, q, "refunds",
+                    "SELECT a.number, a.name, a.profile, p.method, p.amount_fen, json_extract(l.detail, '$.reason'),"
+                    ACTOR_NAME ("l.actor") ", l.at" REFUNDS " ORDER BY l.id",
+                    (const char *const[]) { "number", "name", "profile", "method", "amount_fen", "reason", "by", "at",
+                                            NULL }, error)
       || !add_rows (b, ctx, q, "voids",
-                    "SELECT a.number, a.name, json_extract(l.detail, '$.reason'), l.actor, l.at"
+                    "SELECT a.number, a.name, json_extract(l.detail, '$.reason'), " ACTOR_NAME ("l.actor") ", l.at"
                     " FROM audit_log l JOIN application a ON a.id = l.entity_id AND l.entity = 'application'"
                     " WHERE l.action = 'application.state' AND json_extract(l.detail, '$.to') = 'voided'"
                     " AND date(l.at, 'localtime') BETWEEN ?1 AND ?2" AUDIT_DAYS APP_FILTER " ORDER BY l.id",
                     (const char *const[]) { "number", "name", "reason", "by", "at", NULL }, error)
       || !add_rows (b, ctx, q, "waivers",
                     "SELECT a.number, a.name, json_extract(l.detail, '$.material'), json_extract(l.detail, '$.reason'),"
-                    " l.actor, l.at FROM audit_log l JOIN application a ON a.id = l.entity_id AND l.entity = 'application'"
+                    ACTOR_NAME ("l.actor") ", l.at, a.profile FROM audit_log l JOIN application a ON a.id = l.entity_id AND l.entity = 'application'"
                     " WHERE l.action = 'material.waive' AND date(l.at, 'localtime') BETWEEN ?1 AND ?2" AUDIT_DAYS APP_FILTER
                     " ORDER BY l.id",
-                    (const char *const[]) { "number", "name", "material", "reason", "by", "at", NULL }, error)
+                    (const char *const[]) { "number", "name", "material", "reason", "by", "at", "profile", NULL }, error)
       || !add_rows (b, ctx, q, "open",
                     "SELECT a.number, a.name, a.state, a.step, a.day FROM application a"
-                    " WHERE a.day <= ?2 AND a.state IN ('draft','checked','paid','printed')" APP_FILTER
+                    " WHERE a.day <= ?2 AND a.state IN ('draft','checked','paid','printed') AND NOT " COMPLETED APP_FILTER
                     " ORDER BY a.day, a.number",
                     (const char *const[]) { "number", "name", "state", "step", "day", NULL }, error)
       || !cd_report_signoff_annotate (ctx, q, b, error))
@@ -227,7 +294,7 @@ cd_report_export_csv (CdContext *ctx, const CdReportQuery *q, GError **error)
 {
   static const char *const headers[] = {
     N_("Number"), N_("Day"), N_("Outlet"), N_("Clerk"), N_("Profile"), N_("Business"), N_("Applicant type"),
-    N_("Applicant"), N_("State"), N_("Fee (yuan)"), N_("Payment method"), N_("Paid (yuan)"),
+    N_("Applicant"), N_("State"), N_("Fee (yuan)"), N_("Payment method"), N_("Paid (yuan)"), N_("Refunded (yuan)"),
     N_("Certificate serial"), N_("Void reason"), NULL
   };
   CdStore *store = cd_context_get_store (ctx);
@@ -247,6 +314,7 @@ cd_report_export_csv (CdContext *ctx, const CdReportQuery *q, GError **error)
                 " a.applicant_type, a.name, a.state, a.fee_total_fen,"
                 " (SELECT p.method FROM payment p WHERE p.application_id = a.id ORDER BY p.id DESC LIMIT 1),"
                 " (SELECT sum(p.amount_fen) FROM payment p WHERE p.application_id = a.id),"
+                " CASE WHEN a.state = 'voided' THEN (SELECT sum(p.amount_fen) FROM payment p WHERE p.application_id = a.id) END,"
                 " (SELECT group_concat(c.serial, ' ') FROM certificate c WHERE c.application_id = a.id),"
                 " a.void_reason"
                 " FROM application a LEFT JOIN outlet o ON o.id = a.outlet_id LEFT JOIN clerk k ON k.id = a.clerk_id"
@@ -254,28 +322,36 @@ cd_report_export_csv (CdContext *ctx, const CdReportQuery *q, GError **error)
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      for (int c = 0; c < 14; c++)
+      CdBusiness row_business = CD_BUSINESS_NEW;
+
+      cd_business_from_code ((const char *) sqlite3_column_text (stmt, 5), &row_business);
+      for (int c = 0; c < 15; c++)
         {
           g_autofree char *text = NULL;
           CdBusiness bus;
           CdApplicantType type;
           CdState state;
           CdPaymentMethod method;
+          CdProfile *profile;
           const char *raw = (const char *) sqlite3_column_text (stmt, c);
 
-          if ((c == 9 || c == 11) && sqlite3_column_type (stmt, c) != SQLITE_NULL)
+          if ((c == 9 || c == 11 || c == 12) && sqlite3_column_type (stmt, c) != SQLITE_NULL)
             text = cd_fen_to_yuan_string (sqlite3_column_int64 (stmt, c));
+          else if (c == 4 && raw && (profile = cd_context_lookup_profile (ctx, raw, NULL)))
+            text = g_strdup (cd_profile_display_name (profile));   /* the project's name, not its id */
           else if (c == 5 && cd_business_from_code (raw, &bus))
             text = g_strdup (cd_business_label (bus));
           else if (c == 6 && cd_applicant_type_from_code (raw, &type))
             text = g_strdup (cd_applicant_type_label (type));
           else if (c == 8 && cd_state_from_code (raw, &state))
-            text = g_strdup (cd_state_label (state));
+            /* an activation is finished once printed: 已开通, as on the page */
+            text = g_strdup (row_business == CD_BUSINESS_APP_OPEN && state == CD_STATE_PRINTED ? C_("state", "Activated")
+                                                                                             : cd_state_label (state));
           else if (c == 10 && cd_payment_method_from_code (raw, &method))
             text = g_strdup (cd_payment_method_label (method));
           else
             text = g_strdup (raw);
-          csv_field (s, text, c == 13);
+          csv_field (s, text, c == 14);
         }
       rows++;
     }

@@ -25,6 +25,10 @@ JsonNode *cd_report_build      (CdContext *ctx, const CdReportQuery *query, GErr
  * The export holds personal data: it is audited. */
 char     *cd_report_export_csv (CdContext *ctx, const CdReportQuery *query, GError **error);
 
+/* A cash difference as the head office reads it: "Short ¥50.00" (短款) when the cash counted is less than
+ * expected, "Over ¥…" (长款) when more, "No difference" (无差额) at zero. */
+char     *cd_report_difference_text (gint64 difference_fen);
+
 /* Checks YYYY-MM-DD and that from ≤ to. */
 gboolean  cd_report_check_query (const CdReportQuery *query, GError **error);
 

@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cd-forms-private.h"
+#include "cd-print-set.h"
 
 /* The layout is what the seal extractor (src/imaging) finds: 3 boxes in a row, or 4 boxes 2 × 2, plain
  * black lines, a light-grey placeholder that is not ink, captions under the boxes, and no other ruling
@@ -40,18 +41,6 @@ find_kind (const char *code)
   return NULL;
 }
 
-/* An individual has no unit seal and no legal person: their forms become the personal ones. */
-static const char *
-form_for_applicant (const CdApplication *app, const char *code)
-{
-  if (app->person == NULL)
-    return code;
-  if (g_str_equal (code, "unit_seal") || g_str_equal (code, "legal_seal"))
-    return "personal_seal";
-  if (g_str_equal (code, "legal_signature"))
-    return "personal_signature";
-  return code;
-}
 
 static void
 draw_form (CdFormsDoc *doc, const CollectionKind *k, guint n)
@@ -96,7 +85,9 @@ gboolean
 cd_forms_draw_collection (CdFormsDoc *doc, GError **error)
 {
   const CdProfile *prof = doc->req->profile;
+  const CdApplication *app = doc->req->application;
   g_autoptr(GPtrArray) done = g_ptr_array_new ();
+  gboolean needed = FALSE;
   guint n = prof->samples_per_form == 4 ? 4 : 3;
 
   if (prof->collection_forms == NULL || prof->collection_forms[0] == NULL)
@@ -105,12 +96,19 @@ cd_forms_draw_collection (CdFormsDoc *doc, GError **error)
                    _("Profile %s collects no seal or signature samples"), prof->id);
       return FALSE;
     }
+  /* A form whose samples were already captured (from the applicant's own form) is not printed blank again;
+   * asked for by name when every sample is there, the collection prints every form for a new capture. */
+  for (guint i = 0; prof->collection_forms[i] && !needed; i++)
+    needed = cd_print_set_collection_needed (prof, app, prof->collection_forms[i]);
   for (guint i = 0; prof->collection_forms[i]; i++)
     {
-      const char *code = form_for_applicant (doc->req->application, prof->collection_forms[i]);
+      /* An individual has no unit seal and no legal person: their forms become the personal ones. */
+      const char *code = cd_print_set_collection_form (app, prof->collection_forms[i]);
       const CollectionKind *k = find_kind (code);
 
       if (k == NULL || g_ptr_array_find_with_equal_func (done, code, g_str_equal, NULL))
+        continue;
+      if (needed && !cd_print_set_collection_needed (prof, app, prof->collection_forms[i]))
         continue;
       g_ptr_array_add (done, (gpointer) code);
       draw_form (doc, k, n);

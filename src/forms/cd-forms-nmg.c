@@ -25,6 +25,7 @@ static const struct {
   { CD_BUSINESS_SUSPEND, "挂起" },
   { CD_BUSINESS_REPLACE, "补办" },
   { CD_BUSINESS_REVOKE, "注销" },
+  { CD_BUSINESS_UNLOCK, "解锁" },   /* 口令解锁 has its own box, not an "other" note */
 };
 
 static const char *const role_labels[CD_N_PARTY_ROLES] = {

@@ -67,6 +67,14 @@ draw_half (CdFormsDoc *doc, const CdFeeQuote *q, double y0, const char *part)
   guint rows = MAX (4, q->lines->len);
 
   cd_forms_text (doc, CD_FORMS_PAGE_W / 2, y0 + 16, 17, CD_TEXT_CENTER | CD_TEXT_BOLD, "收 费 凭 证");
+  if (doc->req->reprint)
+    {
+      /* A second copy of a receipt must not pass for a second payment: marked on both parts, in both copy
+       * modes (a value, not part of the pre-printed form). */
+      cd_forms_rect (doc, CD_FORMS_PAGE_W / 2 + 27, y0 + 9.5, 17, 8.5, 0.8);
+      cd_forms_text (doc, CD_FORMS_PAGE_W / 2 + 35.5, y0 + 15.5, 12, CD_TEXT_CENTER | CD_TEXT_BOLD | CD_TEXT_FIELD,
+                     "补打");
+    }
   cd_forms_text (doc, CD_FORMS_QR_X - 4, y0 + 24, 9.5, CD_TEXT_RIGHT | CD_TEXT_BOLD, part);
   cd_forms_text (doc, L0, y0 + 24, 9, CD_TEXT_FIELD, ref);
   /* Below the QR code's corner: the payer and what was paid for. */

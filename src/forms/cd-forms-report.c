@@ -263,7 +263,28 @@ draw_fees (Ctx *c)
       g_autofree char *n = num (o, "payments"), *m = money (o, "amount_fen");
       row (c, w, 3, (const char *const[]) { method_zh (str (o, "method")), n, m }, FALSE);
     }
-  row (c, w, 3, (const char *const[]) { "合计", "", total }, FALSE);
+  if (json_object_has_member (c->r, "refunds_total_fen") && json_object_get_int_member (c->r, "refunds_total_fen") > 0)
+    {
+      /* The figures above are net of refunds: the refunds themselves, so the head office can follow them. */
+      JsonArray *ref = array (c, "refunds");
+      g_autofree char *refunded = money (c->r, "refunds_total_fen");
+      g_autofree char *minus = g_strdup_printf ("-%s", refunded);
+
+      row (c, w, 3, (const char *const[]) { "退款（已收费后作废）", "笔数", "金额（元）" }, TRUE);
+      for (guint i = 0; ref && i < json_array_get_length (ref); i++)
+        {
+          JsonObject *o = json_array_get_object_element (ref, i);
+          g_autofree char *m = money (o, "amount_fen");
+          g_autofree char *neg = g_strdup_printf ("-%s", m);
+          g_autofree char *what = g_strdup_printf ("%s %s（%s）", str (o, "number"), str (o, "name"),
+                                                   method_zh (str (o, "method")));
+          row (c, w, 3, (const char *const[]) { what, "1", neg }, FALSE);
+        }
+      row (c, w, 3, (const char *const[]) { "退款合计", "", minus }, FALSE);
+      row (c, w, 3, (const char *const[]) { "合计（已扣除退款）", "", total }, FALSE);
+    }
+  else
+    row (c, w, 3, (const char *const[]) { "合计", "", total }, FALSE);
 }
 
 static void
@@ -294,6 +315,19 @@ draw_list (Ctx *c, const char *title, const char *member, const double *w, guint
     }
 }
 
+/* 短款 when the cash counted is short of the records, 长款 when it is over. */
+static char *
+difference_zh (gint64 fen)
+{
+  g_autofree char *amount = yuan (ABS (fen));
+
+  if (fen < 0)
+    return g_strdup_printf ("短款 ¥%s", amount);
+  if (fen > 0)
+    return g_strdup_printf ("长款 ¥%s", amount);
+  return g_strdup ("无差额");
+}
+
 static void
 draw_signoff (Ctx *c)
 {
@@ -318,7 +352,7 @@ draw_signoff (Ctx *c)
       static const double w[] = { 22, 30, 38, 30, 30, 30 };
       JsonObject *o = json_array_get_object_element (s, i);
       g_autofree char *exp = money (o, "cash_expected_fen"), *counted = money (o, "counted_cash_fen");
-      g_autofree char *diff = money (o, "difference_fen");
+      g_autofree char *diff = difference_zh (json_object_get_int_member (o, "difference_fen"));
       g_autofree char *who = g_strdup_printf ("%s（%s）", str (o, "supervisor"), str (o, "outlet"));
       g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 (str (o, "signed_at"), NULL);
       g_autoptr(GDateTime) local = at ? g_date_time_to_local (at) : NULL;
@@ -326,8 +360,15 @@ draw_signoff (Ctx *c)
 
       if (i == 0)
         row (c, w, 6, (const char *const[]) { "日期", "签核时间", "签核主管（受理点）", "应收现金（元）", "实点现金（元）",
-                                              "差额（元）" }, TRUE);
+                                              "差额" }, TRUE);
       row (c, w, 6, (const char *const[]) { str (o, "day"), when, who, exp, counted, diff }, FALSE);
+      if (*str (o, "reason"))
+        {
+          g_autofree char *why = g_strdup_printf ("签核说明：%s", str (o, "reason"));
+          c->y += 1.5;
+          cd_forms_text_box (c->doc, CD_FORMS_LEFT, c->y, CD_FORMS_WIDTH, 6, SZ, CD_TEXT_FIELD, why);
+          c->y += 7;
+        }
     }
   c->y += 4;
   cd_forms_signature_line (c->doc, CD_FORMS_RIGHT - 70, c->y + 6, 70, "主管签字：", NULL);
@@ -350,7 +391,7 @@ draw_report (CdFormsDoc *doc, JsonObject *r, const char *outlet)
              (const char *const[]) { "number", "name", "reason", "by" });
   draw_list (&c, "", "waivers", (const double[]) { 42, 38, 30, 45, 25 }, 5,
              (const char *const[]) { "豁免申请编号", "申请人", "材料", "豁免原因", "批准" },
-             (const char *const[]) { "number", "name", "material", "reason", "by" });
+             (const char *const[]) { "number", "name", "material_name_zh", "reason", "by" });
   draw_list (&c, "五、未完结申请", "open", (const double[]) { 50, 60, 35, 35 }, 4,
              (const char *const[]) { "申请编号", "申请人", "状态", "受理日期" },
              (const char *const[]) { "number", "name", "state", "day" });

@@ -40,6 +40,26 @@ cd_forms_is_document (const char *name)
   return name && g_strv_contains (document_names, name);
 }
 
+const char *
+cd_forms_document_label (const char *name)
+{
+  static const struct { const char *name; const char *label; } labels[] = {
+    { "application", N_("Application form") },
+    { "responsibility", N_("Responsibility letter") },
+    { "detail-sheet", N_("Detail sheet") },
+    { "agreement", N_("Service agreement") },
+    { "power-of-attorney", N_("Power of attorney") },
+    { "collection", N_("Collection forms") },
+    { "receipt", N_("Receipt") },
+    { "pin-slip", N_("PIN slip") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_strcmp0 (labels[i].name, name) == 0)
+      return _(labels[i].label);
+  return name;
+}
+
 void
 cd_forms_info_clear (CdFormsInfo *info)
 {
@@ -190,7 +210,8 @@ render_document (CdFormsDoc *doc, const char *name, CdFormsInfo *info, GError **
       cd_forms_doc_begin (doc, name, copy, copies, carbonless);
       if (!draw (doc, error))
         {
-          g_prefix_error (error, "%s: ", name);
+          /* The document's name for people, never its code ("receipt:"): the message reaches the screen. */
+          g_prefix_error (error, _("%s: "), cd_forms_document_label (name));
           return FALSE;
         }
       di->pages += cd_forms_doc_end (doc);

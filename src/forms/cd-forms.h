@@ -40,7 +40,9 @@ typedef struct {
   CdFormsCopyMode      copy_mode;
   double               offset_x_mm;   /* carbonless calibration: positive moves the print right */
   double               offset_y_mm;   /* … and down */
-  const CdFeeQuote    *quote;         /* the receipt's lines; NULL = quoted from the profile (no overrides) */
+  const CdFeeQuote    *quote;         /* the receipt's lines: the effective fee (cd_print_set_documents);
+                                       * NULL = quoted from the shipped profile, without local prices */
+  gboolean             reprint;       /* the receipt was printed before: this one is marked 补打 */
   const char          *pin;           /* the PIN slip's PIN; NULL = the profile's fixed initial PIN, or blank */
   const char          *data_dir;      /* required: holds agreements/ */
   const char          *font_path;     /* NULL = the first CJK font found (see cd-forms-font.c) */
@@ -61,6 +63,8 @@ typedef struct {
 /* The document names, in print order, and whether a profile prints @name. */
 const char *const *cd_forms_document_names (void);
 gboolean           cd_forms_is_document    (const char *name);
+/* The translated name of a document for people ("receipt" → "Receipt"), @name itself when unknown. */
+const char        *cd_forms_document_label (const char *name);
 
 /* The QR payload on each page: "CERTDESK:APP=<number>;DOC=<name>;COPY=<n>;PAGE=<p>/<pages>" plus
  * ";FORM=<code>" on a collection form. COPY is 0 on a carbonless set (all parts carry the same code). */

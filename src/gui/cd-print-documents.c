@@ -10,6 +10,7 @@
 #include "cd-print-documents.h"
 #include "cd-print-preview.h"
 #include "cd-print-operation.h"
+#include "cd-print-set.h"
 #include "cd-print-store.h"
 
 #define SCHEMA_ID "org.certdesk.CertDesk"
@@ -45,21 +46,7 @@ cd_print_format_time (const char *iso)
 const char *
 cd_print_document_label (const char *name)
 {
-  static const struct { const char *name; const char *label; } labels[] = {
-    { "application", N_("Application form") },
-    { "responsibility", N_("Responsibility letter") },
-    { "detail-sheet", N_("Detail sheet") },
-    { "agreement", N_("Service agreement") },
-    { "power-of-attorney", N_("Power of attorney") },
-    { "collection", N_("Collection forms") },
-    { "receipt", N_("Receipt") },
-    { "pin-slip", N_("PIN slip") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
-    if (g_strcmp0 (labels[i].name, name) == 0)
-      return _(labels[i].label);
-  return name;
+  return cd_forms_document_label (name);
 }
 
 typedef struct {
@@ -95,6 +82,18 @@ on_forms_rendered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_task_return_pointer (task, pdf, (GDestroyNotify) g_bytes_unref);
 }
 
+/* A receipt printed a second time is marked 补打 on the page. */
+static gboolean
+receipt_printed_before (CdContext *ctx, gint64 id)
+{
+  g_autoptr(GPtrArray) records = cd_print_store_list (ctx, id, NULL);
+
+  for (guint i = 0; records && i < records->len; i++)
+    if (g_strcmp0 (((CdPrintRecord *) records->pdata[i])->document, "receipt") == 0)
+      return TRUE;
+  return FALSE;
+}
+
 void
 cd_print_documents_render_async (CdContext *ctx, gint64 id, const CdPrintSetup *setup, GCancellable *cancellable,
                                  GAsyncReadyCallback callback, gpointer user_data)
@@ -105,6 +104,8 @@ cd_print_documents_render_async (CdContext *ctx, gint64 id, const CdPrintSetup *
   g_autoptr(CdClerk) clerk = NULL;
   g_autofree char *accepted_by = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(CdFeeQuote) quote = NULL;
+  g_auto(GStrv) documents = NULL;
   RenderData *d = g_new0 (RenderData, 1);
   CdFormsRequest req = { 0 };
   CdProfile *profile;
@@ -115,6 +116,10 @@ cd_print_documents_render_async (CdContext *ctx, gint64 id, const CdPrintSetup *
       || !(profile = cd_context_lookup_profile (ctx, d->app->profile, &error)))
     return g_task_return_error (task, g_steal_pointer (&error));
   d->profile = cd_profile_ref (profile);
+  /* What this business needs, and the receipt at the one effective price (local prices included), as the
+   * fee step took it: the same function certdesk-cli forms and the print record use. */
+  if (!(documents = cd_print_set_documents (ctx, profile, d->app, &quote, &error)))
+    return g_task_return_error (task, g_steal_pointer (&error));
   outlet = cd_clerk_store_get_outlet (ctx, NULL);
   /* The form names the clerk who accepted the application, whoever prints it; the signed-in one otherwise. */
   accepted_by = cd_print_store_dup_accepting_clerk (ctx, id, NULL);
@@ -130,8 +135,11 @@ cd_print_documents_render_async (CdContext *ctx, gint64 id, const CdPrintSetup *
   req.offset_x_mm = setup->offset_x_mm;
   req.offset_y_mm = setup->offset_y_mm;
   req.data_dir = cd_context_get_data_dir (ctx);
-  /* The request is copied by the async variant: outlet and clerk may go now. */
-  cd_forms_render_async (&req, NULL, cancellable, on_forms_rendered_cb, g_steal_pointer (&task));
+  req.quote = quote;
+  req.reprint = receipt_printed_before (ctx, id);
+  /* The request is copied by the async variant: outlet, clerk and quote may go now. */
+  cd_forms_render_async (&req, (const char *const *) documents, cancellable, on_forms_rendered_cb,
+                         g_steal_pointer (&task));
 }
 
 PopplerDocument *

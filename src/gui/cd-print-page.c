@@ -203,6 +203,8 @@ do_print (CdPrintPage *self, const char *reason)
   gtk_label_set_text (self->status_label, reason ? _("Reprinted; the reason is recorded") : _("Printed"));
   if (!cd_draft_reload (self->draft, &error))
     gtk_label_set_text (self->status_label, cd_gui_error_text (error));
+  /* Whatever is printed next is a reprint: rendered again, its receipt is marked 补打. */
+  self->slot.rendered_id = 0;
   refresh (self);
 }
 

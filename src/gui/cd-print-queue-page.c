@@ -125,6 +125,12 @@ do_print (CdPrintQueuePage *self, gint64 id, const char *reason)
     }
   gtk_label_set_text (self->status_label, reason ? _("Reprinted; the reason is recorded") : _("Printed"));
   cd_print_queue_page_refresh (self);
+  /* Whatever is printed next is a reprint: rendered again, its receipt is marked 补打. */
+  if (self->selected_id == id)
+    {
+      self->slot.rendered_id = 0;
+      open_preview (self, id);
+    }
 }
 
 /* callbacks */

@@ -102,6 +102,17 @@ export_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
 }
 
 /* Main thread: audit, then the file takes its name; the page shows the outcome unless it is going away. */
+/* The confirmation names the whole file: it wraps rather than being cut off, the folder in its tooltip. */
+static void
+show_saved (CdReportsPage *self, const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *text = g_strdup_printf (_("Saved %s"), base);
+
+  gtk_label_set_text (self->export_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->export_label), path);
+}
+
 static void
 on_pdf_rendered_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -137,10 +148,8 @@ on_pdf_rendered_cb (GObject *source, GAsyncResult *result, gpointer data)
     }
   else
     {
-      g_autofree char *base = g_path_get_basename (job->path);
-      g_autofree char *text = g_strdup_printf (_("Saved %s"), base);
       cd_gui_show_error (self->error_label, NULL);
-      gtk_label_set_text (self->export_label, text);
+      show_saved (self, job->path);
       g_task_return_boolean (outer, TRUE);
     }
   cd_reports_page_update_signoff (self);
@@ -174,6 +183,11 @@ export_as (CdReportsPage *self, const char *format)
         cd_reports_page_export_pdf_async (self, path, on_pdf_exported_cb, NULL);
       else if (!cd_reports_page_export (self, format, path, &error))
         cd_gui_show_error (self->error_label, cd_gui_error_text (error));
+      else
+        {
+          cd_gui_show_error (self->error_label, NULL);
+          show_saved (self, path);
+        }
     }
 }
 

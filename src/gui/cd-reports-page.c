@@ -215,10 +215,25 @@ show_figures (CdReportsPage *self)
       add_figure (self, &section, cd_payment_method_from_code (code, &m) ? cd_payment_method_label (m) : code, value,
                   "method", code);
     }
+  /* Refunds (a paid application voided) are netted out of the figures above; each is listed here. */
+  a = rows_of (r, "refunds");
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonObject *o = json_array_get_object_element (a, i);
+      CdPaymentMethod m;
+      const char *code = json_object_get_string_member (o, "method");
+      g_autofree char *amount = yuan (-json_object_get_int_member (o, "amount_fen"));
+      g_autofree char *item = g_strdup_printf (_("Refund %s %s"), json_object_get_string_member (o, "number"),
+                                               json_object_get_string_member (o, "name"));
+      g_autofree char *value = g_strdup_printf (_("%s (%s): %s"), amount,
+                                                cd_payment_method_from_code (code, &m) ? cd_payment_method_label (m) : code,
+                                                json_object_get_string_member_with_default (o, "reason", ""));
+      add_figure (self, &section, item, value, "state", "voided");
+    }
   {
     g_autofree char *total = yuan (json_object_get_int_member (r, "fees_total_fen"));
     g_autofree char *cash = yuan (json_object_get_int_member (r, "cash_expected_fen"));
-    add_figure (self, &section, _("Total"), total, "all", NULL);
+    add_figure (self, &section, _("Total after refunds"), total, "all", NULL);
     add_figure (self, &section, _("Cash expected"), cash, "cash", NULL);
   }
 
@@ -235,8 +250,9 @@ show_figures (CdReportsPage *self)
   for (guint i = 0; i < json_array_get_length (a); i++)
     {
       JsonObject *o = json_array_get_object_element (a, i);
+      /* The material's name, never its code (agent_id). */
       g_autofree char *item = g_strdup_printf (_("Waiver %s %s"), json_object_get_string_member (o, "number"),
-                                               json_object_get_string_member (o, "material"));
+                                               json_object_get_string_member_with_default (o, "material_name", ""));
       add_figure (self, &section, item, json_object_get_string_member (o, "reason"), "none", NULL);
     }
   if (section)
@@ -286,22 +302,28 @@ cd_reports_page_update_signoff (CdReportsPage *self)
     {
       g_autofree char *c = yuan (self->signoff->counted_cash_fen);
       g_autofree char *e = yuan (self->signoff->cash_expected_fen);
-      g_autofree char *d = yuan (cd_signoff_difference_fen (self->signoff));
+      g_autofree char *d = cd_report_difference_text (cd_signoff_difference_fen (self->signoff));
       g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 (self->signoff->signed_at, NULL);
       g_autoptr(GDateTime) local = at ? g_date_time_to_local (at) : NULL;
       g_autofree char *when = local ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup ("");
-      g_autofree char *text = g_strdup_printf (_("Signed off by %s at %s: cash counted %s, expected %s, difference %s"),
+      g_autofree char *text = g_strdup_printf (_("Signed off by %s at %s: cash counted %s, expected %s, %s"),
                                                self->signoff->supervisor, when, c, e, d);
-      gtk_label_set_text (self->status_label, text);
+      if (self->signoff->reason)
+        {
+          g_autofree char *with = g_strdup_printf (_("%s (reason: %s)"), text, self->signoff->reason);
+          gtk_label_set_text (self->status_label, with);
+        }
+      else
+        gtk_label_set_text (self->status_label, text);
     }
   else if (one_day)
     {
       g_autofree char *text = NULL;
       if (cd_gui_parse_yuan (gtk_entry_get_text (self->counted_entry), &counted) && self->report)
         {
-          g_autofree char *diff = yuan (counted - json_object_get_int_member (json_node_get_object (self->report),
-                                                                             "cash_expected_fen"));
-          text = g_strdup_printf (_("Not signed off. Cash expected %s, difference %s"), expected, diff);
+          g_autofree char *diff = cd_report_difference_text (counted - json_object_get_int_member (
+                                                                json_node_get_object (self->report), "cash_expected_fen"));
+          text = g_strdup_printf (_("Not signed off. Cash expected %s, %s"), expected, diff);
         }
       else
         text = g_strdup_printf (_("Not signed off. Cash expected %s"), expected);
@@ -482,7 +504,7 @@ sign_action (CdContext *ctx, const char *reason, gpointer data, GError **error)
       return FALSE;
     }
   cd_reports_page_read_query (self, &q);
-  ok = cd_report_signoff_sign (ctx, supervisor, q.outlet_id, q.from, counted, NULL, error);
+  ok = cd_report_signoff_sign (ctx, supervisor, q.outlet_id, q.from, counted, reason, NULL, error);
   g_free (q.from);
   g_free (q.to);
   return ok;
@@ -493,13 +515,33 @@ on_sign_clicked_cb (CdReportsPage *self)
 {
   GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
   g_autofree char *message = NULL;
+  g_autofree char *needed = NULL;
+  g_autoptr(GError) error = NULL;
+  CdReportQuery q = { 0 };
+  gint64 counted = 0;
   GtkWidget *dialog;
 
-  message = g_strdup_printf (_("Sign off %s with the cash counted (¥%s)? The day's records are then locked: later "
-                               "changes need a supervisor and a reason."),
-                             gtk_entry_get_text (self->from_entry), gtk_entry_get_text (self->counted_entry));
+  /* A cash difference or applications left open: the supervisor explains them in the same dialog. */
+  cd_reports_page_read_query (self, &q);
+  if (cd_gui_parse_yuan (gtk_entry_get_text (self->counted_entry), &counted))
+    needed = cd_report_signoff_reason_needed (self->ctx, q.outlet_id, q.from, counted, &error);
+  g_free (q.from);
+  g_free (q.to);
+  if (error)
+    {
+      cd_gui_show_error (self->error_label, cd_gui_error_text (error));
+      return;
+    }
+  if (needed)
+    message = g_strdup_printf (_("Sign off %s with the cash counted (¥%s)? %s: write down why. The day's records are "
+                                 "then locked: later changes need a supervisor and a reason."),
+                               gtk_entry_get_text (self->from_entry), gtk_entry_get_text (self->counted_entry), needed);
+  else
+    message = g_strdup_printf (_("Sign off %s with the cash counted (¥%s)? The day's records are then locked: later "
+                                 "changes need a supervisor and a reason."),
+                               gtk_entry_get_text (self->from_entry), gtk_entry_get_text (self->counted_entry));
   dialog = cd_auth_dialog_new (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL, self->ctx,
-                               _("Sign off the day"), message, FALSE, sign_action, g_object_ref (self),
+                               _("Sign off the day"), message, needed != NULL, sign_action, g_object_ref (self),
                                g_object_unref);
   gtk_widget_set_name (dialog, "signoff_dialog");
   g_signal_connect_object (dialog, "authorized", G_CALLBACK (cd_reports_page_refresh), self, G_CONNECT_SWAPPED);

@@ -9,13 +9,16 @@
 #include <glib/gstdio.h>
 
 #include "cd-application-store.h"
+#include "cd-checklist.h"
 #include "cd-main-window.h"
+#include "cd-price-store.h"
 #include "cd-print-documents.h"
 #include "cd-print-operation.h"
 #include "cd-print-page.h"
 #include "cd-print-preview.h"
 #include "cd-print-queue-page.h"
 #include "cd-print-reason-dialog.h"
+#include "cd-print-set.h"
 #include "cd-print-store.h"
 #include "cd-test-util.h"
 #include "cd-wizard-page.h"
@@ -256,10 +259,15 @@ test_print_page_prints_and_reprints (void)
                                         " AND entity_id = ?1 AND detail LIKE '%\"to\":\"printed\"%'", id), ==, 1);
   g_assert_true (cd_wizard_page_get_complete (CD_WIZARD_PAGE (page)));
   if ((text = pdf_text (out)))
-    g_assert_nonnull (strstr (text, UNIT_NAME));
+    {
+      g_assert_nonnull (strstr (text, UNIT_NAME));
+      g_assert_null (strstr (text, "补打"));
+    }
   cd_test_screenshot (win, "print-page-printed");
 
-  /* A reprint asks for a reason: cancelled, nothing is recorded; the core refuses one without a reason. */
+  /* A reprint asks for a reason: cancelled, nothing is recorded; the core refuses one without a reason. The
+   * documents are made again after a print: the reprinted receipt is marked 补打. */
+  g_assert_true (cd_test_wait (print_page_ready, page, 20000));
   cd_test_click (win, "print_button");
   g_assert_true (cd_test_wait (reason_dialog_shown, NULL, 5000));
   dialog = find_reason_dialog ();
@@ -286,6 +294,11 @@ test_print_page_prints_and_reprints (void)
   g_assert_true (g_file_test (out, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpint (count (counter->ctx, "SELECT count(*) FROM print_record WHERE application_id = ?1"
                                         " AND reprint_reason = '卡纸，重新打印'", id), ==, n_docs);
+  {
+    g_autofree char *again = pdf_text (out);
+    if (again)
+      g_assert_nonnull (strstr (again, "补打"));
+  }
   g_assert_cmpint (cd_test_audit_count (counter->ctx, "reprint", id), ==, 1);
   g_unlink (out);
   gtk_widget_destroy (win);
@@ -341,6 +354,8 @@ test_queue (void)
   g_assert_cmpint (cd_test_audit_count (counter->ctx, "print", second), ==, 1);
   /* still listed, now for a reprint */
   g_assert_cmpint (gtk_tree_model_iter_n_children (model, NULL), ==, 3);
+  /* rendered again for a reprint (its receipt marked 补打) */
+  g_assert_true (cd_test_wait (queue_ready, queue_page, 20000));
   g_assert_false (cd_test_sensitive (win, "queue_print"));
   g_assert_true (cd_test_sensitive (win, "queue_reprint"));
   {
@@ -478,6 +493,188 @@ test_print_dialog (void)
   gtk_widget_destroy (win);
 }
 
+/* ---- local prices: the one effective price on the receipt (issue 13) ---- */
+
+/* Every material of the checklist handed in, as the materials step records it (signed documents excepted:
+ * they are scanned after printing). */
+static void
+hand_in_materials (CdContext *ctx, CdApplication *app)
+{
+  CdProfile *profile = cd_context_lookup_profile (ctx, app->profile, NULL);
+  CdChecklistOptions opts = cd_application_checklist_options (app);
+  g_autoptr(GPtrArray) list = cd_checklist_build (profile, app->business, app->applicant_type, &opts, NULL);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      const CdMaterial *m = list->pdata[i];
+      CdMaterialMark *mark = cd_application_get_material (app, m->code, TRUE);
+
+      mark->original_seen = m->original;
+      mark->copy = m->copy;
+      mark->stamped = m->stamped;
+      if (m->scan && !cd_print_set_is_signed_material (profile, m))
+        g_ptr_array_add (mark->scans, g_strdup_printf ("%s.jpg", m->code));
+    }
+}
+
+static gint64
+paid_from_json (CdContext *ctx, const char *json, gint64 *out_fee)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdApplication) app = cd_application_from_data (json, -1, &error);
+  g_autoptr(CdFeeQuote) quote = NULL;
+  CdFeeRequest fr;
+  CdProfile *profile;
+  gint64 id = 0;
+
+  g_assert_no_error (error);
+  profile = cd_context_lookup_profile (ctx, app->profile, &error);
+  g_assert_no_error (error);
+  hand_in_materials (ctx, app);
+  fr = cd_application_fee_request (app);
+  /* the fee step's quote: local prices included */
+  quote = cd_price_store_quote (ctx, profile, app->business, app->applicant_type, &fr, &error);
+  g_assert_no_error (error);
+  cd_application_store_create (ctx, app, TRUE, &id, &error);
+  g_assert_no_error (error);
+  cd_application_store_check (ctx, id, &error);
+  g_assert_no_error (error);
+  cd_application_store_pay (ctx, id, cd_profile_accepts_payment (profile, CD_PAYMENT_CASH) ? CD_PAYMENT_CASH
+                                                                                          : CD_PAYMENT_WECHAT,
+                            quote->total_fen, quote->total_fen, FALSE, &error);
+  g_assert_no_error (error);
+  *out_fee = quote->total_fen;
+  return id;
+}
+
+static const char ggzy_new[] =
+  "{\"profile\": \"xj-ggzy\", \"business\": \"new\", \"applicant_type\": \"enterprise\","
+  " \"years\": 2,"
+  " \"unit\": {\"name\": \"新疆天山交易服务有限公司\", \"uscc\": \"914403001922038216\"},"
+  " \"legal_person\": {\"name\": \"阿依古丽\"},"
+  " \"agent\": {\"name\": \"马强\", \"id_number\": \"150102199003071237\", \"mobile\": \"13999990000\"}}";
+
+static const char sxca_replace[] =
+  "{\"profile\": \"nmg-zfcg-sxca\", \"business\": \"replace\", \"applicant_type\": \"enterprise\","
+  " \"party_role\": \"bidder\", \"keys\": {\"main\": 1, \"secondary\": 0},"
+  " \"unit\": {\"name\": \"内蒙古草原建设工程有限公司\", \"uscc\": \"91150100MA0N4X2B2D\"},"
+  " \"legal_person\": {\"name\": \"王建国\", \"id_type\": \"resident_id\", \"id_number\": \"150102199003071237\","
+  "   \"mobile\": \"13904710001\"},"
+  " \"agent\": {\"name\": \"李晓红\", \"id_type\": \"resident_id\", \"id_number\": \"11010519491231002X\","
+  "   \"mobile\": \"13804710002\"},"
+  " \"samples\": {\"unit_seal\": \"a.png\", \"legal_signature\": \"b.png\", \"legal_seal\": \"c.png\"},"
+  " \"existing_certificate\": {\"serial\": \"5A1B2C3D4E5F\"}}";
+
+/* The certificate the replacement refers to: issued last June to the same unit, as the burn records one. */
+static void
+add_existing_certificate (CdContext *ctx, const char *serial)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("CERTDESK_SOURCE_ROOT"), "tests", "fixtures",
+                                            "app-nmg-new.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdApplication) owner = cd_application_load_file (path, &error);
+  g_autofree char *sql = NULL;
+  gint64 owner_id = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (cd_application_store_create (ctx, owner, FALSE, &owner_id, &error));
+  sql = g_strdup_printf ("INSERT INTO certificate (serial, application_id, issuer, subject, not_before, not_after,"
+                         " state, pem, day, at) VALUES ('%s', %" G_GINT64_FORMAT ", 'local', 'CN=x',"
+                         " '2026-06-01T00:00:00Z', '2027-06-01T00:00:00Z', 'issued', 'pem', '2026-06-01',"
+                         " '2026-06-01T00:00:00Z')", serial, owner_id);
+  g_assert_true (cd_store_exec (cd_context_get_store (ctx), sql, &error));
+  g_assert_no_error (error);
+}
+
+/* Prints @id from the wizard's print step to @out. */
+static void
+print_from_wizard (CdContext *ctx, gint64 id, const char *out, const char *screenshot)
+{
+  g_autoptr(GError) error = NULL;
+  CdWizard *wizard = cd_wizard_new (ctx);
+  GtkWidget *win = cd_test_window (GTK_WIDGET (wizard));
+  GtkWidget *page = cd_wizard_get_page (wizard, "print");
+  CdPrintPreview *preview;
+
+  g_assert_true (cd_wizard_open (wizard, id, &error));
+  g_assert_no_error (error);
+  gtk_stack_set_visible_child (GTK_STACK (gtk_widget_get_parent (page)), page);
+  cd_wizard_page_enter (CD_WIZARD_PAGE (page));
+  g_assert_true (cd_test_wait (print_page_ready, page, 20000));
+  /* the documents were made: no error in the status line, and never an internal code on it */
+  g_assert_cmpstr (cd_test_label (win, "print_status"), ==, "");
+  preview = CD_PRINT_PREVIEW (cd_test_find (win, "print_preview"));
+  g_assert_nonnull (cd_print_preview_get_document (preview));
+  cd_test_iterate ();
+  cd_test_wait_ms (300);
+  cd_test_screenshot (win, screenshot);
+  g_unlink (out);
+  cd_print_page_set_export_filename (CD_PRINT_PAGE (page), out);
+  cd_test_click (win, "print_button");
+  cd_test_iterate ();
+  g_assert_true (g_file_test (out, G_FILE_TEST_IS_REGULAR));
+  gtk_widget_destroy (win);
+}
+
+static void
+test_local_prices (void)
+{
+  g_autoptr(CdTestCounter) counter = cd_test_counter_new ("boss");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = temp_pdf ("certdesk-print-local-prices.pdf");
+  CdPriceOverride ggzy_cert = { "new", "standard", "cert", 0, 18000 };
+  CdPriceOverride sxca_repl = { "replace", "standard", "replace", 0, 5000 };
+  gint64 fee = 0, id;
+
+  /* xj-ggzy ships no prices at all, 陕西CA none for 补办: the supervisor sets them (Settings → Prices). */
+  g_assert_true (cd_price_store_set (counter->ctx, "xj-ggzy", &ggzy_cert, &error));
+  g_assert_true (cd_price_store_set (counter->ctx, "nmg-zfcg-sxca", &sxca_repl, &error));
+  g_assert_no_error (error);
+  add_existing_certificate (counter->ctx, "5A1B2C3D4E5F");
+
+  struct {
+    const char *json;
+    const char *screenshot;
+    gint64      fee;
+    const char *item;
+    const char *amount;
+    const char *const *docs;
+  } cases[] = {
+    { ggzy_new, "print-local-price-ggzy", 36000, "数字证书服务费", "360.00",
+      (const char *const[]) { "application", "responsibility", "agreement", "power-of-attorney", "receipt", NULL } },
+    /* every seal sample already captured: no blank collection forms */
+    { sxca_replace, "print-local-price-sxca-replace", 5000, "补办费", "50.00",
+      (const char *const[]) { "application", "agreement", "power-of-attorney", "receipt", "pin-slip", NULL } },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(CdApplicationInfo) info = NULL;
+      g_autofree char *text = NULL;
+      g_autoptr(GPtrArray) records = NULL;
+      g_autoptr(GString) printed = g_string_new (NULL);
+      g_autofree char *expected = g_strjoinv (",", (char **) cases[c].docs);
+
+      id = paid_from_json (counter->ctx, cases[c].json, &fee);
+      g_assert_cmpint (fee, ==, cases[c].fee);
+      print_from_wizard (counter->ctx, id, out, cases[c].screenshot);
+      info = info_of (counter->ctx, id);
+      g_assert_cmpint (info->state, ==, CD_STATE_PRINTED);
+      records = cd_print_store_list (counter->ctx, id, &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < records->len; i++)
+        g_string_append_printf (printed, "%s%s", i ? "," : "", ((CdPrintRecord *) records->pdata[i])->document);
+      g_assert_cmpstr (printed->str, ==, expected);
+      if ((text = pdf_text (out)))
+        {
+          g_assert_nonnull (strstr (text, cases[c].item));
+          g_assert_nonnull (strstr (text, cases[c].amount));
+          g_assert_null (strstr (text, "补打"));
+        }
+      g_unlink (out);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -486,5 +683,6 @@ main (int argc, char **argv)
   g_test_add_func ("/gui-print/print-page", test_print_page_prints_and_reprints);
   g_test_add_func ("/gui-print/queue", test_queue);
   g_test_add_func ("/gui-print/print-dialog", test_print_dialog);
+  g_test_add_func ("/gui-print/local-prices", test_local_prices);
   return g_test_run ();
 }

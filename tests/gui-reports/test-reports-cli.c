@@ -119,12 +119,17 @@ test_sign_and_pdf (Fixture *f, gconstpointer data)
   g_assert_cmpint (cli (f, wrong, &out, "report", "sign", "--date", RF_DAY, "--outlet", "1", "--counted-cash-fen",
                         "19500", NULL), !=, 0);
   g_clear_pointer (&out, g_free);
+  /* short by ¥5.00 and a draft left open: a reason is required */
+  g_assert_cmpint (cli (f, boss, &out, "report", "sign", "--date", RF_DAY, "--outlet", "1", "--counted-cash-fen",
+                        "19500", NULL), ==, 1);
+  g_clear_pointer (&out, g_free);
   g_assert_cmpint (cli (f, boss, &json, "report", "sign", "--date", RF_DAY, "--outlet", "1", "--counted-cash-fen",
-                        "19500", NULL), ==, 0);
+                        "19500", "--reason", "找零短少五元，已登记", NULL), ==, 0);
   g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
   o = json_node_get_object (json_parser_get_root (parser));
   g_assert_cmpint (json_object_get_int_member (o, "cash_expected_fen"), ==, 20000);
   g_assert_cmpint (json_object_get_int_member (o, "difference_fen"), ==, -500);
+  g_assert_cmpstr (json_object_get_string_member (o, "reason"), ==, "找零短少五元，已登记");
   /* signed twice: refused */
   g_assert_cmpint (cli (f, boss, &out, "report", "sign", "--date", RF_DAY, "--outlet", "1", "--counted-cash-fen",
                         "19500", NULL), ==, 1);
@@ -135,7 +140,7 @@ test_sign_and_pdf (Fixture *f, gconstpointer data)
   text = pdf_text (pdf);
   g_test_message ("%s", text);
   for (const char *const *want = (const char *const[]) { "数字证书受理业务日报表", "呼和浩特受理点", "申请人离开",
-                                                         "赵主管", "195.00", "200.00", "-5.00", "710.00", "现金",
+                                                         "赵主管", "195.00", "200.00", "短款 ¥5.00", "找零短少五元，已登记", "710.00", "现金",
                                                          "微信", "北京CA·政务数字证书（零散用户）",
                                                          "新疆CA·收费管理信息网执收单位", NULL }; *want; want++)
     if (!strstr (text, *want))
@@ -207,7 +212,7 @@ test_void_adjustment (Fixture *f, gconstpointer data)
 
   /* the supervisor signs the day off */
   g_assert_cmpint (cli (f, boss, &out, "report", "sign", "--date", RF_DAY, "--outlet", "1", "--counted-cash-fen",
-                        "20000", NULL), ==, 0);
+                        "20000", "--reason", "未完结申请次日续办", NULL), ==, 0);
 
   /* signed: refused, with the day named and the way out */
   g_assert_cmpint (cli (f, NULL, &out, "application", "void", id, "--reason", "客户放弃", NULL), ==, 1);

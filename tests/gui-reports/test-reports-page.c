@@ -216,9 +216,20 @@ test_sign_off_locks_day (void)
   g_assert_true (cd_report_signoff_lookup (c.ctx, c.day.outlet_id, RF_DAY, &s, NULL));
   g_assert_null (s);
 
-  g_signal_connect (page, "loaded", G_CALLBACK (on_loaded_cb), &again);
+  /* ¥5.00 short and a draft left open: the same dialog asks why, and the supervisor must say */
+  g_assert_true (gtk_widget_get_visible (cd_test_find (dialog, "auth_reason")));
   cd_test_set_text (dialog, "auth_login", "boss");
   cd_test_set_text (dialog, "auth_password", RF_PASSWORD);
+  cd_test_click (dialog, "auth_ok");
+  g_assert_true (find_auth_dialog () == (CdAuthDialog *) dialog);
+  g_assert_nonnull (strstr (cd_test_label (dialog, "auth_error"), "短款 ¥5.00"));
+  g_assert_true (cd_report_signoff_lookup (c.ctx, c.day.outlet_id, RF_DAY, &s, NULL));
+  g_assert_null (s);
+  cd_test_screenshot (dialog, "reports-signoff-reason");
+
+  g_signal_connect (page, "loaded", G_CALLBACK (on_loaded_cb), &again);
+  cd_test_set_text (dialog, "auth_password", RF_PASSWORD);
+  cd_test_set_text (dialog, "auth_reason", "找零短少五元，已登记");
   cd_test_click (dialog, "auth_ok");
   g_assert_null (find_auth_dialog ());
   g_assert_true (cd_test_wait (reloaded, &again, 10000));
@@ -227,7 +238,9 @@ test_sign_off_locks_day (void)
   g_assert_cmpint (s->counted_cash_fen, ==, 19500);
   g_assert_cmpint (cd_signoff_difference_fen (s), ==, -500);
   g_assert_false (cd_test_sensitive (win, "report_sign"));
-  g_assert_nonnull (strstr (cd_test_label (win, "report_status"), "-5.00"));
+  g_assert_cmpstr (s->reason, ==, "找零短少五元，已登记");
+  g_assert_nonnull (strstr (cd_test_label (win, "report_status"), "短款 ¥5.00"));
+  g_assert_nonnull (strstr (cd_test_label (win, "report_status"), "找零短少五元"));
   g_assert_nonnull (strstr (cd_test_label (win, "report_status"), "赵主管"));
   /* the day is locked */
   g_assert_false (cd_application_store_void (c.ctx, c.day.draft_app, "客户放弃", &error));
@@ -257,7 +270,7 @@ sign_day (Counter *c, gint64 counted)
   g_autoptr(CdClerk) boss = rf_authorize_boss (c->ctx);
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (cd_report_signoff_sign (c->ctx, boss, c->day.outlet_id, RF_DAY, counted, NULL, &error));
+  g_assert_true (cd_report_signoff_sign (c->ctx, boss, c->day.outlet_id, RF_DAY, counted, "已核对，差额另行说明", NULL, &error));
   g_assert_no_error (error);
 }
 
@@ -612,7 +625,7 @@ test_pdf_async (void)
   g_assert_cmpint (cd_test_audit_count (c.ctx, "report.export", c.day.outlet_id), ==, exports + 1);
   g_assert_cmpuint (count_files (c.dir, ".report.pdf."), ==, 0);
   text = pdf_text (path);
-  for (const char *const *want = (const char *const[]) { "七、主管签核", "赵主管", "195.00", "-5.00",
+  for (const char *const *want = (const char *const[]) { "七、主管签核", "赵主管", "195.00", "短款 ¥5.00",
                                                          "北京CA·政务数字证书（零散用户）",
                                                          "内蒙古政府采购·陕西CA（一证通）", NULL }; *want; want++)
     if (!strstr (text, *want))

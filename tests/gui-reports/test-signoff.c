@@ -5,6 +5,7 @@
 #include <locale.h>
 
 #include "cd-audit.h"
+#include "cd-print-store.h"
 #include "reports-fixture.h"
 #include "../unit/cd-test-context.h"
 
@@ -27,7 +28,7 @@ sign (CdContext *ctx, RfDay *day, gint64 counted)
   g_autoptr(GError) error = NULL;
   CdSignoff *s = NULL;
 
-  g_assert_true (cd_report_signoff_sign (ctx, boss, day->outlet_id, RF_DAY, counted, &s, &error));
+  g_assert_true (cd_report_signoff_sign (ctx, boss, day->outlet_id, RF_DAY, counted, "已核对：开放申请次日处理", &s, &error));
   g_assert_no_error (error);
   return s;
 }
@@ -47,7 +48,7 @@ test_sign (CdTestContext *t, gconstpointer data)
   rf_set_clock (t->ctx, RF_DAY "T18:00:00Z");
   /* a clerk cannot sign */
   g_assert_true (cd_clerk_store_authorize (t->ctx, "wang", RF_PASSWORD, CD_ROLE_CLERK, &wang, &error));
-  g_assert_false (cd_report_signoff_sign (t->ctx, wang, day.outlet_id, RF_DAY, 0, NULL, &error));
+  g_assert_false (cd_report_signoff_sign (t->ctx, wang, day.outlet_id, RF_DAY, 0, "说明", NULL, &error));
   g_assert_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_ROLE);
   g_clear_error (&error);
 
@@ -61,10 +62,10 @@ test_sign (CdTestContext *t, gconstpointer data)
 
   /* once per day and outlet; never a future day */
   boss = rf_authorize_boss (t->ctx);
-  g_assert_false (cd_report_signoff_sign (t->ctx, boss, day.outlet_id, RF_DAY, 0, NULL, &error));
+  g_assert_false (cd_report_signoff_sign (t->ctx, boss, day.outlet_id, RF_DAY, 0, "说明", NULL, &error));
   g_assert_error (error, CD_STATE_ERROR, CD_STATE_ERROR_REFUSED);
   g_clear_error (&error);
-  g_assert_false (cd_report_signoff_sign (t->ctx, boss, day.outlet_id, "2026-11-21", 0, NULL, &error));
+  g_assert_false (cd_report_signoff_sign (t->ctx, boss, day.outlet_id, "2026-11-21", 0, "说明", NULL, &error));
   g_assert_error (error, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION);
   g_clear_error (&error);
   g_assert_true (cd_report_signoff_lookup (t->ctx, day.outlet_id, RF_DAY, &again, &error));
@@ -202,6 +203,134 @@ test_chart_detail (CdTestContext *t, gconstpointer data)
   g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 3);
 }
 
+static JsonObject *
+member_row (JsonObject *r, const char *member, const char *key, const char *value)
+{
+  JsonArray *a = json_object_get_array_member (r, member);
+
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonObject *o = json_array_get_object_element (a, i);
+      if (g_strcmp0 (json_object_get_string_member (o, key), value) == 0)
+        return o;
+    }
+  return NULL;
+}
+
+static const char app_open_json[] =
+  "{\"profile\":\"xjbt-hpf\",\"business\":\"app-open\",\"applicant_type\":\"enterprise\","
+  "\"unit\":{\"name\":\"兵团第八师某某建设有限公司\",\"uscc\":\"914403001922038216\"},\"legal_person\":{\"name\":\"张军\"},"
+  "\"agent\":{\"name\":\"刘芳\",\"id_number\":\"150102199003071237\",\"mobile\":\"13999990000\"},"
+  "\"existing_certificate\":{\"serial\":\"3F2A1B\"},"
+  "\"materials\":{\"uscc_cert_annotated\":{\"copy\":true,\"stamped\":true,\"scans\":[\"u.jpg\"]},"
+  "\"agent_id\":{\"original_seen\":true,\"copy\":true,\"stamped\":true,\"scans\":[\"a.jpg\"]}}}";
+
+/* What the head office reconciles: a paid application voided is a refund netted out of the totals and the
+ * cash; people by name; a finished activation is completed; a difference or an open application needs a
+ * reason at sign-off; the CSV names the projects. */
+static void
+test_reconcile (CdTestContext *t, gconstpointer data)
+{
+  RfDay day = { 0 };
+  CdReportQuery q = { RF_DAY, RF_DAY, 0, 0 };
+  g_autoptr(CdApplication) open_app = cd_application_from_data (app_open_json, -1, NULL);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(CdClerk) boss = NULL;
+  g_autoptr(CdSignoff) s = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *r, *o;
+  gint64 app_open = 0;
+
+  rf_build_day (t->ctx, &day);
+  q.outlet_id = day.outlet_id;
+  /* the cash renewal (¥200.00) is voided after payment: refunded */
+  rf_ok (cd_application_store_void (t->ctx, day.cash_app, "客户取消，现金退回", &error), &error);
+  /* an activation, paid and printed: finished (it has no issue step) */
+  g_assert_nonnull (open_app);
+  rf_ok (cd_application_store_create (t->ctx, open_app, TRUE, &app_open, &error), &error);
+  rf_ok (cd_application_store_check (t->ctx, app_open, &error), &error);
+  rf_ok (cd_application_store_pay (t->ctx, app_open, CD_PAYMENT_WECHAT, 15000, 15000, FALSE, &error), &error);
+  rf_ok (cd_print_store_record (t->ctx, app_open, NULL, 1, "Office", NULL, &error), &error);
+
+  node = cd_report_build (t->ctx, &q, &error);
+  g_assert_no_error (error);
+  r = json_node_get_object (node);
+  /* 210.00 + 300.00 + 150.00 + 200.00 paid, 200.00 refunded */
+  g_assert_cmpint (json_object_get_int_member (r, "fees_total_fen"), ==, 21000 + 30000 + 15000);
+  g_assert_cmpint (json_object_get_int_member (r, "refunds_total_fen"), ==, 20000);
+  g_assert_cmpint (json_object_get_int_member (r, "cash_expected_fen"), ==, 0);
+  o = member_row (r, "fees_by_method", "method", "cash");
+  g_assert_nonnull (o);
+  g_assert_cmpint (json_object_get_int_member (o, "amount_fen"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (o, "refunded_fen"), ==, 20000);
+  o = member_row (r, "fees_by_profile", "profile", "xj-fee-mgmt");
+  g_assert_cmpint (json_object_get_int_member (o, "amount_fen"), ==, 0);
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (r, "refunds")), ==, 1);
+  o = json_array_get_object_element (json_object_get_array_member (r, "refunds"), 0);
+  g_assert_cmpint (json_object_get_int_member (o, "amount_fen"), ==, 20000);
+  g_assert_cmpstr (json_object_get_string_member (o, "method"), ==, "cash");
+  g_assert_cmpstr (json_object_get_string_member (o, "reason"), ==, "客户取消，现金退回");
+  /* people by name, never the audit's "clerk:wang" */
+  g_assert_cmpstr (json_object_get_string_member (o, "by"), ==, "王受理");
+  o = json_array_get_object_element (json_object_get_array_member (r, "voids"), 0);
+  g_assert_cmpstr (json_object_get_string_member (o, "by"), ==, "王受理");
+  /* the activation is completed and not open */
+  o = member_row (r, "applications", "business", "app-open");
+  g_assert_nonnull (o);
+  g_assert_cmpint (json_object_get_int_member (o, "completed"), ==, 1);
+  g_assert_null (member_row (r, "open", "name", "兵团第八师某某建设有限公司"));
+
+  /* 短款 / 长款 */
+  text = cd_report_difference_text (-5000);
+  g_assert_cmpstr (text, ==, "Short ¥50.00");
+  g_clear_pointer (&text, g_free);
+  text = cd_report_difference_text (1234);
+  g_assert_cmpstr (text, ==, "Over ¥12.34");
+  g_clear_pointer (&text, g_free);
+
+  /* ¥1.00 over and the draft still open: no sign-off without a reason */
+  rf_set_clock (t->ctx, RF_DAY "T18:00:00Z");
+  boss = rf_authorize_boss (t->ctx);
+  text = cd_report_signoff_reason_needed (t->ctx, day.outlet_id, RF_DAY, 100, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, "Over ¥1.00"));
+  g_assert_nonnull (strstr (text, "still open"));
+  g_assert_false (cd_report_signoff_sign (t->ctx, boss, day.outlet_id, RF_DAY, 100, " ", NULL, &error));
+  g_assert_error (error, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION);
+  g_assert_nonnull (strstr (error->message, "Over ¥1.00"));
+  g_clear_error (&error);
+  g_assert_true (cd_report_signoff_sign (t->ctx, boss, day.outlet_id, RF_DAY, 100, "找零多收一元，草稿明日续办", &s,
+                                         &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (s->reason, ==, "找零多收一元，草稿明日续办");
+
+  /* the CSV's project column names the project; the refund in its own column */
+  csv = cd_report_export_csv (t->ctx, &q, &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (csv, "\"xj-fee-mgmt\""));
+  g_assert_null (strstr (csv, "\"xjbt-hpf\""));
+  g_assert_nonnull (strstr (csv, cd_profile_display_name (cd_context_lookup_profile (t->ctx, "xjbt-hpf", NULL))));
+  g_assert_nonnull (strstr (csv, "\"200.00\",\"200.00\""));
+}
+
+/* The cash matches, but paid applications are not finished: still a reason, without a difference. */
+static void
+test_open_needs_reason (CdTestContext *t, gconstpointer data)
+{
+  RfDay day = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *needed = NULL;
+
+  rf_build_day (t->ctx, &day);
+  rf_ok (cd_application_store_void (t->ctx, day.draft_app, "重复录入", &error), &error);
+  needed = cd_report_signoff_reason_needed (t->ctx, day.outlet_id, RF_DAY, 20000, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (needed);
+  g_assert_null (strstr (needed, "¥"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -212,5 +341,7 @@ main (int argc, char **argv)
   ADD ("/signoff/lock", test_lock);
   ADD ("/signoff/adjustment", test_adjustment);
   ADD ("/signoff/chart-detail", test_chart_detail);
+  ADD ("/signoff/reconcile", test_reconcile);
+  ADD ("/signoff/open-needs-reason", test_open_needs_reason);
   return g_test_run ();
 }
