@@ -49,14 +49,15 @@ cd_fee_find_variant (const CdProfile *profile, CdBusiness business, CdApplicantT
   if (request->zero_fee && !business_mentions (profile, business, "zero_fee"))
     {
       g_set_error (error, CD_FEE_ERROR, CD_FEE_ERROR_NOT_OFFERED,
-                   _("Profile %s has no zero-fee-unit price for “%s”"), profile->id, cd_business_to_code (business));
+                   _("%s has no zero-fee-unit price for “%s”"), cd_profile_display_name (profile),
+                   cd_business_label (business));
       return NULL;
     }
   if (request->one_cert && !business_mentions (profile, business, "one_cert"))
     {
       g_set_error (error, CD_FEE_ERROR, CD_FEE_ERROR_NOT_OFFERED,
-                   _("Profile %s has no one-certificate-holder price for “%s”"), profile->id,
-                   cd_business_to_code (business));
+                   _("%s has no one-certificate-holder price for “%s”"), cd_profile_display_name (profile),
+                   cd_business_label (business));
       return NULL;
     }
   for (guint i = 0; i < profile->fee_variants->len; i++)
@@ -70,8 +71,8 @@ cd_fee_find_variant (const CdProfile *profile, CdBusiness business, CdApplicantT
         return v;
     }
   g_set_error (error, CD_FEE_ERROR, CD_FEE_ERROR_NOT_OFFERED,
-               _("Profile %s has no price for “%s” by applicant type “%s” with these options"), profile->id,
-               cd_business_to_code (business), cd_applicant_type_to_code (type));
+               _("%s has no price for “%s” for the applicant type “%s” with these options"),
+               cd_profile_display_name (profile), cd_business_label (business), cd_applicant_type_label (type));
   return NULL;
 }
 
@@ -104,9 +105,9 @@ choose_years (const CdProfile *profile, const CdFeeVariant *v, guint asked, GErr
   {
     g_autofree char *offered = join_years (v->years);
     g_set_error (error, CD_FEE_ERROR, CD_FEE_ERROR_TERM,
-                 g_dngettext (GETTEXT_PACKAGE, "Profile %s offers “%s” for %s years, not %u year",
-                              "Profile %s offers “%s” for %s years, not %u years", asked),
-                 profile->id, cd_business_to_code (v->business), offered, asked);
+                 g_dngettext (GETTEXT_PACKAGE, "%s offers “%s” for %s years, not %u year",
+                              "%s offers “%s” for %s years, not %u years", asked),
+                 cd_profile_display_name (profile), cd_business_label (v->business), offered, asked);
   }
   return G_MAXUINT;
 }

@@ -94,7 +94,7 @@ static const ValidCase valid_cases[] = {
   { "app-nmg-new.json", "{\"agent\":{\"name\":\"李\",\"id_number\":\"11010519491231002X\",\"mobile\":\"1380471000\"}}",
     "$.agent.mobile: Mobile number must have 11 characters" },
   { "app-nmg-new.json", "{\"agent\":null}", "$.agent: is required unless the legal person comes in person" },
-  { "app-nmg-new.json", "{\"years\":4}", "$.years: Profile nmg-zfcg-sxca offers “new” for 1, 2 or 3 years, not 4 years" },
+  { "app-nmg-new.json", "{\"years\":4}", "$.years: Inner Mongolia procurement – Shaanxi CA offers “New certificate” for 1, 2 or 3 years, not 4 years" },
   { "app-nmg-new.json", "{\"business\":\"app-open\"}", "$.business: profile nmg-zfcg-sxca does not offer “app-open”" },
   { "app-nmg-new.json", "{\"applicant_type\":\"individual\"}", "$.applicant_type: profile nmg-zfcg-sxca does not accept" },
   { "app-nmg-new.json", "{\"party_role\":null}", "$.party_role: profile nmg-zfcg-sxca needs the party role" },
@@ -106,7 +106,7 @@ static const ValidCase valid_cases[] = {
   { "app-bj-person.json", "{\"unit\":{\"name\":\"A\"}}", "$.unit: an individual applicant has no unit" },
   { "app-bj-person.json", "{\"person\":{\"name\":\"张三\",\"id_number\":\"65010220000229001X\",\"mobile\":\"12912345678\"}}",
     "$.person.mobile: Mobile number must start with 13–19" },
-  { "app-bj-person.json", "{\"options\":{\"zero_fee\":true,\"legal_person_present\":true}}", "$.options: Profile bj-gov has no zero-fee-unit price" },
+  { "app-bj-person.json", "{\"options\":{\"zero_fee\":true,\"legal_person_present\":true}}", "$.options: Beijing CA – government certificates (walk-in) has no zero-fee-unit price" },
   { "app-ggzy-new.json", "{}", NULL },   /* prices left to the supervisor do not block an import */
 };
 
