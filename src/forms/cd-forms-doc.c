@@ -36,9 +36,34 @@ cd_forms_pt (double mm)
   return mm * 72.0 / 25.4;
 }
 
+/* A text string of the document's dictionaries (Info, Catalog, marked content) as UTF-16BE with its byte
+ * order mark, the one encoding every reader takes for text beyond Latin-1. libharu would write UTF-8 bytes
+ * that readers take for PDFDocEncoding. */
+static GBytes *
+utf16_text (const char *text)
+{
+  g_autofree gunichar2 *u = g_utf8_to_utf16 (text, -1, NULL, NULL, NULL);
+  GByteArray *b = g_byte_array_new ();
+  static const guint8 bom[2] = { 0xFE, 0xFF };
+
+  g_byte_array_append (b, bom, 2);
+  for (guint i = 0; u && u[i]; i++)
+    {
+      guint8 be[2] = { u[i] >> 8, u[i] & 0xFF };
+      g_byte_array_append (b, be, 2);
+    }
+  return g_byte_array_free_to_bytes (b);
+}
+
+void
+cd_forms_doc_set_title (CdFormsDoc *doc, const char *title)
+{
+  g_string_assign (doc->title, title);
+}
+
 gboolean
-cd_forms_doc_init (CdFormsDoc *doc, const CdFormsRequest *req, const char *font_path, const CdFormsTtf *ttf,
-                   GHashTable *record, GError **error)
+cd_forms_doc_init (CdFormsDoc *doc, const CdFormsRequest *req, CdFormsFonts *fonts, gboolean recording,
+                   GError **error)
 {
   g_autoptr(GDateTime) now = NULL;
   GDateTime *date = req->date;
@@ -46,9 +71,12 @@ cd_forms_doc_init (CdFormsDoc *doc, const CdFormsRequest *req, const char *font_
 
   memset (doc, 0, sizeof *doc);
   doc->req = req;
-  doc->ttf = ttf;
-  doc->record = record;
+  doc->fonts = fonts;
+  doc->recording = recording;
   doc->widths = g_hash_table_new (NULL, NULL);
+  /* form text: the forms are Chinese whatever the UI language */
+  doc->title = g_string_new (NULL);
+  g_string_printf (doc->title, "数字证书受理单据 %s", req->number);
   if (!date)
     date = now = g_date_time_new_now_local ();
   doc->year = g_date_time_get_year (date);
@@ -66,14 +94,15 @@ cd_forms_doc_init (CdFormsDoc *doc, const CdFormsRequest *req, const char *font_
   HPDF_UseUTFEncodings (doc->pdf);
   HPDF_SetInfoAttr (doc->pdf, HPDF_INFO_PRODUCER, "CertDesk " PACKAGE_VERSION);
   HPDF_SetInfoAttr (doc->pdf, HPDF_INFO_CREATOR, "CertDesk");
-  HPDF_SetInfoAttr (doc->pdf, HPDF_INFO_TITLE, req->number);
   /* The issue date, not the clock: the same request gives the same file. */
   d.year = doc->year;
   d.month = doc->month;
   d.day = doc->day;
   d.ind = 'Z';
   HPDF_SetInfoDateAttr (doc->pdf, HPDF_INFO_CREATION_DATE, d);
-  return font_path ? cd_forms_font_load (doc, font_path, error) : TRUE;
+  /* The language of the text, for screen readers and for search (ISO 32000-1 §14.9.2). */
+  HPDF_Dict_Add (doc->pdf->catalog, "Lang", HPDF_String_New (doc->pdf->mmgr, "zh-CN", NULL));
+  return cd_forms_font_load (doc, error);
 }
 
 void
@@ -83,6 +112,8 @@ cd_forms_doc_clear (CdFormsDoc *doc)
   g_clear_pointer (&doc->widths, g_hash_table_unref);
   g_clear_pointer (&doc->doc_pages, g_ptr_array_unref);
   g_clear_pointer (&doc->date_zh, g_free);
+  if (doc->title)
+    g_string_free (g_steal_pointer (&doc->title), TRUE);
 }
 
 gboolean
@@ -93,6 +124,71 @@ cd_forms_doc_check (CdFormsDoc *doc, GError **error)
   g_set_error (error, CD_FORMS_ERROR, CD_FORMS_ERROR_PDF, _("The PDF library failed (error 0x%04X, detail %u)"),
                (guint) doc->hpdf_status, (guint) doc->hpdf_detail);
   return FALSE;
+}
+
+GBytes *
+cd_forms_doc_save (CdFormsDoc *doc, GError **error)
+{
+  g_autoptr(GBytes) title = utf16_text (doc->title->str);
+  HPDF_UINT32 size;
+  guint8 *buf;
+
+  /* HPDF_SetInfoAttr creates the Info dictionary; the title then goes in as a UTF-16 string. */
+  if (doc->pdf->info)
+    HPDF_Dict_Add (doc->pdf->info, "Title", HPDF_Binary_New (doc->pdf->mmgr, (HPDF_BYTE *) g_bytes_get_data (title, NULL),
+                                                             g_bytes_get_size (title)));
+  if (!cd_forms_doc_check (doc, error))
+    return NULL;
+  if (HPDF_SaveToStream (doc->pdf) != HPDF_OK)
+    {
+      cd_forms_doc_check (doc, error);
+      return NULL;
+    }
+  size = HPDF_GetStreamSize (doc->pdf);
+  buf = g_malloc (size);
+  if (HPDF_ReadFromStream (doc->pdf, buf, &size) != HPDF_OK && doc->hpdf_status != HPDF_STREAM_EOF)
+    {
+      g_free (buf);
+      cd_forms_doc_check (doc, error);
+      return NULL;
+    }
+  return g_bytes_new_take (buf, size);
+}
+
+/* The page's content stream: libharu has no marked-content operators, and they are plain text there. */
+static HPDF_Stream
+page_stream (CdFormsDoc *doc)
+{
+  return ((HPDF_PageAttr) doc->page->attr)->stream;
+}
+
+void
+cd_forms_actual_text_begin (CdFormsDoc *doc, const char *text)
+{
+  g_autoptr(GBytes) u = NULL;
+  const guint8 *p;
+  gsize len;
+  GString *s;
+
+  if (doc->recording || !doc->page)
+    return;
+  g_return_if_fail (((HPDF_PageAttr) doc->page->attr)->gmode == HPDF_GMODE_PAGE_DESCRIPTION);
+  u = utf16_text (text);
+  p = g_bytes_get_data (u, &len);
+  s = g_string_new ("/Span <</ActualText <");
+  for (gsize i = 0; i < len; i++)
+    g_string_append_printf (s, "%02X", p[i]);
+  g_string_append (s, ">>> BDC\n");
+  HPDF_Stream_WriteStr (page_stream (doc), s->str);
+  g_string_free (s, TRUE);
+}
+
+void
+cd_forms_actual_text_end (CdFormsDoc *doc)
+{
+  if (doc->recording || !doc->page)
+    return;
+  HPDF_Stream_WriteStr (page_stream (doc), "EMC\n");
 }
 
 void
@@ -256,16 +352,11 @@ cd_forms_char_boxes (CdFormsDoc *doc, double x, double y, double cell_w, double 
       cd_forms_text_box (doc, x + 0.8, y, n * cell_w - 1.6, h, size, CD_TEXT_FIELD, value);
       return;
     }
-  {
-    const char *p = value;
-    for (guint i = 0; i < (guint) len; i++, p = g_utf8_next_char (p))
-      {
-        char ch[8] = { 0 };
-
-        g_unichar_to_utf8 (g_utf8_get_char (p), ch);
-        cd_forms_text_box (doc, x + i * cell_w, y, cell_w, h, size, CD_TEXT_FIELD | CD_TEXT_CENTER, ch);
-      }
-  }
+  /* One character per box reads as "9 1 1 5 …" to a reader: the span gives the number whole, so that
+   * copying it or searching the PDF for it finds it. */
+  cd_forms_actual_text_begin (doc, value);
+  cd_forms_text_cells (doc, x, y, cell_w, h, size, CD_TEXT_FIELD, value);
+  cd_forms_actual_text_end (doc);
 }
 
 void

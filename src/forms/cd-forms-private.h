@@ -34,13 +34,33 @@ typedef enum {
   CD_TEXT_TOP    = 1 << 5,   /* in a box: from the top instead of centred */
 } CdTextFlags;
 
-/* cd-forms-subset.c: a TrueType font parsed for metrics and cut down to the characters a PDF prints */
+/* cd-forms-subset.c: a TrueType font's coverage and metrics (HarfBuzz), and a subset of it for libharu */
 typedef struct _CdFormsTtf CdFormsTtf;
 CdFormsTtf *cd_forms_ttf_open        (const char *path, GError **error);
-void        cd_forms_ttf_free        (CdFormsTtf *f);
+CdFormsTtf *cd_forms_ttf_ref         (CdFormsTtf *f);
+void        cd_forms_ttf_free        (CdFormsTtf *f);   /* drops a reference */
+const char *cd_forms_ttf_path        (const CdFormsTtf *f);
+gboolean    cd_forms_ttf_has         (const CdFormsTtf *f, gunichar c);
 guint       cd_forms_ttf_advance     (const CdFormsTtf *f, gunichar c);
+/* A subset of the characters (keys) of @chars; each value is set to the 16-bit code the subset's cmap maps
+ * to the character's glyph (0: the font lacks it). The PDF draws the text with these codes. */
 GBytes     *cd_forms_ttf_subset      (CdFormsTtf *f, GHashTable *chars, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdFormsTtf, cd_forms_ttf_free)
+
+/* cd-forms-font.c: the fonts of one PDF, the main CJK font and its fallbacks (CJK Extension B and later),
+ * each embedded as a subset of the characters it prints. Drawn twice: the recording pass finds which face
+ * prints which character; cd_forms_fonts_prepare() then cuts the subsets (and refuses a character no face
+ * has); the drawing pass embeds them (cd_forms_doc_init). */
+#define CD_FORMS_MAX_FACES 4
+typedef struct _CdFormsFonts CdFormsFonts;
+CdFormsFonts *cd_forms_fonts_new     (const char *preferred, GError **error);
+gboolean    cd_forms_fonts_prepare   (CdFormsFonts *fonts, GError **error);
+void        cd_forms_fonts_free      (CdFormsFonts *fonts);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdFormsFonts, cd_forms_fonts_free)
+
+/* cd-forms-tounicode.c: the ToUnicode CMap of an embedded font, written by us (libharu's is not valid) */
+char       *cd_forms_tounicode_cmap  (GHashTable *by_code);
+gboolean    cd_forms_tounicode_set   (HPDF_Doc pdf, HPDF_Font font, GHashTable *by_code);
 
 typedef struct {
   HPDF_Page  page;
@@ -50,10 +70,11 @@ typedef struct {
 typedef struct {
   const CdFormsRequest *req;
   HPDF_Doc              pdf;
-  HPDF_Font             font;          /* NULL in the recording pass */
-  const CdFormsTtf     *ttf;           /* metrics of the font, or NULL: ask libharu */
-  GHashTable           *record;        /* the recording pass: every character drawn (gunichar set) */
+  CdFormsFonts         *fonts;         /* borrowed */
+  gboolean              recording;     /* the first pass: characters go to @fonts, nothing is shown */
+  HPDF_Font             font[CD_FORMS_MAX_FACES];   /* the drawing pass: the faces used, else NULL */
   GHashTable           *widths;        /* gunichar → glyph advance in 1/1000 em */
+  GString              *title;         /* Info /Title */
 
   HPDF_STATUS           hpdf_status;   /* first libharu error, 0 when none */
   HPDF_STATUS           hpdf_detail;
@@ -74,11 +95,15 @@ typedef struct {
 } CdFormsDoc;
 
 /* cd-forms-doc.c: document and page management, ruling, check boxes, labels */
-/* @font_path NULL: the recording pass (no font, characters go to @record); @ttf: metrics, or NULL */
-gboolean    cd_forms_doc_init        (CdFormsDoc *doc, const CdFormsRequest *req, const char *font_path,
-                                      const CdFormsTtf *ttf, GHashTable *record, GError **error);
+/* @recording: the first pass (no font is embedded, characters go to @fonts); else @fonts is prepared and
+ * its faces are embedded. The title is "数字证书受理单据 <number>" until cd_forms_doc_set_title(); the language zh-CN. */
+gboolean    cd_forms_doc_init        (CdFormsDoc *doc, const CdFormsRequest *req, CdFormsFonts *fonts,
+                                      gboolean recording, GError **error);
 void        cd_forms_doc_clear       (CdFormsDoc *doc);
 gboolean    cd_forms_doc_check       (CdFormsDoc *doc, GError **error);
+void        cd_forms_doc_set_title   (CdFormsDoc *doc, const char *title);
+/* The finished PDF (after the drawing pass) */
+GBytes     *cd_forms_doc_save        (CdFormsDoc *doc, GError **error);
 void        cd_forms_doc_begin       (CdFormsDoc *doc, const char *name, guint copy, guint copies,
                                       gboolean fields_only);
 HPDF_Page   cd_forms_doc_new_page    (CdFormsDoc *doc, const char *form);
@@ -105,14 +130,21 @@ void        cd_forms_signature_line  (CdFormsDoc *doc, double x, double y, doubl
                                       const char *value);
 void        cd_forms_date_line       (CdFormsDoc *doc, double x, double y, const char *label, gboolean filled);
 void        cd_forms_draw_qr         (CdFormsDoc *doc, HPDF_Page page, const char *payload);
+/* A marked-content span whose text for search and copy is @text, whatever the glyphs inside show
+ * (boxed digits: one per box, read as one number). Wraps whole text objects (cd_forms_text calls). */
+void        cd_forms_actual_text_begin (CdFormsDoc *doc, const char *text);
+void        cd_forms_actual_text_end   (CdFormsDoc *doc);
 
 /* cd-forms-font.c: the CJK font, measuring, wrapping, fitting into boxes */
 char       *cd_forms_font_find       (const char *preferred, GError **error);
-gboolean    cd_forms_font_load       (CdFormsDoc *doc, const char *path, GError **error);
+gboolean    cd_forms_font_load       (CdFormsDoc *doc, GError **error);
 double      cd_forms_text_width      (CdFormsDoc *doc, double size, const char *text);
 void        cd_forms_text            (CdFormsDoc *doc, double x, double y, double size, CdTextFlags flags,
                                       const char *text);
 gboolean    cd_forms_text_box        (CdFormsDoc *doc, double x, double y, double w, double h, double size,
+                                      CdTextFlags flags, const char *text);
+/* @text one character per cell of @cell_w × @h mm from (@x, @y), centred, in one text object */
+void        cd_forms_text_cells      (CdFormsDoc *doc, double x, double y, double cell_w, double h, double size,
                                       CdTextFlags flags, const char *text);
 GPtrArray  *cd_forms_wrap_text       (CdFormsDoc *doc, double size, double w, const char *text);
 double      cd_forms_paragraph       (CdFormsDoc *doc, double x, double y, double w, double size,

@@ -94,13 +94,23 @@ need (Ctx *c, double h)
     new_page (c);
 }
 
+#define HEADING_H 10.5
+
+/* A heading keeps with what follows it (@keep mm: at least a table's header row and first row), never
+ * alone at the bottom of a page. */
 static void
-heading (Ctx *c, const char *text)
+heading_keep (Ctx *c, const char *text, double keep)
 {
-  need (c, 8 + 2 * ROW_H);
+  need (c, HEADING_H + keep);
   c->y += 4;
   cd_forms_text (c->doc, CD_FORMS_LEFT, c->y + 4, 11, CD_TEXT_BOLD, text);
   c->y += 6.5;
+}
+
+static void
+heading (Ctx *c, const char *text)
+{
+  heading_keep (c, text, 2 * ROW_H);
 }
 
 /* One row of cells; @widths in mm add up to the page width. A grey header row when @head. */
@@ -334,8 +344,7 @@ draw_signoff (Ctx *c)
   JsonArray *s = array (c, "signoffs");
   g_autofree char *expected = money (c->r, "cash_expected_fen");
 
-  heading (c, "七、主管签核");
-  need (c, 4 * ROW_H + 10);
+  heading_keep (c, "七、主管签核", 4 * ROW_H + 10);
   if (!s || json_array_get_length (s) == 0)
     {
       static const double w[] = { 45, 45, 45, 45 };
@@ -410,49 +419,17 @@ draw_report (CdFormsDoc *doc, JsonObject *r, const char *outlet)
   doc->total_pages = doc->doc_pages->len;
 }
 
-/* libharu reads the subset font by name: an anonymous file where there is one, else a temporary file. */
-static char *
-write_font (GBytes *bytes, int *out_fd, char **out_unlink)
-{
-  gsize len;
-  const guint8 *data = g_bytes_get_data (bytes, &len);
-  int fd = -1;
-
-#ifdef __linux__
-  fd = memfd_create ("certdesk-report-font", MFD_CLOEXEC);
-#endif
-  if (fd < 0 && (fd = g_file_open_tmp ("certdesk-report-XXXXXX.ttf", out_unlink, NULL)) < 0)
-    return NULL;
-  *out_fd = fd;
-  for (gsize done = 0; done < len;)
-    {
-      gssize n = write (fd, data + done, len - done);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return NULL;
-      done += n;
-    }
-  return *out_unlink ? g_strdup (*out_unlink) : g_strdup_printf ("/proc/self/fd/%d", fd);
-}
-
 GBytes *
 cd_forms_render_report (JsonNode *report, const char *outlet, const char *font_path, GError **error)
 {
-  g_autofree char *font = NULL;
-  g_autofree char *subset_path = NULL;
-  g_autofree char *unlink_path = NULL;
+  g_autoptr(CdFormsFonts) fonts = NULL;
   g_autofree char *number = NULL;
-  g_autoptr(CdFormsTtf) ttf = NULL;
-  g_autoptr(GHashTable) chars = g_hash_table_new (NULL, NULL);
-  g_autoptr(GBytes) subset = NULL;
+  g_autofree char *title = NULL;
   CdFormsRequest req = { 0 };
   CdFormsDoc doc;
   JsonObject *r;
   GBytes *bytes = NULL;
-  HPDF_UINT32 size;
-  guint8 *buf;
-  int fd = -1;
+  gboolean ok;
 
   g_return_val_if_fail (report != NULL && JSON_NODE_HOLDS_OBJECT (report), NULL);
   r = json_node_get_object (report);
@@ -461,56 +438,27 @@ cd_forms_render_report (JsonNode *report, const char *outlet, const char *font_p
       g_set_error (error, CD_FORMS_ERROR, CD_FORMS_ERROR_INVALID, _("The report has no period"));
       return NULL;
     }
-  if (!(font = cd_forms_font_find (font_path, error)))
+  if (!(fonts = cd_forms_fonts_new (font_path, error)))
     return NULL;
   number = g_strdup_printf ("REPORT-%s-%s", json_object_get_string_member (r, "from"),
                             json_object_get_string_member (r, "to"));
   req.number = number;
+  title = g_strdup_printf ("数字证书受理业务日报表 %s", json_object_get_string_member (r, "from"));
 
-  /* First pass records the characters, then the font is cut down to them (as cd-forms.c does). */
-  ttf = cd_forms_ttf_open (font, NULL);
-  if (ttf)
-    {
-      gboolean ok = cd_forms_doc_init (&doc, &req, NULL, ttf, chars, error);
-      if (ok)
-        draw_report (&doc, r, outlet);
-      ok = ok && cd_forms_doc_check (&doc, error);
-      cd_forms_doc_clear (&doc);
-      if (!ok)
-        return NULL;
-      g_hash_table_add (chars, GUINT_TO_POINTER (0x2026));
-      g_hash_table_add (chars, GUINT_TO_POINTER (' '));
-      subset = cd_forms_ttf_subset (ttf, chars, NULL);
-      if (subset)
-        subset_path = write_font (subset, &fd, &unlink_path);
-      if (!subset_path)
-        g_clear_pointer (&ttf, cd_forms_ttf_free);
-    }
-  if (!cd_forms_doc_init (&doc, &req, subset_path ? subset_path : font, ttf, NULL, error))
-    goto out;
-  draw_report (&doc, r, outlet);
-  if (!cd_forms_doc_check (&doc, error))
-    goto out;
-  if (HPDF_SaveToStream (doc.pdf) != HPDF_OK)
-    {
-      cd_forms_doc_check (&doc, error);
-      goto out;
-    }
-  size = HPDF_GetStreamSize (doc.pdf);
-  buf = g_malloc (size);
-  if (HPDF_ReadFromStream (doc.pdf, buf, &size) != HPDF_OK && doc.hpdf_status != HPDF_STREAM_EOF)
-    {
-      g_free (buf);
-      cd_forms_doc_check (&doc, error);
-      goto out;
-    }
-  bytes = g_bytes_new_take (buf, size);
-
-out:
+  /* First pass records the characters, then the fonts are cut down to them (as cd-forms.c does). */
+  ok = cd_forms_doc_init (&doc, &req, fonts, TRUE, error);
+  if (ok)
+    draw_report (&doc, r, outlet);
+  ok = ok && cd_forms_doc_check (&doc, error);
   cd_forms_doc_clear (&doc);
-  if (fd >= 0)
-    close (fd);
-  if (unlink_path)
-    g_unlink (unlink_path);
+  if (!ok || !cd_forms_fonts_prepare (fonts, error))
+    return NULL;
+  if (cd_forms_doc_init (&doc, &req, fonts, FALSE, error))
+    {
+      cd_forms_doc_set_title (&doc, title);
+      draw_report (&doc, r, outlet);
+      bytes = cd_forms_doc_save (&doc, error);
+    }
+  cd_forms_doc_clear (&doc);
   return bytes;
 }

@@ -230,132 +230,48 @@ draw_all (CdFormsDoc *doc, const char *const *documents, GCancellable *cancellab
   return cd_forms_doc_check (doc, error) && !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
-/* The subset font goes to an anonymous file that libharu can open by name and read again when it saves. */
-typedef struct {
-  int   fd;
-  char *path;
-  char *unlink_path;
-} FontFile;
-
-static void
-font_file_clear (FontFile *ff)
-{
-  if (ff->fd >= 0)
-    close (ff->fd);
-  if (ff->unlink_path)
-    g_unlink (ff->unlink_path);
-  g_free (ff->path);
-  g_free (ff->unlink_path);
-}
-
-static gboolean
-font_file_write (FontFile *ff, GBytes *bytes)
-{
-  gsize len;
-  const guint8 *data = g_bytes_get_data (bytes, &len);
-
-#ifdef __linux__
-  ff->fd = memfd_create ("certdesk-forms-font", MFD_CLOEXEC);
-  if (ff->fd >= 0)
-    ff->path = g_strdup_printf ("/proc/self/fd/%d", ff->fd);
-#endif
-  if (ff->fd < 0)
-    {
-      ff->fd = g_file_open_tmp ("certdesk-forms-XXXXXX.ttf", &ff->unlink_path, NULL);
-      if (ff->fd < 0)
-        return FALSE;
-      ff->path = g_strdup (ff->unlink_path);
-    }
-  for (gsize done = 0; done < len;)
-    {
-      gssize n = write (ff->fd, data + done, len - done);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return FALSE;
-      done += n;
-    }
-  return TRUE;
-}
-
 static GBytes *
 render (const CdFormsRequest *req, const char *const *documents, GCancellable *cancellable, CdFormsInfo *info,
         GError **error)
 {
   g_auto(CdFormsInfo) local = { 0 };
-  g_autofree char *font_path = NULL;
-  g_autoptr(CdFormsTtf) ttf = NULL;
-  g_autoptr(GError) subset_error = NULL;
-  FontFile ff = { -1, NULL, NULL };
+  g_autoptr(CdFormsFonts) fonts = NULL;
   CdFormsDoc doc;
   GBytes *bytes = NULL;
-  HPDF_UINT32 size;
-  guint8 *buf;
 
   if (!check_request (req, documents, error))
     return NULL;
   if (documents == NULL)
     documents = (const char *const *) req->profile->documents;
-  if (!(font_path = cd_forms_font_find (req->font_path, error)))
+  if (!(fonts = cd_forms_fonts_new (req->font_path, error)))
     return NULL;
 
-  /* First pass: which characters the documents print. Then the font cut down to them (cd-forms-subset.c). */
-  ttf = cd_forms_ttf_open (font_path, &subset_error);
-  if (ttf)
-    {
-      g_autoptr(GHashTable) chars = g_hash_table_new (NULL, NULL);
-      g_auto(CdFormsInfo) scratch = { 0 };
-      g_autoptr(GBytes) subset = NULL;
-      gboolean ok;
+  /* First pass: which characters the documents print. Then the fonts cut down to them (cd-forms-font.c). */
+  {
+    g_auto(CdFormsInfo) scratch = { 0 };
+    gboolean ok;
 
-      scratch.documents = g_ptr_array_new_with_free_func ((GDestroyNotify) doc_info_free);
-      ok = cd_forms_doc_init (&doc, req, NULL, ttf, chars, error) && draw_all (&doc, documents, cancellable,
-                                                                               &scratch, error);
-      cd_forms_doc_clear (&doc);
-      if (!ok)
-        return NULL;
-      g_hash_table_add (chars, GUINT_TO_POINTER (0x2026));   /* the ellipsis of a cut text */
-      g_hash_table_add (chars, GUINT_TO_POINTER (' '));
-      subset = cd_forms_ttf_subset (ttf, chars, &subset_error);
-      if (!subset || !font_file_write (&ff, subset))
-        {
-          font_file_clear (&ff);
-          ff = (FontFile) { -1, NULL, NULL };
-          g_clear_pointer (&ttf, cd_forms_ttf_free);
-        }
-    }
-  if (!ttf)
-    g_debug ("Embedding the whole font: %s", subset_error ? subset_error->message : "the subset was not written");
+    scratch.documents = g_ptr_array_new_with_free_func ((GDestroyNotify) doc_info_free);
+    ok = cd_forms_doc_init (&doc, req, fonts, TRUE, error) && draw_all (&doc, documents, cancellable, &scratch,
+                                                                       error);
+    cd_forms_doc_clear (&doc);
+    if (!ok || !cd_forms_fonts_prepare (fonts, error))
+      return NULL;
+  }
 
   local.documents = g_ptr_array_new_with_free_func ((GDestroyNotify) doc_info_free);
-  if (!cd_forms_doc_init (&doc, req, ff.path ? ff.path : font_path, ttf, NULL, error)
-      || !draw_all (&doc, documents, cancellable, &local, error))
-    goto out;
-  if (HPDF_SaveToStream (doc.pdf) != HPDF_OK)
+  if (cd_forms_doc_init (&doc, req, fonts, FALSE, error) && draw_all (&doc, documents, cancellable, &local, error)
+      && (bytes = cd_forms_doc_save (&doc, error)))
     {
-      cd_forms_doc_check (&doc, error);
-      goto out;
+      local.pages = doc.total_pages;
+      local.bytes = g_bytes_get_size (bytes);
+      if (info)
+        {
+          *info = local;
+          local.documents = NULL;
+        }
     }
-  size = HPDF_GetStreamSize (doc.pdf);
-  buf = g_malloc (size);
-  if (HPDF_ReadFromStream (doc.pdf, buf, &size) != HPDF_OK && doc.hpdf_status != HPDF_STREAM_EOF)
-    {
-      g_free (buf);
-      cd_forms_doc_check (&doc, error);
-      goto out;
-    }
-  bytes = g_bytes_new_take (buf, size);
-  local.pages = doc.total_pages;
-  local.bytes = size;
-  if (info)
-    {
-      *info = local;
-      local.documents = NULL;
-    }
-
-out:
   cd_forms_doc_clear (&doc);
-  font_file_clear (&ff);
   return bytes;
 }
 
