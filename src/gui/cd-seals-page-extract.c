@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cd-import.h"
@@ -25,6 +26,7 @@ cd_seals_job_free (gpointer data)
   g_clear_pointer (&job->cells, g_ptr_array_unref);
   g_clear_pointer (&job->pngs, g_ptr_array_unref);
   g_clear_pointer (&job->bytes, g_bytes_unref);
+  g_clear_pointer (&job->original, g_bytes_unref);
   g_free (job);
 }
 
@@ -42,6 +44,94 @@ clear_object (gpointer data)
     g_object_unref (data);
 }
 
+/* ---- photos ---- */
+
+/* HEIC / HEIF: an ISO media file whose first box is "ftyp" with an image brand. */
+static gboolean
+is_heif (const guint8 *head, gsize n)
+{
+  static const char *const brands[] = { "heic", "heix", "hevc", "heim", "heis", "mif1", "msf1", NULL };
+
+  if (n < 12 || memcmp (head + 4, "ftyp", 4) != 0)
+    return FALSE;
+  for (const char *const *b = brands; *b; b++)
+    if (memcmp (head + 8, *b, 4) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* gdk-pixbuf reads HEIC only with Debian's libheif loader (heif-gdk-pixbuf) installed. */
+gboolean
+cd_seals_heif_supported (void)
+{
+  g_autoptr(GSList) formats = gdk_pixbuf_get_formats ();
+
+  for (GSList *l = formats; l; l = l->next)
+    {
+      g_autofree char *name = gdk_pixbuf_format_get_name (l->data);
+
+      if (g_strcmp0 (name, "heif") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A phone photo of the form (JPEG with an EXIF orientation, or HEIC) is decoded by gdk-pixbuf and
+ * turned upright before the extraction, which reads the pixels as they are stored: job->page is set
+ * (and written to a temporary PNG like a scanned page), job->bytes keeps the original file.  A JPEG
+ * stored upright, or a PNG, goes to the extraction as it is. */
+static gboolean
+load_photo (CdSealsJob *job, GError **error)
+{
+  g_autofree char *base = g_path_get_basename (job->path);
+  g_autoptr(GFile) file = g_file_new_for_path (job->path);
+  g_autoptr(GFileInputStream) in = NULL;
+  g_autoptr(GdkPixbuf) raw = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  guint8 head[16] = { 0 };
+  gsize n = 0;
+  gboolean heif, jpeg;
+  const char *orientation, *dpi;
+
+  in = g_file_read (file, NULL, NULL);
+  if (!in || !g_input_stream_read_all (G_INPUT_STREAM (in), head, sizeof head, &n, NULL, NULL))
+    return TRUE;        /* the extraction reports what is wrong with the file */
+  g_input_stream_close (G_INPUT_STREAM (in), NULL, NULL);
+  heif = is_heif (head, n);
+  jpeg = n >= 3 && head[0] == 0xff && head[1] == 0xd8 && head[2] == 0xff;
+  if (!heif && !jpeg)
+    return TRUE;
+  if (heif && !cd_seals_heif_supported ())
+    {
+      g_set_error (error, CD_SEAL_ERROR, CD_SEAL_ERROR_NOT_IMAGE,
+                   _("“%s” is a HEIC photo, which this computer cannot read. Install the package "
+                     "heif-gdk-pixbuf, or save the photo as JPEG and load that."), base);
+      return FALSE;
+    }
+  raw = gdk_pixbuf_new_from_file (job->path, NULL);
+  if (!raw)
+    {
+      if (!heif)
+        return TRUE;
+      g_set_error (error, CD_SEAL_ERROR, CD_SEAL_ERROR_CORRUPT,
+                   _("“%s” is a damaged HEIC photo that cannot be decoded. Take or export it again."), base);
+      return FALSE;
+    }
+  orientation = gdk_pixbuf_get_option (raw, "orientation");
+  if (!heif && (!orientation || g_str_equal (orientation, "1")))
+    return TRUE;        /* upright already */
+  bytes = g_file_load_bytes (file, NULL, NULL, NULL);
+  job->page = gdk_pixbuf_apply_embedded_orientation (raw);
+  dpi = gdk_pixbuf_get_option (raw, "x-dpi");
+  /* the file's resolution, else the forms' A4 width */
+  job->dpi = dpi ? g_ascii_strtod (dpi, NULL) : 0;
+  if (job->dpi < 50 || job->dpi > 2400)
+    job->dpi = gdk_pixbuf_get_width (job->page) / 210.0 * 25.4;
+  job->original = g_steal_pointer (&bytes);
+  g_clear_pointer (&job->path, g_free);
+  return TRUE;
+}
+
 /* ---- the worker ---- */
 
 static gboolean
@@ -54,6 +144,8 @@ run_job (CdSealsJob *job, GCancellable *cancellable, GError **error)
   GdkPixbuf *full;
   int w, h;
 
+  if (job->path && !job->page && !load_photo (job, error))
+    return FALSE;
   if (job->page)
     {
       g_autofree char *dpi = g_strdup_printf ("%d", (int) (job->dpi > 0 ? job->dpi : 300));
@@ -86,7 +178,8 @@ run_job (CdSealsJob *job, GCancellable *cancellable, GError **error)
         g_set_error (error, CD_SEAL_ERROR, CD_SEAL_ERROR_CORRUPT, _("The form has no page to show."));
       return FALSE;
     }
-  job->bytes = g_bytes_ref (picture->bytes);
+  /* a photo turned upright is kept as it came from the phone */
+  job->bytes = g_bytes_ref (job->original ? job->original : picture->bytes);
   full = ((CdImportPage *) picture->pages->pdata[0])->pixbuf;
   job->scale = MIN ((double) CD_SEALS_FORM_W / job->result->width, (double) CD_SEALS_FORM_H / job->result->height);
   w = MAX (1, (int) (job->result->width * job->scale));
@@ -146,6 +239,49 @@ cd_seals_kind_label (const char *kind)
   if (g_strcmp0 (kind, "personal_signature") == 0)
     return _("Personal signature");
   return kind;
+}
+
+CdSealShape
+cd_seals_kind_shape (const char *kind)
+{
+  if (g_strcmp0 (kind, "unit_seal") == 0)
+    return CD_SEAL_SHAPE_ROUND_SEAL;
+  if (g_strcmp0 (kind, "legal_seal") == 0 || g_strcmp0 (kind, "personal_seal") == 0)
+    return CD_SEAL_SHAPE_NAME_SEAL;
+  if (g_strcmp0 (kind, "legal_signature") == 0 || g_strcmp0 (kind, "personal_signature") == 0)
+    return CD_SEAL_SHAPE_SIGNATURE;
+  return CD_SEAL_SHAPE_NONE;
+}
+
+static const char *
+shape_words (CdSealShape shape)
+{
+  switch (shape)
+    {
+    case CD_SEAL_SHAPE_ROUND_SEAL:
+      return _("round unit seals");
+    case CD_SEAL_SHAPE_NAME_SEAL:
+      return _("square or oval name seals");
+    case CD_SEAL_SHAPE_SIGNATURE:
+      return _("handwritten signatures");
+    case CD_SEAL_SHAPE_NONE:
+    default:
+      return NULL;
+    }
+}
+
+char *
+cd_seals_kind_mismatch_text (const char *kind, CdSealShape found)
+{
+  CdSealShape wanted = cd_seals_kind_shape (kind);
+
+  if (wanted == CD_SEAL_SHAPE_NONE || found == CD_SEAL_SHAPE_NONE || found == wanted)
+    return NULL;
+  /* TRANSLATORS: the first %s is what the samples look like ("handwritten signatures"), the second
+   * the slot ("Unit seal") */
+  return g_strdup_printf (_("The samples on this form look like %s, but this slot is for: %s. Load the right "
+                            "form; choose a sample by hand only if this form is right after all."),
+                          shape_words (found), cd_seals_kind_label (kind));
 }
 
 char *

@@ -25,6 +25,7 @@ typedef struct {
   GPtrArray    *cells;
   GPtrArray    *pngs;
   GBytes       *bytes;
+  GBytes       *original;   /* a phone photo's own file, when it was turned upright (job->page) */
 } CdSealsJob;
 
 void        cd_seals_job_free      (gpointer job);
@@ -33,6 +34,12 @@ void        cd_seals_job_thread    (GTask *task, gpointer source, gpointer task_
 
 /* The clerk's words for a kind of sample ("Unit seal") and for a sample's verdict ("crosses the line"). */
 const char *cd_seals_kind_label    (const char *kind);
+/* What a slot ("unit_seal" …) takes; NONE for a kind without a rule. */
+CdSealShape cd_seals_kind_shape    (const char *kind);
+/* The warning when the form's samples are of another kind than the slot takes; NULL when they fit. */
+char       *cd_seals_kind_mismatch_text (const char *kind, CdSealShape found);
+/* TRUE when gdk-pixbuf has a HEIC/HEIF loader (Debian's heif-gdk-pixbuf). */
+gboolean    cd_seals_heif_supported (void);
 char       *cd_seals_verdict_text  (guint flags, gboolean has_ink);
 
 G_END_DECLS

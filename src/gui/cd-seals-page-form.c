@@ -377,6 +377,7 @@ on_extracted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
   CdSealsJob *job = g_task_get_task_data (G_TASK (result));
   g_autofree char *status = NULL;
+  g_autofree char *mismatch = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -409,6 +410,9 @@ on_extracted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                             self->form_name, self->result->cells->len);
   gtk_label_set_text (self->status_label, status);
   set_message (self, NULL);
+  /* A signature form in the unit-seal slot (or any other kind the slot does not take): the clerk is
+   * told, and no sample is stored for the slot on its own. */
+  mismatch = cd_seals_kind_mismatch_text (self->kind, cd_seal_result_shape (self->result));
   if (self->result->best == 0)
     {
       /* Nothing acceptable: the previous choice (if any) is forgotten, a new form is needed. */
@@ -419,8 +423,13 @@ on_extracted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         g_warning ("Forgetting the sample failed: %s", error->message);
       if (g_hash_table_remove (app->samples, self->kind))
         cd_draft_changed (self->draft);
-      set_message (self, _("No sample on this form is acceptable. Ask the applicant to stamp (or sign) a new "
-                           "collection form, then load or scan it."));
+      {
+        const char *none = _("No sample on this form is acceptable. Ask the applicant to stamp (or sign) a new "
+                             "collection form, then load or scan it.");
+        g_autofree char *both = mismatch ? g_strconcat (mismatch, "\n", none, NULL) : NULL;
+
+        set_message (self, both ? both : none);
+      }
       fill_samples (self);
       update_preview (self);
       g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
@@ -428,6 +437,13 @@ on_extracted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   self->chosen = 0;
   fill_samples (self);
+  if (mismatch)
+    {
+      set_message (self, mismatch);
+      update_preview (self);
+      g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+      return;
+    }
   cd_seals_page_form_choose (self, self->result->best);
 }
 
@@ -468,10 +484,16 @@ on_load_clicked_cb (CdSealsPageForm *self)
 
   chooser = gtk_file_chooser_native_new (_("Load a Scanned Collection Form"), get_window (self),
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Load"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Scans (JPEG, PNG, TIFF, PDF)"));
+  gtk_file_filter_set_name (filter, cd_seals_heif_supported () ? _("Scans and photos (JPEG, HEIC, PNG, TIFF, PDF)")
+                                                               : _("Scans and photos (JPEG, PNG, TIFF, PDF)"));
   for (const char *const *m = (const char *const[]) { "image/jpeg", "image/png", "image/tiff", "application/pdf",
                                                       NULL }; *m; m++)
     gtk_file_filter_add_mime_type (filter, *m);
+  if (cd_seals_heif_supported ())
+    {
+      gtk_file_filter_add_mime_type (filter, "image/heif");
+      gtk_file_filter_add_mime_type (filter, "image/heic");
+    }
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));

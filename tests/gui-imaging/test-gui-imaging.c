@@ -303,7 +303,7 @@ test_seals_best_sample (void)
 {
   g_autoptr(CdTestCounter) counter = NULL;
   g_autofree char *p001 = imaging_test_seal_form ("p001.jpg");
-  g_autofree char *p003 = imaging_test_seal_form ("p003.jpg");
+  g_autofree char *p011 = imaging_test_seal_form ("p011.jpg");
   g_autofree char *p010 = imaging_test_seal_form ("p010.jpg");
   g_autoptr(CdSample) sample = NULL;
   g_autoptr(GError) error = NULL;
@@ -314,7 +314,7 @@ test_seals_best_sample (void)
   gint64 app_id;
   const char *path;
 
-  if (!p001 || !p003 || !p010)
+  if (!p001 || !p011 || !p010)
     {
       g_test_skip ("the seal eval forms are not there");
       return;
@@ -332,18 +332,19 @@ test_seals_best_sample (void)
   sig = find_form (win, "legal_signature");
   seal = find_form (win, "legal_seal");
 
-  load_form (unit, p001);
-  g_assert_cmpstr (cd_seals_page_form_get_message (unit), ==, "");
-  g_assert_cmpuint (cd_seals_page_form_get_chosen (unit), ==, 3);
-  g_assert_cmpstr (cd_test_label (win, "seal_verdict_unit_seal_1"), ==, "1: off-centre");
-  g_assert_cmpstr (cd_test_label (win, "seal_verdict_unit_seal_2"), ==, "2: empty");
-  g_assert_cmpstr (cd_test_label (win, "seal_verdict_unit_seal_3"), ==, "3: OK");
-  g_assert_false (cd_test_sensitive (win, "seal_sample_unit_seal_1"));
-  g_assert_true (cd_sample_store_get (counter->ctx, app_id, "unit_seal", &sample, &error));
+  /* p001: square name seals, each form in the slot of its kind */
+  load_form (seal, p001);
+  g_assert_cmpstr (cd_seals_page_form_get_message (seal), ==, "");
+  g_assert_cmpuint (cd_seals_page_form_get_chosen (seal), ==, 3);
+  g_assert_cmpstr (cd_test_label (win, "seal_verdict_legal_seal_1"), ==, "1: off-centre");
+  g_assert_cmpstr (cd_test_label (win, "seal_verdict_legal_seal_2"), ==, "2: empty");
+  g_assert_cmpstr (cd_test_label (win, "seal_verdict_legal_seal_3"), ==, "3: OK");
+  g_assert_false (cd_test_sensitive (win, "seal_sample_legal_seal_1"));
+  g_assert_true (cd_sample_store_get (counter->ctx, app_id, "legal_seal", &sample, &error));
   g_assert_no_error (error);
   g_assert_nonnull (sample);
   g_assert_nonnull (strstr (sample->metadata, "\"index\":3"));
-  path = g_hash_table_lookup (cd_draft_get_app (draft)->samples, "unit_seal");
+  path = g_hash_table_lookup (cd_draft_get_app (draft)->samples, "legal_seal");
   g_assert_nonnull (path);
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
   {
@@ -354,18 +355,21 @@ test_seals_best_sample (void)
   }
   g_assert_false (cd_test_sensitive (win, "next_button"));
 
-  /* The clerk prefers another acceptable sample. */
-  load_form (sig, p003);
-  g_assert_cmpuint (cd_seals_page_form_get_chosen (sig), ==, 3);
-  cd_test_toggle (win, "seal_sample_legal_signature_1", TRUE);
+  /* The clerk prefers another acceptable sample (p011: signatures 1, 3 and 4 are OK). */
+  load_form (sig, p011);
+  g_assert_cmpstr (cd_seals_page_form_get_message (sig), ==, "");
   g_assert_cmpuint (cd_seals_page_form_get_chosen (sig), ==, 1);
+  cd_test_toggle (win, "seal_sample_legal_signature_3", TRUE);
+  g_assert_cmpuint (cd_seals_page_form_get_chosen (sig), ==, 3);
   g_clear_pointer (&sample, cd_sample_free);
   g_assert_true (cd_sample_store_get (counter->ctx, app_id, "legal_signature", &sample, NULL));
-  g_assert_nonnull (strstr (sample->metadata, "\"index\":1"));
+  g_assert_nonnull (strstr (sample->metadata, "\"index\":3"));
   g_assert_cmpint (cd_test_audit_count (counter->ctx, "sample.set", app_id), ==, 3);
 
-  load_form (seal, p010);
-  g_assert_cmpuint (cd_seals_page_form_get_chosen (seal), ==, 1);
+  /* p010: round unit seals */
+  load_form (unit, p010);
+  g_assert_cmpstr (cd_seals_page_form_get_message (unit), ==, "");
+  g_assert_cmpuint (cd_seals_page_form_get_chosen (unit), ==, 1);
   g_assert_cmpint (imaging_test_count (counter->ctx, "SELECT count(*) FROM sample WHERE application_id = ?1", app_id),
                    ==, 3);
   g_assert_true (cd_test_sensitive (win, "next_button"));
@@ -390,12 +394,140 @@ test_seals_best_sample (void)
   g_assert_false (cd_test_sensitive (win, "next_button"));
   g_assert_nonnull (strstr (cd_test_label (win, "reason_label"), "Unit seal"));
   /* and the new application's choice is its own */
-  load_form (unit, p001);
-  g_assert_cmpuint (cd_seals_page_form_get_chosen (unit), ==, 3);
+  load_form (unit, p010);
+  g_assert_cmpuint (cd_seals_page_form_get_chosen (unit), ==, 1);
   g_assert_cmpint (cd_draft_get_id (cd_wizard_get_draft (wizard)), !=, app_id);
   g_clear_pointer (&sample, cd_sample_free);
   g_assert_true (cd_sample_store_get (counter->ctx, cd_draft_get_id (cd_wizard_get_draft (wizard)), "unit_seal",
                                       &sample, NULL));
+  gtk_widget_destroy (win);
+}
+
+/* A form of another kind than the slot takes: a signature form, or name seals, in the unit-seal
+ * slot.  The clerk is warned and nothing is stored on its own; a form of the right kind is taken. */
+static void
+test_seals_wrong_kind (void)
+{
+  g_autoptr(CdTestCounter) counter = NULL;
+  g_autofree char *p011 = imaging_test_seal_form ("p011.jpg");
+  g_autofree char *p001 = imaging_test_seal_form ("p001.jpg");
+  g_autofree char *p010 = imaging_test_seal_form ("p010.jpg");
+  g_autoptr(CdDraft) draft = NULL;
+  GtkWidget *page, *win;
+  CdSealsPageForm *unit;
+  const char *message;
+
+  if (!p011 || !p001 || !p010)
+    {
+      g_test_skip ("the seal eval forms are not there");
+      return;
+    }
+  counter = cd_test_counter_new ("wang");
+  draft = imaging_test_draft (counter->ctx, "nmg-zfcg-sxca");
+  page = g_object_new (CD_TYPE_SEALS_PAGE, "context", counter->ctx, NULL);
+  cd_wizard_page_set_draft (CD_WIZARD_PAGE (page), draft);
+  win = cd_test_window (page);
+  unit = find_form (win, "unit_seal");
+
+  load_form (unit, p011);
+  message = cd_seals_page_form_get_message (unit);
+  g_test_message ("message: %s", message);
+  g_assert_nonnull (strstr (message, "handwritten signatures"));
+  g_assert_nonnull (strstr (message, "Unit seal"));
+  g_assert_true (gtk_widget_get_visible (cd_test_find (win, "seal_message_unit_seal")));
+  g_assert_cmpuint (cd_seals_page_form_get_chosen (unit), ==, 0);
+  g_assert_false (g_hash_table_contains (cd_draft_get_app (draft)->samples, "unit_seal"));
+  g_assert_cmpint (imaging_test_count (counter->ctx, "SELECT count(*) FROM sample WHERE application_id = ?1",
+                                       cd_draft_get_id (draft)), ==, 0);
+  g_assert_false (cd_wizard_page_get_complete (CD_WIZARD_PAGE (page)));
+  /* the verdicts still show, and the clerk may overrule the warning by hand */
+  g_assert_cmpstr (cd_test_label (win, "seal_verdict_unit_seal_1"), ==, "1: OK");
+  g_assert_true (cd_test_sensitive (win, "seal_sample_unit_seal_1"));
+
+  load_form (unit, p001);
+  message = cd_seals_page_form_get_message (unit);
+  g_test_message ("message: %s", message);
+  g_assert_nonnull (strstr (message, "square or oval name seals"));
+  g_assert_cmpuint (cd_seals_page_form_get_chosen (unit), ==, 0);
+
+  load_form (unit, p010);
+  g_assert_cmpstr (cd_seals_page_form_get_message (unit), ==, "");
+  g_assert_false (gtk_widget_get_visible (cd_test_find (win, "seal_message_unit_seal")));
+  g_assert_cmpuint (cd_seals_page_form_get_chosen (unit), ==, 1);
+  g_assert_true (g_hash_table_contains (cd_draft_get_app (draft)->samples, "unit_seal"));
+  gtk_widget_destroy (win);
+}
+
+/* A JPEG whose pixels are stored turned a quarter (as a phone stores a photo) with an EXIF
+ * orientation tag saying so: an APP1 segment with one IFD entry, put right after the SOI marker. */
+static char *
+sideways_jpeg (const char *form, guint16 orientation, GdkPixbufRotation stored)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) upright = gdk_pixbuf_new_from_file (form, &error);
+  g_autoptr(GdkPixbuf) turned = NULL;
+  g_autofree char *jpeg = NULL;
+  g_autofree char *path = g_build_filename (work_dir, "photo.jpg", NULL);
+  gsize len = 0;
+  static const guint8 exif_head[] = {
+    0xff, 0xe1, 0x00, 0x22, 'E', 'x', 'i', 'f', 0, 0,
+    'M', 'M', 0x00, 0x2a, 0x00, 0x00, 0x00, 0x08,      /* big-endian TIFF, IFD at 8 */
+    0x00, 0x01,                                          /* one entry */
+    0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01,      /* Orientation, SHORT, 1 value */
+  };
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  guint8 value[8] = { orientation >> 8, orientation & 0xff, 0, 0, 0, 0, 0, 0 };   /* + next IFD = 0 */
+
+  g_assert_no_error (error);
+  turned = gdk_pixbuf_rotate_simple (upright, stored);
+  g_assert_true (gdk_pixbuf_save_to_buffer (turned, &jpeg, &len, "jpeg", &error, "quality", "92",
+                                            "x-dpi", "200", "y-dpi", "200", NULL));
+  g_assert_no_error (error);
+  g_byte_array_append (out, (const guint8 *) jpeg, 2);                  /* SOI */
+  g_byte_array_append (out, exif_head, sizeof exif_head);
+  g_byte_array_append (out, value, sizeof value);
+  g_byte_array_append (out, (const guint8 *) jpeg + 2, len - 2);
+  g_assert_true (g_file_set_contents (path, (const char *) out->data, out->len, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+/* A phone photo stored sideways with its EXIF orientation: turned upright before the extraction, so
+ * the boxes and samples are those of the upright form, and the photo itself is what is kept. */
+static void
+test_seals_photo_orientation (void)
+{
+  g_autoptr(CdTestCounter) counter = NULL;
+  g_autofree char *p010 = imaging_test_seal_form ("p010.jpg");
+  g_autofree char *photo = NULL;
+  g_autoptr(CdDraft) draft = NULL;
+  g_autoptr(CdSample) sample = NULL;
+  GtkWidget *page, *win;
+  CdSealsPageForm *unit;
+
+  if (!p010)
+    {
+      g_test_skip ("the seal eval forms are not there");
+      return;
+    }
+  /* stored turned a quarter anticlockwise: orientation 6 (turn clockwise to show) */
+  photo = sideways_jpeg (p010, 6, GDK_PIXBUF_ROTATE_COUNTERCLOCKWISE);
+  counter = cd_test_counter_new ("wang");
+  draft = imaging_test_draft (counter->ctx, "nmg-zfcg-sxca");
+  page = g_object_new (CD_TYPE_SEALS_PAGE, "context", counter->ctx, NULL);
+  cd_wizard_page_set_draft (CD_WIZARD_PAGE (page), draft);
+  win = cd_test_window (page);
+  unit = find_form (win, "unit_seal");
+
+  load_form (unit, photo);
+  g_test_message ("message: %s", cd_seals_page_form_get_message (unit));
+  g_assert_cmpstr (cd_seals_page_form_get_message (unit), ==, "");
+  g_assert_cmpstr (cd_test_label (win, "seal_status_unit_seal"), ==, "photo.jpg: 3 sample boxes");
+  g_assert_cmpstr (cd_test_label (win, "seal_verdict_unit_seal_1"), ==, "1: OK");
+  g_assert_cmpstr (cd_test_label (win, "seal_verdict_unit_seal_2"), ==, "2: too faint");
+  g_assert_cmpuint (cd_seals_page_form_get_chosen (unit), ==, 1);
+  g_assert_true (cd_sample_store_get (counter->ctx, cd_draft_get_id (draft), "unit_seal", &sample, NULL));
+  g_assert_nonnull (sample);
   gtk_widget_destroy (win);
 }
 
@@ -457,6 +589,8 @@ main (int argc, char **argv)
   g_test_add_func ("/gui-imaging/materials/sane", test_sane_scan_into_material);
   g_test_add_func ("/gui-imaging/seals/best-sample", test_seals_best_sample);
   g_test_add_func ("/gui-imaging/seals/no-ok-sample", test_seals_no_ok_sample);
+  g_test_add_func ("/gui-imaging/seals/wrong-kind", test_seals_wrong_kind);
+  g_test_add_func ("/gui-imaging/seals/photo-orientation", test_seals_photo_orientation);
   rc = g_test_run ();
   g_free (work_dir);
   return rc;
