@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "cd-ident.h"
 #include "cd-subject.h"
 
 void
@@ -83,7 +84,12 @@ cd_subject_build (const CdProfile *profile, const CdApplication *app, GError **e
         }
       e = g_new0 (CdSubjectEntry, 1);
       e->field = g_strdup (part->field);
-      e->value = g_strdup (value);
+      /* Identifiers go into the certificate as they are stored: full-width digits and a small x as typed in a
+       * hurry are the same code (cd_ident_normalize). */
+      if (path && (g_str_has_suffix (path, ".uscc") || g_str_has_suffix (path, ".id_number")))
+        e->value = cd_ident_normalize (value);
+      else
+        e->value = g_strdup (value);
       e->path = g_strdup (path);
       g_ptr_array_add (out, e);
     }

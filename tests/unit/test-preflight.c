@@ -10,6 +10,7 @@
 #include "cd-ident.h"
 #include "cd-preflight.h"
 #include "cd-price-store.h"
+#include "cd-subject.h"
 #include "cd-test-context.h"
 
 #define UNIT_USCC "914403001922038216"
@@ -147,6 +148,39 @@ test_subject_length (CdTestContext *t, gconstpointer data)
   ok = run (t, fits, 0, CD_PREFLIGHT_APPLICANT);
   g_assert_false (has_rule (ok, "subject"));
   g_string_free (name, TRUE);
+}
+
+
+/* A USCC typed in full-width digits (a GUI field not yet normalised) goes into the subject as the stored code. */
+static void
+test_subject_normalized (CdTestContext *t, gconstpointer data)
+{
+  g_autoptr(CdApplication) app = make_app (NULL);
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) faults = NULL;
+  g_autoptr(GError) error = NULL;
+  CdProfile *profile = cd_context_lookup_profile (t->ctx, "bj-gov", &error);
+  gboolean seen = FALSE;
+
+  g_assert_no_error (error);
+  g_free (app->unit->uscc);
+  app->unit->uscc = g_strdup ("９１４４０３００１９２２０３８２１６");
+  entries = cd_subject_build (profile, app, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const CdSubjectEntry *e = entries->pdata[i];
+      if (g_str_equal (e->field, "serialNumber"))
+        {
+          g_assert_cmpstr (e->value, ==, UNIT_USCC);
+          g_assert_cmpstr (e->path, ==, "$.unit.uscc");
+          seen = TRUE;
+        }
+    }
+  g_assert_true (seen);
+  faults = run (t, app, 0, CD_PREFLIGHT_APPLICANT);
+  g_assert_false (has_rule (faults, "subject"));
+  g_assert_null (find (faults, "identifier", "$.unit.uscc"));
 }
 
 /* ---- the existing certificate ---- */
@@ -538,6 +572,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 #define ADD(path, fn) g_test_add (path, CdTestContext, NULL, cd_test_context_setup, fn, cd_test_context_teardown)
   ADD ("/preflight/subject-length", test_subject_length);
+  ADD ("/preflight/subject-normalized", test_subject_normalized);
   ADD ("/preflight/renew-window", test_renew_window);
   ADD ("/preflight/replace-unknown", test_replace_unknown);
   ADD ("/preflight/other-customer", test_other_customer);
