@@ -443,8 +443,13 @@ set_cmp_error (Exchange *x, OSSL_CMP_CTX *ctx, GArray *errors, const char *log, 
     g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER_UNREACHABLE,
                  _("Could not connect to the CA at %s:%d for %s: %s; check the network and retry"), self->host,
                  self->port, doing, g_strerror (x->connect_errno));
+  else if (status == OSSL_CMP_PKISTATUS_waiting)
+    /* The CA asked to wait and poll, and did not decide within the transaction's time. */
+    g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER_UNREACHABLE,
+                 _("The CA did not decide on %s within %u s (it asked to wait); retry later"), doing,
+                 self->timeout_s * 3);
   else if (status == OSSL_CMP_PKISTATUS_rejection || status == OSSL_CMP_PKISTATUS_revocationWarning
-           || status == OSSL_CMP_PKISTATUS_revocationNotification || status == OSSL_CMP_PKISTATUS_waiting)
+           || status == OSSL_CMP_PKISTATUS_revocationNotification)
     {
       if ((fail > 0 && (fail & PROTECTION_FAILURES)) || is_protection_code (code))
         {

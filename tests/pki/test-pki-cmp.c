@@ -1214,6 +1214,40 @@ test_mock_refused_by_ca (CmpFixture *f, gconstpointer data)
     }
 }
 
+/* The CA asks to wait (-poll_count, -check_after): polled until it answers; a CA that does not decide within
+ * the transaction's time (three message timeouts) is said as such, not as a refusal. */
+static void
+test_mock_polling (CmpFixture *f, gconstpointer data)
+{
+  const char *const slow[] = { "-poll_count", "2", "-check_after", "1", NULL };
+  const char *const too_slow[] = { "-poll_count", "30", "-check_after", "1", NULL };
+  MockServer m = { 0 };
+  g_autoptr(GError) error = NULL;
+  HookData h = { NULL, 0, FALSE };
+  CdIssuer *issuer;
+  X509 *cert;
+
+  mock_start (&m, f, slow);
+  issuer = mock_issuer (&m, NULL, NULL, 10);
+  cert = mock_issue (&m, issuer, "CertDesk Mock EE", m.key, &h, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (cert);
+  g_assert_cmpuint (h.calls, ==, 1);
+  X509_free (cert);
+  X509_free (h.seen);
+  g_object_unref (issuer);
+  mock_stop (&m);
+
+  mock_start (&m, f, too_slow);
+  issuer = mock_issuer (&m, NULL, NULL, 1);
+  g_assert_null (mock_issue (&m, issuer, "CertDesk Mock EE", m.key, &h, &error));
+  g_test_message ("too slow: %s", error->message);
+  g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER_UNREACHABLE);
+  g_assert_cmpstr (error->message, ==, "The CA did not decide on the certificate request within 3 s (it asked to wait); retry later");
+  g_object_unref (issuer);
+  mock_stop (&m);
+}
+
 /* A tiny HTTP server in a thread that answers every request the same way: not a CA. */
 typedef struct {
   int         fd;
@@ -1390,6 +1424,7 @@ main (int argc, char **argv)
   T ("/pki/cmp/mock/issue", test_mock_issue);
   T ("/pki/cmp/mock/refused-by-us", test_mock_refused_by_us);
   T ("/pki/cmp/mock/refused-by-ca", test_mock_refused_by_ca);
+  T ("/pki/cmp/mock/polling", test_mock_polling);
   T ("/pki/cmp/mock/cli-burn", test_mock_cli_burn);
   T ("/pki/cmp/not-a-ca", test_not_a_ca);
 #define R(path, fn) g_test_add (path, CmpFixture, "ra", cmp_setup, fn, cmp_teardown)
