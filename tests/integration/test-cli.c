@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../unit/cd-test-context.h"
+#include "cd-clerk-store.h"
 
 typedef struct {
   char *dir;
@@ -365,6 +366,54 @@ test_check_renew_window (Fixture *f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (obj (&inside), "state"), ==, "checked");
 }
 
+/* Pay on a signed-off day: the pre-flight refuses before any money is recorded and says how to get the
+ * supervisor's approval; with --supervisor/--reason the same payment goes through as an adjustment. */
+static void
+test_pay_day_lock (Fixture *f, gconstpointer data)
+{
+  g_autofree char *app = fixture_path ("app-nmg-new.json");
+  g_autofree char *id = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Run) check = { 0 };
+  g_auto(Run) locked = { 0 };
+  g_auto(Run) approved = { 0 };
+  gint64 outlet = 0;
+
+  g_setenv ("CERTDESK_NOW", "2026-12-06T10:00:00+08:00", TRUE);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, import_id (f, app));
+  run_cli (f, &check, "application", "check", id, NULL);
+  g_assert_cmpint (check.status, ==, 0);
+  {
+    /* the counter's outlet and supervisor, as the first run makes them */
+    g_autoptr(CdContext) ctx = cd_context_new (f->dir, f->db, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (cd_clerk_store_setup (ctx, "NM01", "呼和浩特受理点", "内蒙古", "boss", "主管", "correct-horse-42",
+                                         &outlet, &error));
+    g_assert_no_error (error);
+  }
+  sql = g_strdup_printf ("UPDATE application SET outlet_id = %" G_GINT64_FORMAT ";"
+                         "INSERT INTO report_signoff (outlet_id, day, supervisor_id, counted_cash_fen, figures, signed_at)"
+                         " SELECT %" G_GINT64_FORMAT ", '2026-12-06', id, 0, '{}', '2026-12-06T10:00:00Z' FROM clerk"
+                         " WHERE login = 'boss'", outlet, outlet);
+  run_sql (f, sql);
+  run_cli (f, &locked, "application", "pay", id, "--method", "wechat", "--amount-fen", "30000", NULL);
+  g_assert_cmpint (locked.status, ==, 1);
+  g_assert_true (g_str_has_prefix (locked.err, "certdesk-cli: $: "));
+  g_assert_nonnull (strstr (locked.err, "2026-12-06 is signed off"));
+  g_assert_nonnull (strstr (locked.err, "--supervisor NAME --reason TEXT"));
+  g_assert_true (faults_name (&locked, "$", "day-lock"));
+  g_setenv ("CERTDESK_PASSWORD", "correct-horse-42", TRUE);
+  run_cli (f, &approved, "application", "pay", id, "--method", "wechat", "--amount-fen", "30000", "--supervisor", "boss",
+           "--reason", "late bank transfer", NULL);
+  g_unsetenv ("CERTDESK_PASSWORD");
+  g_unsetenv ("CERTDESK_NOW");
+  if (approved.status != 0)
+    g_error ("the approved payment was refused: %s", approved.err);
+  g_assert_cmpstr (json_object_get_string_member (obj (&approved), "state"), ==, "paid");
+}
+
 static void
 test_usage (Fixture *f, gconstpointer data)
 {
@@ -392,5 +441,6 @@ main (int argc, char **argv)
   ADD ("/cli/usage", test_usage);
   ADD ("/cli/check-subject-length", test_check_subject_length);
   ADD ("/cli/check-renew-window", test_check_renew_window);
+  ADD ("/cli/pay-day-lock", test_pay_day_lock);
   return g_test_run ();
 }
