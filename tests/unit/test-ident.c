@@ -251,6 +251,35 @@ test_follow_resident (void)
   g_assert_cmpuint (followed, >, 2000);
 }
 
+/* Whatever a clerk's IME produces, a code of the right number of characters is never refused as "must have 18
+ * characters, not 18": the character that is not a code character is named. */
+static void
+test_never_same_length (void)
+{
+  static const char *const odd[] = { "九", "Ｏ", "ｘ", "－", "·", "Ⅸ", "①", "，", "é", "〇" };
+  static const struct { CdIdentKind kind; const char *valid; } codes[] = {
+    { CD_IDENT_USCC, "914403001922038216" }, { CD_IDENT_ORGCODE, "192203821" },
+    { CD_IDENT_RESIDENT_ID, "11010519491231002X" }, { CD_IDENT_MOBILE, "13812345678" },
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (18);
+
+  for (int n = 0; n < 2000; n++)
+    {
+      const char *valid = codes[n % G_N_ELEMENTS (codes)].valid;
+      glong len = (glong) strlen (valid);
+      glong at = g_rand_int_range (rand, 0, (gint32) len);
+      g_autofree char *text = g_strdup_printf ("%.*s%s%s", (int) at, valid, odd[g_rand_int_range (rand, 0, G_N_ELEMENTS (odd))],
+                                               valid + at + 1);
+      g_autofree char *same = g_strdup_printf ("characters, not %ld", len);
+      g_autoptr(GError) error = NULL;
+
+      if (cd_ident_check (codes[n % G_N_ELEMENTS (codes)].kind, text, &error))
+        continue;                         /* a full-width twin of the right character */
+      if (strstr (error->message, same))
+        g_error ("“%s”: %s", text, error->message);
+    }
+}
+
 static void
 test_normalize (void)
 {
@@ -286,5 +315,6 @@ main (int argc, char **argv)
   g_test_add_func ("/ident/follow-orgcode", test_follow_orgcode);
   g_test_add_func ("/ident/follow-resident", test_follow_resident);
   g_test_add_func ("/ident/normalize", test_normalize);
+  g_test_add_func ("/ident/never-same-length", test_never_same_length);
   return g_test_run ();
 }
