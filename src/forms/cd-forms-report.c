@@ -443,7 +443,10 @@ cd_forms_render_report (JsonNode *report, const char *outlet, const char *font_p
   number = g_strdup_printf ("REPORT-%s-%s", json_object_get_string_member (r, "from"),
                             json_object_get_string_member (r, "to"));
   req.number = number;
-  title = g_strdup_printf ("数字证书受理业务日报表 %s", json_object_get_string_member (r, "from"));
+  title = g_str_equal (json_object_get_string_member (r, "from"), json_object_get_string_member (r, "to"))
+          ? g_strdup_printf ("数字证书受理业务日报表 %s", json_object_get_string_member (r, "from"))
+          : g_strdup_printf ("数字证书受理业务日报表 %s 至 %s", json_object_get_string_member (r, "from"),
+                             json_object_get_string_member (r, "to"));
 
   /* First pass records the characters, then the fonts are cut down to them (as cd-forms.c does). */
   ok = cd_forms_doc_init (&doc, &req, fonts, TRUE, error);
