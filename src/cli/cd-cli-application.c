@@ -249,6 +249,7 @@ cmd_import (CdCli *cli, int argc, char **argv)
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(CdApplication) app = NULL;
+  g_autoptr(GPtrArray) faults = NULL;
   Change change = { 0 };
   CdContext *ctx;
   int code = 0;
@@ -267,7 +268,10 @@ cmd_import (CdCli *cli, int argc, char **argv)
   change.app = app;
   if ((code = cd_cli_run_change (ctx, supervisor, reason, create_change, &change)) != CD_EXIT_OK)
     return code;
-  return print_summary (ctx, change.id);
+  /* A draft may still be incomplete: what `check` would refuse is listed, not refused. */
+  if (!cd_preflight_run (ctx, app, change.id, CD_PREFLIGHT_SEALS, &faults, &error))
+    return cd_cli_fail_error (0, error);
+  return print_summary_faults (ctx, change.id, faults);
 }
 
 static int

@@ -348,7 +348,15 @@ test_check_renew_window (Fixture *f, gconstpointer data)
                          " '2027-12-06T02:00:00Z', 'issued', 'pem', '2026-12-05', '2026-12-05T02:00:00Z')", owner);
   run_sql (f, sql);
   path = write_app (f, "renew.json", edit_renew, "5e1a1");
-  id = g_strdup_printf ("%" G_GINT64_FORMAT, import_id (f, path));
+  /* import takes the draft and lists what check will refuse */
+  {
+    g_auto(Run) imp = { 0 };
+
+    run_cli (f, &imp, "application", "import", path, NULL);
+    g_assert_cmpint (imp.status, ==, 0);
+    g_assert_true (faults_name (&imp, "$.existing_certificate.serial", "certificate"));
+    id = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (obj (&imp), "id"));
+  }
   run_cli (f, &early, "application", "check", id, NULL);
   g_assert_cmpint (early.status, ==, 1);
   g_assert_true (g_str_has_prefix (early.err, "certdesk-cli: $.existing_certificate.serial: "));
