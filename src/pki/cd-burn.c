@@ -109,34 +109,51 @@ step_init (CdBurnPipeline *p, GError **error)
   g_autoptr(CdPin) demo_so = NULL;
   const CdPin *so = b->opts->so_pin;
   g_autofree char *label = NULL;
-  g_autoptr(GPtrArray) contents = NULL;
   gint64 token_id;
 
-  /* Erasing needs the clerk's confirmation naming what is on the key. */
-  if (info->initialized && !b->opts->confirm_erase && b->opts->user_pin)
-    {
-      g_autoptr(GError) ignored = NULL;
-      if (cd_token_login (b->token, FALSE, b->opts->user_pin, &ignored))
-        contents = cd_token_describe (b->token, NULL);
-      cd_token_logout (b->token);
-    }
+  /* Whether the key can make and use the profile's key pair, before anything is erased. */
+  if (!cd_token_check_algorithm (b->token, b->profile->key_algorithm, error))
+    return FALSE;
+  /* Erasing needs the clerk's confirmation naming what is on the key. Its public objects are read without
+   * login, so a customer's key that this counter's database does not know is recognised too; only what this
+   * application's own earlier attempt left on a key it initialised (its record: blank, bound to it) is no
+   * one else's. */
   if (info->initialized && !b->opts->confirm_erase)
     {
       g_autoptr(CdTokenRecord) rec = NULL;
-      if (!cd_token_record_lookup (b->store, info->serial, &rec, error))
+      g_autoptr(CdTokenPublic) pub = NULL;
+      g_autofree char *what = NULL;
+      gboolean ours_blank;
+      guint foreign = 0;
+
+      if (!cd_token_record_lookup (b->store, info->serial, &rec, error)
+          || !cd_token_read_public (b->token, &pub, error))
         return FALSE;
-      if ((rec && g_str_equal (rec->state, "active")) || (contents && contents->len))
+      ours_blank = rec && g_str_equal (rec->state, "blank") && rec->application_id == b->opts->application_id;
+      /* A certificate this counter recorded for this very application and took back (revoked: a rolled-back
+       * attempt whose objects could not be removed) is its own leftover; any other is someone's. */
+      for (guint i = 0; i < pub->certs->len; i++)
         {
-          g_autofree char *what = NULL;
-          if (contents && contents->len)
-            {
-              g_ptr_array_add (contents, NULL);
-              what = g_strjoinv ("; ", (char **) contents->pdata);
-            }
-          else
-            what = g_strdup_printf (_("the certificate %s"), rec->certificate_serial ? rec->certificate_serial : "?");
+          g_autofree char *serial = NULL;
+          g_autoptr(CdCertRecord) cert_rec = NULL;
+
+          if (cd_token_cert_is_ca (pub->certs->pdata[i]))
+            continue;
+          serial = cd_cert_serial_hex (pub->certs->pdata[i]);
+          if (!cd_cert_record_lookup (b->store, serial, &cert_rec, error))
+            return FALSE;
+          if (!ours_blank || !cert_rec || cert_rec->application_id != b->opts->application_id
+              || g_str_equal (cert_rec->state, "issued"))
+            foreign++;
+        }
+      if (foreign > 0 || (!ours_blank && (!cd_token_public_is_empty (pub)
+                                          || (rec && g_str_equal (rec->state, "active")))))
+        {
+          what = cd_token_public_describe (pub);
+          if (what == NULL)
+            what = g_strdup_printf (_("the certificate %s"), rec && rec->certificate_serial ? rec->certificate_serial : "?");
           g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_NOT_BLANK,
-                       _("The USB key “%s” holds %s; initialising erases it: confirm first"), info->label, what);
+                       _("The USB key “%s” holds %s; issuing erases it: confirm the erase first"), info->label, what);
           return FALSE;
         }
     }

@@ -83,6 +83,10 @@ cd_token_info_from_slot (CdTokenModule *module, PKCS11_SLOT *slot)
   return info;
 }
 
+/* The key this thread has open (a CdToken is used by one worker at a time): libp11 failures reported
+ * without a token at hand (signing the CSR through an EVP_PKEY) still say "removed" when the key is gone. */
+static _Thread_local CdToken *thread_token;
+
 void
 cd_token_set_p11_error (GError **error, const char *doing)
 {
@@ -92,7 +96,10 @@ cd_token_set_p11_error (GError **error, const char *doing)
   while ((e = ERR_get_error ()) != 0)
     if (ERR_GET_LIB (e) == lib)
       rv = ERR_GET_REASON (e);
-  cd_pki_set_ckr_error (error, rv, doing);
+  if (thread_token && thread_token->info)
+    cd_token_set_rv_error (thread_token, error, rv, doing);
+  else
+    cd_pki_set_ckr_error (error, rv, doing);
 }
 
 GPtrArray *
@@ -193,6 +200,7 @@ cd_token_open (CdTokenModule *module, const CdTokenSelector *selector, GError **
   if (!(self->slot = select_slot (self, selector ? selector : &any, error)))
     return NULL;
   self->info = cd_token_info_from_slot (module, self->slot);
+  thread_token = self;
   return g_steal_pointer (&self);
 }
 
@@ -211,6 +219,8 @@ cd_token_free (CdToken *self)
 {
   if (!self)
     return;
+  if (thread_token == self)
+    thread_token = NULL;
   if (self->slot)
     PKCS11_logout (self->slot);
   release_slots (self);
@@ -242,7 +252,7 @@ cd_token_refresh_flags (CdToken *self, GError **error)
 
   if (rv != CKR_OK)
     {
-      cd_pki_set_ckr_error (error, rv, _("reading the key's state"));
+      cd_token_set_rv_error (self, error, rv, _("reading the key's state"));
       return FALSE;
     }
   apply_flags (self->info, &ti);

@@ -20,6 +20,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509, X509_free)
 typedef struct {
   CK_FUNCTION_LIST *f;
   CK_SESSION_HANDLE h;
+  CdToken          *t;   /* for the sentence: a key that went away says "removed" */
 } RawSession;
 
 static void
@@ -39,10 +40,11 @@ raw_open (CdToken *self, RawSession *s, const char *doing, GError **error)
 
   s->f = cd_token_module_get_functions (self->module);
   s->h = CK_INVALID_HANDLE;
+  s->t = self;
   rv = s->f->C_OpenSession (self->info->slot_id, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s->h);
   if (rv != CKR_OK)
     {
-      cd_pki_set_ckr_error (error, rv, doing);
+      cd_token_set_rv_error (self, error, rv, doing);
       return FALSE;
     }
   return TRUE;
@@ -59,14 +61,14 @@ raw_find (RawSession *s, CK_ATTRIBUTE *tmpl, CK_ULONG n, GArray **out, const cha
 
   if ((rv = s->f->C_FindObjectsInit (s->h, tmpl, n)) != CKR_OK)
     {
-      cd_pki_set_ckr_error (error, rv, doing);
+      cd_token_set_rv_error (s->t, error, rv, doing);
       return FALSE;
     }
   rv = s->f->C_FindObjects (s->h, handles, G_N_ELEMENTS (handles), &count);
   s->f->C_FindObjectsFinal (s->h);
   if (rv != CKR_OK)
     {
-      cd_pki_set_ckr_error (error, rv, doing);
+      cd_token_set_rv_error (s->t, error, rv, doing);
       return FALSE;
     }
   g_array_append_vals (found, handles, count);
@@ -87,6 +89,19 @@ raw_get_bytes (RawSession *s, CK_OBJECT_HANDLE obj, CK_ATTRIBUTE_TYPE type)
   if (s->f->C_GetAttributeValue (s->h, obj, &a, 1) != CKR_OK)
     return NULL;
   return g_bytes_new_take (g_steal_pointer (&buf), a.ulValueLen);
+}
+
+/* The last libp11 failure as a sentence; a key that went away says "removed" with its label. */
+static void
+token_p11_error (CdToken *self, GError **error, const char *doing)
+{
+  unsigned long e, rv = CKR_FUNCTION_FAILED;
+  int lib = ERR_get_CKR_code ();
+
+  while ((e = ERR_get_error ()) != 0)
+    if (ERR_GET_LIB (e) == lib)
+      rv = ERR_GET_REASON (e);
+  cd_token_set_rv_error (self, error, rv, doing);
 }
 
 static const char *
@@ -162,7 +177,7 @@ cd_token_login (CdToken *self, gboolean so, const CdPin *pin, GError **error)
                      self->info->label, pin_tries_sentence (self->info));
       return FALSE;
     }
-  cd_pki_set_ckr_error (error, rv, _("logging in"));
+  cd_token_set_rv_error (self, error, rv, _("logging in"));
   return FALSE;
 }
 
@@ -181,7 +196,7 @@ find_after_init (CdToken *self, const char *label, const char *old_serial, GPtrA
   self->slot = NULL;
   if (PKCS11_enumerate_slots (ctx, &self->slots, &self->n_slots) != 0)
     {
-      cd_token_set_p11_error (error, _("finding the initialised key"));
+      token_p11_error (self, error, _("finding the initialised key"));
       return FALSE;
     }
   for (unsigned int i = 0; i < self->n_slots; i++)
@@ -229,7 +244,8 @@ cd_token_initialize (CdToken *self, const CdPin *so_pin, const char *label, cons
     }
   if (!cd_token_is_present (self))
     {
-      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_TOKEN_REMOVED, _("The USB key was removed; insert it again and retry"));
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_TOKEN_REMOVED, _("The USB key “%s” was removed; insert it again and retry"),
+                   self->info->label);
       return FALSE;
     }
   for (unsigned int i = 0; i < self->n_slots; i++)
@@ -246,7 +262,7 @@ cd_token_initialize (CdToken *self, const CdPin *so_pin, const char *label, cons
   if (PKCS11_init_token (self->slot->token, cd_pin_get (so_pin), padded) != 0)
     {
       g_autoptr(GError) local = NULL;
-      cd_token_set_p11_error (&local, _("initialising the key"));
+      token_p11_error (self, &local, _("initialising the key"));
       if (g_error_matches (local, CD_PKI_ERROR, CD_PKI_ERROR_PIN_INCORRECT))
         g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_PIN_INCORRECT,
                      _("The SO PIN of the USB key “%s” is wrong; the key was not erased"), self->info->label);
@@ -262,7 +278,7 @@ cd_token_initialize (CdToken *self, const CdPin *so_pin, const char *label, cons
   ERR_clear_error ();
   if (PKCS11_init_pin (self->slot->token, cd_pin_get (user_pin)) != 0)
     {
-      cd_token_set_p11_error (error, _("setting the user PIN"));
+      token_p11_error (self, error, _("setting the user PIN"));
       return FALSE;
     }
   cd_token_logout (self);
@@ -279,7 +295,7 @@ cd_token_unlock_pin (CdToken *self, const CdPin *so_pin, const CdPin *new_pin, G
   ERR_clear_error ();
   if (PKCS11_init_pin (self->slot->token, cd_pin_get (new_pin)) != 0)
     {
-      cd_token_set_p11_error (error, _("setting the new PIN"));
+      token_p11_error (self, error, _("setting the new PIN"));
       return FALSE;
     }
   cd_token_logout (self);
@@ -287,29 +303,39 @@ cd_token_unlock_pin (CdToken *self, const CdPin *so_pin, const CdPin *new_pin, G
   return cd_token_login (self, FALSE, new_pin, error);
 }
 
+/* Read without login (cd_token_read_public): a customer's certificates, key pairs and data objects are public
+ * on every key. Logged in, the private keys count too (a key pair without its public half). */
 GPtrArray *
 cd_token_describe (CdToken *self, GError **error)
 {
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) certs = NULL;
-  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(CdTokenPublic) pub = NULL;
+  guint n_ca = 0, n_pairs;
   PKCS11_KEY *keys = NULL;
   unsigned int n_keys = 0;
 
   if (!self->info->initialized)
     return g_steal_pointer (&lines);
-  if (!cd_token_read_certs (self, &certs, &ids, error))
+  if (!cd_token_read_public (self, &pub, error))
     return NULL;
-  for (guint i = 0; i < certs->len; i++)
-    {
-      char buf[256];
-      X509_NAME_oneline (X509_get_subject_name (certs->pdata[i]), buf, sizeof buf);
-      g_ptr_array_add (lines, g_strdup_printf (_("certificate %s"), buf));
-    }
+  for (guint i = 0; i < pub->certs->len; i++)
+    if (cd_token_cert_is_ca (pub->certs->pdata[i]))
+      n_ca++;
+    else
+      g_ptr_array_add (lines, cd_token_cert_holder (pub->certs->pdata[i]));
+  if (n_ca)
+    g_ptr_array_add (lines, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u CA certificate", "%u CA certificates",
+                                                          n_ca), n_ca));
+  n_pairs = pub->n_public_keys;
   if (self->pin && PKCS11_enumerate_keys (self->slot->token, &keys, &n_keys) == 0)
-    for (unsigned int i = 0; i < n_keys; i++)
-      g_ptr_array_add (lines, g_strdup_printf (_("private key “%s”"), keys[i].label ? keys[i].label : ""));
+    n_pairs = MAX (n_pairs, n_keys);
   ERR_clear_error ();
+  if (n_pairs)
+    g_ptr_array_add (lines, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u key pair", "%u key pairs", n_pairs),
+                                             n_pairs));
+  if (pub->data_labels->len)
+    g_ptr_array_add (lines, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u data object", "%u data objects",
+                                                          pub->data_labels->len), pub->data_labels->len));
   return g_steal_pointer (&lines);
 }
 
@@ -331,7 +357,7 @@ generate_pair (CdToken *self, CK_MECHANISM *mech, CK_ATTRIBUTE *pub, CK_ULONG n_
   self->keygen_us = g_get_monotonic_time () - t0;
   if (rv != CKR_OK)
     {
-      cd_pki_set_ckr_error (error, rv, _("generating the key pair"));
+      cd_token_set_rv_error (self, error, rv, _("generating the key pair"));
       return FALSE;
     }
   return TRUE;
@@ -415,11 +441,48 @@ cd_token_has_key (CdToken *self, const guchar *id, gsize id_len)
   return has;
 }
 
+/* The public key object with CKA_ID @id, as libp11 enumerates it. */
+static PKCS11_KEY *
+find_public_key (CdToken *self, const guchar *id, gsize id_len)
+{
+  PKCS11_KEY *keys = NULL;
+  unsigned int n = 0;
+
+  if (PKCS11_enumerate_public_keys (self->slot->token, &keys, &n) != 0)
+    return NULL;
+  for (unsigned int i = 0; i < n; i++)
+    if (keys[i].id_len == id_len && memcmp (keys[i].id, id, id_len) == 0)
+      return &keys[i];
+  return NULL;
+}
+
+/* A copy of the public half that owes nothing to libp11 (no reference into its slot list). */
+static EVP_PKEY *
+pubkey_copy (EVP_PKEY *key)
+{
+  guchar *der = NULL;
+  const guchar *q;
+  int len = i2d_PUBKEY (key, &der);
+  EVP_PKEY *copy = NULL;
+
+  if (len > 0)
+    {
+      q = der;
+      copy = d2i_PUBKEY (NULL, &q, len);
+    }
+  OPENSSL_free (der);
+  return copy;
+}
+
+/* Never PKCS11_get_public_key() on a private key object (nor the reverse): libp11 0.4.12 then looks the
+ * other half up on the key (pkcs11_object_from_object) and, when the key has just been pulled out, frees the
+ * NULL it got back (pkcs11_object_free(NULL) in pkcs11_get_key): the SIGSEGV of issue 14 under step_verify.
+ * Each half comes from an object of its own class; a failure is a sentence (the key removed, with its label). */
 gboolean
 cd_token_get_keypair (CdToken *self, const guchar *id, gsize id_len, EVP_PKEY **out_private, EVP_PKEY **out_public,
                       GError **error)
 {
-  PKCS11_KEY *key;
+  PKCS11_KEY *key, *pub_key;
   g_autoptr(EVP_PKEY) priv = NULL;
   g_autoptr(EVP_PKEY) pub = NULL;
 
@@ -427,15 +490,36 @@ cd_token_get_keypair (CdToken *self, const guchar *id, gsize id_len, EVP_PKEY **
   if (!(key = find_key (self, id, id_len)))
     {
       if (ERR_peek_error ())
-        cd_token_set_p11_error (error, _("reading the key pair"));
+        token_p11_error (self, error, _("reading the key pair"));
+      else if (!cd_token_is_present (self))
+        g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_TOKEN_REMOVED,
+                     _("The USB key “%s” was removed while reading the key pair; insert it again and retry"),
+                     self->info->label);
       else
         g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_TOKEN, _("The key pair is not on the USB key"));
       return FALSE;
     }
-  if ((out_private && !(priv = PKCS11_get_private_key (key))) || !(pub = PKCS11_get_public_key (key)))
+  if (!(priv = PKCS11_get_private_key (key)))
     {
-      cd_token_set_p11_error (error, _("reading the key pair"));
+      token_p11_error (self, error, _("reading the key pair"));
       return FALSE;
+    }
+  if (out_public)
+    {
+      g_autoptr(EVP_PKEY) from_key = NULL;
+
+      /* The public key object; a key that keeps none: the public half of the private key's EVP_PKEY (libp11
+       * reads the modulus or the point from the private object). Either way copied out of libp11. */
+      ERR_clear_error ();
+      if ((pub_key = find_public_key (self, id, id_len)) && (from_key = PKCS11_get_public_key (pub_key)))
+        pub = pubkey_copy (from_key);
+      else
+        pub = pubkey_copy (priv);
+      if (pub == NULL)
+        {
+          token_p11_error (self, error, _("reading the key pair"));
+          return FALSE;
+        }
     }
   if (out_private)
     *out_private = g_steal_pointer (&priv);
@@ -474,7 +558,7 @@ cd_token_write_cert (CdToken *self, X509 *cert, const char *label, const guchar 
       };
 
       if ((rv = s.f->C_CreateObject (s.h, tmpl, G_N_ELEMENTS (tmpl), &h)) != CKR_OK)
-        cd_pki_set_ckr_error (error, rv, _("writing the certificate"));
+        cd_token_set_rv_error (self, error, rv, _("writing the certificate"));
       ok = rv == CKR_OK;
     }
   OPENSSL_free (der);
@@ -495,7 +579,7 @@ cd_token_read_certs (CdToken *self, GPtrArray **out_certs, GPtrArray **out_ids, 
   ERR_clear_error ();
   if (PKCS11_enumerate_certs (self->slot->token, &list, &n) != 0)
     {
-      cd_token_set_p11_error (error, _("reading the certificates"));
+      token_p11_error (self, error, _("reading the certificates"));
       return FALSE;
     }
   for (unsigned int i = 0; i < n; i++)
@@ -559,7 +643,7 @@ cd_token_write_data (CdToken *self, const char *application, const char *label, 
     return FALSE;
   if ((rv = s.f->C_CreateObject (s.h, tmpl, G_N_ELEMENTS (tmpl), &h)) != CKR_OK)
     {
-      cd_pki_set_ckr_error (error, rv, _("writing the seal image"));
+      cd_token_set_rv_error (self, error, rv, _("writing the seal image"));
       return FALSE;
     }
   return TRUE;
@@ -595,7 +679,7 @@ cd_token_delete_data (CdToken *self, const char *application, const char *label,
         }
       if ((rv = s.f->C_DestroyObject (s.h, h)) != CKR_OK)
         {
-          cd_pki_set_ckr_error (error, rv, _("removing the old seal image"));
+          cd_token_set_rv_error (self, error, rv, _("removing the old seal image"));
           return FALSE;
         }
     }
@@ -613,7 +697,7 @@ destroy_matching (RawSession *s, CK_ATTRIBUTE *tmpl, CK_ULONG n, guint *count, G
   for (guint i = 0; i < found->len; i++)
     if ((rv = s->f->C_DestroyObject (s->h, g_array_index (found, CK_OBJECT_HANDLE, i))) != CKR_OK)
       {
-        cd_pki_set_ckr_error (error, rv, _("removing old objects"));
+        cd_token_set_rv_error (s->t, error, rv, _("removing old objects"));
         return FALSE;
       }
   if (count)

@@ -39,14 +39,14 @@ find_values (CdToken *self, CK_ATTRIBUTE *tmpl, CK_ULONG n, const char *doing, G
   if ((rv = s.f->C_OpenSession (self->info->slot_id, CKF_SERIAL_SESSION, NULL, NULL, &s.h)) != CKR_OK
       || (rv = s.f->C_FindObjectsInit (s.h, tmpl, n)) != CKR_OK)
     {
-      cd_pki_set_ckr_error (error, rv, doing);
+      cd_token_set_rv_error (self, error, rv, doing);
       return NULL;
     }
   rv = s.f->C_FindObjects (s.h, handles, G_N_ELEMENTS (handles), &count);
   s.f->C_FindObjectsFinal (s.h);
   if (rv != CKR_OK)
     {
-      cd_pki_set_ckr_error (error, rv, doing);
+      cd_token_set_rv_error (self, error, rv, doing);
       return NULL;
     }
   for (CK_ULONG i = 0; i < count; i++)
@@ -56,14 +56,14 @@ find_values (CdToken *self, CK_ATTRIBUTE *tmpl, CK_ULONG n, const char *doing, G
 
       if ((rv = s.f->C_GetAttributeValue (s.h, handles[i], &a, 1)) != CKR_OK || a.ulValueLen == (CK_ULONG) -1)
         {
-          cd_pki_set_ckr_error (error, rv != CKR_OK ? rv : CKR_ATTRIBUTE_SENSITIVE, doing);
+          cd_token_set_rv_error (self, error, rv != CKR_OK ? rv : CKR_ATTRIBUTE_SENSITIVE, doing);
           return NULL;
         }
       buf = g_malloc (a.ulValueLen ? a.ulValueLen : 1);
       a.pValue = buf;
       if ((rv = s.f->C_GetAttributeValue (s.h, handles[i], &a, 1)) != CKR_OK)
         {
-          cd_pki_set_ckr_error (error, rv, doing);
+          cd_token_set_rv_error (self, error, rv, doing);
           return NULL;
         }
       g_ptr_array_add (out, g_bytes_new_take (g_steal_pointer (&buf), a.ulValueLen));

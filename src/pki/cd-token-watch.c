@@ -104,7 +104,9 @@ scan (CdTokenWatch *self)
       label = padded (ti.label, sizeof ti.label);
       manufacturer = padded (ti.manufacturerID, sizeof ti.manufacturerID);
       id = g_strdup_printf ("%lu:%s", (unsigned long) slots[i], serial);
-      if (!g_hash_table_contains (self->present, id))
+      /* A new label on the same key (a real key keeps its slot and serial through C_InitToken) is news too:
+       * the header's label follows an erase or a burn. */
+      if (g_strcmp0 (g_hash_table_lookup (self->present, id), label) != 0)
         queue_emit (self, SIGNAL_ADDED, serial, label, g_str_has_prefix (manufacturer, "SoftHSM"));
       g_hash_table_insert (now, id, g_strdup (label));
     }
@@ -112,8 +114,8 @@ scan (CdTokenWatch *self)
   while (g_hash_table_iter_next (&it, &key, &value))
     if (!g_hash_table_contains (now, key))
       queue_emit (self, SIGNAL_REMOVED, strchr (key, ':') + 1, value, FALSE);
-  g_hash_table_steal_all (now);
-  g_hash_table_remove_all (self->present);
+  /* This scan is the next one's reference (stealing its entries here left it empty: every key was "added"
+   * again each round and a pulled key was never "removed"). */
   g_hash_table_unref (self->present);
   self->present = g_steal_pointer (&now);
 }

@@ -109,6 +109,36 @@ gboolean  cd_token_sign_check_keys (EVP_PKEY *priv, EVP_PKEY *pub, GError **erro
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdToken, cd_token_free)
 
+/* cd-token-public.c: what anyone reads on the key without its PIN (a read-only session, no login), before
+ * anything is erased; a customer's key from another counter shows its holder this way. */
+typedef struct {
+  GPtrArray *certs;          /* X509, every certificate object */
+  GPtrArray *ids;            /* GBytes, their CKA_IDs (empty when none) */
+  guint      n_end_entity;   /* certificates that are not CA certificates: someone's */
+  guint      n_public_keys;
+  GPtrArray *data_labels;    /* char*, the data objects' labels */
+} CdTokenPublic;
+
+void      cd_token_public_free       (CdTokenPublic *pub);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdTokenPublic, cd_token_public_free)
+gboolean  cd_token_read_public       (CdToken *self, CdTokenPublic **out, GError **error);
+gboolean  cd_token_public_is_empty   (const CdTokenPublic *pub);
+/* The holders and what else is there, one line for the erase confirmation ("the certificate of 张三, 某公司
+ * (serial 1A2B…, valid until 2027-12-06); 1 key pair"); NULL when the key holds nothing public. */
+char     *cd_token_public_describe   (const CdTokenPublic *pub);
+/* The certificates on the key, read without login, with their CKA_IDs (the resume compares them with the
+ * application's own certificate). An uninitialised key gives empty arrays. */
+gboolean  cd_token_list_public_certs (CdToken *self, GPtrArray **out_certs, GPtrArray **out_ids, GError **error);
+/* "the certificate of CN, O (serial …, valid until YYYY-MM-DD)", in readable UTF-8. */
+char     *cd_token_cert_holder       (X509 *cert);
+gboolean  cd_token_cert_is_ca        (X509 *cert);
+/* Whether the key can generate and sign with @algorithm ("ec-p256", "rsa-2048", "rsa-3072"), from its
+ * mechanism list (C_GetMechanismList/C_GetMechanismInfo: key pair generation with the key size, and the
+ * signature). FALSE with one sentence naming the key and what it cannot do. */
+gboolean  cd_token_check_algorithm   (CdToken *self, const char *algorithm, GError **error);
+/* @rv as a sentence; any failure of a key that is no longer there says "removed" with its label. */
+void      cd_token_set_rv_error      (CdToken *self, GError **error, unsigned long rv, const char *doing);
+
 /* Maps the last libp11 failure (its CKR code in the OpenSSL error queue) to a clerk's sentence. */
 void      cd_token_set_p11_error   (GError **error, const char *doing);
 

@@ -3,6 +3,7 @@
  *   fail C_GenerateKeyPair CKR_DEVICE_REMOVED [skip N] [sticky]   sticky: the key stays "pulled out"
  *   exit C_CreateObject [skip N]                                   the process dies there (a crash)
  *   pin-tries N                                                     a retry counter with COUNT_LOW/FINAL_TRY/LOCKED
+ *   no-mech 0x1040                                                  the key lacks that mechanism (a key without EC)
  * The counters restart whenever the control file's content changes (the key was put back). */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <dlfcn.h>
@@ -268,6 +269,61 @@ w_GetSlotInfo (CK_SLOT_ID id, CK_SLOT_INFO_PTR info)
   return rv;
 }
 
+/* Whether the control file hides mechanism @m ("no-mech 0x…" lines). */
+static int
+mech_hidden (CK_MECHANISM_TYPE m)
+{
+  char *save = NULL, *line, *copy;
+  int hidden = 0;
+
+  pthread_mutex_lock (&lock);
+  reload ();
+  copy = strdup (control);
+  pthread_mutex_unlock (&lock);
+  for (line = strtok_r (copy, "\n", &save); line && !hidden; line = strtok_r (NULL, "\n", &save))
+    if (strncmp (line, "no-mech ", 8) == 0 && strtoul (line + 8, NULL, 0) == m)
+      hidden = 1;
+  free (copy);
+  return hidden;
+}
+
+static CK_RV
+w_GetMechanismList (CK_SLOT_ID id, CK_MECHANISM_TYPE_PTR list, CK_ULONG_PTR n)
+{
+  CK_ULONG all = 0, kept = 0;
+  CK_MECHANISM_TYPE *mechs;
+  CK_RV rv;
+
+  if (is_removed ())
+    return CKR_TOKEN_NOT_PRESENT;
+  if ((rv = real->C_GetMechanismList (id, NULL, &all)) != CKR_OK)
+    return rv;
+  mechs = calloc (all + 1, sizeof *mechs);
+  if ((rv = real->C_GetMechanismList (id, mechs, &all)) != CKR_OK)
+    {
+      free (mechs);
+      return rv;
+    }
+  for (CK_ULONG i = 0; i < all; i++)
+    if (!mech_hidden (mechs[i]))
+      mechs[kept++] = mechs[i];
+  if (list && *n < kept)
+    rv = CKR_BUFFER_TOO_SMALL;
+  else if (list)
+    memcpy (list, mechs, kept * sizeof *mechs);
+  *n = kept;
+  free (mechs);
+  return rv;
+}
+
+static CK_RV
+w_GetMechanismInfo (CK_SLOT_ID id, CK_MECHANISM_TYPE m, CK_MECHANISM_INFO_PTR info)
+{
+  if (mech_hidden (m))
+    return CKR_MECHANISM_INVALID;
+  return real->C_GetMechanismInfo (id, m, info);
+}
+
 CK_RV
 C_GetFunctionList (CK_FUNCTION_LIST_PTR_PTR list)
 {
@@ -294,6 +350,8 @@ C_GetFunctionList (CK_FUNCTION_LIST_PTR_PTR list)
       wrapped.C_Login = w_Login;
       wrapped.C_GetTokenInfo = w_GetTokenInfo;
       wrapped.C_GetSlotInfo = w_GetSlotInfo;
+      wrapped.C_GetMechanismList = w_GetMechanismList;
+      wrapped.C_GetMechanismInfo = w_GetMechanismInfo;
     }
   *list = &wrapped;
   return CKR_OK;

@@ -95,7 +95,8 @@ test_errors (void)
     { CKR_TOKEN_NOT_PRESENT, CD_PKI_ERROR_TOKEN_REMOVED, "insert it again" },
     { CKR_DEVICE_MEMORY, CD_PKI_ERROR_TOKEN_FULL, "full" },
     { CKR_PIN_LOCKED, CD_PKI_ERROR_PIN_LOCKED, "unlock" },
-    { CKR_GENERAL_ERROR, CD_PKI_ERROR_TOKEN, "CKR_GENERAL_ERROR" },
+    { CKR_GENERAL_ERROR, CD_PKI_ERROR_TOKEN, "did not complete writing" },
+    { CKR_MECHANISM_INVALID, CD_PKI_ERROR_TOKEN, "does not support" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -104,6 +105,8 @@ test_errors (void)
       cd_pki_set_ckr_error (&error, cases[i].rv, "writing");
       g_assert_error (error, CD_PKI_ERROR, cases[i].code);
       g_assert_nonnull (strstr (error->message, cases[i].words));
+      /* No PKCS#11 code on screen: the clerk reads a sentence. */
+      g_assert_null (strstr (error->message, "CKR_"));
       g_assert_true (cd_pki_error_is_token (error));
       g_assert_false (cd_pki_error_is_issuer (error));
     }
