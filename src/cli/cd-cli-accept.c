@@ -22,7 +22,8 @@ cd_cli_cmd_accept (CdCli *cli, int argc, char **argv)
   gint64 id = 0;
   int code;
 
-  /* APP.json is the one positional argument; every option belongs to burn and is checked there. */
+  /* APP.json is the one positional argument; every option belongs to burn and is checked there. Copied, the
+   * secrets are wiped from the process's own arguments at once (/proc/PID/cmdline, ps), as burn does. */
   g_ptr_array_add (burn_argv, g_strdup ("burn"));
   for (int i = 1; i < argc; i++)
     {
@@ -39,6 +40,7 @@ cd_cli_cmd_accept (CdCli *cli, int argc, char **argv)
           g_ptr_array_add (burn_argv, g_strdup (argv[i]));
         }
     }
+  cd_cli_wipe_secret_args (argc, argv);
   if (path == NULL)
     return cd_cli_fail (CD_EXIT_USAGE, "accept needs APP.json");
   if (!(ctx = cd_cli_get_context (cli, &code)))
@@ -73,7 +75,6 @@ cd_cli_cmd_accept (CdCli *cli, int argc, char **argv)
     g_autofree char **bargv = g_memdup2 (burn_argv->pdata, sizeof (char *) * burn_argv->len);
 
     code = cd_cli_cmd_burn (cli, bargc, bargv);
-    cd_cli_wipe_secret_args (argc, argv);
     return code;
   }
 }

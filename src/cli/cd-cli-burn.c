@@ -13,6 +13,8 @@
 
 #include "cd-application-store.h"
 #include "cd-burn.h"
+#include "cd-burn-journal.h"
+#include "cd-burn-slip.h"
 #include "cd-cli.h"
 #include "cd-issuer-config.h"
 #include "cd-pki-error.h"
@@ -85,12 +87,57 @@ write_pin_slip (const char *path, const CdBurnResult *r, const char *number, GEr
   g_autoptr(GString) s = g_string_new (NULL);
   gboolean ok;
 
+  cd_burn_test_point ("slip", "start");
   g_string_append_printf (s, "CertDesk PIN slip / 口令单\napplication: %s\nkey: %s (%s)\ncertificate: %s\nPIN: %s\n",
                           number, r->token_label ? r->token_label : "", r->token_serial ? r->token_serial : "",
                           r->certificate_serial ? r->certificate_serial : "-", cd_pin_get (r->pin_slip));
   ok = g_file_set_contents_full (path, s->str, s->len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
   OPENSSL_cleanse (s->str, s->len);
+  if (ok)
+    cd_burn_test_point ("slip", "done");
   return ok;
+}
+
+/* The slip of a burned application printed again, from what was stored before the key got its PIN. */
+static int
+reprint_pin_slip (CdContext *ctx, gint64 id, const CdApplicationInfo *info, const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdBurnResult) r = g_new0 (CdBurnResult, 1);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  CdStore *store = cd_context_get_store (ctx);
+
+  if (!cd_burn_slip_load (ctx, id, &r->pin_slip, &error))
+    return cd_cli_fail_error (CD_EXIT_STORAGE, error);
+  if (r->pin_slip == NULL)
+    return cd_cli_fail (CD_EXIT_INVALID, _("Application %s has no stored PIN slip (its key has the profile's fixed "
+                                           "PIN, or the slip was forgotten after %d days or when it closed)"),
+                        info->number, CD_BURN_SLIP_KEEP_DAYS);
+  if (cd_store_prepare (store, "SELECT t.serial, t.label, c.serial FROM pin_slip s LEFT JOIN token t"
+                               " ON t.serial = s.token_serial LEFT JOIN certificate c ON c.application_id ="
+                               " s.application_id AND c.state = 'issued' WHERE s.application_id = ?1", &stmt, NULL))
+    {
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          r->token_serial = cd_store_column_dup (stmt, 0);
+          r->token_label = cd_store_column_dup (stmt, 1);
+          r->certificate_serial = cd_store_column_dup (stmt, 2);
+        }
+    }
+  if (!write_pin_slip (path, r, info->number, &error))
+    return cd_cli_fail_error (CD_EXIT_STORAGE, error);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_int_value (b, id);
+  json_builder_set_member_name (b, "number");
+  json_builder_add_string_value (b, info->number);
+  json_builder_set_member_name (b, "pin_slip_reprinted");
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_end_object (b);
+  cd_cli_print_builder (b);
+  return CD_EXIT_OK;
 }
 
 int
@@ -109,6 +156,7 @@ cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
   g_autofree char *ra_cert = NULL;
   g_autofree char *ra_key = NULL;
   g_autofree char *pin_slip = NULL;
+  g_autofree char *reprint = NULL;
   gboolean erase = FALSE, use_ir = FALSE;
   const GOptionEntry entries[] = {
     { "application", 0, 0, G_OPTION_ARG_FILENAME, &app_path, "The application JSON", "APP.json" },
@@ -120,6 +168,8 @@ cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
     { "so-pin", 0, 0, G_OPTION_ARG_STRING, &so_arg, "The key's SO PIN (better: CERTDESK_SO_PIN)", "P" },
     { "erase", 0, 0, G_OPTION_ARG_NONE, &erase, "Confirm erasing a key that holds objects", NULL },
     { "pin-slip", 0, 0, G_OPTION_ARG_FILENAME, &pin_slip, "Where to write the PIN slip (random PIN policy)", "FILE" },
+    { "reprint-pin-slip", 0, 0, G_OPTION_ARG_FILENAME, &reprint,
+      "With --id: write the stored PIN slip of a burned application again", "FILE" },
     { "issuer", 0, 0, G_OPTION_ARG_STRING, &issuer_name, "local or cmp", "NAME" },
     { "cmp-server", 0, 0, G_OPTION_ARG_STRING, &server, "CMP server", "URL" },
     { "cmp-secret", 0, 0, G_OPTION_ARG_STRING, &secret_arg, "CMP shared secret (better: CERTDESK_CMP_SECRET)", "S" },
@@ -178,6 +228,11 @@ cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
     return cd_cli_fail_error (cd_cli_exit_for_error (error), error);
   if (!(profile = cd_context_lookup_profile (ctx, app->profile, &error)))
     return cd_cli_fail_error (CD_EXIT_INVALID, error);
+  if (reprint)
+    return reprint_pin_slip (ctx, id, info, reprint);
+  /* Burned already (a crash came before its slip was written): the slip is printed again. */
+  if (pin_slip && info->state == CD_STATE_ISSUED && profile->pin_policy == CD_PIN_POLICY_RANDOM)
+    return reprint_pin_slip (ctx, id, info, pin_slip);
   /* A random PIN must reach the applicant: on a slip, never on stdout. */
   if (profile->pin_policy == CD_PIN_POLICY_RANDOM && pin_slip == NULL
       && (app->business == CD_BUSINESS_NEW || app->business == CD_BUSINESS_REPLACE || app->business == CD_BUSINESS_UNLOCK))

@@ -42,6 +42,9 @@ static const Command commands[] = {
 #ifdef CD_CLI_HAVE_ACCEPT
   { "accept", cd_cli_cmd_accept, N_("The whole acceptance of APP.json without the GUI") },
 #endif
+#ifdef CD_CLI_HAVE_CA
+  { "ca", cd_cli_cmd_ca, N_("list: every certificate the local CA signed | pending: certificates to be revoked") },
+#endif
 };
 
 static void

@@ -73,5 +73,6 @@ int cd_cli_cmd_forms        (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_burn         (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_revoke       (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_accept       (CdCli *cli, int argc, char **argv);
+int cd_cli_cmd_ca           (CdCli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -190,8 +190,54 @@ static const char migration_2[] =
   "CREATE INDEX audit_log_action ON audit_log(action, at);"
   "CREATE INDEX application_open ON application(day) WHERE state IN ('draft','checked','paid','printed');";
 
+/* The burn as a transaction (issue 14). One application never has two issued certificates: a partial unique
+ * index, not only a check. A certificate whose revocation no CA has confirmed yet is "to-be-revoked" (the
+ * table is rebuilt: SQLite cannot change a CHECK in place; nothing references it by key). A database that
+ * already holds two issued certificates for one application (a resume that issued again) keeps the one its
+ * key holds (the newest when no key does); the others become "to-be-revoked", never "revoked" without a CA
+ * being told, and `certdesk-cli ca pending` lists them for the supervisor. pin_slip: a random PIN encrypted
+ * under a key file outside the database (src/pki/cd-burn-slip.c), so its slip can be printed again. */
+static const char migration_3[] =
+  "CREATE TABLE certificate_v3 ("
+  "  id INTEGER PRIMARY KEY,"
+  "  serial TEXT NOT NULL UNIQUE,"
+  "  application_id INTEGER REFERENCES application(id),"
+  "  token_id INTEGER REFERENCES token(id),"
+  "  issuer TEXT NOT NULL,"
+  "  subject TEXT NOT NULL,"
+  "  not_before TEXT NOT NULL,"
+  "  not_after TEXT NOT NULL,"
+  "  state TEXT NOT NULL CHECK (state IN ('issued','revoked','suspended','to-be-revoked')),"
+  "  revoked_at TEXT,"
+  "  revoke_reason TEXT,"
+  "  pem TEXT NOT NULL,"
+  "  day TEXT NOT NULL,"
+  "  at TEXT NOT NULL);"
+  "INSERT INTO certificate_v3 (id, serial, application_id, token_id, issuer, subject, not_before, not_after, state,"
+  "  revoked_at, revoke_reason, pem, day, at)"
+  "  SELECT id, serial, application_id, token_id, issuer, subject, not_before, not_after, state, revoked_at,"
+  "  revoke_reason, pem, day, at FROM certificate;"
+  "DROP TABLE certificate;"
+  "ALTER TABLE certificate_v3 RENAME TO certificate;"
+  "CREATE INDEX certificate_application ON certificate(application_id);"
+  "CREATE INDEX certificate_day ON certificate(day);"
+  "CREATE INDEX certificate_revoked ON certificate(revoked_at) WHERE state = 'revoked';"
+  "UPDATE certificate SET state = 'to-be-revoked', revoke_reason = 'superseded',"
+  "  revoked_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+  "  WHERE state = 'issued' AND application_id IS NOT NULL AND id <> ("
+  "    SELECT k.id FROM certificate k WHERE k.application_id = certificate.application_id AND k.state = 'issued'"
+  "    ORDER BY EXISTS (SELECT 1 FROM token t WHERE t.certificate_serial = k.serial) DESC, k.id DESC LIMIT 1);"
+  "CREATE UNIQUE INDEX certificate_one_issued ON certificate(application_id) WHERE state = 'issued';"
+  "CREATE TABLE pin_slip ("
+  "  application_id INTEGER PRIMARY KEY REFERENCES application(id),"
+  "  token_serial TEXT,"
+  "  nonce TEXT NOT NULL,"
+  "  ciphertext TEXT NOT NULL,"
+  "  created_at TEXT NOT NULL);";
+
 const char *const cd_store_migrations[] = {
   migration_1,
   migration_2,
+  migration_3,
 };
 const guint cd_store_n_migrations = G_N_ELEMENTS (cd_store_migrations);

@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "cd-burn-journal.h"
 
@@ -42,6 +44,7 @@ cd_burn_attempt_free (CdBurnAttempt *a)
   g_free (a->cka_id);
   g_free (a->cert_pem);
   g_free (a->issuer);
+  g_free (a->csr_pem);
   g_free (a);
 }
 
@@ -80,7 +83,10 @@ cd_burn_journal_add (CdStore *store, gint64 application_id, gint64 attempt, cons
   cd_store_bind_text_or_null (stmt, 5, token_serial && *token_serial ? token_serial : NULL);
   cd_store_bind_text_or_null (stmt, 6, text);
   sqlite3_bind_text (stmt, 7, now, -1, SQLITE_STATIC);
-  return cd_store_step_done (store, stmt, error);
+  if (!cd_store_step_done (store, stmt, error))
+    return FALSE;
+  cd_burn_test_point (step, phase);
+  return TRUE;
 }
 
 static CdBurnAttempt *
@@ -114,8 +120,8 @@ collect (CdStore *store, gint64 application_id, gint64 attempt, GError **error)
         {
           g_autoptr(JsonNode) node = json_from_string (detail, NULL);
           JsonObject *o = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-          const char *const keys[] = { "cka_id", "pem", "issuer", "business" };
-          char **slots[] = { &a->cka_id, &a->cert_pem, &a->issuer, &a->business };
+          const char *const keys[] = { "cka_id", "pem", "issuer", "business", "csr" };
+          char **slots[] = { &a->cka_id, &a->cert_pem, &a->issuer, &a->business, &a->csr_pem };
 
           for (guint i = 0; o && i < G_N_ELEMENTS (keys); i++)
             if (json_object_has_member (o, keys[i]))
@@ -201,4 +207,39 @@ cd_burn_journal_leftover_ids (CdStore *store, const char *token_serial, GError *
       return NULL;
     }
   return g_steal_pointer (&out);
+}
+
+/* The crash campaign's hooks (tests/pki/test-pki-crash.c). Read once per process. */
+static gpointer
+crash_after (gpointer data)
+{
+  g_usleep ((gulong) GPOINTER_TO_UINT (data) * 1000);
+  kill (getpid (), SIGKILL);
+  return NULL;
+}
+
+void
+cd_burn_test_point (const char *step, const char *phase)
+{
+  static gsize once;
+  static char *crash_at, *pause_at;
+  g_autofree char *here = NULL;
+
+  if (g_once_init_enter (&once))
+    {
+      const char *after = g_getenv ("CERTDESK_TEST_CRASH_AFTER_MS");
+
+      crash_at = g_strdup (g_getenv ("CERTDESK_TEST_CRASH_AT"));
+      pause_at = g_strdup (g_getenv ("CERTDESK_TEST_PAUSE_AT"));
+      if (after && *after)
+        g_thread_unref (g_thread_new ("crash-after", crash_after, GUINT_TO_POINTER ((guint) g_ascii_strtoull (after, NULL, 10))));
+      g_once_init_leave (&once, 1);
+    }
+  if (crash_at == NULL && pause_at == NULL)
+    return;
+  here = g_strdup_printf ("%s:%s", step, phase);
+  if (g_strcmp0 (crash_at, here) == 0)
+    kill (getpid (), SIGKILL);
+  if (g_strcmp0 (pause_at, here) == 0)
+    kill (getpid (), SIGSTOP);
 }

@@ -33,6 +33,7 @@ typedef struct {
   char   *cka_id;         /* hex, once keygen started */
   char   *cert_pem;       /* once issue is done */
   char   *issuer;
+  char   *csr_pem;        /* the request the issue step's start row holds */
   gboolean finished;      /* verify done, or rolled back */
 } CdBurnAttempt;
 
@@ -53,5 +54,12 @@ GPtrArray *cd_burn_journal_pending (CdStore *store, GError **error);
 
 /* CKA_IDs of rolled-back attempts on the key @token_serial: leftovers to clean. */
 GPtrArray *cd_burn_journal_leftover_ids (CdStore *store, const char *token_serial, GError **error);
+
+/* Test-only (src/pki/README.md, "Crash hooks"): with CERTDESK_TEST_CRASH_AT=step:phase in the environment
+ * the process SIGKILLs itself when it reaches that point, with CERTDESK_TEST_PAUSE_AT=step:phase it stops
+ * itself (SIGSTOP) there until continued, and CERTDESK_TEST_CRASH_AFTER_MS=N kills it N ms after the first
+ * point. Every journal row is a point (right after it is written); the burn and the CLI add a few more
+ * ("record:done", "state:start", "slip:start", "slip:done"). Read once; without them this does nothing. */
+void cd_burn_test_point (const char *step, const char *phase);
 
 G_END_DECLS

@@ -23,6 +23,7 @@ typedef struct {
   GCancellable       *cancellable;
   gint64              attempt;
   CdBurnResult       *result;
+  gboolean            slip_saved;    /* result->pin_slip is the random PIN, its slip durable (cd-burn-slip.h) */
 } CdBurn;
 
 void     cd_burn_report         (CdBurn *b, const char *step, const char *label, double fraction);
@@ -58,6 +59,9 @@ typedef struct {
   gboolean          pregenerated;    /* the key pair was generated ahead (cd-keygen-ahead.c): CSR onwards */
   GBytes           *seal;            /* the seal image (PNG) that goes on the key as a data object, or NULL */
   gboolean          seal_written;    /* this attempt created that data object (it was not on the key yet) */
+  gboolean          journaled;       /* the issued certificate is in the issue step's done row */
+  gboolean          ca_told;         /* the issuer already knows we refused it (certConf, the local ledger) */
+  gboolean          completing;      /* the key already holds the recorded certificate: only the state is left */
 } CdBurnPipeline;
 
 /* The largest seal image put on a key (the counter's upload limit for images). */
@@ -69,7 +73,17 @@ gboolean cd_burn_journal_row      (CdBurn *b, const char *step, const char *phas
 gboolean cd_burn_durable          (CdBurn *b, gboolean on, GError **error);
 /* Syncs what was committed so far to disk now (a WAL checkpoint). */
 void     cd_burn_sync             (CdBurn *b);
-gboolean cd_burn_revoke_undelivered (CdBurn *b, X509 *cert, const char *issuer_name, GError **error);
+/* Revokes a certificate that reached no verified key (at its issuer unless @tell_ca is FALSE: it already
+ * knows) and records it as revoked; when the database cannot take that, a note is kept outside it. */
+gboolean cd_burn_revoke_undelivered (CdBurn *b, X509 *cert, const char *issuer_name, gboolean tell_ca, GError **error);
+/* A journal row that must not be lost (the issued certificate): synced, retried for up to
+ * CERTDESK_RECORD_RETRY_S seconds (default 30) with backoff while the database is locked or full, until
+ * cancelled. */
+gboolean cd_burn_journal_row_retry (CdBurn *b, const char *step, const char *phase, JsonNode *detail, GError **error);
+/* state_dir/burn-pending/<serial>.pem: a certificate the CA signed that the database could not record, with
+ * its application and issuer, written with fsync. Recorded (as revoked) at the next start of any burn. */
+gboolean cd_burn_pending_note      (CdBurn *b, X509 *cert, const char *issuer_name, gboolean ca_told, GError **error);
+void     cd_burn_pending_reconcile (CdBurn *b);
 void     cd_burn_rollback         (CdBurnPipeline *p, const char *step, const GError *why);
 gboolean cd_burn_recover          (CdBurnPipeline *p, gboolean *out_resume, GError **error);
 void     cd_burn_clean_leftovers  (CdBurnPipeline *p);

@@ -4,10 +4,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "cd-burn-private.h"
+#include "cd-issuer-local.h"
 #include "cd-pki-error.h"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <string.h>
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509, X509_free)
 
@@ -52,35 +61,226 @@ cd_burn_sync (CdBurn *b)
     g_warning ("syncing the journal: %s", error->message);
 }
 
-/* Revokes an issued certificate that never reached a verified key, and records it as revoked (it
- * exists: the CA signed it) so that the local CA's CRL lists it. */
 gboolean
-cd_burn_revoke_undelivered (CdBurn *b, X509 *cert, const char *issuer_name, GError **error)
+cd_burn_journal_row_retry (CdBurn *b, const char *step, const char *phase, JsonNode *detail, GError **error)
+{
+  const char *env = g_getenv ("CERTDESK_RECORD_RETRY_S");
+  gint64 budget = (env && *env ? (gint64) g_ascii_strtoull (env, NULL, 10) : 30) * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + budget;
+  gulong pause_ms = 100;
+  guint tries = 0;
+
+  for (;;)
+    {
+      g_autoptr(GError) local = NULL;
+      gboolean ok = cd_burn_durable (b, TRUE, &local)
+                    && cd_burn_journal_row (b, step, phase, detail, &local);
+
+      cd_burn_durable (b, FALSE, NULL);
+      tries++;
+      if (ok)
+        {
+          if (tries > 1)
+            g_message ("the %s step's %s row was recorded at try %u", step, phase, tries);
+          return TRUE;
+        }
+      /* Locked by another writer (each try already waits the store's busy timeout) or full: wait and try
+       * again; a person can still cancel. */
+      if (g_get_monotonic_time () >= deadline || g_cancellable_is_cancelled (b->cancellable))
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&local),
+                                      _("The database did not take the record of the certificate the CA signed "
+                                        "(%u tries): "), tries);
+          return FALSE;
+        }
+      g_usleep (pause_ms * 1000);
+      pause_ms = MIN (pause_ms * 2, 2000);
+    }
+}
+
+static char *
+pending_dir (CdBurn *b)
+{
+  return g_build_filename (cd_context_get_state_dir (b->ctx), "burn-pending", NULL);
+}
+
+static gboolean
+write_synced (const char *dir, const char *path, const char *text, GError **error)
+{
+  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
+  gsize len = strlen (text), done = 0;
+  int fd, dfd;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0 || (fd = g_open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
+    goto fail;
+  while (done < len)
+    {
+      ssize_t n = write (fd, text + done, len - done);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      done += n;
+    }
+  if (done < len || fsync (fd) != 0)
+    {
+      int saved = errno;
+      close (fd);
+      g_unlink (tmp);
+      errno = saved;
+      goto fail;
+    }
+  close (fd);
+  if (g_rename (tmp, path) != 0)
+    goto fail;
+  if ((dfd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)) >= 0)
+    {
+      fsync (dfd);
+      close (dfd);
+    }
+  return TRUE;
+
+fail:
+  g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER, _("Cannot keep a note of the unrecorded certificate in %s: %s"),
+               dir, g_strerror (errno));
+  return FALSE;
+}
+
+gboolean
+cd_burn_pending_note (CdBurn *b, X509 *cert, const char *issuer_name, gboolean ca_told, GError **error)
+{
+  g_autofree char *dir = pending_dir (b);
+  g_autofree char *serial = cd_cert_serial_hex (cert);
+  g_autofree char *name = g_strconcat (serial, ".pem", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *pem = cd_cert_to_pem (cert);
+  /* PEM readers skip the lines before -----BEGIN: the note is a certificate file as well. */
+  g_autofree char *text = g_strdup_printf ("application: %" G_GINT64_FORMAT "\nissuer: %s\nrevoked-at-ca: %s\n%s",
+                                           b->opts->application_id, issuer_name ? issuer_name : "",
+                                           ca_told ? "yes" : "no", pem);
+
+  if (!write_synced (dir, path, text, error))
+    return FALSE;
+  g_warning ("certificate %s is kept in %s until the database records it", serial, path);
+  return TRUE;
+}
+
+static char *
+note_field (const char *text, const char *key)
+{
+  g_autofree char *prefix = g_strconcat (key, ": ", NULL);
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] && !g_str_has_prefix (lines[i], "-----BEGIN"); i++)
+    if (g_str_has_prefix (lines[i], prefix))
+      return g_strdup (lines[i] + strlen (prefix));
+  return NULL;
+}
+
+/* Every note of a certificate the database could not record: revoked at its issuer (when this is it and it
+ * was not told yet), recorded as revoked, and the note removed, as soon as the database takes it. */
+void
+cd_burn_pending_reconcile (CdBurn *b)
+{
+  g_autofree char *dir = pending_dir (b);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  gboolean published = FALSE;
+
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *text = NULL;
+      g_autofree char *app = NULL;
+      g_autofree char *issuer = NULL;
+      g_autofree char *told = NULL;
+      g_autofree char *serial = NULL;
+      g_autoptr(X509) cert = NULL;
+      g_autoptr(CdCertRecord) rec = NULL;
+      g_autoptr(GError) error = NULL;
+      gboolean ok;
+
+      if (!g_str_has_suffix (name, ".pem") || !g_file_get_contents (path, &text, NULL, NULL)
+          || !(cert = cd_cert_from_pem (text)))
+        continue;
+      app = note_field (text, "application");
+      issuer = note_field (text, "issuer");
+      told = note_field (text, "revoked-at-ca");
+      serial = cd_cert_serial_hex (cert);
+      if (!cd_cert_record_lookup (b->store, serial, &rec, &error))
+        return;
+      if (rec == NULL)
+        {
+          g_autoptr(GError) ca_error = NULL;
+          gint64 app_id = app ? g_ascii_strtoll (app, NULL, 10) : 0;
+
+          if (g_strcmp0 (told, "yes") != 0 && g_strcmp0 (issuer, cd_issuer_get_name (b->issuer)) == 0
+              && !cd_issuer_revoke (b->issuer, cert, CD_REVOKE_CESSATION, &ca_error))
+            g_warning ("the CA did not confirm the revocation of %s: %s", serial, ca_error->message);
+          ok = cd_burn_durable (b, TRUE, &error) && cd_store_begin (b->store, &error);
+          if (ok)
+            {
+              ok = cd_cert_record_insert (b->ctx, cert, issuer && *issuer ? issuer : cd_issuer_get_name (b->issuer),
+                                          app_id, 0, "revoked", "cessationOfOperation", &error)
+                   && cd_store_commit (b->store, &error);
+              if (!ok)
+                cd_store_rollback (b->store);
+            }
+          cd_burn_durable (b, FALSE, NULL);
+          if (!ok)
+            {
+              g_warning ("the unrecorded certificate %s stays in %s: %s", serial, path, error->message);
+              continue;
+            }
+          published = TRUE;
+        }
+      g_unlink (path);
+      g_message ("the unrecorded certificate %s is recorded as revoked", serial);
+    }
+  if (published)
+    cd_issuer_publish (b->issuer, NULL);
+}
+
+/* Revokes an issued certificate that never reached a verified key, and records it as revoked (it
+ * exists: the CA signed it) so that the local CA's CRL lists it. When the database cannot take it, a note
+ * outside the database keeps it for the next start. */
+gboolean
+cd_burn_revoke_undelivered (CdBurn *b, X509 *cert, const char *issuer_name, gboolean tell_ca, GError **error)
 {
   g_autoptr(GError) ca_error = NULL;
+  g_autoptr(GError) local = NULL;
   g_autofree char *serial = cd_cert_serial_hex (cert);
   g_autoptr(CdCertRecord) rec = NULL;
   gboolean ok;
 
-  if (!cd_cert_record_lookup (b->store, serial, &rec, error))
-    return FALSE;
-  if (rec)
-    return TRUE;
-  if (g_strcmp0 (issuer_name, cd_issuer_get_name (b->issuer)) == 0)
-    cd_issuer_revoke (b->issuer, cert, CD_REVOKE_CESSATION, &ca_error);
-  if (!cd_burn_durable (b, TRUE, error) || !cd_store_begin (b->store, error))
+  if (tell_ca && g_strcmp0 (issuer_name, cd_issuer_get_name (b->issuer)) == 0)
     {
-      cd_burn_durable (b, FALSE, NULL);
-      return FALSE;
+      if (cd_issuer_revoke (b->issuer, cert, CD_REVOKE_CESSATION, &ca_error))
+        tell_ca = FALSE;
     }
-  ok = cd_cert_record_insert (b->ctx, cert, issuer_name ? issuer_name : cd_issuer_get_name (b->issuer),
-                              b->opts->application_id, 0, "revoked", "cessationOfOperation", error)
-       && cd_store_commit (b->store, error);
-  if (!ok)
-    cd_store_rollback (b->store);
+  else
+    tell_ca = FALSE;
+  ok = cd_cert_record_lookup (b->store, serial, &rec, &local);
+  if (ok && rec)
+    return TRUE;
+  ok = ok && cd_burn_durable (b, TRUE, &local) && cd_store_begin (b->store, &local);
+  if (ok)
+    {
+      ok = cd_cert_record_insert (b->ctx, cert, issuer_name ? issuer_name : cd_issuer_get_name (b->issuer),
+                                  b->opts->application_id, 0, "revoked", "cessationOfOperation", &local)
+           && cd_store_commit (b->store, &local);
+      if (!ok)
+        cd_store_rollback (b->store);
+    }
   cd_burn_durable (b, FALSE, NULL);
   if (!ok)
-    return FALSE;
+    {
+      /* Not lost: the note is recorded at the next start (cd_burn_pending_reconcile). */
+      if (!cd_burn_pending_note (b, cert, issuer_name, !tell_ca, error))
+        return FALSE;
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
   cd_issuer_publish (b->issuer, NULL);
   if (ca_error)
     g_warning ("the CA did not confirm the revocation of %s: %s", serial, ca_error->message);
@@ -99,7 +299,8 @@ cd_burn_rollback (CdBurnPipeline *p, const char *step, const GError *why)
     json_object_set_string_member (json_node_get_object (failed), "error", why->message);
     cd_burn_journal_row (b, step, "failed", failed, NULL);
   }
-  if (p->issued && p->cert && !cd_burn_revoke_undelivered (b, p->cert, cd_issuer_get_name (b->issuer), &local))
+  if (p->issued && p->cert
+      && !cd_burn_revoke_undelivered (b, p->cert, cd_issuer_get_name (b->issuer), !p->ca_told, &local))
     g_warning ("rolling back: %s", local->message);
   /* What the attempt put on the key goes, if the key is still there. */
   if (b->token && cd_token_is_present (b->token))
@@ -143,6 +344,72 @@ take_key_pair (CdBurnPipeline *p, const CdBurnAttempt *last)
   return TRUE;
 }
 
+/* The certificates the local CA signed for the interrupted request's key and the database does not hold:
+ * one it revoked is recorded as revoked; the newest it did not becomes the attempt's issued certificate
+ * (journaled as the issue step's done row), to be written and verified or revoked like any other. */
+static gboolean
+adopt_from_ledger (CdBurnPipeline *p, CdBurnAttempt *last, GError **error)
+{
+  CdBurn *b = p->b;
+  BIO *bio = BIO_new_mem_buf (last->csr_pem, -1);
+  g_autoptr(X509_REQ) csr = PEM_read_bio_X509_REQ (bio, NULL, NULL, NULL);
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(X509) adopt = NULL;
+  gint64 keep = b->attempt;
+
+  BIO_free (bio);
+  ERR_clear_error ();
+  if (csr == NULL || !(entries = cd_issuer_local_list (CD_ISSUER_LOCAL (b->issuer), error)))
+    return csr == NULL;
+  b->attempt = last->attempt;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      CdLedgerEntry *e = entries->pdata[i];
+      g_autoptr(X509) cert = cd_cert_from_pem (e->pem);
+      g_autoptr(CdCertRecord) rec = NULL;
+
+      if (cert == NULL || EVP_PKEY_eq (X509_get0_pubkey (cert), X509_REQ_get0_pubkey (csr)) != 1)
+        continue;
+      if (!cd_cert_record_lookup (b->store, e->serial, &rec, error))
+        goto fail;
+      if (rec)
+        continue;
+      if (g_str_equal (e->state, "revoked"))
+        {
+          if (!cd_burn_revoke_undelivered (b, cert, cd_issuer_get_name (b->issuer), FALSE, error))
+            goto fail;
+          continue;
+        }
+      /* Two unrecorded ones cannot come from one attempt; if they did, the older is revoked. */
+      if (adopt && !cd_burn_revoke_undelivered (b, adopt, cd_issuer_get_name (b->issuer), TRUE, error))
+        goto fail;
+      g_clear_pointer (&adopt, X509_free);
+      adopt = g_steal_pointer (&cert);
+    }
+  if (adopt)
+    {
+      g_autoptr(JsonNode) detail = obj_new ();
+      JsonObject *o = json_node_get_object (detail);
+      g_autofree char *serial = cd_cert_serial_hex (adopt);
+
+      last->cert_pem = cd_cert_to_pem (adopt);
+      g_free (last->issuer);
+      last->issuer = g_strdup (cd_issuer_get_name (b->issuer));
+      json_object_set_string_member (o, "pem", last->cert_pem);
+      json_object_set_string_member (o, "serial", serial);
+      json_object_set_string_member (o, "issuer", last->issuer);
+      json_object_set_string_member (o, "from", "the local CA's ledger");
+      if (!cd_burn_journal_row_retry (b, "issue", "done", detail, error))
+        goto fail;
+    }
+  b->attempt = keep;
+  return TRUE;
+
+fail:
+  b->attempt = keep;
+  return FALSE;
+}
+
 /* An attempt of this application interrupted by a crash: resume it on the same key, else roll it back. */
 gboolean
 cd_burn_recover (CdBurnPipeline *p, gboolean *out_resume, GError **error)
@@ -157,6 +424,13 @@ cd_burn_recover (CdBurnPipeline *p, gboolean *out_resume, GError **error)
   if (last == NULL || last->finished)
     return TRUE;
   same_key = last->token_serial && g_strcmp0 (last->token_serial, token_serial (b)) == 0;
+  /* Interrupted while the CA was asked: an unknown outcome. The local CA's ledger says whether it signed
+   * (for this request's key); that certificate is taken up (written and verified, or revoked), never a
+   * second one asked for. A CMP CA gets certConf only once the certificate was journaled (the issue step's
+   * accept hook), so for it an answer that was not journaled was never confirmed. */
+  if (last->cert_pem == NULL && g_strcmp0 (last->last_step, "issue") == 0 && last->csr_pem
+      && CD_IS_ISSUER_LOCAL (b->issuer) && !adopt_from_ledger (p, last, error))
+    return FALSE;
   if (same_key && last->cert_pem && g_strcmp0 (last->issuer, cd_issuer_get_name (b->issuer)) == 0
       && last->cka_id && p->keygen && take_key_pair (p, last))
     {
@@ -171,7 +445,7 @@ cd_burn_recover (CdBurnPipeline *p, gboolean *out_resume, GError **error)
    * in the journal; the key must hold it, which a login with the attempt's PIN lets us see). */
   if (same_key && !last->cert_pem && last->cka_id && p->keygen && p->init && last->last_step
       && ((g_str_equal (last->last_step, "keygen") && g_str_equal (last->last_phase, "done"))
-          || g_str_equal (last->last_step, "csr"))
+          || g_str_equal (last->last_step, "csr") || g_str_equal (last->last_step, "issue"))
       && take_key_pair (p, last))
     {
       p->pregenerated = TRUE;
@@ -185,7 +459,7 @@ cd_burn_recover (CdBurnPipeline *p, gboolean *out_resume, GError **error)
     if (last->cert_pem)
       {
         g_autoptr(X509) cert = cd_cert_from_pem (last->cert_pem);
-        if (cert && !cd_burn_revoke_undelivered (b, cert, last->issuer, error))
+        if (cert && !cd_burn_revoke_undelivered (b, cert, last->issuer, TRUE, error))
           return FALSE;
       }
     if (same_key && last->cka_id && p->keygen)

@@ -7,6 +7,7 @@
 
 #include "cd-preflight.h"
 #include "cd-burn-private.h"
+#include "cd-burn-slip.h"
 #include "cd-issuer-local.h"
 #include "cd-pki-error.h"
 #include "cd-worker.h"
@@ -136,6 +137,18 @@ cd_burn_run (CdContext *ctx, const CdBurnOptions *opts, CdBurnProgressFunc progr
   b.info = info;
   if (!(b.profile = cd_context_lookup_profile (ctx, app->profile, error)))
     return NULL;
+  if (opts->issuer)
+    b.issuer = g_object_ref (opts->issuer);
+  else if (!(b.issuer = cd_burn_default_issuer (ctx, error)))
+    return NULL;
+  /* Whatever this burn is for: certificates an earlier run could not record are recorded (as revoked) as
+   * soon as the database takes them, and the slips applicants have are forgotten. */
+  cd_burn_pending_reconcile (&b);
+  {
+    g_autoptr(GError) purge_error = NULL;
+    if (!cd_burn_slip_purge (ctx, &purge_error))
+      g_warning ("forgetting old PIN slips: %s", purge_error->message);
+  }
   if (cd_state_is_final (info->state) || info->state == CD_STATE_ISSUED
       || (opts->advance_state && info->state != CD_STATE_PRINTED))
     {
@@ -144,13 +157,10 @@ cd_burn_run (CdContext *ctx, const CdBurnOptions *opts, CdBurnProgressFunc progr
                    ? _("Application %s is “%s”: the key work comes after payment and the printed forms")
                    : _("Application %s is “%s”: there is no key work left to do"),
                    info->number, cd_state_label (info->state));
+      g_clear_object (&b.issuer);
       return NULL;
     }
   result->business = g_strdup (cd_business_to_code (app->business));
-  if (opts->issuer)
-    b.issuer = g_object_ref (opts->issuer);
-  else if (!(b.issuer = cd_burn_default_issuer (ctx, error)))
-    return NULL;
   /* The pre-flight (cd-preflight.h) before the key is touched: a refusal erases nothing. */
   if (!cd_preflight_check (ctx, app, opts->application_id, CD_PREFLIGHT_BURN, &preflight_error))
     {

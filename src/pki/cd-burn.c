@@ -8,12 +8,14 @@
 
 #include <glib/gi18n-lib.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 #include <string.h>
 
 #include "cd-audit.h"
 #include "cd-burn-private.h"
+#include "cd-burn-slip.h"
 #include "cd-csr.h"
 #include "cd-issuer-local.h"
 #include "cd-pki-error.h"
@@ -77,6 +79,9 @@ cd_burn_policy_pin (CdBurn *b)
 {
   if (b->profile->pin_policy == CD_PIN_POLICY_FIXED)
     return cd_pin_new (b->profile->initial_pin);
+  /* Made and stored for the slip before the step that sets it (run_step, save_slip). */
+  if (b->slip_saved && b->result->pin_slip)
+    return cd_pin_copy (b->result->pin_slip);
   g_clear_pointer (&b->result->pin_slip, cd_pin_free);
   b->result->pin_slip = cd_pin_new_random (b->profile->pin_length);
   return cd_pin_copy (b->result->pin_slip);
@@ -230,29 +235,91 @@ step_csr (CdBurnPipeline *p, GError **error)
   return p->pub != NULL;
 }
 
+/* What the CA returned, checked here before the issuer confirms it (CMP: certConf; the local CA: before it
+ * returns): the key's public key, the application's subject, a chain to the issuer's roots. Taken, it is
+ * journaled (synced, retried while the database is busy or full) before the CA is told: a certificate the
+ * counter cannot record is refused, so the CA revokes it, and a note outside the database keeps it. */
 static gboolean
-step_issue (CdBurnPipeline *p, JsonNode *done_detail, GError **error)
+accept_issued (X509 *cert, STACK_OF (X509) *chain, gpointer data, GError **error)
 {
+  CdBurnPipeline *p = data;
   CdBurn *b = p->b;
-  g_autoptr(GDateTime) now = cd_store_now (b->store);
-  CdIssueRequest req = { p->csr, p->priv, now, p->not_after, b->profile->id };
+  g_autoptr(JsonNode) detail = NULL;
   g_autofree char *pem = NULL;
   g_autofree char *serial = NULL;
-  JsonObject *o = json_node_get_object (done_detail);
+  g_autoptr(GError) local = NULL;
+  JsonObject *o;
 
-  if (!(p->cert = cd_issuer_issue (b->issuer, &req, &p->chain, error)))
-    return FALSE;
+  X509_free (p->cert);
+  p->cert = X509_dup (cert);
   p->issued = TRUE;
-  if (X509_REQ_get0_pubkey (p->csr) == NULL || EVP_PKEY_eq (X509_get0_pubkey (p->cert), p->pub) != 1)
+  if (p->pub == NULL || EVP_PKEY_eq (X509_get0_pubkey (cert), p->pub) != 1)
     {
-      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER, _("The CA returned a certificate for another key"));
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER,
+                   _("CertDesk refused the certificate the CA returned: its public key is not the USB key's"));
       return FALSE;
     }
-  pem = cd_cert_to_pem (p->cert);
-  serial = cd_cert_serial_hex (p->cert);
+  if (p->subject && X509_NAME_cmp (X509_get_subject_name (cert), p->subject) != 0)
+    {
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER,
+                   _("CertDesk refused the certificate the CA returned: its subject is not the application's"));
+      return FALSE;
+    }
+  if (!cd_issuer_verify_chain (b->issuer, cert, chain, &local))
+    {
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER, _("CertDesk refused the certificate the CA returned: %s"),
+                   local->message);
+      return FALSE;
+    }
+  detail = json_node_init_object (json_node_alloc (), json_object_new ());
+  o = json_node_get_object (detail);
+  pem = cd_cert_to_pem (cert);
+  serial = cd_cert_serial_hex (cert);
   json_object_set_string_member (o, "pem", pem);
   json_object_set_string_member (o, "serial", serial);
   json_object_set_string_member (o, "issuer", cd_issuer_get_name (b->issuer));
+  if (!cd_burn_journal_row_retry (b, "issue", "done", detail, &local))
+    {
+      g_autoptr(GError) note_error = NULL;
+
+      /* Refused below: the CA revokes it; the note records it as revoked once the database is back. */
+      if (!cd_burn_pending_note (b, cert, cd_issuer_get_name (b->issuer), TRUE, &note_error))
+        g_warning ("%s", note_error->message);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local),
+                                  _("The certificate was refused and the CA revokes it, because it could not be "
+                                    "recorded; the next start records it as revoked. "));
+      return FALSE;
+    }
+  p->journaled = TRUE;
+  return TRUE;
+}
+
+static gboolean
+step_issue (CdBurnPipeline *p, GError **error)
+{
+  CdBurn *b = p->b;
+  g_autoptr(GDateTime) now = cd_store_now (b->store);
+  CdIssueRequest req = { p->csr, p->priv, now, p->not_after, b->profile->id, accept_issued, p };
+  X509 *cert;
+
+  if (!(cert = cd_issuer_issue (b->issuer, &req, &p->chain, error)))
+    {
+      /* The accept hook ran and refused it (or could not record it): the CA was told in its answer. */
+      if (p->cert && !p->journaled)
+        p->ca_told = TRUE;
+      return FALSE;
+    }
+  X509_free (p->cert);
+  p->cert = cert;
+  p->issued = TRUE;
+  /* An issuer that does not call the hook: the same checks and record now; a refusal revokes it at the CA. */
+  if (!p->journaled)
+    {
+      g_autoptr(X509) copy = X509_dup (cert);
+
+      if (!accept_issued (copy, p->chain, p, error))
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -400,6 +467,17 @@ step_verify (CdBurnPipeline *p, GError **error)
   return TRUE;
 }
 
+static void
+fill_result (CdBurn *b, X509 *cert)
+{
+  g_clear_pointer (&b->result->certificate_serial, g_free);
+  b->result->certificate_serial = cd_cert_serial_hex (cert);
+  b->result->subject = cd_csr_name_to_string (X509_get_subject_name (cert));
+  b->result->not_before = cd_cert_time_iso (X509_get0_notBefore (cert));
+  b->result->not_after = cd_cert_time_iso (X509_get0_notAfter (cert));
+  b->result->issuer = g_strdup (cd_issuer_get_name (b->issuer));
+}
+
 /* Verified: one transaction records the certificate, the key and the journal's last row. */
 static gboolean
 record (CdBurnPipeline *p, GError **error)
@@ -432,11 +510,7 @@ record (CdBurnPipeline *p, GError **error)
       cd_store_rollback (b->store);
       return FALSE;
     }
-  b->result->certificate_serial = g_steal_pointer (&serial);
-  b->result->subject = cd_csr_name_to_string (X509_get_subject_name (p->cert));
-  b->result->not_before = cd_cert_time_iso (X509_get0_notBefore (p->cert));
-  b->result->not_after = cd_cert_time_iso (X509_get0_notAfter (p->cert));
-  b->result->issuer = g_strdup (cd_issuer_get_name (b->issuer));
+  fill_result (b, p->cert);
   return TRUE;
 }
 
@@ -450,14 +524,17 @@ retire_old (CdBurnPipeline *p)
 
   if (p->old == NULL)
     return;
-  /* The old objects leave the key only now that the new ones verified. */
-  if (p->business == CD_BUSINESS_RENEW && p->old_id)
+  /* The old objects leave the key only now that the new ones verified (a completion after a crash: already
+   * done or left for the clerk; the key is not logged in). */
+  if (p->completing)
+    ;
+  else if (p->business == CD_BUSINESS_RENEW && p->old_id)
     {
       gsize len;
       const guchar *d = g_bytes_get_data (p->old_id, &len);
       cd_token_delete_id (b->token, d, len, &error);
     }
-  else if (p->business == CD_BUSINESS_CHANGE && p->old_cert)
+  else if (p->business == CD_BUSINESS_CHANGE && p->old_cert && p->old_id)
     {
       gsize len;
       const guchar *d = g_bytes_get_data (p->old_id, &len);
@@ -470,19 +547,38 @@ retire_old (CdBurnPipeline *p)
   g_clear_error (&error);
   if (revoke && g_str_equal (p->old->state, "issued"))
     {
-      gboolean ok = (!p->old_cert || g_strcmp0 (p->old->issuer, cd_issuer_get_name (b->issuer)) != 0
-                     || cd_issuer_revoke (b->issuer, p->old_cert, CD_REVOKE_SUPERSEDED, &error));
-      if (ok && cd_store_begin (b->store, &error))
+      /* Revoked only where a CA was told: at the issuer that issued it, when it is the one configured here.
+       * Otherwise (another issuer, or the CA did not answer) it is "to-be-revoked", listed for the supervisor
+       * by `certdesk-cli ca pending`, never "revoked" in the records alone. */
+      gboolean here = g_strcmp0 (p->old->issuer, cd_issuer_get_name (b->issuer)) == 0 && p->old_cert;
+      gboolean told = here && cd_issuer_revoke (b->issuer, p->old_cert, CD_REVOKE_SUPERSEDED, &error);
+      g_autoptr(GError) record_error = NULL;
+      gboolean recorded = FALSE;
+
+      if (cd_store_begin (b->store, &record_error))
         {
-          if (cd_cert_record_set_state (b->ctx, p->old->serial, "revoked", "superseded", &error)
-              && cd_store_commit (b->store, &error))
-            cd_issuer_publish (b->issuer, NULL);
+          if (cd_cert_record_set_state (b->ctx, p->old->serial, told ? "revoked" : "to-be-revoked", "superseded",
+                                        &record_error)
+              && cd_store_commit (b->store, &record_error))
+            recorded = TRUE;
           else
             cd_store_rollback (b->store);
         }
-      if (error)
-        b->result->warning = g_strdup_printf (_("The new certificate is on the key, but the old one (%s) is not yet "
-                                                "revoked: %s"), p->old->serial, error->message);
+      if (told && recorded)
+        cd_issuer_publish (b->issuer, NULL);
+      if (!here)
+        b->result->warning = g_strdup_printf (_("The new certificate is on the key, but the old one (%s) was issued "
+                                                "through “%s”, which is not configured here: it is marked to be "
+                                                "revoked there (certdesk-cli ca pending lists it for the supervisor)"),
+                                              p->old->serial, p->old->issuer);
+      else if (!told)
+        b->result->warning = g_strdup_printf (_("The new certificate is on the key, but the CA did not revoke the old "
+                                                "one (%s): %s; it is marked to be revoked (certdesk-cli ca pending)"),
+                                              p->old->serial, error->message);
+      else if (!recorded)
+        b->result->warning = g_strdup_printf (_("The new certificate is on the key and the CA revoked the old one (%s), "
+                                                "but the records could not say so: %s"), p->old->serial,
+                                              record_error->message);
     }
 }
 
@@ -513,6 +609,25 @@ mark_old_token (CdBurnPipeline *p)
     }
 }
 
+/* The random PIN a key is about to get, stored for its slip (encrypted, synced) before the key has it. */
+static gboolean
+save_slip (CdBurn *b, GError **error)
+{
+  if (b->profile->pin_policy != CD_PIN_POLICY_RANDOM)
+    return TRUE;
+  g_clear_pointer (&b->result->pin_slip, cd_pin_free);
+  b->result->pin_slip = cd_pin_new_random (b->profile->pin_length);
+  b->slip_saved = FALSE;
+  if (!cd_burn_slip_save (b->ctx, b->opts->application_id, token_serial (b), b->result->pin_slip, error))
+    {
+      g_prefix_error (error, _("The PIN slip could not be kept, so the key was not touched: "));
+      return FALSE;
+    }
+  b->slip_saved = TRUE;
+  cd_burn_test_point ("slip", "saved");
+  return TRUE;
+}
+
 static gboolean
 run_step (CdBurnPipeline *p, CdBurnStep step, GError **error)
 {
@@ -530,14 +645,35 @@ run_step (CdBurnPipeline *p, CdBurnStep step, GError **error)
     }
   if (step == CD_BURN_STEP_INIT || step == CD_BURN_STEP_KEYGEN || step == CD_BURN_STEP_CSR)
     json_object_set_string_member (json_node_get_object (start), "business", cd_business_to_code (p->business));
-  if (!cd_burn_journal_row (b, cd_burn_step_code (step), "start", start, error))
+  if (step == CD_BURN_STEP_INIT && !save_slip (b, error))
+    return FALSE;
+  if (step == CD_BURN_STEP_ISSUE)
+    {
+      /* The request, before the CA is asked, synced: a resume finds what the CA may have signed for it. */
+      g_autofree char *csr = NULL;
+      BIO *bio = BIO_new (BIO_s_mem ());
+      char *data;
+      long len;
+      gboolean saved;
+
+      PEM_write_bio_X509_REQ (bio, p->csr);
+      len = BIO_get_mem_data (bio, &data);
+      csr = g_strndup (data, len);
+      BIO_free (bio);
+      json_object_set_string_member (json_node_get_object (start), "csr", csr);
+      saved = cd_burn_durable (b, TRUE, error) && cd_burn_journal_row (b, cd_burn_step_code (step), "start", start, error);
+      cd_burn_durable (b, FALSE, NULL);
+      if (!saved)
+        return FALSE;
+    }
+  else if (!cd_burn_journal_row (b, cd_burn_step_code (step), "start", start, error))
     return FALSE;
   switch (step)
     {
     case CD_BURN_STEP_INIT: ok = step_init (p, &local); break;
     case CD_BURN_STEP_KEYGEN: ok = step_keygen (p, done, &local); break;
     case CD_BURN_STEP_CSR: ok = step_csr (p, &local); break;
-    case CD_BURN_STEP_ISSUE: ok = step_issue (p, done, &local); break;
+    case CD_BURN_STEP_ISSUE: ok = step_issue (p, &local); break;
     case CD_BURN_STEP_WRITE: ok = step_write (p, &local); break;
     case CD_BURN_STEP_VERIFY: ok = step_verify (p, &local); break;
     default: g_assert_not_reached ();
@@ -549,17 +685,9 @@ run_step (CdBurnPipeline *p, CdBurnStep step, GError **error)
       return FALSE;
     }
   /* The verify step's "done" row is written with the records, in one transaction. The issue step's holds
-   * the certificate the CA signed: it must survive a power cut (cd_burn_durable). */
-  if (step == CD_BURN_STEP_ISSUE)
-    {
-      gboolean saved = cd_burn_durable (b, TRUE, error)
-                       && cd_burn_journal_row (b, cd_burn_step_code (step), "done", done, error);
-
-      cd_burn_durable (b, FALSE, NULL);
-      if (!saved)
-        return FALSE;
-    }
-  else if (step != CD_BURN_STEP_VERIFY && !cd_burn_journal_row (b, cd_burn_step_code (step), "done", done, error))
+   * the certificate the CA signed: written (synced, retried) by accept_issued before the CA was told. */
+  if (step != CD_BURN_STEP_VERIFY && step != CD_BURN_STEP_ISSUE
+      && !cd_burn_journal_row (b, cd_burn_step_code (step), "done", done, error))
     return FALSE;
   cd_burn_report (b, cd_burn_step_code (step), cd_burn_step_label (step), (double) (step + 1) / CD_BURN_N_STEPS);
   return TRUE;
@@ -567,6 +695,65 @@ run_step (CdBurnPipeline *p, CdBurnStep step, GError **error)
 
 gboolean
 cd_burn_certificate (CdBurn *b, GError **error);
+
+/* The application's certificate is recorded as issued already: a crash came between the records and the
+ * state change, or the application is burned again. When the inserted key is the one recorded with it and
+ * holds it (certificates are public objects: read without logging in), the burn completes from the records
+ * without touching the key: no erase, no second certificate. Any other key is refused: one application has
+ * one issued certificate. */
+static gboolean
+complete_recorded (CdBurnPipeline *p, gboolean *out_done, GError **error)
+{
+  CdBurn *b = p->b;
+  g_autoptr(CdCertRecord) rec = NULL;
+  g_autoptr(CdTokenRecord) tok = NULL;
+  g_autoptr(X509) cert = NULL;
+  gboolean has = FALSE;
+
+  *out_done = FALSE;
+  if (!cd_cert_record_for_application (b->store, b->opts->application_id, &rec, error))
+    return FALSE;
+  if (rec == NULL)
+    return TRUE;
+  if (!cd_token_record_lookup (b->store, token_serial (b), &tok, error))
+    return FALSE;
+  cert = cd_cert_from_pem (rec->pem);
+  if (cert && tok && tok->application_id == b->opts->application_id
+      && g_strcmp0 (tok->certificate_serial, rec->serial) == 0
+      && !cd_token_readback_has_cert (b->token, cert, &has, error))
+    return FALSE;
+  if (!has)
+    {
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED,
+                   _("Application %s already has its certificate %s, on another USB key: insert that key, or revoke "
+                     "the certificate before issuing again"), b->info->number, rec->serial);
+      return FALSE;
+    }
+  p->completing = TRUE;
+  fill_result (b, cert);
+  b->result->resumed = TRUE;
+  {
+    g_autoptr(CdBurnAttempt) last = NULL;
+    if (cd_burn_journal_last (b->store, b->opts->application_id, &last, NULL) && last)
+      b->result->attempt = last->attempt;
+  }
+  /* What the business does with the certificate it follows, if the crash came before that. */
+  if ((p->business == CD_BUSINESS_REPLACE || p->business == CD_BUSINESS_CHANGE) && b->app->existing_serial)
+    {
+      if (!cd_cert_record_lookup (b->store, b->app->existing_serial, &p->old, error))
+        return FALSE;
+      if (p->old)
+        p->old_cert = cd_cert_from_pem (p->old->pem);
+    }
+  if (b->profile->pin_policy == CD_PIN_POLICY_RANDOM && p->init)
+    {
+      g_clear_pointer (&b->result->pin_slip, cd_pin_free);
+      if (!cd_burn_slip_load (b->ctx, b->opts->application_id, &b->result->pin_slip, error))
+        return FALSE;
+    }
+  *out_done = TRUE;
+  return TRUE;
+}
 
 gboolean
 cd_burn_certificate (CdBurn *b, GError **error)
@@ -582,11 +769,19 @@ cd_burn_certificate (CdBurn *b, GError **error)
   RAND_bytes (p.id, sizeof p.id);
   p.id_hex = cd_hex_encode (p.id, p.id_len);
 
-  if (p.business == CD_BUSINESS_REPLACE && !cd_burn_find_replaced (&p, error))
-    goto out;
   if (!cd_burn_load_seal (&p, error))
     goto out;
   if (!cd_burn_open_token (b, error))
+    goto out;
+  {
+    gboolean done = FALSE;
+
+    if (!complete_recorded (&p, &done, error))
+      goto out;
+    if (done)
+      goto finish;
+  }
+  if (p.business == CD_BUSINESS_REPLACE && !cd_burn_find_replaced (&p, error))
     goto out;
   if (!p.init && !cd_burn_find_current (&p, error))
     goto out;
@@ -609,6 +804,11 @@ cd_burn_certificate (CdBurn *b, GError **error)
         goto out;
       if (pin == NULL && b->profile->pin_policy == CD_PIN_POLICY_FIXED)
         pin = fixed = cd_pin_new (b->profile->initial_pin);
+      /* A random PIN: the one stored for the slip before the key got it. */
+      if (pin == NULL && !cd_burn_slip_load (b->ctx, b->opts->application_id, &fixed, error))
+        goto out;
+      if (pin == NULL)
+        pin = fixed;
       if (last && !last->finished && g_strcmp0 (last->token_serial, token_serial (b)) == 0 && pin
           && cd_token_login (b->token, FALSE, pin, NULL))
         resume_pin = cd_pin_copy (pin);
@@ -625,6 +825,11 @@ cd_burn_certificate (CdBurn *b, GError **error)
       if (!(p.subject = cd_csr_build_subject (b->profile, b->app, error)))
         goto out;
       p.chain = cd_issuer_get_roots (b->issuer);
+      if (b->profile->pin_policy == CD_PIN_POLICY_RANDOM && resume_pin && p.init)
+        {
+          g_clear_pointer (&b->result->pin_slip, cd_pin_free);
+          b->result->pin_slip = cd_pin_copy (resume_pin);
+        }
       first = CD_BURN_STEP_WRITE;
     }
   else if (p.pregenerated)
@@ -656,11 +861,15 @@ cd_burn_certificate (CdBurn *b, GError **error)
     }
   if (!record (&p, error))
     goto out;
+  cd_burn_test_point ("record", "done");
+
+finish:
   retire_old (&p);
   if (p.business == CD_BUSINESS_REPLACE)
     mark_old_token (&p);
   /* One sync makes the records, the old certificate's revocation and the state durable together: WAL
    * frames are appended in order, and the last commit, with synchronous=FULL, fsyncs them all. */
+  cd_burn_test_point ("state", "start");
   if (b->opts->advance_state)
     {
       if (cd_burn_durable (b, TRUE, error))

@@ -1,10 +1,16 @@
-/* cd-issuer-local.c: the local CA with OpenSSL. Its key stays in state_dir/ca (mode 0600); its index is
- * the certificate table: issued rows are on keys and verified, revoked rows go on the CRL. */
+/* cd-issuer-local.c: the local CA with OpenSSL. Its key stays in state_dir/ca (mode 0600). It keeps its own
+ * ledger of every certificate it signed (state_dir/ca/ledger.jsonl), as OpenSSL's `ca` keeps index.txt; the
+ * CRL lists what the ledger and the certificate table revoked. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+#include <unistd.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -20,6 +26,7 @@ struct _CdIssuerLocal {
   char      *cert_path;
   char      *key_path;
   char      *crl_path;
+  char      *ledger_path;
   X509      *cert;
   EVP_PKEY  *key;
   GMutex     lock;
@@ -164,6 +171,218 @@ load_ca (CdIssuerLocal *self, GError **error)
   return TRUE;
 }
 
+void
+cd_ledger_entry_free (CdLedgerEntry *e)
+{
+  if (!e)
+    return;
+  g_free (e->serial);
+  g_free (e->subject);
+  g_free (e->not_after);
+  g_free (e->state);
+  g_free (e->reason);
+  g_free (e->pem);
+  g_free (e);
+}
+
+static char *
+name_to_utf8 (const X509_NAME *name)
+{
+  BIO *bio = BIO_new (BIO_s_mem ());
+  char *data;
+  long len;
+  char *out;
+
+  X509_NAME_print_ex (bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+  len = BIO_get_mem_data (bio, &data);
+  out = g_strndup (data, len);
+  BIO_free (bio);
+  return out;
+}
+
+static char *
+serial_hex (X509 *cert)
+{
+  BIGNUM *bn = ASN1_INTEGER_to_BN (X509_get0_serialNumber (cert), NULL);
+  char *hex = BN_bn2hex (bn);
+  char *out = g_ascii_strup (hex, -1);
+
+  OPENSSL_free (hex);
+  BN_free (bn);
+  return out;
+}
+
+static char *
+time_iso (const ASN1_TIME *t)
+{
+  struct tm tm;
+
+  if (!ASN1_TIME_to_tm (t, &tm))
+    return g_strdup ("");
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                          tm.tm_min, tm.tm_sec);
+}
+
+/* The ledger is a file in the CA's folder, not a table in the counter's database: it must hold what the CA
+ * signed exactly when the counter's database could not be written (locked by another writer, full, reset),
+ * and it sits beside the key that signed. One JSON line per event, appended with a single write() and synced
+ * (with the folder, when the file is new) before the certificate leaves the CA; a torn last line (a crash
+ * inside the write) is skipped when read: its certificate was never returned. */
+static gboolean
+ledger_append (CdIssuerLocal *self, JsonNode *line, GError **error)
+{
+  g_autofree char *text = json_to_string (line, FALSE);
+  g_autofree char *row = g_strconcat (text, "\n", NULL);
+  gsize len = strlen (row), done = 0;
+  gboolean fresh = !g_file_test (self->ledger_path, G_FILE_TEST_EXISTS);
+  int fd = g_open (self->ledger_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  int saved;
+
+  if (fd < 0)
+    goto fail;
+  while (done < len)
+    {
+      ssize_t n = write (fd, row + done, len - done);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        goto fail_fd;
+      done += n;
+    }
+  if (fsync (fd) != 0)
+    goto fail_fd;
+  close (fd);
+  if (fresh)
+    {
+      int dfd = g_open (self->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+      if (dfd >= 0)
+        {
+          fsync (dfd);
+          close (dfd);
+        }
+    }
+  return TRUE;
+
+fail_fd:
+  saved = errno;
+  close (fd);
+  errno = saved;
+fail:
+  saved = errno;
+  g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER, _("The local CA cannot write its ledger %s: %s"),
+               self->ledger_path, g_strerror (saved));
+  return FALSE;
+}
+
+static gboolean
+ledger_issued (CdIssuerLocal *self, X509 *cert, GError **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *serial = serial_hex (cert);
+  g_autofree char *subject = name_to_utf8 (X509_get_subject_name (cert));
+  g_autofree char *na = time_iso (X509_get0_notAfter (cert));
+  g_autofree char *now = cd_store_now_iso (cd_context_get_store (self->ctx));
+  BIO *bio = BIO_new (BIO_s_mem ());
+  char *data;
+  long len;
+  g_autofree char *pem = NULL;
+
+  PEM_write_bio_X509 (bio, cert);
+  len = BIO_get_mem_data (bio, &data);
+  pem = g_strndup (data, len);
+  BIO_free (bio);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "event");
+  json_builder_add_string_value (b, "issued");
+  json_builder_set_member_name (b, "serial");
+  json_builder_add_string_value (b, serial);
+  json_builder_set_member_name (b, "subject");
+  json_builder_add_string_value (b, subject);
+  json_builder_set_member_name (b, "not_after");
+  json_builder_add_string_value (b, na);
+  json_builder_set_member_name (b, "at");
+  json_builder_add_string_value (b, now);
+  json_builder_set_member_name (b, "pem");
+  json_builder_add_string_value (b, pem);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  return ledger_append (self, node, error);
+}
+
+static gboolean
+ledger_revoked (CdIssuerLocal *self, X509 *cert, CdRevokeReason reason, GError **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *serial = serial_hex (cert);
+  g_autofree char *now = cd_store_now_iso (cd_context_get_store (self->ctx));
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "event");
+  json_builder_add_string_value (b, "revoked");
+  json_builder_set_member_name (b, "serial");
+  json_builder_add_string_value (b, serial);
+  json_builder_set_member_name (b, "reason");
+  json_builder_add_string_value (b, cd_revoke_reason_to_code (reason));
+  json_builder_set_member_name (b, "at");
+  json_builder_add_string_value (b, now);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  return ledger_append (self, node, error);
+}
+
+/* The ledger folded: one entry per certificate, in the order it was signed. */
+static GPtrArray *
+ledger_read (CdIssuerLocal *self, GError **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_ledger_entry_free);
+  g_autoptr(GHashTable) by_serial = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *data = NULL;
+  g_autoptr(GError) local = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents (self->ledger_path, &data, NULL, &local))
+    {
+      if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return g_steal_pointer (&out);
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER, _("Cannot read the local CA's ledger: %s"), local->message);
+      return NULL;
+    }
+  lines = g_strsplit (data, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_autoptr(JsonNode) node = *lines[i] ? json_from_string (lines[i], NULL) : NULL;
+      JsonObject *o = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *event = o ? json_object_get_string_member_with_default (o, "event", "") : "";
+      const char *serial = o ? json_object_get_string_member_with_default (o, "serial", NULL) : NULL;
+      CdLedgerEntry *e;
+
+      if (serial == NULL)
+        continue;               /* a torn last line */
+      e = g_hash_table_lookup (by_serial, serial);
+      if (g_str_equal (event, "issued") && e == NULL)
+        {
+          e = g_new0 (CdLedgerEntry, 1);
+          e->serial = g_strdup (serial);
+          e->subject = g_strdup (json_object_get_string_member_with_default (o, "subject", ""));
+          e->not_after = g_strdup (json_object_get_string_member_with_default (o, "not_after", ""));
+          e->pem = g_strdup (json_object_get_string_member_with_default (o, "pem", ""));
+          e->state = g_strdup ("issued");
+          g_ptr_array_add (out, e);
+          g_hash_table_insert (by_serial, e->serial, e);
+        }
+      else if (g_str_equal (event, "revoked") && e)
+        {
+          g_free (e->state);
+          e->state = g_strdup ("revoked");
+          g_free (e->reason);
+          e->reason = g_strdup (json_object_get_string_member_with_default (o, "reason", "unspecified"));
+        }
+    }
+  return g_steal_pointer (&out);
+}
+
 static const char *
 local_get_name (CdIssuer *issuer)
 {
@@ -179,6 +398,8 @@ local_issue (CdIssuer *issuer, const CdIssueRequest *req, STACK_OF (X509) **out_
   X509 *cert;
   ASN1_INTEGER *serial;
   g_autofree char *cdp = NULL;
+  STACK_OF (X509) *chain;
+  GError *refused = NULL;
   gboolean ok;
 
   if (pub == NULL || X509_REQ_verify (req->csr, pub) != 1)
@@ -217,11 +438,31 @@ local_issue (CdIssuer *issuer, const CdIssueRequest *req, STACK_OF (X509) **out_
       X509_free (cert);
       return NULL;
     }
-  if (out_chain)
+  /* In the ledger, synced, before the certificate leaves the CA: whatever happens to the caller, the CA
+   * knows what it signed. */
+  if (!ledger_issued (self, cert, error))
     {
-      *out_chain = sk_X509_new_null ();
-      sk_X509_push (*out_chain, X509_dup (self->cert));
+      X509_free (cert);
+      return NULL;
     }
+  chain = sk_X509_new_null ();
+  sk_X509_push (chain, X509_dup (self->cert));
+  /* The counter takes it (checks and journals it) or refuses it: a refused certificate is revoked here. */
+  if (req->accept && !req->accept (cert, chain, req->accept_data, &refused))
+    {
+      g_autoptr(GError) ledger_error = NULL;
+
+      if (!ledger_revoked (self, cert, CD_REVOKE_CESSATION, &ledger_error))
+        g_warning ("%s", ledger_error->message);
+      g_propagate_error (error, g_steal_pointer (&refused));
+      sk_X509_pop_free (chain, X509_free);
+      X509_free (cert);
+      return NULL;
+    }
+  if (out_chain)
+    *out_chain = chain;
+  else
+    sk_X509_pop_free (chain, X509_free);
   return cert;
 }
 
@@ -239,7 +480,10 @@ local_revoke (CdIssuer *issuer, X509 *cert, CdRevokeReason reason, GError **erro
                    _("The local CA did not issue this certificate and cannot revoke it"));
       return FALSE;
     }
-  return TRUE;
+  {
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+    return ledger_revoked (self, cert, reason, error);
+  }
 }
 
 static gboolean
@@ -256,7 +500,11 @@ local_publish (CdIssuer *issuer, GError **error)
   ASN1_INTEGER *number = ASN1_INTEGER_new ();
   gboolean ok = TRUE;
   int rc;
+  g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) ledger = ledger_read (self, error);
 
+  if (ledger == NULL)
+    ok = FALSE;
   X509_CRL_set_version (crl, 1);
   X509_CRL_set_issuer_name (crl, X509_get_subject_name (self->cert));
   set_time (t, now);
@@ -265,8 +513,8 @@ local_publish (CdIssuer *issuer, GError **error)
   X509_CRL_set1_nextUpdate (crl, t);
   ASN1_INTEGER_set_int64 (number, g_date_time_to_unix (now));
   X509_CRL_add1_ext_i2d (crl, NID_crl_number, number, 0, 0);
-  if (!cd_store_prepare (store, "SELECT serial, revoked_at, state, revoke_reason FROM certificate"
-                                " WHERE issuer = 'local' AND state IN ('revoked', 'suspended')", &stmt, error))
+  if (ok && !cd_store_prepare (store, "SELECT serial, revoked_at, state, revoke_reason FROM certificate"
+                                      " WHERE issuer = 'local' AND state IN ('revoked', 'suspended')", &stmt, error))
     ok = FALSE;
   while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -278,6 +526,7 @@ local_publish (CdIssuer *issuer, GError **error)
       g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 ((const char *) sqlite3_column_text (stmt, 1), NULL);
 
       BN_hex2bn (&bn, (const char *) sqlite3_column_text (stmt, 0));
+      g_hash_table_add (listed, g_ascii_strup ((const char *) sqlite3_column_text (stmt, 0), -1));
       serial = BN_to_ASN1_INTEGER (bn, NULL);
       X509_REVOKED_set_serialNumber (r, serial);
       set_time (t, at ? at : now);
@@ -295,6 +544,33 @@ local_publish (CdIssuer *issuer, GError **error)
     }
   if (ok && rc != SQLITE_DONE)
     ok = cd_store_set_error (store, error);
+  /* What the ledger revoked and the counter could not record (its database was not writable) is listed too. */
+  for (guint i = 0; ok && i < ledger->len; i++)
+    {
+      CdLedgerEntry *e = ledger->pdata[i];
+      X509_REVOKED *r;
+      BIGNUM *bn = NULL;
+      ASN1_INTEGER *serial;
+      ASN1_ENUMERATED *code;
+      CdRevokeReason reason = CD_REVOKE_UNSPECIFIED;
+
+      if (!g_str_equal (e->state, "revoked") || g_hash_table_contains (listed, e->serial))
+        continue;
+      r = X509_REVOKED_new ();
+      code = ASN1_ENUMERATED_new ();
+      BN_hex2bn (&bn, e->serial);
+      serial = BN_to_ASN1_INTEGER (bn, NULL);
+      X509_REVOKED_set_serialNumber (r, serial);
+      set_time (t, now);
+      X509_REVOKED_set_revocationDate (r, t);
+      cd_revoke_reason_from_code (e->reason, &reason);
+      ASN1_ENUMERATED_set (code, reason);
+      X509_REVOKED_add1_ext_i2d (r, NID_crl_reason, code, 0, 0);
+      X509_CRL_add0_revoked (crl, r);
+      ASN1_ENUMERATED_free (code);
+      ASN1_INTEGER_free (serial);
+      BN_free (bn);
+    }
   if (ok)
     {
       X509_CRL_sort (crl);
@@ -344,6 +620,7 @@ cd_issuer_local_finalize (GObject *object)
   g_free (self->cert_path);
   g_free (self->key_path);
   g_free (self->crl_path);
+  g_free (self->ledger_path);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (cd_issuer_local_parent_class)->finalize (object);
 }
@@ -370,6 +647,7 @@ cd_issuer_local_new (CdContext *ctx, GError **error)
   self->cert_path = g_build_filename (self->dir, "ca-cert.pem", NULL);
   self->key_path = g_build_filename (self->dir, "ca-key.pem", NULL);
   self->crl_path = g_build_filename (self->dir, "crl.pem", NULL);
+  self->ledger_path = g_build_filename (self->dir, "ledger.jsonl", NULL);
   if (g_mkdir_with_parents (self->dir, 0700) != 0)
     {
       g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER, _("Cannot create the local CA folder %s: %s"), self->dir,
@@ -396,4 +674,38 @@ const char *
 cd_issuer_local_get_crl_path (CdIssuerLocal *self)
 {
   return self->crl_path;
+}
+
+GPtrArray *
+cd_issuer_local_list (CdIssuerLocal *self, GError **error)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+  return ledger_read (self, error);
+}
+
+X509 *
+cd_issuer_local_find_by_key (CdIssuerLocal *self, EVP_PKEY *pub)
+{
+  g_autoptr(GPtrArray) entries = cd_issuer_local_list (self, NULL);
+  X509 *found = NULL;
+
+  for (guint i = entries ? entries->len : 0; i > 0 && !found; i--)
+    {
+      CdLedgerEntry *e = entries->pdata[i - 1];
+      BIO *bio;
+      X509 *cert;
+
+      if (!g_str_equal (e->state, "issued"))
+        continue;
+      bio = BIO_new_mem_buf (e->pem, -1);
+      cert = PEM_read_bio_X509 (bio, NULL, NULL, NULL);
+      BIO_free (bio);
+      if (cert && EVP_PKEY_eq (X509_get0_pubkey (cert), pub) == 1)
+        found = cert;
+      else
+        X509_free (cert);
+    }
+  ERR_clear_error ();
+  return found;
 }

@@ -5,8 +5,10 @@
 
 #include <glib/gstdio.h>
 
+#include "cd-csr.h"
 #include "cd-issuer-local.h"
 #include "cd-pki-error.h"
+#include "cd-store-schema.h"
 #include "cd-token-records.h"
 #include "pki-test-util.h"
 
@@ -426,6 +428,207 @@ test_cancel (PkiFixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+
+/* change: the old certificate came from an issuer not configured here. It is not marked revoked (no CA was
+ * told) but "to-be-revoked", and the result says so. */
+static void
+test_change_other_issuer (PkiFixture *f, gconstpointer data)
+{
+  g_autoptr(CdBurnResult) first = NULL;
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *old_state = NULL;
+  gint64 id;
+
+  pki_make_token (f, "DEMO-A");
+  new_burn (f, "pki-ec", "DEMO-A", NULL, NULL, &first);
+  g_assert_true (cd_store_exec (cd_context_get_store (f->ctx), "UPDATE certificate SET issuer = 'cmp'", NULL));
+  json = pki_app_json ("pki-ec", "change", NULL, "内蒙古甲乙丙建设集团有限公司", first->certificate_serial, 0, NULL);
+  id = pki_application (f, json, CD_STATE_PRINTED);
+  r = pki_burn (f, id, "DEMO-A", PKI_PIN, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (r->warning);
+  g_assert_nonnull (strstr (r->warning, first->certificate_serial));
+  g_assert_nonnull (strstr (r->warning, "not configured here"));
+  old_state = pki_db_text (f, "SELECT state || ':' || revoke_reason FROM certificate WHERE id = 1");
+  g_assert_cmpstr (old_state, ==, "to-be-revoked:superseded");
+  g_assert_cmpint (pki_db_int (f, "SELECT count(*) FROM certificate WHERE state = 'issued'"), ==, 1);
+}
+
+/* Burned and recorded, but the state change did not happen (a crash between them): the next burn of the
+ * application takes the key that holds its certificate as its own work and completes without erasing it
+ * and without a second certificate. Another key is refused: one application, one issued certificate. */
+static void
+test_completes_recorded (PkiFixture *f, gconstpointer data)
+{
+  g_autofree char *json = pki_app_json ("pki-ec", "new", NULL, NULL, NULL, 0, NULL);
+  g_autoptr(CdBurnOptions) opts = NULL;
+  g_autoptr(CdBurnResult) first = NULL;
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state = NULL;
+  gint64 id;
+
+  pki_make_token (f, "DEMO-A");
+  pki_make_token (f, "DEMO-B");
+  id = pki_application (f, json, CD_STATE_PRINTED);
+  opts = cd_burn_options_new (id);
+  opts->module_path = g_strdup (PKI_SOFTHSM);
+  opts->token_label = g_strdup ("DEMO-A");
+  opts->so_pin = cd_pin_new (PKI_SO_PIN);
+  opts->advance_state = FALSE;
+  first = cd_burn_run (f->ctx, opts, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  state = pki_db_text (f, "SELECT state FROM application");
+  g_assert_cmpstr (state, ==, "printed");
+  /* Another key: refused before anything is touched. */
+  r = pki_burn (f, id, "DEMO-B", NULL, PKI_SO_PIN, NULL, &error);
+  g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, first->certificate_serial));
+  g_clear_error (&error);
+  /* The key that holds it, without --erase: completed. */
+  r = pki_burn (f, id, "DEMO-A", NULL, PKI_SO_PIN, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (r->resumed);
+  g_assert_cmpstr (r->certificate_serial, ==, first->certificate_serial);
+  g_free (state);
+  state = pki_db_text (f, "SELECT state FROM application");
+  g_assert_cmpstr (state, ==, "issued");
+  g_assert_cmpint (pki_db_int (f, "SELECT count(*) FROM certificate"), ==, 1);
+  outsider_check (f, r, "DEMO-A", PKI_PIN);
+  /* The schema itself refuses a second issued certificate for the application. */
+  g_assert_false (cd_store_exec (cd_context_get_store (f->ctx),
+                                 "INSERT INTO certificate (serial, application_id, issuer, subject, not_before, not_after,"
+                                 " state, pem, day, at) VALUES ('AB', 1, 'local', 's', 'a', 'b', 'issued', 'p', 'd', 'x')",
+                                 NULL));
+}
+
+static EVP_PKEY *
+ec_key (void)
+{
+  return EVP_EC_gen ("P-256");
+}
+
+static X509_REQ *
+make_csr (EVP_PKEY *key, const char *cn)
+{
+  X509_NAME *name = X509_NAME_new ();
+  X509_REQ *csr;
+
+  X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_UTF8, (const guchar *) cn, -1, -1, 0);
+  csr = cd_csr_new (name, key, key, NULL);
+  X509_NAME_free (name);
+  g_assert_nonnull (csr);
+  return csr;
+}
+
+static gboolean
+refuse_cb (X509 *cert, STACK_OF (X509) *chain, gpointer data, GError **error)
+{
+  X509 **seen = data;
+
+  *seen = X509_dup (cert);
+  g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER, "refused by the test");
+  return FALSE;
+}
+
+/* The local CA's ledger: every certificate it signed is in it before it leaves, also when the counter refuses
+ * it in the accept hook (then revoked) or never records it; the CRL lists what the ledger revoked. */
+static void
+test_ledger (PkiFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdIssuerLocal) ca = cd_issuer_local_new (f->ctx, &error);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) end = g_date_time_add_years (now, 1);
+  EVP_PKEY *k1 = ec_key (), *k2 = ec_key ();
+  X509_REQ *c1 = make_csr (k1, "甲"), *c2 = make_csr (k2, "乙");
+  CdIssueRequest r1 = { c1, k1, now, end, "pki-ec" };
+  CdIssueRequest r2 = { c2, k2, now, end, "pki-ec", refuse_cb, NULL };
+  X509 *refused = NULL, *taken, *found;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *s1 = NULL;
+  g_autofree char *s2 = NULL;
+  g_autofree char *crl_text = NULL;
+  g_autofree char *crl = g_build_filename (f->state_dir, "ca", "crl.pem", NULL);
+  CdLedgerEntry *e;
+
+  g_assert_no_error (error);
+  taken = cd_issuer_issue (CD_ISSUER (ca), &r1, NULL, &error);
+  g_assert_no_error (error);
+  r2.accept_data = &refused;
+  g_assert_null (cd_issuer_issue (CD_ISSUER (ca), &r2, NULL, &error));
+  g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER);
+  g_clear_error (&error);
+  g_assert_nonnull (refused);
+  s1 = cd_cert_serial_hex (taken);
+  s2 = cd_cert_serial_hex (refused);
+  entries = cd_issuer_local_list (ca, NULL);
+  g_assert_cmpuint (entries->len, ==, 2);
+  e = entries->pdata[0];
+  g_assert_cmpstr (e->serial, ==, s1);
+  g_assert_cmpstr (e->state, ==, "issued");
+  g_assert_nonnull (strstr (e->subject, "甲"));
+  e = entries->pdata[1];
+  g_assert_cmpstr (e->serial, ==, s2);
+  g_assert_cmpstr (e->state, ==, "revoked");
+  /* Found by its key while not revoked: what an interrupted issue step left signed. */
+  found = cd_issuer_local_find_by_key (ca, k1);
+  g_assert_nonnull (found);
+  g_assert_cmpint (X509_cmp (found, taken), ==, 0);
+  X509_free (found);
+  g_assert_null (cd_issuer_local_find_by_key (ca, k2));
+  /* Neither is in the database: the CRL lists the refused one from the ledger alone. */
+  g_assert_true (cd_issuer_publish (CD_ISSUER (ca), &error));
+  crl_text = pki_run (TRUE, NULL, NULL, "openssl", "crl", "-in", crl, "-noout", "-text", NULL);
+  g_assert_nonnull (strstr (crl_text, s2));
+  g_assert_null (strstr (crl_text, s1));
+  X509_free (taken);
+  X509_free (refused);
+  X509_REQ_free (c1);
+  X509_REQ_free (c2);
+  EVP_PKEY_free (k1);
+  EVP_PKEY_free (k2);
+}
+
+/* Schema 3 on a database that already has two issued certificates for one application: the one a key holds
+ * stays issued, the other becomes "to-be-revoked" (no CA was told), and the unique index holds from then on. */
+static void
+test_migration_one_issued (PkiFixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "v2.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdStore) store = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  sqlite3 *db = NULL;
+  GString *states = g_string_new (NULL);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, cd_store_migrations[0], NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, cd_store_migrations[1], NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+    "INSERT INTO application (id, number, profile, business, applicant_type, state, data, day, created_at, updated_at)"
+    " VALUES (1, 'CD-1', 'pki-ec', 'new', 'enterprise', 'issued', '{}', 'd', 'x', 'x');"
+    "INSERT INTO certificate (serial, application_id, issuer, subject, not_before, not_after, state, pem, day, at)"
+    " VALUES ('0A', 1, 'local', 's', 'a', 'b', 'issued', 'p', 'd', 'x'), ('0B', 1, 'local', 's', 'a', 'b', 'issued',"
+    " 'p', 'd', 'x'), ('0C', 1, 'local', 's', 'a', 'b', 'revoked', 'p', 'd', 'x');"
+    "INSERT INTO token (serial, state, application_id, certificate_serial, updated_at)"
+    " VALUES ('t1', 'active', 1, '0A', 'x');"
+    "PRAGMA user_version = 2;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  store = cd_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cd_store_schema_version (store), ==, cd_store_latest_version ());
+  g_assert_true (cd_store_prepare (store, "SELECT serial || ':' || state FROM certificate ORDER BY serial", &stmt, NULL));
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (states, "%s ", sqlite3_column_text (stmt, 0));
+  g_assert_cmpstr (states->str, ==, "0A:issued 0B:to-be-revoked 0C:revoked ");
+  g_string_free (states, TRUE);
+  g_assert_false (cd_store_exec (store, "UPDATE certificate SET state = 'issued' WHERE serial = '0B'", &error));
+  g_assert_error (error, CD_STORE_ERROR, CD_STORE_ERROR_SQL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -443,5 +646,9 @@ main (int argc, char **argv)
   T ("/pki/burn/erase-needs-confirmation", test_erase_needs_confirmation, NULL);
   T ("/pki/burn/async", test_async, NULL);
   T ("/pki/burn/cancel", test_cancel, NULL);
+  T ("/pki/burn/change-other-issuer", test_change_other_issuer, NULL);
+  T ("/pki/burn/completes-recorded", test_completes_recorded, NULL);
+  T ("/pki/burn/ledger", test_ledger, NULL);
+  T ("/pki/burn/migration-one-issued", test_migration_one_issued, NULL);
   return g_test_run ();
 }
