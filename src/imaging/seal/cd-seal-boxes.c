@@ -643,23 +643,24 @@ threshold_local (PIX *lo, double lo_ppmm)
   int gw = (w + block - 1) / block, gh = (h + block - 1) / block;
   g_autofree guint8 *bmax = g_new0 (guint8, (gsize) gw * gh);
   g_autofree guint8 *thr = g_new (guint8, (gsize) gw * gh);
-  g_autofree guint8 *row_thr = g_new (guint8, w);
   PIX *bin = pixCreate (w, h, 1);
   const l_uint32 *data = pixGetData (lo);
   l_uint32 *bdata = pixGetData (bin);
   int bwpl = pixGetWpl (bin);
 
+  /* a block at a time along the row: no division per pixel */
   for (int y = 0; y < h; y++)
     {
       const l_uint32 *line = data + (gsize) y * wpl;
       guint8 *bm = bmax + (gsize) (y / block) * gw;
 
-      for (int x = 0; x < w; x++)
+      for (int gx = 0, x0 = 0; gx < gw; gx++, x0 += block)
         {
-          guint8 v = GET_DATA_BYTE (line, x);
+          guint8 m = bm[gx];
 
-          if (v > bm[x / block])
-            bm[x / block] = v;
+          for (int x = x0; x < MIN (w, x0 + block); x++)
+            m = MAX (m, GET_DATA_BYTE (line, x));
+          bm[gx] = m;
         }
     }
   for (int gy = 0; gy < gh; gy++)
@@ -682,11 +683,10 @@ threshold_local (PIX *lo, double lo_ppmm)
       l_uint32 *bline = bdata + (gsize) y * bwpl;
       const guint8 *t = thr + (gsize) (y / block) * gw;
 
-      for (int x = 0; x < w; x++)
-        row_thr[x] = t[x / block];
-      for (int x = 0; x < w; x++)
-        if (GET_DATA_BYTE (line, x) < row_thr[x])
-          SET_DATA_BIT (bline, x);
+      for (int gx = 0, x0 = 0; gx < gw; gx++, x0 += block)
+        for (int x = x0; x < MIN (w, x0 + block); x++)
+          if (GET_DATA_BYTE (line, x) < t[gx])
+            SET_DATA_BIT (bline, x);
     }
   return bin;
 }

@@ -110,7 +110,12 @@ mean_columns_avx2 (const l_uint32 *s0, int swpl, int r, int cols, guint16 *sums)
 int
 cd_seal_reduction_for (double ppmm)
 {
-  return MAX (1, (int) lround (ppmm / LO_PPMM));
+  int r = MAX (1, (int) lround (ppmm / LO_PPMM));
+
+  /* 150 dpi (a phone photo, a cheap scanner): halved too, 3 px/mm, rather than read at full size */
+  if (r == 1 && ppmm >= 5.0)
+    r = 2;
+  return r;
 }
 
 /* The darkest max(R, G, B) of each r×r block, over the whole page: thin black or grey box lines stay

@@ -1,4 +1,6 @@
-/* bench-seal-extract.c: median seal-extraction time per 300-dpi form against decoding alone. */
+/* bench-seal-extract.c: median seal-extraction time per form against decoding alone: the 300-dpi
+ * forms of a folder, and phone photos given one by one (150 dpi, keystone, the desk, uneven light).
+ * usage: bench-seal-extract FORMS_DIR [PHOTO ...] */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
@@ -79,6 +81,7 @@ main (int argc, char **argv)
   const char *forms = argc > 1 ? argv[1] : NULL;
   const char *name;
   double dec, ext, cdec, cext;
+  guint n_folder, n_photos = 0;
 
   if (forms == NULL || (dir = g_dir_open (forms, 0, &error)) == NULL)
     {
@@ -90,6 +93,15 @@ main (int argc, char **argv)
     if (g_str_has_suffix (name, ".png") || g_str_has_suffix (name, ".jpg") || g_str_has_suffix (name, ".jpeg"))
       g_ptr_array_add (names, g_build_filename (forms, name, NULL));
   g_ptr_array_sort (names, compare_names);
+  n_folder = names->len;
+  /* the phone photos: any resolution */
+  for (int a = 2; a < argc; a++)
+    {
+      if (g_file_test (argv[a], G_FILE_TEST_IS_REGULAR))
+        g_ptr_array_add (names, g_strdup (argv[a]));
+      else
+        printf ("  (photo %s not found: left out)\n", argv[a]);
+    }
 
   for (guint i = 0; i < names->len; i++)
     {
@@ -97,9 +109,16 @@ main (int argc, char **argv)
       g_autoptr(CdSealResult) first = cd_seal_extract_file (path, 0, 0, NULL, NULL);
       double d[RUNS], e[RUNS], cd[RUNS], ce[RUNS];
 
-      /* 300-dpi forms only (the target's unit); the first run warms the caches */
-      if (first == NULL || first->dpi < 250)
-        continue;
+      gboolean photo = i >= n_folder;
+
+      /* the folder's 300-dpi forms (the target's unit) and the photos; the first run warms the caches */
+      if (first == NULL || (!photo && first->dpi < 250))
+        {
+          if (photo)
+            printf ("  (photo %s: no boxes found, left out)\n", path);
+          continue;
+        }
+      n_photos += photo;
       for (int k = 0; k < RUNS; k++)
         {
           gint64 t0, t1, t2;
@@ -137,8 +156,13 @@ main (int argc, char **argv)
       g_array_append_val (ext_wall, ext);
       g_array_append_val (dec_cpu, cdec);
       g_array_append_val (ext_cpu, cext);
-      printf ("  %-12s wall: decode %7.1f ms  extract %7.1f ms  ratio %.2f   cpu: decode %7.1f ms  extract %7.1f ms  ratio %.2f\n",
-              path + strlen (forms) + 1, dec, ext, ext / dec, cdec, cext, cext / cdec);
+      {
+        g_autofree char *base = g_path_get_basename (path);
+        g_autofree char *note = photo ? g_strdup_printf ("   (photo, %.0f dpi)", first->dpi) : g_strdup ("");
+
+        printf ("  %-12s wall: decode %7.1f ms  extract %7.1f ms  ratio %.2f   cpu: decode %7.1f ms  extract %7.1f ms  ratio %.2f%s\n",
+                base, dec, ext, ext / dec, cdec, cext, cext / cdec, note);
+      }
     }
   if (dec_wall->len == 0)
     {
@@ -149,8 +173,8 @@ main (int argc, char **argv)
   ext = median_of_array (ext_wall);
   cdec = median_of_array (dec_cpu);
   cext = median_of_array (ext_cpu);
-  printf ("seal-extract benchmark: %u forms at 300 dpi, median of %d runs each, pinned to one core\n",
-          dec_wall->len, RUNS);
+  printf ("seal-extract benchmark: %u forms at 300 dpi and %u phone photo(s), median of %d runs each, pinned to one core\n",
+          dec_wall->len - n_photos, n_photos, RUNS);
   printf ("peer (the floor): decode only = read the file + leptonica decode to a 32 bpp page, exactly as the\n"
           "                  extraction reads it (cd_seal_decode_only)\n");
   printf ("target:           extraction time (decode included) <= 2.00 x decode-only time\n");
