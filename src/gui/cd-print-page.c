@@ -1,6 +1,7 @@
 /* cd-print-page.c: the print step. The forms are rendered in libcd-forms' worker thread as soon as the
  * application is paid, shown in the app's own preview, and printed through CdPrintOperation; the record
- * (and paid → printed) is written by cd-print-store. The page is complete once the application is printed. */
+ * (and paid → printed) is written by cd-print-store. Once printed, the documents the applicant signs (the
+ * application form…) are scanned here; the page is complete when they are (cd_print_store_signed_scanned). */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
@@ -13,8 +14,10 @@
 #include "cd-print-page.h"
 #include "cd-print-preview.h"
 #include "cd-print-reason-dialog.h"
+#include "cd-print-set.h"
 #include "cd-print-slot.h"
 #include "cd-print-store.h"
+#include "cd-scan-strip.h"
 
 struct _CdPrintPage {
   GtkBox           parent_instance;
@@ -27,7 +30,11 @@ struct _CdPrintPage {
   GtkSpinner      *spinner;
   GtkLabel        *status_label;
   GtkLabel        *history_label;
+  GtkBox          *signed_box;
+  GtkBox          *signed_rows;
   CdPrintPreview  *preview;
+
+  gint64           signed_for_id;   /* the application whose signed-document rows are shown */
 
   CdPrintSlot      slot;
   CdFormsCopyMode  rendered_mode;
@@ -64,8 +71,25 @@ static void
 update_complete (CdPrintPage *self)
 {
   CdState s = self->draft ? cd_draft_get_state (self->draft) : CD_STATE_DRAFT;
+  gint64 id = self->draft ? cd_draft_get_id (self->draft) : 0;
+  g_autoptr(GPtrArray) missing = NULL;
+  g_autoptr(GError) error = NULL;
 
-  if (is_printed (s))
+  if (is_printed (s) && id && !(missing = cd_print_store_unscanned_signed (self->ctx, id, &error)))
+    cd_page_set_complete (self, FALSE, cd_gui_error_text (error));
+  else if (is_printed (s) && missing->len)
+    {
+      g_autofree char *reason = NULL;
+
+      g_ptr_array_add (missing, NULL);
+      {
+        /* TRANSLATORS: the separator between document names */
+        g_autofree char *names = g_strjoinv (_("; "), (char **) missing->pdata);
+        reason = g_strdup_printf (_("Scan the signed documents: %s"), names);
+      }
+      cd_page_set_complete (self, FALSE, reason);
+    }
+  else if (is_printed (s))
     cd_page_set_complete (self, TRUE, NULL);
   else if (!is_printable (s))
     cd_page_set_complete (self, FALSE, _("Record the payment before printing"));
@@ -118,6 +142,43 @@ update_history (CdPrintPage *self)
         g_string_append_printf (text, " · %s", _("reprinted before"));
     }
   gtk_label_set_text (self->history_label, text->str);
+}
+
+/* Once printed: one scan strip per signed document (cd_print_set_signed_materials), for this application. */
+static void
+update_signed (CdPrintPage *self)
+{
+  CdState s = self->draft ? cd_draft_get_state (self->draft) : CD_STATE_DRAFT;
+  gint64 id = self->draft ? cd_draft_get_id (self->draft) : 0;
+  CdApplication *app = self->draft ? cd_draft_get_app (self->draft) : NULL;
+  CdProfile *profile = app && app->profile ? cd_context_lookup_profile (self->ctx, app->profile, NULL) : NULL;
+  g_autoptr(GPtrArray) materials = NULL;
+  g_autoptr(GList) rows = NULL;
+
+  if (!profile || !id || !is_printed (s) || !(materials = cd_print_set_signed_materials (profile, app))->len)
+    {
+      gtk_widget_hide (GTK_WIDGET (self->signed_box));
+      return;
+    }
+  if (self->signed_for_id != id)
+    {
+      rows = gtk_container_get_children (GTK_CONTAINER (self->signed_rows));
+      for (GList *l = rows; l; l = l->next)
+        gtk_widget_destroy (l->data);
+      for (guint i = 0; i < materials->len; i++)
+        {
+          const CdMaterial *m = materials->pdata[i];
+          GtkWidget *label = gtk_label_new (cd_localized (m->label, m->label_zh));
+          GtkWidget *strip = cd_scan_strip_new (self->draft, m->code, TRUE);
+
+          gtk_label_set_xalign (GTK_LABEL (label), 0);
+          gtk_container_add (GTK_CONTAINER (self->signed_rows), label);
+          gtk_container_add (GTK_CONTAINER (self->signed_rows), strip);
+        }
+      gtk_widget_show_all (GTK_WIDGET (self->signed_rows));
+      self->signed_for_id = id;
+    }
+  gtk_widget_show (GTK_WIDGET (self->signed_box));
 }
 
 static void
@@ -183,6 +244,7 @@ refresh (CdPrintPage *self)
     }
   update_history (self);
   update_widgets (self);
+  update_signed (self);
   update_complete (self);
 }
 
@@ -271,11 +333,15 @@ cd_print_page_set_draft (CdWizardPage *page, CdDraft *draft)
 
   cd_page_take_draft (self, &self->draft, draft, G_CALLBACK (on_draft_loaded_cb));
   g_signal_connect_object (draft, "notify::state", G_CALLBACK (refresh), self, G_CONNECT_SWAPPED);
+  /* a scan attached or removed on a signed-document row changes the draft */
+  g_signal_connect_object (draft, "changed", G_CALLBACK (update_complete), self, G_CONNECT_SWAPPED);
+  self->signed_for_id = 0;
   gtk_label_set_text (self->status_label, "");
   /* Another application: whatever was rendered or is being rendered belongs to the previous one. */
   cd_print_slot_clear (&self->slot, NULL);
   update_history (self);
   update_widgets (self);
+  update_signed (self);
   update_complete (self);
 }
 
@@ -320,7 +386,7 @@ cd_print_page_class_init (CdPrintPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/certdesk/CertDesk/ui/cd-print-page.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CdPrintPage, name)
   BIND (documents_label); BIND (mode_combo); BIND (offset_label); BIND (print_button); BIND (spinner);
-  BIND (status_label); BIND (history_label); BIND (preview);
+  BIND (status_label); BIND (history_label); BIND (signed_box); BIND (signed_rows); BIND (preview);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_print_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_mode_changed_cb);

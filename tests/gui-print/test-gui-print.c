@@ -20,6 +20,7 @@
 #include "cd-print-reason-dialog.h"
 #include "cd-print-set.h"
 #include "cd-print-store.h"
+#include "cd-scan-strip.h"
 #include "cd-test-util.h"
 #include "cd-wizard-page.h"
 #include "cd-wizard.h"
@@ -586,9 +587,9 @@ add_existing_certificate (CdContext *ctx, const char *serial)
   g_assert_no_error (error);
 }
 
-/* Prints @id from the wizard's print step to @out. */
-static void
-print_from_wizard (CdContext *ctx, gint64 id, const char *out, const char *screenshot)
+/* Prints @id from the wizard's print step to @out; the window (to destroy) and its print page. */
+static GtkWidget *
+print_from_wizard (CdContext *ctx, gint64 id, const char *out, const char *screenshot, GtkWidget **out_page)
 {
   g_autoptr(GError) error = NULL;
   CdWizard *wizard = cd_wizard_new (ctx);
@@ -613,7 +614,14 @@ print_from_wizard (CdContext *ctx, gint64 id, const char *out, const char *scree
   cd_test_click (win, "print_button");
   cd_test_iterate ();
   g_assert_true (g_file_test (out, G_FILE_TEST_IS_REGULAR));
-  gtk_widget_destroy (win);
+  *out_page = page;
+  return win;
+}
+
+static gboolean
+strip_settled (gpointer strip)
+{
+  return !cd_scan_strip_is_busy (strip) && cd_scan_strip_get_n_scans (strip) > 0;
 }
 
 static void
@@ -639,12 +647,15 @@ test_local_prices (void)
     const char *item;
     const char *amount;
     const char *const *docs;
+    const char *signed_form;
   } cases[] = {
     { ggzy_new, "print-local-price-ggzy", 36000, "数字证书服务费", "360.00",
-      (const char *const[]) { "application", "responsibility", "agreement", "power-of-attorney", "receipt", NULL } },
+      (const char *const[]) { "application", "responsibility", "agreement", "power-of-attorney", "receipt", NULL },
+      NULL },
     /* every seal sample already captured: no blank collection forms */
     { sxca_replace, "print-local-price-sxca-replace", 5000, "补办费", "50.00",
-      (const char *const[]) { "application", "agreement", "power-of-attorney", "receipt", "pin-slip", NULL } },
+      (const char *const[]) { "application", "agreement", "power-of-attorney", "receipt", "pin-slip", NULL },
+      "机构数字证书申请表" },
   };
 
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
@@ -657,7 +668,9 @@ test_local_prices (void)
 
       id = paid_from_json (counter->ctx, cases[c].json, &fee);
       g_assert_cmpint (fee, ==, cases[c].fee);
-      print_from_wizard (counter->ctx, id, out, cases[c].screenshot);
+      GtkWidget *page = NULL;
+      GtkWidget *win = print_from_wizard (counter->ctx, id, out, cases[c].screenshot, &page);
+
       info = info_of (counter->ctx, id);
       g_assert_cmpint (info->state, ==, CD_STATE_PRINTED);
       records = cd_print_store_list (counter->ctx, id, &error);
@@ -672,6 +685,33 @@ test_local_prices (void)
           g_assert_null (strstr (text, "补打"));
         }
       g_unlink (out);
+
+      /* The signed application form is scanned here, after printing, and the burn needs it (陕西CA); a
+       * profile whose checklist has no signed form continues at once (xj-ggzy). */
+      if (cases[c].signed_form)
+        {
+          g_autofree char *scan = g_build_filename (g_getenv ("CERTDESK_SOURCE_ROOT"), "tests", "forms", "approved",
+                                                    "nmg-application-1.png", NULL);
+          g_autofree char *uri = g_filename_to_uri (scan, NULL, NULL);
+          GtkWidget *strip = cd_test_find (page, "scans_application_form");
+          g_autofree char *reason = cd_wizard_page_dup_reason (CD_WIZARD_PAGE (page));
+
+          g_assert_false (cd_wizard_page_get_complete (CD_WIZARD_PAGE (page)));
+          g_assert_nonnull (strstr (reason, cases[c].signed_form));
+          g_assert_false (cd_print_store_signed_scanned (counter->ctx, id, &error));
+          g_assert_nonnull (strstr (error->message, cases[c].signed_form));
+          g_clear_error (&error);
+          g_assert_nonnull (strip);
+          g_assert_true (gtk_widget_is_drawable (strip));
+          cd_test_screenshot (win, "print-signed-scan");
+          cd_scan_strip_add_uris (CD_SCAN_STRIP (strip), (const char *const[]) { uri, NULL });
+          g_assert_true (cd_test_wait (strip_settled, strip, 20000));
+          cd_test_iterate ();
+        }
+      g_assert_true (cd_print_store_signed_scanned (counter->ctx, id, &error));
+      g_assert_no_error (error);
+      g_assert_true (cd_wizard_page_get_complete (CD_WIZARD_PAGE (page)));
+      gtk_widget_destroy (win);
     }
 }
 
