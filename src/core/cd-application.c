@@ -525,17 +525,17 @@ cd_application_validate (const CdApplication *self, const CdProfile *profile, GE
   if (g_strcmp0 (self->profile, profile->id) != 0)
     return invalid (error, "$.profile", _("“%s” is not the profile “%s”"), self->profile, profile->id);
   if (!cd_profile_offers_business (profile, self->business))
-    return invalid (error, "$.business", _("profile %s does not offer “%s”"), profile->id,
-                    cd_business_to_code (self->business));
+    return invalid (error, "$.business", _("%s does not offer “%s”"), cd_profile_display_name (profile),
+                    cd_business_label (self->business));
   if (!cd_profile_offers_applicant (profile, self->applicant_type))
-    return invalid (error, "$.applicant_type", _("profile %s does not accept “%s”"), profile->id,
-                    cd_applicant_type_to_code (self->applicant_type));
+    return invalid (error, "$.applicant_type", _("%s does not accept the applicant type “%s”"),
+                    cd_profile_display_name (profile), cd_applicant_type_label (self->applicant_type));
   if (self->has_party_role && !((profile->party_roles >> self->party_role) & 1))
-    return invalid (error, "$.party_role", _("profile %s does not record the party role “%s”"), profile->id,
-                    cd_party_role_to_code (self->party_role));
+    return invalid (error, "$.party_role", _("%s does not record the party role “%s”"),
+                    cd_profile_display_name (profile), cd_party_role_label (self->party_role));
   if (!self->has_party_role && cd_profile_has_party_roles (profile))
-    return invalid (error, "$.party_role", _("profile %s needs the party role (tenderer, agency, bidder, expert or other)"),
-                    profile->id);
+    return invalid (error, "$.party_role", _("%s needs the party role (tenderer or purchaser, agency, bidder, expert or other)"),
+                    cd_profile_display_name (profile));
   if (self->keys_main + self->keys_secondary == 0)
     return invalid (error, "$.keys.main", _("at least one key is needed"));
 
@@ -544,8 +544,8 @@ cd_application_validate (const CdApplication *self, const CdProfile *profile, GE
       if (self->unit)
         return invalid (error, "$.unit", _("an individual applicant has no unit; fill in “person”"));
       if (!self->person)
-        return invalid (error, "$.person", _("is required for applicant type “%s”"),
-                        cd_applicant_type_to_code (self->applicant_type));
+        return invalid (error, "$.person", _("is required for the applicant type “%s”"),
+                        cd_applicant_type_label (self->applicant_type));
       if (!check_person (self->person, "$.person", TRUE, TRUE, error))
         return FALSE;
     }
@@ -554,8 +554,8 @@ cd_application_validate (const CdApplication *self, const CdProfile *profile, GE
       if (self->person)
         return invalid (error, "$.person", _("is only for individual applicants; a unit fills in “unit”"));
       if (!self->unit)
-        return invalid (error, "$.unit", _("is required for applicant type “%s”"),
-                        cd_applicant_type_to_code (self->applicant_type));
+        return invalid (error, "$.unit", _("is required for the applicant type “%s”"),
+                        cd_applicant_type_label (self->applicant_type));
       if (!check_required (error, "$.unit.name", self->unit->name, _("Unit name"))
           || (self->has_uscc && !check_required (error, "$.unit.uscc", self->unit->uscc, _("Unified social credit code")))
           || !cd_application_check_identifier ("$.unit.uscc", self->unit->uscc, NULL, error)
@@ -578,8 +578,8 @@ cd_application_validate (const CdApplication *self, const CdProfile *profile, GE
   if (self->invoice && !cd_application_check_identifier ("$.invoice.email", self->invoice->email, NULL, error))
     return FALSE;
   if (self->payment.has_payment && !cd_profile_accepts_payment (profile, self->payment.method))
-    return invalid (error, "$.payment.method", _("profile %s does not accept “%s”"), profile->id,
-                    cd_payment_method_to_code (self->payment.method));
+    return invalid (error, "$.payment.method", _("%s does not accept payment by %s"),
+                    cd_profile_display_name (profile), cd_payment_method_label (self->payment.method));
 
   checklist = cd_checklist_build (profile, self->business, self->applicant_type, &opts, NULL);
   {
