@@ -179,6 +179,27 @@ extract_page (PIX *page, double ppmm, guint expected, GCancellable *cancellable,
   for (guint i = 0; i < quads->len; i++)
     cd_seal_quad_scale_down (&g_array_index (quads, CdSealQuad, i), r, &lo_quads[i]);
   lo_rgb = cd_seal_reduce_mean (page, r, ppmm / r, lo_quads, quads->len);
+  /* The paper's colour where it is best lit: light on a phone photo only darkens (a gradient,
+   * vignetting, a shadow), and the desk around the sheet is not paper.  The boxes lie on the sheet;
+   * the brightest box paper is the paper's own colour.  (The whole page's median stays when no
+   * box shows paper.) */
+  {
+    double best_lum = -1;
+
+    for (guint i = 0; i < quads->len; i++)
+      {
+        double rgb[3], lum;
+
+        cd_seal_box_paper (lo_rgb, &lo_quads[i], ppmm / r, rgb);
+        lum = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
+        if (lum > best_lum && lum > 1.5)
+          {
+            best_lum = lum;
+            memcpy (result->paper_rgb, rgb, sizeof rgb);
+          }
+      }
+    result->background = cd_seal_paper_is_background (result->paper_rgb);
+  }
   ink = cd_seal_classify_ink (lo_rgb, ppmm / r, lo_quads, quads->len, red_lines);
   inks = g_new0 (CdSealBoxInk, quads->len);
   cd_seal_extract_ink (lo_rgb, ppmm / r, lo_quads, quads->len, ink, red_lines, NULL, inks);
