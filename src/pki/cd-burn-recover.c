@@ -253,6 +253,10 @@ cd_burn_revoke_undelivered (CdBurn *b, X509 *cert, const char *issuer_name, gboo
   g_autoptr(CdCertRecord) rec = NULL;
   gboolean ok;
 
+  /* Recorded already (as revoked by an earlier rollback, or by the note's reconciliation): nothing to do. */
+  ok = cd_cert_record_lookup (b->store, serial, &rec, &local);
+  if (ok && rec)
+    return TRUE;
   if (tell_ca && g_strcmp0 (issuer_name, cd_issuer_get_name (b->issuer)) == 0)
     {
       if (cd_issuer_revoke (b->issuer, cert, CD_REVOKE_CESSATION, &ca_error))
@@ -260,9 +264,6 @@ cd_burn_revoke_undelivered (CdBurn *b, X509 *cert, const char *issuer_name, gboo
     }
   else
     tell_ca = FALSE;
-  ok = cd_cert_record_lookup (b->store, serial, &rec, &local);
-  if (ok && rec)
-    return TRUE;
   ok = ok && cd_burn_durable (b, TRUE, &local) && cd_store_begin (b->store, &local);
   if (ok)
     {

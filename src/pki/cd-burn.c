@@ -84,6 +84,15 @@ cd_burn_policy_pin (CdBurn *b)
     return cd_pin_copy (b->result->pin_slip);
   g_clear_pointer (&b->result->pin_slip, cd_pin_free);
   b->result->pin_slip = cd_pin_new_random (b->profile->pin_length);
+  /* Another business setting a PIN (unlock): stored for its slip too, before the caller sets it. */
+  {
+    g_autoptr(GError) slip_error = NULL;
+
+    if (cd_burn_slip_save (b->ctx, b->opts->application_id, token_serial (b), b->result->pin_slip, &slip_error))
+      b->slip_saved = TRUE;
+    else
+      g_warning ("the PIN slip of application %s is not stored: %s", b->info->number, slip_error->message);
+  }
   return cd_pin_copy (b->result->pin_slip);
 }
 
