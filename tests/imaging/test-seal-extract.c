@@ -21,6 +21,9 @@ typedef enum {
   INK_NONE,
   INK_RED_RING,          /* a round seal: ring and a filled centre */
   INK_BLUE_STROKES,      /* a signature: a few slanted strokes */
+  INK_RED_SQUARE,        /* a square name seal, 20 mm: its border and two strokes */
+  INK_RED_PATCHY_RING,   /* a round seal stamped with little ink: holes everywhere */
+  INK_SHOW_THROUGH,      /* grey text showing through from the back of the sheet: not ink */
 } InkShape;
 
 typedef struct {
@@ -68,18 +71,19 @@ blend (PIX *pix, int x, int y, const guint8 rgb[3], double opacity)
   pixSetRGBPixel (pix, x, y, r, g, b);
 }
 
-static void
-draw_box (PIX *pix, int x0, int y0, int w, int h, int line)
-{
-  static const guint8 black[3] = { 30, 30, 30 };
+static const guint8 black_line[3] = { 30, 30, 30 };
+static const guint8 red_line[3] = { 200, 40, 62 };
 
+static void
+draw_box (PIX *pix, int x0, int y0, int w, int h, int line, const guint8 colour[3])
+{
   for (int y = y0 - line / 2; y < y0 + h + line / 2 + 1; y++)
     for (int x = x0 - line / 2; x < x0 + w + line / 2 + 1; x++)
       {
         gboolean on = abs (y - y0) <= line / 2 || abs (y - (y0 + h)) <= line / 2
                       || abs (x - x0) <= line / 2 || abs (x - (x0 + w)) <= line / 2;
         if (on)
-          blend (pix, x, y, black, 1.0);
+          blend (pix, x, y, colour, 1.0);
       }
 }
 
@@ -103,6 +107,43 @@ draw_ink (PIX *pix, double cx, double cy, const BoxInk *ink)
               blend (pix, x, y, red, ink->opacity);
           }
     }
+  else if (ink->shape == INK_RED_PATCHY_RING)
+    {
+      /* too little ink: the ring and dot with a hole in every third pixel, in a pattern */
+      for (int y = (int) (cy - r_out) - 1; y <= (int) (cy + r_out) + 1; y++)
+        for (int x = (int) (cx - r_out) - 1; x <= (int) (cx + r_out) + 1; x++)
+          {
+            double d = hypot (x - cx, y - cy);
+
+            if (((d <= r_out && d >= r_in) || d <= r_dot) && (x * 7 + y * 13) % 3 != 0)
+              blend (pix, x, y, red, ink->opacity);
+          }
+    }
+  else if (ink->shape == INK_RED_SQUARE)
+    {
+      double half = 10 * PPMM, border = 1.5 * PPMM;
+
+      for (int y = (int) (cy - half); y <= (int) (cy + half); y++)
+        for (int x = (int) (cx - half); x <= (int) (cx + half); x++)
+          {
+            gboolean edge = fabs (x - cx) >= half - border || fabs (y - cy) >= half - border;
+            gboolean bars = fabs (fabs (x - cx) - 4 * PPMM) <= 0.8 * PPMM && fabs (y - cy) <= 6 * PPMM;
+
+            if (edge || bars)
+              blend (pix, x, y, red, ink->opacity);
+          }
+    }
+  else if (ink->shape == INK_SHOW_THROUGH)
+    {
+      static const guint8 grey[3] = { 70, 70, 70 };
+
+      /* lines of mirrored text from the back: blocks of grey strokes, light */
+      for (int row = -2; row <= 2; row++)
+        for (int y = (int) (cy + row * 8 * PPMM); y < (int) (cy + row * 8 * PPMM + 3 * PPMM); y++)
+          for (int x = (int) (cx - 28 * PPMM); x <= (int) (cx + 28 * PPMM); x++)
+            if (((int) ((x - cx) / (0.7 * PPMM)) + (int) ((y - cy) / (0.9 * PPMM))) % 3 == 0)
+              blend (pix, x, y, grey, ink->opacity);
+    }
   else if (ink->shape == INK_BLUE_STROKES)
     {
       /* five slanted strokes, 0.6 mm wide, 8 mm tall, across 30 mm; each pixel inked once */
@@ -121,9 +162,20 @@ draw_ink (PIX *pix, double cx, double cy, const BoxInk *ink)
     }
 }
 
+/* How the form is printed and captured. */
+typedef struct {
+  const guint8 *line;        /* box line colour */
+  guint32       paper;       /* 0xRRGGBB00 */
+  double        light_min;   /* light falls from 1 at the right edge to this at the left (1: even) */
+  int           desk_px;     /* a dark desk this wide along the left edge (0: none) */
+  double        rotate_deg;  /* the sheet turned on the scanner or in the photo */
+} FormStyle;
+
+static const FormStyle plain = { black_line, 0xf8f8f400, 1.0, 0, 0 };
+
 /* A 2×2 form at 200 dpi: boxes 70 × 60 mm, a title rule and a footer line that are not boxes. */
 static char *
-draw_form (Fixture *fx, const char *name, const BoxInk inks[4])
+draw_styled_form (Fixture *fx, const char *name, const BoxInk inks[4], const FormStyle *style)
 {
   g_autofree char *path = g_build_filename (fx->dir, name, NULL);
   PIX *pix = pixCreate (1654, 1300, 32);
@@ -131,7 +183,7 @@ draw_form (Fixture *fx, const char *name, const BoxInk inks[4])
   int xs[2] = { 180, 180 + bw + (int) (12 * PPMM) }, ys[2] = { 180, 180 + bh + (int) (15 * PPMM) };
   static const guint8 grey[3] = { 90, 90, 90 };
 
-  pixSetAllArbitrary (pix, 0xf8f8f400);
+  pixSetAllArbitrary (pix, style->paper);
   pixSetResolution (pix, DPI, DPI);
   for (int x = 150; x < 1500; x++)
     for (int t = 0; t < 2; t++)
@@ -143,13 +195,39 @@ draw_form (Fixture *fx, const char *name, const BoxInk inks[4])
     {
       int x0 = xs[i % 2], y0 = ys[i / 2];
 
-      draw_box (pix, x0, y0, bw, bh, 3);
+      draw_box (pix, x0, y0, bw, bh, 3, style->line);
       if (inks[i].shape != INK_NONE)
         draw_ink (pix, x0 + bw / 2.0, y0 + bh / 2.0, &inks[i]);
     }
+  if (style->rotate_deg != 0)
+    {
+      PIX *turned = pixRotate (pix, style->rotate_deg * M_PI / 180, L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0);
+
+      pixDestroy (&pix);
+      pix = turned;
+      pixSetResolution (pix, DPI, DPI);
+    }
+  if (style->light_min < 1.0 || style->desk_px > 0)
+    for (int y = 0; y < pixGetHeight (pix); y++)
+      for (int x = 0; x < pixGetWidth (pix); x++)
+        {
+          double light = style->light_min + (1.0 - style->light_min) * x / (pixGetWidth (pix) - 1.0);
+          l_int32 r, g, b;
+
+          pixGetRGBPixel (pix, x, y, &r, &g, &b);
+          if (x < style->desk_px)
+            r = 70, g = 58, b = 45;
+          pixSetRGBPixel (pix, x, y, (int) (r * light), (int) (g * light), (int) (b * light));
+        }
   g_assert_cmpint (pixWrite (path, pix, IFF_PNG), ==, 0);
   pixDestroy (&pix);
   return g_steal_pointer (&path);
+}
+
+static char *
+draw_form (Fixture *fx, const char *name, const BoxInk inks[4])
+{
+  return draw_styled_form (fx, name, inks, &plain);
 }
 
 static const CdSealCell *
@@ -178,6 +256,7 @@ test_seal_flags (Fixture *fx, gconstpointer data)
   g_assert_false (result->background);
 
   g_assert_cmpint (cell (result, 0)->kind, ==, CD_SEAL_KIND_SEAL);
+  g_assert_cmpint (cell (result, 0)->shape, ==, CD_SEAL_SHAPE_ROUND_SEAL);
   g_assert_cmpint (cell (result, 0)->flags, ==, 0);
   g_assert_true (cell (result, 0)->has_ink);
   /* the ring is 40 mm across: 315 px at 200 dpi */
@@ -186,6 +265,7 @@ test_seal_flags (Fixture *fx, gconstpointer data)
   g_assert_cmpint (cell (result, 2)->flags, ==, CD_SEAL_FLAG_OFF_CENTER);
   g_assert_cmpint (cell (result, 3)->flags, ==, CD_SEAL_FLAG_EMPTY);
   g_assert_cmpint (cell (result, 3)->kind, ==, CD_SEAL_KIND_EMPTY);
+  g_assert_cmpint (cell (result, 3)->shape, ==, CD_SEAL_SHAPE_NONE);
   g_assert_cmpuint (result->best, ==, 1);
   g_assert_cmpfloat (cell (result, 0)->score, >, cell (result, 1)->score);
   g_assert_cmpfloat (cell (result, 0)->score, >, cell (result, 2)->score);
@@ -220,6 +300,7 @@ test_faint_and_signature (Fixture *fx, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (result->cells->len, ==, 4);
   g_assert_cmpint (cell (result, 0)->kind, ==, CD_SEAL_KIND_SIGNATURE);
+  g_assert_cmpint (cell (result, 0)->shape, ==, CD_SEAL_SHAPE_SIGNATURE);
   g_assert_cmpint (cell (result, 0)->flags, ==, CD_SEAL_FLAG_FAINT);
   g_assert_cmpint (cell (result, 1)->flags, ==, 0);
   g_assert_cmpint (cell (result, 2)->flags, ==, CD_SEAL_FLAG_EMPTY);
@@ -235,6 +316,154 @@ test_faint_and_signature (Fixture *fx, gconstpointer data)
   g_assert_nonnull (strstr (json, "\"best\":2"));
   g_assert_nonnull (strstr (json, "\"faint\""));
   g_assert_nonnull (strstr (json, "cell-2.png"));
+}
+
+/* Box lines printed in red, as some CAs print them: red seal ink is the same red, so the boxes are
+ * told from the seals by their long straight thin lines, and the line's own red is not ink. */
+static void
+test_red_lines (Fixture *fx, gconstpointer data)
+{
+  const BoxInk inks[4] = {
+    { INK_RED_RING, 0, 0, 0.85 },          /* ok */
+    { INK_RED_RING, 17, 0, 0.85 },         /* 2 mm over the right line */
+    { INK_NONE, 0, 0, 0 },                 /* empty: only its red lines */
+    { INK_RED_RING, 0, 1, 0.85 },          /* ok */
+  };
+  const FormStyle style = { red_line, 0xf8f8f400, 1.0, 0, 0 };
+  g_autofree char *path = draw_styled_form (fx, "red-lines.png", inks, &style);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdSealResult) result = cd_seal_extract_file (path, 0, 0, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->cells->len, ==, 4);
+  /* the box through the line centres: 70 mm = 551 px wide */
+  g_assert_cmpfloat (fabs (cell (result, 0)->box[2] - 70 * PPMM), <, 4);
+  g_assert_cmpint (cell (result, 0)->flags, ==, 0);
+  g_assert_cmpint (cell (result, 1)->flags, ==, CD_SEAL_FLAG_CROSSES_BORDER);
+  g_assert_cmpint (cell (result, 2)->flags, ==, CD_SEAL_FLAG_EMPTY);
+  g_assert_cmpint (cell (result, 3)->flags, ==, 0);
+  /* the ring alone, not the box around it: 40 mm = 315 px */
+  g_assert_cmpint (ABS (cell (result, 0)->ink_bbox[2] - 316), <=, 4);
+  g_assert_cmpint (cell (result, 0)->shape, ==, CD_SEAL_SHAPE_ROUND_SEAL);
+  g_assert_cmpint (cell (result, 2)->shape, ==, CD_SEAL_SHAPE_NONE);
+  g_assert_cmpint (cd_seal_result_shape (result), ==, CD_SEAL_SHAPE_ROUND_SEAL);
+}
+
+/* Ink that only touches the line crosses it (压线); ink 1.6 mm clear of the line does not, it is
+ * off-centre. */
+static void
+test_touching (Fixture *fx, gconstpointer data)
+{
+  const BoxInk inks[4] = {
+    { INK_RED_RING, 15.1, 0, 0.85 },       /* the ring's edge reaches the right line's centre */
+    { INK_RED_RING, 13.2, 0, 0.85 },       /* 1.6 mm clear of the line's inner edge */
+    { INK_BLUE_STROKES, 0, 0, 0 },         /* (nothing: opacity 0) */
+    { INK_RED_RING, 0, -9.9, 0.85 },       /* touches the top line from below */
+  };
+  g_autofree char *path = draw_form (fx, "touch.png", inks);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdSealResult) result = cd_seal_extract_file (path, 0, 0, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->cells->len, ==, 4);
+  g_assert_cmpint (cell (result, 0)->flags, ==, CD_SEAL_FLAG_CROSSES_BORDER);
+  g_assert_cmpint (cell (result, 1)->flags, ==, CD_SEAL_FLAG_OFF_CENTER);
+  g_assert_cmpint (cell (result, 2)->flags, ==, CD_SEAL_FLAG_EMPTY);
+  g_assert_cmpint (cell (result, 3)->flags, ==, CD_SEAL_FLAG_CROSSES_BORDER);
+  g_assert_cmpuint (result->best, ==, 0);
+}
+
+/* A square name seal is a name seal, a ring a round seal, pen strokes a signature. */
+static void
+test_shapes (Fixture *fx, gconstpointer data)
+{
+  const BoxInk squares[4] = {
+    { INK_RED_SQUARE, 0, 0, 0.85 }, { INK_RED_SQUARE, 0, 0, 0.85 }, { INK_NONE, 0, 0, 0 },
+    { INK_RED_SQUARE, 0, 0, 0.85 },
+  };
+  const BoxInk pen[4] = {
+    { INK_BLUE_STROKES, 0, 0, 0.9 }, { INK_BLUE_STROKES, 0, 0, 0.9 }, { INK_BLUE_STROKES, 0, 0, 0.9 },
+    { INK_NONE, 0, 0, 0 },
+  };
+  g_autofree char *square_path = draw_form (fx, "squares.png", squares);
+  g_autofree char *pen_path = draw_form (fx, "pen.png", pen);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdSealResult) square = cd_seal_extract_file (square_path, 0, 0, NULL, &error);
+  g_autoptr(CdSealResult) signature = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *json = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (square->cells->len, ==, 4);
+  /* the square seal's border is no box: the four boxes, each with its seal */
+  g_assert_cmpint (cell (square, 0)->flags, ==, 0);
+  g_assert_cmpint (cell (square, 0)->kind, ==, CD_SEAL_KIND_SEAL);
+  g_assert_cmpint (cell (square, 0)->shape, ==, CD_SEAL_SHAPE_NAME_SEAL);
+  g_assert_cmpint (cell (square, 2)->shape, ==, CD_SEAL_SHAPE_NONE);
+  g_assert_cmpint (cd_seal_result_shape (square), ==, CD_SEAL_SHAPE_NAME_SEAL);
+  node = cd_seal_result_to_json (square);
+  json = json_to_string (node, FALSE);
+  g_assert_nonnull (strstr (json, "\"shape\":\"name_seal\""));
+
+  signature = cd_seal_extract_file (pen_path, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cell (signature, 0)->shape, ==, CD_SEAL_SHAPE_SIGNATURE);
+  g_assert_cmpint (cd_seal_result_shape (signature), ==, CD_SEAL_SHAPE_SIGNATURE);
+}
+
+/* A phone photo: the sheet turned 2.5°, light falling to 78 % across it, the desk along one edge.
+ * The boxes are found, the desk is no box, and white paper stays white (no background flag). */
+static void
+test_photo_light (Fixture *fx, gconstpointer data)
+{
+  const BoxInk inks[4] = {
+    { INK_RED_RING, 0, 0, 0.85 }, { INK_RED_RING, 17, 0, 0.85 }, { INK_RED_RING, -10, 0, 0.85 },
+    { INK_NONE, 0, 0, 0 },
+  };
+  const FormStyle photo = { black_line, 0xf8f8f400, 0.78, 40, 2.5 };
+  const FormStyle grey = { black_line, 0xc8c8c600, 1.0, 0, 0 };
+  g_autofree char *photo_path = draw_styled_form (fx, "photo.png", inks, &photo);
+  g_autofree char *grey_path = draw_styled_form (fx, "grey.png", inks, &grey);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdSealResult) result = cd_seal_extract_file (photo_path, 0, 0, NULL, &error);
+  g_autoptr(CdSealResult) grey_result = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->cells->len, ==, 4);
+  g_assert_false (result->background);
+  g_assert_cmpint (cell (result, 0)->flags, ==, 0);
+  g_assert_cmpint (cell (result, 1)->flags, ==, CD_SEAL_FLAG_CROSSES_BORDER);
+  g_assert_cmpint (cell (result, 2)->flags, ==, CD_SEAL_FLAG_OFF_CENTER);
+  g_assert_cmpint (cell (result, 3)->flags, ==, CD_SEAL_FLAG_EMPTY);
+
+  grey_result = cd_seal_extract_file (grey_path, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (grey_result->background);
+}
+
+/* A seal stamped with little ink (faint, full of holes) is a faint sample; grey text showing
+ * through from the back of the sheet is no sample at all. */
+static void
+test_faint_show_through (Fixture *fx, gconstpointer data)
+{
+  const BoxInk inks[4] = {
+    { INK_RED_RING, 0, 0, 0.85 },
+    { INK_RED_PATCHY_RING, 0, 0, 0.24 },
+    { INK_SHOW_THROUGH, 0, 0, 0.15 },
+    { INK_RED_RING, 0, 0, 0.85 },
+  };
+  g_autofree char *path = draw_form (fx, "patchy.png", inks);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdSealResult) result = cd_seal_extract_file (path, 0, 0, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->cells->len, ==, 4);
+  g_assert_cmpint (cell (result, 0)->flags, ==, 0);
+  g_assert_cmpint (cell (result, 1)->flags, ==, CD_SEAL_FLAG_FAINT);
+  /* the faint ring keeps its outline: 40 mm across */
+  g_assert_cmpint (ABS (cell (result, 1)->ink_bbox[2] - 316), <=, 6);
+  g_assert_cmpint (cell (result, 2)->flags, ==, CD_SEAL_FLAG_EMPTY);
+  g_assert_cmpint (cell (result, 3)->flags, ==, 0);
 }
 
 static void
@@ -353,6 +582,12 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/imaging/seal/flags", Fixture, NULL, fixture_set_up, test_seal_flags, fixture_tear_down);
   g_test_add ("/imaging/seal/faint-signature", Fixture, NULL, fixture_set_up, test_faint_and_signature,
+              fixture_tear_down);
+  g_test_add ("/imaging/seal/red-lines", Fixture, NULL, fixture_set_up, test_red_lines, fixture_tear_down);
+  g_test_add ("/imaging/seal/touching", Fixture, NULL, fixture_set_up, test_touching, fixture_tear_down);
+  g_test_add ("/imaging/seal/shapes", Fixture, NULL, fixture_set_up, test_shapes, fixture_tear_down);
+  g_test_add ("/imaging/seal/photo-light", Fixture, NULL, fixture_set_up, test_photo_light, fixture_tear_down);
+  g_test_add ("/imaging/seal/faint-show-through", Fixture, NULL, fixture_set_up, test_faint_show_through,
               fixture_tear_down);
   g_test_add ("/imaging/seal/no-boxes", Fixture, NULL, fixture_set_up, test_no_boxes, fixture_tear_down);
   g_test_add ("/imaging/seal/bad-files", Fixture, NULL, fixture_set_up, test_bad_files, fixture_tear_down);
