@@ -393,6 +393,47 @@ test_rare_set_qpdf_mutool (void)
   }
 }
 
+/* Every profile's whole set, as the counter prints it: no tool has anything to say about it. */
+static void
+test_every_set_quiet (void)
+{
+  static const char *const fixtures[] = { "nmg-new.json", "xj-new.json", "bj-unit.json", "bj-person.json" };
+
+  if (!have_fonts () || !need_tool ("pdftotext") || !need_tool ("pdffonts") || !need_tool ("qpdf")
+      || !need_tool ("mutool"))
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (fixtures); i++)
+    {
+      g_auto(Fixture) f = { 0 };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autofree char *name = g_strdup_printf ("set-%u.pdf", i);
+      g_autofree char *pdf = NULL;
+
+      g_test_message ("%s", fixtures[i]);
+      fixture_load (&f, fixtures[i]);
+      bytes = cd_forms_render_to_bytes (&f.req, NULL, NULL, &error);
+      g_assert_no_error (error);
+      pdf = write_pdf (bytes, name);
+      {
+        const char *argv[] = { "pdftotext", pdf, "/dev/null", NULL };
+        g_free (run_quiet (argv));
+      }
+      {
+        const char *argv[] = { "pdffonts", pdf, NULL };
+        g_free (run_quiet (argv));
+      }
+      {
+        const char *argv[] = { "qpdf", "--check", pdf, NULL };
+        g_free (run_quiet (argv));
+      }
+      {
+        const char *argv[] = { "mutool", "draw", "-q", "-F", "txt", "-o", "/dev/null", pdf, NULL };
+        g_free (run_quiet (argv));
+      }
+    }
+}
+
 /* pypdf: another implementation of ToUnicode and text extraction (Debian: python3-pypdf). */
 static const char pypdf_script[] =
   "import sys\n"
@@ -549,6 +590,7 @@ main (int argc, char **argv)
   g_test_add_func ("/forms/outsiders/rare-set-search", test_rare_set_search);
   g_test_add_func ("/forms/outsiders/rare-set-qpdf-mutool", test_rare_set_qpdf_mutool);
   g_test_add_func ("/forms/outsiders/rare-set-pypdf", test_rare_set_pypdf);
+  g_test_add_func ("/forms/outsiders/every-set-quiet", test_every_set_quiet);
   g_test_add_func ("/forms/outsiders/report-heading-keeps-with-next", test_report_heading_keeps_with_next);
   status = g_test_run ();
   if (!keep && status == 0)
