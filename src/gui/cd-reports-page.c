@@ -135,6 +135,18 @@ what_text (const char *code)
   return code;
 }
 
+/* "¥0.00 (1 payments, ¥200.00 refunded)": the net amount, and what was refunded when something was. */
+static char *
+fees_value (JsonObject *o, const char *amount, const char *count)
+{
+  gint64 refunded = json_object_get_int_member_with_default (o, "refunded_fen", 0);
+  g_autofree char *back = refunded ? yuan (refunded) : NULL;
+
+  if (back)
+    return g_strdup_printf (_("%s (%s payments, %s refunded)"), amount, count, back);
+  return g_strdup_printf (_("%s (%s payments)"), amount, count);
+}
+
 static void
 show_figures (CdReportsPage *self)
 {
@@ -196,7 +208,7 @@ show_figures (CdReportsPage *self)
       JsonObject *o = json_array_get_object_element (a, i);
       g_autofree char *amount = yuan (json_object_get_int_member (o, "amount_fen"));
       g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (o, "payments"));
-      g_autofree char *value = g_strdup_printf (_("%s (%s payments)"), amount, count);
+      g_autofree char *value = fees_value (o, amount, count);
       /* The model names the profile (cd_report_build); the id is the figure's key. */
       const char *name = json_object_get_string_member_with_default (o, "profile_name",
                                                                      json_object_get_string_member (o, "profile"));
@@ -211,7 +223,7 @@ show_figures (CdReportsPage *self)
       const char *code = json_object_get_string_member (o, "method");
       g_autofree char *amount = yuan (json_object_get_int_member (o, "amount_fen"));
       g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (o, "payments"));
-      g_autofree char *value = g_strdup_printf (_("%s (%s payments)"), amount, count);
+      g_autofree char *value = fees_value (o, amount, count);
       add_figure (self, &section, cd_payment_method_from_code (code, &m) ? cd_payment_method_label (m) : code, value,
                   "method", code);
     }
@@ -222,7 +234,8 @@ show_figures (CdReportsPage *self)
       JsonObject *o = json_array_get_object_element (a, i);
       CdPaymentMethod m;
       const char *code = json_object_get_string_member (o, "method");
-      g_autofree char *amount = yuan (-json_object_get_int_member (o, "amount_fen"));
+      g_autofree char *paid = yuan (json_object_get_int_member (o, "amount_fen"));
+      g_autofree char *amount = g_strdup_printf ("-%s", paid);
       g_autofree char *item = g_strdup_printf (_("Refund %s %s"), json_object_get_string_member (o, "number"),
                                                json_object_get_string_member (o, "name"));
       g_autofree char *value = g_strdup_printf (_("%s (%s): %s"), amount,
@@ -434,6 +447,19 @@ on_counted_changed_cb (CdReportsPage *self)
   cd_reports_page_update_signoff (self);
 }
 
+/* The state as the counter says it: an activation has no issue step and is 已开通 once printed. */
+static const char *
+state_text (const char *business, const char *code)
+{
+  CdState st;
+
+  if (!cd_state_from_code (code, &st))
+    return code;
+  if (g_strcmp0 (business, "app-open") == 0 && (st == CD_STATE_PRINTED || st == CD_STATE_CLOSED))
+    return C_("state", "Activated");
+  return cd_state_label (st);
+}
+
 static void
 on_figure_selected_cb (CdReportsPage *self, GtkTreeSelection *selection)
 {
@@ -467,7 +493,6 @@ on_figure_selected_cb (CdReportsPage *self, GtkTreeSelection *selection)
   for (guint i = 0; i < json_array_get_length (a); i++)
     {
       JsonObject *o = json_array_get_object_element (a, i);
-      CdState st;
       JsonNode *amount = json_object_get_member (o, "amount_fen");
       g_autofree char *paid = JSON_NODE_HOLDS_NULL (amount) ? g_strdup ("") : yuan (json_node_get_int (amount));
       const char *state = json_object_get_string_member (o, "state");
@@ -477,7 +502,7 @@ on_figure_selected_cb (CdReportsPage *self, GtkTreeSelection *selection)
                                          1, json_object_get_string_member (o, "day"),
                                          2, json_object_get_string_member (o, "name"),
                                          3, business_text (json_object_get_string_member (o, "business")),
-                                         4, cd_state_from_code (state, &st) ? cd_state_label (st) : state,
+                                         4, state_text (json_object_get_string_member (o, "business"), state),
                                          5, paid, -1);
     }
   {

@@ -177,6 +177,62 @@ test_figures_match_model (void)
   counter_clear (&c);
 }
 
+/* A paid application voided the same day: shown as a refund (退款), netted out of the total and the cash. */
+static void
+test_refund_netted (void)
+{
+  Counter c = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdApplicationInfo) info = NULL;
+  g_autofree char *refund_item = NULL;
+  gboolean refund_seen = FALSE;
+  CdReportsPage *page;
+  GtkTreeModel *figures;
+  GtkTreeIter it;
+  GtkWidget *win;
+
+  counter_init (&c, FALSE);
+  rf_set_clock (c.ctx, RF_DAY "T11:00:00Z");
+  g_assert_true (cd_application_store_void (c.ctx, c.day.cash_app, "客户取消，现金退回", &error));
+  g_assert_no_error (error);
+  rf_set_clock (c.ctx, RF_DAY "T18:00:00Z");
+  g_assert_true (cd_application_store_load (c.ctx, c.day.cash_app, NULL, &info, NULL));
+  refund_item = g_strdup_printf ("退款 %s", info->number);
+  page = cd_reports_page_new (c.ctx);
+  win = cd_test_window (GTK_WIDGET (page));
+  g_assert_true (cd_test_wait (loaded, page, 10000));
+  figures = figures_model (win);
+  g_assert_true (gtk_tree_model_get_iter_first (figures, &it));
+  do
+    {
+      g_autofree char *item = NULL, *value = NULL, *kind = NULL;
+
+      gtk_tree_model_get (figures, &it, 1, &item, 2, &value, 3, &kind, -1);
+      if (item && g_str_has_prefix (item, refund_item))
+        {
+          refund_seen = TRUE;
+          g_assert_nonnull (strstr (value, "-¥200.00"));
+          g_assert_nonnull (strstr (value, "现金"));
+          g_assert_nonnull (strstr (value, "客户取消"));
+        }
+      else if (g_strcmp0 (kind, "cash") == 0)
+        g_assert_cmpstr (value, ==, "¥0.00");
+      else if (g_strcmp0 (kind, "all") == 0)
+        g_assert_cmpstr (value, ==, "¥510.00");
+      else if (g_strcmp0 (kind, "method") == 0 && g_strcmp0 (item, "现金") == 0)
+        g_assert_cmpstr (value, ==, "¥0.00（1 笔，退款 ¥200.00）");
+      /* no audit actor or code on the page */
+      g_assert_null (strstr (value ? value : "", "clerk:"));
+    }
+  while (gtk_tree_model_iter_next (figures, &it));
+  g_assert_true (refund_seen);
+  cd_test_iterate ();
+  cd_test_wait_ms (200);
+  cd_test_screenshot (win, "reports-refund");
+  gtk_widget_destroy (win);
+  counter_clear (&c);
+}
+
 static CdAuthDialog *
 find_auth_dialog (void)
 {
@@ -690,6 +746,7 @@ main (int argc, char **argv)
   cd_test_init (&argc, &argv, TRUE);
   g_test_add_func ("/gui/reports/figures-match-model", test_figures_match_model);
   g_test_add_func ("/gui/reports/sign-off-locks-day", test_sign_off_locks_day);
+  g_test_add_func ("/gui/reports/refund-netted", test_refund_netted);
   g_test_add_func ("/gui/reports/today-void-adjustment", test_today_void_adjustment);
   g_test_add_func ("/gui/reports/calendar", test_calendar);
   g_test_add_func ("/gui/reports/pdf-async", test_pdf_async);
