@@ -691,12 +691,15 @@ ln_red_lut (guint v)
  * side: a seal covers a part of a side, never most of it.  Densities add (ink over the line is the
  * line's density plus the ink's), so the subtraction leaves the ink that lies on the line. */
 static void
-subtract_red_lines (PIX *page, const CdSealQuad *q, const CdSealWindow *win, const double paper[3], float *a)
+subtract_red_lines (PIX *page, const CdSealQuad *q, const CdSealWindow *win, const double paper[3], double ppmm,
+                    float *a)
 {
   int pw = pixGetWidth (page), ph = pixGetHeight (page), wpl = pixGetWpl (page);
   const l_uint32 *data = pixGetData (page);
   float offset = (float) (log (paper[1]) - log (paper[0]));
-  double band = q->half_width + 4.0;
+  /* JPEG keeps colour at half resolution in blocks: a red line's red rings a millimetre and more
+   * to either side of it */
+  double band = q->half_width + MAX (4.0, 1.5 * ppmm);
   int nb = (int) ceil (2 * band / PROFILE_STEP) + 1;
   g_autofree float *sub = g_new0 (float, (gsize) win->w * win->h);
 
@@ -736,6 +739,17 @@ subtract_red_lines (PIX *page, const CdSealQuad *q, const CdSealWindow *win, con
           qsort (bin->data, bin->len, sizeof (float), compare_floats);
           profile[j] = MAX (0.0f, g_array_index (bin, float, bin->len / 2));
         }
+      /* a side fitted a fraction of a pixel off the printed line, or a line a little curved by the
+       * lens, leaves a thin stripe of it: the profile is widened by a pixel either way */
+      {
+        g_autofree float *wide = g_memdup2 (profile, nb * sizeof (float));
+        int reach = (int) lround (1.0 / PROFILE_STEP);
+
+        for (int j = 0; j < nb; j++)
+          for (int o = -reach; o <= reach; o++)
+            if (j + o >= 0 && j + o < nb)
+              profile[j] = MAX (profile[j], wide[j + o]);
+      }
       /* the line's share, the whole side long, in the window; the larger of two sides where they cross */
       for (int y = MAX (win->oy, y0); y <= MIN (win->oy + win->h - 1, y1); y++)
         for (int x = MAX (win->ox, x0); x <= MIN (win->ox + win->w - 1, x1); x++)
@@ -844,7 +858,7 @@ cd_seal_extract_ink (PIX *page, double ppmm, const CdSealQuad *quads, guint n_qu
         {
           a = cd_seal_red_amount (page, win, paper);
           if (red_lines)
-            subtract_red_lines (page, q, win, paper, a);
+            subtract_red_lines (page, q, win, paper, ppmm, a);
         }
 
       /* Two passes: the first finds the ink, its median density sets the edge of the second

@@ -126,7 +126,9 @@ cd_seal_judge_cells (CdSealResult *result, const CdSealBoxInk *inks, CdSealInk i
         flags |= CD_SEAL_FLAG_OFF_CENTER;
       if (s->contrast < FAINT_CONTRAST)
         flags |= CD_SEAL_FLAG_FAINT;
-      if (ink == CD_SEAL_INK_RED && looks_double (s, round, single))
+      /* a faint impression's outline is too ragged to tell two impressions by (and the acceptance
+       * rules never see a faint double one: the faint sample is refused first) */
+      if (ink == CD_SEAL_INK_RED && !(flags & CD_SEAL_FLAG_FAINT) && looks_double (s, round, single))
         flags |= CD_SEAL_FLAG_OVERLAP;
       cell->flags = flags;
       cell->score = score_sample (s, flags);
