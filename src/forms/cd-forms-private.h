@@ -47,15 +47,21 @@ guint       cd_forms_ttf_advance     (const CdFormsTtf *f, gunichar c);
 GBytes     *cd_forms_ttf_subset      (CdFormsTtf *f, GHashTable *chars, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdFormsTtf, cd_forms_ttf_free)
 
-/* cd-forms-font.c: the fonts of one PDF, the main CJK font and its fallbacks (CJK Extension B and later),
+/* cd-forms-fontset.c: the fonts of one PDF, the main CJK font and its fallbacks (CJK Extension B and later),
  * each embedded as a subset of the characters it prints. Drawn twice: the recording pass finds which face
- * prints which character; cd_forms_fonts_prepare() then cuts the subsets (and refuses a character no face
- * has); the drawing pass embeds them (cd_forms_doc_init). */
+ * prints which character (cd_forms_fonts_record); cd_forms_fonts_prepare() then cuts the subsets (and
+ * refuses a character no face has); the drawing pass embeds them (cd_forms_doc_init → cd_forms_font_load)
+ * and draws each character with its face's code. */
 #define CD_FORMS_MAX_FACES 4
 typedef struct _CdFormsFonts CdFormsFonts;
 CdFormsFonts *cd_forms_fonts_new     (const char *preferred, GError **error);
 gboolean    cd_forms_fonts_prepare   (CdFormsFonts *fonts, GError **error);
 void        cd_forms_fonts_free      (CdFormsFonts *fonts);
+void        cd_forms_fonts_record    (CdFormsFonts *fonts, gunichar c);
+guint       cd_forms_fonts_face_of   (CdFormsFonts *fonts, gunichar c);   /* 0 (the main font) when none has it */
+guint       cd_forms_fonts_code      (CdFormsFonts *fonts, guint face, gunichar c);
+guint       cd_forms_fonts_advance   (CdFormsFonts *fonts, gunichar c);   /* 1/1000 em, in the face of @c */
+gboolean    cd_forms_char_is_drawn   (gunichar c);                         /* not a control character */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdFormsFonts, cd_forms_fonts_free)
 
 /* cd-forms-tounicode.c: the ToUnicode CMap of an embedded font, written by us (libharu's is not valid) */
@@ -135,9 +141,11 @@ void        cd_forms_draw_qr         (CdFormsDoc *doc, HPDF_Page page, const cha
 void        cd_forms_actual_text_begin (CdFormsDoc *doc, const char *text);
 void        cd_forms_actual_text_end   (CdFormsDoc *doc);
 
-/* cd-forms-font.c: the CJK font, measuring, wrapping, fitting into boxes */
+/* cd-forms-fontset.c: the main font's file; the faces embedded in @doc (nothing in the recording pass) */
 char       *cd_forms_font_find       (const char *preferred, GError **error);
 gboolean    cd_forms_font_load       (CdFormsDoc *doc, GError **error);
+
+/* cd-forms-font.c: measuring, drawing, wrapping, fitting into boxes */
 double      cd_forms_text_width      (CdFormsDoc *doc, double size, const char *text);
 void        cd_forms_text            (CdFormsDoc *doc, double x, double y, double size, CdTextFlags flags,
                                       const char *text);

@@ -14,7 +14,7 @@
 #include <poppler.h>
 #include <string.h>
 
-#include "cd-forms-font.h"
+#include "cd-forms-fontset.h"
 #include "cd-forms-private.h"
 
 #ifndef POPPLER_CHECK_VERSION

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cd-forms-font.h"
+#include "cd-forms-fontset.h"
 #include "cd-forms.h"
 
 #define RUNS      7

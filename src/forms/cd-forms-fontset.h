@@ -1,4 +1,4 @@
-/* cd-forms-font.h: whether the printed forms can print a text (the fonts they embed cover every character). */
+/* cd-forms-fontset.h: whether the printed forms can print a text (the fonts they embed cover every character). */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
