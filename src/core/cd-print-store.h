@@ -37,16 +37,16 @@ typedef struct {
 void cd_print_queue_item_free (CdPrintQueueItem *item);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdPrintQueueItem, cd_print_queue_item_free)
 
-/* Whether printing @documents (NULL = the profile's forms.documents) of application @id now is a reprint,
- * which needs a reason: the application is already printed (or further), or one of these documents was
- * printed before. FALSE with @error when the application cannot be printed at all (not paid, voided). */
+/* Whether printing @documents (NULL = what the application needs, cd_print_set_documents) of application
+ * @id now is a reprint, which needs a reason: the application is already printed (or further), or one of
+ * these documents was printed before. FALSE with @error when the application cannot be printed at all (not paid, voided). */
 gboolean   cd_print_store_is_reprint (CdContext *ctx, gint64 id, const char *const *documents,
                                       gboolean *out_reprint, GError **error);
 
-/* Records one print of @documents (NULL = the profile's forms.documents), @copies each, on @printer (may be
- * NULL), in one transaction with its audit row ("print", or "reprint" with @reprint_reason). A reprint
- * without a reason of a few words is refused. The first print that covers every document of the profile
- * moves a paid application to printed (audited as a state change). */
+/* Records one print of @documents (NULL = what the application needs, cd_print_set_documents), @copies
+ * each, on @printer (may be NULL), in one transaction with its audit row ("print", or "reprint" with
+ * @reprint_reason). A reprint without a reason of a few words is refused. The first print that covers every
+ * document the application needs moves a paid application to printed (audited as a state change). */
 gboolean   cd_print_store_record     (CdContext *ctx, gint64 id, const char *const *documents, guint copies,
                                       const char *printer, const char *reprint_reason, GError **error);
 
