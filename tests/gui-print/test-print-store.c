@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
+#include <string.h>
+
 #include "cd-application-store.h"
 #include "cd-audit.h"
 #include "cd-print-store.h"
@@ -195,6 +197,81 @@ test_queue (CdTestContext *t, gconstpointer data)
   (void) draft;
 }
 
+/* The signed application form exists only after printing: the check before the burn names it until a scan
+ * of it is stored (a deleted scan does not count); the materials step no longer demands it. */
+static void
+test_signed_scanned (CdTestContext *t, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("CERTDESK_SOURCE_ROOT"), "tests", "fixtures",
+                                            "app-nmg-new.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdApplication) app = cd_application_load_file (path, &error);
+  g_autoptr(GPtrArray) missing = NULL;
+  g_autofree char *deleted = NULL, *kept = NULL;
+  gint64 id = 0;
+
+  g_assert_no_error (error);
+  /* brought without the signed form: nothing of it yet */
+  g_hash_table_remove (app->materials, "application_form");
+  g_assert_true (cd_application_store_create (t->ctx, app, TRUE, &id, &error));
+  g_assert_true (cd_application_store_check (t->ctx, id, &error));
+  g_assert_true (cd_application_store_pay (t->ctx, id, CD_PAYMENT_WECHAT, 30000, 30000, FALSE, &error));
+  g_assert_true (cd_print_store_record (t->ctx, id, NULL, 1, "Office", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (state_of (t->ctx, id), ==, CD_STATE_PRINTED);
+
+  missing = cd_print_store_unscanned_signed (t->ctx, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (missing->len, ==, 1);
+  g_assert_false (cd_print_store_signed_scanned (t->ctx, id, &error));
+  g_assert_error (error, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION);
+  g_assert_nonnull (strstr (error->message, (const char *) missing->pdata[0]));
+  g_clear_error (&error);
+
+  /* a scan deleted with undo pending does not count; a stored one does */
+  deleted = g_strdup_printf ("INSERT INTO scan (application_id, material_code, sha256, mime, bytes, deleted, created_at)"
+                             " VALUES (%" G_GINT64_FORMAT ", 'application_form', 'aa', 'image/png', 10, 1,"
+                             " '2026-12-07T01:00:00Z')", id);
+  g_assert_true (cd_store_exec (cd_context_get_store (t->ctx), deleted, &error));
+  g_assert_false (cd_print_store_signed_scanned (t->ctx, id, NULL));
+  kept = g_strdup_printf ("INSERT INTO scan (application_id, material_code, sha256, mime, bytes, created_at)"
+                          " VALUES (%" G_GINT64_FORMAT ", 'application_form', 'bb', 'image/png', 10,"
+                          " '2026-12-07T01:01:00Z')", id);
+  g_assert_true (cd_store_exec (cd_context_get_store (t->ctx), kept, &error));
+  g_assert_no_error (error);
+  g_assert_true (cd_print_store_signed_scanned (t->ctx, id, &error));
+  g_assert_no_error (error);
+}
+
+/* A renewal needs its form and its receipt only: printing those two moves it to printed. */
+static void
+test_renewal_prints_its_own (CdTestContext *t, gconstpointer data)
+{
+  static const char json[] =
+    "{\"profile\":\"xj-fee-mgmt\",\"business\":\"renew\",\"applicant_type\":\"enterprise\",\"years\":2,"
+    "\"unit\":{\"name\":\"新疆天池供水有限公司\",\"uscc\":\"914403001922038216\"},\"legal_person\":{\"name\":\"艾力\"},"
+    "\"agent\":{\"name\":\"古丽\",\"id_number\":\"150102199003071237\",\"mobile\":\"13999990000\"},"
+    "\"materials\":{\"agent_id\":{\"original_seen\":true,\"copy\":true,\"stamped\":true,\"scans\":[\"x.jpg\"]},"
+    "\"existing_key\":{\"original_seen\":true}}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdApplication) app = cd_application_from_data (json, -1, &error);
+  gint64 id = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (cd_application_store_create (t->ctx, app, TRUE, &id, &error));
+  g_assert_true (cd_application_store_check (t->ctx, id, &error));
+  g_assert_true (cd_application_store_pay (t->ctx, id, CD_PAYMENT_CASH, 20000, 20000, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (cd_print_store_record (t->ctx, id, (const char *const[]) { "application", NULL }, 1, NULL, NULL,
+                                        &error));
+  g_assert_cmpint (state_of (t->ctx, id), ==, CD_STATE_PAID);
+  g_assert_true (cd_print_store_record (t->ctx, id, (const char *const[]) { "receipt", NULL }, 1, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (state_of (t->ctx, id), ==, CD_STATE_PRINTED);
+  /* no agreement, no responsibility letter was ever needed */
+  g_assert_cmpint (count (t->ctx, "SELECT count(*) FROM print_record WHERE application_id = ?1", id), ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -206,6 +283,8 @@ main (int argc, char **argv)
   ADD ("/print-store/reprint-needs-reason", test_reprint_needs_reason);
   ADD ("/print-store/voided-refused", test_voided_refused);
   ADD ("/print-store/queue", test_queue);
+  ADD ("/print-store/signed-scanned", test_signed_scanned);
+  ADD ("/print-store/renewal-prints-its-own", test_renewal_prints_its_own);
 #undef ADD
   return g_test_run ();
 }
