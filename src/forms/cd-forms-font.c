@@ -85,8 +85,7 @@ cd_forms_text (CdFormsDoc *doc, double x, double y, double size, CdTextFlags fla
   clean = sanitize (text);
   if (doc->recording)
     {
-      for (const char *p = clean; *p; p = g_utf8_next_char (p))
-        cd_forms_fonts_record (doc->fonts, g_utf8_get_char (p));
+      cd_forms_fonts_record (doc->fonts, clean);
       return;
     }
   w = cd_forms_text_width (doc, size, clean);
@@ -381,8 +380,7 @@ cd_forms_text_cells (CdFormsDoc *doc, double x, double y, double cell_w, double 
   clean = sanitize (text);
   if (doc->recording)
     {
-      for (const char *p = clean; *p; p = g_utf8_next_char (p))
-        cd_forms_fonts_record (doc->fonts, g_utf8_get_char (p));
+      cd_forms_fonts_record (doc->fonts, clean);
       return;
     }
   for (const char *p = clean; *p; p = g_utf8_next_char (p))

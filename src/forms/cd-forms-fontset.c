@@ -205,6 +205,7 @@ struct _CdFormsFonts {
   GHashTable *face_of;     /* gunichar → face index + 1; 0 = looked up, no face has it … */
   GHashTable *missing;     /* … these: gunichar set, in the order met */
   gunichar    first_missing;
+  char       *missing_in;  /* the text it was met in */
   gboolean    prepared;
 };
 
@@ -229,6 +230,7 @@ cd_forms_fonts_free (CdFormsFonts *fonts)
     }
   g_hash_table_unref (fonts->face_of);
   g_hash_table_unref (fonts->missing);
+  g_free (fonts->missing_in);
   g_free (fonts);
 }
 
@@ -276,18 +278,27 @@ cd_forms_fonts_face_of (CdFormsFonts *fonts, gunichar c)
   return v ? GPOINTER_TO_UINT (v) - 1 : 0;
 }
 
+/* The recording pass: every character of @text goes to the face that prints it; the first text with a
+ * character none has is kept for the message. */
 void
-cd_forms_fonts_record (CdFormsFonts *fonts, gunichar c)
+cd_forms_fonts_record (CdFormsFonts *fonts, const char *text)
 {
-  guint i = cd_forms_fonts_face_of (fonts, c);
-
-  if (!g_hash_table_lookup (fonts->face_of, GUINT_TO_POINTER (c)))
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
     {
-      if (g_hash_table_add (fonts->missing, GUINT_TO_POINTER (c)) && !fonts->first_missing)
-        fonts->first_missing = c;
-      return;
+      gunichar c = g_utf8_get_char (p);
+      guint i = cd_forms_fonts_face_of (fonts, c);
+
+      if (!g_hash_table_lookup (fonts->face_of, GUINT_TO_POINTER (c)))
+        {
+          if (g_hash_table_add (fonts->missing, GUINT_TO_POINTER (c)) && !fonts->first_missing)
+            {
+              fonts->first_missing = c;
+              fonts->missing_in = g_utf8_substring (text, 0, MIN (g_utf8_strlen (text, -1), 40));
+            }
+          continue;
+        }
+      g_hash_table_add (fonts->faces[i].codes, GUINT_TO_POINTER (c));
     }
-  g_hash_table_add (fonts->faces[i].codes, GUINT_TO_POINTER (c));
 }
 
 /* The subset goes to an anonymous file that libharu can open by name and read again when it saves. */
@@ -332,8 +343,9 @@ cd_forms_fonts_prepare (CdFormsFonts *fonts, GError **error)
 
       g_unichar_to_utf8 (fonts->first_missing, ch);
       g_set_error (error, CD_FORMS_ERROR, CD_FORMS_ERROR_FONT,
-                   _("The character “%s” (U+%04X) cannot be printed: no installed font has it (the Debian package "
-                     "fonts-hanazono has the rare characters of CJK Extension B and later)"), ch,
+                   _("“%s”: the character “%s” (U+%04X) cannot be printed, no installed font has it; write it as "
+                     "the identity document allows with characters that print (the Debian package fonts-hanazono "
+                     "has the rare characters of CJK Extension B and later)"), fonts->missing_in, ch,
                    (guint) fonts->first_missing);
       return FALSE;
     }

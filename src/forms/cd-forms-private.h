@@ -57,7 +57,7 @@ typedef struct _CdFormsFonts CdFormsFonts;
 CdFormsFonts *cd_forms_fonts_new     (const char *preferred, GError **error);
 gboolean    cd_forms_fonts_prepare   (CdFormsFonts *fonts, GError **error);
 void        cd_forms_fonts_free      (CdFormsFonts *fonts);
-void        cd_forms_fonts_record    (CdFormsFonts *fonts, gunichar c);
+void        cd_forms_fonts_record    (CdFormsFonts *fonts, const char *text);
 guint       cd_forms_fonts_face_of   (CdFormsFonts *fonts, gunichar c);   /* 0 (the main font) when none has it */
 guint       cd_forms_fonts_code      (CdFormsFonts *fonts, guint face, gunichar c);
 guint       cd_forms_fonts_advance   (CdFormsFonts *fonts, gunichar c);   /* 1/1000 em, in the face of @c */

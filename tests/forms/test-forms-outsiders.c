@@ -230,6 +230,8 @@ test_unprintable_refused (void)
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "\U0001F92A"));
   g_assert_nonnull (strstr (error->message, "U+1F92A"));
+  /* and the text it is in, so that the clerk knows which field to correct */
+  g_assert_nonnull (strstr (error->message, "“王\U0001F92A”"));
 }
 
 static void
