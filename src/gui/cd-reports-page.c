@@ -246,7 +246,9 @@ show_figures (CdReportsPage *self)
   {
     g_autofree char *total = yuan (json_object_get_int_member (r, "fees_total_fen"));
     g_autofree char *cash = yuan (json_object_get_int_member (r, "cash_expected_fen"));
-    add_figure (self, &section, _("Total after refunds"), total, "all", NULL);
+    gboolean refunds = json_object_get_int_member_with_default (r, "refunds_total_fen", 0) > 0;
+
+    add_figure (self, &section, refunds ? _("Total after refunds") : _("Total"), total, "all", NULL);
     add_figure (self, &section, _("Cash expected"), cash, "cash", NULL);
   }
 
