@@ -8,7 +8,6 @@
 #include <glib/gi18n.h>
 
 #include "cd-burn-page-private.h"
-#include "cd-csr.h"
 #include "cd-gui-util.h"
 #include "cd-key-status.h"
 #include "cd-token-records.h"
@@ -34,7 +33,6 @@ inspect_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
   CdTokenSelector any = CD_TOKEN_SELECTOR_ANY;
   GError *error = NULL;
   g_autoptr(CdToken) token = cd_token_open (task_data, &any, &error);
-  g_autoptr(GPtrArray) certs = NULL;
   Inspection *i;
 
   if (token == NULL)
@@ -44,18 +42,11 @@ inspect_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
     }
   i = g_new0 (Inspection, 1);
   i->info = cd_token_info_copy (cd_token_get_info (token));
-  /* Certificates are public: without a PIN the key shows them, which names whose key it is. */
+  /* Certificates, key pairs and data objects are public: without a PIN the key shows them, which names whose
+   * key it is (the holder in readable UTF-8, with serial and end date). */
   i->contents = cd_token_describe (token, NULL);
   if (i->contents == NULL)
     i->contents = g_ptr_array_new_with_free_func (g_free);
-  /* The describe lines start with the certificates, in the key's order: named here in readable UTF-8. */
-  if (i->contents->len > 0 && cd_token_read_certs (token, &certs, NULL, NULL))
-    for (guint n = 0; n < certs->len && n < i->contents->len; n++)
-      {
-        g_autofree char *name = cd_csr_name_to_string (X509_get_subject_name (certs->pdata[n]));
-        g_free (i->contents->pdata[n]);
-        i->contents->pdata[n] = g_strdup_printf (_("the certificate of %s"), name);
-      }
   g_task_return_pointer (task, i, (GDestroyNotify) inspection_free);
 }
 
@@ -120,8 +111,9 @@ on_inspect_done_cb (GObject *source, GAsyncResult *res, gpointer data)
           self->needs_erase = TRUE;
         }
     }
-  if (!self->needs_erase && gtk_toggle_button_get_active (self->erase_check))
-    gtk_toggle_button_set_active (self->erase_check, FALSE);
+  /* A confirmation was for that key only. */
+  if (!self->needs_erase || !self->key || g_strcmp0 (self->erase_serial, self->key->serial) != 0)
+    g_clear_pointer (&self->erase_serial, g_free);
   cd_burn_page_update_view (self);
   if (self->inspect_again)
     {

@@ -23,7 +23,6 @@ struct _CdBurnPage {
   GtkLabel        *owner_warning;
   GtkWidget       *erase_box;
   GtkLabel        *erase_label;
-  GtkToggleButton *erase_check;
   GtkWidget       *pin_box;
   GtkLabel        *pin_caption;
   GtkEntry        *pin_entry;
@@ -60,6 +59,8 @@ struct _CdBurnPage {
   char            *key_error;       /* none inserted, several … */
   char            *owner_text;      /* another customer's key */
   gboolean         needs_erase;
+  char            *erase_serial;    /* the key whose erase the clerk confirmed in the dialog */
+  GtkWidget       *erase_dialog;    /* the confirmation being asked */
 
   /* The key pair generated ahead. */
   GCancellable    *ahead_cancel;    /* non-NULL while it runs */

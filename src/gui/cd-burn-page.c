@@ -28,6 +28,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (CdBurnPage, cd_burn_page, GTK_TYPE_SCROLLED_WINDO
 CD_PAGE_DEFINE_PROPERTIES (CdBurnPage, cd_burn_page)
 
 static void start_burn (CdBurnPage *self);
+static void ask_erase  (CdBurnPage *self);
 
 typedef enum {
   PIN_NONE,
@@ -94,8 +95,6 @@ blocker (CdBurnPage *self)
     return _("Looking for the USB key…");
   if (self->owner_text && !cd_burn_page_initialises (self))
     return self->owner_text;
-  if (self->needs_erase && !gtk_toggle_button_get_active (self->erase_check))
-    return _("Confirm erasing the USB key first");
   if (pin_mode (self) == PIN_USER && self->key->pin_locked)
     return _("The key's PIN is locked: it needs a PIN unlock (口令解锁) first");
   if (pin_mode (self) == PIN_USER && !*gtk_entry_get_text (self->pin_entry))
@@ -244,23 +243,6 @@ forget_result (CdBurnPage *self)
   g_clear_pointer (&self->step, g_free);
 }
 
-/* Whether @step comes after the applicant and the materials: the applicant is settled by then. */
-static gboolean
-past_materials (const char *step)
-{
-  guint n, materials = G_MAXUINT, at = G_MAXUINT;
-  const CdWizardStep *steps = cd_wizard_steps (&n);
-
-  for (guint i = 0; i < n && step; i++)
-    {
-      if (g_str_equal (steps[i].id, "materials"))
-        materials = i;
-      if (g_str_equal (steps[i].id, step))
-        at = i;
-    }
-  return at != G_MAXUINT && materials != G_MAXUINT && at > materials;
-}
-
 static void
 on_ahead_done_cb (GObject *source, GAsyncResult *res, gpointer data)
 {
@@ -303,14 +285,15 @@ cd_burn_page_maybe_start_ahead (CdBurnPage *self)
     return;
   id = cd_draft_get_id (self->draft);
   state = cd_draft_get_state (self->draft);
-  if (id <= 0 || !cd_burn_page_initialises (self) || cd_state_is_final (state) || state == CD_STATE_ISSUED || self->needs_erase
+  if (id <= 0 || !cd_burn_page_initialises (self) || state != CD_STATE_PRINTED || self->needs_erase
       || cd_burn_page_usable_ahead (self))
     return;
-  /* The applicant is settled once the clerk is past the materials (not yet on this page: there the burn
-   * itself runs at once). */
+  /* No key work before the clerk is on the Issue step with the application paid and printed (issue 13):
+   * merely reopening an application at the fee step never touches a key. On the Issue step the key pair is
+   * made while the clerk types the PINs or the CA's secret; a key holding anything waits for the erase
+   * confirmation and the burn itself (cd_burn_pregenerate never erases such a key). */
   step = self->stack ? gtk_stack_get_visible_child_name (self->stack) : NULL;
-  if (!self->prepare_asked
-      && (!past_materials (step) || g_strcmp0 (step, "burn") == 0 || g_strcmp0 (step, "done") == 0))
+  if (!self->prepare_asked && (self->stack == NULL || g_strcmp0 (step, "burn") != 0))
     return;
   tried = g_strdup_printf ("%" G_GINT64_FORMAT ":%s", id, self->key->serial);
   if (g_hash_table_contains (self->ahead_tried, tried))
@@ -377,13 +360,65 @@ on_burn_done_cb (GObject *source, GAsyncResult *res, gpointer data)
       cd_burn_page_cmp_failed (self, error);
       if (g_error_matches (error, CD_PKI_ERROR, CD_PKI_ERROR_NOT_BLANK))
         {
-          /* The key holds more than could be seen without its PIN: the clerk confirms, then retries. */
+          /* The key holds more than the page saw: the clerk confirms in the dialog, then the burn goes on. */
           gtk_label_set_text (self->erase_label, error->message);
           self->needs_erase = TRUE;
+          g_clear_pointer (&self->erase_serial, g_free);
+          ask_erase (self);
         }
     }
   cd_burn_page_update_view (self);
   cd_burn_page_inspect (self);
+}
+
+static void
+on_erase_response_cb (GtkDialog *dialog, int response, CdBurnPage *self)
+{
+  g_autofree char *serial = g_object_steal_data (G_OBJECT (dialog), "serial");
+
+  self->erase_dialog = NULL;
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  if (response != GTK_RESPONSE_ACCEPT || g_cancellable_is_cancelled (self->life))
+    return;
+  g_free (self->erase_serial);
+  self->erase_serial = g_steal_pointer (&serial);
+  start_burn (self);
+}
+
+/* The erase confirmation: a dialog naming the holder of what is on the key (its certificates' subjects,
+ * serials and end dates, read without the PIN). Confirmed for this key only. */
+static void
+ask_erase (CdBurnPage *self)
+{
+  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  GtkWidget *dialog;
+
+  if (self->erase_dialog || self->key == NULL)
+    return;
+  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, GTK_MESSAGE_WARNING,
+                                   GTK_BUTTONS_NONE, _("Erase the USB key “%s”?"), self->key->label);
+  gtk_widget_set_name (dialog, "burn_erase_dialog");
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s\n%s",
+                                            gtk_label_get_text (self->erase_label),
+                                            _("Erasing cannot be undone: hand the key back if it is not the "
+                                              "applicant's to give."));
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
+                          _("_Erase and Issue"), GTK_RESPONSE_ACCEPT, NULL);
+  gtk_style_context_add_class (gtk_widget_get_style_context (gtk_dialog_get_widget_for_response (
+                                 GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT)), GTK_STYLE_CLASS_DESTRUCTIVE_ACTION);
+  /* Enter never erases: the safe answer is the default. */
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_object_set_data_full (G_OBJECT (dialog), "serial", g_strdup (self->key->serial), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_erase_response_cb), self, 0);
+  self->erase_dialog = dialog;
+  gtk_widget_show (dialog);
+}
+
+static gboolean
+erase_confirmed (CdBurnPage *self)
+{
+  return self->needs_erase && self->key && self->erase_serial && g_str_equal (self->erase_serial, self->key->serial);
 }
 
 static void
@@ -398,6 +433,12 @@ start_burn (CdBurnPage *self)
   forget_result (self);
   if (blocker (self))
     {
+      cd_burn_page_update_view (self);
+      return;
+    }
+  if (self->needs_erase && !erase_confirmed (self))
+    {
+      ask_erase (self);
       cd_burn_page_update_view (self);
       return;
     }
@@ -419,7 +460,7 @@ start_burn (CdBurnPage *self)
     opts->so_pin = cd_pin_new (typed);
   if (ahead && cd_burn_page_initialises (self) && opts->user_pin == NULL)
     opts->user_pin = cd_pin_copy (ahead->pin);
-  opts->confirm_erase = self->needs_erase && gtk_toggle_button_get_active (self->erase_check);
+  opts->confirm_erase = erase_confirmed (self);
   opts->advance_state = TRUE;
   if (!(opts->issuer = cd_burn_page_cmp_issuer (self, &error))
       || !(worker = cd_pki_worker_context (self->ctx, &error)))
@@ -462,12 +503,6 @@ on_cancel_clicked_cb (CdBurnPage *self)
 }
 
 static void
-on_erase_toggled_cb (CdBurnPage *self)
-{
-  cd_burn_page_update_view (self);
-}
-
-static void
 on_pin_changed_cb (CdBurnPage *self)
 {
   cd_burn_page_update_view (self);
@@ -487,7 +522,8 @@ on_stack_child_cb (CdBurnPage *self)
 {
   const char *step = gtk_stack_get_visible_child_name (self->stack);
 
-  if (self->draft && cd_burn_page_initialises (self) && past_materials (step) && g_strcmp0 (step, "done") != 0)
+  /* The key is looked at on the Issue step only (cd_burn_page_enter does the rest). */
+  if (self->draft && cd_burn_page_initialises (self) && g_strcmp0 (step, "burn") == 0)
     cd_burn_page_ensure_module (self);
 }
 
@@ -513,7 +549,7 @@ on_draft_loaded_cb (CdBurnPage *self)
       self->burn_pending = FALSE;
       forget_result (self);
       gtk_entry_set_text (self->pin_entry, "");
-      gtk_toggle_button_set_active (self->erase_check, FALSE);
+      g_clear_pointer (&self->erase_serial, g_free);
     }
   cd_burn_page_cmp_refresh (self);
   if (is_issued (self) && self->result == NULL)
@@ -582,6 +618,8 @@ cd_burn_page_dispose (GObject *object)
    * done. Its callback finds the page gone (life is cancelled). */
   g_clear_object (&self->inspect_cancel);
   g_clear_object (&self->slip_cancel);
+  if (self->erase_dialog)
+    gtk_widget_destroy (g_steal_pointer (&self->erase_dialog));
   if (self->stack)
     g_signal_handlers_disconnect_by_data (self->stack, self);
   self->stack = NULL;
@@ -614,6 +652,7 @@ cd_burn_page_finalize (GObject *object)
   g_free (self->key_error);
   g_free (self->owner_text);
   g_free (self->module_error);
+  g_free (self->erase_serial);
   G_OBJECT_CLASS (cd_burn_page_parent_class)->finalize (object);
 }
 
@@ -633,14 +672,13 @@ cd_burn_page_class_init (CdBurnPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/certdesk/CertDesk/ui/cd-burn-page.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CdBurnPage, name)
   BIND (key_title); BIND (demo_badge); BIND (key_details); BIND (key_pin); BIND (key_note); BIND (owner_warning);
-  BIND (erase_box); BIND (erase_label); BIND (erase_check); BIND (pin_box); BIND (pin_caption); BIND (pin_entry);
+  BIND (erase_box); BIND (erase_label); BIND (pin_box); BIND (pin_caption); BIND (pin_entry);
   BIND (pin_hint); BIND (cmp_box); BIND (cmp_caption); BIND (cmp_entry); BIND (burn_button); BIND (retry_button); BIND (cancel_button); BIND (progress); BIND (error_label);
   BIND (outcome_box); BIND (outcome_title); BIND (outcome_grid); BIND (warning_label); BIND (slip_box);
   BIND (print_slip_button); BIND (show_pin_button); BIND (pin_label);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_burn_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_erase_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_pin_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_show_pin_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_print_slip_clicked_cb);

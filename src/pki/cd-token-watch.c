@@ -58,6 +58,7 @@ queue_emit (CdTokenWatch *self, guint signal, const char *serial, const char *la
 {
   Emit *e = g_new0 (Emit, 1);
 
+  g_debug ("token watch: %s “%s” (%s)", signal == SIGNAL_ADDED ? "added" : "removed", label, serial);
   e->self = g_object_ref (self);
   e->signal = signal;
   e->serial = g_strdup (serial);
@@ -130,23 +131,17 @@ watch_thread (gpointer data)
 
   while (!g_cancellable_is_cancelled (self->stop))
     {
-      gboolean rescan = TRUE;
-
+      /* Drain the module's events, but scan every round all the same: SoftHSM2 answers CKR_NO_EVENT to
+       * C_WaitForSlotEvent(CKF_DONT_BLOCK) and never reports one, and a scan that a burn made us skip must
+       * be made up. Relying on events left the burn page waiting for a key that was back long ago. */
       if (self->events)
+        while (f->C_WaitForSlotEvent (CKF_DONT_BLOCK, &slot, NULL) == CKR_OK)
+          ;
+      /* A burn holds the module: never wait for it, just look again next round. */
+      if (cd_token_module_trylock (self->module))
         {
-          /* Drain the module's events; only an event (or the first round) costs a rescan. */
-          rescan = FALSE;
-          while (f->C_WaitForSlotEvent (CKF_DONT_BLOCK, &slot, NULL) == CKR_OK)
-            rescan = TRUE;
-        }
-      if (rescan || !self->events)
-        {
-          /* A burn holds the module: never wait for it, just look again next round. */
-          if (cd_token_module_trylock (self->module))
-            {
-              scan (self);
-              cd_token_module_unlock (self->module);
-            }
+          scan (self);
+          cd_token_module_unlock (self->module);
         }
       g_usleep (self->poll_ms * 1000);
     }
