@@ -1400,6 +1400,18 @@ test_not_a_ca (CmpFixture *f, gconstpointer data)
     g_assert_nonnull (strstr (error->message, "the connection was refused"));
     g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_TIME_SPAN_SECOND);
   }
+  /* A name that does not resolve (.invalid is reserved for that, RFC 6761). */
+  {
+    g_autoptr(CdIssuer) issuer = mock_issuer (&m, "http://no-such-host.invalid:8080/pkix/", NULL, 10);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null (mock_issue (&m, issuer, "CertDesk Mock EE", key, NULL, &error));
+    g_test_message ("unknown name: %s", error->message);
+    g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER_UNREACHABLE);
+    g_assert_true (g_str_has_prefix (error->message, "Could not connect to the CA for the certificate request: the name "
+                                                     "no-such-host.invalid of the CMP server "
+                                                     "http://no-such-host.invalid:8080/pkix/ is not known"));
+  }
   EVP_PKEY_free (key);
   mock_stop (&m);
 }
