@@ -408,6 +408,56 @@ drop_isolated (CdSealMask *mask, double ppmm)
     }
 }
 
+/* What is left of a box line after the line was taken away (a side fitted a little off, a line the
+ * lens bent, JPEG's colour blocks beside a red line) is a long thin stripe along the side, apart
+ * from the ink: a component at least 30 % of a side long, at most 1.2 mm thick across it, within
+ * 3 mm of the line, is dropped.  Ink is never that: a stroke along the line belongs to a seal or
+ * a signature that reaches away from it. */
+static void
+drop_line_remnants (CdSealMask *mask, const CdSealQuad *q, const CdSealWindow *win, double ppmm)
+{
+  guint n_comps = mask->comps->len;
+  int *comps = (int *) mask->comps->data;          /* first run, end, area */
+  guint64 recip = ((G_GUINT64_CONSTANT (1) << 40) + mask->stride - 1) / mask->stride;
+  double thin = 1.2 * ppmm, near = 3.0 * ppmm + q->half_width;
+
+  for (guint i = 0; i < n_comps; i++)
+    {
+      double u0 = G_MAXDOUBLE, u1 = -G_MAXDOUBLE, v0 = G_MAXDOUBLE, v1 = -G_MAXDOUBLE;
+      gboolean along_h, along_v;
+
+      if (comps[3 * i + 2] == 0)
+        continue;
+      for (int k = comps[3 * i]; k < comps[3 * i + 1]; k += 2)
+        {
+          int l = mask->runs[k], y = (int) ((l * recip) >> 40), xl = l - y * mask->stride - 1;
+          int py = y - 1 + win->oy;
+
+          for (int e = 0; e < 2; e++)
+            {
+              int px = (e ? xl + mask->runs[k + 1] - l : xl) + win->ox;
+              double u = (px - q->cx) * q->ux + (py - q->cy) * q->uy;
+              double v = -(px - q->cx) * q->uy + (py - q->cy) * q->ux;
+
+              u0 = MIN (u0, u);
+              u1 = MAX (u1, u);
+              v0 = MIN (v0, v);
+              v1 = MAX (v1, v);
+            }
+        }
+      /* along the top or bottom side, or along the left or right one */
+      along_h = u1 - u0 >= 0.3 * q->width && v1 - v0 <= thin
+                && (fabs (v0 + 0.5 * q->height) <= near || fabs (v1 - 0.5 * q->height) <= near);
+      along_v = v1 - v0 >= 0.3 * q->height && u1 - u0 <= thin
+                && (fabs (u0 + 0.5 * q->width) <= near || fabs (u1 - 0.5 * q->width) <= near);
+      if (!along_h && !along_v)
+        continue;
+      for (int k = comps[3 * i]; k < comps[3 * i + 1]; k += 2)
+        memset (mask->m + mask->runs[k], 0, mask->runs[k + 1] - mask->runs[k] + 1);
+      comps[3 * i + 2] = 0;
+    }
+}
+
 /* The runs of the mask's components, in window coordinates: row @y, columns @x0..@x1.  The
  * steps after the selection read the ink pixels this way rather than scanning the window. */
 typedef struct {
@@ -878,6 +928,7 @@ cd_seal_extract_ink (PIX *page, double ppmm, const CdSealQuad *quads, guint n_qu
       threshold_amount (a, &mask, (float) t1);
       bridge_lines (&mask, q, win, neutral || red_lines);
       select_sample (&mask, q, win, ppmm);
+      drop_line_remnants (&mask, q, win, ppmm);
       drop_isolated (&mask, ppmm);
       med = MAX (t1, median_amount (&mask, a));
 
