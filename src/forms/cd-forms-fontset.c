@@ -202,10 +202,9 @@ typedef struct {
 struct _CdFormsFonts {
   Face        faces[CD_FORMS_MAX_FACES];
   guint       n_faces;
-  GHashTable *face_of;     /* gunichar → face index + 1; 0 = looked up, no face has it … */
-  GHashTable *missing;     /* … these: gunichar set, in the order met */
-  gunichar    first_missing;
-  char       *missing_in;  /* the text it was met in */
+  GHashTable *face_of;     /* gunichar → face index + 1; 0 = looked up, no face has it */
+  gunichar    first_missing;   /* the first character met that no face has … */
+  char       *missing_in;      /* … and the text it was met in */
   gboolean    prepared;
 };
 
@@ -229,7 +228,6 @@ cd_forms_fonts_free (CdFormsFonts *fonts)
       g_free (f->unlink_file);
     }
   g_hash_table_unref (fonts->face_of);
-  g_hash_table_unref (fonts->missing);
   g_free (fonts->missing_in);
   g_free (fonts);
 }
@@ -243,7 +241,6 @@ cd_forms_fonts_new (const char *preferred, GError **error)
   CdFormsTtf *ttf;
 
   fonts->face_of = g_hash_table_new (NULL, NULL);
-  fonts->missing = g_hash_table_new (NULL, NULL);
   if (!(main = cd_forms_font_find (preferred, error)) || !(ttf = ttf_open_cached (main, error)))
     return NULL;
   g_ptr_array_add (ttfs, ttf);
@@ -290,7 +287,7 @@ cd_forms_fonts_record (CdFormsFonts *fonts, const char *text)
 
       if (!g_hash_table_lookup (fonts->face_of, GUINT_TO_POINTER (c)))
         {
-          if (g_hash_table_add (fonts->missing, GUINT_TO_POINTER (c)) && !fonts->first_missing)
+          if (!fonts->first_missing)
             {
               fonts->first_missing = c;
               fonts->missing_in = g_utf8_substring (text, 0, MIN (g_utf8_strlen (text, -1), 40));
