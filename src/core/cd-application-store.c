@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cd-application-store.h"
+#include "cd-preflight.h"
 #include "cd-print-set.h"
 #include "cd-audit.h"
 #include "cd-price-store.h"
@@ -493,6 +494,37 @@ fail:
   return FALSE;
 }
 
+/* The pre-flight at the fee step, with the payment being recorded: nothing is paid that a later step would
+ * refuse (cd-preflight.h). The day lock stays the guard's below (CD_STATE_ERROR_DAY_SIGNED, which callers
+ * answer with a supervisor's adjustment). */
+static gboolean
+preflight_pay (CdContext *ctx, gint64 id, const CdApplication *app, CdPaymentMethod method, gint64 amount_fen,
+               gint64 received_fen, gboolean invoice, GError **error)
+{
+  g_autoptr(CdApplication) paying = cd_application_copy (app);
+  g_autoptr(GPtrArray) faults = NULL;
+
+  paying->payment.has_payment = TRUE;
+  paying->payment.method = method;
+  paying->payment.amount_fen = amount_fen;
+  paying->payment.received_fen = method == CD_PAYMENT_CASH ? received_fen : amount_fen;
+  if (invoice && paying->invoice == NULL)
+    paying->invoice = g_new0 (CdInvoice, 1);
+  if (!cd_preflight_run (ctx, paying, id, CD_PREFLIGHT_FEE, &faults, error))
+    return FALSE;
+  for (guint i = 0; i < faults->len; i++)
+    {
+      const CdPreflightFault *f = faults->pdata[i];
+
+      if (f->severity == CD_PREFLIGHT_FAULT_ERROR && !g_str_equal (f->rule, "day-lock"))
+        {
+          g_set_error (error, CD_PREFLIGHT_ERROR, CD_PREFLIGHT_ERROR_REFUSED, "%s: %s", f->path, f->message);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 gboolean
 cd_application_store_pay (CdContext *ctx, gint64 id, CdPaymentMethod method, gint64 amount_fen,
                           gint64 received_fen, gboolean invoice, GError **error)
@@ -517,6 +549,8 @@ cd_application_store_pay (CdContext *ctx, gint64 id, CdPaymentMethod method, gin
   if (!cd_state_check_transition (info->state, CD_STATE_PAID, error))
     return FALSE;
   if (!(profile = cd_context_lookup_profile (ctx, app->profile, error)))
+    return FALSE;
+  if (!preflight_pay (ctx, id, app, method, amount_fen, received_fen, invoice, error))
     return FALSE;
   if (!cd_profile_accepts_payment (profile, method))
     {

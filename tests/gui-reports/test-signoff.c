@@ -249,6 +249,10 @@ test_reconcile (CdTestContext *t, gconstpointer data)
   rf_ok (cd_application_store_void (t->ctx, day.cash_app, "客户取消，现金退回", &error), &error);
   /* an activation, paid and printed: finished (it has no issue step) */
   g_assert_nonnull (open_app);
+  /* the certificate it opens an application for, issued long before (the pre-flight at payment looks it up) */
+  g_assert_true (cd_store_exec (cd_context_get_store (t->ctx), "INSERT INTO certificate (serial, issuer, subject, not_before,"
+                                " not_after, state, pem, day, at) VALUES ('3F2A1B', 'local', 'CN=x', '2020-01-01T00:00:00Z',"
+                                " '2099-01-01T00:00:00Z', 'issued', 'pem', '2020-01-01', 'x')", NULL));
   rf_ok (cd_application_store_create (t->ctx, open_app, TRUE, &app_open, &error), &error);
   rf_ok (cd_application_store_check (t->ctx, app_open, &error), &error);
   rf_ok (cd_application_store_pay (t->ctx, app_open, CD_PAYMENT_WECHAT, 15000, 15000, FALSE, &error), &error);

@@ -149,9 +149,16 @@ test_renew (PkiFixture *f, gconstpointer data)
   pki_make_token (f, "DEMO-A");
   set_clock (f, "2026-01-10T09:00:00Z");
   new_burn (f, "pki-ec", "DEMO-A", NULL, NULL, &first);
-  /* Too early: the renewal window opens 30 days before expiry. */
+  /* Too early: the renewal window opens 30 days before expiry. The pre-flight refuses the payment; the burn
+   * checks again before touching the key (the clock put back after a payment made in the window). */
   json = pki_app_json ("pki-ec", "renew", NULL, NULL, NULL, 0, NULL);
+  id = pki_application (f, json, CD_STATE_CHECKED);
+  g_assert_false (cd_application_store_pay (f->ctx, id, CD_PAYMENT_WECHAT, 0, 0, FALSE, &error));
+  g_assert_nonnull (strstr (error->message, "2026-12-11"));
+  g_clear_error (&error);
+  set_clock (f, "2026-12-20T09:00:00Z");
   id = pki_application (f, json, CD_STATE_PRINTED);
+  set_clock (f, "2026-01-10T09:00:00Z");
   r = pki_burn (f, id, "DEMO-A", PKI_PIN, NULL, NULL, &error);
   g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED);
   g_assert_nonnull (strstr (error->message, "2026-12-11"));
