@@ -183,6 +183,31 @@ name_profiles (CdContext *ctx, JsonObject *r)
     }
 }
 
+/* The clerks are named in SQL (ACTOR_NAME); what is left is another actor: "cli:root" is the command line run
+ * by that system user, said in words. */
+static void
+name_actors (JsonObject *r)
+{
+  static const char *const members[] = { "voids", "refunds", "adjustments" };
+
+  for (guint m = 0; m < G_N_ELEMENTS (members); m++)
+    {
+      JsonArray *a = json_object_has_member (r, members[m]) ? json_object_get_array_member (r, members[m]) : NULL;
+
+      for (guint i = 0; a && i < json_array_get_length (a); i++)
+        {
+          JsonObject *o = json_array_get_object_element (a, i);
+          const char *by = json_object_has_member (o, "by") ? json_object_get_string_member (o, "by") : NULL;
+
+          if (by && g_str_has_prefix (by, "cli:"))
+            {
+              g_autofree char *text = g_strdup_printf (_("command line (user %s)"), by + 4);
+              json_object_set_string_member (o, "by", text);
+            }
+        }
+    }
+}
+
 JsonNode *
 cd_report_build (CdContext *ctx, const CdReportQuery *q, GError **error)
 {
@@ -272,6 +297,7 @@ cd_report_build (CdContext *ctx, const CdReportQuery *q, GError **error)
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   name_profiles (ctx, json_node_get_object (root));
+  name_actors (json_node_get_object (root));
   return root;
 }
 

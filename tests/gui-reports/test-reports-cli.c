@@ -152,6 +152,35 @@ test_sign_and_pdf (Fixture *f, gconstpointer data)
   g_assert_cmpint (cli (f, NULL, &out, "report", "--date", RF_DAY, "--format", "pdf", NULL), ==, 2);
 }
 
+/* A paid application voided: the PDF lists the refund and nets it out of the total. */
+static void
+test_refund_pdf (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, f->day.cash_app);
+  g_autofree char *pdf = g_build_filename (f->dir, "refund.pdf", NULL);
+  g_autofree char *out = NULL, *text = NULL;
+
+  g_assert_cmpint (cli (f, NULL, &out, "application", "void", id, "--reason", "客户取消，现金退回", NULL), ==, 0);
+  g_assert_cmpint (cli (f, NULL, &out, "report", "--date", RF_DAY, "--outlet", "1", "--format", "pdf", "--out", pdf,
+                        NULL), ==, 0);
+  text = pdf_text (pdf);
+  g_test_message ("%s", text);
+  for (const char *const *want = (const char *const[]) { "退款（已收费后作废）", "-200.00", "退款合计",
+                                                         "合计（已扣除退款）", "510.00", NULL }; *want; want++)
+    if (!strstr (text, *want))
+      g_error ("the PDF lacks “%s”", *want);
+  /* who approved: a name, never the audit's actor ("clerk:…", "cli:…") */
+  g_assert_null (strstr (text, "clerk:"));
+  g_assert_null (strstr (text, "cli:"));
+  if (g_getenv ("CD_TEST_KEEP_PDF"))
+    {
+      g_autofree char *bytes = NULL;
+      gsize len = 0;
+      g_assert_true (g_file_get_contents (pdf, &bytes, &len, NULL));
+      g_assert_true (g_file_set_contents (g_getenv ("CD_TEST_KEEP_PDF"), bytes, len, NULL));
+    }
+}
+
 static JsonNode *
 parse_json (const char *text)
 {
@@ -350,5 +379,6 @@ main (int argc, char **argv)
   g_test_add ("/reports-cli/csv", Fixture, NULL, fixture_setup, test_csv, fixture_teardown);
   g_test_add ("/reports-cli/sign-and-pdf", Fixture, NULL, fixture_setup, test_sign_and_pdf, fixture_teardown);
   g_test_add ("/reports-cli/void-adjustment", Fixture, NULL, fixture_setup, test_void_adjustment, fixture_teardown);
+  g_test_add ("/reports-cli/refund-pdf", Fixture, NULL, fixture_setup, test_refund_pdf, fixture_teardown);
   return g_test_run ();
 }
