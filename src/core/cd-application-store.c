@@ -181,6 +181,17 @@ bind_clerk_outlet (CdContext *ctx, sqlite3_stmt *stmt, int outlet_col, int clerk
     sqlite3_bind_null (stmt, clerk_col);
 }
 
+/* What is stored must load again: a text the reader refuses (a control or direction character typed or
+ * pasted into a field, an over-long value) is refused here, naming the field, before anything is written —
+ * never an application that can no longer be opened. */
+static gboolean
+check_loads_again (const char *data, GError **error)
+{
+  g_autoptr(CdApplication) again = cd_application_from_data (data, -1, error);
+
+  return again != NULL;
+}
+
 gboolean
 cd_application_store_create (CdContext *ctx, const CdApplication *app, gboolean validate, gint64 *out_id,
                              GError **error)
@@ -202,7 +213,7 @@ cd_application_store_create (CdContext *ctx, const CdApplication *app, gboolean 
     }
   if (validate && !cd_application_validate (app, profile, error))
     return FALSE;
-  if (!cd_store_begin (store, error))
+  if (!check_loads_again (data, error) || !cd_store_begin (store, error))
     return FALSE;
   if (!(number = next_number (ctx, error)) || !upsert_applicant (store, app, &applicant_id, error))
     goto fail;
@@ -306,7 +317,7 @@ cd_application_store_save (CdContext *ctx, gint64 id, const CdApplication *app, 
   gint64 applicant_id = 0;
   CdState state;
 
-  if (!cd_context_lookup_profile (ctx, app->profile, error))
+  if (!cd_context_lookup_profile (ctx, app->profile, error) || !check_loads_again (data, error))
     return FALSE;
   if (!cd_store_begin (store, error))
     return FALSE;

@@ -7,8 +7,9 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "cd-application.h"
+#include "cd-application-store.h"
 #include "cd-input.h"
+#include "cd-test-context.h"
 
 static void
 test_read_limits (void)
@@ -154,6 +155,43 @@ test_text (void)
   g_assert_nonnull (strstr (error->message, "65"));
 }
 
+/* A field typed or pasted with a direction override never reaches the database: the save is refused naming
+ * the field, and the stored draft stays as it was (and still opens). */
+static void
+test_store_refuses_what_would_not_load (CdTestContext *t, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("CERTDESK_SOURCE_ROOT"), "tests", "fixtures",
+                                            "app-nmg-new.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdApplication) app = cd_application_load_file (path, &error);
+  g_autoptr(CdApplication) again = NULL;
+  g_autoptr(CdApplicationInfo) info = NULL;
+  g_autofree char *name = NULL;
+  gint64 id = 0, before;
+
+  g_assert_no_error (error);
+  g_assert_true (cd_application_store_create (t->ctx, app, FALSE, &id, &error));
+  g_assert_no_error (error);
+  name = g_strdup (app->unit->name);
+  before = cd_test_count (t->ctx, "SELECT count(*) FROM audit_log");
+
+  g_free (app->unit->name);
+  app->unit->name = g_strdup ("内蒙古\u202e某某公司");
+  g_assert_false (cd_application_store_save (t->ctx, id, app, "applicant", &error));
+  g_assert_true (error->domain == CD_APPLICATION_ERROR);
+  g_assert_true (g_str_has_prefix (error->message, "$.unit.name: "));
+  g_clear_error (&error);
+  g_assert_false (cd_application_store_create (t->ctx, app, FALSE, NULL, &error));
+  g_assert_true (g_str_has_prefix (error->message, "$.unit.name: "));
+  g_clear_error (&error);
+
+  g_assert_cmpint (cd_test_count (t->ctx, "SELECT count(*) FROM audit_log"), ==, before);
+  g_assert_cmpint (cd_test_count (t->ctx, "SELECT count(*) FROM application"), ==, 1);
+  g_assert_true (cd_application_store_load (t->ctx, id, &again, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (again->unit->name, ==, name);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -162,5 +200,7 @@ main (int argc, char **argv)
   g_test_add_func ("/input/json-depth", test_json_depth);
   g_test_add_func ("/input/json-escapes", test_json_escapes);
   g_test_add_func ("/input/text", test_text);
+  g_test_add ("/input/store-refuses-what-would-not-load", CdTestContext, NULL, cd_test_context_setup,
+              test_store_refuses_what_would_not_load, cd_test_context_teardown);
   return g_test_run ();
 }
