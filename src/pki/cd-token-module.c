@@ -18,6 +18,7 @@ struct _CdTokenModule {
   PKCS11_CTX       *ctx;
   void             *dl;
   CK_FUNCTION_LIST *functions;
+  gboolean          own_init;   /* our function list needed a C_Initialize of its own (C_Finalize it) */
   GRecMutex         lock;
 };
 
@@ -165,6 +166,8 @@ cd_token_module_resolve (CdContext *ctx, const char *explicit_path, gboolean *ou
 static void
 module_free (CdTokenModule *self)
 {
+  if (self->own_init && self->functions)
+    self->functions->C_Finalize (NULL);
   if (self->ctx)
     {
       PKCS11_CTX_unload (self->ctx);
@@ -214,6 +217,17 @@ cd_token_module_open (const char *path, GError **error)
       module_free (self);
       return NULL;
     }
+  {
+    /* Most modules share their state with libp11's load (the same image: CKR_CRYPTOKI_ALREADY_INITIALIZED).
+     * Some hand out a function list per call that needs its own C_Initialize: p11-kit-client.so, which runs
+     * a vendor module out of process behind `p11-kit server`. */
+    CK_C_INITIALIZE_ARGS args = { NULL, NULL, NULL, NULL, CKF_OS_LOCKING_OK, NULL };
+    CK_RV rv = self->functions->C_Initialize (&args);
+
+    self->own_init = rv == CKR_OK;
+    if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED)
+      g_debug ("C_Initialize of our own function list for %s: %s", path, cd_pki_ckr_name (rv));
+  }
   g_hash_table_insert (loaded, self->path, self);
   return self;
 }
