@@ -809,3 +809,61 @@ cd_application_store_search (CdContext *ctx, const char *query, gboolean open_or
     }
   return g_steal_pointer (&out);
 }
+
+gboolean
+cd_application_store_invoice_requested (CdContext *ctx, gint64 id, gboolean *out_requested, GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (!cd_store_prepare (store, "SELECT invoice_requested FROM payment WHERE application_id = ?1"
+                                " ORDER BY id DESC LIMIT 1", &stmt, error))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return cd_store_set_error (store, error);
+  *out_requested = rc == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
+  return TRUE;
+}
+
+void
+cd_certificate_info_free (CdCertificateInfo *info)
+{
+  if (!info)
+    return;
+  g_free (info->serial);
+  g_free (info->not_after);
+  g_free (info);
+}
+
+GPtrArray *
+cd_application_store_certificates (CdContext *ctx, gint64 id, GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_certificate_info_free);
+  int rc;
+
+  if (!cd_store_prepare (store, "SELECT serial, state, not_after FROM certificate WHERE application_id = ?1"
+                                " ORDER BY id DESC", &stmt, error))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CdCertificateInfo *info = g_new0 (CdCertificateInfo, 1);
+      const char *state = (const char *) sqlite3_column_text (stmt, 1);
+
+      info->serial = cd_store_column_dup (stmt, 0);
+      info->usable = g_strcmp0 (state, "issued") == 0 || g_strcmp0 (state, "suspended") == 0;
+      info->not_after = cd_store_column_dup (stmt, 2);
+      g_ptr_array_add (out, info);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      cd_store_set_error (store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}

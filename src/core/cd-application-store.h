@@ -60,6 +60,20 @@ gboolean cd_application_store_void (CdContext *ctx, gint64 id, const char *reaso
 gboolean cd_application_store_waive (CdContext *ctx, gint64 id, const char *material, const char *reason,
                                      GError **error);
 
+/* Whether the applicant asked for an invoice when paying (FALSE before any payment is recorded). */
+gboolean cd_application_store_invoice_requested (CdContext *ctx, gint64 id, gboolean *out_requested,
+                                                 GError **error);
+
+/* The certificates issued for application @id, the latest first (what a follow-up business refers to). */
+typedef struct {
+  char    *serial;
+  gboolean usable;      /* issued or suspended, not revoked */
+  char    *not_after;   /* ISO 8601 */
+} CdCertificateInfo;
+
+void       cd_certificate_info_free          (CdCertificateInfo *info);
+GPtrArray *cd_application_store_certificates (CdContext *ctx, gint64 id, GError **error);
+
 /* Today's and open applications matching @query (name, USCC, ID number, phone, number); NULL = all. */
 GPtrArray *cd_application_store_search (CdContext *ctx, const char *query, gboolean open_or_today_only,
                                         GError **error);

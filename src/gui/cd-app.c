@@ -72,10 +72,17 @@ on_login_drawn_cb (GtkWidget *widget, cairo_t *cr, gpointer data)
   return FALSE;
 }
 
+/* Ctrl+Q closes the main window as its close button does (it asks first when a paid application is
+ * unfinished); the application ends with its last window. */
 static void
 quit_activated (GSimpleAction *action, GVariant *param, gpointer app)
 {
-  g_application_quit (G_APPLICATION (app));
+  CdApp *self = CD_APP (app);
+
+  if (self->main)
+    gtk_window_close (GTK_WINDOW (self->main));
+  else
+    g_application_quit (G_APPLICATION (app));
 }
 
 static void

@@ -9,6 +9,7 @@
 #include "cd-customer-completion.h"
 #include "cd-gui-util.h"
 #include "cd-page-common.h"
+#include "cd-preflight.h"
 
 struct _CdApplicantPage {
   GtkScrolledWindow parent_instance;
@@ -177,6 +178,19 @@ update_complete (CdApplicantPage *self)
     }
   {
     g_autofree char *path = g_strndup (error->message, strcspn (error->message, ": "));
+
+    /* the core names the roles by their codes: here they are the choices on screen */
+    if (g_str_equal (path, "$.party_role") && !app->has_party_role)
+      {
+        g_autoptr(GString) roles = g_string_new (NULL);
+
+        for (guint r = 0; r < CD_N_PARTY_ROLES; r++)
+          if ((profile->party_roles >> r) & 1)
+            g_string_append_printf (roles, "%s%s", roles->len ? C_("list", ", ") : "", cd_party_role_label (r));
+        reason = g_strdup_printf (_("Choose the party role: %s"), roles->str);
+        cd_page_set_complete (self, FALSE, reason);
+        return;
+      }
     field = cd_gui_path_section (path);
   }
   /* TRANSLATORS: "Unit: <what is wrong>" */
@@ -194,7 +208,37 @@ check_field (CdApplicantPage *self, guint i)
   if (fields[i].error < 0)
     return;
   cd_application_check_identifier (fields[i].path, gtk_entry_get_text (entry), NULL, &error);
-  cd_gui_show_error (MEMBER (self, fields[i].error, GtkLabel *), error ? cd_gui_error_text (error) : NULL);
+  cd_gui_show_field_error (MEMBER (self, fields[i].error, GtkLabel *), error ? cd_gui_error_text (error) : NULL);
+}
+
+/* The pre-flight's faults of this step: each at its field (marked, and its message on the field's error line
+ * when the field's own check has nothing to say); faults of no field are in the wizard's reason line. */
+static void
+cd_applicant_page_show_faults (CdWizardPage *page, GPtrArray *faults)
+{
+  CdApplicantPage *self = CD_APPLICANT_PAGE (page);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      const char *message = NULL;
+
+      for (guint j = 0; j < faults->len && !message; j++)
+        {
+          const CdPreflightFault *f = faults->pdata[j];
+
+          if (g_strcmp0 (f->path, fields[i].path) == 0)
+            message = f->message;
+        }
+      cd_gui_mark_entry (MEMBER (self, fields[i].entry, GtkEntry *), message);
+      if (fields[i].error >= 0)
+        {
+          GtkLabel *label = MEMBER (self, fields[i].error, GtkLabel *);
+
+          check_field (self, i);
+          if (message && !*gtk_label_get_text (label))
+            cd_gui_show_field_error (label, message);
+        }
+    }
 }
 
 static void
@@ -363,6 +407,7 @@ cd_applicant_page_iface_init (CdWizardPageInterface *iface)
 {
   iface->set_draft = cd_applicant_page_set_draft;
   iface->enter = cd_applicant_page_enter;
+  iface->show_faults = cd_applicant_page_show_faults;
 }
 
 static void
@@ -423,4 +468,8 @@ static void
 cd_applicant_page_init (CdApplicantPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* every field's error line is reserved: an error never moves the fields below it */
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (fields[i].error >= 0)
+      cd_gui_field_error_init (MEMBER (self, fields[i].error, GtkLabel *));
 }

@@ -5,10 +5,12 @@
 
 #include <glib/gi18n.h>
 
+#include "cd-application-store.h"
 #include "cd-business-page.h"
 #include "cd-customer-store.h"
 #include "cd-gui-util.h"
 #include "cd-page-common.h"
+#include "cd-preflight.h"
 
 struct _CdBusinessPage {
   GtkScrolledWindow parent_instance;
@@ -35,6 +37,7 @@ struct _CdBusinessPage {
    * (building them again cost a third of a frame on every return to the step). */
   char           *profiles_shown;  /* the profile ids, in order */
   char           *businesses_shown;/* the profile id the business choices are of */
+  GtkWidget      *choices;         /* the lookup's list when several match (weak) */
 };
 
 static void cd_business_page_iface_init (CdWizardPageInterface *iface);
@@ -288,16 +291,119 @@ on_field_changed_cb (CdBusinessPage *self)
   cd_draft_changed (self->draft);
 }
 
+/* One certificate a returning customer holds, as the lookup offers it. */
+typedef struct {
+  gint64  app_id;
+  char   *number;
+  char   *name;
+  char   *serial;      /* NULL: the customer, without a certificate to work on */
+  char   *not_after;
+} Candidate;
+
+static void
+candidate_free (Candidate *c)
+{
+  g_free (c->number);
+  g_free (c->name);
+  g_free (c->serial);
+  g_free (c->not_after);
+  g_free (c);
+}
+
+/* The returning customer's applicant data replace this draft's (JSON members, so the core owns them), and
+ * the certificate's serial is the one the business works on. */
+static void
+fill_from (CdBusinessPage *self, const Candidate *c)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdApplication) previous = NULL;
+  g_autoptr(JsonNode) from = NULL;
+  g_autofree char *text = NULL;
+  CdApplication *merged;
+
+  if (!cd_application_store_load (self->ctx, c->app_id, &previous, NULL, &error))
+    {
+      gtk_label_set_text (self->find_label, error->message);
+      return;
+    }
+  from = cd_application_to_json (previous);
+  if (!(merged = cd_application_with_applicant_of (cd_draft_get_app (self->draft), json_node_get_object (from),
+                                                    &error)))
+    {
+      gtk_label_set_text (self->find_label, error->message);
+      return;
+    }
+  if (c->serial)
+    {
+      g_free (merged->existing_serial);
+      merged->existing_serial = g_strdup (c->serial);
+      text = g_strdup_printf (_("Filled in from application %s (%s), certificate %s"), c->number, c->name, c->serial);
+    }
+  else
+    text = g_strdup_printf (_("Filled in from application %s (%s); no certificate of this customer is known here: "
+                              "type its serial"), c->number, c->name);
+  cd_draft_replace_app (self->draft, merged);
+  gtk_label_set_text (self->find_label, text);
+}
+
+static void
+on_choice_activated_cb (CdBusinessPage *self, GtkListBoxRow *row)
+{
+  const Candidate *c = g_object_get_data (G_OBJECT (row), "candidate");
+
+  if (c)
+    fill_from (self, c);
+  if (self->choices)
+    gtk_popover_popdown (GTK_POPOVER (self->choices));
+}
+
+/* Several customers or certificates match: the clerk chooses, from a list under the search field. */
+static void
+offer_choices (CdBusinessPage *self, GPtrArray *candidates)
+{
+  GtkWidget *list = gtk_list_box_new ();
+
+  if (self->choices)
+    gtk_widget_destroy (self->choices);
+  self->choices = gtk_popover_new (GTK_WIDGET (self->find_entry));
+  g_object_add_weak_pointer (G_OBJECT (self->choices), (gpointer *) &self->choices);
+  gtk_widget_set_name (self->choices, "find_choices");
+  gtk_widget_set_name (list, "find_choices_list");
+  gtk_list_box_set_activate_on_single_click (GTK_LIST_BOX (list), TRUE);
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      Candidate *c = candidates->pdata[i];
+      g_autofree char *day = c->not_after ? g_strndup (c->not_after, 10) : NULL;
+      /* TRANSLATORS: applicant, application number, certificate serial, last day of validity */
+      g_autofree char *text = c->serial ? g_strdup_printf (_("%s · application %s · certificate %s, valid until %s"),
+                                                           c->name, c->number, c->serial, day ? day : "—")
+                                        : g_strdup_printf (_("%s · application %s · no certificate"), c->name,
+                                                           c->number);
+      GtkWidget *label = gtk_label_new (text);
+      GtkWidget *row = gtk_list_box_row_new ();
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      g_object_set (label, "margin", 6, NULL);
+      gtk_container_add (GTK_CONTAINER (row), label);
+      g_object_set_data_full (G_OBJECT (row), "candidate", g_ptr_array_steal_index (candidates, i--),
+                              (GDestroyNotify) candidate_free);
+      gtk_container_add (GTK_CONTAINER (list), row);
+    }
+  g_signal_connect_object (list, "row-activated", G_CALLBACK (on_choice_activated_cb), self, G_CONNECT_SWAPPED);
+  gtk_container_add (GTK_CONTAINER (self->choices), list);
+  gtk_widget_show_all (list);
+  gtk_popover_popup (GTK_POPOVER (self->choices));
+  gtk_label_set_text (self->find_label, _("Several customers or certificates match: choose one from the list"));
+}
+
 static void
 on_find_activate_cb (CdBusinessPage *self)
 {
   const char *query = gtk_entry_get_text (GTK_ENTRY (self->find_entry));
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) found = NULL;
-  g_autoptr(CdApplication) previous = NULL;
-  g_autofree char *text = NULL;
-  CdApplicationInfo *hit = NULL;
-  CdApplication *merged;
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_free);
+  Candidate *first_customer = NULL;
 
   if (!*query)
     return;
@@ -306,33 +412,50 @@ on_find_activate_cb (CdBusinessPage *self)
       gtk_label_set_text (self->find_label, error->message);
       return;
     }
-  for (guint i = 0; i < found->len && !hit; i++)
-    if (((CdApplicationInfo *) found->pdata[i])->id != cd_draft_get_id (self->draft))
-      hit = found->pdata[i];
-  if (!hit)
+  for (guint i = 0; i < found->len; i++)
     {
-      gtk_label_set_text (self->find_label, _("No earlier application matches"));
-      return;
-    }
-  if (!cd_application_store_load (self->ctx, hit->id, &previous, NULL, &error))
-    {
-      gtk_label_set_text (self->find_label, error->message);
-      return;
-    }
-  {
-    g_autoptr(JsonNode) from = cd_application_to_json (previous);
+      CdApplicationInfo *hit = found->pdata[i];
+      g_autoptr(GPtrArray) certs = NULL;
 
-    /* The returning customer's applicant data replace this draft's (JSON members, so the core owns them). */
-    if (!(merged = cd_application_with_applicant_of (cd_draft_get_app (self->draft), json_node_get_object (from),
-                                                      &error)))
-      {
-        gtk_label_set_text (self->find_label, error->message);
-        return;
-      }
-  }
-  text = g_strdup_printf (_("Filled in from application %s (%s)"), hit->number, hit->name);
-  cd_draft_replace_app (self->draft, merged);
-  gtk_label_set_text (self->find_label, text);
+      if (hit->id == cd_draft_get_id (self->draft))
+        continue;
+      if (!(certs = cd_application_store_certificates (self->ctx, hit->id, &error)))
+        {
+          gtk_label_set_text (self->find_label, error->message);
+          return;
+        }
+      for (guint j = 0; j < certs->len; j++)
+        {
+          CdCertificateInfo *cert = certs->pdata[j];
+          Candidate *c;
+
+          if (!cert->usable)
+            continue;
+          c = g_new0 (Candidate, 1);
+          c->app_id = hit->id;
+          c->number = g_strdup (hit->number);
+          c->name = g_strdup (hit->name);
+          c->serial = g_strdup (cert->serial);
+          c->not_after = g_strdup (cert->not_after);
+          g_ptr_array_add (candidates, c);
+        }
+      if (!first_customer)
+        {
+          first_customer = g_new0 (Candidate, 1);
+          first_customer->app_id = hit->id;
+          first_customer->number = g_strdup (hit->number);
+          first_customer->name = g_strdup (hit->name);
+        }
+    }
+  if (!first_customer)
+    gtk_label_set_text (self->find_label, _("No earlier application matches"));
+  else if (candidates->len == 1)
+    fill_from (self, candidates->pdata[0]);
+  else if (candidates->len > 1)
+    offer_choices (self, candidates);
+  else
+    fill_from (self, first_customer);
+  g_clear_pointer (&first_customer, candidate_free);
 }
 
 /* vfuncs */
@@ -359,11 +482,30 @@ cd_business_page_enter (CdWizardPage *page)
   load_from_draft (CD_BUSINESS_PAGE (page));
 }
 
+/* The existing certificate's faults (unknown, another customer's, outside its renewal window…) mark the
+ * serial; the message is in the wizard's reason line. */
+static void
+cd_business_page_show_faults (CdWizardPage *page, GPtrArray *faults)
+{
+  CdBusinessPage *self = CD_BUSINESS_PAGE (page);
+  const char *message = NULL;
+
+  for (guint j = 0; j < faults->len && !message; j++)
+    {
+      const CdPreflightFault *f = faults->pdata[j];
+
+      if (f->path && g_str_has_prefix (f->path, "$.existing_certificate"))
+        message = f->message;
+    }
+  cd_gui_mark_entry (self->serial_entry, message);
+}
+
 static void
 cd_business_page_iface_init (CdWizardPageInterface *iface)
 {
   iface->set_draft = cd_business_page_set_draft;
   iface->enter = cd_business_page_enter;
+  iface->show_faults = cd_business_page_show_faults;
 }
 
 static void

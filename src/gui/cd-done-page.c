@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "cd-done-page.h"
+#include "cd-gui-util.h"
 #include "cd-page-common.h"
 
 struct _CdDonePage {
@@ -39,7 +40,7 @@ refresh (CdDonePage *self)
                                     cd_draft_get_number (self->draft) ? cd_draft_get_number (self->draft) : "—",
                                     profile ? cd_profile_display_name (profile) : "—",
                                     cd_business_label (app->business),
-                                    cd_state_label (cd_draft_get_state (self->draft)),
+                                    cd_gui_state_label (app->business, cd_draft_get_state (self->draft)),
                                     app->payment.has_payment ? paid : "0.00");
   gtk_label_set_markup (self->summary_label, markup);
 }

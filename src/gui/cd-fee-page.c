@@ -8,6 +8,9 @@
 #include "cd-fee-page.h"
 #include "cd-gui-util.h"
 #include "cd-page-common.h"
+#include "cd-adjustment.h"
+#include "cd-application-store.h"
+#include "cd-preflight.h"
 #include "cd-price-store.h"
 
 struct _CdFeePage {
@@ -26,6 +29,7 @@ struct _CdFeePage {
   GtkLabel        *pay_status;
 
   gint64           total_fen;   /* -1: no quote */
+  char            *fault_text;  /* the pre-flight's first error of this step: nothing is paid before it is fixed */
 };
 
 static void cd_fee_page_iface_init (CdWizardPageInterface *iface);
@@ -75,7 +79,7 @@ update_payment_widgets (CdFeePage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->method_combo), !paid);
   gtk_widget_set_sensitive (GTK_WIDGET (self->received_entry), !paid);
   gtk_widget_set_sensitive (GTK_WIDGET (self->invoice_check), !paid);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->pay_button), !paid && self->total_fen >= 0
+  gtk_widget_set_sensitive (GTK_WIDGET (self->pay_button), !paid && self->total_fen >= 0 && !self->fault_text
                                                            && gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->method_combo)));
 }
 
@@ -84,6 +88,8 @@ update_complete (CdFeePage *self)
 {
   if (is_paid (self))
     cd_page_set_complete (self, TRUE, NULL);
+  else if (self->fault_text)
+    cd_page_set_complete (self, FALSE, self->fault_text);
   else if (self->total_fen < 0)
     cd_page_set_complete (self, FALSE, gtk_label_get_text (self->quote_error));
   else
@@ -164,11 +170,19 @@ refresh (CdFeePage *self)
   if (is_paid (self))
     {
       g_autofree char *paid = cd_fen_to_yuan_string (app->payment.amount_fen);
+      g_autoptr(GError) invoice_error = NULL;
+      gboolean invoice = FALSE;
+
+      /* the tick is recorded with the payment, not in the application: read back from there */
+      if (cd_application_store_invoice_requested (self->ctx, cd_draft_get_id (self->draft), &invoice, &invoice_error))
+        gtk_toggle_button_set_active (self->invoice_check, invoice);   /* self->loading: not an edit */
+      else
+        g_warning ("Reading the invoice request failed: %s", invoice_error->message);
       g_autofree char *text = g_strdup_printf (_("Paid: ¥%s by %s"), paid, cd_payment_method_label (app->payment.method));
       gtk_label_set_text (self->pay_status, text);
     }
   else
-    gtk_label_set_text (self->pay_status, "");
+    gtk_label_set_text (self->pay_status, self->fault_text ? self->fault_text : "");
   self->loading = FALSE;
   update_payment_widgets (self);
   update_complete (self);
@@ -183,6 +197,27 @@ on_method_changed_cb (CdFeePage *self)
     update_payment_widgets (self);
 }
 
+/* The tick is the application's invoice part: ticked, the applicant wants one and the pre-flight asks for its
+ * title, taxpayer ID and e-mail (entered on the applicant step); unticked, there is none. Once paid, the
+ * payment's record keeps it. */
+static void
+on_invoice_toggled_cb (CdFeePage *self)
+{
+  CdApplication *app;
+  gboolean wanted = gtk_toggle_button_get_active (self->invoice_check);
+
+  if (self->loading || !self->draft || is_paid (self) || !cd_draft_is_editable (self->draft))
+    return;
+  app = cd_draft_get_app (self->draft);
+  if (wanted == (app->invoice != NULL))
+    return;
+  if (wanted)
+    app->invoice = g_new0 (CdInvoice, 1);
+  else
+    g_clear_pointer (&app->invoice, cd_invoice_free);
+  cd_draft_changed (self->draft);
+}
+
 static void
 on_received_changed_cb (CdFeePage *self)
 {
@@ -190,9 +225,67 @@ on_received_changed_cb (CdFeePage *self)
     update_payment_widgets (self);
 }
 
+/* One payment as recorded: the core's check (draft → checked) and the payment (checked → paid). */
+typedef struct {
+  CdFeePage      *self;
+  gint64          id;
+  CdPaymentMethod method;
+  gint64          total_fen;
+  gint64          received_fen;
+  gboolean        invoice;
+} Payment;
+
+static void
+payment_free (Payment *p)
+{
+  g_object_unref (p->self);
+  g_free (p);
+}
+
+static gboolean
+record_payment (CdContext *ctx, gpointer data, GError **error)
+{
+  Payment *p = data;
+  g_autoptr(CdApplicationInfo) info = NULL;
+
+  /* the stored state: a check that passed before the payment was refused stays recorded */
+  if (!cd_application_store_load (ctx, p->id, NULL, &info, error))
+    return FALSE;
+  if (info->state == CD_STATE_DRAFT && !cd_application_store_check (ctx, p->id, error))
+    return FALSE;
+  return cd_application_store_pay (ctx, p->id, p->method, p->total_fen, p->received_fen, p->invoice, error);
+}
+
+static void
+on_payment_adjusted_cb (CdFeePage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cd_draft_reload (self->draft, &error))
+    gtk_label_set_text (self->pay_status, cd_gui_error_text (error));
+}
+
+/* The day is signed off: the supervisor approves the payment in the same dialog (password and reason), and it
+ * is recorded as that supervisor's adjustment. Nothing was written before. */
+static void
+ask_payment_approval (CdFeePage *self, Payment *p, const GError *refusal)
+{
+  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  g_autofree char *amount = cd_fen_to_yuan_string (p->total_fen);
+  g_autofree char *description = g_strdup_printf (_("Record the payment of ¥%s by %s for application %s."), amount,
+                                                  cd_payment_method_label (p->method),
+                                                  cd_draft_get_number (self->draft));
+  GtkWidget *prompt = cd_adjustment_prompt (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL, self->ctx,
+                                            refusal->message, description, record_payment, p,
+                                            (GDestroyNotify) payment_free);
+
+  g_signal_connect_object (prompt, "authorized", G_CALLBACK (on_payment_adjusted_cb), self, G_CONNECT_SWAPPED);
+}
+
 static void
 on_pay_clicked_cb (CdFeePage *self)
 {
+  Payment *payment;
   g_autoptr(GError) error = NULL;
   const char *method_id = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->method_combo));
   CdPaymentMethod method;
@@ -209,11 +302,25 @@ on_pay_clicked_cb (CdFeePage *self)
     }
   if (!cd_draft_flush (self->draft, &error) || !(id = cd_draft_get_id (self->draft)))
     goto fail;
-  if (cd_draft_get_state (self->draft) == CD_STATE_DRAFT && !cd_application_store_check (self->ctx, id, &error))
-    goto fail;
-  if (!cd_application_store_pay (self->ctx, id, method, self->total_fen, received,
-                                 gtk_toggle_button_get_active (self->invoice_check), &error))
-    goto fail;
+  payment = g_new0 (Payment, 1);
+  payment->self = g_object_ref (self);
+  payment->id = id;
+  payment->method = method;
+  payment->total_fen = self->total_fen;
+  payment->received_fen = received;
+  payment->invoice = gtk_toggle_button_get_active (self->invoice_check);
+  if (!record_payment (self->ctx, payment, &error))
+    {
+      if (cd_adjustment_is_refusal (error))
+        {
+          gtk_label_set_text (self->pay_status, cd_gui_error_text (error));
+          ask_payment_approval (self, payment, error);
+          return;
+        }
+      payment_free (payment);
+      goto fail;
+    }
+  payment_free (payment);
   if (!cd_draft_reload (self->draft, &error))
     goto fail;
   return;
@@ -230,9 +337,22 @@ fail:
 
 /* vfuncs */
 
+/* Another application: its own invoice tick, never the previous applicant's. Before payment an applicant
+ * who gave the invoice's details wants one; once paid the payment's record says (refresh). */
+static void
+reset_invoice_tick (CdFeePage *self)
+{
+  gboolean was = self->loading;
+
+  self->loading = TRUE;
+  gtk_toggle_button_set_active (self->invoice_check, cd_draft_get_app (self->draft)->invoice != NULL);
+  self->loading = was;
+}
+
 static void
 on_draft_loaded_cb (CdFeePage *self)
 {
+  reset_invoice_tick (self);
   refresh (self);
 }
 
@@ -244,6 +364,7 @@ cd_fee_page_set_draft (CdWizardPage *page, CdDraft *draft)
   cd_page_take_draft (self, &self->draft, draft, G_CALLBACK (on_draft_loaded_cb));
   g_signal_connect_object (draft, "notify::state", G_CALLBACK (refresh), self, G_CONNECT_SWAPPED);
   gtk_entry_set_text (self->received_entry, "");
+  reset_invoice_tick (self);
   refresh (self);
 }
 
@@ -253,9 +374,38 @@ cd_fee_page_enter (CdWizardPage *page)
   refresh (CD_FEE_PAGE (page));
 }
 
+/* The pre-flight's errors of the fee step (an invoice without its details) keep the payment from being
+ * recorded. Not those of the payment itself: it is chosen here and the core checks it when it is recorded
+ * (the application holds no payment before); nor the day lock: paying asks the supervisor then. */
+static void
+cd_fee_page_show_faults (CdWizardPage *page, GPtrArray *faults)
+{
+  CdFeePage *self = CD_FEE_PAGE (page);
+  const char *text = NULL;
+  g_autofree char *line = NULL;
+
+  for (guint i = 0; i < faults->len && !text; i++)
+    {
+      const CdPreflightFault *f = faults->pdata[i];
+
+      if (f->severity == CD_PREFLIGHT_FAULT_ERROR && g_strcmp0 (f->rule, "day-lock") != 0
+          && g_strcmp0 (f->rule, "payment") != 0)
+        text = f->message;
+    }
+  if (text && self->fault_text && g_str_equal (text, self->fault_text))
+    return;
+  g_clear_pointer (&self->fault_text, g_free);
+  self->fault_text = g_strdup (text);
+  if (!is_paid (self))
+    gtk_label_set_text (self->pay_status, text ? text : "");
+  update_payment_widgets (self);
+  update_complete (self);
+}
+
 static void
 cd_fee_page_iface_init (CdWizardPageInterface *iface)
 {
+  iface->show_faults = cd_fee_page_show_faults;
   iface->set_draft = cd_fee_page_set_draft;
   iface->enter = cd_fee_page_enter;
 }
@@ -263,6 +413,7 @@ cd_fee_page_iface_init (CdWizardPageInterface *iface)
 static void
 cd_fee_page_dispose (GObject *object)
 {
+  g_clear_pointer (&CD_FEE_PAGE (object)->fault_text, g_free);
   cd_fee_page_release (CD_FEE_PAGE (object));
   G_OBJECT_CLASS (cd_fee_page_parent_class)->dispose (object);
 }
@@ -285,6 +436,7 @@ cd_fee_page_class_init (CdFeePageClass *klass)
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_method_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_received_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_invoice_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_pay_clicked_cb);
 }
 

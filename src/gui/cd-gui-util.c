@@ -42,6 +42,45 @@ cd_gui_show_error (GtkLabel *label, const char *message)
   gtk_widget_set_visible (GTK_WIDGET (label), message && *message);
 }
 
+void
+cd_gui_field_error_init (GtkLabel *label)
+{
+  gtk_label_set_line_wrap (label, FALSE);
+  gtk_label_set_single_line_mode (label, TRUE);
+  gtk_label_set_ellipsize (label, PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (label, 0);
+  gtk_widget_set_no_show_all (GTK_WIDGET (label), FALSE);
+  gtk_widget_show (GTK_WIDGET (label));
+}
+
+void
+cd_gui_show_field_error (GtkLabel *label, const char *message)
+{
+  /* an empty label keeps the height of its line */
+  gtk_label_set_text (label, message ? message : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (label), message && *message ? message : NULL);
+}
+
+void
+cd_gui_mark_entry (GtkEntry *entry, const char *message)
+{
+  GtkStyleContext *sc = gtk_widget_get_style_context (GTK_WIDGET (entry));
+  gboolean marked = message && *message;
+  const char *icon = gtk_entry_get_icon_name (entry, GTK_ENTRY_ICON_SECONDARY);
+
+  /* only on a change: a state change restyles the field */
+  if (marked != (icon != NULL))
+    {
+      gtk_entry_set_icon_from_icon_name (entry, GTK_ENTRY_ICON_SECONDARY, marked ? "dialog-warning-symbolic" : NULL);
+      if (marked)
+        gtk_style_context_add_class (sc, "error");
+      else
+        gtk_style_context_remove_class (sc, "error");
+    }
+  if (marked)
+    gtk_entry_set_icon_tooltip_text (entry, GTK_ENTRY_ICON_SECONDARY, message);
+}
+
 static const struct {
   const char *id;
   const char *label;
@@ -63,6 +102,17 @@ cd_gui_step_label (const char *step)
     if (g_strcmp0 (steps[i].id, step) == 0)
       return _(steps[i].label);
   return step ? step : "";
+}
+
+const char *
+cd_gui_state_label (CdBusiness business, CdState state)
+{
+  if (business == CD_BUSINESS_UNLOCK && (state == CD_STATE_ISSUED || state == CD_STATE_CLOSED))
+    return C_("state", "Unlocked");
+  /* An activation has no Issue step: printed, the application is opened on the existing certificate. */
+  if (business == CD_BUSINESS_APP_OPEN && (state == CD_STATE_PRINTED || state == CD_STATE_CLOSED))
+    return C_("state", "Activated");
+  return cd_state_label (state);
 }
 
 char *

@@ -17,10 +17,25 @@ const char *cd_gui_error_text      (const GError *error);
 /* Shows @message (or clears it) in an error label under a field. */
 void        cd_gui_show_error      (GtkLabel *label, const char *message);
 
+/* An error under a form's field: its one line is kept whether or not there is an error, so that the fields
+ * below never move as the clerk types; a sentence too long for it ends in "…" and is whole in its tooltip
+ * (and in the wizard's reason line). cd_gui_field_error_init() makes a label such a line. */
+void        cd_gui_field_error_init (GtkLabel *label);
+void        cd_gui_show_field_error (GtkLabel *label, const char *message);
+
+/* Marks a field the pre-flight found wrong (red, with a warning sign whose tooltip says why), or clears the
+ * mark (@message NULL). Nothing moves: the sign is inside the field. */
+void        cd_gui_mark_entry       (GtkEntry *entry, const char *message);
+
 /* A short, translated name of a wizard step id or of an application field path. */
 const char *cd_gui_step_label      (const char *step);
 char       *cd_gui_path_label      (const char *path);
 const char *cd_gui_path_section    (const char *path);   /* "Unit", "Agent"… or NULL */
+
+/* The state of an application as the clerk says it for its business: an unlock that went through is
+ * "Unlocked", an application activation printed is "Activated" (cd_state_label() names the state machine's
+ * steps, the same for every business). */
+const char *cd_gui_state_label     (CdBusiness business, CdState state);
 
 /* Fills a combo box text with id/label pairs and selects @active_id. */
 void        cd_gui_combo_clear     (GtkComboBoxText *combo);

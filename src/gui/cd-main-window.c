@@ -29,6 +29,7 @@ struct _CdMainWindow {
   CdWizard     *wizard;
   CdTodayPage  *today;
   GtkWidget    *settings;
+  gboolean      close_confirmed;   /* the clerk closes with a paid application unfinished */
 };
 
 G_DEFINE_FINAL_TYPE (CdMainWindow, cd_main_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -138,10 +139,47 @@ section_activated (GSimpleAction *action, GVariant *param, gpointer data)
   cd_main_window_show_section (CD_MAIN_WINDOW (data), g_variant_get_string (param, NULL));
 }
 
+static void
+on_close_confirm_response_cb (CdMainWindow *self, int response, GtkDialog *dialog)
+{
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  if (response != GTK_RESPONSE_CLOSE)
+    return;
+  self->close_confirmed = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+/* The applicant has paid and the application is not finished: closing the window is asked first (the next
+ * start offers to resume it). */
+static gboolean
+confirm_close (CdMainWindow *self)
+{
+  g_autofree char *text = NULL;
+  GtkWidget *dialog;
+
+  if (self->close_confirmed || !cd_wizard_has_unfinished_paid (self->wizard))
+    return TRUE;
+  cd_main_window_show_section (self, "accept");
+  text = cd_wizard_describe_unfinished (self->wizard);
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_WARNING, GTK_BUTTONS_NONE, "%s", _("Close with a paid application unfinished?"));
+  gtk_widget_set_name (dialog, "close_confirm_dialog");
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s\n%s", text,
+                                            _("It is kept; CertDesk offers to continue with it when it starts again."));
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Stay"), GTK_RESPONSE_CANCEL, _("Close _anyway"),
+                          GTK_RESPONSE_CLOSE, NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_confirm_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_show (dialog);
+  return FALSE;
+}
+
 static gboolean
 cd_main_window_delete_event (GtkWidget *widget, GdkEventAny *event)
 {
   cd_wizard_flush (CD_MAIN_WINDOW (widget)->wizard);
+  if (!confirm_close (CD_MAIN_WINDOW (widget)))
+    return TRUE;
   return GTK_WIDGET_CLASS (cd_main_window_parent_class)->delete_event
            ? GTK_WIDGET_CLASS (cd_main_window_parent_class)->delete_event (widget, event) : FALSE;
 }
@@ -262,6 +300,8 @@ cd_main_window_new (GtkApplication *app, CdContext *ctx, const CdClerk *clerk)
   for (const char *const *s = (const char *const[]) { "accept", "today", "print", "reports", "settings", NULL }; *s; s++)
     gtk_widget_set_visible (section_row (self, *s), role_allows (clerk->role, *s));
   cd_main_window_show_section (self, clerk->role == CD_ROLE_PRINTER ? "print" : "accept");
+  if (clerk->role != CD_ROLE_PRINTER)
+    cd_wizard_offer_resume (self->wizard);
   return self;
 }
 

@@ -63,9 +63,10 @@ update_complete (CdMaterialsPage *self)
   if (missing->len == 1)
     reason = g_strdup_printf (_("Missing: %s"), (const char *) missing->pdata[0]);
   else
-    reason = g_strdup_printf (g_dngettext (NULL, "Missing: %s and %u more", "Missing: %s and %u more",
-                                           missing->len - 1),
-                              (const char *) missing->pdata[0], missing->len - 1);
+    /* the count is of every missing material, the one named included ("缺少：X 等 3 项" is three in all) */
+    reason = g_strdup_printf (g_dngettext (NULL, "Missing: %s (%u materials in all)", "Missing: %s (%u materials in all)",
+                                           missing->len),
+                              (const char *) missing->pdata[0], missing->len);
   cd_page_set_complete (self, FALSE, reason);
 }
 

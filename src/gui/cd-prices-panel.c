@@ -38,17 +38,45 @@ local_price (GPtrArray *overrides, const char *business, const char *variant, co
   return g_strdup ("");
 }
 
+/* Who a fee variant is for, in words: its applicant types (when not all of the project's) and its conditions.
+ * The variant's id ("unit", "standard", "zero-fee") is the profile's key, never shown. */
+static char *
+variant_label (const CdProfile *profile, const CdFeeVariant *v)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  if ((v->applicants & profile->applicants) != profile->applicants)
+    for (guint t = 0; t < CD_N_APPLICANTS; t++)
+      if ((v->applicants >> t) & 1 && (profile->applicants >> t) & 1)
+        g_string_append_printf (s, "%s%s", s->len ? C_("list", ", ") : "", cd_applicant_type_label (t));
+  for (guint i = 0; v->when && v->when[i]; i++)
+    {
+      const char *flag = NULL;
+
+      if (g_str_equal (v->when[i], "zero_fee"))
+        flag = _("zero-fee unit");
+      else if (g_str_equal (v->when[i], "one_cert"))
+        flag = _("already holds a one-cert certificate");
+      if (flag)
+        g_string_append_printf (s, "%s%s", s->len ? C_("list", ", ") : "", flag);
+    }
+  if (!s->len)
+    g_string_append (s, _("All applicants"));
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
 static void
-add_item (CdPricesPanel *self, GPtrArray *overrides, const CdFeeVariant *v, const CdFeeRule *r, guint years,
+add_item (CdPricesPanel *self, const CdProfile *profile, GPtrArray *overrides, const CdFeeVariant *v, const CdFeeRule *r, guint years,
           gboolean has_amount, gint64 amount_fen)
 {
   const char *business = cd_business_to_code (v->business);
   g_autofree char *shipped = has_amount ? cd_fen_to_yuan_string (amount_fen) : g_strdup (_("not set"));
   g_autofree char *local = local_price (overrides, business, v->id, r->code, years);
   g_autofree char *years_text = years ? g_strdup_printf ("%u", years) : g_strdup ("");
+  g_autofree char *variant = variant_label (profile, v);
 
   gtk_list_store_insert_with_values (self->prices_store, NULL, -1,
-                                     COL_BUSINESS, cd_business_label (v->business), COL_VARIANT, v->id,
+                                     COL_BUSINESS, cd_business_label (v->business), COL_VARIANT, variant,
                                      COL_ITEM, cd_localized (r->label, r->label_zh), COL_YEARS, years_text,
                                      COL_SHIPPED, shipped, COL_LOCAL, local, COL_BUSINESS_CODE, business,
                                      COL_VARIANT_ID, v->id, COL_ITEM_CODE, r->code, COL_YEARS_N, years, -1);
@@ -77,10 +105,10 @@ refresh (CdPricesPanel *self)
             for (guint k = 0; k < r->table->len; k++)
               {
                 CdFeeTableEntry *e = &g_array_index (r->table, CdFeeTableEntry, k);
-                add_item (self, overrides, v, r, e->years, e->has_amount, e->amount_fen);
+                add_item (self, profile, overrides, v, r, e->years, e->has_amount, e->amount_fen);
               }
           else
-            add_item (self, overrides, v, r, 0, r->has_amount, r->amount_fen);
+            add_item (self, profile, overrides, v, r, 0, r->has_amount, r->amount_fen);
         }
     }
 }

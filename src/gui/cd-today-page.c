@@ -10,6 +10,7 @@
 #include "cd-auth-dialog.h"
 #include "cd-gui-util.h"
 #include "cd-today-page.h"
+#include "cd-wizard-steps.h"
 
 struct _CdTodayPage {
   GtkBox          parent_instance;
@@ -280,8 +281,12 @@ cd_today_page_refresh (CdTodayPage *self)
                                          COL_NAME, *info->name ? info->name : _("(no name yet)"),
                                          COL_PROFILE, profile ? cd_profile_display_name (profile) : info->profile,
                                          COL_BUSINESS, cd_business_label (business),
-                                         COL_STATE, cd_state_label (info->state),
-                                         COL_STEP, cd_gui_step_label (info->step),
+                                         COL_STATE, cd_gui_state_label (business, info->state),
+                                         /* the step it opens at: once paid, the state says (the saved step
+                                          * stops at the fee) */
+                                         COL_STEP, info->state == CD_STATE_VOIDED ? "—"
+                                                   : cd_gui_step_label (cd_wizard_step_to_resume (business, info->state,
+                                                                                                  info->step)),
                                          COL_FEE, fee,
                                          COL_OPEN, open,
                                          -1);

@@ -42,6 +42,14 @@ cd_wizard_page_leave (CdWizardPage *self, GError **error)
   return TRUE;
 }
 
+void
+cd_wizard_page_show_faults (CdWizardPage *self, GPtrArray *faults)
+{
+  g_return_if_fail (CD_IS_WIZARD_PAGE (self));
+  if (CD_WIZARD_PAGE_GET_IFACE (self)->show_faults)
+    CD_WIZARD_PAGE_GET_IFACE (self)->show_faults (self, faults);
+}
+
 gboolean
 cd_wizard_page_get_complete (CdWizardPage *self)
 {

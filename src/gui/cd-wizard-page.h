@@ -24,11 +24,15 @@ struct _CdWizardPageInterface {
   /* Next was pressed on a complete page: run the step's core action (e.g. a state change). FALSE keeps
    * the clerk on the page and the error is shown. */
   gboolean (*leave)     (CdWizardPage *self, GError **error);
+  /* Optional: the pre-flight's faults that this step can fix (CdPreflightFault, cd-preflight.h; empty when
+   * there are none): the page marks the fields at their JSON paths and shows each message by its field. */
+  void     (*show_faults) (CdWizardPage *self, GPtrArray *faults);
 };
 
 void      cd_wizard_page_set_draft    (CdWizardPage *self, CdDraft *draft);
 void      cd_wizard_page_enter        (CdWizardPage *self);
 gboolean  cd_wizard_page_leave        (CdWizardPage *self, GError **error);
+void      cd_wizard_page_show_faults  (CdWizardPage *self, GPtrArray *faults);
 gboolean  cd_wizard_page_get_complete (CdWizardPage *self);
 char     *cd_wizard_page_dup_reason   (CdWizardPage *self);
 

@@ -45,3 +45,42 @@ cd_wizard_step_applies (const CdWizardStep *step, CdBusiness business)
 {
   return (step->businesses >> business) & 1;
 }
+
+gboolean
+cd_wizard_business_has_step (CdBusiness business, const char *id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    if (g_str_equal (steps[i].id, id))
+      return cd_wizard_step_applies (&steps[i], business);
+  return FALSE;
+}
+
+const char *
+cd_wizard_step_to_resume (CdBusiness business, CdState state, const char *stored)
+{
+  switch (state)
+    {
+    case CD_STATE_DRAFT:
+    case CD_STATE_CHECKED:
+      /* a draft never saved past the fee step; an unknown step is the first */
+      for (guint i = 0; stored && i < G_N_ELEMENTS (steps); i++)
+        if (g_str_equal (steps[i].id, stored) && cd_wizard_step_applies (&steps[i], business))
+          return steps[i].id;
+      return "business";
+    case CD_STATE_PAID:
+      return "print";
+    case CD_STATE_PRINTED:
+      return cd_wizard_business_has_step (business, "burn") ? "burn" : "done";
+    case CD_STATE_ISSUED:
+    case CD_STATE_CLOSED:
+    case CD_STATE_VOIDED:
+    default:
+      return "done";
+    }
+}
+
+gboolean
+cd_wizard_is_unfinished_paid (CdBusiness business, CdState state)
+{
+  return state == CD_STATE_PAID || (state == CD_STATE_PRINTED && cd_wizard_business_has_step (business, "burn"));
+}

@@ -19,5 +19,13 @@ typedef struct {
 
 const CdWizardStep *cd_wizard_steps    (guint *n_steps);
 gboolean            cd_wizard_step_applies (const CdWizardStep *step, CdBusiness business);
+/* Whether @business has the step @id at all (e.g. "burn"). */
+gboolean            cd_wizard_business_has_step (CdBusiness business, const char *id);
+/* The step an application opens at: the first one the clerk has not finished. The state decides once money is
+ * taken (paid: print; printed: the Issue step, or Done for a business without one); before, the step saved
+ * with the draft (@stored). */
+const char         *cd_wizard_step_to_resume (CdBusiness business, CdState state, const char *stored);
+/* Money taken and the application not finished yet (the window asks before closing on it). */
+gboolean            cd_wizard_is_unfinished_paid (CdBusiness business, CdState state);
 
 G_END_DECLS

@@ -6,9 +6,11 @@
 #include <glib/gi18n.h>
 
 #include "cd-adjustment.h"
+#include "cd-application-store.h"
 #include "cd-gui-util.h"
 #include "cd-page-common.h"
 #include "cd-placeholder-page.h"
+#include "cd-preflight.h"
 #include "cd-wizard-page.h"
 #include "cd-wizard-steps.h"
 #include "cd-wizard.h"
@@ -23,6 +25,11 @@ struct _CdWizard {
   GtkLabel   *saved_label;
   GtkButton  *back_button;
   GtkButton  *next_button;
+  GtkButton  *park_button;
+  GtkButton  *new_button;
+  GtkInfoBar *resume_bar;
+  GtkLabel   *resume_label;
+  gint64      resume_id;     /* the application the resume bar offers */
 
   CdContext  *ctx;
   CdDraft    *draft;
@@ -36,6 +43,7 @@ struct _CdWizard {
   GtkWindow  *watched;       /* the window whose focus is watched while the wizard is mapped */
   guint       refocus_id;
   char       *error_text;    /* the last failed leave() or save, shown until the next change */
+  GPtrArray  *faults;        /* the pre-flight's faults up to the current step (CdPreflightFault) */
 };
 
 G_DEFINE_FINAL_TYPE (CdWizard, cd_wizard, GTK_TYPE_BOX)
@@ -70,16 +78,89 @@ step_reachable (CdWizard *self, guint i)
   return TRUE;
 }
 
+/* The step whose page holds the fault's field: the applicant type and the party role are chosen on the
+ * applicant step, whatever step the core files them under. */
+static CdPreflightStep
+fault_step (const CdPreflightFault *f)
+{
+  if (f->path && (g_str_has_prefix (f->path, "$.party_role") || g_str_has_prefix (f->path, "$.applicant_type")))
+    return CD_PREFLIGHT_APPLICANT;
+  return f->step;
+}
+
+/* The pre-flight's first error that keeps the clerk on the current step: one of this step's, or, while the
+ * application can still be edited, one of an earlier step's (the clerk goes back to it). The day lock is not
+ * one: the step's own action asks for the supervisor's approval when it is refused (cd-adjustment.h). */
+static const CdPreflightFault *
+blocking_fault (CdWizard *self, CdPreflightStep *out_step)
+{
+  CdPreflightStep here;
+
+  if (!self->faults || !cd_preflight_step_from_code (self->steps[self->current].id, &here))
+    return NULL;
+  for (guint i = 0; i < self->faults->len; i++)
+    {
+      const CdPreflightFault *f = self->faults->pdata[i];
+
+      if (f->severity != CD_PREFLIGHT_FAULT_ERROR || g_strcmp0 (f->rule, "day-lock") == 0)
+        continue;
+      if (fault_step (f) == here || (fault_step (f) < here && cd_draft_is_editable (self->draft)))
+        {
+          *out_step = fault_step (f);
+          return f;
+        }
+    }
+  return NULL;
+}
+
+/* Evaluates the pre-flight up to the current step and hands the page the faults it can fix. */
+static void
+run_preflight (CdWizard *self)
+{
+  CdWizardPage *page = CD_WIZARD_PAGE (self->pages[self->current]);
+  g_autoptr(GPtrArray) mine = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  CdPreflightStep here;
+
+  g_clear_pointer (&self->faults, g_ptr_array_unref);
+  if (cd_draft_get_profile (self->draft) && cd_preflight_step_from_code (self->steps[self->current].id, &here)
+      && !cd_preflight_run (self->ctx, cd_draft_get_app (self->draft), cd_draft_get_id (self->draft), here,
+                            &self->faults, &error))
+    g_warning ("The pre-flight could not run: %s", error->message);
+  for (guint i = 0; self->faults && i < self->faults->len; i++)
+    if (fault_step (self->faults->pdata[i]) == here)
+      g_ptr_array_add (mine, self->faults->pdata[i]);
+  cd_wizard_page_show_faults (page, mine);
+}
+
 static void
 update_bar (CdWizard *self)
 {
   CdWizardPage *page = CD_WIZARD_PAGE (self->pages[self->current]);
   gboolean complete = cd_wizard_page_get_complete (page);
   g_autofree char *reason = cd_wizard_page_dup_reason (page);
+  CdPreflightStep fault_step = CD_PREFLIGHT_N_STEPS;
+  const CdPreflightFault *fault = blocking_fault (self, &fault_step);
   gboolean last = g_str_equal (self->steps[self->current].id, "done");
   GtkStyleContext *sc = gtk_widget_get_style_context (GTK_WIDGET (self->reason_label));
 
+  if (fault && complete)
+    {
+      CdPreflightStep here = fault_step;
+
+      complete = FALSE;
+      g_free (reason);
+      cd_preflight_step_from_code (self->steps[self->current].id, &here);
+      /* TRANSLATORS: the step to go back to, and what is wrong there */
+      reason = fault_step == here ? g_strdup (fault->message)
+                                  : g_strdup_printf (_("Back at the step “%s”: %s"),
+                                                     cd_gui_step_label (cd_preflight_step_to_code (fault_step)),
+                                                     fault->message);
+    }
   gtk_widget_set_sensitive (GTK_WIDGET (self->next_button), complete);
+  /* only a stored application that is not finished can be set aside */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->park_button), cd_draft_get_id (self->draft) > 0 && !last
+                                                            && !cd_state_is_final (cd_draft_get_state (self->draft)));
   gtk_widget_set_sensitive (GTK_WIDGET (self->back_button), self->current > 0 && !last);
   gtk_button_set_label (self->next_button, last ? _("Next _applicant") : _("_Next"));
   if (self->error_text)
@@ -198,6 +279,7 @@ show_step (CdWizard *self, guint i)
   cd_wizard_page_enter (CD_WIZARD_PAGE (page));
   if (!cd_draft_set_step (self->draft, self->steps[i].id, &error))
     set_error (self, error->message);
+  run_preflight (self);
   refresh (self);
   focus_page (self, i);
 }
@@ -224,6 +306,7 @@ on_draft_changed_cb (CdWizard *self)
 {
   g_clear_pointer (&self->error_text, g_free);
   gtk_label_set_text (self->saved_label, "");
+  run_preflight (self);
   refresh (self);
 }
 
@@ -236,6 +319,7 @@ on_draft_save_failed_cb (CdWizard *self, const char *message)
 static void
 on_draft_notify_state_cb (CdWizard *self)
 {
+  run_preflight (self);
   refresh (self);
 }
 
@@ -260,6 +344,30 @@ on_back_clicked_cb (CdWizard *self)
   cd_wizard_back (self);
 }
 
+static void
+on_park_clicked_cb (CdWizard *self)
+{
+  cd_wizard_park (self);
+}
+
+static void
+on_new_clicked_cb (CdWizard *self)
+{
+  cd_wizard_next_applicant (self);
+}
+
+static void
+on_resume_response_cb (CdWizard *self, int response)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id = self->resume_id;
+
+  self->resume_id = 0;
+  gtk_widget_hide (GTK_WIDGET (self->resume_bar));
+  if (response == 1 && id > 0 && !cd_wizard_open (self, id, &error))
+    set_error (self, error->message);
+}
+
 /* vfuncs */
 
 static gboolean
@@ -272,6 +380,10 @@ cd_wizard_key_press_event (GtkWidget *widget, GdkEventKey *event)
     return cd_wizard_back (self), TRUE;
   if (mods == GDK_MOD1_MASK && (event->keyval == GDK_KEY_Right || event->keyval == GDK_KEY_KP_Right))
     return cd_wizard_next (self), TRUE;
+  if (mods == GDK_CONTROL_MASK && (event->keyval == GDK_KEY_s || event->keyval == GDK_KEY_S))
+    return cd_wizard_park (self), TRUE;
+  if (mods == GDK_CONTROL_MASK && (event->keyval == GDK_KEY_n || event->keyval == GDK_KEY_N))
+    return cd_wizard_next_applicant (self), TRUE;
   return GTK_WIDGET_CLASS (cd_wizard_parent_class)->key_press_event (widget, event);
 }
 
@@ -421,6 +533,7 @@ cd_wizard_finalize (GObject *object)
   g_free (self->rows);
   g_free (self->row_labels);
   g_free (self->error_text);
+  g_clear_pointer (&self->faults, g_ptr_array_unref);
   g_clear_object (&self->ctx);
   G_OBJECT_CLASS (cd_wizard_parent_class)->finalize (object);
 }
@@ -482,9 +595,16 @@ cd_wizard_class_init (CdWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdWizard, saved_label);
   gtk_widget_class_bind_template_child (widget_class, CdWizard, back_button);
   gtk_widget_class_bind_template_child (widget_class, CdWizard, next_button);
+  gtk_widget_class_bind_template_child (widget_class, CdWizard, park_button);
+  gtk_widget_class_bind_template_child (widget_class, CdWizard, new_button);
+  gtk_widget_class_bind_template_child (widget_class, CdWizard, resume_bar);
+  gtk_widget_class_bind_template_child (widget_class, CdWizard, resume_label);
   gtk_widget_class_bind_template_callback (widget_class, on_step_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_next_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_park_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_new_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_resume_response_cb);
 }
 
 static void
@@ -536,7 +656,9 @@ cd_wizard_open (CdWizard *self, gint64 id, GError **error)
     return FALSE;
   replace_draft (self, draft);
   forget_focus (self);
-  target = find_step (self, cd_draft_get_step (draft));
+  /* The first unfinished step: once paid the state says which (the step saved with a draft stops at the fee). */
+  target = find_step (self, cd_wizard_step_to_resume (cd_draft_get_app (draft)->business, cd_draft_get_state (draft),
+                                                      cd_draft_get_step (draft)));
   /* A step that is no longer reachable (e.g. a material was unticked elsewhere) falls back to the first
    * incomplete one. */
   while (target > 0 && (!step_visible (self, target) || !step_reachable (self, target)))
@@ -600,7 +722,7 @@ cd_wizard_next (CdWizard *self)
       cd_wizard_start_new (self);
       return TRUE;
     }
-  if (!cd_wizard_page_get_complete (page))
+  if (!cd_wizard_page_get_complete (page) || !gtk_widget_is_sensitive (GTK_WIDGET (self->next_button)))
     return FALSE;
   if (!cd_draft_flush (self->draft, &error))
     {
@@ -645,4 +767,145 @@ cd_wizard_flush (CdWizard *self)
 
   if (self->draft && !cd_draft_flush (self->draft, &error))
     g_warning ("Saving draft failed: %s", error->message);
+}
+
+gboolean
+cd_wizard_has_unfinished_paid (CdWizard *self)
+{
+  return cd_draft_get_id (self->draft) > 0
+         && cd_wizard_is_unfinished_paid (cd_draft_get_app (self->draft)->business, cd_draft_get_state (self->draft));
+}
+
+char *
+cd_wizard_describe_unfinished (CdWizard *self)
+{
+  CdApplication *app = cd_draft_get_app (self->draft);
+  const char *step = cd_wizard_step_to_resume (app->business, cd_draft_get_state (self->draft),
+                                               cd_draft_get_step (self->draft));
+  const char *name = cd_application_display_name (app);
+
+  /* TRANSLATORS: application number, applicant, business, the step it waits at */
+  return g_strdup_printf (_("Application %s (%s, %s) is paid for but not finished: it waits at the step “%s”."),
+                          cd_draft_get_number (self->draft), name && *name ? name : _("no name yet"),
+                          cd_business_label (app->business), cd_gui_step_label (step));
+}
+
+/* Saves the application now; what refuses it (a signed-off day) is shown in the bar and nothing is left. */
+static gboolean
+save_before_leaving (CdWizard *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (cd_draft_flush (self->draft, &error))
+    return TRUE;
+  set_error (self, cd_gui_error_text (error));
+  return FALSE;
+}
+
+gboolean
+cd_wizard_park (CdWizard *self)
+{
+  g_autofree char *note = NULL;
+
+  if (!gtk_widget_is_sensitive (GTK_WIDGET (self->park_button)) || !save_before_leaving (self))
+    return FALSE;
+  /* TRANSLATORS: the application number */
+  note = g_strdup_printf (_("Application %s parked: open it again from Today's applications"),
+                          cd_draft_get_number (self->draft));
+  cd_wizard_start_new (self);
+  gtk_label_set_text (self->saved_label, note);
+  return TRUE;
+}
+
+static void
+on_next_confirm_response_cb (CdWizard *self, int response, GtkDialog *dialog)
+{
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  if (response == GTK_RESPONSE_ACCEPT)
+    cd_wizard_park (self);
+}
+
+void
+cd_wizard_next_applicant (CdWizard *self)
+{
+  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  g_autofree char *text = NULL;
+  GtkWidget *dialog;
+
+  if (g_str_equal (self->steps[self->current].id, "done") || cd_draft_get_id (self->draft) == 0
+      || cd_state_is_final (cd_draft_get_state (self->draft))
+      || (cd_draft_get_state (self->draft) == CD_STATE_ISSUED))
+    {
+      cd_wizard_start_new (self);
+      return;
+    }
+  if (!cd_wizard_has_unfinished_paid (self))
+    {
+      /* a draft is kept as it is, as when parked */
+      cd_wizard_park (self);
+      return;
+    }
+  /* Money taken: the clerk says so before the applicant leaves the screen. */
+  text = cd_wizard_describe_unfinished (self);
+  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, GTK_MESSAGE_QUESTION,
+                                   GTK_BUTTONS_NONE, "%s", _("Serve the next applicant?"));
+  gtk_widget_set_name (dialog, "next_confirm_dialog");
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s\n%s", text,
+                                            _("It stays in Today's applications and can be finished later."));
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
+                          _("_Park it and serve the next"), GTK_RESPONSE_ACCEPT, NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_next_confirm_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_show (dialog);
+}
+
+gboolean
+cd_wizard_offer_resume (CdWizard *self)
+{
+  CdContext *ctx = self->ctx;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = cd_application_store_search (ctx, NULL, TRUE, &error);
+  CdApplicationInfo *latest = NULL;
+  g_autofree char *text = NULL;
+  CdBusiness business = CD_BUSINESS_NEW;
+  guint n = 0;
+
+  if (!rows)
+    {
+      g_warning ("Looking for unfinished applications failed: %s", error->message);
+      return FALSE;
+    }
+  for (guint i = 0; i < rows->len; i++)
+    {
+      CdApplicationInfo *info = rows->pdata[i];
+      CdBusiness b;
+
+      if (!cd_business_from_code (info->business, &b) || !cd_wizard_is_unfinished_paid (b, info->state))
+        continue;
+      n++;
+      if (!latest || g_strcmp0 (info->updated_at, latest->updated_at) > 0)
+        latest = info, business = b;
+    }
+  if (!latest)
+    return FALSE;
+  self->resume_id = latest->id;
+  text = g_strdup_printf (_("Application %s (%s, %s) was paid for but not finished (next step: %s). "
+                            "Continue with it now?"),
+                          latest->number, *latest->name ? latest->name : _("no name yet"),
+                          cd_business_label (business),
+                          cd_gui_step_label (cd_wizard_step_to_resume (business, latest->state, latest->step)));
+  if (n > 1)
+    {
+      g_autofree char *more = g_strdup_printf (g_dngettext (NULL, "%u paid application in all waits in Today's "
+                                                            "applications.", "%u paid applications in all wait in "
+                                                            "Today's applications.", n), n);
+      g_autofree char *both = g_strdup_printf ("%s %s", text, more);
+
+      g_free (text);
+      text = g_steal_pointer (&both);
+    }
+  gtk_label_set_text (self->resume_label, text);
+  gtk_widget_show (GTK_WIDGET (self->resume_bar));
+  return TRUE;
 }

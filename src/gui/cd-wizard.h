@@ -21,6 +21,18 @@ const char *cd_wizard_get_current_step (CdWizard *self);
 GtkWidget  *cd_wizard_get_page         (CdWizard *self, const char *step);
 gboolean    cd_wizard_next             (CdWizard *self);
 gboolean    cd_wizard_back             (CdWizard *self);
+/* Saves the application now and starts the next applicant; it waits in Today's applications. FALSE when
+ * there is nothing to park or it could not be saved (the reason is shown). */
+gboolean    cd_wizard_park             (CdWizard *self);
+/* The next applicant: at once when the application is finished or a draft (kept as parked); when it is paid
+ * for and not finished the clerk confirms first. */
+void        cd_wizard_next_applicant   (CdWizard *self);
+/* Money taken and the application not finished (paid, or printed and not issued). */
+gboolean    cd_wizard_has_unfinished_paid (CdWizard *self);
+/* A sentence naming the application and the step it waits at. */
+char       *cd_wizard_describe_unfinished (CdWizard *self);
+/* At start: offers the latest paid, unfinished application of the counter; FALSE when there is none. */
+gboolean    cd_wizard_offer_resume     (CdWizard *self);
 /* Saves pending edits now (the window is closing). */
 void        cd_wizard_flush            (CdWizard *self);
 

@@ -8,6 +8,8 @@
 #include <glib/gstdio.h>
 
 #include "cd-app.h"
+#include "cd-print-page.h"
+#include "cd-price-store.h"
 #include "cd-test-util.h"
 
 static char *base_dir;
@@ -625,4 +627,212 @@ cd_test_probe_free (CdTestProbe *probe)
     return;
   g_source_remove (probe->source);
   g_free (probe);
+}
+
+/* Valid values for the applicant step's fields, by widget name. */
+static const struct {
+  const char *name;
+  const char *value;
+} applicant_values[] = {
+  { "unit_name", "内蒙古某某建设有限公司" },
+  { "unit_uscc", "91150100MA0N2K3L4T" },
+  { "unit_address", "呼和浩特市赛罕区大学西街1号" },
+  { "unit_postcode", "010010" },
+  { "unit_phone", "0471-6660001" },
+  { "unit_email", "office@caoyuan.example.cn" },
+  { "legal_name", "张法人" },
+  { "legal_id_number", "150102199003071237" },
+  { "legal_mobile", "13904710001" },
+  { "person_name", "李个人" },
+  { "person_id_number", "11010519491231002X" },
+  { "person_mobile", "13804710002" },
+  { "person_email", "lixh@caoyuan.example.cn" },
+  { "agent_name", "李经办" },
+  { "agent_id_number", "150102199003150023" },
+  { "agent_mobile", "13912345678" },
+  { "agent_email", "agent@caoyuan.example.cn" },
+};
+
+void
+cd_test_fill_applicant (GtkWidget *win)
+{
+  GtkWidget *role = cd_test_find (win, "role_combo");
+
+  if (gtk_widget_get_mapped (role) && gtk_combo_box_get_active (GTK_COMBO_BOX (role)) < 0)
+    gtk_combo_box_set_active (GTK_COMBO_BOX (role), 0);
+  for (guint i = 0; i < G_N_ELEMENTS (applicant_values); i++)
+    {
+      GtkWidget *entry = cd_test_find (win, applicant_values[i].name);
+
+      if (gtk_widget_get_mapped (entry) && gtk_widget_is_sensitive (entry))
+        gtk_entry_set_text (GTK_ENTRY (entry), applicant_values[i].value);
+    }
+  cd_test_iterate ();
+}
+
+void
+cd_test_tick_materials (GtkWidget *win, CdWizard *wizard)
+{
+  CdDraft *draft = cd_wizard_get_draft (wizard);
+  CdProfile *profile = cd_draft_get_profile (draft);
+  CdApplication *app = cd_draft_get_app (draft);
+  CdChecklistOptions opts = cd_application_checklist_options (app);
+  g_autoptr(GPtrArray) list = cd_checklist_build (profile, app->business, app->applicant_type, &opts, NULL);
+
+  for (guint i = 0; list && i < list->len; i++)
+    {
+      const CdMaterial *m = list->pdata[i];
+      g_autofree char *o = g_strdup_printf ("original_%s", m->code);
+      g_autofree char *c = g_strdup_printf ("copy_%s", m->code);
+      g_autofree char *s = g_strdup_printf ("stamped_%s", m->code);
+      CdMaterialMark *mark;
+
+      if (m->original)
+        cd_test_toggle (win, o, TRUE);
+      if (m->copy)
+        cd_test_toggle (win, c, TRUE);
+      if (m->copy && m->stamped)
+        cd_test_toggle (win, s, TRUE);
+      /* Scans come from the imaging module; here a file reference stands in for one. */
+      mark = cd_application_get_material (app, m->code, TRUE);
+      if (m->scan && mark->scans->len == 0)
+        g_ptr_array_add (mark->scans, g_strdup ("scan-page-1.png"));
+    }
+  cd_draft_changed (draft);
+  cd_test_iterate ();
+}
+
+void
+cd_test_choose_samples (CdTestCounter *counter, CdWizard *wizard)
+{
+  CdDraft *draft = cd_wizard_get_draft (wizard);
+  CdProfile *profile = cd_draft_get_profile (draft);
+  g_autofree char *png = g_build_filename (counter->dir, "sample.png", NULL);
+
+  g_assert_true (g_file_set_contents (png, "png", -1, NULL));
+  for (guint i = 0; profile->collection_forms && profile->collection_forms[i]; i++)
+    g_hash_table_insert (cd_draft_get_app (draft)->samples, g_strdup (profile->collection_forms[i]), g_strdup (png));
+  cd_draft_changed (draft);
+  cd_test_iterate ();
+}
+
+typedef struct {
+  GtkWidget *win;
+  CdWizard  *wizard;
+} PrintWait;
+
+/* The documents are made, or the print step says why they cannot be. */
+static gboolean
+print_page_settled (gpointer data)
+{
+  PrintWait *pw = data;
+  GtkWidget *status = cd_test_find (pw->win, "print_status");
+
+  return cd_print_page_is_ready (CD_PRINT_PAGE (cd_wizard_get_page (pw->wizard, "print")))
+         || *gtk_label_get_text (GTK_LABEL (status));
+}
+
+gboolean
+cd_test_print_documents (CdTestCounter *counter, GtkWidget *win, CdWizard *wizard, const char *name)
+{
+  g_autofree char *file = g_strdup_printf ("%s.pdf", name);
+  g_autofree char *pdf = g_build_filename (counter->dir, file, NULL);
+  GtkWidget *button;
+  PrintWait pw = { win, wizard };
+
+  cd_test_wait (print_page_settled, &pw, 30000);
+  button = cd_test_find (win, "print_button");
+  if (!cd_print_page_is_ready (CD_PRINT_PAGE (cd_wizard_get_page (wizard, "print"))) || !gtk_widget_is_sensitive (button))
+    return FALSE;
+  cd_print_page_set_export_filename (CD_PRINT_PAGE (cd_wizard_get_page (wizard, "print")), pdf);
+  gtk_button_clicked (GTK_BUTTON (button));   /* to a file: done when it returns */
+  cd_test_iterate ();
+  return cd_test_sensitive (win, "next_button") && g_file_test (pdf, G_FILE_TEST_IS_REGULAR);
+}
+
+gboolean
+cd_test_next (GtkWidget *win, CdWizard *wizard)
+{
+  g_autofree char *before = g_strdup (cd_wizard_get_current_step (wizard));
+
+  if (!cd_test_sensitive (win, "next_button"))
+    return FALSE;
+  cd_test_click (win, "next_button");
+  return g_strcmp0 (before, cd_wizard_get_current_step (wizard)) != 0;
+}
+
+static gboolean
+burn_settled (gpointer win)
+{
+  GtkWidget *button = cd_test_find_visible (win, "burn_button");
+  GtkWidget *erase = cd_test_find_visible (win, "burn_erase_box");
+
+  return (button && gtk_widget_is_sensitive (button)) || (erase && gtk_widget_get_mapped (erase));
+}
+
+static gboolean
+burn_done (gpointer win)
+{
+  GtkWidget *error = cd_test_find_visible (win, "burn_error");
+
+  return cd_test_sensitive (win, "next_button") || (error && *gtk_label_get_text (GTK_LABEL (error)));
+}
+
+gboolean
+cd_test_burn (GtkWidget *win, guint timeout_ms)
+{
+  GtkWidget *button;
+
+  if (!cd_test_wait (burn_settled, win, timeout_ms))
+    return FALSE;
+  if (cd_test_find_visible (win, "burn_erase_box") && gtk_widget_get_mapped (cd_test_find (win, "burn_erase_box")))
+    cd_test_toggle (win, "burn_erase_check", TRUE);
+  button = cd_test_find_visible (win, "burn_button");
+  if (!button || !gtk_widget_is_sensitive (button))
+    return FALSE;
+  gtk_button_clicked (GTK_BUTTON (button));
+  cd_test_wait (burn_done, win, timeout_ms);
+  return cd_test_sensitive (win, "next_button");
+}
+
+void
+cd_test_price_everything (CdContext *ctx, gint64 amount_fen)
+{
+  g_autoptr(GPtrArray) profiles = cd_profile_set_list (cd_context_get_profiles (ctx));
+
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      CdProfile *p = profiles->pdata[i];
+
+      for (guint v = 0; v < p->fee_variants->len; v++)
+        {
+          const CdFeeVariant *fv = p->fee_variants->pdata[v];
+
+          for (guint r = 0; r < fv->rules->len; r++)
+            {
+              const CdFeeRule *rule = fv->rules->pdata[r];
+              CdPriceOverride price = { .business = (char *) cd_business_to_code (fv->business),
+                                        .variant = fv->id, .item = rule->code, .amount_fen = amount_fen };
+              g_autoptr(GError) error = NULL;
+
+              if (rule->per == CD_FEE_PER_TABLE && rule->table)
+                for (guint k = 0; k < rule->table->len; k++)
+                  {
+                    CdFeeTableEntry *e = &g_array_index (rule->table, CdFeeTableEntry, k);
+
+                    if (e->has_amount)
+                      continue;
+                    price.years = e->years;
+                    g_assert_true (cd_price_store_set (ctx, p->id, &price, &error));
+                    g_assert_no_error (error);
+                  }
+              else if (!rule->has_amount)
+                {
+                  price.years = 0;
+                  g_assert_true (cd_price_store_set (ctx, p->id, &price, &error));
+                  g_assert_no_error (error);
+                }
+            }
+        }
+    }
 }

@@ -6,6 +6,7 @@
 
 #include "cd-clerk-store.h"
 #include "cd-context.h"
+#include "cd-wizard.h"
 
 G_BEGIN_DECLS
 
@@ -64,6 +65,24 @@ void         cd_test_probe_reset   (CdTestProbe *probe, guint settle_ms);
 gint64       cd_test_probe_max_gap (CdTestProbe *probe, guint settle_ms);
 void         cd_test_probe_free    (CdTestProbe *probe);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdTestProbe, cd_test_probe_free)
+
+/* The acceptance wizard, step by step, as a clerk fills it in (the pages' own tests check each step):
+ * every shown applicant field with a valid value (the party role, when asked, the first one offered); every
+ * material of the checklist seen, copied, stamped and scanned (a file reference stands in for a scan); a sample
+ * image per collection form; the documents "printed" to @name.pdf in the counter's folder. Those that can
+ * fail report it (the reason line says why). */
+void        cd_test_fill_applicant  (GtkWidget *win);
+void        cd_test_tick_materials  (GtkWidget *win, CdWizard *wizard);
+void        cd_test_choose_samples  (CdTestCounter *counter, CdWizard *wizard);
+gboolean    cd_test_print_documents (CdTestCounter *counter, GtkWidget *win, CdWizard *wizard, const char *name);
+/* The Issue step on the counter's demo key: confirms the erase when the key holds something, burns, and waits
+ * for the outcome; FALSE when it did not come within @timeout_ms (the page says why). */
+gboolean    cd_test_burn            (GtkWidget *win, guint timeout_ms);
+/* Every fee item of every project that ships without a price gets a local one (the supervisor's Settings →
+ * Prices), so that every business can be paid. */
+void        cd_test_price_everything (CdContext *ctx, gint64 amount_fen);
+/* Next, and whether the wizard went on to another step. */
+gboolean    cd_test_next            (GtkWidget *win, CdWizard *wizard);
 
 /* Rows of the audit log with @action for @entity_id. */
 gint64      cd_test_audit_count   (CdContext *ctx, const char *action, gint64 entity_id);
