@@ -636,7 +636,7 @@ rotate_binary (PIX *src, int xcen, int ycen, float angle)
  * (the brightest of the block and its neighbours), so uneven light and a vignetted corner do not
  * turn into dark areas, and the desk around the sheet is measured against itself. */
 static PIX *
-threshold_local (PIX *lo, double lo_ppmm)
+threshold_local (PIX *lo, double lo_ppmm, double level)
 {
   int w = pixGetWidth (lo), h = pixGetHeight (lo), wpl = pixGetWpl (lo);
   int block = MAX (8, (int) lround (6.0 * lo_ppmm));
@@ -675,7 +675,7 @@ threshold_local (PIX *lo, double lo_ppmm)
 
               m = MAX (m, bmax[yy * gw + xx]);
             }
-        thr[gy * gw + gx] = (guint8) (0.78 * m);
+        thr[gy * gw + gx] = (guint8) (level * m);
       }
   for (int y = 0; y < h; y++)
     {
@@ -693,7 +693,7 @@ threshold_local (PIX *lo, double lo_ppmm)
 
 /* The sample boxes of one reduced page (neutral or green), in its deskewed frame. */
 static GArray *
-find_rects (PIX *lo, double lo_ppmm, double line_mm, double min_side_mm, guint expected,
+find_rects (PIX *lo, double lo_ppmm, double level, double line_mm, double min_side_mm, guint expected,
             double *out_theta)
 {
   g_autoptr(CdSealPix) bin = NULL;
@@ -708,7 +708,7 @@ find_rects (PIX *lo, double lo_ppmm, double line_mm, double min_side_mm, guint e
   int line_len = (int) lround (line_mm * lo_ppmm);
   int gap = (int) lround (DASH_GAP_MM * lo_ppmm) | 1;
 
-  bin = threshold_local (lo, lo_ppmm);
+  bin = threshold_local (lo, lo_ppmm, level);
   if (pixFindSkewSweepAndSearch (bin, &angle, &conf, 2, 1, 4.0, 0.5, 0.02) != 0 || fabs (angle) > 4.0)
     angle = 0;
   theta = angle * M_PI / 180.0;
@@ -778,7 +778,7 @@ cd_seal_find_boxes (PIX *page, PIX *lo, PIX *lo_green, int r, double ppmm, guint
 
   *out_red_lines = FALSE;
   /* Black and grey lines first, on the page where red ink fades. */
-  boxes = find_rects (lo, lo_ppmm, LINE_MIN_MM, MIN_SIDE_MM, expected, &theta);
+  boxes = find_rects (lo, lo_ppmm, 0.78, LINE_MIN_MM, MIN_SIDE_MM, expected, &theta);
   if (boxes->len > 0)
     {
       quads = boxes_to_quads (page, lo, r, ppmm, boxes, theta, FALSE, redness);
@@ -788,8 +788,9 @@ cd_seal_find_boxes (PIX *page, PIX *lo, PIX *lo_green, int r, double ppmm, guint
    * are dark enough), and the green page is read, where red print is as dark as black. */
   if (lo_green != NULL && (boxes->len < 3 || *out_red_lines))
     {
-      g_autoptr(GArray) red_boxes = find_rects (lo_green, lo_ppmm, RED_LINE_MIN_MM, RED_MIN_SIDE_MM, expected,
-                                                &theta);
+      /* a thin red line after blur and JPEG is paler in green than black print is: a higher level */
+      g_autoptr(GArray) red_boxes = find_rects (lo_green, lo_ppmm, 0.86, RED_LINE_MIN_MM, RED_MIN_SIDE_MM,
+                                                expected, &theta);
 
       if (red_boxes->len >= MAX (boxes->len, 1))
         {

@@ -887,6 +887,7 @@ cd_seal_extract_ink (PIX *page, double ppmm, const CdSealQuad *quads, guint n_qu
       double paper[3];
       g_autofree float *a = NULL;
       float t0 = ink == CD_SEAL_INK_RED ? T0_COLOUR : T0_BLACK;
+      gboolean clear_line;
       double med, t1;
 
       if (rois != NULL && rois[i].skip)
@@ -894,6 +895,9 @@ cd_seal_extract_ink (PIX *page, double ppmm, const CdSealQuad *quads, guint n_qu
           res->empty = TRUE;
           continue;
         }
+      /* Black ink cannot be told from a black line, nor red ink from a red one: the line is
+       * cleared, and bridged where ink lies on both sides of it. */
+      clear_line = neutral || red_lines;
       res->x0 = win->ox;
       res->y0 = win->oy;
       res->w = win->w;
@@ -917,7 +921,7 @@ cd_seal_extract_ink (PIX *page, double ppmm, const CdSealQuad *quads, guint n_qu
       mask.rx1 = win->w - 1;
       mask.ry1 = win->h - 1;
       threshold_amount (a, &mask, t0);
-      bridge_lines (&mask, q, win, neutral || red_lines);
+      bridge_lines (&mask, q, win, clear_line);
       select_sample (&mask, q, win, ppmm);
       med = median_amount (&mask, a);
       t1 = MAX (t0, 0.5 * med);
@@ -926,9 +930,12 @@ cd_seal_extract_ink (PIX *page, double ppmm, const CdSealQuad *quads, guint n_qu
        * the line bridging looks at, instead of the whole window.  The same mask results. */
       restrict_to_ink (&mask, (int) ceil (2 * q->half_width + 6));
       threshold_amount (a, &mask, (float) t1);
-      bridge_lines (&mask, q, win, neutral || red_lines);
+      bridge_lines (&mask, q, win, clear_line);
       select_sample (&mask, q, win, ppmm);
-      drop_line_remnants (&mask, q, win, ppmm);
+      /* (black and blue ink: the print template took the lines away, and a pen stroke may run
+       * along a line) */
+      if (red_lines && !neutral)
+        drop_line_remnants (&mask, q, win, ppmm);
       drop_isolated (&mask, ppmm);
       med = MAX (t1, median_amount (&mask, a));
 
