@@ -763,6 +763,14 @@ cd_preflight_run (CdContext *ctx, const CdApplication *app, gint64 application_i
   gboolean ok;
 
   g_return_val_if_fail (up_to < CD_PREFLIGHT_N_STEPS, FALSE);
+  if (app->profile == NULL || *app->profile == '\0')
+    {
+      /* A wizard draft before the project is chosen: that is the one thing to do. */
+      add_fault (&r, CD_PREFLIGHT_BUSINESS, CD_PREFLIGHT_FAULT_ERROR, "business", "$.profile",
+                 _("Choose the project (the CA and the system the certificate is for) first"));
+      *out_faults = g_steal_pointer (&faults);
+      return TRUE;
+    }
   if (!(r.profile = cd_context_lookup_profile (ctx, app->profile, error)) || !load_state (&r, error))
     return FALSE;
   rule_price (&r);

@@ -560,6 +560,14 @@ test_check_and_json (CdTestContext *t, gconstpointer data)
   text = json_to_string (json, FALSE);
   g_assert_nonnull (strstr (text, "\"step\":\"business\""));
   g_assert_nonnull (strstr (text, "\"severity\":\"error\""));
+  /* a wizard draft before the project is chosen */
+  {
+    g_autoptr(CdApplication) empty = cd_application_new ();
+    g_autoptr(GPtrArray) none = run (t, empty, 0, CD_PREFLIGHT_BURN);
+
+    g_assert_cmpuint (none->len, ==, 1);
+    g_assert_cmpstr (((CdPreflightFault *) none->pdata[0])->path, ==, "$.profile");
+  }
   g_assert_true (cd_preflight_step_from_code ("seals", &step));
   g_assert_cmpint (step, ==, CD_PREFLIGHT_SEALS);
   g_assert_cmpstr (cd_preflight_step_to_code (CD_PREFLIGHT_BURN), ==, "burn");
