@@ -560,6 +560,22 @@ test_check_and_json (CdTestContext *t, gconstpointer data)
   text = json_to_string (json, FALSE);
   g_assert_nonnull (strstr (text, "\"step\":\"business\""));
   g_assert_nonnull (strstr (text, "\"severity\":\"error\""));
+  /* the materials step: a required material not handed in */
+  {
+    g_autoptr(CdApplication) short_one = cd_application_copy (good);
+    g_autoptr(GPtrArray) missing = NULL;
+    const CdPreflightFault *m;
+
+    g_hash_table_remove (short_one->materials, "agent_id");
+    missing = run (t, short_one, 0, CD_PREFLIGHT_MATERIALS);
+    m = find (missing, "materials", "$.materials");
+    g_assert_nonnull (m);
+    g_assert_cmpint (m->step, ==, CD_PREFLIGHT_MATERIALS);
+    g_assert_true (g_str_has_prefix (m->message, "Material missing: "));
+    g_clear_pointer (&missing, g_ptr_array_unref);
+    missing = run (t, short_one, 0, CD_PREFLIGHT_APPLICANT);
+    g_assert_false (has_rule (missing, "materials"));
+  }
   /* a wizard draft before the project is chosen */
   {
     g_autoptr(CdApplication) empty = cd_application_new ();
