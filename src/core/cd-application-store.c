@@ -8,6 +8,7 @@
 #include "cd-preflight.h"
 #include "cd-print-set.h"
 #include "cd-audit.h"
+#include "cd-ident.h"
 #include "cd-price-store.h"
 #include "cd-report-signoff.h"
 
@@ -38,7 +39,9 @@ upsert_applicant (CdStore *store, const CdApplication *app, gint64 *out_id, GErr
   g_autofree char *data_text = NULL;
   g_autofree char *now = cd_store_now_iso (store);
   gboolean unit = app->unit != NULL;
-  const char *key = unit ? app->unit->uscc : app->person ? app->person->id_number : NULL;
+  /* The identifier as it is stored (cd_ident_normalize): a full-width or small-x spelling is the same customer. */
+  g_autofree char *key = cd_ident_normalize (unit ? app->unit->uscc : app->person ? app->person->id_number : NULL);
+  g_autofree char *legal_id = cd_ident_normalize (unit && app->legal_person ? app->legal_person->id_number : NULL);
   const char *name = cd_application_display_name (app);
   const char *mobile = unit ? (app->agent ? app->agent->mobile : NULL) : (app->person ? app->person->mobile : NULL);
   JsonObject *fo = json_node_get_object (full);
@@ -93,7 +96,7 @@ upsert_applicant (CdStore *store, const CdApplication *app, gint64 *out_id, GErr
   cd_store_bind_text_or_null (write, 3, mobile);
   sqlite3_bind_text (write, 4, data_text, -1, SQLITE_STATIC);
   sqlite3_bind_text (write, 5, now, -1, SQLITE_STATIC);
-  cd_store_bind_text_or_null (write, 6, unit ? (app->legal_person ? app->legal_person->id_number : NULL) : key);
+  cd_store_bind_text_or_null (write, 6, unit ? legal_id : key);
   if (!cd_store_step_done (store, write, error))
     return FALSE;
   if (*out_id == 0)

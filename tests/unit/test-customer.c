@@ -54,6 +54,12 @@ test_only_valid_identifiers (CdTestContext *t, gconstpointer data)
       g_assert_cmpint (cd_test_count (t->ctx, "SELECT count(*) FROM applicant"), ==, (i + 1 < G_N_ELEMENTS (typed)) ? 0 : 1);
     }
   g_assert_cmpint (cd_test_count (t->ctx, "SELECT count(*) FROM applicant WHERE uscc = '91150100MA0N4X2B2D'"), ==, 1);
+  /* the same code typed in a hurry (full-width, small letters) is the same customer, stored as the code */
+  g_free (app->unit->uscc);
+  app->unit->uscc = g_strdup ("９１１５０１００ma0n4x2b2d");
+  g_assert_true (cd_application_store_save (t->ctx, id, app, "applicant", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cd_test_count (t->ctx, "SELECT count(*) FROM applicant"), ==, 1);
 }
 
 static void
