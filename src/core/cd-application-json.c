@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "cd-application.h"
+#include "cd-ident.h"
 
 static void
 add_str (JsonBuilder *b, const char *name, const char *value)
@@ -12,6 +13,16 @@ add_str (JsonBuilder *b, const char *name, const char *value)
       json_builder_set_member_name (b, name);
       json_builder_add_string_value (b, value);
     }
+}
+
+/* An identifier is written as the reader stores it (cd_ident_normalize), so the database never holds a
+ * full-width or small-letter spelling a GUI field let through. */
+static void
+add_ident (JsonBuilder *b, const char *name, const char *value)
+{
+  g_autofree char *normal = cd_ident_normalize (value);
+
+  add_str (b, name, normal);
 }
 
 static void
@@ -26,8 +37,11 @@ add_person (JsonBuilder *b, const char *name, const CdPerson *p)
   json_builder_begin_object (b);
   add_str (b, "name", p->name);
   add_str (b, "id_type", p->id_type);
-  add_str (b, "id_number", p->id_number);
-  add_str (b, "mobile", p->mobile);
+  if (g_strcmp0 (p->id_type ? p->id_type : "resident_id", "resident_id") == 0)
+    add_ident (b, "id_number", p->id_number);
+  else
+    add_str (b, "id_number", p->id_number);
+  add_ident (b, "mobile", p->mobile);
   add_str (b, "email", p->email);
   json_builder_end_object (b);
 }
@@ -95,7 +109,7 @@ cd_application_to_json (const CdApplication *self)
     {
       json_builder_begin_object (b);
       add_str (b, "name", self->unit->name);
-      add_str (b, "uscc", self->unit->uscc);
+      add_ident (b, "uscc", self->unit->uscc);
       add_str (b, "address", self->unit->address);
       add_str (b, "postcode", self->unit->postcode);
       add_str (b, "phone", self->unit->phone);
@@ -112,7 +126,7 @@ cd_application_to_json (const CdApplication *self)
     {
       json_builder_begin_object (b);
       add_str (b, "title", self->invoice->title);
-      add_str (b, "taxpayer_id", self->invoice->taxpayer_id);
+      add_ident (b, "taxpayer_id", self->invoice->taxpayer_id);
       add_str (b, "email", self->invoice->email);
       add_str (b, "address", self->invoice->address);
       add_str (b, "phone", self->invoice->phone);
@@ -178,7 +192,7 @@ cd_application_to_json (const CdApplication *self)
   if (self->existing_serial)
     {
       json_builder_begin_object (b);
-      add_str (b, "serial", self->existing_serial);
+      add_ident (b, "serial", self->existing_serial);
       json_builder_end_object (b);
     }
   else

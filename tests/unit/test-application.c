@@ -253,6 +253,35 @@ test_void_and_edit (CdTestContext *t, gconstpointer data)
   g_assert_cmpint (cd_test_count (t->ctx, "SELECT count(*) FROM application WHERE state = 'voided' AND void_reason = 'applicant left'"), ==, 1);
 }
 
+/* Identifiers as a hurried clerk types them are read and written as the code (cd_ident_normalize): import
+ * and the JSON the database keeps never hold a full-width or small-letter spelling. */
+static void
+test_identifiers_normalised (void)
+{
+  static const char typed[] =
+    "{\"profile\":\"bj-gov\",\"business\":\"replace\",\"applicant_type\":\"individual\",\"seals\":0,"
+    "\"person\":{\"name\":\"张三\",\"id_number\":\"６５０１０２ ２００００２２９ ００１ｘ\",\"mobile\":\"139 1234 5678\"},"
+    "\"invoice\":{\"title\":\"张三\",\"taxpayer_id\":\"91150100ma0n4x2b2d\",\"email\":\"a@b.cn\"},"
+    "\"existing_certificate\":{\"serial\":\"5a1b 2c3d\"}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdApplication) app = cd_application_from_data (typed, -1, &error);
+  g_autoptr(CdApplication) raw = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (app->person->id_number, ==, "65010220000229001X");
+  g_assert_cmpstr (app->person->mobile, ==, "13912345678");
+  g_assert_cmpstr (app->invoice->taxpayer_id, ==, "91150100MA0N4X2B2D");
+  g_assert_cmpstr (app->existing_serial, ==, "5A1B2C3D");
+  /* a GUI field that kept the typed spelling is written normalised */
+  raw = cd_application_copy (app);
+  g_free (raw->person->id_number);
+  raw->person->id_number = g_strdup ("６５０１０２２００００２２９００１ｘ");
+  text = cd_application_to_string (raw);
+  g_assert_nonnull (strstr (text, "\"65010220000229001X\""));
+  g_assert_null (strstr (text, "６５"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -261,6 +290,7 @@ main (int argc, char **argv)
   g_test_add_func ("/application/parse-refusals", test_parse_refusals);
   g_test_add_func ("/application/roundtrip", test_roundtrip);
   g_test_add_func ("/application/validate", test_validate);
+  g_test_add_func ("/application/identifiers-normalised", test_identifiers_normalised);
 #define ADD(path, fn) g_test_add (path, CdTestContext, NULL, cd_test_context_setup, fn, cd_test_context_teardown)
   ADD ("/application/flow", test_flow);
   ADD ("/application/missing-materials", test_missing_materials);
