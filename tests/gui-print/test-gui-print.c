@@ -721,6 +721,76 @@ test_local_prices (void)
     }
 }
 
+/* The printer's queue renders with the same effective price: xj-ggzy at the supervisor's price, printed and
+ * reprinted from the queue, the reprinted receipt marked 补打. */
+static void
+test_queue_local_price (void)
+{
+  g_autoptr(CdTestCounter) counter = cd_test_counter_new ("boss");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdClerk) printer = NULL;
+  g_autofree char *out = temp_pdf ("certdesk-print-queue-local.pdf");
+  g_autofree char *text = NULL;
+  CdPriceOverride ggzy_cert = { "new", "standard", "cert", 0, 18000 };
+  CdMainWindow *main;
+  GtkWidget *win, *queue_page;
+  gint64 fee = 0, id;
+
+  g_assert_true (cd_price_store_set (counter->ctx, "xj-ggzy", &ggzy_cert, &error));
+  g_assert_no_error (error);
+  id = paid_from_json (counter->ctx, ggzy_new, &fee);
+  g_assert_true (cd_clerk_store_add (counter->ctx, "liu", "刘打印", CD_ROLE_PRINTER, CD_TEST_PASSWORD, NULL, &error));
+  g_assert_true (cd_clerk_store_logout (counter->ctx, &error));
+  g_assert_true (cd_clerk_store_login (counter->ctx, "liu", CD_TEST_PASSWORD, &printer, &error));
+  g_assert_no_error (error);
+
+  main = cd_main_window_new (NULL, counter->ctx, printer);
+  win = cd_test_window (GTK_WIDGET (main));
+  queue_page = cd_test_find (win, "queue_view");
+  while (queue_page && !CD_IS_PRINT_QUEUE_PAGE (queue_page))
+    queue_page = gtk_widget_get_parent (queue_page);
+  g_assert_true (cd_print_queue_page_select (CD_PRINT_QUEUE_PAGE (queue_page), id));
+  g_assert_true (cd_test_wait (queue_ready, queue_page, 20000));
+  g_assert_cmpstr (cd_test_label (win, "queue_status"), ==, "");
+  g_assert_true (cd_test_sensitive (win, "queue_print"));
+  cd_test_iterate ();
+  cd_test_wait_ms (300);
+  cd_test_screenshot (win, "print-queue-local-price");
+
+  g_unlink (out);
+  cd_print_queue_page_set_export_filename (CD_PRINT_QUEUE_PAGE (queue_page), out);
+  cd_test_click (win, "queue_print");
+  cd_test_iterate ();
+  {
+    g_autoptr(CdApplicationInfo) info = info_of (counter->ctx, id);
+    g_assert_cmpint (info->state, ==, CD_STATE_PRINTED);
+  }
+  if ((text = pdf_text (out)))
+    {
+      g_assert_nonnull (strstr (text, "数字证书服务费"));
+      g_assert_nonnull (strstr (text, "360.00"));
+      g_assert_null (strstr (text, "补打"));
+      g_clear_pointer (&text, g_free);
+    }
+  g_assert_true (cd_test_wait (queue_ready, queue_page, 20000));
+  g_unlink (out);
+  {
+    CdPrintReasonDialog *dialog;
+
+    cd_test_click (win, "queue_reprint");
+    g_assert_true (cd_test_wait (reason_dialog_shown, NULL, 5000));
+    dialog = find_reason_dialog ();
+    cd_test_set_text (GTK_WIDGET (dialog), "reprint_reason_entry", "收费凭证遗失");
+    cd_test_click (GTK_WIDGET (dialog), "reprint_ok");
+    cd_test_iterate ();
+  }
+  g_assert_true (g_file_test (out, G_FILE_TEST_IS_REGULAR));
+  if ((text = pdf_text (out)))
+    g_assert_nonnull (strstr (text, "补打"));
+  g_unlink (out);
+  gtk_widget_destroy (win);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -730,5 +800,6 @@ main (int argc, char **argv)
   g_test_add_func ("/gui-print/queue", test_queue);
   g_test_add_func ("/gui-print/print-dialog", test_print_dialog);
   g_test_add_func ("/gui-print/local-prices", test_local_prices);
+  g_test_add_func ("/gui-print/queue-local-price", test_queue_local_price);
   return g_test_run ();
 }
