@@ -14,8 +14,9 @@
 #include "cd-forms.h"
 #endif
 
-/* `report sign --date D --outlet ID --counted-cash-fen N [--reason TEXT]`: the supervisor's login and password come from
- * CERTDESK_SUPERVISOR and CERTDESK_PASSWORD, never from the command line (shell history, ps). */
+/* `report sign --date D --outlet ID --counted-cash-fen N [--reason TEXT]`: the supervisor's login and
+ * password come from CERTDESK_SUPERVISOR and CERTDESK_PASSWORD, never from the command line (shell history,
+ * ps). A cash difference or open applications need --reason. */
 static int
 report_sign (CdCli *cli, int argc, char **argv)
 {
