@@ -182,7 +182,11 @@ refresh (CdFeePage *self)
       gtk_label_set_text (self->pay_status, text);
     }
   else
-    gtk_label_set_text (self->pay_status, self->fault_text ? self->fault_text : "");
+    {
+      gtk_label_set_text (self->pay_status, self->fault_text ? self->fault_text : "");
+      /* before payment the tick is the application's invoice part (given on the applicant step, or ticked) */
+      gtk_toggle_button_set_active (self->invoice_check, app->invoice != NULL);
+    }
   self->loading = FALSE;
   update_payment_widgets (self);
   update_complete (self);

@@ -380,10 +380,6 @@ cd_wizard_key_press_event (GtkWidget *widget, GdkEventKey *event)
     return cd_wizard_back (self), TRUE;
   if (mods == GDK_MOD1_MASK && (event->keyval == GDK_KEY_Right || event->keyval == GDK_KEY_KP_Right))
     return cd_wizard_next (self), TRUE;
-  if (mods == GDK_CONTROL_MASK && (event->keyval == GDK_KEY_s || event->keyval == GDK_KEY_S))
-    return cd_wizard_park (self), TRUE;
-  if (mods == GDK_CONTROL_MASK && (event->keyval == GDK_KEY_n || event->keyval == GDK_KEY_N))
-    return cd_wizard_next_applicant (self), TRUE;
   return GTK_WIDGET_CLASS (cd_wizard_parent_class)->key_press_event (widget, event);
 }
 
@@ -412,6 +408,21 @@ queue_refocus (CdWizard *self)
     self->refocus_id = g_idle_add (on_refocus_idle_cb, self);
 }
 
+/* Ctrl+S (park) and Ctrl+N (next applicant) wherever the focus is, even nowhere, while the wizard is shown. */
+static gboolean
+on_window_key_press_cb (CdWizard *self, GdkEventKey *event)
+{
+  GdkModifierType mods = event->state & gtk_accelerator_get_default_mod_mask ();
+
+  if (mods != GDK_CONTROL_MASK)
+    return FALSE;
+  if (event->keyval == GDK_KEY_s || event->keyval == GDK_KEY_S)
+    return cd_wizard_park (self), TRUE;
+  if (event->keyval == GDK_KEY_n || event->keyval == GDK_KEY_N)
+    return cd_wizard_next_applicant (self), TRUE;
+  return FALSE;
+}
+
 static void
 on_window_set_focus_cb (CdWizard *self, GtkWidget *focus)
 {
@@ -436,6 +447,8 @@ cd_wizard_map (GtkWidget *widget)
     {
       self->watched = GTK_WINDOW (toplevel);
       g_signal_connect_object (toplevel, "set-focus", G_CALLBACK (on_window_set_focus_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (toplevel, "key-press-event", G_CALLBACK (on_window_key_press_cb), self,
+                               G_CONNECT_SWAPPED);
     }
 }
 
@@ -445,7 +458,10 @@ cd_wizard_unmap (GtkWidget *widget)
   CdWizard *self = CD_WIZARD (widget);
 
   if (self->watched)
-    g_signal_handlers_disconnect_by_func (self->watched, on_window_set_focus_cb, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->watched, on_window_set_focus_cb, self);
+      g_signal_handlers_disconnect_by_func (self->watched, on_window_key_press_cb, self);
+    }
   self->watched = NULL;
   g_clear_handle_id (&self->refocus_id, g_source_remove);
   GTK_WIDGET_CLASS (cd_wizard_parent_class)->unmap (widget);
