@@ -440,7 +440,10 @@ cd_forms_fonts_code (CdFormsFonts *fonts, guint face, gunichar c)
 {
   gpointer code = g_hash_table_lookup (fonts->faces[face].codes, GUINT_TO_POINTER (c));
 
-  /* Every character was recorded by the first pass; one that was not would print as .notdef. */
+  /* Both passes draw the same text, so every character was recorded; one that was not is a bug of the
+   * document's drawing, and would print as .notdef. */
+  if (G_UNLIKELY (!code))
+    g_critical ("U+%04X is drawn but was not recorded by the first pass", (guint) c);
   return code ? GPOINTER_TO_UINT (code) : 0xFFFF;
 }
 
