@@ -19,6 +19,20 @@
 #include "cd-issuer-config.h"
 #include "cd-pki-error.h"
 
+/* A burn on a signed-off day, run as the supervisor's adjustment (cd_cli_run_change). */
+typedef struct {
+  const CdBurnOptions *opts;
+  CdBurnResult        *result;
+} BurnChange;
+
+static gboolean
+burn_change (CdContext *ctx, gpointer data, GError **error)
+{
+  BurnChange *c = data;
+
+  return (c->result = cd_burn_run (ctx, c->opts, NULL, NULL, NULL, error)) != NULL;
+}
+
 static int
 exit_for (const GError *error)
 {
@@ -157,6 +171,8 @@ cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
   g_autofree char *ra_key = NULL;
   g_autofree char *pin_slip = NULL;
   g_autofree char *reprint = NULL;
+  g_autofree char *supervisor = NULL;
+  g_autofree char *adjust_reason = NULL;
   gboolean erase = FALSE, use_ir = FALSE;
   const GOptionEntry entries[] = {
     { "application", 0, 0, G_OPTION_ARG_FILENAME, &app_path, "The application JSON", "APP.json" },
@@ -180,6 +196,9 @@ cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
     { "cmp-ra-key", 0, 0, G_OPTION_ARG_FILENAME, &ra_key, "The RA certificate's key (PEM)", "FILE" },
     { "cmp-ra-key-pass", 0, 0, G_OPTION_ARG_STRING, &ra_pass_arg,
       "Passphrase of an encrypted RA key (better: CERTDESK_CMP_RA_KEY_PASS)", "P" },
+    { "supervisor", 0, 0, G_OPTION_ARG_STRING, &supervisor,
+      "On a signed-off day: the supervisor who approves the burn (password in CERTDESK_PASSWORD)", "NAME" },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &adjust_reason, "Why the signed-off day is changed", "TEXT" },
     { NULL }
   };
   g_autoptr(CdPin) pin = NULL;
@@ -259,7 +278,15 @@ cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
   opts->confirm_erase = erase;
   /* A stored application in the printed state moves on to issued; `burn` of a file only records the work. */
   opts->advance_state = info->state == CD_STATE_PRINTED;
-  if (!(result = cd_burn_run (ctx, opts, NULL, NULL, NULL, &error)))
+  if (supervisor)
+    {
+      BurnChange change = { opts, NULL };
+
+      if ((code = cd_cli_run_change (ctx, supervisor, adjust_reason, burn_change, &change)) != CD_EXIT_OK)
+        return code;
+      result = change.result;
+    }
+  else if (!(result = cd_burn_run (ctx, opts, NULL, NULL, NULL, &error)))
     {
       g_prefix_error (&error, "application %s (id %" G_GINT64_FORMAT "): ", info->number, id);
       return cd_cli_fail_error (exit_for (error), error);

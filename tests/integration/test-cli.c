@@ -415,11 +415,30 @@ test_pay_day_lock (Fixture *f, gconstpointer data)
   g_setenv ("CERTDESK_PASSWORD", "correct-horse-42", TRUE);
   run_cli (f, &approved, "application", "pay", id, "--method", "wechat", "--amount-fen", "30000", "--supervisor", "boss",
            "--reason", "late bank transfer", NULL);
-  g_unsetenv ("CERTDESK_PASSWORD");
-  g_unsetenv ("CERTDESK_NOW");
   if (approved.status != 0)
     g_error ("the approved payment was refused: %s", approved.err);
   g_assert_cmpstr (json_object_get_string_member (obj (&approved), "state"), ==, "paid");
+  /* The burn runs the pre-flight before any key is touched: refused on the signed-off day (the module named
+   * does not even exist), and past the pre-flight with the supervisor's approval (then the missing module). */
+  {
+    g_autofree char *slip = g_build_filename (f->dir, "slip.txt", NULL);
+    g_auto(Run) burn = { 0 };
+    g_auto(Run) burn_approved = { 0 };
+
+    g_unsetenv ("CERTDESK_PASSWORD");
+    run_cli (f, &burn, "burn", "--id", id, "--module", "/nonexistent/pkcs11.so", "--token-label", "X",
+             "--pin-slip", slip, NULL);
+    g_assert_cmpint (burn.status, ==, 1);
+    g_assert_nonnull (strstr (burn.err, "2026-12-06 is signed off"));
+    g_setenv ("CERTDESK_PASSWORD", "correct-horse-42", TRUE);
+    run_cli (f, &burn_approved, "burn", "--id", id, "--module", "/nonexistent/pkcs11.so", "--token-label", "X",
+             "--pin-slip", slip, "--supervisor", "boss", "--reason", "late bank transfer", NULL);
+    g_assert_cmpint (burn_approved.status, !=, 0);
+    g_test_message ("approved burn: %s", burn_approved.err);
+    g_assert_null (strstr (burn_approved.err, "signed off"));
+  }
+  g_unsetenv ("CERTDESK_PASSWORD");
+  g_unsetenv ("CERTDESK_NOW");
 }
 
 static void
