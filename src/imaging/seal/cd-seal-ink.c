@@ -149,15 +149,36 @@ round_int (double v)
   return v >= 0 ? (int) (v + 0.5) : -(int) (-v + 0.5);
 }
 
+/* Blue pen on a black or grey line's place: blue absorbs red well beyond blue (the line absorbs
+ * both alike), a pen stroke over the line or in a dashed line's gap. */
+static inline gboolean
+is_blue_ink (const l_uint32 *data, int wpl, int x, int y, const float lpaper[3])
+{
+  l_uint32 p = data[(gsize) y * wpl + x];
+  float od_r = lpaper[0] - logf (MAX (1, p >> 24)), od_b = lpaper[2] - logf (MAX (1, (p >> 8) & 0xff));
+
+  return od_r >= 0.15f && od_r - od_b >= 0.35f * od_r;
+}
+
 /* Across the box line the ink may be hidden (red over black prints near-black): where ink lies on
  * both sides of the line, the line pixels between are ink too.  Black ink cannot be told from the
- * line at all, so for it the line is cleared first. */
+ * line at all, so for it the line is cleared first; blue ink (@blue_page set) is kept where it is
+ * blue, so a stroke that runs along the line stays. */
 static void
-bridge_lines (CdSealMask *mask, const CdSealQuad *q, const CdSealWindow *win, gboolean clear_line)
+bridge_lines (CdSealMask *mask, const CdSealQuad *q, const CdSealWindow *win, gboolean clear_line,
+              PIX *blue_page, const double paper[3])
 {
+  const l_uint32 *bdata = blue_page ? pixGetData (blue_page) : NULL;
+  int bwpl = blue_page ? pixGetWpl (blue_page) : 0;
+  int bw = blue_page ? pixGetWidth (blue_page) : 0, bh = blue_page ? pixGetHeight (blue_page) : 0;
+  float lpaper[3] = { 0, 0, 0 };
   int w = mask->w, h = mask->h;
   guint8 *m = mask->m;
   double band = q->half_width + 1.0, probe = q->half_width + 2.0;
+
+  if (bdata != NULL)
+    for (int c = 0; c < 3; c++)
+      lpaper[c] = logf ((float) MAX (1.0, paper[c]));
 
   for (int k = 0; k < 4; k++)
     {
@@ -196,8 +217,14 @@ bridge_lines (CdSealMask *mask, const CdSealQuad *q, const CdSealWindow *win, gb
 
               if (fabs (d) > band)
                 continue;
-              if (clear_line)
-                m[mask_at (mask, x, y)] = 0;
+              if (clear_line && m[mask_at (mask, x, y)])
+                {
+                  int px = x + win->ox, py = y + win->oy;
+
+                  if (bdata == NULL || px < 0 || py < 0 || px >= bw || py >= bh
+                      || !is_blue_ink (bdata, bwpl, px, py, lpaper))
+                    m[mask_at (mask, x, y)] = 0;
+                }
               for (double extra = 0; extra <= 1.0 && !(inside && outside); extra += 1.0)
                 {
                   int ix = round_int (x + nx * (probe + extra - d));
@@ -921,7 +948,7 @@ cd_seal_extract_ink (PIX *page, double ppmm, const CdSealQuad *quads, guint n_qu
       mask.rx1 = win->w - 1;
       mask.ry1 = win->h - 1;
       threshold_amount (a, &mask, t0);
-      bridge_lines (&mask, q, win, clear_line);
+      bridge_lines (&mask, q, win, clear_line, ink == CD_SEAL_INK_BLUE ? page : NULL, paper);
       select_sample (&mask, q, win, ppmm);
       med = median_amount (&mask, a);
       t1 = MAX (t0, 0.5 * med);
@@ -930,7 +957,7 @@ cd_seal_extract_ink (PIX *page, double ppmm, const CdSealQuad *quads, guint n_qu
        * the line bridging looks at, instead of the whole window.  The same mask results. */
       restrict_to_ink (&mask, (int) ceil (2 * q->half_width + 6));
       threshold_amount (a, &mask, (float) t1);
-      bridge_lines (&mask, q, win, clear_line);
+      bridge_lines (&mask, q, win, clear_line, ink == CD_SEAL_INK_BLUE ? page : NULL, paper);
       select_sample (&mask, q, win, ppmm);
       /* (black and blue ink: the print template took the lines away, and a pen stroke may run
        * along a line) */
