@@ -250,6 +250,30 @@ test_tab_reaches_every_field (void)
   gtk_widget_destroy (login);
 }
 
+/* However long the key's status grows, its room in the header bar keeps its width: the title does not move. */
+static void
+test_title_stays_when_key_status_grows (void)
+{
+  g_autoptr(CdTestCounter) counter = cd_test_counter_new ("wang");
+  g_autoptr(CdClerk) clerk = signed_in (counter);
+  CdMainWindow *win = cd_main_window_new (NULL, counter->ctx, clerk);
+  GtkWidget *room, *longer;
+  int before, after;
+
+  cd_test_window (GTK_WIDGET (win));
+  room = cd_test_find (GTK_WIDGET (win), "key_room");
+  cd_test_wait_ms (100);
+  before = gtk_widget_get_allocated_width (room);
+  longer = gtk_label_new ("USB Key：内蒙古某某建设有限公司 · 证书有效期至 2027-12-06 · PIN 还可尝试 3 次 · DEMO");
+  gtk_widget_show (longer);
+  gtk_box_pack_start (cd_main_window_get_key_slot (win), longer, FALSE, FALSE, 0);
+  cd_test_wait_ms (100);
+  after = gtk_widget_get_allocated_width (room);
+  g_assert_cmpint (before, >, 0);
+  g_assert_cmpint (after, ==, before);
+  gtk_widget_destroy (GTK_WIDGET (win));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -259,5 +283,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/gui/login/first-run-and-lockout", test_first_run_and_lockout);
   g_test_add_func ("/gui/today/resume-and-void", test_today_resume_and_void);
   g_test_add_func ("/gui/main/tab-reaches-every-field", test_tab_reaches_every_field);
+  g_test_add_func ("/gui/main/title-stays-when-key-status-grows", test_title_stays_when_key_status_grows);
   return g_test_run ();
 }
