@@ -784,9 +784,10 @@ cd_seal_find_boxes (PIX *page, PIX *lo, PIX *lo_green, int r, double ppmm, guint
       quads = boxes_to_quads (page, lo, r, ppmm, boxes, theta, FALSE, redness);
       *out_red_lines = lines_are_red (redness);
     }
-  /* A form has three or four sample boxes: fewer, or lines printed in red (found only where they
-   * are dark enough), and the green page is read, where red print is as dark as black. */
-  if (lo_green != NULL && (boxes->len < 3 || *out_red_lines))
+  /* A form has three or four sample boxes: fewer (or fewer than the caller expects), or lines
+   * printed in red (found only where they are dark enough), and the green page is read, where red
+   * print is as dark as black. */
+  if (lo_green != NULL && (boxes->len < 3 || (expected > 0 && boxes->len < expected) || *out_red_lines))
     {
       /* a thin red line after blur and JPEG is paler in green than black print is: a higher level */
       g_autoptr(GArray) red_boxes = find_rects (lo_green, lo_ppmm, 0.86, RED_LINE_MIN_MM, RED_MIN_SIDE_MM,
