@@ -401,31 +401,35 @@ certificate_problem (Run *r, const char *serial, const char *state, const char *
   return NULL;
 }
 
-/* The certificates issued at this counter to @app's applicant (same USCC or ID number; a unit without a USCC
- * by its name), newest first, as CdPreflightCertificate. Empty when the applicant is not entered yet. */
+/* The certificates issued at this counter to @app's applicant — the returning customer of the same USCC or
+ * ID number (cd-customer-store.h) — newest first, as CdPreflightCertificate. Empty when the applicant is not
+ * entered yet or has never been seen. Every step is an index lookup: it runs on the wizard's step switches. */
 static GPtrArray *
 applicant_certificates (Run *r, GError **error)
 {
   const CdApplication *app = r->app;
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_preflight_certificate_free);
+  g_autoptr(sqlite3_stmt) who = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  const char *member, *value;
+  g_autofree char *key = NULL;
+  gboolean unit = app->unit != NULL;
   int rc;
 
-  if (app->unit && app->unit->uscc && *app->unit->uscc)
-    member = "$.unit.uscc", value = app->unit->uscc;
-  else if (app->unit && app->unit->name && *app->unit->name)
-    member = "$.unit.name", value = app->unit->name;
-  else if (app->person && app->person->id_number && *app->person->id_number)
-    member = "$.person.id_number", value = app->person->id_number;
-  else
+  key = cd_ident_normalize (unit ? app->unit->uscc : app->person ? app->person->id_number : NULL);
+  if (key == NULL || *key == '\0')
     return g_steal_pointer (&out);
-  if (!cd_store_prepare (r->store, "SELECT c.serial, c.state, c.not_after, a.data FROM certificate c"
-                                   " JOIN application a ON a.id = c.application_id"
-                                   " WHERE json_extract (a.data, ?1) = ?2 ORDER BY c.id DESC", &stmt, error))
+  if (!cd_store_prepare (r->store, unit ? "SELECT id FROM applicant WHERE uscc = ?1"
+                                        : "SELECT id FROM applicant WHERE kind = 'person' AND id_number = ?1",
+                         &who, error))
     return NULL;
-  sqlite3_bind_text (stmt, 1, member, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  sqlite3_bind_text (who, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (who) != SQLITE_ROW)
+    return g_steal_pointer (&out);
+  if (!cd_store_prepare (r->store, "SELECT c.serial, c.state, c.not_after, a.data FROM application a"
+                                   " JOIN certificate c ON c.application_id = a.id"
+                                   " WHERE a.applicant_id = ?1 ORDER BY c.id DESC", &stmt, error))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, sqlite3_column_int64 (who, 0));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       CdPreflightCertificate *c = g_new0 (CdPreflightCertificate, 1);

@@ -98,8 +98,8 @@ typedef struct {
 void       cd_preflight_certificate_free  (CdPreflightCertificate *c);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdPreflightCertificate, cd_preflight_certificate_free)
 
-/* The certificates of @app's applicant (same USCC or ID number; a unit without one by its name), newest
- * first, each judged for @app's business and the store's clock; empty when the applicant is not entered. */
+/* The certificates of @app's applicant (the returning customer of the same USCC or ID number), newest first,
+ * each judged for @app's business and the store's clock; empty when the applicant is not entered or new. */
 GPtrArray *cd_preflight_list_certificates (CdContext *ctx, const CdApplication *app, GError **error);
 
 /* "business", "applicant", "materials", "seals", "fee", "print", "burn" (the wizard's step names). */

@@ -235,9 +235,15 @@ static const char migration_3[] =
   "  ciphertext TEXT NOT NULL,"
   "  created_at TEXT NOT NULL);";
 
+/* The pre-flight's lookup of an applicant's certificates (src/core/cd-preflight.c) while the clerk switches
+ * steps: applicant (by USCC or ID number) → its applications → their certificates, all by index. */
+static const char migration_4[] =
+  "CREATE INDEX application_applicant ON application(applicant_id);";
+
 const char *const cd_store_migrations[] = {
   migration_1,
   migration_2,
   migration_3,
+  migration_4,
 };
 const guint cd_store_n_migrations = G_N_ELEMENTS (cd_store_migrations);
