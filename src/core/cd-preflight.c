@@ -358,7 +358,8 @@ certificate_problem (Run *r, const char *serial, const char *state, const char *
         return g_strdup_printf (_("The certificate %s belongs to another applicant than %s: check the serial number or "
                                   "the applicant"), serial, cd_application_display_name (app));
     }
-  if (g_str_equal (state, "revoked"))
+  /* "to-be-revoked": superseded, its revocation still to reach the CA (cd-store-schema.c, migration 3). */
+  if (!g_str_equal (state, "issued") && !g_str_equal (state, "suspended"))
     return g_strdup_printf (_("The certificate %s is revoked: nothing can be done with it any more; apply for a new "
                               "certificate"), serial);
   if (g_str_equal (state, "suspended") && app->business != CD_BUSINESS_REVOKE)
@@ -500,6 +501,8 @@ rule_certificate (Run *r, GError **error)
           if (first == NULL && !g_str_equal (c->state, "revoked"))
             first = c;
         }
+      if (first == NULL && mine->len > 0)
+        first = mine->pdata[0];            /* all revoked: the newest says so */
       if (first)
         add_fault (r, CD_PREFLIGHT_BUSINESS, CD_PREFLIGHT_FAULT_ERROR, "certificate", path, "%s", first->problem);
       return TRUE;

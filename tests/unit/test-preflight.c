@@ -313,6 +313,16 @@ test_certificate_state (CdTestContext *t, gconstpointer data)
   g_assert_nonnull (strstr (f->message, "is suspended: it can only be revoked"));
   f2 = run (t, revoke, 0, CD_PREFLIGHT_BURN);
   g_assert_false (has_rule (f2, "certificate"));
+  /* superseded, its revocation not yet at the CA: not usable either */
+  add_certificate (t, "1A2B", UNIT_USCC, "2026-06-01T02:00:00Z", "2027-06-01T02:00:00Z", "to-be-revoked");
+  {
+    g_autoptr(CdApplication) again = make_app ("{\"business\":\"replace\",\"existing_certificate\":{\"serial\":\"1A2B\"}}");
+    g_autoptr(GPtrArray) f3 = run (t, again, 0, CD_PREFLIGHT_BUSINESS);
+
+    f = find (f3, "certificate", "$.existing_certificate.serial");
+    g_assert_nonnull (f);
+    g_assert_nonnull (strstr (f->message, "is revoked"));
+  }
 }
 
 /* ---- the day lock ---- */
