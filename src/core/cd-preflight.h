@@ -8,8 +8,14 @@
  *     ->path marked). Faults of earlier steps mean the clerk must go back; warnings never disable Next.
  *   - `certdesk-cli application check` (up to CD_PREFLIGHT_SEALS: everything entered before the fee step) and
  *     `pay` (up to CD_PREFLIGHT_FEE, with the payment being recorded): refuse on an error (exit 1, one line
- *     "$.unit.name: …", --json lists all faults); warnings are printed and do not refuse.
- *   - cd_burn_run (up to CD_PREFLIGHT_BURN), before the key is touched: an error refuses the burn.
+ *     "$.unit.name: …" on stderr, {"id","faults":[…]} on stdout); warnings are listed and do not refuse;
+ *     `import` lists the draft's faults without refusing.
+ *   - cd_application_store_pay (up to CD_PREFLIGHT_FEE, with the payment): refuses with CD_PREFLIGHT_ERROR; the
+ *     day lock there stays the store guard's CD_STATE_ERROR_DAY_SIGNED (answered with an adjustment).
+ *   - cd_burn_run (up to CD_PREFLIGHT_BURN), before the key is touched: an error refuses the burn
+ *     (CD_PKI_ERROR_REFUSED). A signed-off day ("day-lock") needs the supervisor's adjustment on the context
+ *     for the whole burn (cd_context_set_adjustment, or cd_report_signoff_adjust around a synchronous run;
+ *     `certdesk-cli burn --supervisor NAME --reason TEXT`).
  *
  * @up_to is the step the clerk has reached: the rules whose fields are entered on that step or earlier are
  * evaluated, including every rule a LATER step enforces on them (a unit name too long for the certificate's
