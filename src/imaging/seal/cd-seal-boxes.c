@@ -768,7 +768,7 @@ lines_are_red (GArray *redness)
 }
 
 GArray *
-cd_seal_find_boxes (PIX *page, PIX *lo, PIX *lo_green, int r, double ppmm, guint expected,
+cd_seal_find_boxes (PIX *page, PIX *lo, int r, double ppmm, guint expected,
                     gboolean *out_red_lines, GError **error)
 {
   double lo_ppmm = ppmm / r, theta = 0;
@@ -787,8 +787,9 @@ cd_seal_find_boxes (PIX *page, PIX *lo, PIX *lo_green, int r, double ppmm, guint
   /* A form has three or four sample boxes: fewer (or fewer than the caller expects), or lines
    * printed in red (found only where they are dark enough), and the green page is read, where red
    * print is as dark as black. */
-  if (lo_green != NULL && (boxes->len < 3 || (expected > 0 && boxes->len < expected) || *out_red_lines))
+  if (boxes->len < 3 || (expected > 0 && boxes->len < expected) || *out_red_lines)
     {
+      g_autoptr(CdSealPix) lo_green = cd_seal_reduce_green (page, r);
       /* a thin red line after blur and JPEG is paler in green than black print is: a higher level */
       g_autoptr(GArray) red_boxes = find_rects (lo_green, lo_ppmm, 0.86, RED_LINE_MIN_MM, RED_MIN_SIDE_MM,
                                                 expected, &theta);

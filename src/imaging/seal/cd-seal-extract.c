@@ -150,7 +150,6 @@ extract_page (PIX *page, double ppmm, guint expected, GCancellable *cancellable,
   g_autofree CdSealQuad *lo_quads = NULL;
   g_autofree CdSealRoi *rois = NULL;
   g_autoptr(CdSealPix) lo_dark = NULL;
-  g_autoptr(CdSealPix) lo_green = NULL;
   gboolean red_lines = FALSE;
   g_autoptr(CdSealPix) lo_rgb = NULL;
   guint32 paper_hist[3][256] = { { 0 } };
@@ -163,10 +162,10 @@ extract_page (PIX *page, double ppmm, guint expected, GCancellable *cancellable,
   result->dpi = ppmm * 25.4;
 
   r = cd_seal_reduction_for (ppmm);
-  lo_dark = cd_seal_reduce_dark (page, r, paper_hist, &lo_green);
+  lo_dark = cd_seal_reduce_dark (page, r, paper_hist);
   cd_seal_paper_color (paper_hist, result->paper_rgb);
   result->background = cd_seal_paper_is_background (result->paper_rgb);
-  quads = cd_seal_find_boxes (page, lo_dark, lo_green, r, ppmm, expected, &red_lines, error);
+  quads = cd_seal_find_boxes (page, lo_dark, r, ppmm, expected, &red_lines, error);
   if (quads == NULL)
     return NULL;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))

@@ -744,21 +744,50 @@ restrict_to_ink (CdSealMask *mask, int margin)
   mask->ry1 = MIN (mask->h - 1, y1 + margin);
 }
 
-static int
-compare_floats (const void *a, const void *b)
+/* The k-th smallest of v[0 .. n - 1] (v is reordered): Hoare's selection, no full sort. */
+static float
+select_kth (float *v, int n, int k)
 {
-  float fa = *(const float *) a, fb = *(const float *) b;
+  int lo = 0, hi = n - 1;
 
-  return fa < fb ? -1 : fa > fb;
+  while (lo < hi)
+    {
+      float pivot = v[(lo + hi) / 2];
+      int i = lo, j = hi;
+
+      while (i <= j)
+        {
+          while (v[i] < pivot)
+            i++;
+          while (v[j] > pivot)
+            j--;
+          if (i <= j)
+            {
+              float t = v[i];
+
+              v[i++] = v[j];
+              v[j--] = t;
+            }
+        }
+      if (k <= j)
+        hi = j;
+      else if (k >= i)
+        lo = i;
+      else
+        break;
+    }
+  return v[k];
 }
 
 #define PROFILE_STEP 0.5        /* px between the profile's samples across the line */
 
 /* ln(v) of an 8-bit value, 0 read as 0.5 (as the density maps read it) */
+static float ln8[256];
+
 static inline float
 ln_red_lut (guint v)
 {
-  return logf (v == 0 ? 0.5f : (float) v);
+  return ln8[v];
 }
 
 /* Red box lines and red seal ink are the same red: the line's own share of the red amount is
@@ -779,6 +808,14 @@ subtract_red_lines (PIX *page, const CdSealQuad *q, const CdSealWindow *win, con
   double band = q->half_width + MAX (4.0, 1.5 * ppmm);
   int nb = (int) ceil (2 * band / PROFILE_STEP) + 1;
   g_autofree float *sub = g_new0 (float, (gsize) win->w * win->h);
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      for (int v = 0; v < 256; v++)
+        ln8[v] = logf (v == 0 ? 0.5f : (float) v);
+      g_once_init_leave (&once, 1);
+    }
 
   for (int k = 0; k < 4; k++)
     {
@@ -813,8 +850,7 @@ subtract_red_lines (PIX *page, const CdSealQuad *q, const CdSealWindow *win, con
 
           if (bin->len == 0)
             continue;
-          qsort (bin->data, bin->len, sizeof (float), compare_floats);
-          profile[j] = MAX (0.0f, g_array_index (bin, float, bin->len / 2));
+          profile[j] = MAX (0.0f, select_kth ((float *) bin->data, bin->len, bin->len / 2));
         }
       /* a side fitted a fraction of a pixel off the printed line, or a line a little curved by the
        * lens, leaves a thin stripe of it: the profile is widened by a pixel either way */

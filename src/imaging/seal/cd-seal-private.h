@@ -134,8 +134,9 @@ PIX       *cd_seal_decode_file        (const char   *path,
 int        cd_seal_reduction_for      (double        ppmm);
 PIX       *cd_seal_reduce_dark        (PIX          *page,
                                        int           r,
-                                       guint32       paper_hist[3][256],
-                                       PIX         **out_green);
+                                       guint32       paper_hist[3][256]);
+PIX       *cd_seal_reduce_green       (PIX          *page,
+                                       int           r);
 PIX       *cd_seal_reduce_mean        (PIX          *page,
                                        int           r,
                                        double        lo_ppmm,
@@ -148,7 +149,6 @@ void       cd_seal_quad_scale_down    (const CdSealQuad *quad,
 /* cd-seal-boxes.c */
 GArray    *cd_seal_find_boxes         (PIX          *page,
                                        PIX          *lo_dark,
-                                       PIX          *lo_green,
                                        int           r,
                                        double        ppmm,
                                        guint         expected,

@@ -40,7 +40,7 @@ have_avx2 (void)
  * column x over the block's r rows.  The byte minimum is taken over the rows before max(R, G, B)
  * is moved out of byte 1: a minimum of bytes is the minimum of each byte. */
 __attribute__ ((target ("avx2"))) static int
-dark_columns_avx2 (const l_uint32 *s0, int swpl, int r, int fw, guint8 *cols, guint8 *gcols)
+dark_columns_avx2 (const l_uint32 *s0, int swpl, int r, int fw, guint8 *cols)
 {
   const __m256i low = _mm256_set1_epi32 (0xff);
   /* packs and packus work within 128-bit halves: this puts the 4-pixel groups back in order */
@@ -49,10 +49,10 @@ dark_columns_avx2 (const l_uint32 *s0, int swpl, int r, int fw, guint8 *cols, gu
 
   for (; x + 32 <= fw; x += 32)
     {
-      __m256i mn[4], mg[4], v[4];
+      __m256i mn[4], v[4];
 
       for (int k = 0; k < 4; k++)
-        mn[k] = mg[k] = _mm256_set1_epi8 ((char) 0xff);
+        mn[k] = _mm256_set1_epi8 ((char) 0xff);
       for (int dy = 0; dy < r; dy++)
         {
           const l_uint32 *row = s0 + (gsize) dy * swpl + x;
@@ -63,18 +63,11 @@ dark_columns_avx2 (const l_uint32 *s0, int swpl, int r, int fw, guint8 *cols, gu
               __m256i m1 = _mm256_max_epu8 (p, _mm256_srli_epi32 (p, 8));
 
               mn[k] = _mm256_min_epu8 (mn[k], _mm256_max_epu8 (m1, _mm256_srli_epi32 (m1, 16)));
-              mg[k] = _mm256_min_epu8 (mg[k], p);      /* green is byte 2 */
             }
         }
       for (int k = 0; k < 4; k++)
         v[k] = _mm256_and_si256 (_mm256_srli_epi32 (mn[k], 8), low);
       _mm256_storeu_si256 ((__m256i *) (cols + x),
-                           _mm256_permutevar8x32_epi32 (_mm256_packus_epi16 (_mm256_packs_epi32 (v[0], v[1]),
-                                                                             _mm256_packs_epi32 (v[2], v[3])),
-                                                        order));
-      for (int k = 0; k < 4; k++)
-        v[k] = _mm256_and_si256 (_mm256_srli_epi32 (mg[k], 16), low);
-      _mm256_storeu_si256 ((__m256i *) (gcols + x),
                            _mm256_permutevar8x32_epi32 (_mm256_packus_epi16 (_mm256_packs_epi32 (v[0], v[1]),
                                                                              _mm256_packs_epi32 (v[2], v[3])),
                                                         order));
@@ -118,35 +111,29 @@ cd_seal_reduction_for (double ppmm)
   return r;
 }
 
-/* The darkest max(R, G, B) of each r×r block, over the whole page: thin black or grey box lines stay
- * dark, red ink and red print fade into the paper.  Box finding reads it.  In the same pass, the
- * darkest green of each block (@out_green): red print (box lines printed in red) is dark there, and
- * box finding falls back on it when the neutral page shows too few boxes.  leptonica would take
- * two full-resolution passes and an 8 bpp copy of the page (pixConvertRGBToGrayMinMax +
- * pixScaleGrayMinMax); the page is the largest thing we touch, so this is the one pass over all of
- * it, and it also samples the paper colour's rows (@paper_hist).
+/* The darkest max(R, G, B) of each r×r block, over the whole page: thin box lines stay dark, red
+ * ink fades into the paper.  Box finding reads it.  leptonica would take two full-resolution
+ * passes and an 8 bpp copy of the page (pixConvertRGBToGrayMinMax + pixScaleGrayMinMax); the
+ * page is the largest thing we touch, so this is the one pass over all of it, and it also
+ * samples the paper colour's rows (@paper_hist).
  *
  * Sixteen pixels a step in SSE2 (every x86-64 has it), on the bytes as they lie in the word
  * 0xRRGGBBXX, the r rows of a block folded in registers: two shifted byte maxima leave
- * max(R, G, B) in byte 1, packed into one byte a column, with a byte minimum over the rows; the
- * plain byte minimum over the rows keeps the green's in byte 2.  Then a sliding minimum over r
- * columns, read at every r-th column.  Other targets, and the last columns, take the scalar loops,
- * which give the same values. */
+ * max(R, G, B) in byte 1, packed into one byte a column, with a byte minimum over the rows.
+ * Then a sliding minimum over r columns, read at every r-th column.  Other targets, and the last
+ * columns, take the scalar loops, which give the same values. */
 PIX *
-cd_seal_reduce_dark (PIX *page, int r, guint32 paper_hist[3][256], PIX **out_green)
+cd_seal_reduce_dark (PIX *page, int r, guint32 paper_hist[3][256])
 {
   int w = pixGetWidth (page), h = pixGetHeight (page);
   int lw = w / r, lh = h / r, fw = lw * r;
   PIX *dark = pixCreate (lw, lh, 8);
-  PIX *green = pixCreate (lw, lh, 8);
   const l_uint32 *sdata = pixGetData (page);
-  l_uint32 *ddata = pixGetData (dark), *gdata = pixGetData (green);
+  l_uint32 *ddata = pixGetData (dark);
   int swpl = pixGetWpl (page), dwpl = pixGetWpl (dark);
   /* cols[x]: the darkest max(R, G, B) of column x over the block's rows; then, in place, the
-   * darkest of columns x .. x + r - 1.  Padded with 255 for the reads past the last column.
-   * gcols: the same for green. */
+   * darkest of columns x .. x + r - 1.  Padded with 255 for the reads past the last column. */
   g_autofree guint8 *cols = g_malloc (fw + r + 32);
-  g_autofree guint8 *gcols = g_malloc (fw + r + 32);
 #ifdef HAVE_AVX2_KERNELS
   gboolean avx2 = have_avx2 ();
 #endif
@@ -155,25 +142,21 @@ cd_seal_reduce_dark (PIX *page, int r, guint32 paper_hist[3][256], PIX **out_gre
 #endif
 
   memset (cols + fw, 0xff, r + 32);
-  memset (gcols + fw, 0xff, r + 32);
   for (int ly = 0; ly < lh; ly++)
     {
       const l_uint32 *s0 = sdata + (gsize) ly * r * swpl;
-      l_uint32 *dline = ddata + (gsize) ly * dwpl, *gline = gdata + (gsize) ly * dwpl;
+      l_uint32 *dline = ddata + (gsize) ly * dwpl;
       int x = 0;
 
 #ifdef HAVE_AVX2_KERNELS
       if (avx2)
-        x = dark_columns_avx2 (s0, swpl, r, fw, cols, gcols);
+        x = dark_columns_avx2 (s0, swpl, r, fw, cols);
 #endif
 #ifdef __SSE2__
       for (; x + 16 <= fw; x += 16)
         {
           __m128i mn = _mm_set1_epi8 ((char) 0xff);
-          __m128i mg[4];
 
-          for (int k = 0; k < 4; k++)
-            mg[k] = mn;
           for (int dy = 0; dy < r; dy++)
             {
               const l_uint32 *row = s0 + (gsize) dy * swpl + x;
@@ -185,58 +168,40 @@ cd_seal_reduce_dark (PIX *page, int r, guint32 paper_hist[3][256], PIX **out_gre
                   __m128i m1 = _mm_max_epu8 (p, _mm_srli_epi32 (p, 8));
 
                   v[k] = _mm_and_si128 (_mm_srli_epi32 (_mm_max_epu8 (m1, _mm_srli_epi32 (m1, 16)), 8), low);
-                  mg[k] = _mm_min_epu8 (mg[k], p);
                 }
               mn = _mm_min_epu8 (mn, _mm_packus_epi16 (_mm_packs_epi32 (v[0], v[1]), _mm_packs_epi32 (v[2], v[3])));
             }
           _mm_storeu_si128 ((__m128i *) (cols + x), mn);
-          for (int k = 0; k < 4; k++)
-            mg[k] = _mm_and_si128 (_mm_srli_epi32 (mg[k], 16), low);
-          _mm_storeu_si128 ((__m128i *) (gcols + x),
-                            _mm_packus_epi16 (_mm_packs_epi32 (mg[0], mg[1]), _mm_packs_epi32 (mg[2], mg[3])));
         }
 #endif
       for (; x < fw; x++)
         {
-          guint32 m = 255, mgv = 255;
+          guint32 m = 255;
 
           for (int dy = 0; dy < r; dy++)
             {
               guint32 p = s0[(gsize) dy * swpl + x], rr = p >> 24, gg = (p >> 16) & 0xff, bb = (p >> 8) & 0xff;
 
               m = MIN (m, MAX (rr, MAX (gg, bb)));
-              mgv = MIN (mgv, gg);
             }
           cols[x] = m;
-          gcols[x] = mgv;
         }
       x = 0;
 #ifdef __SSE2__
       for (; x + 16 <= fw; x += 16)
         {
           __m128i mn = _mm_loadu_si128 ((const __m128i *) (cols + x));
-          __m128i mg = _mm_loadu_si128 ((const __m128i *) (gcols + x));
 
           for (int k = 1; k < r; k++)
-            {
-              mn = _mm_min_epu8 (mn, _mm_loadu_si128 ((const __m128i *) (cols + x + k)));
-              mg = _mm_min_epu8 (mg, _mm_loadu_si128 ((const __m128i *) (gcols + x + k)));
-            }
+            mn = _mm_min_epu8 (mn, _mm_loadu_si128 ((const __m128i *) (cols + x + k)));
           _mm_storeu_si128 ((__m128i *) (cols + x), mn);
-          _mm_storeu_si128 ((__m128i *) (gcols + x), mg);
         }
 #endif
       for (; x < fw; x++)
         for (int k = 1; k < r; k++)
-          {
-            cols[x] = MIN (cols[x], cols[x + k]);
-            gcols[x] = MIN (gcols[x], gcols[x + k]);
-          }
+          cols[x] = MIN (cols[x], cols[x + k]);
       for (int lx = 0; lx < lw; lx++)
-        {
-          SET_DATA_BYTE (dline, lx, cols[lx * r]);
-          SET_DATA_BYTE (gline, lx, gcols[lx * r]);
-        }
+        SET_DATA_BYTE (dline, lx, cols[lx * r]);
       /* the paper colour's sample rows, while they are in the cache */
       for (int y = ly * r; y < ly * r + r; y++)
         if (y % 7 == 0)
@@ -245,8 +210,81 @@ cd_seal_reduce_dark (PIX *page, int r, guint32 paper_hist[3][256], PIX **out_gre
   for (int y = lh * r; y < h; y++)
     if (y % 7 == 0)
       cd_seal_paper_sample_row (sdata + (gsize) y * swpl, w, paper_hist);
-  *out_green = green;
   return dark;
+}
+
+/* The darkest green of each r×r block: red print (box lines printed in red) is as dark there as
+ * black print.  Box finding reads it only when the neutral page shows too few boxes or red lines,
+ * so it is a pass of its own rather than a cost on every form's one pass.  Sixteen pixels a step in
+ * SSE2: the byte minimum over the block's rows keeps the green's in byte 2; then a sliding
+ * minimum over r columns, read at every r-th column. */
+PIX *
+cd_seal_reduce_green (PIX *page, int r)
+{
+  int w = pixGetWidth (page), h = pixGetHeight (page);
+  int lw = w / r, lh = h / r, fw = lw * r;
+  PIX *green = pixCreate (lw, lh, 8);
+  const l_uint32 *sdata = pixGetData (page);
+  l_uint32 *gdata = pixGetData (green);
+  int swpl = pixGetWpl (page), gwpl = pixGetWpl (green);
+  g_autofree guint8 *cols = g_malloc (fw + r + 32);
+#ifdef __SSE2__
+  const __m128i low = _mm_set1_epi32 (0xff);
+#endif
+
+  memset (cols + fw, 0xff, r + 32);
+  for (int ly = 0; ly < lh; ly++)
+    {
+      const l_uint32 *s0 = sdata + (gsize) ly * r * swpl;
+      l_uint32 *gline = gdata + (gsize) ly * gwpl;
+      int x = 0;
+
+#ifdef __SSE2__
+      for (; x + 16 <= fw; x += 16)
+        {
+          __m128i mg[4];
+
+          for (int k = 0; k < 4; k++)
+            mg[k] = _mm_set1_epi8 ((char) 0xff);
+          for (int dy = 0; dy < r; dy++)
+            {
+              const l_uint32 *row = s0 + (gsize) dy * swpl + x;
+
+              for (int k = 0; k < 4; k++)
+                mg[k] = _mm_min_epu8 (mg[k], _mm_loadu_si128 ((const __m128i *) (row + 4 * k)));
+            }
+          for (int k = 0; k < 4; k++)
+            mg[k] = _mm_and_si128 (_mm_srli_epi32 (mg[k], 16), low);
+          _mm_storeu_si128 ((__m128i *) (cols + x),
+                            _mm_packus_epi16 (_mm_packs_epi32 (mg[0], mg[1]), _mm_packs_epi32 (mg[2], mg[3])));
+        }
+#endif
+      for (; x < fw; x++)
+        {
+          guint32 m = 255;
+
+          for (int dy = 0; dy < r; dy++)
+            m = MIN (m, (s0[(gsize) dy * swpl + x] >> 16) & 0xff);
+          cols[x] = m;
+        }
+      x = 0;
+#ifdef __SSE2__
+      for (; x + 16 <= fw; x += 16)
+        {
+          __m128i mn = _mm_loadu_si128 ((const __m128i *) (cols + x));
+
+          for (int k = 1; k < r; k++)
+            mn = _mm_min_epu8 (mn, _mm_loadu_si128 ((const __m128i *) (cols + x + k)));
+          _mm_storeu_si128 ((__m128i *) (cols + x), mn);
+        }
+#endif
+      for (; x < fw; x++)
+        for (int k = 1; k < r; k++)
+          cols[x] = MIN (cols[x], cols[x + k]);
+      for (int lx = 0; lx < lw; lx++)
+        SET_DATA_BYTE (gline, lx, cols[lx * r]);
+    }
+  return green;
 }
 
 /* The mean colour of each r×r block of one row of blocks (faint ink stands out of the noise),
