@@ -40,6 +40,9 @@ struct _CdApplicantPage {
 
   /* Returning customers offered under the unit name / USCC and the person's name / ID number. */
   CdCustomerCompletion *completions[4];
+  /* The project the type and role choices were made for: entering the step again only sets the active ones
+   * (rebuilding two combo boxes relaid the page out on every return to the step). */
+  char *choices_profile;
 };
 
 static void cd_applicant_page_iface_init (CdWizardPageInterface *iface);
@@ -265,14 +268,19 @@ load_from_draft (CdApplicantPage *self)
   self->loading = TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (self->completions); i++)
     cd_customer_completion_clear (self->completions[i]);
-  gtk_combo_box_text_remove_all (self->type_combo);
-  gtk_combo_box_text_remove_all (self->role_combo);
-  for (guint t = 0; profile && t < CD_N_APPLICANTS; t++)
-    if (cd_profile_offers_applicant (profile, t))
-      gtk_combo_box_text_append (self->type_combo, cd_applicant_type_to_code (t), cd_applicant_type_label (t));
-  for (guint r = 0; profile && r < CD_N_PARTY_ROLES; r++)
-    if ((profile->party_roles >> r) & 1)
-      gtk_combo_box_text_append (self->role_combo, cd_party_role_to_code (r), cd_party_role_label (r));
+  if (!profile || g_strcmp0 (self->choices_profile, profile->id) != 0)
+    {
+      g_free (self->choices_profile);
+      self->choices_profile = profile ? g_strdup (profile->id) : NULL;
+      gtk_combo_box_text_remove_all (self->type_combo);
+      gtk_combo_box_text_remove_all (self->role_combo);
+      for (guint t = 0; profile && t < CD_N_APPLICANTS; t++)
+        if (cd_profile_offers_applicant (profile, t))
+          gtk_combo_box_text_append (self->type_combo, cd_applicant_type_to_code (t), cd_applicant_type_label (t));
+      for (guint r = 0; profile && r < CD_N_PARTY_ROLES; r++)
+        if ((profile->party_roles >> r) & 1)
+          gtk_combo_box_text_append (self->role_combo, cd_party_role_to_code (r), cd_party_role_label (r));
+    }
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->type_combo), cd_applicant_type_to_code (app->applicant_type));
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->role_combo),
                                app->has_party_role ? cd_party_role_to_code (app->party_role) : NULL);
@@ -413,6 +421,7 @@ cd_applicant_page_iface_init (CdWizardPageInterface *iface)
 static void
 cd_applicant_page_dispose (GObject *object)
 {
+  g_clear_pointer (&CD_APPLICANT_PAGE (object)->choices_profile, g_free);
   cd_applicant_page_release (CD_APPLICANT_PAGE (object));
   G_OBJECT_CLASS (cd_applicant_page_parent_class)->dispose (object);
 }
