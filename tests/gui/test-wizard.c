@@ -452,6 +452,47 @@ test_returning_customer_autocompletion (void)
   gtk_widget_destroy (win);
 }
 
+/* A rule a later step enforces stops the step where it can be fixed, before any payment: a unit name too long
+ * for the certificate's CN on the applicant step (the field marked), an unknown certificate on the business
+ * step (the serial marked). */
+static void
+test_preflight_stops_where_it_is_fixed (void)
+{
+  g_autoptr(CdTestCounter) counter = cd_test_counter_new ("wang");
+  g_autoptr(GString) name = g_string_new (NULL);
+  GtkWidget *win;
+  CdWizard *wizard = new_wizard (counter->ctx, &win);
+  GtkEntry *unit_name, *serial;
+
+  choose_profile (win);
+  fill_applicant (win, GOOD_USCC);
+  g_assert_true (cd_test_sensitive (win, "next_button"));
+  for (guint i = 0; i < 61; i++)
+    g_string_append (name, "某");
+  g_string_append (name, "有限公司");   /* 65 characters */
+  cd_test_set_text (win, "unit_name", name->str);
+  unit_name = GTK_ENTRY (cd_test_find (win, "unit_name"));
+  g_assert_false (cd_test_sensitive (win, "next_button"));
+  g_assert_cmpstr (cd_test_label (win, "reason_label"), !=, "");
+  g_assert_nonnull (gtk_entry_get_icon_name (unit_name, GTK_ENTRY_ICON_SECONDARY));
+  g_test_message ("65 characters: %s", cd_test_label (win, "reason_label"));
+  cd_test_set_text (win, "unit_name", "内蒙古某某建设有限公司");
+  g_assert_true (cd_test_sensitive (win, "next_button"));
+  g_assert_null (gtk_entry_get_icon_name (unit_name, GTK_ENTRY_ICON_SECONDARY));
+
+  /* back on the business step: a renewal of a certificate nobody here knows */
+  cd_test_key (win, GDK_KEY_Left, GDK_MOD1_MASK);
+  g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "business");
+  cd_test_toggle (win, "business_renew", TRUE);
+  cd_test_set_text (win, "serial_entry", "5A3F09C1D2E4");
+  serial = GTK_ENTRY (cd_test_find (win, "serial_entry"));
+  g_assert_false (cd_test_sensitive (win, "next_button"));
+  g_assert_nonnull (strstr (cd_test_label (win, "reason_label"), "5A3F09C1D2E4"));
+  g_assert_nonnull (gtk_entry_get_icon_name (serial, GTK_ENTRY_ICON_SECONDARY));
+  g_test_message ("unknown serial: %s", cd_test_label (win, "reason_label"));
+  gtk_widget_destroy (win);
+}
+
 typedef struct {
   GtkWidget *win;
   CdWizard  *wizard;
@@ -742,6 +783,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/gui/wizard/unlock-has-no-seal-step", test_unlock_has_no_seal_step);
   g_test_add_func ("/gui/wizard/signed-day-needs-adjustment", test_signed_day_needs_adjustment);
   g_test_add_func ("/gui/wizard/returning-customer-autocompletion", test_returning_customer_autocompletion);
+  g_test_add_func ("/gui/wizard/preflight-stops-where-it-is-fixed", test_preflight_stops_where_it_is_fixed);
   g_test_add_func ("/gui/wizard/focus-follows-the-step", test_focus_follows_the_step);
   g_test_add_func ("/gui/wizard/tab-reaches-every-field", test_tab_reaches_every_field);
   g_test_add_func ("/gui/wizard/step-switch-within-a-frame", test_step_switch_within_a_frame);
