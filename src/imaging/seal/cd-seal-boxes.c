@@ -691,10 +691,11 @@ threshold_local (PIX *lo, double lo_ppmm, double level)
   return bin;
 }
 
-/* The sample boxes of one reduced page (neutral or green), in its deskewed frame. */
+/* The sample boxes of one reduced page (neutral or green), in its deskewed frame.  @theta: the
+ * page's skew, measured here when NAN (the same sheet on both pages: measured once). */
 static GArray *
 find_rects (PIX *lo, double lo_ppmm, double level, double line_mm, double min_side_mm, guint expected,
-            double *out_theta)
+            double *theta)
 {
   g_autoptr(CdSealPix) bin = NULL;
   g_autoptr(CdSealPix) rot = NULL;
@@ -704,15 +705,17 @@ find_rects (PIX *lo, double lo_ppmm, double level, double line_mm, double min_si
   g_autoptr(GArray) vsegs = NULL;
   g_autoptr(GArray) rects = NULL;
   l_float32 angle = 0, conf = 0;
-  double theta;
   int line_len = (int) lround (line_mm * lo_ppmm);
   int gap = (int) lround (DASH_GAP_MM * lo_ppmm) | 1;
 
   bin = threshold_local (lo, lo_ppmm, level);
-  if (pixFindSkewSweepAndSearch (bin, &angle, &conf, 2, 1, 4.0, 0.5, 0.02) != 0 || fabs (angle) > 4.0)
-    angle = 0;
-  theta = angle * M_PI / 180.0;
-  rot = rotate_binary (bin, pixGetWidth (bin) / 2, pixGetHeight (bin) / 2, (float) theta);
+  if (isnan (*theta))
+    {
+      if (pixFindSkewSweepAndSearch (bin, &angle, &conf, 2, 1, 4.0, 0.5, 0.02) != 0 || fabs (angle) > 4.0)
+        angle = 0;
+      *theta = angle * M_PI / 180.0;
+    }
+  rot = rotate_binary (bin, pixGetWidth (bin) / 2, pixGetHeight (bin) / 2, (float) *theta);
 
   /* Long straight runs only: box sides and table rules, never text, seals or signatures. */
   cd_seal_line_masks (rot, gap, line_len, &hlines, &vlines);
@@ -720,7 +723,6 @@ find_rects (PIX *lo, double lo_ppmm, double level, double line_mm, double min_si
   hsegs = collect_segments (hlines, TRUE, lo_ppmm);
   vsegs = collect_segments (vlines, FALSE, lo_ppmm);
   rects = find_rectangles (hsegs, vsegs, lo_ppmm, min_side_mm);
-  *out_theta = theta;
   return pick_sample_boxes (rects, lo_ppmm, expected);
 }
 
@@ -771,7 +773,7 @@ GArray *
 cd_seal_find_boxes (PIX *page, PIX *lo, int r, double ppmm, guint expected,
                     gboolean *out_red_lines, GError **error)
 {
-  double lo_ppmm = ppmm / r, theta = 0;
+  double lo_ppmm = ppmm / r, theta = NAN;
   g_autoptr(GArray) boxes = NULL;
   g_autoptr(GArray) redness = g_array_new (FALSE, FALSE, sizeof (double));
   GArray *quads = NULL;
