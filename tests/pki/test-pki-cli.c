@@ -273,6 +273,7 @@ test_ca_list_and_reprint (PkiFixture *f, gconstpointer data)
   out = run_cli (f, &status, &err, NULL, PKI_SO_PIN, "accept", path, "--module", PKI_SOFTHSM, "--pin-slip", slip, NULL);
   g_assert_cmpint (status, ==, 0);
   g_free (out);
+  g_free (err);
   out = run_cli (f, &status, &err, NULL, NULL, "ca", "list", NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
@@ -293,12 +294,14 @@ test_ca_list_and_reprint (PkiFixture *f, gconstpointer data)
   }
   g_clear_object (&f->ctx);
   g_free (out);
+  g_free (err);
   out = run_cli (f, &status, &err, NULL, NULL, "ca", "pending", NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (out, serial));
   g_assert_nonnull (strstr (out, "superseded"));
   /* The slip again: the same PIN; no PIN on stdout. */
   g_free (out);
+  g_free (err);
   out = run_cli (f, &status, &err, NULL, NULL, "burn", "--id", "1", "--reprint-pin-slip", again, NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_true (g_file_get_contents (slip, &first_text, NULL, NULL));
