@@ -59,7 +59,8 @@ GPtrArray *cd_burn_journal_leftover_ids (CdStore *store, const char *token_seria
  * the process SIGKILLs itself when it reaches that point, with CERTDESK_TEST_PAUSE_AT=step:phase it stops
  * itself (SIGSTOP) there until continued, and CERTDESK_TEST_CRASH_AFTER_MS=N kills it N ms after the first
  * point. Every journal row is a point (right after it is written); the burn and the CLI add a few more
- * ("record:done", "state:start", "slip:start", "slip:done"). Read once; without them this does nothing. */
+ * ("slip:saved", "ca:signed" in the local CA, "record:done", "state:start", "slip:start",
+ * "slip:done"). Read once; without them this does nothing. */
 void cd_burn_test_point (const char *step, const char *phase);
 
 G_END_DECLS

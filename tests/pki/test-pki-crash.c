@@ -255,7 +255,8 @@ static void
 test_every_step (PkiFixture *f, gconstpointer data)
 {
   static const char *const steps[] = { "init", "keygen", "csr", "issue", "write", "verify" };
-  static const char *const extra[] = { "slip:saved", "record:done", "state:start", "slip:start", "slip:done" };
+  static const char *const extra[] = { "slip:saved", "ca:signed", "record:done", "state:start", "slip:start",
+                                       "slip:done" };
   g_autoptr(GPtrArray) points = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
