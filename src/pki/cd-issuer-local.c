@@ -384,6 +384,48 @@ ledger_read (CdIssuerLocal *self, GError **error)
   return g_steal_pointer (&out);
 }
 
+/* A CA from before the ledger: its ledger starts with what the certificate table (its index until then)
+ * recorded, so that `ca list` shows every certificate it signed. */
+static gboolean
+seed_ledger (CdIssuerLocal *self, GError **error)
+{
+  CdStore *store = cd_context_get_store (self->ctx);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (g_file_test (self->ledger_path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (!cd_store_prepare (store, "SELECT pem, state, revoke_reason FROM certificate WHERE issuer = 'local' ORDER BY id",
+                         &stmt, error))
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      BIO *bio = BIO_new_mem_buf (sqlite3_column_text (stmt, 0), -1);
+      X509 *cert = PEM_read_bio_X509 (bio, NULL, NULL, NULL);
+      const char *state = (const char *) sqlite3_column_text (stmt, 1);
+      CdRevokeReason reason = CD_REVOKE_UNSPECIFIED;
+      gboolean ok;
+
+      BIO_free (bio);
+      if (cert == NULL)
+        continue;
+      if (g_str_equal (state, "suspended"))
+        reason = CD_REVOKE_HOLD;
+      else
+        cd_revoke_reason_from_code ((const char *) sqlite3_column_text (stmt, 2), &reason);
+      ok = ledger_issued (self, cert, error)
+           && (g_str_equal (state, "issued") || g_str_equal (state, "to-be-revoked")
+               || ledger_revoked (self, cert, reason, error));
+      X509_free (cert);
+      if (!ok)
+        return FALSE;
+    }
+  ERR_clear_error ();
+  if (rc != SQLITE_DONE)
+    return cd_store_set_error (store, error);
+  return TRUE;
+}
+
 static const char *
 local_get_name (CdIssuer *issuer)
 {
@@ -659,7 +701,7 @@ cd_issuer_local_new (CdContext *ctx, GError **error)
     }
   if (g_file_test (self->key_path, G_FILE_TEST_EXISTS))
     {
-      if (!load_ca (self, error))
+      if (!load_ca (self, error) || !seed_ledger (self, error))
         return NULL;
     }
   else if (!create_ca (self, error) || !local_publish (CD_ISSUER (self), error))

@@ -599,6 +599,30 @@ test_ledger (PkiFixture *f, gconstpointer data)
   EVP_PKEY_free (k2);
 }
 
+/* A CA from before the ledger: its ledger starts from the certificate table. */
+static void
+test_ledger_seeded (PkiFixture *f, gconstpointer data)
+{
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdIssuerLocal) ca = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *ledger = g_build_filename (f->state_dir, "ca", "ledger.jsonl", NULL);
+  CdLedgerEntry *e;
+
+  pki_make_token (f, "DEMO-A");
+  new_burn (f, "pki-ec", "DEMO-A", NULL, NULL, &r);
+  g_assert_cmpint (g_unlink (ledger), ==, 0);
+  ca = cd_issuer_local_new (f->ctx, &error);
+  g_assert_no_error (error);
+  entries = cd_issuer_local_list (ca, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 1);
+  e = entries->pdata[0];
+  g_assert_cmpstr (e->serial, ==, r->certificate_serial);
+  g_assert_cmpstr (e->state, ==, "issued");
+}
+
 /* Schema 3 on a database that already has two issued certificates for one application: the one a key holds
  * stays issued, the other becomes "to-be-revoked" (no CA was told), and the unique index holds from then on. */
 static void
@@ -656,6 +680,7 @@ main (int argc, char **argv)
   T ("/pki/burn/change-other-issuer", test_change_other_issuer, NULL);
   T ("/pki/burn/completes-recorded", test_completes_recorded, NULL);
   T ("/pki/burn/ledger", test_ledger, NULL);
+  T ("/pki/burn/ledger-seeded", test_ledger_seeded, NULL);
   T ("/pki/burn/migration-one-issued", test_migration_one_issued, NULL);
   return g_test_run ();
 }
