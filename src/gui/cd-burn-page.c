@@ -385,6 +385,13 @@ on_erase_response_cb (GtkDialog *dialog, int response, CdBurnPage *self)
   start_burn (self);
 }
 
+static void
+on_erase_dialog_destroy_cb (CdBurnPage *self)
+{
+  /* Gone with its parent window (destroy-with-parent) before the page: never destroyed twice. */
+  self->erase_dialog = NULL;
+}
+
 /* The erase confirmation: a dialog naming the holder of what is on the key (its certificates' subjects,
  * serials and end dates, read without the PIN). Confirmed for this key only. */
 static void
@@ -411,6 +418,7 @@ ask_erase (CdBurnPage *self)
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
   g_object_set_data_full (G_OBJECT (dialog), "serial", g_strdup (self->key->serial), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_erase_response_cb), self, 0);
+  g_signal_connect_object (dialog, "destroy", G_CALLBACK (on_erase_dialog_destroy_cb), self, G_CONNECT_SWAPPED);
   self->erase_dialog = dialog;
   gtk_widget_show (dialog);
 }
