@@ -66,11 +66,13 @@ cd_seals_heif_supported (void)
 {
   g_autoptr(GSList) formats = gdk_pixbuf_get_formats ();
 
+  /* the loader's name is "heif/avif" in Debian 12; its MIME types say what it reads */
   for (GSList *l = formats; l; l = l->next)
     {
-      g_autofree char *name = gdk_pixbuf_format_get_name (l->data);
+      g_auto(GStrv) types = gdk_pixbuf_format_get_mime_types (l->data);
 
-      if (g_strcmp0 (name, "heif") == 0)
+      if (types && (g_strv_contains ((const char *const *) types, "image/heic")
+                    || g_strv_contains ((const char *const *) types, "image/heif")))
         return TRUE;
     }
   return FALSE;
