@@ -13,6 +13,7 @@
 #include "cd-ident.h"
 #include "cd-preflight.h"
 #include "cd-price-store.h"
+#include "cd-print-store.h"
 #include "cd-subject.h"
 
 G_DEFINE_QUARK (cd-preflight-error-quark, cd_preflight_error)
@@ -748,6 +749,28 @@ rule_materials (Run *r)
                _("Material missing: %s"), (const char *) missing->pdata[i]);
 }
 
+/* ---- the signed documents ---- */
+
+/* The documents the counter prints and the applicant signs (the application form …) are scanned at the print
+ * step after signing; the key work needs them (cd-print-store.h). */
+static gboolean
+rule_signed_scans (Run *r, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (r->id <= 0 || r->up_to < CD_PREFLIGHT_PRINT)
+    return TRUE;
+  if (cd_print_store_signed_scanned (r->ctx, r->id, &local))
+    return TRUE;
+  if (!g_error_matches (local, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  add_fault (r, CD_PREFLIGHT_PRINT, CD_PREFLIGHT_FAULT_ERROR, "signed-scans", "$.materials", "%s", local->message);
+  return TRUE;
+}
+
 /* ---- the run ---- */
 
 static gint
@@ -786,7 +809,7 @@ cd_preflight_run (CdContext *ctx, const CdApplication *app, gint64 application_i
   rule_materials (&r);
   rule_invoice (&r);
   rule_payment (&r);
-  ok = rule_certificate (&r, error) && rule_day_lock (&r, error);
+  ok = rule_certificate (&r, error) && rule_day_lock (&r, error) && rule_signed_scans (&r, error);
   /* Validation last: a field the rules above explained in their own words keeps that explanation. */
   rule_validate (&r);
   g_clear_pointer (&r.quote, cd_fee_quote_free);

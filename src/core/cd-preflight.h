@@ -65,7 +65,8 @@ typedef struct {
   CdPreflightStep     step;       /* the step where the clerk can fix it */
   CdPreflightSeverity severity;
   char               *rule;       /* stable rule name, never shown: "price", "subject", "certificate",
-                                   * "day-lock", "invoice", "payment", "applicant", "identifier" */
+                                   * "day-lock", "invoice", "payment", "applicant", "materials",
+                                   * "signed-scans", "identifier" (validation), "business" */
   char               *path;       /* the field's JSON path: "$.unit.name", "$.existing_certificate.serial" */
   char               *message;    /* translated: which field, what is wrong, what is expected */
 } CdPreflightFault;

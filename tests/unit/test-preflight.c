@@ -543,6 +543,44 @@ test_bj_person_agent (CdTestContext *t, gconstpointer data)
   g_assert_false (has_rule (f2, "applicant"));
 }
 
+
+/* The documents the counter prints and the applicant signs are scanned at the print step; the burn needs
+ * them. A stored application without their scans has a print-step fault from the print step on. */
+static void
+test_signed_scans (CdTestContext *t, gconstpointer data)
+{
+#define MARK "{\"original_seen\":true,\"copy\":true,\"stamped\":true,\"scans\":[\"m.jpg\"]}"
+#define UNSCANNED "{\"original_seen\":true,\"copy\":true,\"stamped\":true}"
+  g_autoptr(CdApplication) scanned = make_app ("{\"materials\":{\"application_form\":" MARK ",\"detail_sheet_unit\":"
+                                               MARK ",\"unit_identity\":" MARK ",\"agent_id\":" MARK "}}");
+  g_autoptr(CdApplication) unscanned = make_app ("{\"materials\":{\"application_form\":" UNSCANNED
+                                                 ",\"detail_sheet_unit\":" MARK ",\"unit_identity\":" MARK
+                                                 ",\"agent_id\":" MARK "}}");
+#undef MARK
+#undef UNSCANNED
+  g_autoptr(GPtrArray) f1 = NULL;
+  g_autoptr(GPtrArray) f2 = NULL;
+  g_autoptr(GPtrArray) f3 = NULL;
+  g_autoptr(GPtrArray) f4 = NULL;
+  gint64 a = store_app (t, scanned), b = store_app (t, unscanned);
+  const CdPreflightFault *f;
+
+  f1 = run (t, scanned, a, CD_PREFLIGHT_BURN);
+  g_assert_false (has_rule (f1, "signed-scans"));
+  f2 = run (t, unscanned, b, CD_PREFLIGHT_BURN);
+  f = find (f2, "signed-scans", "$.materials");
+  g_assert_nonnull (f);
+  g_assert_cmpint (f->step, ==, CD_PREFLIGHT_PRINT);
+  g_assert_nonnull (strstr (f->message, "not scanned yet"));
+  /* not asked for before they are printed: the materials step and payment go on */
+  f3 = run (t, unscanned, b, CD_PREFLIGHT_FEE);
+  g_assert_false (has_rule (f3, "signed-scans"));
+  g_assert_false (has_rule (f3, "materials"));
+  /* an unsaved draft has printed nothing */
+  f4 = run (t, unscanned, 0, CD_PREFLIGHT_BURN);
+  g_assert_false (has_rule (f4, "signed-scans"));
+}
+
 /* ---- the whole ---- */
 
 static void
@@ -617,6 +655,7 @@ main (int argc, char **argv)
   ADD ("/preflight/price", test_price);
   ADD ("/preflight/uscc-type-warning", test_uscc_type_warning);
   ADD ("/preflight/bj-person-agent", test_bj_person_agent);
+  ADD ("/preflight/signed-scans", test_signed_scans);
   ADD ("/preflight/check-and-json", test_check_and_json);
   return g_test_run ();
 }
