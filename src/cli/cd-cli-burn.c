@@ -232,6 +232,8 @@ cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
   ra_pass = cd_cli_take_secret (ra_pass_arg, "CERTDESK_CMP_RA_KEY_PASS");
   if ((app_path == NULL) == (id <= 0))
     return cd_cli_fail (CD_EXIT_USAGE, "burn needs --application APP.json or --id N");
+  if (reprint && id <= 0)
+    return cd_cli_fail (CD_EXIT_USAGE, "--reprint-pin-slip FILE needs --id N (a burned application)");
   if (!(ctx = cd_cli_get_context (cli, &code)))
     return code;
   if (app_path)
