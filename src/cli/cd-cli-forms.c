@@ -128,9 +128,8 @@ cd_cli_cmd_forms (CdCli *cli, int argc, char **argv)
     }
   else if (wants_receipt (profile, documents))
     {
-      CdFeeRequest fr = cd_application_fee_request (app);
-
-      if (!(quote = cd_price_store_quote (ctx, profile, app->business, app->applicant_type, &fr, &error)))
+      /* The one effective fee (shipped + this counter's local prices), as the fee step takes it. */
+      if (!(quote = cd_fee_compute (ctx, app, profile, &error)))
         return cd_cli_fail (cd_cli_exit_for_error (error), _("Receipt: %s"), error->message);
     }
 
