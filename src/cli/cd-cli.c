@@ -8,6 +8,10 @@
 
 #include "cd-cli.h"
 #include "cd-paths.h"
+#include "cd-preflight.h"
+#ifdef CD_CLI_HAVE_FORMS
+#include "cd-forms-fontset.h"
+#endif
 
 typedef struct {
   const char *name;
@@ -74,6 +78,10 @@ main (int argc, char **argv)
   int first = 1, code;
 
   setup_locale ();
+#ifdef CD_CLI_HAVE_FORMS
+  /* A name the forms cannot print is refused by check and pay, before anything is printed or paid. */
+  cd_preflight_set_glyph_check (cd_forms_font_missing_chars);
+#endif
   /* Global options come before the command, so each command owns its own option namespace. */
   while (first < argc && g_str_has_prefix (argv[first], "--"))
     {

@@ -11,6 +11,7 @@
 #include "cd-application-store.h"
 #include "cd-checklist.h"
 #include "cd-ident.h"
+#include "cd-input.h"
 #include "cd-preflight.h"
 #include "cd-price-store.h"
 #include "cd-print-store.h"
@@ -737,6 +738,87 @@ rule_applicant (Run *r)
                cd_applicant_type_label (app->applicant_type));
 }
 
+/* ---- text the certificate and the forms carry ---- */
+
+static CdPreflightGlyphCheck glyph_check;
+
+void
+cd_preflight_set_glyph_check (CdPreflightGlyphCheck check)
+{
+  glyph_check = check;
+}
+
+static void
+check_text (Run *r, const char *path, const char *value)
+{
+  g_autoptr(GError) local = NULL;
+  g_autofree char *text = NULL;
+  gunichar missing;
+
+  if (value == NULL || *value == '\0')
+    return;
+  /* The same check the reader makes (cd-input.c): what the clerk typed must load again and may not carry
+   * control or direction characters into a certificate. */
+  if (!(text = cd_input_text (path, value, CD_INPUT_TEXT_MAX_CHARS, &local)))
+    {
+      const char *colon = strstr (local->message, ": ");
+      add_fault (r, step_of_path (path), CD_PREFLIGHT_FAULT_ERROR, "text", path, "%s",
+                 colon ? colon + 2 : local->message);
+      return;
+    }
+  /* A rare character no embedded font has would print as a blank box: refused before anything is paid. */
+  if (glyph_check && (missing = glyph_check (text)) != 0)
+    {
+      char ch[8] = { 0 };
+      g_unichar_to_utf8 (missing, ch);
+      add_fault (r, step_of_path (path), CD_PREFLIGHT_FAULT_ERROR, "text", path,
+                 _("The character “%s” (U+%04X) cannot be printed on the forms: no font of this counter has it. "
+                   "Check the spelling against the ID document, or ask the CA for a font that has it"), ch, missing);
+    }
+}
+
+static void
+check_person (Run *r, const char *path, const CdPerson *p)
+{
+  g_autofree char *name = g_strconcat (path, ".name", NULL);
+  g_autofree char *id = g_strconcat (path, ".id_number", NULL);
+  g_autofree char *mobile = g_strconcat (path, ".mobile", NULL);
+  g_autofree char *email = g_strconcat (path, ".email", NULL);
+
+  if (p == NULL)
+    return;
+  check_text (r, name, p->name);
+  check_text (r, id, p->id_number);
+  check_text (r, mobile, p->mobile);
+  check_text (r, email, p->email);
+}
+
+static void
+rule_text (Run *r)
+{
+  const CdApplication *app = r->app;
+
+  if (app->unit)
+    {
+      check_text (r, "$.unit.name", app->unit->name);
+      check_text (r, "$.unit.uscc", app->unit->uscc);
+      check_text (r, "$.unit.address", app->unit->address);
+      check_text (r, "$.unit.postcode", app->unit->postcode);
+      check_text (r, "$.unit.phone", app->unit->phone);
+      check_text (r, "$.unit.email", app->unit->email);
+    }
+  check_person (r, "$.legal_person", app->legal_person);
+  check_person (r, "$.agent", app->agent);
+  check_person (r, "$.person", app->person);
+  if (app->invoice)
+    {
+      check_text (r, "$.invoice.title", app->invoice->title);
+      check_text (r, "$.invoice.taxpayer_id", app->invoice->taxpayer_id);
+      check_text (r, "$.invoice.email", app->invoice->email);
+      check_text (r, "$.invoice.address", app->invoice->address);
+    }
+}
+
 /* ---- materials ---- */
 
 static void
@@ -804,6 +886,7 @@ cd_preflight_run (CdContext *ctx, const CdApplication *app, gint64 application_i
   if (!(r.profile = cd_context_lookup_profile (ctx, app->profile, error)) || !load_state (&r, error))
     return FALSE;
   rule_price (&r);
+  rule_text (&r);
   rule_applicant (&r);
   rule_subject (&r);
   rule_materials (&r);

@@ -109,6 +109,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdPreflightCertificate, cd_preflight_certificate_
  * each judged for @app's business and the store's clock; empty when the applicant is not entered or new. */
 GPtrArray *cd_preflight_list_certificates (CdContext *ctx, const CdApplication *app, GError **error);
 
+/* The printed forms' own check (src/forms: cd_forms_font_missing_chars): the first character of @text no
+ * embedded font covers, or 0. The core does not link the forms, so the GUI and the CLI install it at start;
+ * with it, a name with a character that cannot be printed is an applicant-step fault (rule "text") before
+ * anything is printed or paid. Without it only the text rules of cd-input.h apply. */
+typedef gunichar (*CdPreflightGlyphCheck) (const char *text);
+void              cd_preflight_set_glyph_check (CdPreflightGlyphCheck check);
+
 /* "business", "applicant", "materials", "seals", "fee", "print", "burn" (the wizard's step names). */
 const char       *cd_preflight_step_to_code  (CdPreflightStep step);
 gboolean          cd_preflight_step_from_code (const char *code, CdPreflightStep *out);

@@ -10,6 +10,9 @@
 #include "cd-login-window.h"
 #include "cd-main-window.h"
 #include "cd-paths.h"
+#include "cd-preflight.h"
+#include "cd-forms-fontset.h"
+#include "cd-worker.h"
 
 struct _CdApp {
   GtkApplication parent_instance;
@@ -98,6 +101,16 @@ show_login (CdApp *self)
   gtk_window_present (GTK_WINDOW (login));
 }
 
+/* Loads the forms' fonts' character maps off the main loop, so the wizard's first pre-flight finds them
+ * loaded (the first call reads the fonts: tens of milliseconds). */
+static gpointer
+load_font_maps (gpointer data)
+{
+  cd_worker_yield_to_ui ();
+  cd_forms_font_missing_chars ("");
+  return NULL;
+}
+
 static void
 cd_app_startup (GApplication *app)
 {
@@ -111,6 +124,9 @@ cd_app_startup (GApplication *app)
   static const char *const quit[] = { "<Control>q", NULL };
 
   G_APPLICATION_CLASS (cd_app_parent_class)->startup (app);
+  /* A name the forms cannot print is an applicant-step fault, before anything is printed or paid. */
+  cd_preflight_set_glyph_check (cd_forms_font_missing_chars);
+  g_thread_unref (g_thread_new ("font-maps", load_font_maps, NULL));
   gtk_css_provider_load_from_resource (css, "/org/certdesk/CertDesk/ui/style.css");
   gtk_style_context_add_provider_for_screen (gdk_screen_get_default (), GTK_STYLE_PROVIDER (css),
                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);

@@ -7,6 +7,7 @@
 #include <locale.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "../unit/cd-test-context.h"
 #include "cd-clerk-store.h"
@@ -453,6 +454,134 @@ test_usage (Fixture *f, gconstpointer data)
   g_assert_cmpint (unknown.status, ==, 2);
 }
 
+static void
+edit_legal_name (JsonObject *o, gpointer data)
+{
+  json_object_set_string_member (json_object_get_object_member (o, "legal_person"), "name", data);
+}
+
+/* A rare character the forms' fallback font prints passes; one no font of the counter has is refused by check
+ * and pay before anything is printed or paid, naming the field and the character. */
+static void
+test_check_rare_characters (Fixture *f, gconstpointer data)
+{
+  g_autofree char *ok_path = write_app (f, "rare-ok.json", edit_legal_name, "王\U00020bb7");
+  g_autofree char *bad_path = write_app (f, "rare-bad.json", edit_legal_name, "王\U0001f92a");
+  g_autofree char *ok_id = g_strdup_printf ("%" G_GINT64_FORMAT, import_id (f, ok_path));
+  g_autofree char *bad_id = g_strdup_printf ("%" G_GINT64_FORMAT, import_id (f, bad_path));
+  g_auto(Run) ok = { 0 };
+  g_auto(Run) bad = { 0 };
+  g_auto(Run) pay = { 0 };
+
+  run_cli (f, &ok, "application", "check", ok_id, NULL);
+  g_assert_cmpint (ok.status, ==, 0);
+  run_cli (f, &bad, "application", "check", bad_id, NULL);
+  g_assert_cmpint (bad.status, ==, 1);
+  g_assert_true (faults_name (&bad, "$.legal_person.name", "text"));
+  g_assert_nonnull (strstr (bad.err, "$.legal_person.name"));
+  g_assert_nonnull (strstr (bad.err, "U+1F92A"));
+  run_cli (f, &pay, "application", "pay", bad_id, "--method", "cash", "--amount-fen", "30000", NULL);
+  g_assert_cmpint (pay.status, ==, 1);
+}
+
+#define LONG_TEXT_54 "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四"
+#define LONG_TEXT LONG_TEXT_54 LONG_TEXT_54 LONG_TEXT_54 LONG_TEXT_54 LONG_TEXT_54 LONG_TEXT_54 LONG_TEXT_54 LONG_TEXT_54 \
+  LONG_TEXT_54 LONG_TEXT_54 LONG_TEXT_54
+
+/* Input checked at the door: each hostile application file is refused with exit 1 (2 for a missing file), a
+ * one-line reason naming the field's path where there is one, within seconds, under a 1 GiB address-space
+ * limit where the sanitizers allow one, and nothing is stored. */
+static void
+test_import_hostile (Fixture *f, gconstpointer data)
+{
+  struct { const char *name; const char *json; const char *path; } cases[] = {
+    { "nul", "{\"profile\":\"nmg-zfcg-sxca\",\"business\":\"new\",\"applicant_type\":\"enterprise\","
+             "\"unit\":{\"name\":\"内蒙古\\u0000某某公司\"}}", "$.unit.name" },
+    { "surrogate", "{\"profile\":\"nmg-zfcg-sxca\",\"business\":\"new\",\"applicant_type\":\"enterprise\","
+                   "\"unit\":{\"name\":\"\\ud800abc\"}}", "$.unit.name" },
+    { "rlo", "{\"profile\":\"nmg-zfcg-sxca\",\"business\":\"new\",\"applicant_type\":\"enterprise\","
+             "\"unit\":{\"name\":\"内蒙古\xe2\x80\xae某某公司\"}}", "$.unit.name" },
+    { "zwsp", "{\"profile\":\"nmg-zfcg-sxca\",\"business\":\"new\",\"applicant_type\":\"enterprise\","
+              "\"agent\":{\"name\":\"李\xe2\x80\x8b四\"}}", "$.agent.name" },
+    { "years", "{\"profile\":\"nmg-zfcg-sxca\",\"business\":\"new\",\"applicant_type\":\"enterprise\","
+               "\"years\":99999999999999999999999999999999999999}", "$.years" },
+    { "type", "{\"profile\":\"nmg-zfcg-sxca\",\"business\":\"new\",\"applicant_type\":\"enterprise\","
+              "\"unit\":{\"name\":42}}", "$.unit.name" },
+    { "array", "{\"profile\":\"nmg-zfcg-sxca\",\"business\":\"new\",\"applicant_type\":\"enterprise\","
+               "\"unit\":[1,2]}", "$.unit" },
+    { "long", "{\"profile\":\"nmg-zfcg-sxca\",\"business\":\"new\",\"applicant_type\":\"enterprise\","
+              "\"unit\":{\"address\":\"" LONG_TEXT "\"}}", "$.unit.address" },
+  };
+  g_autofree char *deep_path = g_build_filename (f->dir, "deep.json", NULL);
+  g_autofree char *big_path = g_build_filename (f->dir, "big.json", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/%s.json", f->dir, cases[i].name);
+      g_auto(Run) r = { 0 };
+
+      g_assert_true (g_file_set_contents (path, cases[i].json, -1, NULL));
+      run_cli (f, &r, "application", "import", path, NULL);
+      g_test_message ("%s: %d %s", cases[i].name, r.status, r.err);
+      g_assert_cmpint (r.status, ==, 1);
+      g_assert_nonnull (strstr (r.err, cases[i].path));
+      /* One line on stderr. */
+      g_assert_true (strchr (r.err, '\n') == NULL || strchr (r.err, '\n') == r.err + strlen (r.err) - 1);
+    }
+  {
+    GString *deep = g_string_new ("{\"unit\":");
+    g_auto(Run) r = { 0 };
+
+    for (int i = 0; i < 200000; i++)
+      g_string_append_c (deep, '[');
+    g_string_append_c (deep, '}');
+    g_assert_true (g_file_set_contents (deep_path, deep->str, deep->len, NULL));
+    g_string_free (deep, TRUE);
+    run_cli (f, &r, "application", "import", deep_path, NULL);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "$.unit[0]"));
+  }
+  {
+    /* 60 MB of name: refused by its size before it is read. */
+    g_autofree char *big = g_malloc (60 * 1024 * 1024);
+    g_auto(Run) r = { 0 };
+    gint64 start = g_get_monotonic_time ();
+
+    memset (big, 'a', 60 * 1024 * 1024);
+    memcpy (big, "{\"unit\":{\"name\":\"", 18);
+    g_assert_true (g_file_set_contents (big_path, big, 60 * 1024 * 1024, NULL));
+    run_cli (f, &r, "application", "import", big_path, NULL);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  }
+  {
+    g_auto(Run) zero = { 0 };
+    g_auto(Run) list = { 0 };
+    gint64 start = g_get_monotonic_time ();
+
+#ifndef __SANITIZE_ADDRESS__
+    {
+      /* Bounded memory: a 256 MiB address-space limit (AddressSanitizer reserves terabytes, so not there). */
+      g_autofree char *cmd = g_strdup_printf ("ulimit -v 262144; exec '%s' --db '%s' --data-dir '%s' application "
+                                              "import /dev/zero", g_getenv ("CERTDESK_CLI"), f->db, f->dir);
+      int status = -1;
+
+      g_assert_true (g_spawn_sync (NULL, (char *[]) { "/bin/sh", "-c", cmd, NULL }, NULL, G_SPAWN_STDOUT_TO_DEV_NULL
+                                   | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL));
+      g_assert_true (WIFEXITED (status));
+      g_assert_cmpint (WEXITSTATUS (status), ==, 1);
+    }
+#endif
+    run_cli (f, &zero, "application", "import", "/dev/zero", NULL);
+    g_assert_cmpint (zero.status, ==, 1);
+    g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+    /* Nothing of all that was stored. */
+    run_cli (f, &list, "application", "list", "--all", NULL);
+    g_assert_cmpint (list.status, ==, 0);
+    g_assert_null (strstr (list.out, "\"number\""));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -469,5 +598,7 @@ main (int argc, char **argv)
   ADD ("/cli/check-subject-length", test_check_subject_length);
   ADD ("/cli/check-renew-window", test_check_renew_window);
   ADD ("/cli/pay-day-lock", test_pay_day_lock);
+  ADD ("/cli/check-rare-characters", test_check_rare_characters);
+  ADD ("/cli/import-hostile", test_import_hostile);
   return g_test_run ();
 }

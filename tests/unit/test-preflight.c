@@ -637,6 +637,49 @@ test_check_and_json (CdTestContext *t, gconstpointer data)
   g_assert_cmpstr (cd_preflight_step_to_code (CD_PREFLIGHT_BURN), ==, "burn");
 }
 
+/* A stand-in for the forms' font check: only 𠮷 (U+20BB7) is missing. */
+static gunichar
+no_ji (const char *text)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    if (g_utf8_get_char (p) == 0x20bb7)
+      return 0x20bb7;
+  return 0;
+}
+
+/* Text the certificate and the forms carry: a direction override typed into a name, a character no font
+ * prints; both are applicant-step errors on the field, before anything is paid. */
+static void
+test_text (CdTestContext *t, gconstpointer data)
+{
+  g_autoptr(CdApplication) app = make_app (NULL);
+  g_autoptr(GPtrArray) faults = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  const CdPreflightFault *f;
+
+  g_free (app->unit->name);
+  app->unit->name = g_strdup ("北京\u202e测试科技有限公司");
+  g_free (app->legal_person->name);
+  app->legal_person->name = g_strdup ("王\U00020bb7");
+  faults = run (t, app, 0, CD_PREFLIGHT_APPLICANT);
+  f = find (faults, "text", "$.unit.name");
+  g_assert_nonnull (f);
+  g_assert_cmpint (f->step, ==, CD_PREFLIGHT_APPLICANT);
+  g_assert_cmpint (f->severity, ==, CD_PREFLIGHT_FAULT_ERROR);
+  g_assert_nonnull (strstr (f->message, "U+202E"));
+  /* Without the forms' check, a rare character is fine as far as the core knows. */
+  g_assert_null (find (faults, "text", "$.legal_person.name"));
+
+  cd_preflight_set_glyph_check (no_ji);
+  again = run (t, app, 0, CD_PREFLIGHT_APPLICANT);
+  cd_preflight_set_glyph_check (NULL);
+  f = find (again, "text", "$.legal_person.name");
+  g_assert_nonnull (f);
+  g_assert_cmpint (f->step, ==, CD_PREFLIGHT_APPLICANT);
+  g_assert_nonnull (strstr (f->message, "U+20BB7"));
+  g_assert_nonnull (strstr (f->message, "\U00020bb7"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -644,6 +687,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 #define ADD(path, fn) g_test_add (path, CdTestContext, NULL, cd_test_context_setup, fn, cd_test_context_teardown)
   ADD ("/preflight/subject-length", test_subject_length);
+  ADD ("/preflight/text", test_text);
   ADD ("/preflight/subject-normalized", test_subject_normalized);
   ADD ("/preflight/renew-window", test_renew_window);
   ADD ("/preflight/replace-unknown", test_replace_unknown);
