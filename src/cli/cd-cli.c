@@ -60,6 +60,24 @@ print_usage (FILE *out)
     fprintf (out, "  %-14s %s\n", commands[i].name, _(commands[i].summary));
 }
 
+/* The contract puts one line of our own on stderr. Other libraries' warnings and messages (GdkPixbuf,
+ * Poppler, GLib-GIO …, and the decoders' lines cd-decoder-log.c captures) are kept for G_MESSAGES_DEBUG
+ * as debug messages; CertDesk's own domains and every critical or error pass unchanged. Everything the
+ * log prints goes to stderr: stdout carries the JSON alone. */
+static GLogWriterOutput
+log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
+{
+  const char *domain = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "GLIB_DOMAIN"))
+      domain = fields[i].value;
+  if (!(domain && g_str_has_prefix (domain, "CertDesk"))
+      && (level & (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO)))
+    level = (level & ~G_LOG_LEVEL_MASK) | G_LOG_LEVEL_DEBUG;
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
 static void
 setup_locale (void)
 {
@@ -78,6 +96,8 @@ main (int argc, char **argv)
   int first = 1, code;
 
   setup_locale ();
+  g_log_writer_default_set_use_stderr (TRUE);
+  g_log_set_writer_func (log_writer, NULL, NULL);
 #ifdef CD_CLI_HAVE_FORMS
   /* A name the forms cannot print is refused by check and pay, before anything is printed or paid. */
   cd_preflight_set_glyph_check (cd_forms_font_missing_chars);

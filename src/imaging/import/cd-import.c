@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <poppler.h>
 
+#include "cd-decoder-log.h"
 #include "cd-import.h"
 #include "cd-import-fit.h"
 #include "cd-worker.h"
@@ -396,13 +397,21 @@ cd_import_load_bytes (const char *name, GBytes *bytes, const CdImportLimits *lim
   file = import_file_new (name, header.type, bytes);
   if (header.type == CD_IMPORT_TYPE_PDF)
     {
-      if (!render_pdf (file, limits, cancellable, error))
+      CdDecoderLog decoder_log;
+      gboolean ok;
+
+      /* poppler prints its complaints about a damaged PDF on stderr: into the debug log (the error says it) */
+      cd_decoder_log_begin (&decoder_log);
+      ok = render_pdf (file, limits, cancellable, error);
+      cd_decoder_log_end (&decoder_log, "Poppler");
+      if (!ok)
         return NULL;
     }
   else
     {
       GdkPixbuf *pixbuf;
 
+      /* gdk-pixbuf's loaders keep libpng's and libjpeg's messages to themselves (its GError says it) */
       if (!check_pixels (name, header.width, header.height, limits, error)
           || !(pixbuf = decode_image (name, bytes, &header, cancellable, error)))
         return NULL;

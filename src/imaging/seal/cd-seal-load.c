@@ -9,6 +9,7 @@
 #include <cairo.h>
 #include <poppler.h>
 
+#include "cd-decoder-log.h"
 #include "cd-seal-private.h"
 
 /* cairo and poppler-glib (Debian 12) ship no GLib cleanups. */
@@ -261,14 +262,24 @@ load_bytes (const char *path, GBytes *bytes, guint page, GError **error)
   gsize size = 0;
   const guint8 *data = g_bytes_get_data (bytes, &size);
   FileFormat format = sniff_format (data, size);
+  CdDecoderLog decoder_log;
+  PIX *pix;
 
+  /* libpng and libjpeg (through leptonica) and poppler print their complaints about a damaged file on
+   * stderr; they go to the debug log, and the error set here says once what is wrong. */
   switch (format)
     {
     case FORMAT_PNG:
     case FORMAT_JPEG:
-      return decode_raster (path, bytes, format, error);
+      cd_decoder_log_begin (&decoder_log);
+      pix = decode_raster (path, bytes, format, error);
+      cd_decoder_log_end (&decoder_log, format == FORMAT_PNG ? "libpng" : "libjpeg");
+      return pix;
     case FORMAT_PDF:
-      return render_pdf_page (path, bytes, page, CD_SEAL_PDF_DPI, error);
+      cd_decoder_log_begin (&decoder_log);
+      pix = render_pdf_page (path, bytes, page, CD_SEAL_PDF_DPI, error);
+      cd_decoder_log_end (&decoder_log, "Poppler");
+      return pix;
     case FORMAT_UNKNOWN:
     default:
       g_set_error (error, CD_SEAL_ERROR, CD_SEAL_ERROR_NOT_IMAGE,

@@ -1,0 +1,73 @@
+/* cd-decoder-log.c: decoders' stderr lines into GLib's debug log (cd-decoder-log.h says why). */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "cd-decoder-log.h"
+
+/* More than any decoder prints about one file; the rest is dropped, with a note. */
+#define CD_DECODER_LOG_MAX_BYTES (64 * 1024)
+
+static GMutex capture_lock;
+
+void
+cd_decoder_log_begin (CdDecoderLog *log)
+{
+  g_mutex_lock (&capture_lock);
+  log->saved_fd = -1;
+  log->capture_fd = memfd_create ("certdesk-decoder-log", MFD_CLOEXEC);
+  if (log->capture_fd < 0)
+    return;
+  fflush (stderr);
+  log->saved_fd = fcntl (STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+  if (log->saved_fd < 0 || dup2 (log->capture_fd, STDERR_FILENO) < 0)
+    {
+      if (log->saved_fd >= 0)
+        close (log->saved_fd);
+      log->saved_fd = -1;
+    }
+}
+
+void
+cd_decoder_log_end (CdDecoderLog *log, const char *domain)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  ssize_t n = 0;
+  off_t size;
+
+  if (log->saved_fd >= 0)
+    {
+      fflush (stderr);
+      dup2 (log->saved_fd, STDERR_FILENO);
+      close (log->saved_fd);
+      size = lseek (log->capture_fd, 0, SEEK_END);
+      if (size > 0)
+        {
+          text = g_malloc0 (MIN (size, CD_DECODER_LOG_MAX_BYTES) + 1);
+          lseek (log->capture_fd, 0, SEEK_SET);
+          do
+            n = read (log->capture_fd, text, MIN (size, CD_DECODER_LOG_MAX_BYTES));
+          while (n < 0 && errno == EINTR);
+        }
+    }
+  if (log->capture_fd >= 0)
+    close (log->capture_fd);
+  log->saved_fd = log->capture_fd = -1;
+  g_mutex_unlock (&capture_lock);
+
+  /* Logged after the lock is released and stderr is back, so the lines can reach the terminal. */
+  if (n <= 0)
+    return;
+  text[n] = '\0';
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (*g_strstrip (lines[i]))
+      g_log (domain, G_LOG_LEVEL_DEBUG, "%s", lines[i]);
+}
