@@ -83,10 +83,23 @@ cd_cli_fail (int code, const char *fmt, ...)
   return code;
 }
 
+/* The disk said no: full, read-only, or failing. That is storage (exit 5) whichever step met it; the local
+ * CA's set-up, for one, writes its key and certificate with g_file_set_contents and hands the GFileError on.
+ * A file that is not there or not readable is the input's fault and stays with the caller's code. */
+static gboolean
+is_disk_error (const GError *error)
+{
+  if (error->domain == G_FILE_ERROR)
+    return error->code == G_FILE_ERROR_NOSPC || error->code == G_FILE_ERROR_ROFS || error->code == G_FILE_ERROR_IO;
+  if (error->domain == G_IO_ERROR)
+    return error->code == G_IO_ERROR_NO_SPACE || error->code == G_IO_ERROR_READ_ONLY;
+  return FALSE;
+}
+
 int
 cd_cli_exit_for_error (const GError *error)
 {
-  if (error->domain == CD_STORE_ERROR)
+  if (error->domain == CD_STORE_ERROR || is_disk_error (error))
     return CD_EXIT_STORAGE;
   if (error->domain == G_OPTION_ERROR)
     return CD_EXIT_USAGE;
@@ -97,7 +110,10 @@ cd_cli_exit_for_error (const GError *error)
 int
 cd_cli_fail_error (int code, const GError *error)
 {
-  return cd_cli_fail (code ? code : cd_cli_exit_for_error (error), "%s", error->message);
+  /* A command names the code its step usually fails with (burn: the issuer, 4); a full disk is still 5. */
+  if (code == 0 || is_disk_error (error))
+    code = cd_cli_exit_for_error (error);
+  return cd_cli_fail (code, "%s", error->message);
 }
 
 int
