@@ -285,6 +285,14 @@ cd_burn_revoke_undelivered (CdBurn *b, X509 *cert, const char *issuer_name, gboo
   cd_issuer_publish (b->issuer, NULL);
   if (ca_error)
     g_warning ("the CA did not confirm the revocation of %s: %s", serial, ca_error->message);
+  {
+    /* Recorded now: a note the accept hook kept for it while the database was away has served. */
+    g_autofree char *dir = pending_dir (b);
+    g_autofree char *name = g_strconcat (serial, ".pem", NULL);
+    g_autofree char *note = g_build_filename (dir, name, NULL);
+
+    g_unlink (note);
+  }
   return TRUE;
 }
 
