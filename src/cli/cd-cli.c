@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
+#include <openssl/err.h>
 
 #include "cd-cli.h"
 #include "cd-paths.h"
@@ -23,7 +24,7 @@ static const Command commands[] = {
   { "profiles", cd_cli_cmd_profiles, N_("List the profiles (projects/CAs)") },
   { "checklist", cd_cli_cmd_checklist, N_("Materials for a profile, business and applicant type") },
   { "fee", cd_cli_cmd_fee, N_("The itemised fee in fen") },
-  { "validate", cd_cli_cmd_validate, N_("Check a USCC, organisation code, resident ID or mobile number") },
+  { "validate", cd_cli_cmd_validate, N_("Check a USCC, organisation code, resident ID, mobile number or taxpayer ID") },
   { "application", cd_cli_cmd_application, N_("import APP.json | show ID | check ID | pay ID | void ID | list") },
   { "price", cd_cli_cmd_price, N_("Local price overrides: list | set | clear") },
   { "report", cd_cli_cmd_report, N_("The issuance report of a day or a range (JSON, CSV or PDF), or sign a day off") },
@@ -45,6 +46,10 @@ static const Command commands[] = {
 #endif
 #ifdef CD_CLI_HAVE_ACCEPT
   { "accept", cd_cli_cmd_accept, N_("The whole acceptance of APP.json without the GUI") },
+#endif
+#ifdef CD_CLI_HAVE_CENTRAL
+  { "central", cd_cli_cmd_central, N_("init URL | join URL --outlet CODE --name NAME: the CA's central database") },
+  { "sync", cd_cli_cmd_sync, N_("One round with the central database: push this counter's changes, pull others'") },
 #endif
 #ifdef CD_CLI_HAVE_CA
   { "ca", cd_cli_cmd_ca, N_("list: every certificate the local CA signed | pending: certificates to be revoked") },
@@ -76,6 +81,13 @@ log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpoin
       && (level & (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO)))
     level = (level & ~G_LOG_LEVEL_MASK) | G_LOG_LEVEL_DEBUG;
   return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+static int
+on_openssl_error_cb (const char *str, size_t len, void *user_data)
+{
+  g_log ("OpenSSL", G_LOG_LEVEL_DEBUG, "%.*s", (int) (len && str[len - 1] == '\n' ? len - 1 : len), str);
+  return 1;
 }
 
 static void
@@ -141,6 +153,8 @@ main (int argc, char **argv)
       code = cd_cli_fail (CD_EXIT_USAGE, _("unknown command “%s”; run certdesk-cli --help"), argv[first]);
     }
   g_clear_object (&cli.context);
+  /* What OpenSSL (and libp11 through it) queued and no error message took up: the debug log, not the screen. */
+  ERR_print_errors_cb (on_openssl_error_cb, NULL);
   g_free (cli.db_path);
   g_free (cli.data_dir);
   return code;

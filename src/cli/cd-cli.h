@@ -74,5 +74,7 @@ int cd_cli_cmd_burn         (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_revoke       (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_accept       (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_ca           (CdCli *cli, int argc, char **argv);
+int cd_cli_cmd_central      (CdCli *cli, int argc, char **argv);
+int cd_cli_cmd_sync         (CdCli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "cd-store-schema.h"
+#include "cd-store-outbox.h"
 
 /* Times are ISO 8601 UTC text; money integer fen; `day` is the outlet's local date (YYYY-MM-DD) for reports.
  * Personal data (ID numbers, mobiles) lives in applicant and application.data only. */
@@ -240,10 +241,67 @@ static const char migration_3[] =
 static const char migration_4[] =
   "CREATE INDEX application_applicant ON application(applicant_id);";
 
+/* Many outlets, one CA (issue 16, docs/central.md). sync_outbox: every change to a synced table, written by
+ * triggers in the change's own transaction once the counter has joined a central database (so src/pki and
+ * src/imaging need no change to be seen); seq is the counter's own sequence (AUTOINCREMENT: never reused).
+ * sync_record: the UUID of each synced row. central_customer / central_certificate: what sync pulled from the
+ * other counters (kept apart from the counter's own tables, which only the counter writes); sync_cursor: the
+ * last sequence pulled from each of them. */
+#define CD_SYNC_TRIGGERS(T, C) CD_OUTBOX_TRIGGERS (T, C)
+static const char migration_5[] =
+  "CREATE TABLE sync_record ("
+  "  tbl TEXT NOT NULL,"
+  "  row_id INTEGER NOT NULL,"
+  "  uuid TEXT NOT NULL UNIQUE,"
+  "  PRIMARY KEY (tbl, row_id));"
+  "CREATE TABLE sync_outbox ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  event_uuid TEXT NOT NULL UNIQUE DEFAULT (lower(hex(randomblob(16)))),"
+  "  tbl TEXT NOT NULL,"
+  "  row_id INTEGER NOT NULL,"
+  "  record_uuid TEXT NOT NULL,"
+  "  op TEXT NOT NULL CHECK (op IN ('insert','update','delete')),"
+  "  row TEXT NOT NULL,"
+  "  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
+  "  sent_at TEXT);"
+  "CREATE INDEX sync_outbox_pending ON sync_outbox(seq) WHERE sent_at IS NULL;"
+  "CREATE TABLE sync_cursor ("
+  "  counter_uuid TEXT PRIMARY KEY,"
+  "  seq INTEGER NOT NULL);"
+  "CREATE TABLE central_customer ("
+  "  uuid TEXT PRIMARY KEY,"
+  "  outlet_code TEXT NOT NULL,"
+  "  seq INTEGER NOT NULL,"
+  "  kind TEXT,"
+  "  name TEXT,"
+  "  uscc TEXT,"
+  "  id_number TEXT,"
+  "  deleted INTEGER NOT NULL DEFAULT 0,"
+  "  data TEXT NOT NULL);"
+  "CREATE INDEX central_customer_uscc ON central_customer(uscc);"
+  "CREATE INDEX central_customer_id_number ON central_customer(id_number);"
+  "CREATE INDEX central_customer_name ON central_customer(name);"
+  "CREATE TABLE central_certificate ("
+  "  uuid TEXT PRIMARY KEY,"
+  "  outlet_code TEXT NOT NULL,"
+  "  seq INTEGER NOT NULL,"
+  "  serial TEXT,"
+  "  state TEXT,"
+  "  subject TEXT,"
+  "  not_after TEXT,"
+  "  revoked_at TEXT,"
+  "  applicant_uuid TEXT,"
+  "  deleted INTEGER NOT NULL DEFAULT 0,"
+  "  data TEXT NOT NULL);"
+  "CREATE INDEX central_certificate_serial ON central_certificate(serial);"
+  "CREATE INDEX central_certificate_applicant ON central_certificate(applicant_uuid);"
+  CD_OUTBOX_FOR_EACH (CD_SYNC_TRIGGERS);
+
 const char *const cd_store_migrations[] = {
   migration_1,
   migration_2,
   migration_3,
   migration_4,
+  migration_5,
 };
 const guint cd_store_n_migrations = G_N_ELEMENTS (cd_store_migrations);

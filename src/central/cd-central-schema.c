@@ -1,0 +1,152 @@
+/* cd-central-schema.c: the central PostgreSQL schema as numbered migrations (certdesk.schema_version). */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include "cd-central.h"
+
+/* One entity table: the record's UUID, the outlet and counter that own it, the counter's row id and the
+ * sequence of the change that wrote it last (an older change never overwrites a newer one), and the row as the
+ * counter holds it (jsonb). Columns searched or reported on are generated from the row. */
+#define ENTITY(NAME, EXTRA) \
+  "CREATE TABLE certdesk." NAME " (" \
+  "  uuid uuid PRIMARY KEY," \
+  "  outlet_code text NOT NULL REFERENCES certdesk.outlet(code)," \
+  "  counter_uuid uuid NOT NULL REFERENCES certdesk.counter(uuid)," \
+  "  local_id bigint NOT NULL," \
+  "  seq bigint NOT NULL," \
+  "  deleted boolean NOT NULL DEFAULT false," \
+  "  data jsonb NOT NULL," \
+  "  updated_at timestamptz NOT NULL DEFAULT now()" EXTRA ");" \
+  "CREATE INDEX ON certdesk." NAME " (outlet_code);"
+
+#define GEN(COL, TYPE, EXPR) ", " COL " " TYPE " GENERATED ALWAYS AS (" EXPR ") STORED"
+
+/* Row-level security: an outlet role writes only its own rows and reads its own; @SHARED tables (customers,
+ * certificates, prices, clerks) are read by every outlet; the head office reads everything. No DELETE grant:
+ * a deletion on a counter is a change event that marks the row deleted. */
+#define RLS(NAME, SHARED_READ) \
+  "ALTER TABLE certdesk." NAME " ENABLE ROW LEVEL SECURITY;" \
+  "CREATE POLICY outlet_read ON certdesk." NAME " FOR SELECT TO certdesk_outlet USING (" SHARED_READ ");" \
+  "CREATE POLICY outlet_insert ON certdesk." NAME " FOR INSERT TO certdesk_outlet" \
+  "  WITH CHECK (outlet_code = certdesk.my_outlet());" \
+  "CREATE POLICY outlet_update ON certdesk." NAME " FOR UPDATE TO certdesk_outlet" \
+  "  USING (outlet_code = certdesk.my_outlet()) WITH CHECK (outlet_code = certdesk.my_outlet());" \
+  "CREATE POLICY head_office_read ON certdesk." NAME " FOR SELECT TO certdesk_head_office USING (true);" \
+  "GRANT SELECT, INSERT, UPDATE ON certdesk." NAME " TO certdesk_outlet;" \
+  "GRANT SELECT ON certdesk." NAME " TO certdesk_head_office;"
+
+#define OWN "outlet_code = certdesk.my_outlet()"
+
+/* Migration 1. The group roles are created here when missing (central init runs as an administrator with
+ * CREATEROLE); each outlet's login role is made by certdesk.add_outlet(). */
+static const char migration_1[] =
+  "DO $$ BEGIN"
+  "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'certdesk_outlet') THEN"
+  "    CREATE ROLE certdesk_outlet NOLOGIN; END IF;"
+  "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'certdesk_head_office') THEN"
+  "    CREATE ROLE certdesk_head_office NOLOGIN; END IF;"
+  "END $$;"
+  "GRANT USAGE ON SCHEMA certdesk TO certdesk_outlet, certdesk_head_office;"
+  /* Outlets: the CA's service points, each with the database role its counters log in as. */
+  "CREATE TABLE certdesk.outlet ("
+  "  code text PRIMARY KEY CHECK (code ~ '^[A-Za-z0-9_-]{1,32}$'),"
+  "  name text NOT NULL,"
+  "  region text NOT NULL DEFAULT '',"
+  "  db_role name UNIQUE,"
+  "  created_at timestamptz NOT NULL DEFAULT now());"
+  "GRANT SELECT ON certdesk.outlet TO certdesk_outlet, certdesk_head_office;"
+  /* The outlet of the role connected (NULL for any other role). Not SECURITY DEFINER: current_user is the
+   * caller, and the outlet table is readable by every CertDesk role. */
+  "CREATE FUNCTION certdesk.my_outlet() RETURNS text LANGUAGE sql STABLE"
+  "  AS $f$ SELECT code FROM certdesk.outlet WHERE db_role = current_user $f$;"
+  "GRANT EXECUTE ON FUNCTION certdesk.my_outlet() TO certdesk_outlet, certdesk_head_office;"
+  /* Counters: each joined SQLite file, with its own change sequence. */
+  "CREATE TABLE certdesk.counter ("
+  "  uuid uuid PRIMARY KEY,"
+  "  outlet_code text NOT NULL REFERENCES certdesk.outlet(code),"
+  "  name text NOT NULL,"
+  "  joined_at timestamptz NOT NULL DEFAULT now());"
+  "ALTER TABLE certdesk.counter ENABLE ROW LEVEL SECURITY;"
+  "CREATE POLICY outlet_read ON certdesk.counter FOR SELECT TO certdesk_outlet, certdesk_head_office USING (true);"
+  "CREATE POLICY outlet_insert ON certdesk.counter FOR INSERT TO certdesk_outlet WITH CHECK (" OWN ");"
+  "GRANT SELECT, INSERT ON certdesk.counter TO certdesk_outlet;"
+  "GRANT SELECT ON certdesk.counter TO certdesk_head_office;"
+  ENTITY ("customer", GEN ("kind", "text", "data->>'kind'") GEN ("name", "text", "data->>'name'")
+          GEN ("uscc", "text", "data->>'uscc'") GEN ("id_number", "text", "data->>'id_number'"))
+  "CREATE INDEX ON certdesk.customer (uscc);"
+  "CREATE INDEX ON certdesk.customer (id_number);"
+  "CREATE INDEX ON certdesk.customer (name);"
+  ENTITY ("application", GEN ("number", "text", "data->>'number'") GEN ("state", "text", "data->>'state'")
+          GEN ("day", "text", "data->>'day'") GEN ("applicant_uuid", "text", "data->>'applicant_uuid'"))
+  "CREATE INDEX ON certdesk.application (day, outlet_code);"
+  ENTITY ("payment", GEN ("amount_fen", "bigint", "(data->>'amount_fen')::bigint")
+          GEN ("day", "text", "data->>'day'") GEN ("application_uuid", "text", "data->>'application_uuid'"))
+  "CREATE INDEX ON certdesk.payment (day, outlet_code);"
+  ENTITY ("certificate", GEN ("serial", "text", "data->>'serial'") GEN ("state", "text", "data->>'state'")
+          GEN ("applicant_uuid", "text", "data->>'applicant_uuid'"))
+  "CREATE INDEX ON certdesk.certificate (serial);"
+  "CREATE INDEX ON certdesk.certificate (applicant_uuid);"
+  ENTITY ("token", GEN ("serial", "text", "data->>'serial'"))
+  /* Each counter's audit chain, row by row (local_id is the chain's order). */
+  ENTITY ("audit_row", GEN ("hash", "text", "data->>'hash'") GEN ("prev_hash", "text", "data->>'prev_hash'"))
+  "CREATE UNIQUE INDEX ON certdesk.audit_row (counter_uuid, local_id);"
+  ENTITY ("signoff", GEN ("day", "text", "data->>'day'"))
+  ENTITY ("price", "")
+  ENTITY ("clerk", GEN ("login", "text", "data->>'login'"))
+  RLS ("customer", "true") RLS ("certificate", "true") RLS ("price", "true") RLS ("clerk", "true")
+  RLS ("application", OWN) RLS ("payment", OWN) RLS ("token", OWN) RLS ("audit_row", OWN) RLS ("signoff", OWN)
+  /* Every change a counter pushed, in its order: the idempotent unit of sync (ON CONFLICT DO NOTHING on the
+   * event's UUID and on (counter, seq)). Inserting one applies it to its entity table (the trigger below). */
+  "CREATE TABLE certdesk.change_event ("
+  "  event_uuid uuid PRIMARY KEY,"
+  "  outlet_code text NOT NULL REFERENCES certdesk.outlet(code),"
+  "  counter_uuid uuid NOT NULL REFERENCES certdesk.counter(uuid),"
+  "  seq bigint NOT NULL,"
+  "  tbl text NOT NULL CHECK (tbl IN ('customer','application','payment','certificate','token','audit_row',"
+  "    'signoff','price','clerk')),"
+  "  record_uuid uuid NOT NULL,"
+  "  local_id bigint NOT NULL,"
+  "  op text NOT NULL CHECK (op IN ('insert','update','delete')),"
+  "  row jsonb NOT NULL,"
+  "  at timestamptz NOT NULL,"
+  "  received_at timestamptz NOT NULL DEFAULT now(),"
+  "  UNIQUE (counter_uuid, seq));"
+  "ALTER TABLE certdesk.change_event ENABLE ROW LEVEL SECURITY;"
+  /* Other outlets' events are readable for what every counter pulls: customers and certificates. */
+  "CREATE POLICY outlet_read ON certdesk.change_event FOR SELECT TO certdesk_outlet"
+  "  USING (" OWN " OR tbl IN ('customer','certificate'));"
+  "CREATE POLICY outlet_insert ON certdesk.change_event FOR INSERT TO certdesk_outlet WITH CHECK (" OWN
+  "  AND EXISTS (SELECT 1 FROM certdesk.counter c WHERE c.uuid = counter_uuid AND c.outlet_code = outlet_code));"
+  "CREATE POLICY head_office_read ON certdesk.change_event FOR SELECT TO certdesk_head_office USING (true);"
+  "GRANT SELECT, INSERT ON certdesk.change_event TO certdesk_outlet;"
+  "GRANT SELECT ON certdesk.change_event TO certdesk_head_office;"
+  /* Applies an event to its entity table as the role that pushed it (SECURITY INVOKER: the entity table's
+   * row-level security holds). A change older than the row's last one is skipped. */
+  "CREATE FUNCTION certdesk.apply_change_event() RETURNS trigger LANGUAGE plpgsql AS $f$"
+  "BEGIN"
+  "  EXECUTE format('INSERT INTO certdesk.%I AS t (uuid, outlet_code, counter_uuid, local_id, seq, deleted, data)' ||"
+  "    ' VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (uuid) DO UPDATE SET seq = EXCLUDED.seq,' ||"
+  "    ' deleted = EXCLUDED.deleted, data = CASE WHEN EXCLUDED.deleted THEN t.data ELSE EXCLUDED.data END,' ||"
+  "    ' updated_at = now() WHERE t.seq < EXCLUDED.seq', NEW.tbl)"
+  "    USING NEW.record_uuid, NEW.outlet_code, NEW.counter_uuid, NEW.local_id, NEW.seq, NEW.op = 'delete', NEW.row;"
+  "  RETURN NULL;"
+  "END $f$;"
+  "CREATE TRIGGER change_event_apply AFTER INSERT ON certdesk.change_event"
+  "  FOR EACH ROW EXECUTE FUNCTION certdesk.apply_change_event();"
+  /* An outlet and its login role (created when missing: the caller needs CREATEROLE). The role has no
+   * password here: the administrator gives it one (ALTER ROLE … PASSWORD, kept on the counter in .pgpass) or
+   * maps a client certificate to it in pg_hba.conf. */
+  "CREATE FUNCTION certdesk.add_outlet(p_code text, p_name text, p_role name) RETURNS void LANGUAGE plpgsql"
+  "  AS $f$ BEGIN"
+  "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_role) THEN"
+  "    EXECUTE format('CREATE ROLE %I LOGIN', p_role); END IF;"
+  "  EXECUTE format('GRANT certdesk_outlet TO %I', p_role);"
+  "  INSERT INTO certdesk.outlet (code, name, db_role) VALUES (p_code, p_name, p_role)"
+  "    ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, db_role = EXCLUDED.db_role;"
+  "END $f$;"
+  "REVOKE ALL ON FUNCTION certdesk.add_outlet(text, text, name) FROM PUBLIC;";
+
+const char *const cd_central_migrations[] = {
+  migration_1,
+};
+const guint cd_central_n_migrations = G_N_ELEMENTS (cd_central_migrations);

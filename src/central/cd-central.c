@@ -1,0 +1,528 @@
+/* cd-central.c: the central PostgreSQL through libpq: init (numbered migrations), join, one sync round. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libpq-fe.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "cd-central.h"
+#include "cd-store-outbox.h"
+
+G_DEFINE_QUARK (cd-central-error-quark, cd_central_error)
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+
+/* An arbitrary key of PostgreSQL's advisory locks for `central init` (two inits never interleave). */
+#define CD_CENTRAL_INIT_LOCK 1128555313
+
+gboolean
+cd_central_check_url (const char *url, GError **error)
+{
+  char *err = NULL;
+  PQconninfoOption *opts = PQconninfoParse (url, &err);
+  gboolean has_password = FALSE;
+
+  if (!opts)
+    {
+      g_set_error (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_INVALID,
+                   _("The central database URL “%s” cannot be read (%s); expected a libpq URI such as "
+                     "postgresql://outlet_a@db.example.cn/certdesk"), url, err ? g_strchomp (err) : "");
+      PQfreemem (err);
+      return FALSE;
+    }
+  for (PQconninfoOption *o = opts; o->keyword; o++)
+    if (g_str_equal (o->keyword, "password") && o->val && *o->val)
+      has_password = TRUE;
+  PQconninfoFree (opts);
+  if (has_password)
+    {
+      g_set_error_literal (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_INVALID,
+                           _("The central database URL carries a password; leave it out and keep the password "
+                             "in ~/.pgpass or a libpq service file, or use a client certificate"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static PGconn *
+connect_url (const char *url, GError **error)
+{
+  /* The URL is expanded in place of dbname; the keywords before it are defaults the URL may override. */
+  const char *const keys[] = { "connect_timeout", "application_name", "dbname", NULL };
+  const char *const values[] = { "10", "certdesk", url, NULL };
+  g_autoptr(PGconn) conn = NULL;
+
+  if (!cd_central_check_url (url, error))
+    return NULL;
+  conn = PQconnectdbParams (keys, values, 1);
+  if (PQstatus (conn) != CONNECTION_OK)
+    {
+      g_set_error (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_CONNECT,
+                   _("The central database cannot be reached: %s"), g_strchomp (PQerrorMessage (conn)));
+      return NULL;
+    }
+  return g_steal_pointer (&conn);
+}
+
+static gboolean
+result_ok (PGconn *conn, PGresult *res, GError **error)
+{
+  ExecStatusType st = PQresultStatus (res);
+  const char *msg;
+
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+    return TRUE;
+  msg = PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY);
+  if (PQstatus (conn) != CONNECTION_OK)
+    g_set_error (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_CONNECT,
+                 _("The connection to the central database was lost: %s"), g_strchomp (PQerrorMessage (conn)));
+  else
+    g_set_error (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_SERVER,
+                 _("The central database refused the change: %s"), msg ? msg : g_strchomp (PQerrorMessage (conn)));
+  return FALSE;
+}
+
+static gboolean
+pg_exec (PGconn *conn, const char *sql, GError **error)
+{
+  g_autoptr(PGresult) res = PQexec (conn, sql);
+  return result_ok (conn, res, error);
+}
+
+static PGresult *
+pg_params (PGconn *conn, const char *sql, int n, const char *const *values, GError **error)
+{
+  g_autoptr(PGresult) res = PQexecParams (conn, sql, n, NULL, values, NULL, NULL, 0);
+  if (!result_ok (conn, res, error))
+    return NULL;
+  return g_steal_pointer (&res);
+}
+
+gboolean
+cd_central_init (const char *url, const char *outlet_code, const char *outlet_name, const char *role,
+                 int *out_version, int *out_applied, GError **error)
+{
+  g_autoptr(PGconn) conn = connect_url (url, error);
+  int applied = 0, version = 0;
+
+  if (!conn)
+    return FALSE;
+  if (!pg_exec (conn, "SET client_min_messages = warning", error)
+      || !pg_exec (conn, "BEGIN", error)
+      || !pg_exec (conn, "SELECT pg_advisory_xact_lock(" G_STRINGIFY (CD_CENTRAL_INIT_LOCK) ")", error)
+      || !pg_exec (conn, "CREATE SCHEMA IF NOT EXISTS certdesk;"
+                         "CREATE TABLE IF NOT EXISTS certdesk.schema_version ("
+                         "  version integer PRIMARY KEY,"
+                         "  applied_at timestamptz NOT NULL DEFAULT now())", error)
+      || !pg_exec (conn, "COMMIT", error))
+    return FALSE;
+  /* Each migration commits with its version row, under the lock, so two inits never apply one twice. */
+  for (guint v = 1; v <= cd_central_n_migrations + 1; v++)
+    {
+      g_autoptr(PGresult) cur = NULL;
+      g_autofree char *bump = NULL;
+
+      if (!pg_exec (conn, "BEGIN", error)
+          || !pg_exec (conn, "SELECT pg_advisory_xact_lock(" G_STRINGIFY (CD_CENTRAL_INIT_LOCK) ")", error)
+          || !(cur = pg_params (conn, "SELECT coalesce(max(version), 0) FROM certdesk.schema_version", 0, NULL,
+                                error)))
+        return FALSE;
+      version = atoi (PQgetvalue (cur, 0, 0));
+      if (version > (int) cd_central_n_migrations)
+        {
+          pg_exec (conn, "ROLLBACK", NULL);
+          g_set_error (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_NEWER_SCHEMA,
+                       _("The central database's schema is version %d, newer than this CertDesk knows (%u); "
+                         "update CertDesk first"), version, cd_central_n_migrations);
+          return FALSE;
+        }
+      if (version >= (int) v || v > cd_central_n_migrations)
+        {
+          if (!pg_exec (conn, "COMMIT", error))
+            return FALSE;
+          continue;
+        }
+      bump = g_strdup_printf ("INSERT INTO certdesk.schema_version (version) VALUES (%u)", v);
+      if (!pg_exec (conn, cd_central_migrations[v - 1], error) || !pg_exec (conn, bump, error)
+          || !pg_exec (conn, "COMMIT", error))
+        {
+          pg_exec (conn, "ROLLBACK", NULL);
+          return FALSE;
+        }
+      applied++;
+      version = (int) v;
+    }
+  if (outlet_code)
+    {
+      const char *const params[] = { outlet_code, outlet_name ? outlet_name : outlet_code,
+                                     role ? role : outlet_code };
+      g_autoptr(PGresult) res = pg_params (conn, "SELECT certdesk.add_outlet($1, $2, $3)", 3, params, error);
+      if (!res)
+        return FALSE;
+    }
+  if (out_version)
+    *out_version = version;
+  if (out_applied)
+    *out_applied = applied;
+  return TRUE;
+}
+
+/* The value of setting @key, or NULL. */
+static char *
+setting_get (CdStore *store, const char *key)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!cd_store_prepare (store, "SELECT value FROM setting WHERE key = ?1", &stmt, NULL))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  return sqlite3_step (stmt) == SQLITE_ROW ? cd_store_column_dup (stmt, 0) : NULL;
+}
+
+static gboolean
+setting_set (CdStore *store, const char *key, const char *value, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!cd_store_prepare (store, "INSERT INTO setting (key, value) VALUES (?1, ?2)"
+                         " ON CONFLICT (key) DO UPDATE SET value = excluded.value", &stmt, error))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  return cd_store_step_done (store, stmt, error);
+}
+
+gboolean
+cd_central_is_joined (CdStore *store, char **out_outlet)
+{
+  g_autofree char *outlet = setting_get (store, "central.outlet");
+
+  if (out_outlet)
+    *out_outlet = g_strdup (outlet);
+  return outlet != NULL;
+}
+
+#define CD_SNAPSHOT_ONE(T, C) CD_OUTBOX_SNAPSHOT (T, C)
+static const char snapshot_sql[] = CD_OUTBOX_FOR_EACH (CD_SNAPSHOT_ONE);
+
+gboolean
+cd_central_join (CdStore *store, const char *url, const char *outlet_code, const char *name,
+                 char **out_counter, gint64 *out_queued, GError **error)
+{
+  g_autofree char *joined = setting_get (store, "central.outlet");
+  g_autofree char *counter = setting_get (store, "central.counter");
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(PGresult) who = NULL;
+  const char *role_outlet;
+  gint64 queued = 0;
+
+  if (joined && !g_str_equal (joined, outlet_code))
+    {
+      g_set_error (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_INVALID,
+                   _("This counter has already joined the central database as outlet %s, not %s"),
+                   joined, outlet_code);
+      return FALSE;
+    }
+  if (!(conn = connect_url (url, error)))
+    return FALSE;
+  if (!(who = pg_params (conn, "SELECT to_regclass('certdesk.outlet') IS NOT NULL, current_user", 0, NULL, error)))
+    return FALSE;
+  if (!g_str_equal (PQgetvalue (who, 0, 0), "t"))
+    {
+      g_set_error_literal (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_INVALID,
+                           _("The central database has no CertDesk schema yet; run certdesk-cli central init URL "
+                             "as its administrator first"));
+      return FALSE;
+    }
+  {
+    g_autoptr(PGresult) mine = pg_params (conn, "SELECT certdesk.my_outlet()", 0, NULL, error);
+    if (!mine)
+      return FALSE;
+    role_outlet = PQgetisnull (mine, 0, 0) ? NULL : PQgetvalue (mine, 0, 0);
+    if (g_strcmp0 (role_outlet, outlet_code) != 0)
+      {
+        if (role_outlet)
+          g_set_error (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_INVALID,
+                       _("The database user %s is outlet %s's, not outlet %s's; join with that outlet's user"),
+                       PQgetvalue (who, 0, 1), role_outlet, outlet_code);
+        else
+          g_set_error (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_INVALID,
+                       _("The database user %s belongs to no outlet; the administrator makes outlet %s's user with "
+                         "certdesk-cli central init URL --outlet %s --name NAME --role USER"),
+                       PQgetvalue (who, 0, 1), outlet_code, outlet_code);
+        return FALSE;
+      }
+  }
+  if (!counter)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+      const char *const params[] = { uuid, outlet_code, name };
+      g_autoptr(PGresult) res = pg_params (conn, "INSERT INTO certdesk.counter (uuid, outlet_code, name)"
+                                                 " VALUES ($1, $2, $3)", 3, params, error);
+      if (!res)
+        return FALSE;
+      counter = g_steal_pointer (&uuid);
+    }
+  if (!cd_store_begin (store, error))
+    return FALSE;
+  if (!setting_set (store, "central.url", url, error) || !setting_set (store, "central.name", name, error)
+      || !setting_set (store, "central.counter", counter, error))
+    goto fail;
+  if (!joined)
+    {
+      /* From this row on the triggers capture every change; what is already here goes out as a snapshot. */
+      if (!setting_set (store, "central.outlet", outlet_code, error) || !cd_store_exec (store, snapshot_sql, error))
+        goto fail;
+      queued = sqlite3_total_changes64 (cd_store_get_db (store));
+      {
+        g_autoptr(sqlite3_stmt) stmt = NULL;
+        if (!cd_store_prepare (store, "SELECT count(*) FROM sync_outbox WHERE sent_at IS NULL", &stmt, error))
+          goto fail;
+        queued = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+      }
+    }
+  if (!cd_store_commit (store, error))
+    return FALSE;
+  if (out_counter)
+    *out_counter = g_steal_pointer (&counter);
+  if (out_queued)
+    *out_queued = queued;
+  return TRUE;
+
+fail:
+  cd_store_rollback (store);
+  return FALSE;
+}
+
+/* The crash campaign's hook (tests/central): CERTDESK_TEST_CRASH_AT=sync:pushed:N kills the process after the
+ * N-th batch is committed on the server and before it is marked sent here, the point where a resume must not
+ * push twice. */
+static void
+test_point (const char *what, gint64 n)
+{
+  const char *at = g_getenv ("CERTDESK_TEST_CRASH_AT");
+  g_autofree char *here = NULL;
+
+  if (!at || !g_str_has_prefix (at, "sync:"))
+    return;
+  here = g_strdup_printf ("sync:%s:%" G_GINT64_FORMAT, what, n);
+  if (g_str_equal (at, here))
+    kill (getpid (), SIGKILL);
+}
+
+static gint64
+pending_count (CdStore *store)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!cd_store_prepare (store, "SELECT count(*) FROM sync_outbox WHERE sent_at IS NULL", &stmt, NULL))
+    return -1;
+  return sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
+}
+
+static gboolean
+push (CdStore *store, PGconn *conn, const char *outlet, const char *counter, gint64 *pushed, GError **error)
+{
+  const char *env = g_getenv ("CERTDESK_SYNC_BATCH");
+  gint64 batch_size = env ? g_ascii_strtoll (env, NULL, 10) : 500, batches = 0;
+
+  if (batch_size <= 0)
+    batch_size = 500;
+  for (;;)
+    {
+      g_autoptr(sqlite3_stmt) sel = NULL;
+      g_autoptr(sqlite3_stmt) mark = NULL;
+      g_autoptr(PGresult) res = NULL;
+      g_autofree char *batch = NULL, *now = NULL;
+      gint64 first, last, n;
+
+      /* One batch as a JSON array, read by jsonb_to_recordset on the server: one round trip per batch. */
+      if (!cd_store_prepare (store, "SELECT json_group_array(json_object('event_uuid', event_uuid, 'seq', seq,"
+                             " 'tbl', tbl, 'record_uuid', record_uuid, 'local_id', row_id, 'op', op, 'row', json(row),"
+                             " 'at', at)), min(seq), max(seq), count(*) FROM (SELECT * FROM sync_outbox"
+                             " WHERE sent_at IS NULL ORDER BY seq LIMIT ?1)", &sel, error))
+        return FALSE;
+      sqlite3_bind_int64 (sel, 1, batch_size);
+      if (sqlite3_step (sel) != SQLITE_ROW)
+        return cd_store_set_error (store, error);
+      n = sqlite3_column_int64 (sel, 3);
+      if (n == 0)
+        return TRUE;
+      batch = cd_store_column_dup (sel, 0);
+      first = sqlite3_column_int64 (sel, 1);
+      last = sqlite3_column_int64 (sel, 2);
+      g_clear_pointer (&sel, sqlite3_finalize);
+      {
+        const char *const params[] = { batch, outlet, counter };
+        if (!pg_exec (conn, "BEGIN", error))
+          return FALSE;
+        res = pg_params (conn, "INSERT INTO certdesk.change_event (event_uuid, outlet_code, counter_uuid, seq, tbl,"
+                         " record_uuid, local_id, op, row, at) SELECT x.event_uuid, $2, $3, x.seq, x.tbl,"
+                         " x.record_uuid, x.local_id, x.op, x.row, x.at FROM jsonb_to_recordset($1::jsonb)"
+                         " AS x(event_uuid uuid, seq bigint, tbl text, record_uuid uuid, local_id bigint, op text,"
+                         " row jsonb, at timestamptz) ORDER BY x.seq ON CONFLICT DO NOTHING", 3, params, error);
+        if (!res)
+          {
+            pg_exec (conn, "ROLLBACK", NULL);
+            return FALSE;
+          }
+        if (!pg_exec (conn, "COMMIT", error))
+          return FALSE;
+      }
+      test_point ("pushed", ++batches);
+      /* Marked only after the server's COMMIT: a crash in between pushes the batch again, and the server keeps
+       * the first copy (ON CONFLICT DO NOTHING). */
+      now = cd_store_now_iso (store);
+      if (!cd_store_prepare (store, "UPDATE sync_outbox SET sent_at = ?1 WHERE seq BETWEEN ?2 AND ?3"
+                             " AND sent_at IS NULL", &mark, error))
+        return FALSE;
+      sqlite3_bind_text (mark, 1, now, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (mark, 2, first);
+      sqlite3_bind_int64 (mark, 3, last);
+      if (!cd_store_step_done (store, mark, error))
+        return FALSE;
+      *pushed += sqlite3_changes (cd_store_get_db (store));
+    }
+}
+
+/* Applies one pulled change of another counter to central_customer / central_certificate. */
+static gboolean
+apply_pulled (CdStore *store, const char *tbl, const char *uuid, const char *outlet, gint64 seq, gboolean deleted,
+              const char *row, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *sql;
+
+  if (g_str_equal (tbl, "customer"))
+    sql = "INSERT INTO central_customer (uuid, outlet_code, seq, deleted, data, kind, name, uscc, id_number)"
+          " VALUES (?1, ?2, ?3, ?4, ?5, json_extract(?5, '$.kind'), json_extract(?5, '$.name'), json_extract(?5, '$.uscc'), json_extract(?5, '$.id_number'))"
+          " ON CONFLICT (uuid) DO UPDATE SET seq = excluded.seq, deleted = excluded.deleted,"
+          " data = iif(excluded.deleted, data, excluded.data), kind = iif(excluded.deleted, kind, excluded.kind),"
+          " name = iif(excluded.deleted, name, excluded.name), uscc = iif(excluded.deleted, uscc, excluded.uscc),"
+          " id_number = iif(excluded.deleted, id_number, excluded.id_number) WHERE excluded.seq > seq";
+  else
+    sql = "INSERT INTO central_certificate (uuid, outlet_code, seq, deleted, data, serial, state, subject, not_after,"
+          " revoked_at, applicant_uuid) VALUES (?1, ?2, ?3, ?4, ?5, json_extract(?5, '$.serial'), json_extract(?5, '$.state'),"
+          " json_extract(?5, '$.subject'), json_extract(?5, '$.not_after'), json_extract(?5, '$.revoked_at'), json_extract(?5, '$.applicant_uuid'))"
+          " ON CONFLICT (uuid) DO UPDATE SET seq = excluded.seq, deleted = excluded.deleted,"
+          " data = iif(excluded.deleted, data, excluded.data), serial = iif(excluded.deleted, serial, excluded.serial),"
+          " state = iif(excluded.deleted, state, excluded.state), subject = iif(excluded.deleted, subject, excluded.subject),"
+          " not_after = iif(excluded.deleted, not_after, excluded.not_after),"
+          " revoked_at = iif(excluded.deleted, revoked_at, excluded.revoked_at),"
+          " applicant_uuid = iif(excluded.deleted, applicant_uuid, excluded.applicant_uuid) WHERE excluded.seq > seq";
+  if (!cd_store_prepare (store, sql, &stmt, error))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, outlet, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, seq);
+  sqlite3_bind_int (stmt, 4, deleted);
+  sqlite3_bind_text (stmt, 5, row, -1, SQLITE_STATIC);
+  return cd_store_step_done (store, stmt, error);
+}
+
+static gboolean
+pull (CdStore *store, PGconn *conn, const char *counter, gint64 *pulled, GError **error)
+{
+  const int page = 1000;
+
+  for (;;)
+    {
+      g_autoptr(sqlite3_stmt) cur = NULL;
+      g_autoptr(PGresult) res = NULL;
+      g_autofree char *cursors = NULL;
+      int rows;
+
+      if (!cd_store_prepare (store, "SELECT json_group_array(json_object('counter', counter_uuid, 'seq', seq))"
+                             " FROM sync_cursor", &cur, error))
+        return FALSE;
+      if (sqlite3_step (cur) != SQLITE_ROW)
+        return cd_store_set_error (store, error);
+      cursors = cd_store_column_dup (cur, 0);
+      {
+        const char *const params[] = { cursors, counter };
+        /* Each counter's changes arrive in its own order and commit batch by batch, so "above the last
+         * sequence seen from that counter" never skips one. UUIDs as the counter writes them (32 hex digits). */
+        res = pg_params (conn, "SELECT e.counter_uuid::text, e.seq, e.tbl, replace(e.record_uuid::text, '-', ''),"
+                         " e.op, e.row::text, e.outlet_code FROM certdesk.change_event e"
+                         " LEFT JOIN jsonb_to_recordset($1::jsonb) AS c(counter uuid, seq bigint)"
+                         " ON c.counter = e.counter_uuid"
+                         " WHERE e.counter_uuid <> $2::uuid AND e.tbl IN ('customer', 'certificate')"
+                         " AND e.seq > coalesce(c.seq, 0) ORDER BY e.counter_uuid, e.seq LIMIT " G_STRINGIFY (1000),
+                         2, params, error);
+        if (!res)
+          return FALSE;
+      }
+      rows = PQntuples (res);
+      if (rows == 0)
+        return TRUE;
+      if (!cd_store_begin (store, error))
+        return FALSE;
+      for (int i = 0; i < rows; i++)
+        {
+          g_autoptr(sqlite3_stmt) up = NULL;
+          gint64 seq = g_ascii_strtoll (PQgetvalue (res, i, 1), NULL, 10);
+
+          if (!apply_pulled (store, PQgetvalue (res, i, 2), PQgetvalue (res, i, 3), PQgetvalue (res, i, 6), seq,
+                             g_str_equal (PQgetvalue (res, i, 4), "delete"), PQgetvalue (res, i, 5), error)
+              || !cd_store_prepare (store, "INSERT INTO sync_cursor (counter_uuid, seq) VALUES (?1, ?2)"
+                                    " ON CONFLICT (counter_uuid) DO UPDATE SET seq = max(seq, excluded.seq)",
+                                    &up, error))
+            goto fail;
+          sqlite3_bind_text (up, 1, PQgetvalue (res, i, 0), -1, SQLITE_STATIC);
+          sqlite3_bind_int64 (up, 2, seq);
+          if (!cd_store_step_done (store, up, error))
+            goto fail;
+          (*pulled)++;
+        }
+      if (!cd_store_commit (store, error))
+        return FALSE;
+      if (rows < page)
+        return TRUE;
+      continue;
+    fail:
+      cd_store_rollback (store);
+      return FALSE;
+    }
+}
+
+gboolean
+cd_central_sync (CdStore *store, CdCentralSyncResult *out, GError **error)
+{
+  g_autofree char *url = setting_get (store, "central.url");
+  g_autofree char *outlet = setting_get (store, "central.outlet");
+  g_autofree char *counter = setting_get (store, "central.counter");
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(PGresult) lock = NULL;
+  gboolean ok;
+
+  *out = (CdCentralSyncResult) { 0 };
+  if (!url || !outlet || !counter)
+    {
+      g_set_error_literal (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_NOT_JOINED,
+                           _("This counter has not joined a central database; it works on its own "
+                             "(certdesk-cli central join URL --outlet CODE --name NAME joins one)"));
+      return FALSE;
+    }
+  out->pending = pending_count (store);
+  if (!(conn = connect_url (url, error)))
+    return FALSE;
+  {
+    /* One sync of a counter at a time (the GUI's and a command line's); released with the connection. */
+    const char *const params[] = { counter };
+    if (!(lock = pg_params (conn, "SELECT pg_try_advisory_lock(hashtext($1))", 1, params, error)))
+      return FALSE;
+    if (!g_str_equal (PQgetvalue (lock, 0, 0), "t"))
+      {
+        g_set_error_literal (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_BUSY,
+                             _("Another sync of this counter is running; try again when it has finished"));
+        return FALSE;
+      }
+  }
+  ok = push (store, conn, outlet, counter, &out->pushed, error)
+       && pull (store, conn, counter, &out->pulled, error);
+  out->pending = pending_count (store);
+  return ok;
+}

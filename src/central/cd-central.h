@@ -1,0 +1,57 @@
+/* cd-central.h: many outlets, one CA (docs/central.md): the central PostgreSQL schema, a counter joining it as
+ * an outlet, and one sync round (push the outbox, pull other counters' customers and certificates). */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <glib.h>
+
+#include "cd-store.h"
+
+G_BEGIN_DECLS
+
+#define CD_CENTRAL_ERROR (cd_central_error_quark ())
+GQuark cd_central_error_quark (void);
+
+typedef enum {
+  CD_CENTRAL_ERROR_NOT_JOINED,   /* this counter has no central database */
+  CD_CENTRAL_ERROR_INVALID,      /* a URL with a password, an outlet that is not this role's … */
+  CD_CENTRAL_ERROR_CONNECT,      /* the server cannot be reached or refuses the login */
+  CD_CENTRAL_ERROR_SERVER,       /* a statement failed on the server (row-level security, schema …) */
+  CD_CENTRAL_ERROR_NEWER_SCHEMA, /* the central schema is newer than this CertDesk */
+  CD_CENTRAL_ERROR_BUSY,         /* another sync of this counter is running */
+} CdCentralError;
+
+extern const char *const cd_central_migrations[];
+extern const guint cd_central_n_migrations;
+
+/* Refuses a libpq URI that carries a password (credentials stay in libpq's own places: .pgpass, a service
+ * file, a client certificate) or does not parse. */
+gboolean cd_central_check_url (const char *url, GError **error);
+
+/* Creates or migrates the central schema at @url (an administrator's connection); @out_version: the schema's
+ * version afterwards, @out_applied: migrations applied now (0 when it was current). With @outlet_code, also
+ * makes that outlet and its login role @role (certdesk.add_outlet). */
+gboolean cd_central_init (const char *url, const char *outlet_code, const char *outlet_name, const char *role,
+                          int *out_version, int *out_applied, GError **error);
+
+/* This counter joins the central database at @url as outlet @outlet_code (the role @url logs in as must be that
+ * outlet's); every row it already holds is queued for the first push. @out_counter: the counter's UUID;
+ * @out_queued: rows queued. Joining again as the same outlet only updates the URL and name. */
+gboolean cd_central_join (CdStore *store, const char *url, const char *outlet_code, const char *name,
+                          char **out_counter, gint64 *out_queued, GError **error);
+
+/* Whether this counter has joined (and its outlet code). */
+gboolean cd_central_is_joined (CdStore *store, char **out_outlet);
+
+typedef struct {
+  gint64 pushed;   /* outbox rows pushed and marked sent in this round */
+  gint64 pulled;   /* other counters' changes applied here */
+  gint64 pending;  /* outbox rows still waiting */
+} CdCentralSyncResult;
+
+/* One round: pushes the outbox in batches (one server transaction each, marked sent after COMMIT), then pulls
+ * customers and certificates of every other counter. Fails with CD_CENTRAL_ERROR_NOT_JOINED on a counter
+ * without a central database; @out still says what is pending when the server cannot be reached. */
+gboolean cd_central_sync (CdStore *store, CdCentralSyncResult *out, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,186 @@
+/* cd-test-pg.c: the test's own PostgreSQL server (cd-test-pg.h). */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cd-test-pg.h"
+
+#define PG_BIN "/usr/lib/postgresql/15/bin"
+#define PG_SYSTEM_USER "postgres"
+
+struct _CdTestPg {
+  char  *dir;
+  char  *data;
+  char  *run_as;      /* NULL: the caller */
+  int    watchdog_fd; /* write end of the watchdog's pipe */
+  GPid   watchdog;
+};
+
+/* @argv run as the server's user; aborts the test with its output on failure. */
+static void
+run (CdTestPg *pg, const char *const *argv)
+{
+  g_autoptr(GPtrArray) full = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  int status = 0;
+
+  if (pg->run_as)
+    {
+      g_ptr_array_add (full, "runuser");
+      g_ptr_array_add (full, "-u");
+      g_ptr_array_add (full, pg->run_as);
+      g_ptr_array_add (full, "--");
+    }
+  for (guint i = 0; argv[i]; i++)
+    g_ptr_array_add (full, (char *) argv[i]);
+  g_ptr_array_add (full, NULL);
+  if (!g_spawn_sync (pg->dir, (char **) full->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status,
+                     &error))
+    g_error ("%s: %s", argv[0], error->message);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed:\n%s\n%s", argv[0], out, err);
+}
+
+/* A watchdog child: it blocks on a pipe only the test holds, and when the test ends in any way
+ * (an assertion's abort, SIGKILL) the pipe closes and it stops the server and removes the folder. */
+static void
+start_watchdog (CdTestPg *pg)
+{
+  g_autofree char *as = pg->run_as ? g_strdup_printf ("runuser -u %s -- ", pg->run_as) : g_strdup ("");
+  g_autofree char *script = g_strdup_printf ("%s" PG_BIN "/pg_ctl -D '%s' -m immediate -w stop >/dev/null 2>&1;"
+                                             " rm -rf '%s'", as, pg->data, pg->dir);
+  char *argv[] = { "/bin/sh", "-c", script, NULL };
+  int fds[2];
+  pid_t pid;
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      char c;
+
+      close (fds[1]);
+      setsid (); /* not killed with the test's process group */
+      while (read (fds[0], &c, 1) < 0 && errno == EINTR)
+        ;
+      execv (argv[0], argv);
+      _exit (127);
+    }
+  close (fds[0]);
+  fcntl (fds[1], F_SETFD, FD_CLOEXEC); /* only this process holds it, not the CLIs it starts */
+  pg->watchdog_fd = fds[1];
+  pg->watchdog = pid;
+}
+
+CdTestPg *
+cd_test_pg_start (void)
+{
+  CdTestPg *pg = g_new0 (CdTestPg, 1);
+  g_autofree char *log = NULL, *opts = NULL;
+
+  if (!g_file_test (PG_BIN "/initdb", G_FILE_TEST_IS_EXECUTABLE))
+    g_error ("%s is missing: install postgresql-15 (.ci/install-deps)", PG_BIN "/initdb");
+  pg->dir = g_dir_make_tmp ("certdesk-pg-XXXXXX", NULL);
+  g_assert_nonnull (pg->dir);
+  pg->data = g_build_filename (pg->dir, "data", NULL);
+  log = g_build_filename (pg->dir, "server.log", NULL);
+  if (geteuid () == 0)
+    {
+      struct passwd *pw = getpwnam (PG_SYSTEM_USER);
+
+      if (!pw)
+        g_error ("running as root, the server needs the system user %s (made by the postgresql-15 package)",
+                 PG_SYSTEM_USER);
+      pg->run_as = g_strdup (PG_SYSTEM_USER);
+      g_assert_cmpint (chown (pg->dir, pw->pw_uid, pw->pw_gid), ==, 0);
+    }
+  start_watchdog (pg);
+  {
+    const char *const argv[] = { PG_BIN "/initdb", "-D", pg->data, "-A", "trust", "-U", "certdesk_admin",
+                                 "--no-sync", "-E", "UTF8", "--locale=C.UTF-8", NULL };
+    run (pg, argv);
+  }
+  /* No TCP at all; durability is not what these tests measure. */
+  opts = g_strdup_printf ("-k %s -c listen_addresses= -c fsync=off -c full_page_writes=off"
+                          " -c synchronous_commit=off", pg->dir);
+  {
+    const char *const argv[] = { PG_BIN "/pg_ctl", "-D", pg->data, "-o", opts, "-l", log, "-w", "-t", "30",
+                                 "start", NULL };
+    run (pg, argv);
+  }
+  return pg;
+}
+
+void
+cd_test_pg_stop (CdTestPg *pg)
+{
+  const char *const argv[] = { PG_BIN "/pg_ctl", "-D", pg->data, "-m", "fast", "-w", "stop", NULL };
+  int status;
+
+  run (pg, argv);
+  /* The watchdog removes the folder once its pipe closes. */
+  close (pg->watchdog_fd);
+  waitpid (pg->watchdog, &status, 0);
+  g_assert_false (g_file_test (pg->dir, G_FILE_TEST_EXISTS));
+  g_free (pg->dir);
+  g_free (pg->data);
+  g_free (pg->run_as);
+  g_free (pg);
+}
+
+char *
+cd_test_pg_url (CdTestPg *pg, const char *user)
+{
+  return g_strdup_printf ("postgresql://%s@/postgres?host=%s", user, pg->dir);
+}
+
+PGconn *
+cd_test_pg_connect (CdTestPg *pg, const char *user)
+{
+  g_autofree char *url = cd_test_pg_url (pg, user);
+  PGconn *conn = PQconnectdb (url);
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    g_error ("connecting as %s: %s", user, PQerrorMessage (conn));
+  return conn;
+}
+
+gint64
+cd_test_pg_int (PGconn *conn, const char *sql)
+{
+  PGresult *res = PQexec (conn, sql);
+  gint64 v;
+
+  if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) < 1)
+    g_error ("%s: %s", sql, PQerrorMessage (conn));
+  v = g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10);
+  PQclear (res);
+  return v;
+}
+
+char *
+cd_test_pg_try (PGconn *conn, const char *sql, gint64 *out_rows)
+{
+  PGresult *res = PQexec (conn, sql);
+  ExecStatusType st = PQresultStatus (res);
+  char *state = NULL;
+
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+    {
+      if (out_rows)
+        *out_rows = g_ascii_strtoll (PQcmdTuples (res), NULL, 10);
+    }
+  else
+    state = g_strdup (PQresultErrorField (res, PG_DIAG_SQLSTATE));
+  PQclear (res);
+  return state;
+}

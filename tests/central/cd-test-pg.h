@@ -1,0 +1,31 @@
+/* cd-test-pg.h: a PostgreSQL 15 server of the test's own (Debian's postgresql-15), in a temp folder, on a
+ * Unix socket in that folder only (no TCP); stopped and removed at the end, also when the test dies. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <glib.h>
+#include <libpq-fe.h>
+
+G_BEGIN_DECLS
+
+typedef struct _CdTestPg CdTestPg;
+
+/* initdb + pg_ctl start. As root the server runs as the system user "postgres" (initdb refuses root; the
+ * postgresql-15 package creates that user); otherwise as the caller. Aborts the test on failure. The
+ * administrator is "certdesk_admin" (trust authentication on the socket: only this folder can reach it). */
+CdTestPg   *cd_test_pg_start (void);
+/* pg_ctl stop and rm -rf of the folder. */
+void        cd_test_pg_stop  (CdTestPg *pg);
+/* A libpq URI to database "postgres" as @user through the socket. */
+char       *cd_test_pg_url   (CdTestPg *pg, const char *user);
+
+/* Connects as @user (aborts the test on failure). */
+PGconn     *cd_test_pg_connect (CdTestPg *pg, const char *user);
+/* The first column of the first row of @sql as a number (aborts on an error). */
+gint64      cd_test_pg_int     (PGconn *conn, const char *sql);
+/* Runs @sql; returns NULL when it succeeded (and @out_rows: rows it changed), else the SQLSTATE (free it). */
+char       *cd_test_pg_try     (PGconn *conn, const char *sql, gint64 *out_rows);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
+
+G_END_DECLS

@@ -1,0 +1,417 @@
+/* test-central.c: many outlets, one CA against a real PostgreSQL 15 (cd-test-pg.h): the central schema and its
+ * migrations, two counters (two SQLite files) joining as outlets and syncing, a sync killed mid-push and
+ * resumed, and row-level security between outlets. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "cd-test-pg.h"
+
+static CdTestPg *server;
+static char *workdir;
+
+typedef struct {
+  int        status;
+  gboolean   killed;   /* ended by SIGKILL */
+  char      *out;
+  char      *err;
+  JsonNode  *json;
+} Run;
+
+static void
+run_clear (Run *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+  g_clear_pointer (&r->json, json_node_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* certdesk-cli --db DB …, with @env (NULL-terminated "NAME=VALUE" pairs, may be NULL) added; @kill_after_us > 0
+ * sends SIGKILL that long after the start (unless it has ended). */
+static void
+run_cli_full (const char *db, Run *r, const char *const *env, gulong kill_after_us, const char *const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                       | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (workdir, db, NULL);
+
+  g_ptr_array_add (argv, (char *) g_getenv ("CERTDESK_CLI"));
+  g_ptr_array_add (argv, "--db");
+  g_ptr_array_add (argv, path);
+  g_ptr_array_add (argv, "--data-dir");
+  g_ptr_array_add (argv, workdir);
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  for (guint i = 0; env && env[i]; i += 2)
+    g_subprocess_launcher_setenv (launcher, env[i], env[i + 1], TRUE);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  if (kill_after_us)
+    {
+      g_usleep (kill_after_us);
+      g_subprocess_send_signal (proc, SIGKILL);
+    }
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, &r->out, &r->err, &error));
+  r->killed = g_subprocess_get_if_signaled (proc) && g_subprocess_get_term_sig (proc) == SIGKILL;
+  r->status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+  r->json = r->out && *r->out ? json_from_string (r->out, NULL) : NULL;
+}
+
+#define run_cli(db, r, ...) run_cli_full (db, r, NULL, 0, (const char *const[]) { __VA_ARGS__, NULL })
+
+static gint64
+member (Run *r, const char *name)
+{
+  g_assert_nonnull (r->json);
+  return json_object_get_int_member (json_node_get_object (r->json), name);
+}
+
+static char *
+fixture (const char *name)
+{
+  return g_build_filename (g_getenv ("CERTDESK_SOURCE_ROOT"), "tests", "fixtures", name, NULL);
+}
+
+/* The number in the first column of @sql on the counter's SQLite file @db. */
+static gint64
+local_int (const char *db, const char *sql)
+{
+  g_autofree char *path = g_build_filename (workdir, db, NULL);
+  sqlite3 *raw = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 v;
+
+  g_assert_cmpint (sqlite3_open (path, &raw), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (raw, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  v = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (raw);
+  return v;
+}
+
+static void
+import (const char *db, const char *app, gboolean pay)
+{
+  g_autofree char *file = fixture (app);
+  g_auto(Run) imp = { 0 };
+
+  run_cli (db, &imp, "application", "import", file);
+  g_assert_cmpint (imp.status, ==, 0);
+  if (pay)
+    {
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, member (&imp, "id"));
+      g_auto(Run) check = { 0 };
+      g_auto(Run) paid = { 0 };
+
+      run_cli (db, &check, "application", "check", id);
+      g_assert_cmpint (check.status, ==, 0);
+      /* app-bj-person.json: bank transfer of its fee, 210 yuan. */
+      run_cli (db, &paid, "application", "pay", id, "--method", "bank-transfer", "--amount-fen", "21000");
+      g_assert_cmpint (paid.status, ==, 0);
+    }
+}
+
+static void
+add_outlet (const char *code, const char *name, const char *role)
+{
+  g_autofree char *admin = cd_test_pg_url (server, "certdesk_admin");
+  g_auto(Run) r = { 0 };
+
+  run_cli ("admin.db", &r, "central", "init", admin, "--outlet", code, "--name", name, "--role", role);
+  g_assert_cmpint (r.status, ==, 0);
+}
+
+static void
+join (const char *db, const char *code, const char *role)
+{
+  g_autofree char *url = cd_test_pg_url (server, role);
+  g_auto(Run) r = { 0 };
+
+  run_cli (db, &r, "central", "join", url, "--outlet", code, "--name", code);
+  g_assert_cmpint (r.status, ==, 0);
+}
+
+/* One sync round that must succeed; returns its JSON counts through @r. */
+static void
+sync_ok (const char *db, Run *r)
+{
+  run_cli (db, r, "sync");
+  if (r->status != 0)
+    g_printerr ("%s", r->err);
+  g_assert_cmpint (r->status, ==, 0);
+}
+
+/* init creates the schema (migration 1), init again applies nothing; the version is recorded once. */
+static void
+test_init (void)
+{
+  g_autofree char *admin = cd_test_pg_url (server, "certdesk_admin");
+  g_autoptr(PGconn) conn = cd_test_pg_connect (server, "certdesk_admin");
+  g_auto(Run) first = { 0 };
+  g_auto(Run) again = { 0 };
+  g_auto(Run) password = { 0 };
+
+  run_cli ("admin.db", &first, "central", "init", admin);
+  g_assert_cmpint (first.status, ==, 0);
+  g_assert_cmpint (member (&first, "applied"), ==, 1);
+  g_assert_cmpint (member (&first, "version"), ==, 1);
+  run_cli ("admin.db", &again, "central", "init", admin);
+  g_assert_cmpint (again.status, ==, 0);
+  g_assert_cmpint (member (&again, "applied"), ==, 0);
+  g_assert_cmpint (member (&again, "version"), ==, 1);
+  g_assert_cmpint (cd_test_pg_int (conn, "SELECT count(*) FROM certdesk.schema_version"), ==, 1);
+  g_assert_cmpint (cd_test_pg_int (conn, "SELECT count(*) FROM pg_tables WHERE schemaname = 'certdesk'"), >=, 12);
+  /* A password in the URL is refused before anything connects. */
+  run_cli ("admin.db", &password, "central", "init", "postgresql://certdesk_admin:secret@/postgres?host=/nowhere");
+  g_assert_cmpint (password.status, ==, 1);
+  g_assert_nonnull (strstr (password.err, "password"));
+  add_outlet ("A", "乌鲁木齐市服务网点", "outlet_a");
+  add_outlet ("B", "昌吉州服务网点", "outlet_b");
+  add_outlet ("C", "哈密市服务网点", "outlet_c");
+  g_assert_cmpint (cd_test_pg_int (conn, "SELECT count(*) FROM certdesk.outlet"), ==, 3);
+  g_assert_cmpint (cd_test_pg_int (conn, "SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member"
+                                         " JOIN pg_roles g ON g.oid = m.roleid WHERE g.rolname = 'certdesk_outlet'"
+                                         " AND r.rolname IN ('outlet_a', 'outlet_b', 'outlet_c')"), ==, 3);
+}
+
+/* A counter that never joined works as before: no outbox rows, and sync says it has not joined (exit 2). */
+static void
+test_not_joined (void)
+{
+  g_auto(Run) s = { 0 };
+
+  import ("alone.db", "app-bj-person.json", TRUE);
+  run_cli ("alone.db", &s, "sync");
+  g_assert_cmpint (s.status, ==, 2);
+  g_assert_nonnull (strstr (s.err, "not joined"));
+  g_assert_cmpint (local_int ("alone.db", "SELECT count(*) FROM sync_outbox"), ==, 0);
+  g_assert_cmpint (local_int ("alone.db", "SELECT count(*) FROM application WHERE state = 'paid'"), ==, 1);
+}
+
+/* Joining needs a URL without a password and the outlet's own database user. */
+static void
+test_join_refusals (void)
+{
+  g_autofree char *with_password = g_strdup_printf ("postgresql://outlet_a:secret@/postgres?host=/tmp");
+  g_autofree char *other = cd_test_pg_url (server, "outlet_b");
+  g_autofree char *admin = cd_test_pg_url (server, "certdesk_admin");
+  g_auto(Run) pw = { 0 };
+  g_auto(Run) wrong = { 0 };
+  g_auto(Run) none = { 0 };
+
+  run_cli ("refused.db", &pw, "central", "join", with_password, "--outlet", "A", "--name", "A");
+  g_assert_cmpint (pw.status, ==, 1);
+  g_assert_nonnull (strstr (pw.err, ".pgpass"));
+  run_cli ("refused.db", &wrong, "central", "join", other, "--outlet", "A", "--name", "A");
+  g_assert_cmpint (wrong.status, ==, 1);
+  g_assert_nonnull (strstr (wrong.err, "outlet B's, not outlet A's"));
+  run_cli ("refused.db", &none, "central", "join", admin, "--outlet", "A", "--name", "A");
+  g_assert_cmpint (none.status, ==, 1);
+  g_assert_nonnull (strstr (none.err, "belongs to no outlet"));
+  g_assert_cmpint (local_int ("refused.db", "SELECT count(*) FROM setting WHERE key LIKE 'central.%'"), ==, 0);
+}
+
+/* Outlet A's role against outlet B's rows, and the head office's role (row-level security). */
+static void
+check_rls (void)
+{
+  g_autoptr(PGconn) admin = cd_test_pg_connect (server, "certdesk_admin");
+  g_autoptr(PGconn) a = NULL;
+  g_autoptr(PGconn) head = NULL;
+  g_autofree char *state = NULL;
+  gint64 rows = -1;
+
+  a = cd_test_pg_connect (server, "outlet_a");
+  /* Shared: A reads B's customers; owned: A does not see B's applications. */
+  g_assert_cmpint (cd_test_pg_int (a, "SELECT count(*) FROM certdesk.customer WHERE outlet_code = 'B'"), ==, 1);
+  g_assert_cmpint (cd_test_pg_int (a, "SELECT count(*) FROM certdesk.application WHERE outlet_code = 'B'"), ==, 0);
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(*) FROM certdesk.application WHERE outlet_code = 'B'"), ==, 1);
+  /* A cannot change B's customer: the row is not A's to update (nothing changes) … */
+  g_assert_null (cd_test_pg_try (a, "UPDATE certdesk.customer SET data = data || '{\"name\":\"改名\"}'"
+                                    " WHERE outlet_code = 'B'", &rows));
+  g_assert_cmpint (rows, ==, 0);
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(*) FROM certdesk.customer WHERE outlet_code = 'B'"
+                                          " AND name = '改名'"), ==, 0);
+  /* … cannot hand its own rows to B, nor push a change in B's name: PostgreSQL refuses (42501). */
+  state = cd_test_pg_try (a, "UPDATE certdesk.customer SET outlet_code = 'B' WHERE outlet_code = 'A'", NULL);
+  g_assert_cmpstr (state, ==, "42501");
+  g_clear_pointer (&state, g_free);
+  state = cd_test_pg_try (a, "INSERT INTO certdesk.change_event (event_uuid, outlet_code, counter_uuid, seq, tbl,"
+                             " record_uuid, local_id, op, row, at) SELECT gen_random_uuid(), 'B', uuid, 999999,"
+                             " 'customer', gen_random_uuid(), 1, 'insert', '{\"name\":\"假\"}', now()"
+                             " FROM certdesk.counter WHERE outlet_code = 'B'", NULL);
+  g_assert_cmpstr (state, ==, "42501");
+  g_clear_pointer (&state, g_free);
+  state = cd_test_pg_try (a, "DELETE FROM certdesk.customer WHERE outlet_code = 'B'", NULL);
+  g_assert_cmpstr (state, ==, "42501");
+  g_clear_pointer (&state, g_free);
+  /* The head office reads every outlet and writes nothing. */
+  g_assert_null (cd_test_pg_try (admin, "CREATE ROLE head_office LOGIN IN ROLE certdesk_head_office", NULL));
+  head = cd_test_pg_connect (server, "head_office");
+  g_assert_cmpint (cd_test_pg_int (head, "SELECT count(DISTINCT outlet_code) FROM certdesk.application"), ==, 2);
+  g_assert_cmpint (cd_test_pg_int (head, "SELECT count(*) FROM certdesk.payment"), ==, 1);
+  state = cd_test_pg_try (head, "UPDATE certdesk.application SET seq = seq + 1", NULL);
+  g_assert_cmpstr (state, ==, "42501");
+}
+
+/* A imports and pays, B imports; both sync; each sees the other's customer; the central database holds each
+ * record once. */
+static void
+test_two_outlets (void)
+{
+  g_autoptr(PGconn) admin = cd_test_pg_connect (server, "certdesk_admin");
+  g_auto(Run) a1 = { 0 };
+  g_auto(Run) b1 = { 0 };
+  g_auto(Run) a2 = { 0 };
+  g_auto(Run) idle = { 0 };
+  gint64 a_rows;
+
+  /* A has an application before it joins (the snapshot carries it) and pays it after (the triggers). */
+  import ("a.db", "app-bj-person.json", FALSE);
+  join ("a.db", "A", "outlet_a");
+  g_assert_cmpint (local_int ("a.db", "SELECT count(*) FROM sync_outbox"), >=, 3);
+  run_cli ("a.db", &a1, "application", "check", "1");
+  g_assert_cmpint (a1.status, ==, 0);
+  run_clear (&a1);
+  a1 = (Run) { 0 };
+  run_cli ("a.db", &a1, "application", "pay", "1", "--method", "bank-transfer", "--amount-fen", "21000");
+  g_assert_cmpint (a1.status, ==, 0);
+  g_assert_cmpint (local_int ("a.db", "SELECT count(*) FROM sync_outbox WHERE tbl = 'payment'"), ==, 1);
+  a_rows = local_int ("a.db", "SELECT count(*) FROM sync_outbox");
+  run_clear (&a1);
+  a1 = (Run) { 0 };
+  sync_ok ("a.db", &a1);
+  g_assert_cmpint (member (&a1, "pushed"), ==, a_rows);
+  g_assert_cmpint (member (&a1, "pending"), ==, 0);
+  g_assert_cmpint (member (&a1, "pulled"), ==, 0);
+
+  import ("b.db", "app-nmg-new.json", FALSE);
+  join ("b.db", "B", "outlet_b");
+  sync_ok ("b.db", &b1);
+  g_assert_cmpint (member (&b1, "pending"), ==, 0);
+  g_assert_cmpint (member (&b1, "pulled"), >=, 1);
+  /* B now holds A's customer, with A's outlet code. */
+  g_assert_cmpint (local_int ("b.db", "SELECT count(*) FROM central_customer WHERE outlet_code = 'A'"
+                                      " AND id_number = '65010220000229001X' AND name = '张三'"), ==, 1);
+  sync_ok ("a.db", &a2);
+  g_assert_cmpint (member (&a2, "pulled"), >=, 1);
+  g_assert_cmpint (local_int ("a.db", "SELECT count(*) FROM central_customer WHERE outlet_code = 'B'"), ==, 1);
+  g_assert_cmpint (local_int ("a.db", "SELECT count(*) FROM central_customer WHERE outlet_code = 'A'"), ==, 0);
+
+  /* Centrally: every change once, each application once, the payment with its amount in fen. */
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(*) FROM certdesk.change_event WHERE outlet_code = 'A'"), ==,
+                   a_rows);
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(*) FROM certdesk.application"), ==, 2);
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT amount_fen FROM certdesk.payment WHERE outlet_code = 'A'"), ==,
+                   21000);
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(*) FROM certdesk.application WHERE outlet_code = 'A'"
+                                          " AND state = 'paid'"), ==, 1);
+  /* The audit chain arrived row by row, in order, and no clerk's password hash left the counter. */
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(*) FROM certdesk.audit_row WHERE outlet_code = 'A'"), ==,
+                   local_int ("a.db", "SELECT count(*) FROM audit_log"));
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(*) FROM certdesk.change_event WHERE row ? 'password_hash'"),
+                   ==, 0);
+
+  /* Nothing new: a round pushes and pulls nothing. */
+  sync_ok ("b.db", &idle);
+  g_assert_cmpint (member (&idle, "pushed"), ==, 0);
+  g_assert_cmpint (member (&idle, "pulled"), ==, 0);
+  check_rls ();
+}
+
+/* The central count of counter @db's changes equals its outbox, each sequence once. */
+static void
+assert_nothing_lost_or_twice (PGconn *admin, const char *db)
+{
+  gint64 local = local_int (db, "SELECT count(*) FROM sync_outbox");
+
+  g_assert_cmpint (local_int (db, "SELECT count(*) FROM sync_outbox WHERE sent_at IS NULL"), ==, 0);
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(*) FROM certdesk.change_event WHERE outlet_code = 'C'"), ==,
+                   local);
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(DISTINCT seq) FROM certdesk.change_event"
+                                          " WHERE outlet_code = 'C'"), ==, local);
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT max(seq) FROM certdesk.change_event WHERE outlet_code = 'C'"), ==,
+                   local_int (db, "SELECT max(seq) FROM sync_outbox"));
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(*) FROM certdesk.application WHERE outlet_code = 'C'"), ==,
+                   local_int (db, "SELECT count(*) FROM application"));
+}
+
+/* SIGKILL after a batch is committed on the server and before it is marked sent here (the worst point), then at
+ * random moments: each resume ends with every change centrally exactly once. */
+static void
+test_kill_resume (void)
+{
+  g_autoptr(PGconn) admin = cd_test_pg_connect (server, "certdesk_admin");
+  const char *const crash[] = { "CERTDESK_SYNC_BATCH", "3", "CERTDESK_TEST_CRASH_AT", "sync:pushed:2", NULL };
+  const char *const small[] = { "CERTDESK_SYNC_BATCH", "1", NULL };
+  g_auto(Run) killed = { 0 };
+  g_auto(Run) resumed = { 0 };
+  gint64 total;
+
+  join ("c.db", "C", "outlet_c");
+  for (int i = 0; i < 4; i++)
+    import ("c.db", "app-bj-person.json", i % 2 == 0);
+  total = local_int ("c.db", "SELECT count(*) FROM sync_outbox");
+  g_assert_cmpint (total, >=, 12);
+  run_cli_full ("c.db", &killed, crash, 0, (const char *const[]) { "sync", NULL });
+  g_assert_true (killed.killed);
+  /* Two batches are on the server, one is marked sent here. */
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(*) FROM certdesk.change_event WHERE outlet_code = 'C'"), ==, 6);
+  g_assert_cmpint (local_int ("c.db", "SELECT count(*) FROM sync_outbox WHERE sent_at IS NULL"), ==, total - 3);
+  sync_ok ("c.db", &resumed);
+  g_assert_cmpint (member (&resumed, "pushed"), ==, total - 3);
+  g_assert_cmpint (member (&resumed, "pending"), ==, 0);
+  assert_nothing_lost_or_twice (admin, "c.db");
+
+  /* More work, then rounds killed at random moments of a one-row-per-batch push. */
+  for (int i = 0; i < 3; i++)
+    import ("c.db", "app-bj-person.json", TRUE);
+  for (int i = 0; i < 4; i++)
+    {
+      g_auto(Run) r = { 0 };
+      run_cli_full ("c.db", &r, small, (gulong) g_test_rand_int_range (20000, 150000),
+                    (const char *const[]) { "sync", NULL });
+      g_assert_true (r.killed || r.status == 0);
+    }
+  {
+    g_auto(Run) last = { 0 };
+    sync_ok ("c.db", &last);
+    g_assert_cmpint (member (&last, "pending"), ==, 0);
+  }
+  assert_nothing_lost_or_twice (admin, "c.db");
+}
+
+int
+main (int argc, char **argv)
+{
+  int rc;
+
+  g_test_init (&argc, &argv, NULL);
+  workdir = g_dir_make_tmp ("certdesk-central-XXXXXX", NULL);
+  server = cd_test_pg_start ();
+  g_test_add_func ("/central/init", test_init);
+  g_test_add_func ("/central/not-joined", test_not_joined);
+  g_test_add_func ("/central/join-refusals", test_join_refusals);
+  g_test_add_func ("/central/two-outlets", test_two_outlets);
+  g_test_add_func ("/central/kill-resume", test_kill_resume);
+  rc = g_test_run ();
+  cd_test_pg_stop (server);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", workdir);
+    g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL));
+  }
+  g_free (workdir);
+  return rc;
+}
