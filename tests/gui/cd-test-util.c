@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "cd-app.h"
+#include "cd-application-store.h"
 #include "cd-print-page.h"
 #include "cd-price-store.h"
 #include "cd-test-util.h"
@@ -836,4 +838,189 @@ cd_test_price_everything (CdContext *ctx, gint64 amount_fen)
             }
         }
     }
+}
+
+void
+cd_test_customer_clear (CdTestCustomer *customer)
+{
+  g_clear_pointer (&customer->number, g_free);
+  g_clear_pointer (&customer->query, g_free);
+  g_clear_pointer (&customer->pin, g_free);
+  customer->id = 0;
+}
+
+/* The business step's lookup: the customer's certificate, chosen from the list when several match. */
+static void
+find_customer (GtkWidget *win, const CdTestCustomer *customer)
+{
+  g_autoptr(GList) tops = gtk_window_list_toplevels ();
+  GtkWidget *list = NULL;
+
+  cd_test_set_text (win, "find_entry", customer->query);
+  cd_test_click (win, "find_button");
+  for (GList *l = tops; l && !list; l = l->next)
+    list = cd_test_find_visible (l->data, "find_choices_list");
+  if (list)
+    {
+      g_autoptr(GList) rows = gtk_container_get_children (GTK_CONTAINER (list));
+
+      for (GList *l = rows; l; l = l->next)
+        if (strstr (gtk_label_get_text (GTK_LABEL (gtk_bin_get_child (l->data))), customer->number))
+          {
+            g_signal_emit_by_name (list, "row-activated", l->data);
+            break;
+          }
+      cd_test_iterate ();
+    }
+  g_test_message ("lookup: %s (serial %s)", cd_test_label (win, "find_label"),
+                  gtk_entry_get_text (GTK_ENTRY (cd_test_find (win, "serial_entry"))));
+}
+
+static void
+page_seen (CdTestPageFunc on_page, gpointer data, GtkWidget *win, const char *where, const char *shot)
+{
+  cd_test_iterate ();
+  if (on_page)
+    on_page (win, where, shot, data);
+}
+
+char *
+cd_test_walk_business (CdTestCounter *counter, CdWizard *wizard, GtkWidget *win, CdProfile *profile,
+                       CdBusiness business, CdTestCustomer *customer, gboolean burn_all, CdTestPageFunc on_page,
+                       gpointer data, char **out_reason)
+{
+  const char *code = cd_business_to_code (business);
+  g_autofree char *prefix = g_strdup_printf ("%s-%s", profile->id, code);
+  g_autofree char *radio = g_strdup_printf ("business_%s", code);
+  g_autofree char *profile_radio = g_strdup_printf ("profile_%s", profile->id);
+  GtkComboBox *type_combo;
+  GtkTreeModel *types;
+  GtkTreeIter iter;
+
+  cd_wizard_start_new (wizard);
+  cd_test_iterate ();
+  cd_test_toggle (win, profile_radio, TRUE);
+  cd_test_toggle (win, radio, TRUE);
+  if (business != CD_BUSINESS_NEW && customer->id)
+    find_customer (win, customer);
+  {
+    g_autofree char *where = g_strdup_printf ("%s/%s business step", profile->id, code);
+    g_autofree char *shot = g_strdup_printf ("%s-1-business", prefix);
+    page_seen (on_page, data, win, where, shot);
+  }
+  if (!cd_test_next (win, wizard))
+    goto stopped;
+
+  /* the applicant step with every applicant type the project offers, then its first */
+  type_combo = GTK_COMBO_BOX (cd_test_find (win, "type_combo"));
+  types = gtk_combo_box_get_model (type_combo);
+  for (gboolean ok = gtk_tree_model_get_iter_first (types, &iter); ok; ok = gtk_tree_model_iter_next (types, &iter))
+    {
+      g_autofree char *where = NULL;
+      g_autofree char *shot = NULL;
+
+      gtk_combo_box_set_active_iter (type_combo, &iter);
+      cd_test_fill_applicant (win);
+      where = g_strdup_printf ("%s/%s applicant step (%s)", profile->id, code, gtk_combo_box_get_active_id (type_combo));
+      shot = g_strdup_printf ("%s-2-applicant-%s", prefix, gtk_combo_box_get_active_id (type_combo));
+      page_seen (on_page, data, win, where, shot);
+    }
+  gtk_combo_box_set_active (type_combo, 0);
+  cd_test_fill_applicant (win);
+
+  while (!g_str_equal (cd_wizard_get_current_step (wizard), "done"))
+    {
+      const char *step = cd_wizard_get_current_step (wizard);
+      gboolean burn = g_str_equal (step, "burn") && (business == CD_BUSINESS_NEW || burn_all);
+      g_autofree char *where = NULL;
+      g_autofree char *shot = NULL;
+
+      if (g_str_equal (step, "materials"))
+        cd_test_tick_materials (win, wizard);
+      else if (g_str_equal (step, "seals"))
+        cd_test_choose_samples (counter, wizard);
+      else if (g_str_equal (step, "fee") && cd_test_sensitive (win, "pay_button"))
+        {
+          GtkWidget *received = cd_test_find (win, "received_entry");
+
+          if (gtk_widget_get_mapped (received))
+            gtk_entry_set_text (GTK_ENTRY (received), "100000");
+          cd_test_click (win, "pay_button");
+        }
+      else if (g_str_equal (step, "print"))
+        {
+          g_autofree char *pdf = g_strdup_printf ("%s-documents", prefix);
+          cd_test_print_documents (counter, win, wizard, pdf);
+        }
+      cd_test_wait_ms (150);   /* rows built a few per main-loop turn */
+      where = g_strdup_printf ("%s/%s %s step", profile->id, code, step);
+      shot = g_strdup_printf ("%s-%s", prefix, step);
+      page_seen (on_page, data, win, where, shot);
+      if (burn)
+        {
+          GtkWidget *pin = cd_test_find_visible (win, "burn_pin_entry");
+          g_autofree char *outcome = g_strdup_printf ("%s/%s burn outcome", profile->id, code);
+          g_autofree char *outcome_shot = g_strdup_printf ("%s-burn-outcome", prefix);
+
+          GtkWidget *caption = cd_test_find_visible (win, "burn_pin_caption");
+
+          /* the applicant's PIN when the page asks for it; the DEMO key's SO PIN is its own (left empty) */
+          if (pin && gtk_widget_get_mapped (pin) && customer->pin && caption
+              && g_str_equal (gtk_label_get_label (GTK_LABEL (caption)), g_dgettext (GETTEXT_PACKAGE, "_PIN of the key")))
+            gtk_entry_set_text (GTK_ENTRY (pin), customer->pin);
+          if (!cd_test_burn (win, 120000))
+            goto stopped;
+          page_seen (on_page, data, win, outcome, outcome_shot);
+          if (business == CD_BUSINESS_NEW)
+            {
+              CdApplication *app = cd_draft_get_app (cd_wizard_get_draft (wizard));   /* reloaded by the burn */
+
+              cd_test_customer_clear (customer);
+              customer->id = cd_draft_get_id (cd_wizard_get_draft (wizard));
+              customer->number = g_strdup (cd_draft_get_number (cd_wizard_get_draft (wizard)));
+              customer->query = g_strdup (app->unit && app->unit->uscc ? app->unit->uscc : app->person->id_number);
+              customer->pin = g_strdup (profile->initial_pin);
+            }
+          else
+            {
+              /* a renewal, replacement or change issues the customer's certificate from now on */
+              gint64 id = cd_draft_get_id (cd_wizard_get_draft (wizard));
+              g_autoptr(GPtrArray) certs = cd_application_store_certificates (counter->ctx, id, NULL);
+
+              if (certs && certs->len && ((CdCertificateInfo *) certs->pdata[0])->usable)
+                {
+                  customer->id = id;
+                  g_free (customer->number);
+                  customer->number = g_strdup (cd_draft_get_number (cd_wizard_get_draft (wizard)));
+                }
+            }
+          /* a burn that set a PIN (new, replacement, unlock) gives it on its slip: the key's PIN from now on */
+          {
+            GtkWidget *show = cd_test_find_visible (win, "burn_show_pin");
+
+            if (show && gtk_widget_get_mapped (show) && !gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (show)))
+              gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (show), TRUE);
+            if (show && gtk_widget_get_mapped (show) && *cd_test_label (win, "burn_pin"))
+              {
+                g_free (customer->pin);
+                customer->pin = g_strdup (cd_test_label (win, "burn_pin"));
+              }
+          }
+        }
+      else if (g_str_equal (step, "burn"))
+        goto stopped;   /* read before the key is touched */
+      if (!cd_test_next (win, wizard))
+        goto stopped;
+    }
+  {
+    g_autofree char *where = g_strdup_printf ("%s/%s done step", profile->id, code);
+    g_autofree char *shot = g_strdup_printf ("%s-done", prefix);
+    page_seen (on_page, data, win, where, shot);
+  }
+  return g_strdup ("done");
+
+stopped:
+  if (out_reason)
+    *out_reason = g_strdup (cd_test_label (win, "reason_label"));
+  return g_strdup (cd_wizard_get_current_step (wizard));
 }

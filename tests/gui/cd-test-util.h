@@ -81,6 +81,30 @@ gboolean    cd_test_burn            (GtkWidget *win, guint timeout_ms);
 /* Every fee item of every project that ships without a price gets a local one (the supervisor's Settings →
  * Prices), so that every business can be paid. */
 void        cd_test_price_everything (CdContext *ctx, gint64 amount_fen);
+/* The customer of a project's new certificate, whom its follow-up businesses are for. */
+typedef struct {
+  gint64  id;
+  char   *number;
+  char   *query;   /* what the clerk types to find the customer */
+  char   *pin;     /* the key's PIN from the new certificate's slip */
+} CdTestCustomer;
+
+void        cd_test_customer_clear  (CdTestCustomer *customer);
+
+/* Called on every page the walk shows: @where names it ("bj-gov/new fee step"), @shot is a screenshot name. */
+typedef void (*CdTestPageFunc) (GtkWidget *win, const char *where, const char *shot, gpointer data);
+
+/* One business of @profile from the business step on, as a clerk does it: the applicant step with every
+ * applicant type offered (read each), then the first; every material; a sample per form; paid; printed. A
+ * new certificate is burnt on the demo key and its customer kept in @customer; a follow-up business finds
+ * that customer with the business step's lookup (a renewal needs the clock in its window: the caller moves
+ * it). With @burn_all every business with an Issue step is burnt too (the slip's PIN typed when asked),
+ * otherwise its Issue step is read before the key is touched. Returns the step it ended on ("done" when
+ * the business completed); *out_reason says why it stopped elsewhere. */
+char       *cd_test_walk_business   (CdTestCounter *counter, CdWizard *wizard, GtkWidget *win, CdProfile *profile,
+                                     CdBusiness business, CdTestCustomer *customer, gboolean burn_all,
+                                     CdTestPageFunc on_page, gpointer data, char **out_reason);
+
 /* Next, and whether the wizard went on to another step. */
 gboolean    cd_test_next            (GtkWidget *win, CdWizard *wizard);
 

@@ -250,151 +250,13 @@ scan_view (Scan *sc, GtkWidget *win, const char *where, const char *shot)
     cd_test_screenshot (win, shot);
 }
 
-/* The customer of a project's new certificate, whom its follow-up businesses are for. */
-typedef struct {
-  gint64  id;
-  char   *number;
-  char   *query;     /* what the clerk types to find the customer */
-} Customer;
-
-/* The business step's lookup: the customer's certificate, chosen from the list when several match. */
+/* Every page the walk shows: read, and saved as no-codes-<shot>.png. */
 static void
-find_customer (GtkWidget *win, const Customer *customer)
+on_page_cb (GtkWidget *win, const char *where, const char *shot, gpointer data)
 {
-  GtkWidget *list;
+  g_autofree char *name = g_strdup_printf ("no-codes-%s", shot);
 
-  cd_test_set_text (win, "find_entry", customer->query);
-  cd_test_click (win, "find_button");
-  list = NULL;
-  {
-    g_autoptr(GList) tops = gtk_window_list_toplevels ();
-
-    for (GList *l = tops; l && !list; l = l->next)
-      list = cd_test_find_visible (l->data, "find_choices_list");
-  }
-  if (list)
-    {
-      g_autoptr(GList) rows = gtk_container_get_children (GTK_CONTAINER (list));
-
-      for (GList *l = rows; l; l = l->next)
-        if (strstr (gtk_label_get_text (GTK_LABEL (gtk_bin_get_child (l->data))), customer->number))
-          {
-            g_signal_emit_by_name (list, "row-activated", l->data);
-            break;
-          }
-      cd_test_iterate ();
-    }
-  g_test_message ("lookup: %s (serial %s)", cd_test_label (win, "find_label"),
-                  gtk_entry_get_text (GTK_ENTRY (cd_test_find (win, "serial_entry"))));
-}
-
-/* One business of a project from the business step as far as the wizard goes, every page read on the way;
- * a new certificate is burnt on the demo key (its customer is then @customer), a follow-up business is for
- * that customer. */
-static void
-walk_business (Scan *sc, CdTestCounter *counter, CdWizard *wizard, GtkWidget *win, CdProfile *profile,
-               CdBusiness business, Customer *customer)
-{
-  g_autofree char *prefix = g_strdup_printf ("no-codes-%s-%s", profile->id, cd_business_to_code (business));
-  g_autofree char *radio = g_strdup_printf ("business_%s", cd_business_to_code (business));
-  g_autofree char *profile_radio = g_strdup_printf ("profile_%s", profile->id);
-  GtkComboBox *type_combo;
-  GtkTreeModel *types;
-  GtkTreeIter iter;
-
-  cd_wizard_start_new (wizard);
-  cd_test_iterate ();
-  cd_test_toggle (win, profile_radio, TRUE);
-  cd_test_toggle (win, radio, TRUE);
-  if (business != CD_BUSINESS_NEW && customer->id)
-    find_customer (win, customer);
-  {
-    g_autofree char *where = g_strdup_printf ("%s/%s business step", profile->id, cd_business_to_code (business));
-    g_autofree char *shot = g_strdup_printf ("%s-1-business", prefix);
-    scan_view (sc, win, where, shot);
-  }
-  if (!cd_test_next (win, wizard))
-    {
-      g_test_message ("%s: the business step does not go on: %s", prefix, cd_test_label (win, "reason_label"));
-      return;
-    }
-
-  /* the applicant step with every applicant type the project offers, then its first */
-  type_combo = GTK_COMBO_BOX (cd_test_find (win, "type_combo"));
-  types = gtk_combo_box_get_model (type_combo);
-  for (gboolean ok = gtk_tree_model_get_iter_first (types, &iter); ok; ok = gtk_tree_model_iter_next (types, &iter))
-    {
-      g_autofree char *where = NULL;
-      g_autofree char *shot = NULL;
-
-      gtk_combo_box_set_active_iter (type_combo, &iter);
-      cd_test_fill_applicant (win);
-      where = g_strdup_printf ("%s/%s applicant step (%s)", profile->id, cd_business_to_code (business),
-                               gtk_combo_box_get_active_id (type_combo));
-      shot = g_strdup_printf ("%s-2-applicant-%s", prefix, gtk_combo_box_get_active_id (type_combo));
-      scan_view (sc, win, where, shot);
-    }
-  gtk_combo_box_set_active (type_combo, 0);
-  cd_test_fill_applicant (win);
-
-  while (!g_str_equal (cd_wizard_get_current_step (wizard), "done"))
-    {
-      const char *step = cd_wizard_get_current_step (wizard);
-      g_autofree char *where = NULL;
-      g_autofree char *shot = NULL;
-
-      if (g_str_equal (step, "materials"))
-        cd_test_tick_materials (win, wizard);
-      else if (g_str_equal (step, "seals"))
-        cd_test_choose_samples (counter, wizard);
-      else if (g_str_equal (step, "fee") && cd_test_sensitive (win, "pay_button"))
-        {
-          GtkWidget *received = cd_test_find (win, "received_entry");
-
-          if (gtk_widget_get_mapped (received))
-            gtk_entry_set_text (GTK_ENTRY (received), "100000");
-          cd_test_click (win, "pay_button");
-        }
-      else if (g_str_equal (step, "print"))
-        {
-          g_autofree char *pdf = g_strdup_printf ("%s-documents", prefix);
-          cd_test_print_documents (counter, win, wizard, pdf);
-        }
-      cd_test_wait_ms (150);   /* rows built a few per main-loop turn */
-      where = g_strdup_printf ("%s/%s %s step", profile->id, cd_business_to_code (business), step);
-      shot = g_strdup_printf ("%s-%s", prefix, step);
-      scan_view (sc, win, where, shot);
-      /* a new certificate is burnt (the outcome is read too); the other businesses' Issue step is read before
-       * the key is touched */
-      if (g_str_equal (step, "burn") && business == CD_BUSINESS_NEW)
-        {
-          CdApplication *app;
-          g_autofree char *outcome = g_strdup_printf ("%s/new burn outcome", profile->id);
-          g_autofree char *outcome_shot = g_strdup_printf ("%s-burn-outcome", prefix);
-
-          if (!cd_test_burn (win, 120000))
-            {
-              g_test_message ("%s: the burn did not finish: %s", prefix, cd_test_label (win, "reason_label"));
-              return;
-            }
-          scan_view (sc, win, outcome, outcome_shot);
-          app = cd_draft_get_app (cd_wizard_get_draft (wizard));   /* the burn reloaded it */
-          customer->id = cd_draft_get_id (cd_wizard_get_draft (wizard));
-          customer->number = g_strdup (cd_draft_get_number (cd_wizard_get_draft (wizard)));
-          customer->query = g_strdup (app->unit && app->unit->uscc ? app->unit->uscc : app->person->id_number);
-          g_assert_true (cd_test_next (win, wizard));
-        }
-      else if (g_str_equal (step, "burn") || !cd_test_next (win, wizard))
-        {
-          g_test_message ("%s: stops at the %s step: %s", prefix, step, cd_test_label (win, "reason_label"));
-          return;
-        }
-    }
-  {
-    g_autofree char *where = g_strdup_printf ("%s/%s done step", profile->id, cd_business_to_code (business));
-    g_autofree char *shot = g_strdup_printf ("%s-done", prefix);
-    scan_view (sc, win, where, shot);
-  }
+  scan_view (data, win, where, name);
 }
 
 static void
@@ -415,13 +277,16 @@ test_no_codes_on_screen (void)
   for (guint i = 0; i < profiles->len; i++)
     {
       CdProfile *p = profiles->pdata[i];
-      Customer customer = { 0, NULL, NULL };
+      CdTestCustomer customer = { 0, NULL, NULL, NULL };
 
       if (only && !g_str_equal (only, p->id))
         continue;
       for (guint b = 0; b < CD_N_BUSINESSES; b++)
         if (cd_profile_offers_business (p, b))
           {
+            g_autofree char *reason = NULL;
+            g_autofree char *ended = NULL;
+
             /* a renewal inside its window: the clock moved to ten days before the certificate ends */
             if (b == CD_BUSINESS_RENEW && customer.id)
               {
@@ -432,11 +297,13 @@ test_no_codes_on_screen (void)
 
                 cd_store_set_now (cd_context_get_store (counter->ctx), now);
               }
-            walk_business (&sc, counter, wizard, win, p, b, &customer);
+            ended = cd_test_walk_business (counter, wizard, win, p, b, &customer, FALSE, on_page_cb, &sc, &reason);
             cd_store_set_now (cd_context_get_store (counter->ctx), NULL);
+            if (!g_str_equal (ended, "done"))
+              g_test_message ("%s/%s: read up to the %s step (%s)", p->id, cd_business_to_code (b), ended,
+                              reason ? reason : "");
           }
-      g_free (customer.number);
-      g_free (customer.query);
+      cd_test_customer_clear (&customer);
     }
   gtk_widget_destroy (win);
 
