@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 
 #include "cd-application-store.h"
 #include "cd-cli.h"
@@ -485,5 +486,11 @@ cd_cli_cmd_application (CdCli *cli, int argc, char **argv)
     for (gsize i = 0; i < G_N_ELEMENTS (subs); i++)
       if (g_str_equal (argv[1], subs[i].name))
         return subs[i].run (cli, argc - 1, argv + 1);
+  if (argc == 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
+    {
+      printf ("%s\n%s\n", _("usage: certdesk-cli application import|show|check|pay|void|list …"),
+              _("Each subcommand has its own --help, e.g. certdesk-cli application pay --help"));
+      return CD_EXIT_OK;
+    }
   return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli application import|show|check|pay|void|list …"));
 }

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 
 #include "cd-audit.h"
 #include "cd-cli.h"
@@ -103,5 +104,10 @@ cd_cli_cmd_audit (CdCli *cli, int argc, char **argv)
     return cmd_verify (cli);
   if (argc >= 2 && g_str_equal (argv[1], "list"))
     return cmd_list (cli, argc - 1, argv + 1);
+  if (argc == 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
+    {
+      printf ("%s\n", _("usage: certdesk-cli audit verify | audit list [--limit N]"));
+      return CD_EXIT_OK;
+    }
   return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli audit verify | audit list [--limit N]"));
 }

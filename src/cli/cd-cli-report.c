@@ -39,7 +39,7 @@ report_sign (CdCli *cli, int argc, char **argv)
   CdContext *ctx;
   int code = 0;
 
-  if (!cd_cli_parse ("report sign", NULL, entries, &argc, &argv))
+  if (!cd_cli_parse ("report sign", "--date D --outlet ID --counted-cash-fen N", entries, &argc, &argv))
     return CD_EXIT_USAGE;
   if (!date || outlet <= 0 || counted < 0)
     return cd_cli_fail (CD_EXIT_USAGE, _("report sign needs --date, --outlet and --counted-cash-fen"));
@@ -107,7 +107,7 @@ cd_cli_cmd_report (CdCli *cli, int argc, char **argv)
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("The last day of a range"), "D" },
     { "outlet", 0, 0, G_OPTION_ARG_INT64, &outlet, N_("Only this outlet"), "ID" },
     { "clerk", 0, 0, G_OPTION_ARG_INT64, &clerk, N_("Only this clerk"), "ID" },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("json or csv"), "F" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("json (default), csv or pdf (pdf needs --out FILE)"), "F" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Write to FILE instead of stdout"), "FILE" },
     { NULL }
   };
@@ -120,7 +120,7 @@ cd_cli_cmd_report (CdCli *cli, int argc, char **argv)
 
   if (argc > 1 && g_str_equal (argv[1], "sign"))
     return report_sign (cli, argc - 1, argv + 1);
-  if (!cd_cli_parse (argv[0], NULL, entries, &argc, &argv))
+  if (!cd_cli_parse (argv[0], "--date D  (sign off a day: report sign --help)", entries, &argc, &argv))
     return CD_EXIT_USAGE;
   if (!date)
     return cd_cli_fail (CD_EXIT_USAGE, _("--date is required"));

@@ -282,12 +282,12 @@ cd_cli_cmd_validate (CdCli *cli, int argc, char **argv)
   CdIdentKind kind;
   gboolean ok;
 
-  if (!cd_cli_parse (argv[0], "uscc|orgcode|id|mobile VALUE", NULL, &argc, &argv))
+  if (!cd_cli_parse (argv[0], "uscc|orgcode|id|mobile|taxpayer VALUE", NULL, &argc, &argv))
     return CD_EXIT_USAGE;
   if (argc != 3)
-    return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli validate uscc|orgcode|id|mobile VALUE"));
+    return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli validate uscc|orgcode|id|mobile|taxpayer VALUE"));
   if (!cd_ident_kind_from_string (argv[1], &kind))
-    return cd_cli_fail (CD_EXIT_USAGE, _("“%s” is not uscc, orgcode, id or mobile"), argv[1]);
+    return cd_cli_fail (CD_EXIT_USAGE, _("“%s” is not uscc, orgcode, id, mobile or taxpayer"), argv[1]);
   ok = cd_ident_check (kind, argv[2], &error);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "kind");

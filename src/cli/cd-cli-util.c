@@ -31,9 +31,13 @@ cd_cli_get_context (CdCli *cli, int *out_exit)
 gboolean
 cd_cli_parse (const char *command, const char *params, const GOptionEntry *entries, int *argc, char ***argv)
 {
-  g_autofree char *summary = g_strdup_printf ("%s %s", command, params ? params : "");
-  g_autoptr(GOptionContext) octx = g_option_context_new (summary);
+  g_autofree char *prgname = g_strdup_printf ("certdesk-cli %s", command);
+  g_autoptr(GOptionContext) octx = NULL;
   g_autoptr(GError) error = NULL;
+
+  /* --help says "certdesk-cli COMMAND [OPTION…] PARAMS", not the command name twice */
+  g_set_prgname (prgname);
+  octx = g_option_context_new (params);
 
   g_option_context_set_help_enabled (octx, TRUE);
   if (entries)

@@ -384,6 +384,31 @@ test_ca_setup_disk_full (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (slip, G_FILE_TEST_EXISTS));
 }
 
+/* --help lists what the command accepts: report takes pdf, validate takes taxpayer IDs; no command's help is
+ * a usage error, and the usage line names the program and the command once. */
+static void
+test_help (Fixture *f, gconstpointer data)
+{
+  static const char *const commands[] = { "profiles", "checklist", "fee", "validate", "application", "price", "report",
+                                          "audit", "seal-extract", "scan-import", "forms" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto(Run) r = { 0 };
+      g_autofree char *usage = g_strdup_printf ("certdesk-cli %s", commands[i]);
+
+      run_cli (f, &r, FALSE, commands[i], "--help", NULL);
+      g_test_message ("%s --help: %s", commands[i], r.out);
+      g_assert_cmpint (r.status, ==, 0);
+      g_assert_cmpstr (r.err, ==, "");
+      g_assert_nonnull (strstr (r.out, usage));
+      if (g_str_equal (commands[i], "report"))
+        g_assert_nonnull (strstr (r.out, "csv or pdf"));
+      if (g_str_equal (commands[i], "validate"))
+        g_assert_nonnull (strstr (r.out, "taxpayer"));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -393,5 +418,6 @@ main (int argc, char **argv)
   ADD ("/cli-stderr/seal-extract/jpeg", test_seal_jpeg);
   ADD ("/cli-stderr/pdf-damaged-image", test_pdf_damaged_image);
   ADD ("/cli-stderr/ca-setup-disk-full", test_ca_setup_disk_full);
+  ADD ("/cli-stderr/help", test_help);
   return g_test_run ();
 }
