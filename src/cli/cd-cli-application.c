@@ -346,7 +346,7 @@ static int
 cmd_pay (CdCli *cli, int argc, char **argv)
 {
   g_autofree char *method = NULL, *supervisor = NULL, *reason = NULL;
-  gint64 amount = -1, received = -1;
+  gint64 amount = G_MININT64, received = -1;     /* amount G_MININT64: not given */
   gboolean invoice = FALSE;
   const GOptionEntry entries[] = {
     { "method", 0, 0, G_OPTION_ARG_STRING, &method, N_("cash, wechat, alipay, bank-card or bank-transfer"), "M" },
@@ -366,8 +366,11 @@ cmd_pay (CdCli *cli, int argc, char **argv)
 
   if (!cd_cli_parse ("application pay", "ID", entries, &argc, &argv))
     return CD_EXIT_USAGE;
-  if (argc != 2 || !parse_id (argv[1], &change.id) || !method || amount < 0)
+  if (argc != 2 || !parse_id (argv[1], &change.id) || !method || amount == G_MININT64)
     return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli application pay ID --method M --amount-fen N"));
+  if (amount < 0)
+    return cd_cli_fail (CD_EXIT_INVALID, _("--amount-fen: the amount paid is 0 fen or more, not %lld"),
+                        (long long) amount);
   if (!check_adjust_options (supervisor, reason))
     return CD_EXIT_USAGE;
   if (!cd_payment_method_from_code (method, &change.method))

@@ -57,6 +57,8 @@ cmd_list (CdCli *cli, int argc, char **argv)
 
   if (!cd_cli_parse ("audit list", NULL, entries, &argc, &argv))
     return CD_EXIT_USAGE;
+  if (limit < 1)
+    return cd_cli_fail (CD_EXIT_INVALID, _("--limit: the number of rows is 1 or more, not %lld"), (long long) limit);
   if (!(ctx = cd_cli_get_context (cli, &code)))
     return code;
   if (!cd_store_prepare (cd_context_get_store (ctx), "SELECT id, at, actor, action, entity, entity_id, detail"

@@ -12,7 +12,7 @@ cd_cli_cmd_price (CdCli *cli, int argc, char **argv)
 {
   g_autofree char *profile = NULL, *business = NULL, *variant = NULL, *item = NULL;
   int years = 0;
-  gint64 amount = -1;
+  gint64 amount = G_MININT64;     /* not given */
   const GOptionEntry entries[] = {
     { "profile", 0, 0, G_OPTION_ARG_STRING, &profile, N_("Profile id"), "ID" },
     { "business", 0, 0, G_OPTION_ARG_STRING, &business, N_("Business code"), "B" },
@@ -35,11 +35,15 @@ cd_cli_cmd_price (CdCli *cli, int argc, char **argv)
   if (!profile || !g_strv_contains ((const char *const[]) { "list", "set", "clear", NULL }, sub))
     return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli price list|set|clear --profile ID [--business B "
                                          "--variant V --item CODE [--years N] --amount-fen N]"));
+  if (amount != G_MININT64 && amount < 0)
+    return cd_cli_fail (CD_EXIT_INVALID, _("--amount-fen: a price is 0 fen or more, not %lld"), (long long) amount);
   if (!(ctx = cd_cli_get_context (cli, &code)))
     return code;
+  if (!cd_context_lookup_profile (ctx, profile, &error))
+    return cd_cli_fail_error (CD_EXIT_INVALID, error);
   if (!g_str_equal (sub, "list"))
     {
-      if (!business || !variant || !item || (g_str_equal (sub, "set") && amount < 0))
+      if (!business || !variant || !item || (g_str_equal (sub, "set") && amount == G_MININT64))
         return cd_cli_fail (CD_EXIT_USAGE, _("--business, --variant, --item (and --amount-fen to set) are required"));
       o.business = business;
       o.variant = variant;

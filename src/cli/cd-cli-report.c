@@ -124,6 +124,10 @@ cd_cli_cmd_report (CdCli *cli, int argc, char **argv)
     return CD_EXIT_USAGE;
   if (!date)
     return cd_cli_fail (CD_EXIT_USAGE, _("--date is required"));
+  if (outlet < 0)
+    return cd_cli_fail (CD_EXIT_INVALID, _("--outlet: an outlet id is a number from 1, not %lld"), (long long) outlet);
+  if (clerk < 0)
+    return cd_cli_fail (CD_EXIT_INVALID, _("--clerk: a clerk id is a number from 1, not %lld"), (long long) clerk);
   if (!format)
     format = g_strdup ("json");
   if (!g_str_equal (format, "json") && !g_str_equal (format, "csv") && !g_str_equal (format, "pdf"))

@@ -36,6 +36,8 @@ cd_cli_cmd_profiles (CdCli *cli, int argc, char **argv)
 
   if (!cd_cli_parse (argv[0], NULL, NULL, &argc, &argv))
     return CD_EXIT_USAGE;
+  if (argc > 1)
+    return cd_cli_fail (CD_EXIT_USAGE, _("profiles takes no arguments, not “%s”"), argv[1]);
   if (!(ctx = cd_cli_get_context (cli, &code)))
     return code;
   list = cd_profile_set_list (cd_context_get_profiles (ctx));
@@ -181,7 +183,7 @@ int
 cd_cli_cmd_fee (CdCli *cli, int argc, char **argv)
 {
   g_autofree char *profile_id = NULL, *business = NULL, *applicant = NULL;
-  int years = 0, keys = 1, seals = 0;
+  int years = -1, keys = 1, seals = 0;     /* years -1: not given, the profile's term */
   gboolean zero_fee = FALSE, one_cert = FALSE;
   const GOptionEntry entries[] = {
     { "profile", 0, 0, G_OPTION_ARG_STRING, &profile_id, N_("Profile id"), "ID" },
@@ -210,7 +212,7 @@ cd_cli_cmd_fee (CdCli *cli, int argc, char **argv)
     return cd_cli_fail (CD_EXIT_USAGE, _("--profile, --business and --applicant are required"));
   if ((code = parse_codes (business, applicant, &bus, &type)) != 0)
     return code;
-  if (years < 0 || years > 10)
+  if (years != -1 && (years < 1 || years > 10))
     return cd_cli_fail (CD_EXIT_INVALID, _("--years must be between 1 and 10, not %d"), years);
   if (keys < 1 || keys > 50)
     return cd_cli_fail (CD_EXIT_INVALID, _("--keys must be between 1 and 50, not %d"), keys);
@@ -220,7 +222,7 @@ cd_cli_cmd_fee (CdCli *cli, int argc, char **argv)
     return code;
   if (!(profile = cd_context_lookup_profile (ctx, profile_id, &error)))
     return cd_cli_fail_error (CD_EXIT_INVALID, error);
-  req.years = (guint) years;
+  req.years = years < 0 ? 0 : (guint) years;
   req.keys = (guint) keys;
   req.seals = (guint) seals;
   req.zero_fee = zero_fee;

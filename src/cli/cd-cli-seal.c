@@ -30,7 +30,8 @@ cd_cli_cmd_seal_extract (CdCli *cli, int argc, char **argv)
   if (out_dir == NULL)
     return cd_cli_fail (CD_EXIT_USAGE, _("seal-extract: --out DIR is required"));
   if (samples < 0 || samples > 16)
-    return cd_cli_fail (CD_EXIT_USAGE, _("seal-extract: --samples must be between 1 and 16"));
+    return cd_cli_fail (CD_EXIT_USAGE, _("seal-extract: --samples must be between 1 and 16 (leave it out to detect "
+                                         "the boxes), not %d"), samples);
   if (page < 1)
     return cd_cli_fail (CD_EXIT_USAGE, _("seal-extract: --page counts from 1"));
   if (!g_file_test (out_dir, G_FILE_TEST_IS_DIR))

@@ -103,6 +103,9 @@ is_disk_error (const GError *error)
 int
 cd_cli_exit_for_error (const GError *error)
 {
+  /* "There is no application 999": the id the user gave names nothing; that is the input, not the storage */
+  if (g_error_matches (error, CD_STORE_ERROR, CD_STORE_ERROR_NOT_FOUND))
+    return CD_EXIT_INVALID;
   if (error->domain == CD_STORE_ERROR || is_disk_error (error))
     return CD_EXIT_STORAGE;
   if (error->domain == G_OPTION_ERROR)

@@ -409,6 +409,44 @@ test_help (Fixture *f, gconstpointer data)
     }
 }
 
+/* Bad input, one command at a time: one line, the exit code of the contract, the option named, what is
+ * expected and the value given (no number the user did not type). */
+static void
+test_bad_input (Fixture *f, gconstpointer data)
+{
+  static const struct {
+    const char *args[12];
+    int         status;
+    const char *says;
+  } cases[] = {
+    { { "profiles", "extra" }, 2, "not “extra”" },
+    { { "fee", "--profile", "bj-gov", "--business", "new", "--applicant", "enterprise", "--years", "0" }, 1,
+      "--years must be between 1 and 10, not 0" },
+    { { "price", "set", "--profile", "bj-gov", "--business", "new", "--variant", "v", "--item", "i", "--amount-fen",
+        "-1" }, 1, "--amount-fen: a price is 0 fen or more, not -1" },
+    { { "price", "list", "--profile", "nope" }, 1, "Unknown profile “nope”" },
+    { { "report", "--date", "2026-12-01", "--outlet", "-3" }, 1, "--outlet: an outlet id is a number from 1, not -3" },
+    { { "audit", "list", "--limit", "0" }, 1, "--limit: the number of rows is 1 or more, not 0" },
+    { { "application", "pay", "1", "--method", "cash", "--amount-fen", "-5" }, 1,
+      "--amount-fen: the amount paid is 0 fen or more, not -5" },
+    { { "application", "show", "999" }, 1, "999" },
+    { { "scan-import", "--application", "999", "--material", "x", "/etc/passwd" }, 1, "999" },
+    { { "seal-extract", "/etc/passwd", "--out", "/tmp", "--samples", "17" }, 2, "between 1 and 16" },
+    { { "report", "--date", "2026-12-01", "--format", "xml" }, 2, "“xml” is not json, csv or pdf" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Run) r = { 0 };
+      const char *const *a = cases[i].args;
+
+      run_cli (f, &r, FALSE, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], NULL);
+      g_test_message ("%s %s: exit %d, %s", a[0], a[1] ? a[1] : "", r.status, r.err);
+      g_assert_cmpint (r.status, ==, cases[i].status);
+      assert_one_line (&r, cases[i].says);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -419,5 +457,6 @@ main (int argc, char **argv)
   ADD ("/cli-stderr/pdf-damaged-image", test_pdf_damaged_image);
   ADD ("/cli-stderr/ca-setup-disk-full", test_ca_setup_disk_full);
   ADD ("/cli-stderr/help", test_help);
+  ADD ("/cli-stderr/bad-input", test_bad_input);
   return g_test_run ();
 }
