@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cd-central.h"
+#include "cd-ident.h"
 #include "cd-store-outbox.h"
 
 G_DEFINE_QUARK (cd-central-error-quark, cd_central_error)
@@ -525,4 +526,100 @@ cd_central_sync (CdStore *store, CdCentralSyncResult *out, GError **error)
        && pull (store, conn, counter, &out->pulled, error);
   out->pending = pending_count (store);
   return ok;
+}
+
+static void
+add_text (JsonBuilder *b, const char *name, const unsigned char *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value)
+    json_builder_add_string_value (b, (const char *) value);
+  else
+    json_builder_add_null_value (b);
+}
+
+/* The certificates of one hit: a local applicant's through its applications, a pulled one's by UUID. */
+static gboolean
+add_certificates (CdStore *store, JsonBuilder *b, gint64 local_id, const char *uuid, const char *outlet,
+                  GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (local_id)
+    {
+      if (!cd_store_prepare (store, "SELECT c.serial, c.state, c.not_after, ?2 FROM certificate c"
+                             " JOIN application a ON a.id = c.application_id WHERE a.applicant_id = ?1"
+                             " ORDER BY c.id", &stmt, error))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, local_id);
+      cd_store_bind_text_or_null (stmt, 2, outlet);
+    }
+  else
+    {
+      if (!cd_store_prepare (store, "SELECT serial, state, not_after, outlet_code FROM central_certificate"
+                             " WHERE applicant_uuid = ?1 AND NOT deleted ORDER BY outlet_code, seq", &stmt, error))
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+    }
+  json_builder_set_member_name (b, "certificates");
+  json_builder_begin_array (b);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      json_builder_begin_object (b);
+      add_text (b, "serial", sqlite3_column_text (stmt, 0));
+      add_text (b, "state", sqlite3_column_text (stmt, 1));
+      add_text (b, "not_after", sqlite3_column_text (stmt, 2));
+      add_text (b, "outlet", sqlite3_column_text (stmt, 3));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  return rc == SQLITE_DONE || cd_store_set_error (store, error);
+}
+
+JsonNode *
+cd_central_find_customers (CdStore *store, const char *text, guint limit, GError **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *ident = cd_ident_normalize (text);
+  g_autofree char *outlet = setting_get (store, "central.outlet");
+  int rc;
+
+  /* This counter's applicants first (its own outlet), then the other outlets' pulled customers. */
+  if (!cd_store_prepare (store,
+                         "SELECT id, NULL, kind, name, uscc, id_number, ?4 FROM applicant"
+                         " WHERE instr(name, ?1) > 0 OR uscc = ?2 OR id_number = ?2"
+                         " UNION ALL SELECT NULL, uuid, kind, name, uscc, id_number, outlet_code FROM central_customer"
+                         " WHERE NOT deleted AND (instr(name, ?1) > 0 OR uscc = ?2 OR id_number = ?2)"
+                         " LIMIT ?3", &stmt, error))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, ident, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 3, (int) limit);
+  cd_store_bind_text_or_null (stmt, 4, outlet);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "customers");
+  json_builder_begin_array (b);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      json_builder_begin_object (b);
+      add_text (b, "name", sqlite3_column_text (stmt, 3));
+      add_text (b, "kind", sqlite3_column_text (stmt, 2));
+      add_text (b, "uscc", sqlite3_column_text (stmt, 4));
+      add_text (b, "id_number", sqlite3_column_text (stmt, 5));
+      add_text (b, "outlet", sqlite3_column_text (stmt, 6));
+      if (!add_certificates (store, b, sqlite3_column_int64 (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
+                             outlet, error))
+        return NULL;
+      json_builder_end_object (b);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      cd_store_set_error (store, error);
+      return NULL;
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "cd-store.h"
 
@@ -54,4 +55,13 @@ typedef struct {
  * without a central database; @out still says what is pending when the server cannot be reached. */
 gboolean cd_central_sync (CdStore *store, CdCentralSyncResult *out, GError **error);
 
+G_END_DECLS
+
+G_BEGIN_DECLS
+/* Customers whose name contains @text, or whose USCC or ID number is @text (normalised as typed, full-width
+ * digits and a small x read as cd_ident_normalize does): this counter's own and every other outlet's pulled
+ * by sync, each with its certificates. A JSON object {"customers":[{"name","kind","uscc","id_number",
+ * "outlet","certificates":[{"serial","state","not_after","outlet"}]}]}; "outlet" is NULL for this counter's
+ * own rows when it has not joined. At most @limit customers. */
+JsonNode *cd_central_find_customers (CdStore *store, const char *text, guint limit, GError **error);
 G_END_DECLS

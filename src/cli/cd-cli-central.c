@@ -133,3 +133,33 @@ cd_cli_cmd_sync (CdCli *cli, int argc, char **argv)
   cd_cli_print_builder (b);
   return ok ? CD_EXIT_OK : cd_cli_fail_error (exit_for (error), error);
 }
+
+int
+cd_cli_cmd_customer (CdCli *cli, int argc, char **argv)
+{
+  gint64 limit = 50;
+  const GOptionEntry entries[] = {
+    { "limit", 0, 0, G_OPTION_ARG_INT64, &limit, N_("Most customers to print (default 50)"), "N" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) found = NULL;
+  CdContext *ctx;
+  int code = 0;
+
+  if (argc < 2 || !g_str_equal (argv[1], "find"))
+    return cd_cli_fail (CD_EXIT_USAGE, _("customer needs find TEXT (a name, a USCC or an ID number)"));
+  argc--;
+  argv++;
+  if (!cd_cli_parse ("customer find", "TEXT", entries, &argc, &argv))
+    return CD_EXIT_USAGE;
+  if (argc != 2 || !*g_strstrip (argv[1]) || limit < 1)
+    return cd_cli_fail (CD_EXIT_USAGE, _("customer find needs TEXT (a name, a USCC or an ID number)"));
+  if (!(ctx = cd_cli_get_context (cli, &code)))
+    return code;
+  if (!(found = cd_central_find_customers (cd_context_get_store (ctx), argv[1], (guint) MIN (limit, 10000),
+                                           &error)))
+    return cd_cli_fail_error (CD_EXIT_STORAGE, error);
+  cd_cli_print_json (found);
+  return CD_EXIT_OK;
+}

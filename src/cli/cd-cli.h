@@ -76,5 +76,6 @@ int cd_cli_cmd_accept       (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_ca           (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_central      (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_sync         (CdCli *cli, int argc, char **argv);
+int cd_cli_cmd_customer     (CdCli *cli, int argc, char **argv);
 
 G_END_DECLS

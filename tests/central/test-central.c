@@ -102,6 +102,39 @@ local_int (const char *db, const char *sql)
 }
 
 static void
+local_exec (const char *db, const char *sql)
+{
+  g_autofree char *path = g_build_filename (workdir, db, NULL);
+  sqlite3 *raw = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &raw), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (raw, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (raw);
+}
+
+/* The certificates of the one customer `customer find TEXT` on @db finds from @outlet. */
+static JsonArray *
+found_certificates (Run *r, const char *db, const char *text, const char *outlet)
+{
+  JsonArray *customers, *certs = NULL;
+
+  run_cli (db, r, "customer", "find", text);
+  g_assert_cmpint (r->status, ==, 0);
+  customers = json_object_get_array_member (json_node_get_object (r->json), "customers");
+  for (guint i = 0; i < json_array_get_length (customers); i++)
+    {
+      JsonObject *c = json_array_get_object_element (customers, i);
+      if (g_strcmp0 (json_object_get_string_member_with_default (c, "outlet", NULL), outlet) == 0)
+        {
+          g_assert_null (certs);
+          certs = json_object_get_array_member (c, "certificates");
+        }
+    }
+  g_assert_nonnull (certs);
+  return certs;
+}
+
+static void
 import (const char *db, const char *app, gboolean pay)
 {
   g_autofree char *file = fixture (app);
@@ -323,6 +356,51 @@ test_two_outlets (void)
                    local_int ("a.db", "SELECT count(*) FROM audit_log"));
   g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(*) FROM certdesk.change_event WHERE row ? 'password_hash'"),
                    ==, 0);
+
+  /* A's key is burned (the certificate row as src/pki writes it: the trigger sees any writer), both sync: B finds
+   * A's customer with the certificate, issued at A; A revokes it, both sync: B sees it revoked. */
+  local_exec ("a.db", "INSERT INTO certificate (serial, application_id, issuer, subject, not_before, not_after,"
+                      " state, pem, day, at) VALUES ('5A17E0001', 1, 'CN=XJCA', 'CN=张三', '2026-01-31T00:00:00Z',"
+                      " '2027-01-31T00:00:00Z', 'issued', '-----BEGIN CERTIFICATE-----', '2026-01-31',"
+                      " '2026-01-31T01:00:00Z')");
+  {
+    g_auto(Run) pa = { 0 };
+    g_auto(Run) pb = { 0 };
+    g_auto(Run) found = { 0 };
+    g_auto(Run) own = { 0 };
+    JsonArray *certs;
+
+    sync_ok ("a.db", &pa);
+    g_assert_cmpint (member (&pa, "pushed"), ==, 1);
+    sync_ok ("b.db", &pb);
+    g_assert_cmpint (member (&pb, "pulled"), ==, 1);
+    certs = found_certificates (&found, "b.db", "张三", "A");
+    g_assert_cmpuint (json_array_get_length (certs), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (certs, 0), "serial"), ==,
+                     "5A17E0001");
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (certs, 0), "state"), ==, "issued");
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (certs, 0), "outlet"), ==, "A");
+    /* On A, by the ID number as typed (a small x): its own customer under its own outlet code. */
+    certs = found_certificates (&own, "a.db", "65010220000229001x", "A");
+    g_assert_cmpuint (json_array_get_length (certs), ==, 1);
+  }
+  local_exec ("a.db", "UPDATE certificate SET state = 'revoked', revoked_at = '2026-02-01T02:00:00Z',"
+                      " revoke_reason = 'keyCompromise' WHERE serial = '5A17E0001'");
+  {
+    g_auto(Run) pa = { 0 };
+    g_auto(Run) pb = { 0 };
+    g_auto(Run) found = { 0 };
+    JsonArray *certs;
+
+    sync_ok ("a.db", &pa);
+    sync_ok ("b.db", &pb);
+    g_assert_cmpint (member (&pb, "pulled"), ==, 1);
+    certs = found_certificates (&found, "b.db", "65010220000229001X", "A");
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (certs, 0), "state"), ==,
+                     "revoked");
+    g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(*) FROM certdesk.certificate WHERE serial = '5A17E0001'"
+                                            " AND state = 'revoked'"), ==, 1);
+  }
 
   /* Nothing new: a round pushes and pulls nothing. */
   sync_ok ("b.db", &idle);
