@@ -11,6 +11,14 @@
 
 #include "cd-decoder-log.h"
 
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/common_interface_defs.h>
+/* A sanitizer's report during decoding must reach the real stderr, not the capture (it aborts before _end). */
+#define set_sanitizer_report_fd(fd) __sanitizer_set_report_fd ((void *) (gintptr) (fd))
+#else
+#define set_sanitizer_report_fd(fd) ((void) (fd))
+#endif
+
 /* More than any decoder prints about one file; the rest is dropped, with a note. */
 #define CD_DECODER_LOG_MAX_BYTES (64 * 1024)
 
@@ -31,7 +39,9 @@ cd_decoder_log_begin (CdDecoderLog *log)
       if (log->saved_fd >= 0)
         close (log->saved_fd);
       log->saved_fd = -1;
+      return;
     }
+  set_sanitizer_report_fd (log->saved_fd);
 }
 
 void
@@ -46,6 +56,7 @@ cd_decoder_log_end (CdDecoderLog *log, const char *domain)
     {
       fflush (stderr);
       dup2 (log->saved_fd, STDERR_FILENO);
+      set_sanitizer_report_fd (STDERR_FILENO);
       close (log->saved_fd);
       size = lseek (log->capture_fd, 0, SEEK_END);
       if (size > 0)
