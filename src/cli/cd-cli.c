@@ -13,6 +13,9 @@
 #ifdef CD_CLI_HAVE_FORMS
 #include "cd-forms-fontset.h"
 #endif
+#if defined (CD_CLI_HAVE_SEAL) || defined (CD_CLI_HAVE_SCAN)
+#include "cd-decoder-log.h"
+#endif
 
 typedef struct {
   const char *name;
@@ -111,6 +114,10 @@ main (int argc, char **argv)
   setup_locale ();
   g_log_writer_default_set_use_stderr (TRUE);
   g_log_set_writer_func (log_writer, NULL, NULL);
+#if defined (CD_CLI_HAVE_SEAL) || defined (CD_CLI_HAVE_SCAN)
+  /* libpng, libjpeg and poppler write to stderr directly: captured around each decoding (cd-decoder-log.h) */
+  cd_decoder_log_capture_stderr (TRUE);
+#endif
 #ifdef CD_CLI_HAVE_FORMS
   /* A name the forms cannot print is refused by check and pay, before anything is printed or paid. */
   cd_preflight_set_glyph_check (cd_forms_font_missing_chars);

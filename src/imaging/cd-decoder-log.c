@@ -23,13 +23,22 @@
 #define CD_DECODER_LOG_MAX_BYTES (64 * 1024)
 
 static GMutex capture_lock;
+static gboolean capture_enabled;
+
+void
+cd_decoder_log_capture_stderr (gboolean capture)
+{
+  g_mutex_lock (&capture_lock);
+  capture_enabled = capture;
+  g_mutex_unlock (&capture_lock);
+}
 
 void
 cd_decoder_log_begin (CdDecoderLog *log)
 {
   g_mutex_lock (&capture_lock);
   log->saved_fd = -1;
-  log->capture_fd = memfd_create ("certdesk-decoder-log", MFD_CLOEXEC);
+  log->capture_fd = capture_enabled ? memfd_create ("certdesk-decoder-log", MFD_CLOEXEC) : -1;
   if (log->capture_fd < 0)
     return;
   fflush (stderr);
