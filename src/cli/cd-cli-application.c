@@ -182,6 +182,12 @@ parse_id (const char *text, gint64 *out)
   return TRUE;
 }
 
+static int
+fail_bad_id (const char *text)
+{
+  return cd_cli_fail (CD_EXIT_USAGE, _("ID: “%s” is not an application id (a whole number from 1)"), text);
+}
+
 /* The changes below run through cd_cli_run_change: as they are, or as a supervisor's adjustment of a
  * signed-off day (--supervisor NAME --reason TEXT). */
 #define ADJUST_ENTRIES(supervisor) \
@@ -291,7 +297,9 @@ cmd_show (CdCli *cli, int argc, char **argv)
 
   if (!cd_cli_parse ("application show", "ID", entries, &argc, &argv))
     return CD_EXIT_USAGE;
-  if (argc != 2 || !parse_id (argv[1], &id))
+  if (argc == 2 && !parse_id (argv[1], &id))
+    return fail_bad_id (argv[1]);
+  if (argc != 2)
     return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli application show ID [--meta]"));
   if (!(ctx = cd_cli_get_context (cli, &code)))
     return code;
@@ -325,7 +333,9 @@ cmd_check (CdCli *cli, int argc, char **argv)
 
   if (!cd_cli_parse ("application check", "ID", entries, &argc, &argv))
     return CD_EXIT_USAGE;
-  if (argc != 2 || !parse_id (argv[1], &change.id))
+  if (argc == 2 && !parse_id (argv[1], &change.id))
+    return fail_bad_id (argv[1]);
+  if (argc != 2)
     return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli application check ID"));
   if (!check_adjust_options (supervisor, reason))
     return CD_EXIT_USAGE;
@@ -366,7 +376,9 @@ cmd_pay (CdCli *cli, int argc, char **argv)
 
   if (!cd_cli_parse ("application pay", "ID", entries, &argc, &argv))
     return CD_EXIT_USAGE;
-  if (argc != 2 || !parse_id (argv[1], &change.id) || !method || amount == G_MININT64)
+  if (argc == 2 && !parse_id (argv[1], &change.id))
+    return fail_bad_id (argv[1]);
+  if (argc != 2 || !method || amount == G_MININT64)
     return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli application pay ID --method M --amount-fen N"));
   if (amount < 0)
     return cd_cli_fail (CD_EXIT_INVALID, _("--amount-fen: the amount paid is 0 fen or more, not %lld"),
@@ -414,7 +426,9 @@ cmd_void (CdCli *cli, int argc, char **argv)
 
   if (!cd_cli_parse ("application void", "ID", entries, &argc, &argv))
     return CD_EXIT_USAGE;
-  if (argc != 2 || !parse_id (argv[1], &change.id))
+  if (argc == 2 && !parse_id (argv[1], &change.id))
+    return fail_bad_id (argv[1]);
+  if (argc != 2)
     return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli application void ID --reason TEXT"));
   if (!(ctx = cd_cli_get_context (cli, &code)))
     return code;

@@ -430,6 +430,7 @@ test_bad_input (Fixture *f, gconstpointer data)
     { { "application", "pay", "1", "--method", "cash", "--amount-fen", "-5" }, 1,
       "--amount-fen: the amount paid is 0 fen or more, not -5" },
     { { "application", "show", "999" }, 1, "999" },
+    { { "application", "void", "abc", "--reason", "typo" }, 2, "“abc” is not an application id" },
     { { "scan-import", "--application", "999", "--material", "x", "/etc/passwd" }, 1, "999" },
     { { "seal-extract", "/etc/passwd", "--out", "/tmp", "--samples", "17" }, 2, "between 1 and 16" },
     { { "report", "--date", "2026-12-01", "--format", "xml" }, 2, "“xml” is not json, csv or pdf" },
