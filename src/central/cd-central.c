@@ -258,15 +258,15 @@ cd_central_join (CdStore *store, const char *url, const char *outlet_code, const
       }
   }
   if (!counter)
-    {
-      g_autofree char *uuid = g_uuid_string_random ();
-      const char *const params[] = { uuid, outlet_code, name };
-      g_autoptr(PGresult) res = pg_params (conn, "INSERT INTO certdesk.counter (uuid, outlet_code, name)"
-                                                 " VALUES ($1, $2, $3)", 3, params, error);
-      if (!res)
-        return FALSE;
-      counter = g_steal_pointer (&uuid);
-    }
+    counter = g_uuid_string_random ();
+  {
+    /* Registered again on a second join (idempotent), so the counter is known wherever its URL now leads. */
+    const char *const params[] = { counter, outlet_code, name };
+    g_autoptr(PGresult) res = pg_params (conn, "INSERT INTO certdesk.counter (uuid, outlet_code, name)"
+                                               " VALUES ($1, $2, $3) ON CONFLICT (uuid) DO NOTHING", 3, params, error);
+    if (!res)
+      return FALSE;
+  }
   if (!cd_store_begin (store, error))
     return FALSE;
   if (!setting_set (store, "central.url", url, error) || !setting_set (store, "central.name", name, error)

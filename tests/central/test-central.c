@@ -402,6 +402,13 @@ test_two_outlets (void)
                                             " AND state = 'revoked'"), ==, 1);
   }
 
+  /* The triggers leave the audit chain as it was (their own inserts do not move the rowid it chains by). */
+  {
+    g_auto(Run) verify = { 0 };
+    run_cli ("a.db", &verify, "audit", "verify");
+    g_assert_cmpint (verify.status, ==, 0);
+  }
+
   /* Nothing new: a round pushes and pulls nothing. */
   sync_ok ("b.db", &idle);
   g_assert_cmpint (member (&idle, "pushed"), ==, 0);
@@ -471,6 +478,46 @@ test_kill_resume (void)
   assert_nothing_lost_or_twice (admin, "c.db");
 }
 
+/* A county outlet's line goes down: the counter keeps accepting, sync says it cannot reach the database (exit 5)
+ * and what is waiting; back online, one round pushes everything, in the counter's order. */
+static void
+test_offline (void)
+{
+  g_autoptr(PGconn) admin = cd_test_pg_connect (server, "certdesk_admin");
+  g_autofree char *url = cd_test_pg_url (server, "outlet_d");
+  g_autofree char *restore = NULL;
+  g_auto(Run) off = { 0 };
+  g_auto(Run) back = { 0 };
+  gint64 waiting;
+
+  add_outlet ("D", "吐鲁番市服务网点", "outlet_d");
+  join ("d.db", "D", "outlet_d");
+  /* The line is down: the URL now leads to a socket folder that does not exist. */
+  local_exec ("d.db", "UPDATE setting SET value = 'postgresql://outlet_d@/postgres?host=/nonexistent-certdesk'"
+                      " WHERE key = 'central.url'");
+  for (int i = 0; i < 5; i++)
+    import ("d.db", "app-bj-person.json", TRUE);
+  waiting = local_int ("d.db", "SELECT count(*) FROM sync_outbox WHERE sent_at IS NULL");
+  g_assert_cmpint (waiting, >=, 5 * 5);
+  run_cli ("d.db", &off, "sync");
+  g_assert_cmpint (off.status, ==, 5);
+  g_assert_nonnull (strstr (off.err, "cannot be reached"));
+  g_assert_cmpint (member (&off, "pending"), ==, waiting);
+  g_assert_cmpint (member (&off, "pushed"), ==, 0);
+  restore = g_strdup_printf ("UPDATE setting SET value = '%s' WHERE key = 'central.url'", url);
+  local_exec ("d.db", restore);
+  sync_ok ("d.db", &back);
+  g_assert_cmpint (member (&back, "pushed"), ==, waiting);
+  g_assert_cmpint (member (&back, "pending"), ==, 0);
+  /* Every sequence from the first to the last, none missing, and each application in its last state. */
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(*) FROM certdesk.change_event WHERE outlet_code = 'D'"), ==,
+                   waiting);
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT max(seq) - min(seq) + 1 FROM certdesk.change_event"
+                                          " WHERE outlet_code = 'D'"), ==, waiting);
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(*) FROM certdesk.application WHERE outlet_code = 'D'"
+                                          " AND state = 'paid'"), ==, 5);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -484,6 +531,7 @@ main (int argc, char **argv)
   g_test_add_func ("/central/join-refusals", test_join_refusals);
   g_test_add_func ("/central/two-outlets", test_two_outlets);
   g_test_add_func ("/central/kill-resume", test_kill_resume);
+  g_test_add_func ("/central/offline", test_offline);
   rc = g_test_run ();
   cd_test_pg_stop (server);
   {
