@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cd-burn-slip.h"
 #include "cd-csr.h"
 #include "cd-issuer-local.h"
 #include "cd-pki-error.h"
@@ -599,6 +600,51 @@ test_ledger (PkiFixture *f, gconstpointer data)
   EVP_PKEY_free (k2);
 }
 
+/* The random PIN's slip: stored before the key has the PIN (new and unlock), the same PIN read back, and
+ * forgotten when the application closes or after CD_BURN_SLIP_KEEP_DAYS. */
+static void
+test_pin_slip_kept (PkiFixture *f, gconstpointer data)
+{
+  g_autoptr(CdBurnResult) first = NULL;
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdPin) stored = NULL;
+  g_autoptr(CdPin) unlocked = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *key = g_build_filename (f->state_dir, "pin-slip.key", NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = NULL;
+  GStatBuf st;
+  gint64 id;
+
+  pki_make_token (f, "DEMO-R");
+  new_burn (f, "pki-random", "DEMO-R", NULL, NULL, &first);
+  g_assert_true (cd_burn_slip_load (f->ctx, 1, &stored, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (cd_pin_get (stored), ==, cd_pin_get (first->pin_slip));
+  g_assert_cmpint (g_stat (key, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  /* unlock sets a new random PIN: its slip is stored as well. */
+  json = pki_app_json ("pki-random", "unlock", NULL, NULL, first->certificate_serial, 0, NULL);
+  id = pki_application (f, json, CD_STATE_PRINTED);
+  r = pki_burn (f, id, "DEMO-R", NULL, PKI_SO_PIN, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (r->pin_slip);
+  g_assert_true (cd_burn_slip_load (f->ctx, id, &unlocked, &error));
+  g_assert_cmpstr (cd_pin_get (unlocked), ==, cd_pin_get (r->pin_slip));
+  outsider_check (f, first, "DEMO-R", cd_pin_get (unlocked));
+  /* The first application closes: its slip goes at the next purge; the unlock's goes after the days kept. */
+  g_assert_true (cd_application_store_transition (f->ctx, 1, CD_STATE_CLOSED, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (cd_burn_slip_purge (f->ctx, &error));
+  g_assert_cmpint (pki_db_int (f, "SELECT count(*) FROM pin_slip"), ==, 1);
+  later = g_date_time_add_days (now, CD_BURN_SLIP_KEEP_DAYS + 1);
+  cd_store_set_now (cd_context_get_store (f->ctx), later);
+  g_assert_true (cd_burn_slip_purge (f->ctx, &error));
+  g_assert_cmpint (pki_db_int (f, "SELECT count(*) FROM pin_slip"), ==, 0);
+}
+
 /* A CA from before the ledger: its ledger starts from the certificate table. */
 static void
 test_ledger_seeded (PkiFixture *f, gconstpointer data)
@@ -681,6 +727,7 @@ main (int argc, char **argv)
   T ("/pki/burn/completes-recorded", test_completes_recorded, NULL);
   T ("/pki/burn/ledger", test_ledger, NULL);
   T ("/pki/burn/ledger-seeded", test_ledger_seeded, NULL);
+  T ("/pki/burn/pin-slip-kept", test_pin_slip_kept, NULL);
   T ("/pki/burn/migration-one-issued", test_migration_one_issued, NULL);
   return g_test_run ();
 }
