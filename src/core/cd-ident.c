@@ -66,6 +66,20 @@ check_length (const char *text, gsize expected, const char *what, const char *al
 {
   glong n = g_utf8_strlen (text, -1);
 
+  /* An invisible character (a zero-width space copied along, a direction mark) makes "must have 18
+   * characters, not 19" for 18 visible ones: name it by position and code point instead. */
+  for (const char *p = text; *p && g_utf8_validate (p, -1, NULL); p = g_utf8_next_char (p))
+    {
+      GUnicodeType t = g_unichar_type (g_utf8_get_char (p));
+
+      if (t == G_UNICODE_FORMAT || t == G_UNICODE_CONTROL)
+        {
+          g_set_error (error, CD_IDENT_ERROR, CD_IDENT_ERROR_CHARACTER,
+                       _("%s: character %u (U+%04X, invisible) is not allowed (expected %s)"), what,
+                       (guint) g_utf8_pointer_to_offset (text, p) + 1, (guint) g_utf8_get_char (p), allowed);
+          return FALSE;
+        }
+    }
   if ((gsize) n != expected)
     {
       g_set_error (error, CD_IDENT_ERROR, CD_IDENT_ERROR_LENGTH,

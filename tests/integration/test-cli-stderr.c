@@ -434,6 +434,8 @@ test_bad_input (Fixture *f, gconstpointer data)
     { { "scan-import", "--application", "999", "--material", "x", "/etc/passwd" }, 1, "999" },
     { { "seal-extract", "/etc/passwd", "--out", "/tmp", "--samples", "17" }, 2, "between 1 and 16" },
     { { "report", "--date", "2026-12-01", "--format", "xml" }, 2, "“xml” is not json, csv or pdf" },
+    /* 18 visible characters and a zero-width space: the space is named, not "18 characters, not 19" */
+    { { "validate", "uscc", "91110108MA00L1L48W\u200b" }, 1, "character 19 (U+200B, invisible)" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
