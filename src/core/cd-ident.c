@@ -68,7 +68,7 @@ check_length (const char *text, gsize expected, const char *what, const char *al
 
   /* An invisible character (a zero-width space copied along, a direction mark) makes "must have 18
    * characters, not 19" for 18 visible ones: name it by position and code point instead. */
-  for (const char *p = text; *p && g_utf8_validate (p, -1, NULL); p = g_utf8_next_char (p))
+  for (const char *p = g_utf8_validate (text, -1, NULL) ? text : ""; *p; p = g_utf8_next_char (p))
     {
       GUnicodeType t = g_unichar_type (g_utf8_get_char (p));
 
