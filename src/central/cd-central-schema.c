@@ -95,6 +95,9 @@ static const char migration_1[] =
   ENTITY ("clerk", GEN ("login", "text", "data->>'login'"))
   RLS ("customer", "true") RLS ("certificate", "true") RLS ("price", "true") RLS ("clerk", "true")
   RLS ("application", OWN) RLS ("payment", OWN) RLS ("token", OWN) RLS ("audit_row", OWN) RLS ("signoff", OWN)
+  /* The central copy of an audit chain is what anchors the counter's: an outlet adds rows, never changes one. */
+  "REVOKE UPDATE ON certdesk.audit_row FROM certdesk_outlet;"
+  "DROP POLICY outlet_update ON certdesk.audit_row;"
   /* Every change a counter pushed, in its order: the idempotent unit of sync (ON CONFLICT DO NOTHING on the
    * event's UUID and on (counter, seq)). Inserting one applies it to its entity table (the trigger below). */
   "CREATE TABLE certdesk.change_event ("
@@ -124,6 +127,12 @@ static const char migration_1[] =
    * row-level security holds). A change older than the row's last one is skipped. */
   "CREATE FUNCTION certdesk.apply_change_event() RETURNS trigger LANGUAGE plpgsql AS $f$"
   "BEGIN"
+  "  IF NEW.tbl = 'audit_row' THEN"
+  "    INSERT INTO certdesk.audit_row (uuid, outlet_code, counter_uuid, local_id, seq, deleted, data)"
+  "      VALUES (NEW.record_uuid, NEW.outlet_code, NEW.counter_uuid, NEW.local_id, NEW.seq, NEW.op = 'delete', NEW.row)"
+  "      ON CONFLICT DO NOTHING;"
+  "    RETURN NULL;"
+  "  END IF;"
   "  EXECUTE format('INSERT INTO certdesk.%I AS t (uuid, outlet_code, counter_uuid, local_id, seq, deleted, data)' ||"
   "    ' VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (uuid) DO UPDATE SET seq = EXCLUDED.seq,' ||"
   "    ' deleted = EXCLUDED.deleted, data = CASE WHEN EXCLUDED.deleted THEN t.data ELSE EXCLUDED.data END,' ||"

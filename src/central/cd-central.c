@@ -277,7 +277,6 @@ cd_central_join (CdStore *store, const char *url, const char *outlet_code, const
       /* From this row on the triggers capture every change; what is already here goes out as a snapshot. */
       if (!setting_set (store, "central.outlet", outlet_code, error) || !cd_store_exec (store, snapshot_sql, error))
         goto fail;
-      queued = sqlite3_total_changes64 (cd_store_get_db (store));
       {
         g_autoptr(sqlite3_stmt) stmt = NULL;
         if (!cd_store_prepare (store, "SELECT count(*) FROM sync_outbox WHERE sent_at IS NULL", &stmt, error))

@@ -290,6 +290,11 @@ check_rls (void)
   state = cd_test_pg_try (a, "DELETE FROM certdesk.customer WHERE outlet_code = 'B'", NULL);
   g_assert_cmpstr (state, ==, "42501");
   g_clear_pointer (&state, g_free);
+  /* A's own audit rows, the central anchor of its chain, cannot be changed even by A. */
+  state = cd_test_pg_try (a, "UPDATE certdesk.audit_row SET data = data || '{\"actor\":\"someone\"}'"
+                             " WHERE outlet_code = 'A'", NULL);
+  g_assert_cmpstr (state, ==, "42501");
+  g_clear_pointer (&state, g_free);
   /* The head office reads every outlet and writes nothing. */
   g_assert_null (cd_test_pg_try (admin, "CREATE ROLE head_office LOGIN IN ROLE certdesk_head_office", NULL));
   head = cd_test_pg_connect (server, "head_office");
