@@ -19,6 +19,7 @@ typedef struct {
   char *dir;
   char *db;
   char *mount;     /* a tmpfs mounted by the test, or NULL */
+  const char *env_name, *env_value;   /* one more variable for the runs, or NULL */
 } Fixture;
 
 typedef struct {
@@ -65,6 +66,8 @@ run_cli_in (Fixture *f, Run *r, const char *data_dir, gboolean debug, ...)
   g_autoptr(GError) error = NULL;
   va_list ap;
 
+  if (f->env_name)
+    g_subprocess_launcher_setenv (launcher, f->env_name, f->env_value, TRUE);
   if (debug)
     g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
   else
@@ -346,6 +349,31 @@ test_pdf_damaged_image (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* Another library's g_warning (GIO's, for a VFS module that is not there) is a debug message in the CLI. */
+static void
+test_foreign_warning (Fixture *f, gconstpointer data)
+{
+  g_autofree char *app = g_build_filename (g_getenv ("CERTDESK_SOURCE_ROOT"), "tests", "fixtures",
+                                           "app-bj-person.json", NULL);
+  g_autoptr(GByteArray) png = page_png ();
+  g_autofree char *path = write_file (f, "page.png", png->data, png->len);
+  g_auto(Run) imp = { 0 };
+  g_auto(Run) scan = { 0 };
+  g_auto(Run) dbg = { 0 };
+
+  run_cli (f, &imp, FALSE, "application", "import", app, NULL);
+  g_assert_cmpint (imp.status, ==, 0);
+  f->env_name = "GIO_USE_VFS";
+  f->env_value = "certdesk-no-such-vfs";
+  run_cli (f, &scan, FALSE, "scan-import", "--application", "1", "--material", "application_form", path, NULL);
+  g_assert_cmpint (scan.status, ==, 0);
+  g_assert_cmpstr (scan.err, ==, "");
+  run_cli (f, &dbg, TRUE, "scan-import", "--application", "1", "--material", "application_form", path, NULL);
+  g_assert_cmpint (dbg.status, ==, 0);
+  g_assert_nonnull (strstr (dbg.err, "GLib-GIO-DEBUG"));
+  g_assert_nonnull (strstr (dbg.err, "certdesk-no-such-vfs"));
+}
+
 /* A disk that fills during the local CA's set-up (its key is the first thing written) is storage: 5. */
 static void
 test_ca_setup_disk_full (Fixture *f, gconstpointer data)
@@ -458,6 +486,7 @@ main (int argc, char **argv)
   ADD ("/cli-stderr/seal-extract/png", test_seal_png);
   ADD ("/cli-stderr/seal-extract/jpeg", test_seal_jpeg);
   ADD ("/cli-stderr/pdf-damaged-image", test_pdf_damaged_image);
+  ADD ("/cli-stderr/foreign-warning", test_foreign_warning);
   ADD ("/cli-stderr/ca-setup-disk-full", test_ca_setup_disk_full);
   ADD ("/cli-stderr/help", test_help);
   ADD ("/cli-stderr/bad-input", test_bad_input);
