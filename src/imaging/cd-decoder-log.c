@@ -59,7 +59,7 @@ cd_decoder_log_end (CdDecoderLog *log, const char *domain)
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
   ssize_t n = 0;
-  off_t size;
+  off_t size = 0;
 
   if (log->saved_fd >= 0)
     {
@@ -90,4 +90,7 @@ cd_decoder_log_end (CdDecoderLog *log, const char *domain)
   for (guint i = 0; lines[i]; i++)
     if (*g_strstrip (lines[i]))
       g_log (domain, G_LOG_LEVEL_DEBUG, "%s", lines[i]);
+  if (size > CD_DECODER_LOG_MAX_BYTES)
+    g_log (domain, G_LOG_LEVEL_DEBUG, "(%lld more bytes of messages dropped)",
+           (long long) (size - CD_DECODER_LOG_MAX_BYTES));
 }
