@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "cd-audit.h"
 #include "cd-central.h"
 #include "cd-ident.h"
 #include "cd-store-outbox.h"
@@ -396,23 +397,32 @@ apply_pulled (CdStore *store, const char *tbl, const char *uuid, const char *out
   g_autoptr(sqlite3_stmt) stmt = NULL;
   const char *sql;
 
+  /* A deletion keeps the last known data and marks the row; an older change never overwrites a newer one. */
   if (g_str_equal (tbl, "customer"))
     sql = "INSERT INTO central_customer (uuid, outlet_code, seq, deleted, data, kind, name, uscc, id_number)"
-          " VALUES (?1, ?2, ?3, ?4, ?5, json_extract(?5, '$.kind'), json_extract(?5, '$.name'), json_extract(?5, '$.uscc'), json_extract(?5, '$.id_number'))"
+          " VALUES (?1, ?2, ?3, ?4, ?5, json_extract(?5, '$.kind'), json_extract(?5, '$.name'),"
+          " json_extract(?5, '$.uscc'), json_extract(?5, '$.id_number'))"
           " ON CONFLICT (uuid) DO UPDATE SET seq = excluded.seq, deleted = excluded.deleted,"
-          " data = iif(excluded.deleted, data, excluded.data), kind = iif(excluded.deleted, kind, excluded.kind),"
-          " name = iif(excluded.deleted, name, excluded.name), uscc = iif(excluded.deleted, uscc, excluded.uscc),"
-          " id_number = iif(excluded.deleted, id_number, excluded.id_number) WHERE excluded.seq > seq";
+          " data = iif(excluded.deleted, data, excluded.data),"
+          " kind = iif(excluded.deleted, kind, excluded.kind),"
+          " name = iif(excluded.deleted, name, excluded.name),"
+          " uscc = iif(excluded.deleted, uscc, excluded.uscc),"
+          " id_number = iif(excluded.deleted, id_number, excluded.id_number)"
+          " WHERE excluded.seq > seq";
   else
-    sql = "INSERT INTO central_certificate (uuid, outlet_code, seq, deleted, data, serial, state, subject, not_after,"
-          " revoked_at, applicant_uuid) VALUES (?1, ?2, ?3, ?4, ?5, json_extract(?5, '$.serial'), json_extract(?5, '$.state'),"
-          " json_extract(?5, '$.subject'), json_extract(?5, '$.not_after'), json_extract(?5, '$.revoked_at'), json_extract(?5, '$.applicant_uuid'))"
+    sql = "INSERT INTO central_certificate (uuid, outlet_code, seq, deleted, data, serial, state, subject,"
+          " not_after, revoked_at, applicant_uuid) VALUES (?1, ?2, ?3, ?4, ?5, json_extract(?5, '$.serial'),"
+          " json_extract(?5, '$.state'), json_extract(?5, '$.subject'), json_extract(?5, '$.not_after'),"
+          " json_extract(?5, '$.revoked_at'), json_extract(?5, '$.applicant_uuid'))"
           " ON CONFLICT (uuid) DO UPDATE SET seq = excluded.seq, deleted = excluded.deleted,"
-          " data = iif(excluded.deleted, data, excluded.data), serial = iif(excluded.deleted, serial, excluded.serial),"
-          " state = iif(excluded.deleted, state, excluded.state), subject = iif(excluded.deleted, subject, excluded.subject),"
+          " data = iif(excluded.deleted, data, excluded.data),"
+          " serial = iif(excluded.deleted, serial, excluded.serial),"
+          " state = iif(excluded.deleted, state, excluded.state),"
+          " subject = iif(excluded.deleted, subject, excluded.subject),"
           " not_after = iif(excluded.deleted, not_after, excluded.not_after),"
           " revoked_at = iif(excluded.deleted, revoked_at, excluded.revoked_at),"
-          " applicant_uuid = iif(excluded.deleted, applicant_uuid, excluded.applicant_uuid) WHERE excluded.seq > seq";
+          " applicant_uuid = iif(excluded.deleted, applicant_uuid, excluded.applicant_uuid)"
+          " WHERE excluded.seq > seq";
   if (!cd_store_prepare (store, sql, &stmt, error))
     return FALSE;
   sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
@@ -620,5 +630,137 @@ cd_central_find_customers (CdStore *store, const char *text, guint limit, GError
     }
   json_builder_end_array (b);
   json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+#define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+typedef struct {
+  char   *outlet;
+  char   *counter;
+  gint64  rows;
+  gint64  bad;     /* first bad row's id, 0 when intact */
+  char   *why;
+} Chain;
+
+static void
+chain_free (Chain *c)
+{
+  g_free (c->outlet);
+  g_free (c->counter);
+  g_free (c->why);
+  g_free (c);
+}
+
+static const char *
+field (PGresult *res, int row, int col)
+{
+  return PQgetisnull (res, row, col) ? "" : PQgetvalue (res, row, col);
+}
+
+JsonNode *
+cd_central_verify (CdStore *store, const char *url, gboolean *out_intact, GError **error)
+{
+  g_autofree char *joined_url = url ? NULL : setting_get (store, "central.url");
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(GPtrArray) chains = g_ptr_array_new_with_free_func ((GDestroyNotify) chain_free);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *prev = NULL;
+  Chain *cur = NULL, *first_bad = NULL;
+  int n;
+
+  if (!url && !(url = joined_url))
+    {
+      g_set_error_literal (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_NOT_JOINED,
+                           _("This counter has not joined a central database; it works on its own "
+                             "(certdesk-cli central join URL --outlet CODE --name NAME joins one)"));
+      return NULL;
+    }
+  if (!(conn = connect_url (url, error)))
+    return NULL;
+  if (!(res = pg_params (conn, "SELECT outlet_code, counter_uuid::text, local_id, data->>'at', data->>'actor',"
+                         " data->>'action', data->>'entity', coalesce((data->>'entity_id')::bigint, 0),"
+                         " data->>'detail', data->>'prev_hash', data->>'hash' FROM certdesk.audit_row"
+                         " ORDER BY outlet_code, counter_uuid, local_id", 0, NULL, error)))
+    return NULL;
+  n = PQntuples (res);
+  for (int i = 0; i < n; i++)
+    {
+      gint64 id = g_ascii_strtoll (PQgetvalue (res, i, 2), NULL, 10);
+      const char *prev_hash = field (res, i, 9), *hash = field (res, i, 10);
+
+      if (!cur || !g_str_equal (cur->counter, PQgetvalue (res, i, 1)))
+        {
+          cur = g_new0 (Chain, 1);
+          cur->outlet = g_strdup (PQgetvalue (res, i, 0));
+          cur->counter = g_strdup (PQgetvalue (res, i, 1));
+          g_ptr_array_add (chains, cur);
+          g_free (prev);
+          prev = g_strdup (GENESIS_HASH);
+        }
+      cur->rows++;
+      if (cur->bad)
+        continue;
+      if (id != cur->rows)
+        cur->why = g_strdup_printf (_("audit row %lld is missing from the central copy"), (long long) cur->rows);
+      else if (!g_str_equal (prev_hash, prev))
+        cur->why = g_strdup_printf (_("audit row %lld does not follow the row before it "
+                                      "(its previous hash differs)"), (long long) id);
+      else
+        {
+          g_autofree char *canonical = cd_audit_canonical (id, field (res, i, 3), field (res, i, 4), field (res, i, 5),
+                                                           field (res, i, 6),
+                                                           g_ascii_strtoll (PQgetvalue (res, i, 7), NULL, 10),
+                                                           field (res, i, 8));
+          g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+          g_checksum_update (sum, (const guchar *) prev, -1);
+          g_checksum_update (sum, (const guchar *) canonical, -1);
+          if (!g_str_equal (g_checksum_get_string (sum), hash))
+            cur->why = g_strdup_printf (_("audit row %lld was changed after it was written (its hash "
+                                          "does not match its contents)"), (long long) id);
+        }
+      if (cur->why)
+        {
+          cur->bad = id != cur->rows ? cur->rows : id;
+          first_bad = first_bad ? first_bad : cur;
+        }
+      g_free (prev);
+      prev = g_strdup (hash);
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "intact");
+  json_builder_add_boolean_value (b, first_bad == NULL);
+  json_builder_set_member_name (b, "counters");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < chains->len; i++)
+    {
+      Chain *c = chains->pdata[i];
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "outlet");
+      json_builder_add_string_value (b, c->outlet);
+      json_builder_set_member_name (b, "counter");
+      json_builder_add_string_value (b, c->counter);
+      json_builder_set_member_name (b, "rows");
+      json_builder_add_int_value (b, c->rows);
+      json_builder_set_member_name (b, "intact");
+      json_builder_add_boolean_value (b, c->bad == 0);
+      if (c->bad)
+        {
+          json_builder_set_member_name (b, "first_bad_row");
+          json_builder_add_int_value (b, c->bad);
+          json_builder_set_member_name (b, "error");
+          json_builder_add_string_value (b, c->why);
+        }
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  if (first_bad)
+    g_set_error (error, CD_STORE_ERROR, CD_STORE_ERROR_AUDIT_BROKEN, _("Outlet %s's audit chain in the central "
+                 "database is broken: %s"), first_bad->outlet, first_bad->why);
+  *out_intact = first_bad == NULL;
   return json_builder_get_root (b);
 }

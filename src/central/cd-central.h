@@ -65,3 +65,13 @@ G_BEGIN_DECLS
  * own rows when it has not joined. At most @limit customers. */
 JsonNode *cd_central_find_customers (CdStore *store, const char *text, guint limit, GError **error);
 G_END_DECLS
+
+G_BEGIN_DECLS
+/* Walks every counter's audit chain in the central database at @url (NULL: this counter's URL; an outlet's
+ * role sees its own counters, the head office's every outlet): row ids without gaps from 1, each row's
+ * prev_hash the previous row's hash, each hash SHA-256(prev_hash ‖ canonical row) as cd-audit.c computes it.
+ * Returns {"intact":bool,"counters":[{"outlet","counter","rows","intact"[,"first_bad_row","error"]}]};
+ * with a broken chain, also @error (CD_STORE_ERROR_AUDIT_BROKEN)
+ * naming the outlet and the first bad row. NULL on a connection or server failure. */
+JsonNode *cd_central_verify (CdStore *store, const char *url, gboolean *out_intact, GError **error);
+G_END_DECLS

@@ -94,14 +94,37 @@ cmd_join (CdCli *cli, int argc, char **argv)
   return CD_EXIT_OK;
 }
 
+static int
+cmd_verify (CdCli *cli, int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) report = NULL;
+  gboolean intact = FALSE;
+  CdContext *ctx;
+  int code = 0;
+
+  if (!cd_cli_parse ("central verify", "[URL]", NULL, &argc, &argv))
+    return CD_EXIT_USAGE;
+  if (argc > 2)
+    return cd_cli_fail (CD_EXIT_USAGE, _("central verify takes at most one URL (default: this counter's)"));
+  if (!(ctx = cd_cli_get_context (cli, &code)))
+    return code;
+  if (!(report = cd_central_verify (cd_context_get_store (ctx), argc == 2 ? argv[1] : NULL, &intact, &error)))
+    return cd_cli_fail_error (exit_for (error), error);
+  cd_cli_print_json (report);
+  return intact ? CD_EXIT_OK : cd_cli_fail_error (CD_EXIT_STORAGE, error);
+}
+
 int
 cd_cli_cmd_central (CdCli *cli, int argc, char **argv)
 {
+  if (argc >= 2 && g_str_equal (argv[1], "verify"))
+    return cmd_verify (cli, argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "init"))
     return cmd_init (argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "join"))
     return cmd_join (cli, argc - 1, argv + 1);
-  return cd_cli_fail (CD_EXIT_USAGE, _("central needs init URL or join URL --outlet CODE --name NAME"));
+  return cd_cli_fail (CD_EXIT_USAGE, _("central needs init URL, join URL --outlet CODE --name NAME or verify [URL]"));
 }
 
 int

@@ -304,6 +304,45 @@ check_rls (void)
   g_assert_cmpstr (state, ==, "42501");
 }
 
+/* central verify: every counter's chain intact as pushed; a central row changed afterwards is named. */
+static void
+check_central_verify (void)
+{
+  g_autoptr(PGconn) admin = cd_test_pg_connect (server, "certdesk_admin");
+  g_autofree char *url = cd_test_pg_url (server, "certdesk_admin");
+  g_auto(Run) all = { 0 };
+  g_auto(Run) own = { 0 };
+  g_auto(Run) broken = { 0 };
+  g_auto(Run) again = { 0 };
+  JsonArray *counters;
+
+  run_cli ("a.db", &all, "central", "verify", url);
+  g_assert_cmpint (all.status, ==, 0);
+  counters = json_object_get_array_member (json_node_get_object (all.json), "counters");
+  g_assert_cmpuint (json_array_get_length (counters), ==, 2);
+  /* Outlet A's own role (the counter's joined URL) sees only its own chain. */
+  run_cli ("a.db", &own, "central", "verify");
+  g_assert_cmpint (own.status, ==, 0);
+  counters = json_object_get_array_member (json_node_get_object (own.json), "counters");
+  g_assert_cmpuint (json_array_get_length (counters), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (counters, 0), "rows"), ==,
+                   local_int ("a.db", "SELECT count(*) FROM audit_log"));
+  /* Someone with the database's own rights edits A's second audit row: verify names the outlet and the row. */
+  g_assert_null (cd_test_pg_try (admin, "CREATE TEMP TABLE kept AS SELECT uuid, data FROM certdesk.audit_row"
+                                        " WHERE outlet_code = 'A' AND local_id = 2", NULL));
+  g_assert_null (cd_test_pg_try (admin, "UPDATE certdesk.audit_row SET data = jsonb_set(data, '{actor}',"
+                                        " '\"someone-else\"') WHERE outlet_code = 'A' AND local_id = 2", NULL));
+  run_cli ("a.db", &broken, "central", "verify", url);
+  g_assert_cmpint (broken.status, ==, 5);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (broken.json), "intact"));
+  g_assert_nonnull (strstr (broken.err, "Outlet A's audit chain"));
+  g_assert_nonnull (strstr (broken.err, "audit row 2 was changed"));
+  g_assert_null (cd_test_pg_try (admin, "UPDATE certdesk.audit_row r SET data = k.data FROM kept k"
+                                        " WHERE r.uuid = k.uuid", NULL));
+  run_cli ("a.db", &again, "central", "verify", url);
+  g_assert_cmpint (again.status, ==, 0);
+}
+
 /* A imports and pays, B imports; both sync; each sees the other's customer; the central database holds each
  * record once. */
 static void
@@ -419,6 +458,7 @@ test_two_outlets (void)
   g_assert_cmpint (member (&idle, "pushed"), ==, 0);
   g_assert_cmpint (member (&idle, "pulled"), ==, 0);
   check_rls ();
+  check_central_verify ();
 }
 
 /* The central count of counter @db's changes equals its outbox, each sequence once. */
