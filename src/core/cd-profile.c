@@ -365,7 +365,7 @@ parse_profile (CdJsonCtx *ctx, CdProfile *prof, JsonNode *root)
 {
   static const char *const known[] = {
     "id", "name", "name_zh", "ca_name", "region", "businesses", "applicants", "party_roles",
-    "payment_methods", "validity_years", "renew_window_days", "key_algorithm", "pin_policy", "forms",
+    "payment_methods", "validity_years", "renew_window_days", "key_algorithm", "key_encipherment", "pin_policy", "forms",
     "collection", "uploads", "agreement", "subject", "materials", "fees", NULL
   };
   JsonObject *o, *pin, *forms, *coll, *up, *subj, *fees;
@@ -393,12 +393,16 @@ parse_profile (CdJsonCtx *ctx, CdProfile *prof, JsonNode *root)
       || !cd_json_get_uint (ctx, o, p, "validity_years", TRUE, 1, 10, 1, &prof->validity_years)
       || !cd_json_get_uint (ctx, o, p, "renew_window_days", FALSE, 0, 365, 30, &prof->renew_window_days)
       || !cd_json_get_string (ctx, o, p, "key_algorithm", TRUE, &prof->key_algorithm)
+      || !cd_json_get_bool (ctx, o, p, "key_encipherment", FALSE, &prof->key_encipherment)
       || !cd_json_get_string (ctx, o, p, "agreement", TRUE, &prof->agreement))
     return FALSE;
   if (prof->businesses == 0 || prof->applicants == 0 || prof->payment_methods == 0)
     return cd_json_fail (ctx, p, _("businesses, applicants and payment_methods must each name at least one code"));
   if (!g_strv_contains (key_algorithms, prof->key_algorithm))
     return cd_json_fail (ctx, "$.key_algorithm", _("“%s” is not one of rsa-2048, rsa-3072, ec-p256"), prof->key_algorithm);
+  /* RFC 5480 as updated by RFC 8813: an EC public key never asserts keyEncipherment. */
+  if (prof->key_encipherment && !g_str_has_prefix (prof->key_algorithm, "rsa-"))
+    return cd_json_fail (ctx, "$.key_encipherment", _("only an RSA key can be used for key encipherment (RFC 8813)"));
   if (strchr (prof->agreement, '/') || g_str_has_prefix (prof->agreement, "."))
     return cd_json_fail (ctx, "$.agreement", _("a file name under data/agreements/, without folders"));
 

@@ -96,6 +96,7 @@ struct _CdProfile {
   guint        validity_years;  /* default term */
   guint        renew_window_days;
   char        *key_algorithm;   /* "rsa-2048", "rsa-3072", "ec-p256" */
+  gboolean     key_encipherment; /* RSA only: the certificate's keyUsage adds keyEncipherment */
   CdPinPolicy  pin_policy;
   char        *initial_pin;     /* CD_PIN_POLICY_FIXED */
   guint        pin_length;      /* CD_PIN_POLICY_RANDOM */

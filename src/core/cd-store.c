@@ -99,6 +99,17 @@ cd_store_column_dup (sqlite3_stmt *stmt, int col)
   return g_strdup ((const char *) sqlite3_column_text (stmt, col));
 }
 
+char *
+cd_store_setting_dup (CdStore *self, const char *key)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!cd_store_prepare (self, "SELECT value FROM setting WHERE key = ?1", &stmt, NULL))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  return sqlite3_step (stmt) == SQLITE_ROW ? cd_store_column_dup (stmt, 0) : NULL;
+}
+
 int
 cd_store_schema_version (CdStore *self)
 {

@@ -52,6 +52,9 @@ void       cd_store_set_now        (CdStore *self, GDateTime *now);
 void      cd_store_bind_text_or_null (sqlite3_stmt *stmt, int index, const char *text);
 char     *cd_store_column_dup      (sqlite3_stmt *stmt, int col);
 
+/* The value of the counter's setting @key (the setting table), or NULL when it is not set or cannot be read. */
+char     *cd_store_setting_dup     (CdStore *self, const char *key);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdStore, cd_store_close)
 
 G_END_DECLS

@@ -12,12 +12,7 @@
 static char *
 setting (CdContext *ctx, const char *key)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  if (!cd_store_prepare (cd_context_get_store (ctx), "SELECT value FROM setting WHERE key = ?1", &stmt, NULL))
-    return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  return sqlite3_step (stmt) == SQLITE_ROW ? cd_store_column_dup (stmt, 0) : NULL;
+  return cd_store_setting_dup (cd_context_get_store (ctx), key);
 }
 
 CdIssuer *

@@ -432,6 +432,41 @@ local_get_name (CdIssuer *issuer)
   return "local";
 }
 
+/* Where relying parties fetch the CRL: the http(s) URL the CA publishes it at (setting ca.crl_url); only the
+ * demo CA of a counter without one points at its own file. */
+static char *
+crl_distribution_point (CdIssuerLocal *self)
+{
+  g_autofree char *url = cd_store_setting_dup (cd_context_get_store (self->ctx), "ca.crl_url");
+
+  if (url && (g_str_has_prefix (url, "http://") || g_str_has_prefix (url, "https://")))
+    return g_strdup_printf ("URI:%s", url);
+  return g_strdup_printf ("URI:file://%s", self->crl_path);
+}
+
+/* Where the CA's certificate can be fetched (setting ca.issuer_url, http(s)), or NULL: no such extension. */
+static char *
+authority_info_access (CdIssuerLocal *self)
+{
+  g_autofree char *url = cd_store_setting_dup (cd_context_get_store (self->ctx), "ca.issuer_url");
+
+  if (url && (g_str_has_prefix (url, "http://") || g_str_has_prefix (url, "https://")))
+    return g_strdup_printf ("caIssuers;URI:%s", url);
+  return NULL;
+}
+
+/* keyUsage by key type: an EC key signs (RFC 5480 as updated by RFC 8813: never keyEncipherment); an RSA key
+ * may also encipher keys where its profile says so. */
+static const char *
+key_usage (CdIssuerLocal *self, EVP_PKEY *pub, const char *profile_id)
+{
+  CdProfile *profile = profile_id ? cd_context_lookup_profile (self->ctx, profile_id, NULL) : NULL;
+
+  if (EVP_PKEY_get_base_id (pub) == EVP_PKEY_RSA && profile && profile->key_encipherment)
+    return "critical,digitalSignature,nonRepudiation,keyEncipherment";
+  return "critical,digitalSignature,nonRepudiation";
+}
+
 static X509 *
 local_issue (CdIssuer *issuer, const CdIssueRequest *req, STACK_OF (X509) **out_chain, GError **error)
 {
@@ -441,6 +476,7 @@ local_issue (CdIssuer *issuer, const CdIssueRequest *req, STACK_OF (X509) **out_
   X509 *cert;
   ASN1_INTEGER *serial;
   g_autofree char *cdp = NULL;
+  g_autofree char *aia = NULL;
   STACK_OF (X509) *chain;
   GError *refused = NULL;
   gboolean ok;
@@ -460,18 +496,20 @@ local_issue (CdIssuer *issuer, const CdIssueRequest *req, STACK_OF (X509) **out_
     }
   cert = X509_new ();
   serial = random_serial ();
-  cdp = g_strdup_printf ("URI:file://%s", self->crl_path);
+  cdp = crl_distribution_point (self);
+  aia = authority_info_access (self);
   ok = X509_set_version (cert, 2) && X509_set_serialNumber (cert, serial)
        && X509_set_subject_name (cert, X509_REQ_get_subject_name (req->csr))
        && X509_set_issuer_name (cert, X509_get_subject_name (self->cert))
        && set_time (X509_getm_notBefore (cert), req->not_before) && set_time (X509_getm_notAfter (cert), req->not_after)
        && X509_set_pubkey (cert, pub)
        && add_ext (cert, self->cert, NID_basic_constraints, "critical,CA:FALSE")
-       && add_ext (cert, self->cert, NID_key_usage, "critical,digitalSignature,nonRepudiation,keyEncipherment")
+       && add_ext (cert, self->cert, NID_key_usage, key_usage (self, pub, req->profile_id))
        && add_ext (cert, self->cert, NID_ext_key_usage, "clientAuth,emailProtection")
        && add_ext (cert, self->cert, NID_subject_key_identifier, "hash")
        && add_ext (cert, self->cert, NID_authority_key_identifier, "keyid:always")
        && add_ext (cert, self->cert, NID_crl_distribution_points, cdp)
+       && (aia == NULL || add_ext (cert, self->cert, NID_info_access, aia))
        && X509_sign (cert, self->key, EVP_sha256 ()) > 0;
   ASN1_INTEGER_free (serial);
   if (!ok)
@@ -531,6 +569,59 @@ local_revoke (CdIssuer *issuer, X509 *cert, CdRevokeReason reason, GError **erro
   }
 }
 
+/* The CRL number (RFC 5280 §5.2.3: monotonically increasing) is kept in the CA folder, as OpenSSL's `ca`
+ * keeps crlnumber, and synced before the CRL that carries it is written: two CRLs in one second, or a crash
+ * between the two writes, never share a number. A CA from before numbered its CRLs by the second: the count
+ * goes on above the last CRL's number. */
+static gboolean
+next_crl_number (CdIssuerLocal *self, ASN1_INTEGER **out, GError **error)
+{
+  g_autofree char *path = g_build_filename (self->dir, "crl-number", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *next_text = NULL;
+  g_autoptr(GError) local = NULL;
+  guint64 last = 0, next;
+  BIO *bio;
+
+  if (g_file_get_contents (path, &text, NULL, NULL))
+    last = g_ascii_strtoull (g_strstrip (text), NULL, 10);
+  if ((bio = BIO_new_file (self->crl_path, "r")))
+    {
+      X509_CRL *old = PEM_read_bio_X509_CRL (bio, NULL, NULL, NULL);
+      ASN1_INTEGER *n = old ? X509_CRL_get_ext_d2i (old, NID_crl_number, NULL, NULL) : NULL;
+      int64_t v = 0;
+
+      if (n && ASN1_INTEGER_get_int64 (&v, n) == 1 && v > 0 && (guint64) v > last)
+        last = (guint64) v;
+      ASN1_INTEGER_free (n);
+      X509_CRL_free (old);
+      BIO_free (bio);
+    }
+  ERR_clear_error ();
+  next = last + 1;
+  next_text = g_strdup_printf ("%" G_GUINT64_FORMAT "\n", next);
+  if (!g_file_set_contents_full (path, next_text, -1, G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, &local))
+    {
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER, _("The local CA cannot keep its CRL number: %s"),
+                   local->message);
+      return FALSE;
+    }
+  *out = ASN1_INTEGER_new ();
+  ASN1_INTEGER_set_uint64 (*out, next);
+  return TRUE;
+}
+
+/* How long a CRL stays current: setting ca.crl_days (1 to 365), else 7 days. */
+static guint
+crl_days (CdIssuerLocal *self)
+{
+  g_autofree char *text = cd_store_setting_dup (cd_context_get_store (self->ctx), "ca.crl_days");
+  guint64 days = text ? g_ascii_strtoull (text, NULL, 10) : 0;
+
+  return days >= 1 && days <= 365 ? (guint) days : 7;
+}
+
 static gboolean
 local_publish (CdIssuer *issuer, GError **error)
 {
@@ -539,10 +630,10 @@ local_publish (CdIssuer *issuer, GError **error)
   CdStore *store = cd_context_get_store (self->ctx);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GDateTime) now = cd_store_now (store);
-  g_autoptr(GDateTime) next = g_date_time_add_days (now, 7);
+  g_autoptr(GDateTime) next = g_date_time_add_days (now, crl_days (self));
   X509_CRL *crl = X509_CRL_new ();
   ASN1_TIME *t = ASN1_TIME_new ();
-  ASN1_INTEGER *number = ASN1_INTEGER_new ();
+  ASN1_INTEGER *number = NULL;
   gboolean ok = TRUE;
   int rc;
   g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -556,8 +647,24 @@ local_publish (CdIssuer *issuer, GError **error)
   X509_CRL_set1_lastUpdate (crl, t);
   set_time (t, next);
   X509_CRL_set1_nextUpdate (crl, t);
-  ASN1_INTEGER_set_int64 (number, g_date_time_to_unix (now));
-  X509_CRL_add1_ext_i2d (crl, NID_crl_number, number, 0, 0);
+  if (ok && !next_crl_number (self, &number, error))
+    ok = FALSE;
+  if (ok)
+    {
+      /* RFC 5280 §5.2.1: a CRL MUST carry the Authority Key Identifier of the key that signs it. */
+      X509V3_CTX v3;
+      X509_EXTENSION *aki;
+
+      X509_CRL_add1_ext_i2d (crl, NID_crl_number, number, 0, 0);
+      X509V3_set_ctx (&v3, self->cert, NULL, NULL, crl, 0);
+      aki = X509V3_EXT_conf_nid (NULL, &v3, NID_authority_key_identifier, "keyid:always");
+      if (aki == NULL || !X509_CRL_add_ext (crl, aki, -1))
+        {
+          g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER, _("The local CA failed to sign its CRL"));
+          ok = FALSE;
+        }
+      X509_EXTENSION_free (aki);
+    }
   if (ok && !cd_store_prepare (store, "SELECT serial, revoked_at, state, revoke_reason FROM certificate"
                                       " WHERE issuer = 'local' AND state IN ('revoked', 'suspended')", &stmt, error))
     ok = FALSE;
@@ -581,7 +688,8 @@ local_publish (CdIssuer *issuer, GError **error)
       else
         cd_revoke_reason_from_code ((const char *) sqlite3_column_text (stmt, 3), &reason);
       ASN1_ENUMERATED_set (code, reason);
-      X509_REVOKED_add1_ext_i2d (r, NID_crl_reason, code, 0, 0);
+      if (reason != CD_REVOKE_UNSPECIFIED)   /* RFC 5280 §5.3.1: absent rather than unspecified */
+        X509_REVOKED_add1_ext_i2d (r, NID_crl_reason, code, 0, 0);
       X509_CRL_add0_revoked (crl, r);
       ASN1_ENUMERATED_free (code);
       ASN1_INTEGER_free (serial);
@@ -610,7 +718,8 @@ local_publish (CdIssuer *issuer, GError **error)
       X509_REVOKED_set_revocationDate (r, t);
       cd_revoke_reason_from_code (e->reason, &reason);
       ASN1_ENUMERATED_set (code, reason);
-      X509_REVOKED_add1_ext_i2d (r, NID_crl_reason, code, 0, 0);
+      if (reason != CD_REVOKE_UNSPECIFIED)   /* RFC 5280 §5.3.1: absent rather than unspecified */
+        X509_REVOKED_add1_ext_i2d (r, NID_crl_reason, code, 0, 0);
       X509_CRL_add0_revoked (crl, r);
       ASN1_ENUMERATED_free (code);
       ASN1_INTEGER_free (serial);

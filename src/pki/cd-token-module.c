@@ -51,13 +51,7 @@ info_new (const char *path, const char *name, const char *origin, gboolean is_de
 static char *
 read_setting (CdContext *ctx, const char *key)
 {
-  CdStore *store = cd_context_get_store (ctx);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  if (!cd_store_prepare (store, "SELECT value FROM setting WHERE key = ?1", &stmt, NULL))
-    return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  return sqlite3_step (stmt) == SQLITE_ROW ? cd_store_column_dup (stmt, 0) : NULL;
+  return cd_store_setting_dup (cd_context_get_store (ctx), key);
 }
 
 gboolean
