@@ -270,7 +270,8 @@ fail_fd:
   errno = saved;
 fail:
   saved = errno;
-  g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER, _("The local CA cannot write its ledger %s: %s"),
+  /* A file error: a full or read-only disk is storage, whichever step met it (the CLI exits 5). */
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _("The local CA cannot write its ledger %s: %s"),
                self->ledger_path, g_strerror (saved));
   return FALSE;
 }
@@ -603,8 +604,7 @@ next_crl_number (CdIssuerLocal *self, ASN1_INTEGER **out, GError **error)
   if (!g_file_set_contents_full (path, next_text, -1, G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
                                  0600, &local))
     {
-      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER, _("The local CA cannot keep its CRL number: %s"),
-                   local->message);
+      g_set_error (error, local->domain, local->code, _("The local CA cannot keep its CRL number: %s"), local->message);
       return FALSE;
     }
   *out = ASN1_INTEGER_new ();
@@ -804,8 +804,9 @@ cd_issuer_local_new (CdContext *ctx, GError **error)
   self->ledger_path = g_build_filename (self->dir, "ledger.jsonl", NULL);
   if (g_mkdir_with_parents (self->dir, 0700) != 0)
     {
-      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER, _("Cannot create the local CA folder %s: %s"), self->dir,
-                   g_strerror (errno));
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _("Cannot create the local CA folder %s: %s"),
+                   self->dir, g_strerror (saved));
       return NULL;
     }
   if (g_file_test (self->key_path, G_FILE_TEST_EXISTS))
