@@ -14,6 +14,8 @@ typedef struct _CdTestPg CdTestPg;
  * postgresql-15 package creates that user); otherwise as the caller. Aborts the test on failure. The
  * administrator is "certdesk_admin" (trust authentication on the socket: only this folder can reach it). */
 CdTestPg   *cd_test_pg_start (void);
+/* The server dies (pg_ctl stop -m immediate: no shutdown checkpoint, clients cut off) and starts again. */
+void        cd_test_pg_crash_restart (CdTestPg *pg);
 /* pg_ctl stop and rm -rf of the folder. */
 void        cd_test_pg_stop  (CdTestPg *pg);
 /* A libpq URI to database "postgres" as @user through the socket. */

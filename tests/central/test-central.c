@@ -479,7 +479,7 @@ assert_nothing_lost_or_twice (PGconn *admin, const char *db)
 }
 
 /* SIGKILL after a batch is committed on the server and before it is marked sent here (the worst point), then at
- * random moments: each resume ends with every change centrally exactly once. */
+ * random moments, then the server killed mid-round: each resume ends with every change centrally exactly once. */
 static void
 test_kill_resume (void)
 {
@@ -521,6 +521,36 @@ test_kill_resume (void)
     g_assert_cmpint (member (&last, "pending"), ==, 0);
   }
   assert_nothing_lost_or_twice (admin, "c.db");
+
+  /* The server dies in the middle of a round (and comes back): the round fails or finishes, the next one
+   * completes, and still every change is there once. */
+  for (int i = 0; i < 3; i++)
+    import ("c.db", "app-bj-person.json", TRUE);
+  {
+    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                                                         | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+    g_autoptr(GSubprocess) proc = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PGconn) after = NULL;
+    g_autofree char *path = g_build_filename (workdir, "c.db", NULL);
+    g_auto(Run) last = { 0 };
+    int status;
+
+    g_subprocess_launcher_setenv (launcher, "CERTDESK_SYNC_BATCH", "1", TRUE);
+    proc = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CERTDESK_CLI"), "--db", path, "--data-dir",
+                                        workdir, "sync", NULL);
+    g_assert_no_error (error);
+    g_usleep ((gulong) g_test_rand_int_range (20000, 120000));
+    cd_test_pg_crash_restart (server);
+    g_assert_true (g_subprocess_wait (proc, NULL, &error));
+    status = g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+    g_assert_true (status == 0 || status == 5);
+    g_test_message ("the round the server died under %s", status == 5 ? "failed" : "had finished");
+    sync_ok ("c.db", &last);
+    g_assert_cmpint (member (&last, "pending"), ==, 0);
+    after = cd_test_pg_connect (server, "certdesk_admin");
+    assert_nothing_lost_or_twice (after, "c.db");
+  }
 }
 
 /* A county outlet's line goes down: the counter keeps accepting, sync says it cannot reach the database (exit 5)
