@@ -99,8 +99,10 @@ cd_test_pg_start (void)
 
   if (!g_file_test (PG_BIN "/initdb", G_FILE_TEST_IS_EXECUTABLE))
     g_error ("%s is missing: install postgresql-15 (.ci/install-deps)", PG_BIN "/initdb");
-  pg->dir = g_dir_make_tmp ("certdesk-pg-XXXXXX", NULL);
-  g_assert_nonnull (pg->dir);
+  /* Under /tmp whatever TMPDIR says: the server's user must reach it (a TMPDIR in root's home it cannot), and
+   * a Unix socket's path has to stay under 108 bytes. */
+  pg->dir = g_strdup ("/tmp/certdesk-pg-XXXXXX");
+  g_assert_nonnull (g_mkdtemp (pg->dir));
   pg->data = g_build_filename (pg->dir, "data", NULL);
   log = g_build_filename (pg->dir, "server.log", NULL);
   if (geteuid () == 0)

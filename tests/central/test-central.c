@@ -231,6 +231,17 @@ test_not_joined (void)
   g_assert_nonnull (strstr (s.err, "not joined"));
   g_assert_cmpint (local_int ("alone.db", "SELECT count(*) FROM sync_outbox"), ==, 0);
   g_assert_cmpint (local_int ("alone.db", "SELECT count(*) FROM application WHERE state = 'paid'"), ==, 1);
+  /* customer find works on its own: this counter's customer, no outlet (it belongs to none yet). */
+  {
+    g_auto(Run) found = { 0 };
+    JsonArray *customers;
+
+    run_cli ("alone.db", &found, "customer", "find", "张三");
+    g_assert_cmpint (found.status, ==, 0);
+    customers = json_object_get_array_member (json_node_get_object (found.json), "customers");
+    g_assert_cmpuint (json_array_get_length (customers), ==, 1);
+    g_assert_true (json_object_get_null_member (json_array_get_object_element (customers, 0), "outlet"));
+  }
 }
 
 /* Joining needs a URL without a password and the outlet's own database user. */
