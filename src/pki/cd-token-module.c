@@ -191,8 +191,25 @@ cd_token_module_open (const char *path, GError **error)
   g_atomic_ref_count_init (&self->ref);
   g_rec_mutex_init (&self->lock);
   self->path = g_strdup (path);
+  /* Our own dlopen first: a missing or foreign file is said in one sentence here, before libp11 would print
+   * its own line to the terminal. libp11's load then shares the same image and calls C_Initialize. */
+  self->dl = dlopen (path, RTLD_NOW | RTLD_LOCAL);
+  get_list = self->dl ? (CK_C_GetFunctionList) dlsym (self->dl, "C_GetFunctionList") : NULL;
+  if (get_list == NULL)
+    {
+      const char *why = self->dl ? NULL : dlerror ();
+
+      g_debug ("dlopen %s: %s", path, why ? why : "no C_GetFunctionList");
+      if (self->dl == NULL && !g_file_test (path, G_FILE_TEST_EXISTS))
+        g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_NO_MODULE,
+                     _("The USB key module %s does not exist: install the key vendor’s PKCS#11 module or choose "
+                       "another in Settings"), path);
+      else
+        g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_NO_MODULE, _("%s is not a PKCS#11 module"), path);
+      module_free (self);
+      return NULL;
+    }
   self->ctx = PKCS11_CTX_new ();
-  /* libp11 calls C_Initialize; our own dlopen then shares the same loaded image and its state. */
   if (PKCS11_CTX_load (self->ctx, path) != 0)
     {
       g_autofree char *why = cd_pki_openssl_errors ();
@@ -203,9 +220,7 @@ cd_token_module_open (const char *path, GError **error)
       module_free (self);
       return NULL;
     }
-  self->dl = dlopen (path, RTLD_NOW | RTLD_LOCAL);
-  get_list = self->dl ? (CK_C_GetFunctionList) dlsym (self->dl, "C_GetFunctionList") : NULL;
-  if (get_list == NULL || get_list (&self->functions) != CKR_OK)
+  if (get_list (&self->functions) != CKR_OK)
     {
       g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_NO_MODULE, _("%s is not a PKCS#11 module"), path);
       module_free (self);

@@ -412,6 +412,29 @@ test_ca_setup_disk_full (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (slip, G_FILE_TEST_EXISTS));
 }
 
+/* A USB key module that is not there, or a file that is no PKCS#11 module: our one sentence, exit 3, and not
+ * libp11's own line before it. */
+static void
+test_missing_module (Fixture *f, gconstpointer data)
+{
+  g_autofree char *app = g_build_filename (g_getenv ("CERTDESK_SOURCE_ROOT"), "tests", "fixtures",
+                                           "app-bj-person.json", NULL);
+  g_autofree char *slip = g_build_filename (f->dir, "slip.txt", NULL);
+  g_autofree char *foreign = write_file (f, "not-a-module.so", "\x7f" "ELF junk", 8);
+  g_auto(Run) imp = { 0 };
+  g_auto(Run) missing = { 0 };
+  g_auto(Run) junk = { 0 };
+
+  run_cli (f, &imp, FALSE, "application", "import", app, NULL);
+  g_assert_cmpint (imp.status, ==, 0);
+  run_cli (f, &missing, FALSE, "burn", "--id", "1", "--pin-slip", slip, "--module", "/nonexistent/vendor-p11.so", NULL);
+  g_assert_cmpint (missing.status, ==, 3);
+  assert_one_line (&missing, "/nonexistent/vendor-p11.so");
+  run_cli (f, &junk, FALSE, "burn", "--id", "1", "--pin-slip", slip, "--module", foreign, NULL);
+  g_assert_cmpint (junk.status, ==, 3);
+  assert_one_line (&junk, "not a PKCS#11 module");
+}
+
 /* --help lists what the command accepts: report takes pdf, validate takes taxpayer IDs; no command's help is
  * a usage error, and the usage line names the program and the command once. */
 static void
@@ -489,6 +512,7 @@ main (int argc, char **argv)
   ADD ("/cli-stderr/foreign-warning", test_foreign_warning);
   ADD ("/cli-stderr/ca-setup-disk-full", test_ca_setup_disk_full);
   ADD ("/cli-stderr/help", test_help);
+  ADD ("/cli-stderr/missing-module", test_missing_module);
   ADD ("/cli-stderr/bad-input", test_bad_input);
   return g_test_run ();
 }
