@@ -28,14 +28,15 @@
   "ALTER TABLE certdesk." NAME " ENABLE ROW LEVEL SECURITY;" \
   "CREATE POLICY outlet_read ON certdesk." NAME " FOR SELECT TO certdesk_outlet USING (" SHARED_READ ");" \
   "CREATE POLICY outlet_insert ON certdesk." NAME " FOR INSERT TO certdesk_outlet" \
-  "  WITH CHECK (outlet_code = certdesk.my_outlet());" \
+  "  WITH CHECK (" OWN ");" \
   "CREATE POLICY outlet_update ON certdesk." NAME " FOR UPDATE TO certdesk_outlet" \
-  "  USING (outlet_code = certdesk.my_outlet()) WITH CHECK (outlet_code = certdesk.my_outlet());" \
+  "  USING (" OWN ") WITH CHECK (" OWN ");" \
   "CREATE POLICY head_office_read ON certdesk." NAME " FOR SELECT TO certdesk_head_office USING (true);" \
   "GRANT SELECT, INSERT, UPDATE ON certdesk." NAME " TO certdesk_outlet;" \
   "GRANT SELECT ON certdesk." NAME " TO certdesk_head_office;"
 
-#define OWN "outlet_code = certdesk.my_outlet()"
+/* As a sub-select, my_outlet() is evaluated once per statement, not once per row (a batch is 500 rows). */
+#define OWN "outlet_code = (SELECT certdesk.my_outlet())"
 
 /* Migration 1. The group roles are created here when missing (central init runs as an administrator with
  * CREATEROLE); each outlet's login role is made by certdesk.add_outlet(). */
@@ -119,29 +120,33 @@ static const char migration_1[] =
   "CREATE POLICY outlet_read ON certdesk.change_event FOR SELECT TO certdesk_outlet"
   "  USING (" OWN " OR tbl IN ('customer','certificate'));"
   "CREATE POLICY outlet_insert ON certdesk.change_event FOR INSERT TO certdesk_outlet WITH CHECK (" OWN
-  "  AND EXISTS (SELECT 1 FROM certdesk.counter c WHERE c.uuid = counter_uuid AND c.outlet_code = outlet_code));"
+  "  AND counter_uuid IN (SELECT c.uuid FROM certdesk.counter c WHERE c.outlet_code = (SELECT certdesk.my_outlet())));"
   "CREATE POLICY head_office_read ON certdesk.change_event FOR SELECT TO certdesk_head_office USING (true);"
   "GRANT SELECT, INSERT ON certdesk.change_event TO certdesk_outlet;"
   "GRANT SELECT ON certdesk.change_event TO certdesk_head_office;"
-  /* Applies an event to its entity table as the role that pushed it (SECURITY INVOKER: the entity table's
-   * row-level security holds). A change older than the row's last one is skipped. */
-  "CREATE FUNCTION certdesk.apply_change_event() RETURNS trigger LANGUAGE plpgsql AS $f$"
-  "BEGIN"
-  "  IF NEW.tbl = 'audit_row' THEN"
-  "    INSERT INTO certdesk.audit_row (uuid, outlet_code, counter_uuid, local_id, seq, deleted, data)"
-  "      VALUES (NEW.record_uuid, NEW.outlet_code, NEW.counter_uuid, NEW.local_id, NEW.seq, NEW.op = 'delete', NEW.row)"
-  "      ON CONFLICT DO NOTHING;"
-  "    RETURN NULL;"
-  "  END IF;"
-  "  EXECUTE format('INSERT INTO certdesk.%I AS t (uuid, outlet_code, counter_uuid, local_id, seq, deleted, data)' ||"
-  "    ' VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (uuid) DO UPDATE SET seq = EXCLUDED.seq,' ||"
-  "    ' deleted = EXCLUDED.deleted, data = CASE WHEN EXCLUDED.deleted THEN t.data ELSE EXCLUDED.data END,' ||"
-  "    ' updated_at = now() WHERE t.seq < EXCLUDED.seq', NEW.tbl)"
-  "    USING NEW.record_uuid, NEW.outlet_code, NEW.counter_uuid, NEW.local_id, NEW.seq, NEW.op = 'delete', NEW.row;"
-  "  RETURN NULL;"
+  /* Applies a statement's new events to their entity tables, set by set (one statement per table, not one per
+   * row), as the role that pushed them (SECURITY INVOKER: the entity tables' row-level security holds). Within
+   * a batch only a record's last change counts; a change older than the row's last one is skipped. Audit rows
+   * are only ever added. Events skipped by ON CONFLICT DO NOTHING are not in new_events. */
+  "CREATE FUNCTION certdesk.apply_change_events() RETURNS trigger LANGUAGE plpgsql AS $f$\n"
+  "DECLARE t text;\n"
+  "BEGIN\n"
+  "  INSERT INTO certdesk.audit_row (uuid, outlet_code, counter_uuid, local_id, seq, deleted, data)\n"
+  "    SELECT record_uuid, outlet_code, counter_uuid, local_id, seq, op = 'delete', row FROM new_events\n"
+  "    WHERE tbl = 'audit_row' ON CONFLICT DO NOTHING;\n"
+  "  FOREACH t IN ARRAY ARRAY['customer','application','payment','certificate','token','signoff','price',"
+  "'clerk'] LOOP\n"
+  "    EXECUTE format($q$INSERT INTO certdesk.%I AS t (uuid, outlet_code, counter_uuid, local_id, seq, deleted, data)\n"
+  "      SELECT DISTINCT ON (record_uuid) record_uuid, outlet_code, counter_uuid, local_id, seq, op = 'delete', row\n"
+  "      FROM new_events WHERE tbl = $1 ORDER BY record_uuid, seq DESC\n"
+  "      ON CONFLICT (uuid) DO UPDATE SET seq = EXCLUDED.seq, deleted = EXCLUDED.deleted,\n"
+  "      data = CASE WHEN EXCLUDED.deleted THEN t.data ELSE EXCLUDED.data END, updated_at = now()\n"
+  "      WHERE t.seq < EXCLUDED.seq$q$, t) USING t;\n"
+  "  END LOOP;\n"
+  "  RETURN NULL;\n"
   "END $f$;"
   "CREATE TRIGGER change_event_apply AFTER INSERT ON certdesk.change_event"
-  "  FOR EACH ROW EXECUTE FUNCTION certdesk.apply_change_event();"
+  "  REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION certdesk.apply_change_events();"
   /* An outlet and its login role (created when missing: the caller needs CREATEROLE). The role has no
    * password here: the administrator gives it one (ALTER ROLE … PASSWORD, kept on the counter in .pgpass) or
    * maps a client certificate to it in pg_hba.conf. */
