@@ -5,6 +5,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "cd-application-store.h"
 #include "cd-cli.h"
 #include "cd-pin.h"
@@ -42,7 +44,7 @@ cd_cli_cmd_accept (CdCli *cli, int argc, char **argv)
     }
   cd_cli_wipe_secret_args (argc, argv);
   if (path == NULL)
-    return cd_cli_fail (CD_EXIT_USAGE, "accept needs APP.json");
+    return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli accept APP.json [OPTION…]"));
   if (!(ctx = cd_cli_get_context (cli, &code)))
     return code;
   if (!(app = cd_application_load_file (path, &error)))

@@ -231,9 +231,9 @@ cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
   secret = cd_cli_take_secret (secret_arg, "CERTDESK_CMP_SECRET");
   ra_pass = cd_cli_take_secret (ra_pass_arg, "CERTDESK_CMP_RA_KEY_PASS");
   if ((app_path == NULL) == (id <= 0))
-    return cd_cli_fail (CD_EXIT_USAGE, "burn needs --application APP.json or --id N");
+    return cd_cli_fail (CD_EXIT_USAGE, _("burn needs --application APP.json or --id N (one of them)"));
   if (reprint && id <= 0)
-    return cd_cli_fail (CD_EXIT_USAGE, "--reprint-pin-slip FILE needs --id N (a burned application)");
+    return cd_cli_fail (CD_EXIT_USAGE, _("--reprint-pin-slip FILE needs --id N (a burned application)"));
   if (!(ctx = cd_cli_get_context (cli, &code)))
     return code;
   if (app_path)
@@ -257,8 +257,8 @@ cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
   /* A random PIN must reach the applicant: on a slip, never on stdout. */
   if (profile->pin_policy == CD_PIN_POLICY_RANDOM && pin_slip == NULL
       && (app->business == CD_BUSINESS_NEW || app->business == CD_BUSINESS_REPLACE || app->business == CD_BUSINESS_UNLOCK))
-    return cd_cli_fail (CD_EXIT_USAGE, "profile %s gives random PINs: name the PIN slip file with --pin-slip FILE",
-                        profile->id);
+    return cd_cli_fail (CD_EXIT_USAGE, _("%s gives each key a random PIN: name the PIN slip file with --pin-slip FILE"),
+                        cd_profile_display_name (profile));
 
   choice.name = issuer_name;
   choice.server = server;

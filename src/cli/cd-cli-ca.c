@@ -4,6 +4,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
+#include <stdio.h>
 #include <glib/gi18n.h>
 
 #include "cd-cli.h"
@@ -133,6 +134,13 @@ cd_cli_cmd_ca (CdCli *cli, int argc, char **argv)
   CdContext *ctx;
   int code;
 
+  if (argc == 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
+    {
+      printf ("%s\n  list     %s\n  pending  %s\n", _("usage: certdesk-cli ca list | pending"),
+              _("every certificate the local CA signed, with its state"),
+              _("old certificates still to be revoked at an issuer not configured here"));
+      return CD_EXIT_OK;
+    }
   if (argc != 2 || (!g_str_equal (argv[1], "list") && !g_str_equal (argv[1], "pending")))
     return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli ca list | pending"));
   if (!(ctx = cd_cli_get_context (cli, &code)))

@@ -3,6 +3,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "cd-burn.h"
 #include "cd-cli.h"
 #include "cd-issuer-config.h"
@@ -56,16 +58,21 @@ cd_cli_cmd_revoke (CdCli *cli, int argc, char **argv)
   }
   secret = cd_cli_take_secret (secret_arg, "CERTDESK_CMP_SECRET");
   ra_pass = cd_cli_take_secret (ra_pass_arg, "CERTDESK_CMP_RA_KEY_PASS");
-  if (serial == NULL || !g_regex_match_simple ("^[0-9A-Fa-f]{1,64}$", serial, 0, 0))
-    return cd_cli_fail (CD_EXIT_USAGE, "revoke needs --serial HEX");
+  if (serial == NULL)
+    return cd_cli_fail (CD_EXIT_USAGE, _("revoke needs --serial HEX: the certificate's serial number"));
+  if (!g_regex_match_simple ("^[0-9A-Fa-f]{1,64}$", serial, 0, 0))
+    return cd_cli_fail (CD_EXIT_INVALID, _("--serial: “%s” is not a certificate serial number (1 to 64 hexadecimal "
+                                           "digits expected)"), serial);
   if (reason_code && !cd_revoke_reason_from_code (reason_code, &reason))
-    return cd_cli_fail (CD_EXIT_USAGE, "unknown reason “%s”", reason_code);
+    return cd_cli_fail (CD_EXIT_USAGE, _("--reason: “%s” is not one of unspecified, keyCompromise, "
+                                         "affiliationChanged, superseded, cessationOfOperation, certificateHold"),
+                        reason_code);
   if (!(ctx = cd_cli_get_context (cli, &code)))
     return code;
   if (!cd_cert_record_lookup (cd_context_get_store (ctx), serial, &rec, &error))
     return cd_cli_fail_error (CD_EXIT_STORAGE, error);
   if (rec == NULL)
-    return cd_cli_fail (CD_EXIT_INVALID, "there is no certificate with serial %s", serial);
+    return cd_cli_fail (CD_EXIT_INVALID, _("There is no certificate with serial %s"), serial);
   /* The certificate's own issuer revokes it. */
   choice.name = rec->issuer;
   choice.server = server;

@@ -435,6 +435,33 @@ test_missing_module (Fixture *f, gconstpointer data)
   assert_one_line (&junk, "not a PKCS#11 module");
 }
 
+/* The key and CA commands: help is help, a bad value is named, each refusal is one line. */
+static void
+test_pki_commands (Fixture *f, gconstpointer data)
+{
+  g_auto(Run) help = { 0 };
+  g_auto(Run) serial = { 0 };
+  g_auto(Run) reason = { 0 };
+  g_auto(Run) burn = { 0 };
+  g_auto(Run) accept = { 0 };
+
+  run_cli (f, &help, FALSE, "ca", "--help", NULL);
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_nonnull (strstr (help.out, "pending"));
+  run_cli (f, &serial, FALSE, "revoke", "--serial", "zz", NULL);
+  g_assert_cmpint (serial.status, ==, 1);
+  assert_one_line (&serial, "“zz”");
+  run_cli (f, &reason, FALSE, "revoke", "--serial", "0A", "--reason", "bored", NULL);
+  g_assert_cmpint (reason.status, ==, 2);
+  assert_one_line (&reason, "“bored”");
+  run_cli (f, &burn, FALSE, "burn", NULL);
+  g_assert_cmpint (burn.status, ==, 2);
+  assert_one_line (&burn, "--id");
+  run_cli (f, &accept, FALSE, "accept", NULL);
+  g_assert_cmpint (accept.status, ==, 2);
+  assert_one_line (&accept, "APP.json");
+}
+
 /* --help lists what the command accepts: report takes pdf, validate takes taxpayer IDs; no command's help is
  * a usage error, and the usage line names the program and the command once. */
 static void
@@ -513,6 +540,7 @@ main (int argc, char **argv)
   ADD ("/cli-stderr/ca-setup-disk-full", test_ca_setup_disk_full);
   ADD ("/cli-stderr/help", test_help);
   ADD ("/cli-stderr/missing-module", test_missing_module);
+  ADD ("/cli-stderr/pki-commands", test_pki_commands);
   ADD ("/cli-stderr/bad-input", test_bad_input);
   return g_test_run ();
 }
