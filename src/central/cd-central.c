@@ -498,6 +498,26 @@ pull (CdStore *store, PGconn *conn, const char *counter, gint64 *pulled, GError 
     }
 }
 
+/* Rows sent more than CD_CENTRAL_KEEP_SENT_DAYS ago leave the outbox (the central database holds them; a
+ * counter's outbox would otherwise grow by every change it ever made). Sequences are never reused
+ * (AUTOINCREMENT), so the order stays intact. */
+#define CD_CENTRAL_KEEP_SENT_DAYS 30
+
+static gboolean
+prune_sent (CdStore *store, GError **error)
+{
+  g_autoptr(GDateTime) now = cd_store_now (store);
+  g_autoptr(GDateTime) utc = g_date_time_to_utc (now);
+  g_autoptr(GDateTime) cutoff = g_date_time_add_days (utc, -CD_CENTRAL_KEEP_SENT_DAYS);
+  g_autofree char *iso = g_date_time_format (cutoff, "%Y-%m-%dT%H:%M:%SZ");
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!cd_store_prepare (store, "DELETE FROM sync_outbox WHERE sent_at IS NOT NULL AND sent_at < ?1", &stmt, error))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, iso, -1, SQLITE_STATIC);
+  return cd_store_step_done (store, stmt, error);
+}
+
 gboolean
 cd_central_sync (CdStore *store, CdCentralSyncResult *out, GError **error)
 {
@@ -532,7 +552,8 @@ cd_central_sync (CdStore *store, CdCentralSyncResult *out, GError **error)
       }
   }
   ok = push (store, conn, outlet, counter, &out->pushed, error)
-       && pull (store, conn, counter, &out->pulled, error);
+       && pull (store, conn, counter, &out->pulled, error)
+       && prune_sent (store, error);
   out->pending = pending_count (store);
   return ok;
 }

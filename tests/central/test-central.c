@@ -602,6 +602,17 @@ test_offline (void)
                                           " WHERE outlet_code = 'D'"), ==, waiting);
   g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(*) FROM certdesk.application WHERE outlet_code = 'D'"
                                           " AND state = 'paid'"), ==, 5);
+
+  /* Rows sent more than 30 days ago leave the outbox at the next round; newer ones and the sequence stay. */
+  local_exec ("d.db", "UPDATE sync_outbox SET sent_at = '2000-01-01T00:00:00Z' WHERE seq <= 10");
+  {
+    g_auto(Run) prune = { 0 };
+    sync_ok ("d.db", &prune);
+    g_assert_cmpint (local_int ("d.db", "SELECT count(*) FROM sync_outbox"), ==, waiting - 10);
+    g_assert_cmpint (local_int ("d.db", "SELECT min(seq) FROM sync_outbox"), ==, 11);
+  }
+  import ("d.db", "app-bj-person.json", FALSE);
+  g_assert_cmpint (local_int ("d.db", "SELECT min(seq) FROM sync_outbox WHERE sent_at IS NULL"), >, waiting);
 }
 
 int
