@@ -8,6 +8,7 @@
 
 #include "cd-application.h"
 #include "cd-cli.h"
+#include "cd-input.h"
 #include "cd-forms.h"
 #include "cd-price-store.h"
 #include "cd-print-set.h"
@@ -108,7 +109,7 @@ cd_cli_cmd_forms (CdCli *cli, int argc, char **argv)
   if (!(date = parse_date (date_text)))
     return cd_cli_fail (CD_EXIT_INVALID, _("--date: “%s” is not a date YYYY-MM-DD"), date_text);
 
-  if (!g_file_get_contents (app_path, &contents, &len, &error))
+  if (!cd_input_read_file (app_path, CD_INPUT_APPLICATION_MAX_BYTES, _("application file"), &contents, &len, &error))
     return cd_cli_fail (CD_EXIT_INVALID, _("--application: %s"), error->message);
   if (!(app = cd_application_from_data (contents, len, &error)))
     return cd_cli_fail (CD_EXIT_INVALID, "%s: %s", app_path, error->message);

@@ -435,6 +435,36 @@ test_missing_module (Fixture *f, gconstpointer data)
   assert_one_line (&junk, "not a PKCS#11 module");
 }
 
+/* A seal image path to an endless device is refused by its size after one byte over the limit, in well under
+ * a second, before any key work. */
+static void
+test_seal_from_device (Fixture *f, gconstpointer data)
+{
+  g_autofree char *fixture = g_build_filename (g_getenv ("CERTDESK_SOURCE_ROOT"), "tests", "fixtures",
+                                               "app-nmg-new.json", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *slip = g_build_filename (f->dir, "slip.txt", NULL);
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *samples = json_object_new ();
+  g_auto(Run) burn = { 0 };
+  gint64 start;
+
+  g_assert_true (g_file_get_contents (fixture, &text, NULL, NULL));
+  node = json_from_string (text, NULL);
+  json_object_set_string_member (samples, "unit_seal", "/dev/zero");
+  json_object_set_object_member (json_node_get_object (node), "samples", samples);
+  json_object_set_int_member (json_node_get_object (node), "seals", 1);
+  out = json_to_string (node, FALSE);
+  path = write_file (f, "zero-seal.json", out, strlen (out));
+  start = g_get_monotonic_time ();
+  run_cli (f, &burn, FALSE, "burn", "--application", path, "--pin-slip", slip, NULL);
+  g_assert_cmpint (burn.status, ==, 1);
+  assert_one_line (&burn, "$.samples.unit_seal");
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+}
+
 /* The key and CA commands: help is help, a bad value is named, each refusal is one line. */
 static void
 test_pki_commands (Fixture *f, gconstpointer data)
@@ -541,6 +571,7 @@ main (int argc, char **argv)
   ADD ("/cli-stderr/help", test_help);
   ADD ("/cli-stderr/missing-module", test_missing_module);
   ADD ("/cli-stderr/pki-commands", test_pki_commands);
+  ADD ("/cli-stderr/seal-from-device", test_seal_from_device);
   ADD ("/cli-stderr/bad-input", test_bad_input);
   return g_test_run ();
 }
