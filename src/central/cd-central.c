@@ -785,3 +785,55 @@ cd_central_verify (CdStore *store, const char *url, gboolean *out_intact, GError
   *out_intact = first_bad == NULL;
   return json_builder_get_root (b);
 }
+
+gboolean
+cd_central_audit_compare (CdStore *store, gint64 *out_central_rows, gint64 *out_bad_id, GError **error)
+{
+  g_autofree char *url = setting_get (store, "central.url");
+  g_autofree char *counter = setting_get (store, "central.counter");
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *const params[] = { counter };
+  int n;
+
+  *out_central_rows = 0;
+  *out_bad_id = 0;
+  if (!url || !counter)
+    {
+      g_set_error_literal (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_NOT_JOINED,
+                           _("This counter has not joined a central database; it works on its own "
+                             "(certdesk-cli central join URL --outlet CODE --name NAME joins one)"));
+      return FALSE;
+    }
+  if (!(conn = connect_url (url, error))
+      || !(res = pg_params (conn, "SELECT local_id, data->>'hash' FROM certdesk.audit_row WHERE counter_uuid = $1"
+                            " ORDER BY local_id", 1, params, error))
+      || !cd_store_prepare (store, "SELECT hash FROM audit_log WHERE id = ?1", &stmt, error))
+    return FALSE;
+  n = PQntuples (res);
+  for (int i = 0; i < n; i++)
+    {
+      gint64 id = g_ascii_strtoll (PQgetvalue (res, i, 0), NULL, 10);
+      const char *central = PQgetvalue (res, i, 1);
+      int rc;
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, id);
+      rc = sqlite3_step (stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return cd_store_set_error (store, error);
+      if (rc == SQLITE_DONE || g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), central) != 0)
+        {
+          *out_bad_id = id;
+          g_set_error (error, CD_STORE_ERROR, CD_STORE_ERROR_AUDIT_BROKEN,
+                       rc == SQLITE_DONE
+                       ? _("audit row %lld is in the central copy but missing here: the local log was cut off")
+                       : _("audit row %lld differs from the central copy: it was changed or re-chained here"),
+                       (long long) id);
+          return FALSE;
+        }
+      (*out_central_rows)++;
+    }
+  return TRUE;
+}

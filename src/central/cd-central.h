@@ -75,3 +75,11 @@ G_BEGIN_DECLS
  * naming the outlet and the first bad row. NULL on a connection or server failure. */
 JsonNode *cd_central_verify (CdStore *store, const char *url, gboolean *out_intact, GError **error);
 G_END_DECLS
+
+G_BEGIN_DECLS
+/* Compares this joined counter's audit log with its central copy: every central row must be here with the
+ * same hash (the local log may be longer: rows not pushed yet). FALSE with CD_STORE_ERROR_AUDIT_BROKEN naming
+ * the first difference (*out_bad_id: its row) — a local tail cut off, or a row changed or re-chained here —
+ * or with a CD_CENTRAL_ERROR when the central database cannot be asked. @out_central_rows: rows compared. */
+gboolean cd_central_audit_compare (CdStore *store, gint64 *out_central_rows, gint64 *out_bad_id, GError **error);
+G_END_DECLS

@@ -186,3 +186,24 @@ cd_cli_cmd_customer (CdCli *cli, int argc, char **argv)
   cd_cli_print_json (found);
   return CD_EXIT_OK;
 }
+
+gboolean
+cd_cli_central_audit_compare (CdContext *ctx, gint64 *out_central_rows, gint64 *out_bad_id, GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autoptr(GError) local = NULL;
+
+  *out_central_rows = -1;
+  if (!cd_central_is_joined (store, NULL))
+    return TRUE;
+  if (cd_central_audit_compare (store, out_central_rows, out_bad_id, &local))
+    return TRUE;
+  /* Offline: the local chain stands on its own; the comparison waits for the line ("central_rows": null). */
+  if (local->domain == CD_CENTRAL_ERROR)
+    {
+      *out_central_rows = -1;
+      return TRUE;
+    }
+  g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
+}

@@ -457,11 +457,13 @@ test_two_outlets (void)
                                             " AND state = 'revoked'"), ==, 1);
   }
 
-  /* The triggers leave the audit chain as it was (their own inserts do not move the rowid it chains by). */
+  /* The triggers leave the audit chain as it was (their own inserts do not move the rowid it chains by), and
+   * the joined counter's chain matches its central copy row for row. */
   {
     g_auto(Run) verify = { 0 };
     run_cli ("a.db", &verify, "audit", "verify");
     g_assert_cmpint (verify.status, ==, 0);
+    g_assert_cmpint (member (&verify, "central_rows"), ==, local_int ("a.db", "SELECT count(*) FROM audit_log"));
   }
 
   /* Nothing new: a round pushes and pulls nothing. */
@@ -470,6 +472,21 @@ test_two_outlets (void)
   g_assert_cmpint (member (&idle, "pulled"), ==, 0);
   check_rls ();
   check_central_verify ();
+
+  /* A's local tail cut off (the last audit row removed: what is left is a valid chain on its own): audit
+   * verify catches it against the central copy, naming the row. */
+  {
+    g_auto(Run) cut = { 0 };
+    gint64 last = local_int ("a.db", "SELECT max(id) FROM audit_log");
+    g_autofree char *del = g_strdup_printf ("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = %"
+                                            G_GINT64_FORMAT, last);
+
+    local_exec ("a.db", del);
+    run_cli ("a.db", &cut, "audit", "verify");
+    g_assert_cmpint (cut.status, ==, 5);
+    g_assert_cmpint (member (&cut, "first_bad_row"), ==, last);
+    g_assert_nonnull (strstr (cut.err, "missing here: the local log was cut off"));
+  }
 }
 
 /* The central count of counter @db's changes equals its outbox, each sequence once. */
@@ -585,6 +602,13 @@ test_offline (void)
     import ("d.db", "app-bj-person.json", TRUE);
   waiting = local_int ("d.db", "SELECT count(*) FROM sync_outbox WHERE sent_at IS NULL");
   g_assert_cmpint (waiting, >=, 5 * 5);
+  /* Offline, audit verify still checks the local chain and says nothing of the central copy. */
+  {
+    g_auto(Run) verify = { 0 };
+    run_cli ("d.db", &verify, "audit", "verify");
+    g_assert_cmpint (verify.status, ==, 0);
+    g_assert_false (json_object_has_member (json_node_get_object (verify.json), "central_rows"));
+  }
   run_cli ("d.db", &off, "sync");
   g_assert_cmpint (off.status, ==, 5);
   g_assert_nonnull (strstr (off.err, "cannot be reached"));
