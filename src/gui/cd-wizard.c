@@ -144,6 +144,24 @@ update_bar (CdWizard *self)
   gboolean last = g_str_equal (self->steps[self->current].id, "done");
   GtkStyleContext *sc = gtk_widget_get_style_context (GTK_WIDGET (self->reason_label));
 
+  /* A signed-off day is said before anything is tried: the step's action then asks for the supervisor. */
+  if (!complete && !fault && self->faults)
+    {
+      CdPreflightStep here;
+
+      for (guint i = 0; i < self->faults->len && cd_preflight_step_from_code (self->steps[self->current].id, &here);
+           i++)
+        {
+          const CdPreflightFault *f = self->faults->pdata[i];
+
+          if (g_strcmp0 (f->rule, "day-lock") == 0 && f->step == here)
+            {
+              g_free (reason);
+              reason = g_strdup (f->message);
+              break;
+            }
+        }
+    }
   if (fault && complete)
     {
       CdPreflightStep here = fault_step;

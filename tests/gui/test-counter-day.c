@@ -9,6 +9,7 @@
 #include "cd-application-store.h"
 #include "cd-gui-util.h"
 #include "cd-main-window.h"
+#include "cd-report-signoff.h"
 #include "cd-test-util.h"
 #include "cd-today-page.h"
 #include "cd-wizard.h"
@@ -250,6 +251,57 @@ test_paid_unfinished_is_never_lost (void)
   gtk_widget_destroy (win);
 }
 
+/* The day is signed off with the application at the fee step: the step says so before anything is tried,
+ * and the payment is recorded once the supervisor approves it in the same dialog (an audited adjustment). */
+static void
+test_signed_day_payment_needs_approval (void)
+{
+  g_autoptr(CdTestCounter) counter = cd_test_counter_new ("wang");
+  g_autoptr(CdClerk) boss = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *today = cd_store_today (cd_context_get_store (counter->ctx));
+  GtkWidget *win, *prompt;
+  CdWizard *wizard = new_wizard (counter->ctx, &win);
+  gint64 id;
+
+  cd_test_toggle (win, "profile_" PROFILE, TRUE);
+  g_assert_true (cd_test_next (win, wizard));
+  cd_test_fill_applicant (win);
+  g_assert_true (cd_test_next (win, wizard));
+  cd_test_tick_materials (win, wizard);
+  g_assert_true (cd_test_next (win, wizard));
+  cd_test_choose_samples (counter, wizard);
+  g_assert_true (cd_test_next (win, wizard));
+  g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "fee");
+  id = cd_draft_get_id (cd_wizard_get_draft (wizard));
+  gtk_widget_destroy (win);
+
+  g_assert_true (cd_clerk_store_authorize (counter->ctx, "boss", CD_TEST_PASSWORD, CD_ROLE_SUPERVISOR, &boss, &error));
+  g_assert_true (cd_report_signoff_sign (counter->ctx, boss, cd_context_get_outlet_id (counter->ctx), today, 0,
+                                         "申请留待补办", NULL, &error));
+  g_assert_no_error (error);
+
+  wizard = new_wizard (counter->ctx, &win);
+  g_assert_true (cd_wizard_open (wizard, id, &error));
+  g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "fee");
+  /* said before anything is tried, naming the day */
+  g_assert_nonnull (strstr (cd_test_label (win, "reason_label"), today));
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (cd_test_find (win, "method_combo")), "wechat");
+  cd_test_click (win, "pay_button");
+  prompt = cd_test_find_toplevel (GTK_TYPE_DIALOG, "adjustment_dialog");
+  g_assert_nonnull (prompt);
+  g_assert_cmpint (cd_draft_get_state (cd_wizard_get_draft (wizard)), !=, CD_STATE_PAID);
+  cd_test_set_text (prompt, "auth_login", "boss");
+  cd_test_set_text (prompt, "auth_password", CD_TEST_PASSWORD);
+  cd_test_set_text (prompt, "auth_reason", "客户当日补缴费用");
+  cd_test_click (prompt, "auth_ok");
+  g_assert_null (cd_test_find_toplevel (GTK_TYPE_DIALOG, "adjustment_dialog"));
+  g_assert_cmpint (cd_draft_get_state (cd_wizard_get_draft (wizard)), ==, CD_STATE_PAID);
+  g_assert_cmpint (cd_test_audit_count (counter->ctx, "adjustment", id), >=, 1);
+  g_assert_true (cd_test_sensitive (win, "next_button"));
+  gtk_widget_destroy (win);
+}
+
 /* The states a clerk reads for the business, not the state machine's step. */
 static void
 test_state_labels (void)
@@ -267,6 +319,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/gui/day/park-and-resume", test_park_and_resume);
   g_test_add_func ("/gui/day/paid-reopens-where-it-stopped", test_paid_reopens_where_it_stopped);
   g_test_add_func ("/gui/day/paid-unfinished-is-never-lost", test_paid_unfinished_is_never_lost);
+  g_test_add_func ("/gui/day/signed-day-payment-needs-approval", test_signed_day_payment_needs_approval);
   g_test_add_func ("/gui/day/state-labels", test_state_labels);
   return g_test_run ();
 }
