@@ -210,6 +210,15 @@ cd_input_check_json (const char *data, gsize len, guint max_depth, GError **erro
             }
           if (p < end)
             p++;   /* the closing quote */
+          /* Raw bytes that are not UTF-8: json-glib refuses the whole text without saying where. */
+          if (!refused && !g_utf8_validate (text->str, text->len, NULL))
+            {
+              g_autofree char *path = level_path (levels, depth, NULL);
+              g_set_error (error, CD_INPUT_ERROR, CD_INPUT_ERROR_INVALID,
+                           _("%s: not valid UTF-8 text; save the file as UTF-8"), path);
+              g_string_free (text, TRUE);
+              goto out;
+            }
           if (depth > 0 && levels[depth - 1].object && levels[depth - 1].want_key)
             {
               g_free (levels[depth - 1].key);

@@ -507,6 +507,8 @@ test_import_hostile (Fixture *f, gconstpointer data)
                "\"years\":99999999999999999999999999999999999999}", "$.years" },
     { "type", "{\"profile\":\"nmg-zfcg-sxca\",\"business\":\"new\",\"applicant_type\":\"enterprise\","
               "\"unit\":{\"name\":42}}", "$.unit.name" },
+    { "utf8", "{\"profile\":\"nmg-zfcg-sxca\",\"business\":\"new\",\"applicant_type\":\"enterprise\","
+              "\"unit\":{\"name\":\"\xff\xfe abc\"}}", "$.unit.name" },
     { "array", "{\"profile\":\"nmg-zfcg-sxca\",\"business\":\"new\",\"applicant_type\":\"enterprise\","
                "\"unit\":[1,2]}", "$.unit" },
     { "long", "{\"profile\":\"nmg-zfcg-sxca\",\"business\":\"new\",\"applicant_type\":\"enterprise\","
