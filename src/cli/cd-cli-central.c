@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 
 #include "cd-central.h"
 #include "cd-cli.h"
@@ -124,6 +125,12 @@ cd_cli_cmd_central (CdCli *cli, int argc, char **argv)
     return cmd_init (argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "join"))
     return cmd_join (cli, argc - 1, argv + 1);
+  if (argc == 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
+    {
+      printf ("%s\n", _("usage: certdesk-cli central init URL [--outlet CODE --name NAME --role USER]"
+                        " | central join URL --outlet CODE --name NAME | central verify [URL]"));
+      return CD_EXIT_OK;
+    }
   return cd_cli_fail (CD_EXIT_USAGE, _("central needs init URL, join URL --outlet CODE --name NAME or verify [URL]"));
 }
 
@@ -170,6 +177,11 @@ cd_cli_cmd_customer (CdCli *cli, int argc, char **argv)
   CdContext *ctx;
   int code = 0;
 
+  if (argc == 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
+    {
+      printf ("%s\n", _("usage: certdesk-cli customer find TEXT [--limit N]"));
+      return CD_EXIT_OK;
+    }
   if (argc < 2 || !g_str_equal (argv[1], "find"))
     return cd_cli_fail (CD_EXIT_USAGE, _("customer needs find TEXT (a name, a USCC or an ID number)"));
   argc--;

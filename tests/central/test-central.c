@@ -210,6 +210,16 @@ test_init (void)
   run_cli ("admin.db", &password, "central", "init", "postgresql://certdesk_admin:secret@/postgres?host=/nowhere");
   g_assert_cmpint (password.status, ==, 1);
   g_assert_nonnull (strstr (password.err, "password"));
+  /* --help is help (exit 0); an unknown subcommand a usage error (2). */
+  {
+    g_auto(Run) help = { 0 };
+    g_auto(Run) unknown = { 0 };
+    run_cli ("admin.db", &help, "central", "--help");
+    g_assert_cmpint (help.status, ==, 0);
+    g_assert_nonnull (strstr (help.out, "central join URL --outlet CODE"));
+    run_cli ("admin.db", &unknown, "central", "bogus");
+    g_assert_cmpint (unknown.status, ==, 2);
+  }
   add_outlet ("A", "乌鲁木齐市服务网点", "outlet_a");
   add_outlet ("B", "昌吉州服务网点", "outlet_b");
   add_outlet ("C", "哈密市服务网点", "outlet_c");
