@@ -9,6 +9,7 @@
 #include "cd-clerk-store.h"
 #include "cd-forms.h"
 #include "cd-gui-util.h"
+#include "cd-issuer.h"
 #include "cd-token-records.h"
 
 #if defined(__has_include)
@@ -36,7 +37,9 @@ add_row (CdBurnPage *self, int row, const char *caption, const char *value, cons
   gtk_label_set_xalign (GTK_LABEL (c), 0);
   gtk_style_context_add_class (gtk_widget_get_style_context (c), "dim-label");
   gtk_label_set_xalign (GTK_LABEL (v), 0);
+  /* Copied with the mouse; a selectable label that took the focus would show its whole text selected. */
   gtk_label_set_selectable (GTK_LABEL (v), TRUE);
+  gtk_widget_set_can_focus (v, FALSE);
   gtk_label_set_line_wrap (GTK_LABEL (v), TRUE);
   gtk_widget_set_name (v, name);
   gtk_widget_show (c);
@@ -71,7 +74,7 @@ cd_burn_page_show_outcome (CdBurnPage *self)
       add_row (self, row++, _("Serial number"), serial, "burn_serial");
       add_row (self, row++, _("Valid from"), from, "burn_not_before");
       add_row (self, row++, _("Valid until"), until, "burn_not_after");
-      add_row (self, row++, _("Issuer"), issuer ? issuer : "—", "burn_issuer");
+      add_row (self, row++, _("Issuer"), cd_issuer_name_label (issuer), "burn_issuer");
     }
   else
     gtk_label_set_text (self->outcome_title, cd_draft_get_app (self->draft)->business == CD_BUSINESS_UNLOCK ? _("The key's PIN is unlocked")

@@ -60,6 +60,10 @@ struct _CdBurnPage {
   char            *owner_text;      /* another customer's key */
   gboolean         needs_erase;
   char            *erase_serial;    /* the key whose erase the clerk confirmed in the dialog */
+  gint64           adjust_supervisor; /* a signed-off day: the supervisor who approved this burn, or 0 */
+  char            *adjust_reason;
+  gint64           adjust_application;
+  GtkWidget       *adjust_dialog;
   GtkWidget       *erase_dialog;    /* the confirmation being asked */
 
   /* The key pair generated ahead. */

@@ -10,6 +10,8 @@
 #include <glib/gi18n.h>
 
 #include "cd-burn-page-private.h"
+#include "cd-auth-dialog.h"
+#include "cd-preflight.h"
 #include "cd-burn.h"
 #include "cd-gui-util.h"
 #include "cd-issuer-config.h"
@@ -423,6 +425,82 @@ ask_erase (CdBurnPage *self)
   gtk_widget_show (dialog);
 }
 
+/* ---- a signed-off day: the supervisor approves the burn before any key work ---- */
+
+/* The pre-flight's day-lock fault of this application at the burn, or NULL: checked before the key is touched. */
+static char *
+day_lock_refusal (CdBurnPage *self)
+{
+  g_autoptr(GPtrArray) faults = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!cd_preflight_run (self->ctx, cd_draft_get_app (self->draft), cd_draft_get_id (self->draft), CD_PREFLIGHT_BURN,
+                         &faults, &error))
+    return NULL;   /* the burn's own pre-flight says what cannot be read */
+  for (guint i = 0; i < faults->len; i++)
+    {
+      const CdPreflightFault *f = faults->pdata[i];
+      if (g_str_equal (f->rule, "day-lock"))
+        return g_strdup (f->message);
+    }
+  return NULL;
+}
+
+static gboolean
+adjust_approved (CdBurnPage *self)
+{
+  return self->adjust_supervisor > 0 && self->adjust_application == cd_draft_get_id (self->draft);
+}
+
+/* Runs as the supervisor the dialog has just authorised: the burn that follows is their adjustment. */
+static gboolean
+approve_burn (CdContext *ctx, const char *reason, gpointer data, GError **error)
+{
+  CdBurnPage *self = data;
+
+  self->adjust_supervisor = cd_context_get_clerk_id (ctx);
+  g_free (self->adjust_reason);
+  self->adjust_reason = g_strdup (reason);
+  self->adjust_application = cd_draft_get_id (self->draft);
+  return TRUE;
+}
+
+static void
+on_adjust_authorized_cb (CdBurnPage *self)
+{
+  self->adjust_dialog = NULL;
+  start_burn (self);
+}
+
+static void
+on_adjust_dialog_destroy_cb (CdBurnPage *self)
+{
+  self->adjust_dialog = NULL;
+}
+
+/* Nothing is erased, issued or written before the supervisor approved, in this one dialog (login, password,
+ * reason); the burn's records then go to the day's report as that supervisor's adjustment. */
+static void
+ask_adjustment (CdBurnPage *self, const char *refusal)
+{
+  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  g_autofree char *message = NULL;
+
+  if (self->adjust_dialog)
+    return;
+  message = g_strdup_printf (_("%s\n\nIssue the certificate of application %s on the inserted USB key. A supervisor "
+                               "approves it with a reason of a few words; the report shows it as an adjustment "
+                               "after sign-off."), refusal, cd_draft_get_number (self->draft));
+  self->adjust_dialog = cd_auth_dialog_new (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL, self->ctx,
+                                            _("Adjust a Signed-off Day"), message, TRUE, approve_burn, self, NULL);
+  gtk_widget_set_name (self->adjust_dialog, "burn_adjustment_dialog");
+  g_signal_connect_object (self->adjust_dialog, "authorized", G_CALLBACK (on_adjust_authorized_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->adjust_dialog, "destroy", G_CALLBACK (on_adjust_dialog_destroy_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_show (self->adjust_dialog);
+}
+
 static gboolean
 erase_confirmed (CdBurnPage *self)
 {
@@ -443,6 +521,19 @@ start_burn (CdBurnPage *self)
     {
       cd_burn_page_update_view (self);
       return;
+    }
+  /* The day lock first: before the erase is even asked for. */
+  if (!adjust_approved (self))
+    {
+      g_autofree char *refusal = day_lock_refusal (self);
+
+      if (refusal)
+        {
+          self->error_text = g_strdup (refusal);
+          ask_adjustment (self, refusal);
+          cd_burn_page_update_view (self);
+          return;
+        }
     }
   if (self->needs_erase && !erase_confirmed (self))
     {
@@ -478,6 +569,9 @@ start_burn (CdBurnPage *self)
       return;
     }
   g_set_object (&self->issuer, opts->issuer);
+  /* The approved burn runs on its own worker context as the supervisor's adjustment of the signed-off day. */
+  if (adjust_approved (self))
+    cd_context_set_adjustment (worker, self->adjust_supervisor, self->adjust_reason);
   if (self->inspect_cancel)
     g_cancellable_cancel (self->inspect_cancel);
   g_clear_object (&self->inspect_cancel);
@@ -628,6 +722,8 @@ cd_burn_page_dispose (GObject *object)
   g_clear_object (&self->slip_cancel);
   if (self->erase_dialog)
     gtk_widget_destroy (g_steal_pointer (&self->erase_dialog));
+  if (self->adjust_dialog)
+    gtk_widget_destroy (g_steal_pointer (&self->adjust_dialog));
   if (self->stack)
     g_signal_handlers_disconnect_by_data (self->stack, self);
   self->stack = NULL;
@@ -661,6 +757,7 @@ cd_burn_page_finalize (GObject *object)
   g_free (self->owner_text);
   g_free (self->module_error);
   g_free (self->erase_serial);
+  g_free (self->adjust_reason);
   G_OBJECT_CLASS (cd_burn_page_parent_class)->finalize (object);
 }
 

@@ -47,6 +47,16 @@ cd_revoke_reason_from_code (const char *code, CdRevokeReason *out)
 }
 
 const char *
+cd_issuer_name_label (const char *name)
+{
+  if (g_strcmp0 (name, "local") == 0)
+    return _("This counter’s local CA (demo)");
+  if (g_strcmp0 (name, "cmp") == 0)
+    return _("The CA, over its registration interface (CMP)");
+  return name ? name : "—";
+}
+
+const char *
 cd_issuer_get_name (CdIssuer *self)
 {
   return CD_ISSUER_GET_IFACE (self)->get_name (self);

@@ -52,6 +52,9 @@ struct _CdIssuerInterface {
   STACK_OF (X509) *(*get_roots) (CdIssuer *self);
 };
 
+/* The issuer column's value ("local", "cmp") as a clerk reads it; another value is shown as it is. */
+const char      *cd_issuer_name_label (const char *name);
+
 /* "local" or "cmp": the certificate table's issuer column. */
 const char      *cd_issuer_get_name  (CdIssuer *self);
 /* Returns the certificate (and the chain up to, excluding nothing: intermediates and root as the issuer

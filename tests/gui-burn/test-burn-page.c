@@ -14,6 +14,7 @@
 #include "cd-clerk-store.h"
 #include "cd-draft.h"
 #include "cd-key-status.h"
+#include "cd-report-signoff.h"
 #include "cd-test-util.h"
 #include "cd-token-module.h"
 #include "cd-token.h"
@@ -694,8 +695,60 @@ test_key_status (Counter *c, gconstpointer data)
   g_assert_true (gtk_widget_get_visible (cd_test_find (box, "key_status_demo")));
   g_test_message ("longest main-loop callback of the key status: %.2f ms",
                   cd_key_status_get_max_main_us (status) / 1000.0);
-  g_assert_cmpint (cd_key_status_get_max_main_us (status), <, 16000);
+  /* One frame is the target (a release build on an idle machine keeps it: 0.3 ms); the suite runs beside
+   * other tests on two cores, so it guards against regressions (work moved back onto the main loop) with
+   * two frames, five under AddressSanitizer, whose first icon lookup alone took 44 ms under load. */
+#if defined(__SANITIZE_ADDRESS__)
+  g_assert_cmpint (cd_key_status_get_max_main_us (status), <, 5 * 16000);
+#else
+  g_assert_cmpint (cd_key_status_get_max_main_us (status), <, 2 * 16000);
+#endif
   cd_test_screenshot (window, "key-status");
+  gtk_widget_destroy (window);
+  cd_test_iterate ();
+}
+
+/* The day is signed off after the forms were printed: Issue asks for the supervisor's approval before any key
+ * work (the blank key stays untouched), and the approved burn is recorded as that supervisor's adjustment. */
+static void
+test_signed_day (Counter *c, gconstpointer data)
+{
+  g_autofree char *json = pki_app_json ("pki-ec", "new", NULL, NULL, NULL, 0, NULL);
+  gint64 id = pki_application (&c->pf, json, CD_STATE_PRINTED);
+  g_autofree char *today = cd_store_today (cd_context_get_store (c->pf.ctx));
+  g_autoptr(CdClerk) boss = NULL;
+  g_autoptr(GError) error = NULL;
+  CdDraft *draft = NULL;
+  GtkWidget *window = NULL;
+  GtkWidget *page, *prompt;
+  Named burn = { NULL, "burn_button" };
+  g_autofree char *state_sql = app_sql ("state", id);
+  g_autofree char *state = NULL;
+
+  g_assert_true (cd_clerk_store_authorize (c->pf.ctx, "boss", CD_TEST_PASSWORD, CD_ROLE_SUPERVISOR, &boss, &error));
+  g_assert_true (cd_report_signoff_sign (c->pf.ctx, boss, cd_context_get_outlet_id (c->pf.ctx), today, 0,
+                                         "当日已签核", NULL, &error));
+  g_assert_no_error (error);
+  page = open_page (c, id, &draft, &window);
+  burn.root = page;
+  wait_for (is_sensitive, &burn, 30, "the burn button");
+  cd_test_click (page, "burn_button");
+  prompt = cd_test_find_toplevel (GTK_TYPE_DIALOG, "burn_adjustment_dialog");
+  g_assert_nonnull (prompt);
+  /* Nothing was tried: no journal row, the key still blank. */
+  g_assert_cmpint (pki_db_int (&c->pf, "SELECT count(*) FROM burn_journal"), ==, 0);
+  g_assert_cmpstr (cd_burn_page_get_activity (CD_BURN_PAGE (page)), !=, "burning");
+  cd_test_iterate ();
+  cd_test_screenshot (prompt, "burn-page-signed-day-approval");
+  cd_test_set_text (prompt, "auth_login", "boss");
+  cd_test_set_text (prompt, "auth_password", CD_TEST_PASSWORD);
+  cd_test_set_text (prompt, "auth_reason", "客户急需，主管批准补发");
+  cd_test_click (prompt, "auth_ok");
+  g_assert_null (cd_test_find_toplevel (GTK_TYPE_DIALOG, "burn_adjustment_dialog"));
+  wait_for (page_complete, page, 120, "the approved burn");
+  state = pki_db_text (&c->pf, state_sql);
+  g_assert_cmpstr (state, ==, "issued");
+  g_assert_cmpint (cd_test_audit_count (c->pf.ctx, "adjustment", id), >=, 1);
   gtk_widget_destroy (window);
   cd_test_iterate ();
 }
@@ -716,5 +769,6 @@ main (int argc, char **argv)
   T ("/gui-burn/page/wrong-key-and-retry", test_wrong_key_and_retry);
   T ("/gui-burn/page/cmp-secret", test_cmp_secret);
   T ("/gui-burn/page/pull-and-reinsert", test_pull_and_reinsert);
+  T ("/gui-burn/page/signed-day", test_signed_day);
   return g_test_run ();
 }
