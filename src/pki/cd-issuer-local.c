@@ -17,8 +17,10 @@
 #include <openssl/x509v3.h>
 
 #include "cd-burn-journal.h"
+#include "cd-csr.h"
 #include "cd-issuer-local.h"
 #include "cd-pki-error.h"
+#include "cd-token-records.h"
 
 struct _CdIssuerLocal {
   GObject    parent_instance;
@@ -187,33 +189,6 @@ cd_ledger_entry_free (CdLedgerEntry *e)
 }
 
 static char *
-name_to_utf8 (const X509_NAME *name)
-{
-  BIO *bio = BIO_new (BIO_s_mem ());
-  char *data;
-  long len;
-  char *out;
-
-  X509_NAME_print_ex (bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-  len = BIO_get_mem_data (bio, &data);
-  out = g_strndup (data, len);
-  BIO_free (bio);
-  return out;
-}
-
-static char *
-serial_hex (X509 *cert)
-{
-  BIGNUM *bn = ASN1_INTEGER_to_BN (X509_get0_serialNumber (cert), NULL);
-  char *hex = BN_bn2hex (bn);
-  char *out = g_ascii_strup (hex, -1);
-
-  OPENSSL_free (hex);
-  BN_free (bn);
-  return out;
-}
-
-static char *
 time_iso (const ASN1_TIME *t)
 {
   struct tm tm;
@@ -281,8 +256,8 @@ ledger_issued (CdIssuerLocal *self, X509 *cert, GError **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
-  g_autofree char *serial = serial_hex (cert);
-  g_autofree char *subject = name_to_utf8 (X509_get_subject_name (cert));
+  g_autofree char *serial = cd_cert_serial_hex (cert);
+  g_autofree char *subject = cd_csr_name_to_string (X509_get_subject_name (cert));
   g_autofree char *na = time_iso (X509_get0_notAfter (cert));
   g_autofree char *now = cd_store_now_iso (cd_context_get_store (self->ctx));
   BIO *bio = BIO_new (BIO_s_mem ());
@@ -317,7 +292,7 @@ ledger_revoked (CdIssuerLocal *self, X509 *cert, CdRevokeReason reason, GError *
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
-  g_autofree char *serial = serial_hex (cert);
+  g_autofree char *serial = cd_cert_serial_hex (cert);
   g_autofree char *now = cd_store_now_iso (cd_context_get_store (self->ctx));
 
   json_builder_begin_object (b);
@@ -612,6 +587,35 @@ next_crl_number (CdIssuerLocal *self, ASN1_INTEGER **out, GError **error)
   return TRUE;
 }
 
+/* One entry of the CRL: @serial_hex revoked at @at for @reason (RFC 5280 §5.3.1: no reasonCode entry for
+ * "unspecified"). */
+static void
+add_revoked (X509_CRL *crl, const char *serial_hex, GDateTime *at, CdRevokeReason reason)
+{
+  X509_REVOKED *r = X509_REVOKED_new ();
+  ASN1_TIME *t = ASN1_TIME_new ();
+  BIGNUM *bn = NULL;
+  ASN1_INTEGER *serial;
+
+  BN_hex2bn (&bn, serial_hex);
+  serial = BN_to_ASN1_INTEGER (bn, NULL);
+  X509_REVOKED_set_serialNumber (r, serial);
+  set_time (t, at);
+  X509_REVOKED_set_revocationDate (r, t);
+  if (reason != CD_REVOKE_UNSPECIFIED)
+    {
+      ASN1_ENUMERATED *code = ASN1_ENUMERATED_new ();
+
+      ASN1_ENUMERATED_set (code, reason);
+      X509_REVOKED_add1_ext_i2d (r, NID_crl_reason, code, 0, 0);
+      ASN1_ENUMERATED_free (code);
+    }
+  X509_CRL_add0_revoked (crl, r);
+  ASN1_TIME_free (t);
+  ASN1_INTEGER_free (serial);
+  BN_free (bn);
+}
+
 /* How long a CRL stays current: setting ca.crl_days (1 to 365), else 7 days. */
 static guint
 crl_days (CdIssuerLocal *self)
@@ -670,30 +674,15 @@ local_publish (CdIssuer *issuer, GError **error)
     ok = FALSE;
   while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      X509_REVOKED *r = X509_REVOKED_new ();
-      BIGNUM *bn = NULL;
-      ASN1_INTEGER *serial;
-      ASN1_ENUMERATED *code = ASN1_ENUMERATED_new ();
-      CdRevokeReason reason = CD_REVOKE_UNSPECIFIED;
       g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 ((const char *) sqlite3_column_text (stmt, 1), NULL);
+      CdRevokeReason reason = CD_REVOKE_UNSPECIFIED;
 
-      BN_hex2bn (&bn, (const char *) sqlite3_column_text (stmt, 0));
       g_hash_table_add (listed, g_ascii_strup ((const char *) sqlite3_column_text (stmt, 0), -1));
-      serial = BN_to_ASN1_INTEGER (bn, NULL);
-      X509_REVOKED_set_serialNumber (r, serial);
-      set_time (t, at ? at : now);
-      X509_REVOKED_set_revocationDate (r, t);
       if (g_str_equal ((const char *) sqlite3_column_text (stmt, 2), "suspended"))
         reason = CD_REVOKE_HOLD;
       else
         cd_revoke_reason_from_code ((const char *) sqlite3_column_text (stmt, 3), &reason);
-      ASN1_ENUMERATED_set (code, reason);
-      if (reason != CD_REVOKE_UNSPECIFIED)   /* RFC 5280 §5.3.1: absent rather than unspecified */
-        X509_REVOKED_add1_ext_i2d (r, NID_crl_reason, code, 0, 0);
-      X509_CRL_add0_revoked (crl, r);
-      ASN1_ENUMERATED_free (code);
-      ASN1_INTEGER_free (serial);
-      BN_free (bn);
+      add_revoked (crl, (const char *) sqlite3_column_text (stmt, 0), at ? at : now, reason);
     }
   if (ok && rc != SQLITE_DONE)
     ok = cd_store_set_error (store, error);
@@ -701,29 +690,12 @@ local_publish (CdIssuer *issuer, GError **error)
   for (guint i = 0; ok && i < ledger->len; i++)
     {
       CdLedgerEntry *e = ledger->pdata[i];
-      X509_REVOKED *r;
-      BIGNUM *bn = NULL;
-      ASN1_INTEGER *serial;
-      ASN1_ENUMERATED *code;
       CdRevokeReason reason = CD_REVOKE_UNSPECIFIED;
 
       if (!g_str_equal (e->state, "revoked") || g_hash_table_contains (listed, e->serial))
         continue;
-      r = X509_REVOKED_new ();
-      code = ASN1_ENUMERATED_new ();
-      BN_hex2bn (&bn, e->serial);
-      serial = BN_to_ASN1_INTEGER (bn, NULL);
-      X509_REVOKED_set_serialNumber (r, serial);
-      set_time (t, now);
-      X509_REVOKED_set_revocationDate (r, t);
       cd_revoke_reason_from_code (e->reason, &reason);
-      ASN1_ENUMERATED_set (code, reason);
-      if (reason != CD_REVOKE_UNSPECIFIED)   /* RFC 5280 §5.3.1: absent rather than unspecified */
-        X509_REVOKED_add1_ext_i2d (r, NID_crl_reason, code, 0, 0);
-      X509_CRL_add0_revoked (crl, r);
-      ASN1_ENUMERATED_free (code);
-      ASN1_INTEGER_free (serial);
-      BN_free (bn);
+      add_revoked (crl, e->serial, now, reason);
     }
   if (ok)
     {
