@@ -76,19 +76,25 @@ raw_find (RawSession *s, CK_ATTRIBUTE *tmpl, CK_ULONG n, GArray **out, const cha
   return TRUE;
 }
 
-static GBytes *
-raw_get_bytes (RawSession *s, CK_OBJECT_HANDLE obj, CK_ATTRIBUTE_TYPE type)
+GBytes *
+cd_token_attr_bytes (CK_FUNCTION_LIST *f, CK_SESSION_HANDLE session, CK_OBJECT_HANDLE obj, CK_ATTRIBUTE_TYPE type)
 {
   CK_ATTRIBUTE a = { type, NULL, 0 };
   g_autofree guchar *buf = NULL;
 
-  if (s->f->C_GetAttributeValue (s->h, obj, &a, 1) != CKR_OK || a.ulValueLen == (CK_ULONG) -1)
+  if (f->C_GetAttributeValue (session, obj, &a, 1) != CKR_OK || a.ulValueLen == (CK_ULONG) -1)
     return NULL;
   buf = g_malloc (a.ulValueLen + 1);
   a.pValue = buf;
-  if (s->f->C_GetAttributeValue (s->h, obj, &a, 1) != CKR_OK)
+  if (f->C_GetAttributeValue (session, obj, &a, 1) != CKR_OK)
     return NULL;
   return g_bytes_new_take (g_steal_pointer (&buf), a.ulValueLen);
+}
+
+static GBytes *
+raw_get_bytes (RawSession *s, CK_OBJECT_HANDLE obj, CK_ATTRIBUTE_TYPE type)
+{
+  return cd_token_attr_bytes (s->f, s->h, obj, type);
 }
 
 /* The last libp11 failure as a sentence; a key that went away says "removed" with its label. */

@@ -18,3 +18,8 @@ struct _CdToken {
 CdTokenInfo *cd_token_info_from_slot (CdTokenModule *module, PKCS11_SLOT *slot);
 /* Fresh flags straight from C_GetTokenInfo (libp11 keeps the ones read at enumeration). */
 gboolean     cd_token_refresh_flags  (CdToken *self, GError **error);
+
+/* The value of one attribute of @obj through a session of our own (two C_GetAttributeValue calls: the size,
+ * then the value), or NULL when the key does not give it. */
+GBytes      *cd_token_attr_bytes     (CK_FUNCTION_LIST *f, CK_SESSION_HANDLE session, CK_OBJECT_HANDLE obj,
+                                      CK_ATTRIBUTE_TYPE type);

@@ -95,16 +95,7 @@ ro_find (CdToken *self, RoSession *s, CK_OBJECT_CLASS cls, GArray **out, const c
 static GBytes *
 ro_get (RoSession *s, CK_OBJECT_HANDLE obj, CK_ATTRIBUTE_TYPE type)
 {
-  CK_ATTRIBUTE a = { type, NULL, 0 };
-  g_autofree guchar *buf = NULL;
-
-  if (s->f->C_GetAttributeValue (s->h, obj, &a, 1) != CKR_OK || a.ulValueLen == (CK_ULONG) -1)
-    return NULL;
-  buf = g_malloc (a.ulValueLen + 1);
-  a.pValue = buf;
-  if (s->f->C_GetAttributeValue (s->h, obj, &a, 1) != CKR_OK)
-    return NULL;
-  return g_bytes_new_take (g_steal_pointer (&buf), a.ulValueLen);
+  return cd_token_attr_bytes (s->f, s->h, obj, type);
 }
 
 gboolean
