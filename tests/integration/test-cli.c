@@ -7,6 +7,7 @@
 #include <locale.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "../unit/cd-test-context.h"
@@ -577,6 +578,15 @@ test_import_hostile (Fixture *f, gconstpointer data)
     run_cli (f, &zero, "application", "import", "/dev/zero", NULL);
     g_assert_cmpint (zero.status, ==, 1);
     g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+    /* Bounded memory, measured under the sanitizers too: no child of this test (each hostile file above, the
+     * 60 MB one and /dev/zero included) grew past 256 MiB resident (it read none of them whole). */
+    {
+      struct rusage ru;
+
+      g_assert_cmpint (getrusage (RUSAGE_CHILDREN, &ru), ==, 0);
+      g_test_message ("largest child: %ld KiB resident", ru.ru_maxrss);
+      g_assert_cmpint (ru.ru_maxrss, <, 256 * 1024);
+    }
     /* Nothing of all that was stored. */
     run_cli (f, &list, "application", "list", "--all", NULL);
     g_assert_cmpint (list.status, ==, 0);
