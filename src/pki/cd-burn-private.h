@@ -62,6 +62,7 @@ typedef struct {
   gboolean          journaled;       /* the issued certificate is in the issue step's done row */
   gboolean          ca_told;         /* the issuer already knows we refused it (certConf, the local ledger) */
   gboolean          completing;      /* the key already holds the recorded certificate: only the state is left */
+  gboolean          on_key_verified; /* CMP: written and verified inside the issue step, before certConf */
 } CdBurnPipeline;
 
 /* The largest seal image put on a key (the counter's upload limit for images). */

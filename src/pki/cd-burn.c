@@ -244,6 +244,8 @@ step_csr (CdBurnPipeline *p, GError **error)
   return p->pub != NULL;
 }
 
+static gboolean confirm_on_key (CdBurnPipeline *p, STACK_OF (X509) *chain, GError **error);
+
 /* What the CA returned, checked here before the issuer confirms it (CMP: certConf; the local CA: before it
  * returns): the key's public key, the application's subject, a chain to the issuer's roots. Taken, it is
  * journaled (synced, retried while the database is busy or full) before the CA is told: a certificate the
@@ -300,6 +302,11 @@ accept_issued (X509 *cert, STACK_OF (X509) *chain, gpointer data, GError **error
       return FALSE;
     }
   p->journaled = TRUE;
+  /* A CA over CMP is told (certConf) only once the certificate is on the key and verified there: a key that
+   * fails now gets the CA a negative certConf, never a positive one followed by a revocation. The local CA
+   * has its ledger and revokes in it; its certificates go on the key after it returns. */
+  if (g_strcmp0 (cd_issuer_get_name (b->issuer), "cmp") == 0 && !confirm_on_key (p, chain, error))
+    return FALSE;
   return TRUE;
 }
 
@@ -485,6 +492,41 @@ fill_result (CdBurn *b, X509 *cert)
   b->result->not_before = cd_cert_time_iso (X509_get0_notBefore (cert));
   b->result->not_after = cd_cert_time_iso (X509_get0_notAfter (cert));
   b->result->issuer = g_strdup (cd_issuer_get_name (b->issuer));
+}
+
+/* The write and verify steps run inside the issue step (from the certConf callback), journaled as they are
+ * in the loop, which then skips them. A failure is the issue step's: its rollback removes what was written. */
+static gboolean
+confirm_on_key (CdBurnPipeline *p, STACK_OF (X509) *chain, GError **error)
+{
+  CdBurn *b = p->b;
+  STACK_OF (X509) *kept = p->chain;
+  gboolean ok;
+
+  p->chain = chain;   /* borrowed for the two steps: the issuer hands its own copy back when it returns */
+  for (CdBurnStep s = CD_BURN_STEP_WRITE; s <= CD_BURN_STEP_VERIFY; s++)
+    {
+      g_autoptr(JsonNode) start = json_node_init_object (json_node_alloc (), json_object_new ());
+
+      cd_burn_report (b, cd_burn_step_code (s), cd_burn_step_label (s), (double) s / CD_BURN_N_STEPS);
+      ok = cd_burn_journal_row (b, cd_burn_step_code (s), "start", start, error)
+           && (s == CD_BURN_STEP_WRITE ? step_write (p, error) : step_verify (p, error));
+      /* The verify step's "done" row goes with the records (record ()), as in the loop. */
+      if (ok && s == CD_BURN_STEP_WRITE)
+        {
+          g_autoptr(JsonNode) done = json_node_init_object (json_node_alloc (), json_object_new ());
+          ok = cd_burn_journal_row (b, cd_burn_step_code (s), "done", done, error);
+        }
+      if (!ok)
+        break;
+    }
+  p->chain = kept;
+  p->on_key_verified = ok;
+  /* Refused here, the CA hears it in the negative certConf: the rollback records it revoked without asking
+   * the CA to revoke what it was just told we did not take. */
+  if (!ok)
+    p->ca_told = TRUE;
+  return ok;
 }
 
 /* Verified: one transaction records the certificate, the key and the journal's last row. */
@@ -864,6 +906,9 @@ cd_burn_certificate (CdBurn *b, GError **error)
       if ((s <= CD_BURN_STEP_KEYGEN || (p.pregenerated && s == CD_BURN_STEP_CSR)) && !check_cancel (b, error))
         goto out;
       if (s == CD_BURN_STEP_KEYGEN && !p.keygen)
+        continue;
+      /* CMP: written and verified before the CA heard our certConf (confirm_on_key). */
+      if ((s == CD_BURN_STEP_WRITE || s == CD_BURN_STEP_VERIFY) && p.on_key_verified)
         continue;
       if (!run_step (&p, s, error))
         goto out;

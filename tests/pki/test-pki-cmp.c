@@ -754,6 +754,49 @@ refuse_tampered (CmpFixture *f, const char *how, const char *expect, const char 
   outsider_verify (f, "DEMO-A");
 }
 
+/* The CA hears certConf only once the certificate is on the key and verified there: a key that cannot take
+ * it (full: CKR_DEVICE_MEMORY on writing the certificate) gets the CA a negative certConf — never a positive
+ * one followed by a revocation — and nothing is issued; with room on the key the retry is accepted. */
+static void
+test_certconf_after_key (CmpFixture *f, gconstpointer data)
+{
+  g_autoptr(CdIssuer) issuer = cmp_issuer (f, f->url, SECRET);
+  g_autofree char *json = pki_app_json ("pki-ec", "new", NULL, NULL, NULL, 0, NULL);
+  g_autofree char *control = g_build_filename (f->base.dir, "fault-control", NULL);
+  g_autofree char *conf = NULL;
+  g_autofree char *conf_after = NULL;
+  g_autofree char *asked = NULL;
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  pki_make_token (&f->base, "DEMO-A");
+  id = pki_application (&f->base, json, CD_STATE_PRINTED);
+  g_assert_true (g_file_set_contents (control, "fail C_CreateObject CKR_DEVICE_MEMORY\n", -1, NULL));
+  g_setenv ("CD_FAULT_CONTROL", control, TRUE);
+  g_setenv ("CD_FAULT_TARGET", PKI_SOFTHSM, TRUE);
+  g_setenv ("PKI_MODULE", PKI_FAULT_MODULE, TRUE);
+  r = pki_burn (&f->base, id, "DEMO-A", NULL, PKI_SO_PIN, issuer, &error);
+  g_assert_nonnull (error);
+  g_test_message ("key full: %s", error->message);
+  conf = certconf_log (f);
+  g_assert_true (g_str_has_prefix (conf, "rejected: "));
+  g_assert_null (strstr (conf, "accepted"));
+  asked = requests (f);
+  g_assert_null (strstr (asked, "rr"));   /* told in certConf, not by a revocation after a positive one */
+  g_assert_cmpint (pki_db_int (&f->base, "SELECT count(*) FROM certificate WHERE state = 'issued'"), ==, 0);
+
+  g_assert_true (g_file_set_contents (control, "", -1, NULL));
+  g_clear_error (&error);
+  g_clear_pointer (&r, cd_burn_result_free);
+  r = pki_burn (&f->base, id, "DEMO-A", NULL, PKI_SO_PIN, issuer, &error);
+  g_unsetenv ("PKI_MODULE");
+  g_assert_no_error (error);
+  conf_after = certconf_log (f);
+  g_assert_true (g_str_has_suffix (conf_after, "\naccepted\n"));
+  g_assert_cmpint (pki_db_int (&f->base, "SELECT count(*) FROM certificate WHERE state = 'issued'"), ==, 1);
+}
+
 static void
 test_refuse_other_key (CmpFixture *f, gconstpointer data)
 {
@@ -1433,6 +1476,7 @@ main (int argc, char **argv)
   T ("/pki/cmp/certconf/other-subject", test_refuse_other_subject);
   T ("/pki/cmp/certconf/untrusted-chain", test_refuse_untrusted_chain);
   T ("/pki/cmp/certconf/accept-hook", test_accept_hook);
+  T ("/pki/cmp/certconf/after-key", test_certconf_after_key);
   T ("/pki/cmp/mock/issue", test_mock_issue);
   T ("/pki/cmp/mock/refused-by-us", test_mock_refused_by_us);
   T ("/pki/cmp/mock/refused-by-ca", test_mock_refused_by_ca);
