@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "cd-burn-page-private.h"
+#include "cd-burn-slip.h"
 #include "cd-clerk-store.h"
 #include "cd-forms.h"
 #include "cd-gui-util.h"
@@ -87,6 +88,22 @@ cd_burn_page_show_outcome (CdBurnPage *self)
     }
   gtk_label_set_text (self->warning_label, r && r->warning ? r->warning : "");
   gtk_widget_set_visible (GTK_WIDGET (self->warning_label), r && r->warning);
+  /* Reopened after a crash or a restart: the random PIN's slip was kept (encrypted) before the key's PIN was
+   * set, so it can be printed again (cd-burn-slip.h). */
+  if (r == NULL && self->slip_pin == NULL && self->slip_cancel == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      CdPin *pin = NULL;
+
+      if (!cd_burn_slip_load (self->ctx, cd_draft_get_id (self->draft), &pin, &error))
+        g_warning ("The PIN slip of application %s cannot be read: %s", cd_draft_get_number (self->draft),
+                   error->message);
+      else if (pin)
+        {
+          self->slip_pin = pin;
+          cd_burn_page_render_slip (self);
+        }
+    }
 }
 
 static void

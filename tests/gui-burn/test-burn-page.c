@@ -286,6 +286,16 @@ test_issue (Counter *c, gconstpointer data)
   cd_test_toggle (page, "burn_show_pin", FALSE);
   outsider_verify (c, id, pin);
   close_page (window, page, draft);
+
+  /* The counter restarted (or crashed) before the slip was handed over: the application reopened on the Issue
+   * step prints the same PIN's slip again. */
+  page = open_page (c, id, &draft, &window);
+  wait_for (has_pin_slip, page, 60, "the PIN slip again");
+  g_assert_true (gtk_widget_get_visible (cd_test_find (page, "burn_slip_box")));
+  cd_test_toggle (page, "burn_show_pin", TRUE);
+  g_assert_cmpstr (cd_test_label (page, "burn_pin"), ==, pin);
+  cd_test_toggle (page, "burn_show_pin", FALSE);
+  close_page (window, page, draft);
 }
 
 /* Reopening a paid application at the fee step never touches the key (issue 13); on the Issue step, paid and
