@@ -453,6 +453,43 @@ test_database_locked (PkiFixture *f, gconstpointer data)
   g_object_unref (p.proc);
 }
 
+/* Another writer holds the database for 6 s (beyond the store's 5 s busy timeout) as each step starts: the
+ * burn waits or fails and rolls back, the resume completes, and the invariants hold — nothing the CA signed
+ * is lost, one certificate is issued, the slip opens the key. */
+static void
+test_database_locked_every_step (PkiFixture *f, gconstpointer data)
+{
+  static const char *const points[] = { "init:start", "keygen:start", "csr:start", "issue:start", "write:start",
+                                        "verify:start" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (points); i++)
+    {
+      Paused p;
+      g_autoptr(GSubprocess) sq = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *app = NULL;
+      g_autofree char *what = g_strdup_printf ("locked 6 s at %s", points[i]);
+
+      fresh (f);
+      g_assert_cmpint (run (f, NULL, NULL, NULL, NULL, "audit", "verify", NULL), ==, 0);
+      start_paused (f, f->db_path, points[i], "30", &p);
+      sq = lock_database (f->db_path, 6);
+      kill (p.pid, SIGCONT);
+      g_assert_true (g_subprocess_communicate_utf8 (p.proc, NULL, NULL, &out, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_wait (sq, NULL, &error));
+      g_test_message ("%s: accept exited %d: %s", what, g_subprocess_get_exit_status (p.proc), out);
+      if (g_subprocess_get_exit_status (p.proc) != 0)
+        {
+          app = app_file (f);
+          resume (f, app, what);
+        }
+      check_invariants (f, what);
+      g_object_unref (p.proc);
+    }
+}
+
 /* The database's disk fills up at the issue step (a 4 MiB tmpfs for the database alone). */
 static void
 test_disk_full (PkiFixture *f, gconstpointer data)
@@ -516,6 +553,7 @@ main (int argc, char **argv)
   T ("/pki/crash/random-delays", test_random_delays, NULL);
   T ("/pki/crash/database-locked/waits", test_database_locked, "30");
   T ("/pki/crash/database-locked/revokes", test_database_locked, "2");
+  T ("/pki/crash/database-locked/every-step", test_database_locked_every_step, NULL);
   T ("/pki/crash/disk-full", test_disk_full, NULL);
   return g_test_run ();
 }
