@@ -297,11 +297,18 @@ static const char migration_5[] =
   "CREATE INDEX central_certificate_applicant ON central_certificate(applicant_uuid);"
   CD_OUTBOX_FOR_EACH (CD_SYNC_TRIGGERS);
 
+/* The day report nets refunds against payments by application (cd-report.c): without this index SQLite built
+ * an automatic one over every payment for each of its queries (a day's report over 100,000 applications took
+ * 290 ms instead of 20). */
+static const char migration_6[] =
+  "CREATE INDEX payment_application ON payment(application_id);";
+
 const char *const cd_store_migrations[] = {
   migration_1,
   migration_2,
   migration_3,
   migration_4,
   migration_5,
+  migration_6,
 };
 const guint cd_store_n_migrations = G_N_ELEMENTS (cd_store_migrations);
