@@ -172,17 +172,6 @@ cd_central_init (const char *url, const char *outlet_code, const char *outlet_na
   return TRUE;
 }
 
-/* The value of setting @key, or NULL. */
-static char *
-setting_get (CdStore *store, const char *key)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  if (!cd_store_prepare (store, "SELECT value FROM setting WHERE key = ?1", &stmt, NULL))
-    return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  return sqlite3_step (stmt) == SQLITE_ROW ? cd_store_column_dup (stmt, 0) : NULL;
-}
 
 static gboolean
 setting_set (CdStore *store, const char *key, const char *value, GError **error)
@@ -200,7 +189,7 @@ setting_set (CdStore *store, const char *key, const char *value, GError **error)
 gboolean
 cd_central_is_joined (CdStore *store, char **out_outlet)
 {
-  g_autofree char *outlet = setting_get (store, "central.outlet");
+  g_autofree char *outlet = cd_store_setting_dup (store, "central.outlet");
 
   if (out_outlet)
     *out_outlet = g_strdup (outlet);
@@ -214,8 +203,8 @@ gboolean
 cd_central_join (CdStore *store, const char *url, const char *outlet_code, const char *name,
                  char **out_counter, gint64 *out_queued, GError **error)
 {
-  g_autofree char *joined = setting_get (store, "central.outlet");
-  g_autofree char *counter = setting_get (store, "central.counter");
+  g_autofree char *joined = cd_store_setting_dup (store, "central.outlet");
+  g_autofree char *counter = cd_store_setting_dup (store, "central.counter");
   g_autoptr(PGconn) conn = NULL;
   g_autoptr(PGresult) who = NULL;
   const char *role_outlet;
@@ -521,9 +510,9 @@ prune_sent (CdStore *store, GError **error)
 gboolean
 cd_central_sync (CdStore *store, CdCentralSyncResult *out, GError **error)
 {
-  g_autofree char *url = setting_get (store, "central.url");
-  g_autofree char *outlet = setting_get (store, "central.outlet");
-  g_autofree char *counter = setting_get (store, "central.counter");
+  g_autofree char *url = cd_store_setting_dup (store, "central.url");
+  g_autofree char *outlet = cd_store_setting_dup (store, "central.outlet");
+  g_autofree char *counter = cd_store_setting_dup (store, "central.counter");
   g_autoptr(PGconn) conn = NULL;
   g_autoptr(PGresult) lock = NULL;
   gboolean ok;
@@ -613,7 +602,7 @@ cd_central_find_customers (CdStore *store, const char *text, guint limit, GError
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *ident = cd_ident_normalize (text);
-  g_autofree char *outlet = setting_get (store, "central.outlet");
+  g_autofree char *outlet = cd_store_setting_dup (store, "central.outlet");
   int rc;
 
   /* This counter's applicants first (its own outlet), then the other outlets' pulled customers. */
@@ -682,7 +671,7 @@ field (PGresult *res, int row, int col)
 JsonNode *
 cd_central_verify (CdStore *store, const char *url, gboolean *out_intact, GError **error)
 {
-  g_autofree char *joined_url = url ? NULL : setting_get (store, "central.url");
+  g_autofree char *joined_url = url ? NULL : cd_store_setting_dup (store, "central.url");
   g_autoptr(PGconn) conn = NULL;
   g_autoptr(PGresult) res = NULL;
   g_autoptr(GPtrArray) chains = g_ptr_array_new_with_free_func ((GDestroyNotify) chain_free);
@@ -789,8 +778,8 @@ cd_central_verify (CdStore *store, const char *url, gboolean *out_intact, GError
 gboolean
 cd_central_audit_compare (CdStore *store, gint64 *out_central_rows, gint64 *out_bad_id, GError **error)
 {
-  g_autofree char *url = setting_get (store, "central.url");
-  g_autofree char *counter = setting_get (store, "central.counter");
+  g_autofree char *url = cd_store_setting_dup (store, "central.url");
+  g_autofree char *counter = cd_store_setting_dup (store, "central.counter");
   g_autoptr(PGconn) conn = NULL;
   g_autoptr(PGresult) res = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;

@@ -561,7 +561,8 @@ next_crl_number (CdIssuerLocal *self, ASN1_INTEGER **out, GError **error)
 
   if (g_file_get_contents (path, &text, NULL, NULL))
     last = g_ascii_strtoull (g_strstrip (text), NULL, 10);
-  if ((bio = BIO_new_file (self->crl_path, "r")))
+  /* Only a CA from before the counter file: its last CRL's number (a Unix second) is where the count goes on. */
+  else if ((bio = BIO_new_file (self->crl_path, "r")))
     {
       X509_CRL *old = PEM_read_bio_X509_CRL (bio, NULL, NULL, NULL);
       ASN1_INTEGER *n = old ? X509_CRL_get_ext_d2i (old, NID_crl_number, NULL, NULL) : NULL;

@@ -13,20 +13,8 @@
 #include "cd-today-page.h"
 #include "cd-wizard.h"
 
-/* Codes on screen in views other engineers own and are fixing (the defect named): the test is marked
- * incomplete for them instead of failing or passing silently. Anything else fails. */
-static const struct {
-  const char *widget;
-  const char *code;
-  const char *defect;
-} known_defects[] = {
-  /* none left: the Issue step's issuer is named in words since cd_issuer_name_label */
-  { NULL, NULL, NULL },
-};
-
 typedef struct {
   GHashTable *codes;   /* code → what it is */
-  GString    *known;   /* codes of known_defects[] seen */
   GString    *found;   /* one line per code seen on screen */
   GHashTable *seen;    /* the lines already reported */
   const char *where;
@@ -137,21 +125,8 @@ check_text (Scan *sc, GtkWidget *w, const char *kind, const char *text)
         {
           g_autofree char *line = g_strdup_printf ("%s: %s “%s” %s shows “%s” (a %s)", sc->where,
                                                    G_OBJECT_TYPE_NAME (w), gtk_widget_get_name (w), kind, text, what);
-          const char *defect = NULL;
-
-          for (guint k = 0; k < G_N_ELEMENTS (known_defects); k++)
-            if (known_defects[k].widget && g_str_equal (gtk_widget_get_name (w), known_defects[k].widget)
-                && g_str_equal (word, known_defects[k].code))
-              defect = known_defects[k].defect;
           if (g_hash_table_add (sc->seen, g_strdup (line)))
-            {
-              if (defect && !strstr (sc->known->str, defect))
-                g_string_append_printf (sc->known, "%s; ", defect);
-              if (!defect)
-                g_string_append_printf (sc->found, "%s\n", line);
-              else
-                g_test_message ("known defect: %s", line);
-            }
+            g_string_append_printf (sc->found, "%s\n", line);
         }
     }
 }
@@ -265,7 +240,7 @@ test_no_codes_on_screen (void)
 {
   g_autoptr(CdTestCounter) counter = cd_test_counter_new ("boss");
   g_autoptr(GPtrArray) profiles = cd_profile_set_list (cd_context_get_profiles (counter->ctx));
-  Scan sc = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free), g_string_new (NULL), g_string_new (NULL),
+  Scan sc = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free), g_string_new (NULL),
               g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL), NULL, 0 };
   CdWizard *wizard = cd_wizard_new (counter->ctx);
   GtkWidget *win = cd_test_window (GTK_WIDGET (wizard));
@@ -343,9 +318,6 @@ test_no_codes_on_screen (void)
       g_test_message ("internal codes on screen:\n%s", sc.found->str);
       g_test_fail_printf ("internal codes on screen (listed above)");
     }
-  else if (sc.known->len)
-    g_test_incomplete_printf ("internal codes on screen in views being fixed elsewhere: %s", sc.known->str);
-  g_string_free (sc.known, TRUE);
   g_string_free (sc.found, TRUE);
   g_hash_table_unref (sc.codes);
   g_hash_table_unref (sc.seen);
