@@ -1,0 +1,751 @@
+/* cd-keys.c: the key-encryption key, the key set it wraps, sealing, blind indexes (see cd-keys.h). */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/core_names.h>
+#include <openssl/hmac.h>
+#include <openssl/kdf.h>
+#include <openssl/rand.h>
+#include <string.h>
+#include <unistd.h>
+#ifdef HAVE_LIBSECRET
+#include <libsecret/secret.h>
+#endif
+
+#include "cd-keys.h"
+
+G_DEFINE_QUARK (cd-keys-error-quark, cd_keys_error)
+
+#define KEY_LEN    CD_KEYS_KEY_LEN
+#define ID_LEN     8
+#define NONCE_LEN  12
+#define TAG_LEN    16
+#define BLOB_MAGIC 0x01
+#define BLOB_HEAD  (1 + ID_LEN + NONCE_LEN)
+#define SALT_LEN   16
+#define PBKDF2_ROUNDS 600000
+
+/* ---- AES-256-GCM, shared by sealing and wrapping ---- */
+
+static gboolean
+gcm (gboolean encrypt, const guchar key[KEY_LEN], const guchar nonce[NONCE_LEN], const guchar *aad1, gsize aad1_len,
+     const guchar *aad2, gsize aad2_len, const guchar *in, gsize in_len, guchar *out, guchar tag[TAG_LEN])
+{
+  EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new ();
+  int len = 0, fin = 0;
+  gboolean ok;
+
+  if (!c || in_len > G_MAXINT / 2)
+    {
+      EVP_CIPHER_CTX_free (c);
+      return FALSE;
+    }
+  ok = EVP_CipherInit_ex (c, EVP_aes_256_gcm (), NULL, key, nonce, encrypt ? 1 : 0) == 1
+       && (aad1_len == 0 || EVP_CipherUpdate (c, NULL, &len, aad1, (int) aad1_len) == 1)
+       && (aad2_len == 0 || EVP_CipherUpdate (c, NULL, &len, aad2, (int) aad2_len) == 1)
+       && (in_len == 0 || EVP_CipherUpdate (c, out, &len, in, (int) in_len) == 1)
+       && (encrypt || EVP_CIPHER_CTX_ctrl (c, EVP_CTRL_GCM_SET_TAG, TAG_LEN, tag) == 1)
+       && EVP_CipherFinal_ex (c, out + (in_len ? len : 0), &fin) == 1
+       && (!encrypt || EVP_CIPHER_CTX_ctrl (c, EVP_CTRL_GCM_GET_TAG, TAG_LEN, tag) == 1);
+  EVP_CIPHER_CTX_free (c);
+  return ok;
+}
+
+static char *
+hex (const guchar *data, gsize len)
+{
+  static const char digits[] = "0123456789abcdef";
+  char *s = g_malloc (len * 2 + 1);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      s[2 * i] = digits[data[i] >> 4];
+      s[2 * i + 1] = digits[data[i] & 15];
+    }
+  s[len * 2] = '\0';
+  return s;
+}
+
+/* ---- the key-encryption key ---- */
+
+struct _CdKek {
+  guchar key[KEY_LEN];
+  char   id[ID_LEN * 2 + 1];
+  char  *where;
+};
+
+void
+cd_kek_free (CdKek *kek)
+{
+  if (!kek)
+    return;
+  OPENSSL_cleanse (kek->key, sizeof kek->key);
+  g_free (kek->where);
+  g_free (kek);
+}
+
+const char *
+cd_kek_get_id (CdKek *kek)
+{
+  return kek->id;
+}
+
+const char *
+cd_kek_describe (CdKek *kek)
+{
+  return kek->where;
+}
+
+static void
+kek_set_id (CdKek *kek)
+{
+  static const char label[] = "certdesk kek id";
+  guchar md[32];
+  unsigned int md_len = 0;
+  g_autofree char *h = NULL;
+
+  HMAC (EVP_sha256 (), kek->key, KEY_LEN, (const guchar *) label, sizeof label - 1, md, &md_len);
+  h = hex (md, ID_LEN);
+  memcpy (kek->id, h, sizeof kek->id);
+}
+
+static char *
+kek_file_path (void)
+{
+  const char *env = g_getenv ("CERTDESK_KEK_FILE");
+
+  if (env && *env)
+    return g_strdup (env);
+  return g_build_filename (g_get_user_config_dir (), "certdesk", "kek.key", NULL);
+}
+
+/* The key file holds 32 raw bytes. Created under a temporary name with O_EXCL and 0600, synced, then linked to
+ * its name: another process racing sees either no file or the whole key, never a half-written one. */
+static gboolean
+kek_from_file (CdKek *kek, gboolean create, GError **error)
+{
+  g_autofree char *path = kek_file_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *tmp = NULL;
+  g_autofree char *data = NULL;
+  g_autoptr(GError) local = NULL;
+  gsize len = 0;
+  int fd;
+
+  kek->where = g_strdup_printf (_("the key file %s"), path);
+  for (int attempt = 0; attempt < 2; attempt++)
+    {
+      g_clear_error (&local);
+      if (g_file_get_contents (path, &data, &len, &local))
+        {
+          gboolean good = len == KEY_LEN;
+
+          if (good)
+            memcpy (kek->key, data, KEY_LEN);
+          OPENSSL_cleanse (data, len);
+          if (!good)
+            {
+              g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_FAILED,
+                           _("The key file %s is damaged: it should hold 32 bytes, it holds %u"),
+                           path, (guint) MIN (len, G_MAXUINT));
+              return FALSE;
+            }
+          return TRUE;
+        }
+      if (!g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        {
+          g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_FAILED, _("Cannot read the key file %s: %s"), path,
+                       local->message);
+          return FALSE;
+        }
+      if (!create)
+        {
+          g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_MISSING_KEK, _("There is no key file %s"), path);
+          return FALSE;
+        }
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        {
+          g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_FAILED, _("Cannot create the folder %s: %s"), dir,
+                       g_strerror (errno));
+          return FALSE;
+        }
+      if (RAND_bytes (kek->key, KEY_LEN) != 1)
+        {
+          g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_FAILED, _("Cannot make a random key"));
+          return FALSE;
+        }
+      g_free (tmp);
+      tmp = g_strdup_printf ("%s.%d.%u", path, (int) getpid (), g_random_int ());
+      fd = g_open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (fd < 0 || write (fd, kek->key, KEY_LEN) != KEY_LEN || fsync (fd) != 0)
+        {
+          int saved = errno;
+
+          if (fd >= 0)
+            {
+              close (fd);
+              g_unlink (tmp);
+            }
+          OPENSSL_cleanse (kek->key, KEY_LEN);
+          g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_FAILED, _("Cannot write the key file %s: %s"), path,
+                       g_strerror (saved));
+          return FALSE;
+        }
+      close (fd);
+      if (link (tmp, path) == 0)
+        {
+          g_unlink (tmp);
+          return TRUE;
+        }
+      g_unlink (tmp);
+      OPENSSL_cleanse (kek->key, KEY_LEN);
+      if (errno != EEXIST)
+        {
+          g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_FAILED, _("Cannot write the key file %s: %s"), path,
+                       g_strerror (errno));
+          return FALSE;
+        }
+      /* another process made it first: read theirs */
+    }
+  g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_FAILED, _("Cannot read the key file %s"), path);
+  return FALSE;
+}
+
+#ifdef HAVE_LIBSECRET
+static const SecretSchema *
+kek_schema (void)
+{
+  static const SecretSchema schema = {
+    "org.certdesk.KeyEncryptionKey", SECRET_SCHEMA_NONE,
+    { { "purpose", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } },
+  };
+  return &schema;
+}
+
+/* TRUE with the key when the session keyring answered (found or stored); FALSE without an error when no keyring
+ * service runs (the caller falls back to the key file); FALSE with an error when the keyring holds no key and
+ * @create is FALSE. */
+static gboolean
+kek_from_keyring (CdKek *kek, gboolean create, gboolean *answered, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  char *b64;
+
+  *answered = FALSE;
+  /* No session bus, no keyring: do not let D-Bus try to start one. */
+  if (!g_getenv ("DBUS_SESSION_BUS_ADDRESS"))
+    return FALSE;
+  b64 = secret_password_lookup_sync (kek_schema (), NULL, &local, "purpose", "certdesk-kek", NULL);
+  if (local)
+    {
+      g_debug ("no session keyring: %s", local->message);
+      return FALSE;
+    }
+  *answered = TRUE;
+  kek->where = g_strdup (_("the session keyring"));
+  if (b64)
+    {
+      gsize len = 0;
+      guchar *raw = g_base64_decode (b64, &len);
+      gboolean good = len == KEY_LEN;
+
+      if (good)
+        memcpy (kek->key, raw, KEY_LEN);
+      OPENSSL_cleanse (raw, len);
+      g_free (raw);
+      secret_password_free (b64);
+      if (!good)
+        g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_FAILED,
+                     _("The CertDesk key in the session keyring is damaged"));
+      return good;
+    }
+  if (!create)
+    {
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_MISSING_KEK,
+                   _("The session keyring holds no CertDesk key"));
+      return FALSE;
+    }
+  if (RAND_bytes (kek->key, KEY_LEN) != 1)
+    {
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_FAILED, _("Cannot make a random key"));
+      return FALSE;
+    }
+  b64 = g_base64_encode (kek->key, KEY_LEN);
+  if (!secret_password_store_sync (kek_schema (), SECRET_COLLECTION_DEFAULT, _("CertDesk key-encryption key"), b64,
+                                   NULL, &local, "purpose", "certdesk-kek", NULL))
+    {
+      OPENSSL_cleanse (b64, strlen (b64));
+      g_free (b64);
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_FAILED, _("Cannot store a key in the session keyring: %s"),
+                   local->message);
+      return FALSE;
+    }
+  OPENSSL_cleanse (b64, strlen (b64));
+  g_free (b64);
+  return TRUE;
+}
+#endif
+
+CdKek *
+cd_kek_load (gboolean create, GError **error)
+{
+  g_autoptr(CdKek) kek = g_new0 (CdKek, 1);
+  const char *env = g_getenv ("CERTDESK_KEK_FILE");
+
+#ifdef HAVE_LIBSECRET
+  if (!(env && *env))
+    {
+      gboolean answered = FALSE;
+
+      if (kek_from_keyring (kek, create, &answered, error))
+        {
+          kek_set_id (kek);
+          return g_steal_pointer (&kek);
+        }
+      if (answered)
+        return NULL;
+    }
+#else
+  (void) env;
+#endif
+  if (!kek_from_file (kek, create, error))
+    return NULL;
+  kek_set_id (kek);
+  return g_steal_pointer (&kek);
+}
+
+/* ---- the key set ---- */
+
+struct _CdKeys {
+  gint   ref;
+  guchar data_key[KEY_LEN];
+  guchar index_key[KEY_LEN];
+  guchar id[ID_LEN];
+  char   id_hex[ID_LEN * 2 + 1];
+};
+
+static CdKeys *
+keys_alloc (void)
+{
+  CdKeys *k = g_new0 (CdKeys, 1);
+
+  k->ref = 1;
+  return k;
+}
+
+static void
+keys_set_id_hex (CdKeys *k)
+{
+  g_autofree char *h = hex (k->id, ID_LEN);
+
+  memcpy (k->id_hex, h, sizeof k->id_hex);
+}
+
+CdKeys *
+cd_keys_ref (CdKeys *keys)
+{
+  g_atomic_int_inc (&keys->ref);
+  return keys;
+}
+
+void
+cd_keys_unref (CdKeys *keys)
+{
+  if (keys && g_atomic_int_dec_and_test (&keys->ref))
+    {
+      OPENSSL_cleanse (keys, sizeof *keys);
+      g_free (keys);
+    }
+}
+
+const char *
+cd_keys_get_id (CdKeys *keys)
+{
+  return keys->id_hex;
+}
+
+CdKeys *
+cd_keys_new_random (GError **error)
+{
+  g_autoptr(CdKeys) k = keys_alloc ();
+
+  if (RAND_bytes (k->data_key, KEY_LEN) != 1 || RAND_bytes (k->index_key, KEY_LEN) != 1
+      || RAND_bytes (k->id, ID_LEN) != 1)
+    {
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_FAILED, _("Cannot make a random key"));
+      return NULL;
+    }
+  keys_set_id_hex (k);
+  return g_steal_pointer (&k);
+}
+
+CdKeys *
+cd_keys_new_data_key (CdKeys *from, GError **error)
+{
+  g_autoptr(CdKeys) k = keys_alloc ();
+
+  memcpy (k->index_key, from->index_key, KEY_LEN);
+  do
+    {
+      if (RAND_bytes (k->data_key, KEY_LEN) != 1 || RAND_bytes (k->id, ID_LEN) != 1)
+        {
+          g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_FAILED, _("Cannot make a random key"));
+          return NULL;
+        }
+    }
+  while (memcmp (k->id, from->id, ID_LEN) == 0);
+  keys_set_id_hex (k);
+  return g_steal_pointer (&k);
+}
+
+/* Wrapped or exported: id ‖ data key ‖ index key, sealed with AES-256-GCM under the wrapping key, the header
+ * text as associated data. */
+#define PLAIN_LEN (ID_LEN + 2 * KEY_LEN)
+
+static char *
+wrap_with (CdKeys *keys, const guchar wkey[KEY_LEN], const char *header, const guchar *extra, gsize extra_len,
+           GError **error)
+{
+  guchar plain[PLAIN_LEN], out[NONCE_LEN + PLAIN_LEN + TAG_LEN];
+  g_autofree char *b64 = NULL;
+  g_autofree guchar *all = NULL;
+  gboolean ok;
+
+  memcpy (plain, keys->id, ID_LEN);
+  memcpy (plain + ID_LEN, keys->data_key, KEY_LEN);
+  memcpy (plain + ID_LEN + KEY_LEN, keys->index_key, KEY_LEN);
+  ok = RAND_bytes (out, NONCE_LEN) == 1
+       && gcm (TRUE, wkey, out, (const guchar *) header, strlen (header), NULL, 0, plain, PLAIN_LEN,
+               out + NONCE_LEN, out + NONCE_LEN + PLAIN_LEN);
+  OPENSSL_cleanse (plain, sizeof plain);
+  if (!ok)
+    {
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_FAILED, _("Cannot encrypt the data keys"));
+      return NULL;
+    }
+  all = g_malloc (extra_len + sizeof out);
+  if (extra_len)
+    memcpy (all, extra, extra_len);
+  memcpy (all + extra_len, out, sizeof out);
+  b64 = g_base64_encode (all, extra_len + sizeof out);
+  return g_strconcat (header, ".", b64, NULL);
+}
+
+static CdKeys *
+unwrap_with (const guchar wkey[KEY_LEN], const char *header, const guchar *sealed, gsize len, GError **error)
+{
+  g_autoptr(CdKeys) k = keys_alloc ();
+  guchar plain[PLAIN_LEN];
+
+  if (len != NONCE_LEN + PLAIN_LEN + TAG_LEN
+      || !gcm (FALSE, wkey, sealed, (const guchar *) header, strlen (header), NULL, 0, sealed + NONCE_LEN,
+               PLAIN_LEN, plain, (guchar *) sealed + NONCE_LEN + PLAIN_LEN))
+    {
+      OPENSSL_cleanse (plain, sizeof plain);
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_DAMAGED, _("The stored data keys are damaged"));
+      return NULL;
+    }
+  memcpy (k->id, plain, ID_LEN);
+  memcpy (k->data_key, plain + ID_LEN, KEY_LEN);
+  memcpy (k->index_key, plain + ID_LEN + KEY_LEN, KEY_LEN);
+  OPENSSL_cleanse (plain, sizeof plain);
+  keys_set_id_hex (k);
+  return g_steal_pointer (&k);
+}
+
+char *
+cd_keys_wrap (CdKeys *keys, CdKek *kek, GError **error)
+{
+  g_autofree char *header = g_strdup_printf ("cdk1.%s.%s", kek->id, keys->id_hex);
+
+  return wrap_with (keys, kek->key, header, NULL, 0, error);
+}
+
+char *
+cd_keys_wrapped_kek_id (const char *wrapped)
+{
+  g_auto(GStrv) parts = wrapped ? g_strsplit (wrapped, ".", 5) : NULL;
+
+  if (!parts || g_strv_length (parts) != 4 || !g_str_equal (parts[0], "cdk1") || strlen (parts[1]) != ID_LEN * 2)
+    return NULL;
+  return g_strdup (parts[1]);
+}
+
+CdKeys *
+cd_keys_unwrap (const char *wrapped, CdKek *kek, GError **error)
+{
+  g_auto(GStrv) parts = g_strsplit (wrapped, ".", 5);
+  g_autofree char *header = NULL;
+  g_autofree guchar *raw = NULL;
+  g_autoptr(CdKeys) k = NULL;
+  gsize len = 0;
+
+  if (g_strv_length (parts) != 4 || !g_str_equal (parts[0], "cdk1"))
+    {
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_DAMAGED, _("The stored data keys are damaged"));
+      return NULL;
+    }
+  if (!g_str_equal (parts[1], kek->id))
+    {
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_MISSING_KEK,
+                   _("The database's personal data is encrypted with a key this computer does not hold "
+                     "(key %s; %s holds key %s)"), parts[1], kek->where, kek->id);
+      return NULL;
+    }
+  header = g_strdup_printf ("%s.%s.%s", parts[0], parts[1], parts[2]);
+  raw = g_base64_decode (parts[3], &len);
+  k = unwrap_with (kek->key, header, raw, len, error);
+  if (k && !g_str_equal (k->id_hex, parts[2]))
+    {
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_DAMAGED, _("The stored data keys are damaged"));
+      return NULL;
+    }
+  return g_steal_pointer (&k);
+}
+
+static gboolean
+passphrase_key (const char *passphrase, const guchar salt[SALT_LEN], guchar out[KEY_LEN], GError **error)
+{
+  if (!passphrase || g_utf8_strlen (passphrase, -1) < 12)
+    {
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_FAILED,
+                   _("The passphrase of a key export must have at least 12 characters"));
+      return FALSE;
+    }
+  if (PKCS5_PBKDF2_HMAC (passphrase, (int) strlen (passphrase), salt, SALT_LEN, PBKDF2_ROUNDS, EVP_sha256 (),
+                         KEY_LEN, out) != 1)
+    {
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_FAILED, _("Cannot derive a key from the passphrase"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+cd_keys_export (CdKeys *keys, const char *passphrase, GError **error)
+{
+  g_autofree char *header = g_strdup_printf ("cdx1.%s", keys->id_hex);
+  guchar salt[SALT_LEN], wkey[KEY_LEN];
+  char *out;
+
+  if (RAND_bytes (salt, SALT_LEN) != 1)
+    {
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_FAILED, _("Cannot make a random key"));
+      return NULL;
+    }
+  if (!passphrase_key (passphrase, salt, wkey, error))
+    return NULL;
+  out = wrap_with (keys, wkey, header, salt, SALT_LEN, error);
+  OPENSSL_cleanse (wkey, sizeof wkey);
+  return out;
+}
+
+CdKeys *
+cd_keys_import (const char *exported, const char *passphrase, GError **error)
+{
+  g_autofree char *text = g_strstrip (g_strdup (exported));
+  g_auto(GStrv) parts = g_strsplit (text, ".", 4);
+  g_autofree char *header = NULL;
+  g_autofree guchar *raw = NULL;
+  g_autoptr(CdKeys) k = NULL;
+  guchar wkey[KEY_LEN];
+  gsize len = 0;
+
+  if (g_strv_length (parts) != 3 || !g_str_equal (parts[0], "cdx1"))
+    {
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_DAMAGED, _("This is not a CertDesk key export"));
+      return NULL;
+    }
+  header = g_strdup_printf ("%s.%s", parts[0], parts[1]);
+  raw = g_base64_decode (parts[2], &len);
+  if (len < SALT_LEN)
+    {
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_DAMAGED, _("This is not a CertDesk key export"));
+      return NULL;
+    }
+  if (!passphrase_key (passphrase, raw, wkey, error))
+    return NULL;
+  k = unwrap_with (wkey, header, raw + SALT_LEN, len - SALT_LEN, NULL);
+  OPENSSL_cleanse (wkey, sizeof wkey);
+  if (!k || !g_str_equal (k->id_hex, parts[1]))
+    {
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_DAMAGED,
+                   _("The key export does not open: the passphrase is not the one it was written with, or the "
+                     "file was changed"));
+      return NULL;
+    }
+  return g_steal_pointer (&k);
+}
+
+/* ---- sealing ---- */
+
+gboolean
+cd_keys_is_sealed_blob (const guchar *data, gsize len)
+{
+  return data && len >= BLOB_HEAD + TAG_LEN && data[0] == BLOB_MAGIC;
+}
+
+char *
+cd_keys_blob_key_id (const guchar *data, gsize len)
+{
+  return cd_keys_is_sealed_blob (data, len) ? hex (data + 1, ID_LEN) : NULL;
+}
+
+guchar *
+cd_keys_seal_blob (CdKeys *keys, const char *aad, const guchar *data, gsize len, gsize *out_len, GError **error)
+{
+  g_autofree guchar *out = NULL;
+
+  if (len > G_MAXINT / 2)
+    {
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_FAILED, _("The value is too large to encrypt"));
+      return NULL;
+    }
+  out = g_malloc (BLOB_HEAD + len + TAG_LEN);
+  out[0] = BLOB_MAGIC;
+  memcpy (out + 1, keys->id, ID_LEN);
+  /* The header (version, key id) is authenticated with the caller's associated data. */
+  if (RAND_bytes (out + 1 + ID_LEN, NONCE_LEN) != 1
+      || !gcm (TRUE, keys->data_key, out + 1 + ID_LEN, out, 1 + ID_LEN, (const guchar *) (aad ? aad : ""),
+               aad ? strlen (aad) : 0, data, len, out + BLOB_HEAD, out + BLOB_HEAD + len))
+    {
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_FAILED, _("Cannot encrypt the value"));
+      return NULL;
+    }
+  *out_len = BLOB_HEAD + len + TAG_LEN;
+  return g_steal_pointer (&out);
+}
+
+guchar *
+cd_keys_open_blob (CdKeys *keys, const char *aad, const guchar *data, gsize len, gsize *out_len, GError **error)
+{
+  g_autofree guchar *out = NULL;
+  gsize n;
+
+  if (!cd_keys_is_sealed_blob (data, len))
+    {
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_DAMAGED, _("The encrypted value is damaged"));
+      return NULL;
+    }
+  if (memcmp (data + 1, keys->id, ID_LEN) != 0)
+    {
+      g_autofree char *id = hex (data + 1, ID_LEN);
+
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_WRONG_KEY,
+                   _("The encrypted value was written under the data key %s, not this database's key %s"), id,
+                   keys->id_hex);
+      return NULL;
+    }
+  n = len - BLOB_HEAD - TAG_LEN;
+  out = g_malloc (n + 1);
+  if (!gcm (FALSE, keys->data_key, data + 1 + ID_LEN, data, 1 + ID_LEN, (const guchar *) (aad ? aad : ""),
+            aad ? strlen (aad) : 0, data + BLOB_HEAD, n, out, (guchar *) data + BLOB_HEAD + n))
+    {
+      OPENSSL_cleanse (out, n);
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_DAMAGED,
+                   _("The encrypted value is damaged or belongs to another record"));
+      return NULL;
+    }
+  out[n] = '\0';
+  *out_len = n;
+  return g_steal_pointer (&out);
+}
+
+#define TEXT_PREFIX "cd1."
+
+gboolean
+cd_keys_is_sealed_text (const char *value)
+{
+  return value && g_str_has_prefix (value, TEXT_PREFIX) && strlen (value) > 4 + ID_LEN * 2 + 1
+         && value[4 + ID_LEN * 2] == '.';
+}
+
+char *
+cd_keys_seal_text (CdKeys *keys, const char *aad, const char *text, GError **error)
+{
+  gsize len = 0;
+  g_autofree guchar *blob = cd_keys_seal_blob (keys, aad, (const guchar *) text, strlen (text), &len, error);
+  g_autofree char *b64 = NULL;
+
+  if (!blob)
+    return NULL;
+  b64 = g_base64_encode (blob, len);
+  return g_strconcat (TEXT_PREFIX, keys->id_hex, ".", b64, NULL);
+}
+
+char *
+cd_keys_open_text (CdKeys *keys, const char *aad, const char *sealed, GError **error)
+{
+  g_autofree guchar *blob = NULL;
+  guchar *plain;
+  gsize len = 0, plain_len = 0;
+
+  if (!cd_keys_is_sealed_text (sealed))
+    {
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_DAMAGED, _("The encrypted value is damaged"));
+      return NULL;
+    }
+  blob = g_base64_decode (sealed + 4 + ID_LEN * 2 + 1, &len);
+  plain = cd_keys_open_blob (keys, aad, blob, len, &plain_len, error);
+  if (plain && (memchr (plain, '\0', plain_len) || !g_utf8_validate ((const char *) plain, plain_len, NULL)))
+    {
+      OPENSSL_cleanse (plain, plain_len);
+      g_free (plain);
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_DAMAGED, _("The encrypted value is damaged"));
+      return NULL;
+    }
+  return (char *) plain;
+}
+
+/* ---- blind indexes and derived secrets ---- */
+
+char *
+cd_keys_blind_index (CdKeys *keys, const char *domain, const char *normalized)
+{
+  guchar md[32];
+  size_t md_len = sizeof md;
+  g_autofree char *h = NULL;
+  EVP_MAC *mac = EVP_MAC_fetch (NULL, "HMAC", NULL);
+  EVP_MAC_CTX *c = mac ? EVP_MAC_CTX_new (mac) : NULL;
+  OSSL_PARAM params[] = { OSSL_PARAM_utf8_string ("digest", (char *) "SHA256", 0), OSSL_PARAM_END };
+  gboolean ok;
+
+  ok = c && EVP_MAC_init (c, keys->index_key, KEY_LEN, params) == 1
+       && EVP_MAC_update (c, (const guchar *) domain, strlen (domain) + 1) == 1
+       && EVP_MAC_update (c, (const guchar *) normalized, strlen (normalized)) == 1
+       && EVP_MAC_final (c, md, &md_len, sizeof md) == 1;
+  EVP_MAC_CTX_free (c);
+  EVP_MAC_free (mac);
+  if (!ok)
+    g_error ("HMAC-SHA256 is not available from OpenSSL");
+  h = hex (md, 16);
+  return g_strconcat ("bi1.", h, NULL);
+}
+
+char *
+cd_keys_derive_secret (CdKeys *keys, const char *purpose)
+{
+  EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_id (EVP_PKEY_HKDF, NULL);
+  guchar out[32];
+  size_t out_len = sizeof out;
+  char *h;
+  gboolean ok;
+
+  ok = c && EVP_PKEY_derive_init (c) == 1 && EVP_PKEY_CTX_set_hkdf_md (c, EVP_sha256 ()) == 1
+       && EVP_PKEY_CTX_set1_hkdf_key (c, keys->index_key, KEY_LEN) == 1
+       && EVP_PKEY_CTX_set1_hkdf_salt (c, (const guchar *) "certdesk", 8) == 1
+       && EVP_PKEY_CTX_add1_hkdf_info (c, (const guchar *) purpose, (int) strlen (purpose)) == 1
+       && EVP_PKEY_derive (c, out, &out_len) == 1;
+  EVP_PKEY_CTX_free (c);
+  if (!ok)
+    g_error ("HKDF-SHA256 is not available from OpenSSL");
+  h = hex (out, sizeof out);
+  OPENSSL_cleanse (out, sizeof out);
+  return h;
+}
