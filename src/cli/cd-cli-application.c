@@ -352,6 +352,20 @@ cmd_check (CdCli *cli, int argc, char **argv)
   return print_summary_faults (ctx, change.id, faults);
 }
 
+/* The way a free business is recorded when --method is not given: the first way the project accepts, as the
+ * fee step preselects it (a payment row of 0 fen needs a method; no money changes hands). */
+static gboolean
+free_business_method (const CdProfile *profile, CdPaymentMethod *out)
+{
+  for (guint m = 0; m < CD_N_PAYMENT_METHODS; m++)
+    if (cd_profile_accepts_payment (profile, m))
+      {
+        *out = m;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 static int
 cmd_pay (CdCli *cli, int argc, char **argv)
 {
@@ -359,8 +373,9 @@ cmd_pay (CdCli *cli, int argc, char **argv)
   gint64 amount = G_MININT64, received = -1;     /* amount G_MININT64: not given */
   gboolean invoice = FALSE;
   const GOptionEntry entries[] = {
-    { "method", 0, 0, G_OPTION_ARG_STRING, &method, N_("cash, wechat, alipay, bank-card or bank-transfer"), "M" },
-    { "amount-fen", 0, 0, G_OPTION_ARG_INT64, &amount, N_("Amount paid, in fen"), "N" },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &method,
+      N_("cash, wechat, alipay, bank-card or bank-transfer (not needed for a free business)"), "M" },
+    { "amount-fen", 0, 0, G_OPTION_ARG_INT64, &amount, N_("Amount paid, in fen (0 for a free business)"), "N" },
     { "received-fen", 0, 0, G_OPTION_ARG_INT64, &received, N_("Cash handed over, in fen"), "N" },
     { "invoice", 0, 0, G_OPTION_ARG_NONE, &invoice, N_("An invoice is requested"), NULL },
     ADJUST_ENTRIES (supervisor),
@@ -371,40 +386,63 @@ cmd_pay (CdCli *cli, int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(CdApplication) app = NULL;
   g_autoptr(GPtrArray) faults = NULL;
+  g_autoptr(CdFeeQuote) quote = NULL;
+  CdProfile *profile;
   CdContext *ctx;
+  gboolean free_of_charge;
   int code = 0;
 
   if (!cd_cli_parse ("application pay", "ID", entries, &argc, &argv))
     return CD_EXIT_USAGE;
   if (argc == 2 && !parse_id (argv[1], &change.id))
     return fail_bad_id (argv[1]);
-  if (argc != 2 || !method || amount == G_MININT64)
+  if (argc != 2)
     return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli application pay ID --method M --amount-fen N"));
-  if (amount < 0)
+  if (amount != G_MININT64 && amount < 0)
     return cd_cli_fail (CD_EXIT_INVALID, _("--amount-fen: the amount paid is 0 fen or more, not %lld"),
                         (long long) amount);
   if (!check_adjust_options (supervisor, reason))
     return CD_EXIT_USAGE;
-  if (!cd_payment_method_from_code (method, &change.method))
+  if (method && !cd_payment_method_from_code (method, &change.method))
     return cd_cli_fail (CD_EXIT_INVALID, _("--method: “%s” is not one of cash, wechat, alipay, bank-card, bank-transfer"),
                         method);
   if (!(ctx = cd_cli_get_context (cli, &code)))
     return code;
-  change.amount = amount;
-  change.received = received < 0 ? amount : received;
-  change.invoice = invoice;
   if (!cd_application_store_load (ctx, change.id, &app, NULL, &error))
     return cd_cli_fail_error (g_error_matches (error, CD_STORE_ERROR, CD_STORE_ERROR_NOT_FOUND) ? CD_EXIT_INVALID : 0,
                               error);
-  /* The application as it will be once paid: the payment and, when asked for, the invoice it needs. */
-  app->payment.has_payment = TRUE;
-  app->payment.method = change.method;
-  app->payment.amount_fen = change.amount;
-  app->payment.received_fen = change.method == CD_PAYMENT_CASH ? change.received : change.amount;
+  if (!(profile = cd_context_lookup_profile (ctx, app->profile, &error)))
+    return cd_cli_fail_error (CD_EXIT_INVALID, error);
+  /* A fee that cannot be quoted (an unset local price) is the pre-flight's fault to name, not a free business. */
+  quote = cd_fee_compute (ctx, app, profile, NULL);
+  free_of_charge = quote && quote->total_fen == 0;
+  if (free_of_charge && !method && !free_business_method (profile, &change.method))
+    return cd_cli_fail (CD_EXIT_INVALID, _("%s accepts no way of payment: a supervisor must set the project’s "
+                                           "payment methods"), cd_profile_display_name (profile));
+  if (amount == G_MININT64 && free_of_charge)
+    amount = 0;
+  /* The payment is the one given here, not one the imported JSON carried. Without a method a business with a
+   * fee has no payment: the pre-flight below names $.payment.method. */
+  app->payment.has_payment = FALSE;
+  if (method || free_of_charge)
+    {
+      if (amount == G_MININT64)
+        return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli application pay ID --method M --amount-fen N"));
+      change.amount = amount;
+      change.received = received < 0 ? amount : received;
+      /* The application as it will be once paid: the payment and, when asked for, the invoice it needs. */
+      app->payment.has_payment = TRUE;
+      app->payment.method = change.method;
+      app->payment.amount_fen = change.amount;
+      app->payment.received_fen = change.method == CD_PAYMENT_CASH ? change.received : change.amount;
+    }
+  change.invoice = invoice;
   if (invoice && app->invoice == NULL)
     app->invoice = g_new0 (CdInvoice, 1);
   if (!preflight (ctx, app, change.id, CD_PREFLIGHT_FEE, supervisor, &faults, &code))
     return code;
+  if (!app->payment.has_payment)
+    return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli application pay ID --method M --amount-fen N"));
   if ((code = cd_cli_run_change (ctx, supervisor, reason, pay_change, &change)) != CD_EXIT_OK)
     return code;
   return print_summary_faults (ctx, change.id, faults);

@@ -100,11 +100,13 @@ add_fault (Run *r, CdPreflightStep step, CdPreflightSeverity severity, const cha
   g_ptr_array_add (r->faults, f);
 }
 
-/* The step whose page holds the field at @path. */
+/* The step whose page holds the field at @path. The applicant type and the party role are chosen on the
+ * applicant step (with the fields they decide), not on the business step: a fault of theirs is fixed there. */
 static CdPreflightStep
 step_of_path (const char *path)
 {
   static const struct { const char *prefix; CdPreflightStep step; } map[] = {
+    { "$.applicant_type", CD_PREFLIGHT_APPLICANT }, { "$.party_role", CD_PREFLIGHT_APPLICANT },
     { "$.unit", CD_PREFLIGHT_APPLICANT }, { "$.person", CD_PREFLIGHT_APPLICANT },
     { "$.legal_person", CD_PREFLIGHT_APPLICANT }, { "$.agent", CD_PREFLIGHT_APPLICANT },
     { "$.materials", CD_PREFLIGHT_MATERIALS }, { "$.samples", CD_PREFLIGHT_SEALS },
@@ -177,6 +179,11 @@ rule_price (Run *r)
   r->quote = cd_fee_compute (r->ctx, r->app, r->profile, &local);
   if (r->quote || r->paid)
     return;
+  /* A business or applicant type the project does not offer has no price either; the validation says so on
+   * the field that is chosen wrong (the applicant type on the applicant step), in the project's name. */
+  if (!cd_profile_offers_business (r->profile, r->app->business)
+      || !cd_profile_offers_applicant (r->profile, r->app->applicant_type))
+    return;
   path = g_error_matches (local, CD_FEE_ERROR, CD_FEE_ERROR_TERM) ? "$.years"
          : g_error_matches (local, CD_FEE_ERROR, CD_FEE_ERROR_QUANTITY) ? "$.keys.main"
          : (r->app->zero_fee || r->app->one_cert) && g_error_matches (local, CD_FEE_ERROR, CD_FEE_ERROR_NOT_OFFERED)
@@ -232,8 +239,8 @@ rule_subject (Run *r)
     return;
   if (!(entries = cd_subject_build (r->profile, r->app, &local)))
     {
-      add_fault (r, CD_PREFLIGHT_BUSINESS, CD_PREFLIGHT_FAULT_ERROR, "subject", "$.applicant_type", "%s",
-                 local->message);
+      add_fault (r, step_of_path ("$.applicant_type"), CD_PREFLIGHT_FAULT_ERROR, "subject", "$.applicant_type",
+                 "%s", local->message);
       return;
     }
   for (guint i = 0; i < entries->len; i++)

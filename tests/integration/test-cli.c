@@ -594,6 +594,94 @@ test_import_hostile (Fixture *f, gconstpointer data)
   }
 }
 
+/* An unlock (free of charge at 内蒙古政采 陕西CA) on a certificate this counter issued. */
+static void
+edit_unlock (JsonObject *o, gpointer data)
+{
+  JsonObject *materials;
+
+  edit_renew (o, data);
+  json_object_set_string_member (o, "business", "unlock");
+  /* the unlock's checklist: the power of attorney and the key itself */
+  materials = json_object_get_object_member (o, "materials");
+  json_object_remove_member (materials, "application_form");
+  json_object_remove_member (materials, "collection_form");
+  json_object_remove_member (materials, "business_licence");
+  json_object_remove_member (o, "samples");
+  json_object_remove_member (o, "invoice");
+}
+
+/* A free business is paid without --method (no money changes hands: recorded as 0 fen), and `pay` without a
+ * method refuses exactly what `check` refuses; a business with a fee still needs the method, named as
+ * $.payment.method. */
+static void
+test_pay_free_business (Fixture *f, gconstpointer data)
+{
+  g_autofree char *original = fixture_path ("app-nmg-new.json");
+  g_autofree char *unknown_path = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *unknown_id = NULL;
+  g_autofree char *owner_id = NULL;
+  g_auto(Run) check_unknown = { 0 };
+  g_auto(Run) pay_unknown = { 0 };
+  g_auto(Run) check = { 0 };
+  g_auto(Run) pay = { 0 };
+  g_auto(Run) paid_new = { 0 };
+  g_auto(Run) show = { 0 };
+  JsonObject *payment;
+  gint64 owner;
+
+  g_setenv ("CERTDESK_NOW", "2026-12-06T10:00:00+08:00", TRUE);
+  owner = import_id (f, original);
+  owner_id = g_strdup_printf ("%" G_GINT64_FORMAT, owner);
+  sql = g_strdup_printf ("INSERT INTO certificate (serial, application_id, issuer, subject, not_before, not_after, state,"
+                         " pem, day, at) VALUES ('5E1A2', %" G_GINT64_FORMAT ", 'local', 'CN=x', '2026-12-05T02:00:00Z',"
+                         " '2027-12-06T02:00:00Z', 'issued', 'pem', '2026-12-05', '2026-12-05T02:00:00Z')", owner);
+  run_sql (f, sql);
+
+  /* a certificate nobody knows: check and pay (no method) give the same refusal */
+  unknown_path = write_app (f, "unlock-unknown.json", edit_unlock, "ABCDEF0123");
+  unknown_id = g_strdup_printf ("%" G_GINT64_FORMAT, import_id (f, unknown_path));
+  run_cli (f, &check_unknown, "application", "check", unknown_id, NULL);
+  run_cli (f, &pay_unknown, "application", "pay", unknown_id, NULL);
+  g_assert_cmpint (check_unknown.status, ==, 1);
+  g_assert_cmpint (pay_unknown.status, ==, 1);
+  g_assert_true (g_str_has_prefix (check_unknown.err, "certdesk-cli: $.existing_certificate.serial: "));
+  g_assert_cmpstr (pay_unknown.err, ==, check_unknown.err);
+  g_assert_true (faults_name (&pay_unknown, "$.existing_certificate.serial", "certificate"));
+
+  /* the known certificate: checked, then paid with neither --method nor --amount-fen */
+  path = write_app (f, "unlock.json", edit_unlock, "5e1a2");
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, import_id (f, path));
+  run_cli (f, &check, "application", "check", id, NULL);
+  if (check.status != 0)
+    g_error ("check of the unlock refused: %s", check.err);
+  run_cli (f, &pay, "application", "pay", id, NULL);
+  if (pay.status != 0)
+    g_error ("pay of the free unlock refused: %s", pay.err);
+  g_assert_cmpstr (json_object_get_string_member (obj (&pay), "state"), ==, "paid");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (obj (&pay), "fee"), "total_fen"), ==, 0);
+  run_cli (f, &show, "application", "show", id, NULL);
+  g_assert_cmpint (show.status, ==, 0);
+  payment = json_object_get_object_member (obj (&show), "payment");
+  g_assert_nonnull (payment);
+  g_assert_cmpint (json_object_get_int_member (payment, "amount_fen"), ==, 0);
+
+  /* the new certificate costs money: without --method pay names the payment's method and takes nothing */
+  {
+    g_auto(Run) check_owner = { 0 };
+    run_cli (f, &check_owner, "application", "check", owner_id, NULL);
+    g_assert_cmpint (check_owner.status, ==, 0);
+  }
+  run_cli (f, &paid_new, "application", "pay", owner_id, NULL);
+  g_unsetenv ("CERTDESK_NOW");
+  g_assert_cmpint (paid_new.status, ==, 1);
+  g_assert_true (g_str_has_prefix (paid_new.err, "certdesk-cli: $.payment.method: "));
+  g_assert_true (faults_name (&paid_new, "$.payment.method", "payment"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -610,6 +698,7 @@ main (int argc, char **argv)
   ADD ("/cli/check-subject-length", test_check_subject_length);
   ADD ("/cli/check-renew-window", test_check_renew_window);
   ADD ("/cli/pay-day-lock", test_pay_day_lock);
+  ADD ("/cli/pay-free-business", test_pay_free_business);
   ADD ("/cli/check-rare-characters", test_check_rare_characters);
   ADD ("/cli/import-hostile", test_import_hostile);
   return g_test_run ();

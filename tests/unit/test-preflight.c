@@ -680,6 +680,76 @@ test_text (CdTestContext *t, gconstpointer data)
   g_assert_nonnull (strstr (f->message, "\U00020bb7"));
 }
 
+/* The applicant type and the party role are chosen on the applicant step: their faults are filed there (the
+ * wizard shows them on that page as they come), not reported on the business step before it is reached, and
+ * check names their JSON path. */
+static void
+test_type_and_role_step (CdTestContext *t, gconstpointer data)
+{
+  static const char nmg[] =
+    "{\"profile\":\"nmg-zfcg-sxca\",\"business\":\"new\",\"applicant_type\":\"%s\",%s\"years\":1,"
+    "\"keys\":{\"main\":1},\"seals\":1,"
+    "\"unit\":{\"name\":\"内蒙古草原建设工程有限公司\",\"uscc\":\"" OTHER_USCC "\"},"
+    "\"legal_person\":{\"name\":\"王建国\",\"id_number\":\"150102199003071237\",\"mobile\":\"13904710001\"},"
+    "\"agent\":{\"name\":\"李晓红\",\"id_number\":\"11010519491231002X\",\"mobile\":\"13804710002\"}}";
+  g_autofree char *no_role_json = g_strdup_printf (nmg, "enterprise", "");
+  g_autofree char *bad_type_json = g_strdup_printf (nmg, "individual", "\"party_role\":\"bidder\",");
+  g_autofree char *good_json = g_strdup_printf (nmg, "enterprise", "\"party_role\":\"bidder\",");
+  g_autoptr(CdApplication) no_role = cd_application_from_data (no_role_json, -1, NULL);
+  g_autoptr(CdApplication) bad_type = cd_application_from_data (bad_type_json, -1, NULL);
+  g_autoptr(CdApplication) good = cd_application_from_data (good_json, -1, NULL);
+  g_autoptr(GPtrArray) on_business = NULL;
+  g_autoptr(GPtrArray) on_applicant = NULL;
+  g_autoptr(GPtrArray) type_faults = NULL;
+  g_autoptr(GPtrArray) good_faults = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  g_autofree char *text = NULL;
+  const CdPreflightFault *f;
+
+  g_assert_nonnull (no_role);
+  g_assert_nonnull (bad_type);
+  g_assert_nonnull (good);
+  /* on the business step the role is not asked for yet */
+  on_business = run (t, no_role, 0, CD_PREFLIGHT_BUSINESS);
+  g_assert_null (find (on_business, "identifier", "$.party_role"));
+  g_assert_false (cd_preflight_has_errors (on_business));
+  on_applicant = run (t, no_role, 0, CD_PREFLIGHT_APPLICANT);
+  f = find (on_applicant, "identifier", "$.party_role");
+  g_assert_nonnull (f);
+  g_assert_cmpint (f->step, ==, CD_PREFLIGHT_APPLICANT);
+  g_assert_cmpint (f->severity, ==, CD_PREFLIGHT_FAULT_ERROR);
+  g_assert_nonnull (strstr (f->message, "party role"));
+  g_assert_true (cd_preflight_first_error (on_applicant, CD_PREFLIGHT_APPLICANT) == f);
+  g_assert_null (cd_preflight_first_error (on_applicant, CD_PREFLIGHT_BUSINESS));
+  json = cd_preflight_faults_to_json (on_applicant);
+  text = json_to_string (json, FALSE);
+  g_assert_nonnull (strstr (text, "\"step\":\"applicant\",\"severity\":\"error\",\"rule\":\"identifier\","
+                                  "\"path\":\"$.party_role\""));
+  g_assert_false (cd_preflight_check (t->ctx, no_role, 0, CD_PREFLIGHT_SEALS, &error));
+  g_assert_error (error, CD_PREFLIGHT_ERROR, CD_PREFLIGHT_ERROR_REFUSED);
+  g_assert_true (g_str_has_prefix (error->message, "$.party_role: "));
+  g_clear_error (&error);
+
+  /* an applicant type the project does not take: the same step */
+  g_assert_true (cd_preflight_run (t->ctx, bad_type, 0, CD_PREFLIGHT_BUSINESS, &type_faults, &error));
+  g_assert_false (cd_preflight_has_errors (type_faults));
+  g_clear_pointer (&type_faults, g_ptr_array_unref);
+  type_faults = run (t, bad_type, 0, CD_PREFLIGHT_APPLICANT);
+  f = find (type_faults, "identifier", "$.applicant_type");
+  g_assert_nonnull (f);
+  g_assert_cmpint (f->step, ==, CD_PREFLIGHT_APPLICANT);
+  g_assert_null (strstr (f->message, "nmg-zfcg-sxca"));   /* the project by name, not its id */
+  g_assert_false (has_rule (type_faults, "price"));
+  g_assert_false (cd_preflight_check (t->ctx, bad_type, 0, CD_PREFLIGHT_SEALS, &error));
+  g_assert_true (g_str_has_prefix (error->message, "$.applicant_type: "));
+
+  /* with both chosen, neither is a fault */
+  good_faults = run (t, good, 0, CD_PREFLIGHT_APPLICANT);
+  g_assert_null (find (good_faults, "identifier", "$.party_role"));
+  g_assert_null (find (good_faults, "identifier", "$.applicant_type"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -701,5 +771,6 @@ main (int argc, char **argv)
   ADD ("/preflight/bj-person-agent", test_bj_person_agent);
   ADD ("/preflight/signed-scans", test_signed_scans);
   ADD ("/preflight/check-and-json", test_check_and_json);
+  ADD ("/preflight/type-and-role-step", test_type_and_role_step);
   return g_test_run ();
 }
