@@ -12,8 +12,13 @@
 #define VW    (CD_FORMS_RIGHT - V0)  /* value width */
 #define ROW   10.0
 #define SZ    10.0                   /* label and value size */
-#define ID_X  113.0                  /* the 18 ID boxes */
-#define ID_W  ((CD_FORMS_RIGHT - ID_X) / 18)
+/* A row with an ID number: label | name (NAME_W) | the number's label (IDL_W, two lines) | 18 boxes. The
+ * name is short and the boxes are many: 18 boxes of 5.6 mm hold an 11 pt digit each with room to spare
+ * inside the table's right edge (at 4.6 mm the digits filled the boxes edge to edge). */
+#define NAME_W 32.0
+#define IDL_W  17.0
+#define ID_X   (V0 + NAME_W + IDL_W)
+#define ID_W   ((CD_FORMS_RIGHT - ID_X) / 18)
 
 static const struct {
   CdBusiness  business;
@@ -99,8 +104,8 @@ id_row (CdFormsDoc *doc, double y, const char *name_label, const char *name, con
         const char *id_number)
 {
   cd_forms_label_cell (doc, L0, y, 30, ROW, SZ, name_label);
-  cd_forms_value_cell (doc, V0, y, ID_X - 28 - V0, ROW, SZ, name);
-  cd_forms_label_cell (doc, ID_X - 28, y, 28, ROW, 9, id_label);
+  cd_forms_value_cell (doc, V0, y, NAME_W, ROW, SZ, name);
+  cd_forms_label_cell (doc, V0 + NAME_W, y, IDL_W, ROW, 9, id_label);
   cd_forms_char_boxes (doc, ID_X, y, ID_W, ROW, 18, id_number);
 }
 
@@ -120,7 +125,7 @@ unit_table (CdFormsDoc *doc, const CdApplication *app, double y)
   y += ROW;
   party_row (doc, app, y);
   y += ROW;
-  id_row (doc, y, "法人代表", lp ? lp->name : NULL, "法人代表证件号码", lp ? lp->id_number : NULL);
+  id_row (doc, y, "法人代表", lp ? lp->name : NULL, "法人代表\n证件号码", lp ? lp->id_number : NULL);
   y += ROW;
   cd_forms_label_cell (doc, L0, y, 30, ROW, SZ, "法人联系电话");
   cd_forms_value_cell (doc, V0, y, 45, ROW, SZ, lp ? lp->mobile : NULL);
@@ -131,7 +136,7 @@ unit_table (CdFormsDoc *doc, const CdApplication *app, double y)
   cd_forms_label_cell (doc, L0, y, 30, ROW, SZ, "单位地址");
   cd_forms_value_cell (doc, V0, y, VW, ROW, SZ, u->address);
   y += ROW;
-  id_row (doc, y, "经办人姓名", ag ? ag->name : NULL, "身份证号码", ag ? ag->id_number : NULL);
+  id_row (doc, y, "经办人姓名", ag ? ag->name : NULL, "身份证\n号码", ag ? ag->id_number : NULL);
   y += ROW;
   cd_forms_label_cell (doc, L0, y, 30, ROW, SZ, "联系电话");
   cd_forms_value_cell (doc, V0, y, 40, ROW, SZ, ag ? ag->mobile : NULL);
@@ -158,8 +163,8 @@ person_table (CdFormsDoc *doc, const CdApplication *app, double y)
   id_row (doc, y, "申请人姓名", p->name, "证件号码", p->id_number);
   y += ROW;
   cd_forms_label_cell (doc, L0, y, 30, ROW, SZ, "证件类型");
-  cd_forms_value_cell (doc, V0, y, ID_X - 28 - V0, ROW, SZ, cd_forms_id_type_zh (p->id_type));
-  cd_forms_label_cell (doc, ID_X - 28, y, 28, ROW, SZ, "手机号码");
+  cd_forms_value_cell (doc, V0, y, NAME_W, ROW, SZ, cd_forms_id_type_zh (p->id_type));
+  cd_forms_label_cell (doc, V0 + NAME_W, y, IDL_W, ROW, 9, "手机号码");
   cd_forms_value_cell (doc, ID_X, y, CD_FORMS_RIGHT - ID_X, ROW, SZ, p->mobile);
   y += ROW;
   party_row (doc, app, y);
@@ -169,7 +174,7 @@ person_table (CdFormsDoc *doc, const CdApplication *app, double y)
   y += ROW;
   if (app->agent)
     {
-      id_row (doc, y, "经办人姓名", app->agent->name, "身份证号码", app->agent->id_number);
+      id_row (doc, y, "经办人姓名", app->agent->name, "身份证\n号码", app->agent->id_number);
       y += ROW;
     }
   cd_forms_label_cell (doc, L0, y, 30, 14, SZ, "申请人签字");

@@ -408,6 +408,43 @@ test_long_name_stays_in_its_box (void)
   g_assert_cmpstr (found->str, ==, name);
 }
 
+/* The 18 ID-number boxes of the legal representative and the agent (nmg form, both nmg projects): every
+ * digit inside the table, the last one at least 1.5 mm from its right edge (195 mm). The boxes used to be
+ * 4.6 mm wide, which left the last digit 1.1 mm from the edge and the digits filling the boxes. */
+static void
+test_id_boxes_inside_the_table (void)
+{
+  static const char *const ids[] = { "150102198001011236", "150104199005122344" };
+  g_autofree char *pdf = NULL;
+  g_autoptr(GPtrArray) words = NULL;
+  /* the label cells left of the boxes end at 94 mm (cd-forms-nmg.c: V0 + NAME_W + IDL_W) */
+  double left = 94 * MM, right = 195 * MM;
+
+  if (!need_cli () || !need_tool ("pdftotext"))
+    return;
+  pdf = render ("nmg-new.json", "application", "id-boxes.pdf", NULL, NULL);
+  words = page_words (pdf);
+  for (gsize k = 0; k < G_N_ELEMENTS (ids); k++)
+    {
+      gboolean seen = FALSE;
+
+      for (guint i = 0; i < words->len; i++)
+        {
+          Word *w = words->pdata[i];
+
+          if (!g_str_equal (w->text, ids[k]))
+            continue;
+          seen = TRUE;
+          g_test_message ("%s: x %.1f–%.1f mm", w->text, w->x0 / MM, w->x1 / MM);
+          g_assert_cmpfloat (w->x0, >=, left);
+          g_assert_cmpfloat (w->x1, <=, right - 1.5 * MM);
+          /* spread over the 18 boxes, not squeezed into a few */
+          g_assert_cmpfloat (w->x1 - w->x0, >=, 17 * (right - left) / 18 * 0.9);
+        }
+      g_assert_true (seen);
+    }
+}
+
 /* ---- approved images ---- */
 
 static cairo_surface_t *
@@ -693,6 +730,7 @@ main (int argc, char **argv)
   g_test_add_func ("/forms/pdf/font-embedded-once", test_font_embedded_once);
   g_test_add_func ("/forms/pdf/qr", test_qr);
   g_test_add_func ("/forms/pdf/long-name-stays-in-its-box", test_long_name_stays_in_its_box);
+  g_test_add_func ("/forms/pdf/id-boxes-inside-the-table", test_id_boxes_inside_the_table);
   g_test_add_func ("/forms/pdf/approved-images", test_approved_images);
   g_test_add_func ("/forms/cli/output-and-errors", test_cli_output_and_errors);
   status = g_test_run ();
