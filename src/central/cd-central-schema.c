@@ -160,7 +160,96 @@ static const char migration_1[] =
   "END $f$;"
   "REVOKE ALL ON FUNCTION certdesk.add_outlet(text, text, name) FROM PUBLIC;";
 
+/* Migration: prices and clerk accounts set by the head office (issue 16 item 6, docs/central.md "From the
+ * head office"). Rows of the head office, not of an outlet: a role granted certdesk_head_office writes them
+ * (no DELETE: a price is cleared by marking it deleted, an account is disabled), every change takes the next
+ * number of certdesk.hq_rev (what a counter pulled last is the number it asks above) and leaves a row in
+ * hq_history (who, when, old and new; never a password hash). Every outlet reads the prices; the accounts are
+ * read only through certdesk.hq_clerks_since(), which gives an account's password hash to its own outlet's
+ * role alone (another outlet learns only that the login left it). */
+static const char migration_hq[] =
+  "CREATE SEQUENCE certdesk.hq_rev;"
+  "CREATE TABLE certdesk.hq_price ("
+  "  profile text NOT NULL,"
+  "  business text NOT NULL,"
+  "  variant text NOT NULL,"
+  "  item text NOT NULL,"
+  "  years integer NOT NULL DEFAULT 0 CHECK (years >= 0),"
+  "  amount_fen bigint NOT NULL CHECK (amount_fen BETWEEN 0 AND 100000000),"
+  "  allow_local boolean NOT NULL DEFAULT false,"
+  "  deleted boolean NOT NULL DEFAULT false,"
+  "  rev bigint NOT NULL DEFAULT 0,"
+  "  set_by name NOT NULL DEFAULT current_user,"
+  "  set_at timestamptz NOT NULL DEFAULT now(),"
+  "  PRIMARY KEY (profile, business, variant, item, years));"
+  "CREATE INDEX ON certdesk.hq_price (rev);"
+  "CREATE TABLE certdesk.hq_clerk ("
+  "  login text PRIMARY KEY CHECK (login ~ '^[A-Za-z0-9._-]{2,32}$'),"
+  "  name text NOT NULL CHECK (btrim(name) <> ''),"
+  "  role text NOT NULL CHECK (role IN ('clerk','supervisor','printer')),"
+  "  outlet_code text NOT NULL REFERENCES certdesk.outlet(code),"
+  "  enabled boolean NOT NULL DEFAULT true,"
+  "  password_hash text NOT NULL CHECK (password_hash ~ '^pbkdf2-sha256\\$[0-9]+\\$[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+$'),"
+  "  rev bigint NOT NULL DEFAULT 0,"
+  "  set_by name NOT NULL DEFAULT current_user,"
+  "  set_at timestamptz NOT NULL DEFAULT now());"
+  "CREATE INDEX ON certdesk.hq_clerk (rev);"
+  "CREATE TABLE certdesk.hq_history ("
+  "  id bigserial PRIMARY KEY,"
+  "  at timestamptz NOT NULL DEFAULT now(),"
+  "  by_role name NOT NULL,"
+  "  tbl text NOT NULL,"
+  "  op text NOT NULL,"
+  "  old jsonb,"
+  "  new jsonb NOT NULL);"
+  /* Stamps each change (its number, who, when) before it is written, and records it once it is (AFTER: an
+   * INSERT … ON CONFLICT DO UPDATE is one update, not an insert and an update). SECURITY DEFINER: the head
+   * office's role takes numbers and adds history only through these; session_user is who is logged in. */
+  "CREATE FUNCTION certdesk.hq_stamp() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
+  "  SET search_path = pg_catalog, certdesk AS $f$\n"
+  "BEGIN\n"
+  "  NEW.rev := nextval('certdesk.hq_rev');\n"
+  "  NEW.set_by := session_user;\n"
+  "  NEW.set_at := now();\n"
+  "  RETURN NEW;\n"
+  "END $f$;"
+  "CREATE FUNCTION certdesk.hq_log() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
+  "  SET search_path = pg_catalog, certdesk AS $f$\n"
+  "BEGIN\n"
+  "  INSERT INTO certdesk.hq_history (by_role, tbl, op, old, new) VALUES (session_user, TG_TABLE_NAME,\n"
+  "    lower(TG_OP), CASE WHEN TG_OP = 'UPDATE' THEN to_jsonb(OLD) - 'password_hash' END,\n"
+  "    (to_jsonb(NEW) - 'password_hash') || CASE WHEN TG_TABLE_NAME = 'hq_clerk' THEN jsonb_build_object(\n"
+  "      'password_changed', TG_OP = 'INSERT' OR (to_jsonb(OLD)->>'password_hash') IS DISTINCT FROM\n"
+  "      (to_jsonb(NEW)->>'password_hash')) ELSE '{}'::jsonb END);\n"
+  "  RETURN NULL;\n"
+  "END $f$;"
+  "REVOKE ALL ON FUNCTION certdesk.hq_stamp(), certdesk.hq_log() FROM PUBLIC;"
+  "CREATE TRIGGER hq_price_stamp BEFORE INSERT OR UPDATE ON certdesk.hq_price"
+  "  FOR EACH ROW EXECUTE FUNCTION certdesk.hq_stamp();"
+  "CREATE TRIGGER hq_clerk_stamp BEFORE INSERT OR UPDATE ON certdesk.hq_clerk"
+  "  FOR EACH ROW EXECUTE FUNCTION certdesk.hq_stamp();"
+  "CREATE TRIGGER hq_price_log AFTER INSERT OR UPDATE ON certdesk.hq_price"
+  "  FOR EACH ROW EXECUTE FUNCTION certdesk.hq_log();"
+  "CREATE TRIGGER hq_clerk_log AFTER INSERT OR UPDATE ON certdesk.hq_clerk"
+  "  FOR EACH ROW EXECUTE FUNCTION certdesk.hq_log();"
+  "GRANT SELECT ON certdesk.hq_price TO certdesk_outlet;"
+  "GRANT SELECT, INSERT, UPDATE ON certdesk.hq_price, certdesk.hq_clerk TO certdesk_head_office;"
+  "GRANT SELECT ON certdesk.hq_history TO certdesk_head_office;"
+  /* The accounts changed after @p_rev, as an outlet's counter pulls them: the password hash only for an
+   * account of the caller's own outlet. */
+  "CREATE FUNCTION certdesk.hq_clerks_since(p_rev bigint) RETURNS TABLE (login text, name text, role text,"
+  "  outlet_code text, outlet_name text, enabled boolean, password_hash text, rev bigint)"
+  "  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, certdesk AS $f$\n"
+  "  SELECT c.login, c.name, c.role, c.outlet_code, o.name, c.enabled,\n"
+  "    CASE WHEN c.outlet_code = (SELECT o2.code FROM certdesk.outlet o2 WHERE o2.db_role = session_user)\n"
+  "      THEN c.password_hash END, c.rev\n"
+  "  FROM certdesk.hq_clerk c JOIN certdesk.outlet o ON o.code = c.outlet_code\n"
+  "  WHERE c.rev > p_rev ORDER BY c.rev $f$;"
+  "REVOKE ALL ON FUNCTION certdesk.hq_clerks_since(bigint) FROM PUBLIC;"
+  "GRANT EXECUTE ON FUNCTION certdesk.hq_clerks_since(bigint) TO certdesk_outlet, certdesk_head_office;";
+
 const char *const cd_central_migrations[] = {
   migration_1,
+  migration_hq,
 };
 const guint cd_central_n_migrations = G_N_ELEMENTS (cd_central_migrations);

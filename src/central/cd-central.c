@@ -9,13 +9,11 @@
 
 #include "cd-audit.h"
 #include "cd-central.h"
+#include "cd-central-private.h"
 #include "cd-ident.h"
 #include "cd-store-outbox.h"
 
 G_DEFINE_QUARK (cd-central-error-quark, cd_central_error)
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
 
 /* An arbitrary key of PostgreSQL's advisory locks for `central init` (two inits never interleave). */
 #define CD_CENTRAL_INIT_LOCK 1128555313
@@ -542,6 +540,7 @@ cd_central_sync (CdStore *store, CdCentralSyncResult *out, GError **error)
   }
   ok = push (store, conn, outlet, counter, &out->pushed, error)
        && pull (store, conn, counter, &out->pulled, error)
+       && cd_central_pull_head_office (store, conn, &out->pulled, error)
        && prune_sent (store, error);
   out->pending = pending_count (store);
   return ok;
@@ -825,4 +824,35 @@ cd_central_audit_compare (CdStore *store, gint64 *out_central_rows, gint64 *out_
       (*out_central_rows)++;
     }
   return TRUE;
+}
+
+/* For the other files of src/central (cd-central-private.h). */
+PGconn *
+cd_central_connect (const char *url, GError **error)
+{
+  return connect_url (url, error);
+}
+
+gboolean
+cd_central_exec (PGconn *conn, const char *sql, GError **error)
+{
+  return pg_exec (conn, sql, error);
+}
+
+PGresult *
+cd_central_params (PGconn *conn, const char *sql, int n, const char *const *values, GError **error)
+{
+  return pg_params (conn, sql, n, values, error);
+}
+
+gboolean
+cd_central_setting_set (CdStore *store, const char *key, const char *value, GError **error)
+{
+  return setting_set (store, key, value, error);
+}
+
+gboolean
+cd_central_result_ok (PGconn *conn, PGresult *res, GError **error)
+{
+  return result_ok (conn, res, error);
 }

@@ -83,3 +83,30 @@ G_BEGIN_DECLS
  * or with a CD_CENTRAL_ERROR when the central database cannot be asked. @out_central_rows: rows compared. */
 gboolean cd_central_audit_compare (CdStore *store, gint64 *out_central_rows, gint64 *out_bad_id, GError **error);
 G_END_DECLS
+
+#include "cd-fee.h"
+
+G_BEGIN_DECLS
+/* The head office (docs/central.md "From the head office"); @url logs in as a role granted certdesk_head_office,
+ * else the server refuses (CD_CENTRAL_ERROR_INVALID, a sentence saying so). Every change is numbered and kept in
+ * certdesk.hq_history; sync brings it to the counters. */
+
+/* Sets the head office's price of one item of @profile (in fen; the caller checked it against the profile);
+ * @allow_local: a counter's own price for this item wins over it. */
+gboolean  cd_central_hq_price_set   (const char *url, const char *profile, const CdPriceOverride *price,
+                                     gboolean allow_local, GError **error);
+/* Clears it (the counters fall back to their own price or the shipped one). */
+gboolean  cd_central_hq_price_clear (const char *url, const char *profile, const CdPriceOverride *price,
+                                     GError **error);
+/* {"prices":[{"profile","business","variant","item","years","amount_fen","allow_local","set_by","set_at"}]} */
+JsonNode *cd_central_hq_price_list  (const char *url, const char *profile, GError **error);
+
+/* Adds an account of outlet @outlet; @password_hash as cd_password_hash() makes it (never a password). */
+gboolean  cd_central_hq_clerk_add   (const char *url, const char *login, const char *name, const char *role,
+                                     const char *outlet, const char *password_hash, GError **error);
+/* Changes what is not NULL (@enabled: -1 keeps it). */
+gboolean  cd_central_hq_clerk_set   (const char *url, const char *login, const char *name, const char *role,
+                                     const char *outlet, int enabled, const char *password_hash, GError **error);
+/* {"clerks":[{"login","name","role","outlet","outlet_name","enabled","set_by","set_at"}]} (no hashes). */
+JsonNode *cd_central_hq_clerk_list  (const char *url, const char *outlet, GError **error);
+G_END_DECLS

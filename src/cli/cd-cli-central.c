@@ -7,6 +7,7 @@
 
 #include "cd-central.h"
 #include "cd-cli.h"
+#include "cd-price-store.h"
 
 static int
 exit_for (const GError *error)
@@ -116,9 +117,176 @@ cmd_verify (CdCli *cli, int argc, char **argv)
   return intact ? CD_EXIT_OK : cd_cli_fail_error (CD_EXIT_STORAGE, error);
 }
 
+/* The URL a head-office command talks to: the one given, else this counter's own (not joined: exit 2). */
+static const char *
+hq_url (CdContext *ctx, int argc, char **argv, char **owned, int *out_exit)
+{
+  if (argc == 2)
+    return argv[1];
+  if (!(*owned = cd_store_setting_dup (cd_context_get_store (ctx), "central.url")))
+    {
+      *out_exit = cd_cli_fail (CD_EXIT_USAGE, _("Give the central database's URL (a libpq URI logging in as a "
+                                                "head-office user); this counter has not joined one"));
+      return NULL;
+    }
+  return *owned;
+}
+
+/* `central price list|set|clear [URL] --profile ID …`: the head office's prices, in the style of `price`. */
+static int
+cmd_hq_price (CdCli *cli, int argc, char **argv)
+{
+  g_autofree char *profile = NULL, *business = NULL, *variant = NULL, *item = NULL, *owned = NULL;
+  int years = 0;
+  gint64 amount = G_MININT64;     /* not given */
+  gboolean allow_local = FALSE;
+  const GOptionEntry entries[] = {
+    { "profile", 0, 0, G_OPTION_ARG_STRING, &profile, N_("Profile id"), "ID" },
+    { "business", 0, 0, G_OPTION_ARG_STRING, &business, N_("Business code"), "B" },
+    { "variant", 0, 0, G_OPTION_ARG_STRING, &variant, N_("Fee variant id of the profile"), "V" },
+    { "item", 0, 0, G_OPTION_ARG_STRING, &item, N_("Fee item code"), "CODE" },
+    { "years", 0, 0, G_OPTION_ARG_INT, &years, N_("Term, for a term-table price"), "N" },
+    { "amount-fen", 0, 0, G_OPTION_ARG_INT64, &amount, N_("New price in fen"), "N" },
+    { "allow-local", 0, 0, G_OPTION_ARG_NONE, &allow_local,
+      N_("A counter's own price for this item wins over the head office's"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  CdPriceOverride o = { 0 };
+  const char *sub = argc >= 2 ? argv[1] : "", *url;
+  CdContext *ctx;
+  int code = 0;
+
+  if (!g_strv_contains ((const char *const[]) { "list", "set", "clear", NULL }, sub))
+    return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli central price list|set|clear [URL] --profile ID "
+                                         "[--business B --variant V --item CODE [--years N] --amount-fen N "
+                                         "[--allow-local]]"));
+  argc--;
+  argv++;
+  if (!cd_cli_parse ("central price", "list|set|clear [URL]", entries, &argc, &argv))
+    return CD_EXIT_USAGE;
+  if (argc > 2 || (!profile && !g_str_equal (sub, "list")))
+    return cd_cli_fail (CD_EXIT_USAGE, _("central price %s needs --profile ID and at most one URL"), sub);
+  if (amount != G_MININT64 && amount < 0)
+    return cd_cli_fail (CD_EXIT_INVALID, _("--amount-fen: a price is 0 fen or more, not %lld"), (long long) amount);
+  if (!(ctx = cd_cli_get_context (cli, &code)) || !(url = hq_url (ctx, argc, argv, &owned, &code)))
+    return code;
+  if (!cd_central_check_url (url, &error))
+    return cd_cli_fail_error (CD_EXIT_INVALID, error);
+  if (!g_str_equal (sub, "list"))
+    {
+      if (!business || !variant || !item || (g_str_equal (sub, "set") && amount == G_MININT64))
+        return cd_cli_fail (CD_EXIT_USAGE, _("--business, --variant, --item (and --amount-fen to set) are required"));
+      o.business = business;
+      o.variant = variant;
+      o.item = item;
+      o.years = (guint) MAX (years, 0);
+      o.amount_fen = amount;
+      /* Checked against the profile here, so no counter pulls a price for an item that does not exist. */
+      if (!cd_price_store_check (ctx, profile, &o, g_str_equal (sub, "set"), &error))
+        return cd_cli_fail_error (CD_EXIT_INVALID, error);
+      if (!(g_str_equal (sub, "set") ? cd_central_hq_price_set (url, profile, &o, allow_local, &error)
+                                     : cd_central_hq_price_clear (url, profile, &o, &error)))
+        return cd_cli_fail_error (exit_for (error), error);
+    }
+  if (!(list = cd_central_hq_price_list (url, profile, &error)))
+    return cd_cli_fail_error (exit_for (error), error);
+  cd_cli_print_json (list);
+  return CD_EXIT_OK;
+}
+
+/* `central clerk list|add|set [URL] --login L …`: the head office's clerk accounts. The password of a new
+ * account (or a reset one) comes from CERTDESK_NEW_PASSWORD, never the command line, and only its salted hash
+ * leaves this machine. */
+static int
+cmd_hq_clerk (CdCli *cli, int argc, char **argv)
+{
+  g_autofree char *login = NULL, *name = NULL, *role = NULL, *outlet = NULL, *owned = NULL, *hash = NULL;
+  gboolean enable = FALSE, disable = FALSE, password = FALSE;
+  const GOptionEntry entries[] = {
+    { "login", 0, 0, G_OPTION_ARG_STRING, &login, N_("The account's login"), "LOGIN" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The clerk's name"), "NAME" },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("clerk, supervisor or printer"), "ROLE" },
+    { "outlet", 0, 0, G_OPTION_ARG_STRING, &outlet, N_("The outlet the account signs in at (its code)"), "CODE" },
+    { "enable", 0, 0, G_OPTION_ARG_NONE, &enable, N_("The account may sign in again"), NULL },
+    { "disable", 0, 0, G_OPTION_ARG_NONE, &disable, N_("The account may no longer sign in"), NULL },
+    { "password", 0, 0, G_OPTION_ARG_NONE, &password, N_("Set a new password (from CERTDESK_NEW_PASSWORD)"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  const char *sub = argc >= 2 ? argv[1] : "", *url;
+  CdRole r;
+  CdContext *ctx;
+  int code = 0;
+
+  if (!g_strv_contains ((const char *const[]) { "list", "add", "set", NULL }, sub))
+    return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli central clerk list [URL] [--outlet CODE] | add [URL] "
+                                         "--login LOGIN --name NAME --role ROLE --outlet CODE | set [URL] --login "
+                                         "LOGIN [--name NAME] [--role ROLE] [--outlet CODE] [--enable|--disable] "
+                                         "[--password]; a password comes from CERTDESK_NEW_PASSWORD"));
+  argc--;
+  argv++;
+  if (!cd_cli_parse ("central clerk", "list|add|set [URL]", entries, &argc, &argv))
+    return CD_EXIT_USAGE;
+  if (argc > 2)
+    return cd_cli_fail (CD_EXIT_USAGE, _("central clerk %s takes at most one URL"), sub);
+  if (enable && disable)
+    return cd_cli_fail (CD_EXIT_USAGE, _("--enable and --disable exclude each other"));
+  if (role && !cd_role_from_code (role, &r))
+    return cd_cli_fail (CD_EXIT_INVALID, _("--role: “%s” is not a role; expected clerk, supervisor or printer"), role);
+  if (g_str_equal (sub, "add"))
+    {
+      const char *pw = g_getenv ("CERTDESK_NEW_PASSWORD");
+
+      if (!login || !name || !role || !outlet)
+        return cd_cli_fail (CD_EXIT_USAGE, _("central clerk add needs --login, --name, --role and --outlet"));
+      if (!pw)
+        return cd_cli_fail (CD_EXIT_USAGE, _("Set CERTDESK_NEW_PASSWORD to the new account's password"));
+      if (!cd_clerk_validate_account (login, name, pw, &error))
+        return cd_cli_fail_error (CD_EXIT_INVALID, error);
+      hash = cd_password_hash (pw);
+    }
+  else if (g_str_equal (sub, "set"))
+    {
+      const char *pw = g_getenv ("CERTDESK_NEW_PASSWORD");
+
+      if (!login)
+        return cd_cli_fail (CD_EXIT_USAGE, _("central clerk set needs --login LOGIN"));
+      if (password && !pw)
+        return cd_cli_fail (CD_EXIT_USAGE, _("Set CERTDESK_NEW_PASSWORD to the account's new password"));
+      if (password && !cd_clerk_validate_account (login, name ? name : login, pw, &error))
+        return cd_cli_fail_error (CD_EXIT_INVALID, error);
+      if (name && !*g_strstrip (name))
+        return cd_cli_fail (CD_EXIT_INVALID, _("--name: the clerk's name is required"));
+      if (password)
+        hash = cd_password_hash (pw);
+    }
+  if ((g_str_equal (sub, "add") || password) && !hash)
+    return cd_cli_fail (CD_EXIT_STORAGE, _("The password could not be protected"));
+  if (!(ctx = cd_cli_get_context (cli, &code)) || !(url = hq_url (ctx, argc, argv, &owned, &code)))
+    return code;
+  if (!cd_central_check_url (url, &error))
+    return cd_cli_fail_error (CD_EXIT_INVALID, error);
+  if (g_str_equal (sub, "add") && !cd_central_hq_clerk_add (url, login, name, role, outlet, hash, &error))
+    return cd_cli_fail_error (exit_for (error), error);
+  if (g_str_equal (sub, "set")
+      && !cd_central_hq_clerk_set (url, login, name, role, outlet, enable ? 1 : disable ? 0 : -1, hash, &error))
+    return cd_cli_fail_error (exit_for (error), error);
+  if (!(list = cd_central_hq_clerk_list (url, g_str_equal (sub, "list") ? outlet : NULL, &error)))
+    return cd_cli_fail_error (exit_for (error), error);
+  cd_cli_print_json (list);
+  return CD_EXIT_OK;
+}
+
 int
 cd_cli_cmd_central (CdCli *cli, int argc, char **argv)
 {
+  if (argc >= 2 && g_str_equal (argv[1], "price"))
+    return cmd_hq_price (cli, argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "clerk"))
+    return cmd_hq_clerk (cli, argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "verify"))
     return cmd_verify (cli, argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "init"))
@@ -129,9 +297,12 @@ cd_cli_cmd_central (CdCli *cli, int argc, char **argv)
     {
       printf ("%s\n", _("usage: certdesk-cli central init URL [--outlet CODE --name NAME --role USER]"
                         " | central join URL --outlet CODE --name NAME | central verify [URL]"));
+      printf ("%s\n", _("head office: certdesk-cli central price list|set|clear [URL] --profile ID …"
+                        " | central clerk list|add|set [URL] --login LOGIN …"));
       return CD_EXIT_OK;
     }
-  return cd_cli_fail (CD_EXIT_USAGE, _("central needs init URL, join URL --outlet CODE --name NAME or verify [URL]"));
+  return cd_cli_fail (CD_EXIT_USAGE, _("central needs init URL, join URL --outlet CODE --name NAME, verify [URL], "
+                                       "price list|set|clear or clerk list|add|set"));
 }
 
 int

@@ -51,7 +51,7 @@ static const Command commands[] = {
   { "accept", cd_cli_cmd_accept, N_("The whole acceptance of APP.json without the GUI") },
 #endif
 #ifdef CD_CLI_HAVE_CENTRAL
-  { "central", cd_cli_cmd_central, N_("init URL | join URL --outlet CODE --name NAME | verify [URL]: the CA's central database") },
+  { "central", cd_cli_cmd_central, N_("init URL | join URL --outlet CODE --name NAME | verify [URL] | price | clerk: the CA's central database") },
   { "customer", cd_cli_cmd_customer, N_("find TEXT: customers of every outlet with their certificates") },
   { "sync", cd_cli_cmd_sync, N_("One round with the central database: push this counter's changes, pull others'") },
 #endif

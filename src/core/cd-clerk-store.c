@@ -189,7 +189,7 @@ clerk_from_row (sqlite3_stmt *stmt)
 {
   CdClerk *c = g_new0 (CdClerk, 1);
 
-  /* columns: id, outlet_id, login, name, role, enabled, failed_logins, locked_until */
+  /* columns: id, outlet_id, login, name, role, enabled, failed_logins, locked_until, central */
   c->id = sqlite3_column_int64 (stmt, 0);
   c->outlet_id = sqlite3_column_int64 (stmt, 1);
   c->login = cd_store_column_dup (stmt, 2);
@@ -199,10 +199,11 @@ clerk_from_row (sqlite3_stmt *stmt)
   c->enabled = sqlite3_column_int (stmt, 5) != 0;
   c->failed_logins = sqlite3_column_int (stmt, 6);
   c->locked_until = cd_store_column_dup (stmt, 7);
+  c->central = sqlite3_column_int (stmt, 8) != 0;
   return c;
 }
 
-#define CLERK_COLUMNS "id, outlet_id, login, name, role, enabled, failed_logins, locked_until"
+#define CLERK_COLUMNS "id, outlet_id, login, name, role, enabled, failed_logins, locked_until, central"
 
 static CdClerk *
 find_clerk (CdStore *store, const char *where, gint64 id, const char *login, GError **error)
@@ -240,6 +241,151 @@ require_supervisor (CdContext *ctx, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+cd_clerk_validate_account (const char *login, const char *name, const char *password, GError **error)
+{
+  if (!check_login_name (login, error))
+    return FALSE;
+  if (is_blank (name))
+    return invalid (error, _("The clerk's name is required"));
+  return check_password (password, error);
+}
+
+/* Once joined, supervisors come from the head office (issue 16 item 6): a counter could otherwise give itself
+ * a supervisor the head office does not know, who signs off days and approves waivers. */
+static gboolean
+refuse_local_supervisor (CdStore *store, CdRole role, GError **error)
+{
+  g_autofree char *outlet = cd_store_setting_dup (store, "central.outlet");
+
+  if (role != CD_ROLE_SUPERVISOR || !outlet)
+    return TRUE;
+  g_set_error_literal (error, CD_CLERK_ERROR, CD_CLERK_ERROR_ROLE,
+                       _("Supervisors come from the head office once this counter has joined the central database: "
+                         "ask the head office to add the account or give it the supervisor role"));
+  return FALSE;
+}
+
+static gboolean
+refuse_central_account (CdStore *store, gint64 id, gboolean password, GError **error)
+{
+  g_autoptr(CdClerk) c = find_clerk (store, "id = ?1", id, NULL, NULL);
+
+  if (!c || !c->central)
+    return TRUE;
+  if (password)
+    g_set_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_ROLE,
+                 _("%s's password is set by the head office, not at this counter; ask the head office to reset it"),
+                 c->name);
+  else
+    g_set_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_ROLE,
+                 _("%s's role is set by the head office, not at this counter; ask the head office to change it"),
+                 c->name);
+  return FALSE;
+}
+
+static gboolean
+local_outlet (CdStore *store, const char *code, const char *name, gint64 *out_id, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(sqlite3_stmt) ins = NULL;
+  g_autofree char *now = NULL;
+  int rc;
+
+  if (!cd_store_prepare (store, "SELECT id FROM outlet ORDER BY id LIMIT 1", &stmt, error))
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *out_id = sqlite3_column_int64 (stmt, 0);
+      return TRUE;
+    }
+  if (rc != SQLITE_DONE)
+    return cd_store_set_error (store, error);
+  /* A counter that joined before its first run: its outlet is the one it joined as. */
+  now = cd_store_now_iso (store);
+  if (!cd_store_prepare (store, "INSERT INTO outlet (code, name, region, created_at) VALUES (?1, ?2, '', ?3)", &ins,
+                         error))
+    return FALSE;
+  sqlite3_bind_text (ins, 1, code, -1, SQLITE_STATIC);
+  sqlite3_bind_text (ins, 2, name && *name ? name : code, -1, SQLITE_STATIC);
+  sqlite3_bind_text (ins, 3, now, -1, SQLITE_STATIC);
+  if (!cd_store_step_done (store, ins, error))
+    return FALSE;
+  *out_id = sqlite3_last_insert_rowid (cd_store_get_db (store));
+  return TRUE;
+}
+
+gboolean
+cd_clerk_store_apply_central (CdStore *store, const char *login, const char *name, const char *role,
+                              const char *outlet_code, const char *outlet_name, gboolean enabled,
+                              const char *password_hash, gint64 rev, GError **error)
+{
+  g_autofree char *mine = cd_store_setting_dup (store, "central.outlet");
+  g_autofree char *now = cd_store_now_iso (store);
+  g_autofree char *rev_text = g_strdup_printf ("%" G_GINT64_FORMAT, rev);
+  g_autoptr(CdClerk) existing = find_clerk (store, "login = ?1", 0, login, NULL);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(JsonNode) detail = NULL;
+  CdRole r;
+  gint64 outlet_id = 0, id;
+
+  if (!cd_role_from_code (role, &r))
+    {
+      g_set_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_INVALID,
+                   _("The head office sent account %s with a role this CertDesk does not know"), login);
+      return FALSE;
+    }
+  if (g_strcmp0 (outlet_code, mine) != 0)
+    {
+      /* The account left this outlet: it no longer signs in here (its rows keep its name). */
+      if (!existing || !existing->central || !existing->enabled)
+        return TRUE;
+      if (!cd_store_prepare (store, "UPDATE clerk SET enabled = 0 WHERE id = ?1", &stmt, error))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, existing->id);
+      detail = cd_audit_detail_new ("login", login, "outlet", outlet_code, "enabled", "false", "rev", rev_text, NULL);
+      return cd_store_step_done (store, stmt, error)
+             && cd_audit_append (store, "head-office", "clerk.central", "clerk", existing->id, detail, error);
+    }
+  if (!local_outlet (store, outlet_code, outlet_name, &outlet_id, error))
+    return FALSE;
+  if (!existing && !password_hash)
+    {
+      g_set_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_INVALID,
+                   _("The head office sent account %s without its password hash"), login);
+      return FALSE;
+    }
+  if (existing)
+    {
+      if (!cd_store_prepare (store, "UPDATE clerk SET name = ?2, role = ?3, enabled = ?4,"
+                                    " password_hash = coalesce(?5, password_hash), central = 1 WHERE id = ?1",
+                             &stmt, error))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, existing->id);
+    }
+  else
+    {
+      if (!cd_store_prepare (store, "INSERT INTO clerk (outlet_id, login, name, role, enabled, password_hash,"
+                                    " created_at, central) VALUES (?1, ?6, ?2, ?3, ?4, ?5, ?7, 1)", &stmt, error))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, outlet_id);
+      sqlite3_bind_text (stmt, 6, login, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 7, now, -1, SQLITE_STATIC);
+    }
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, role, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 4, enabled ? 1 : 0);
+  cd_store_bind_text_or_null (stmt, 5, password_hash);
+  if (!cd_store_step_done (store, stmt, error))
+    return FALSE;
+  id = existing ? existing->id : sqlite3_last_insert_rowid (cd_store_get_db (store));
+  detail = cd_audit_detail_new ("login", login, "name", name, "role", role, "enabled", enabled ? "true" : "false",
+                                "password_changed", password_hash && existing ? "true" : "false",
+                                "rev", rev_text, NULL);
+  return cd_audit_append (store, "head-office", "clerk.central", "clerk", id, detail, error);
 }
 
 /* Outlet */
@@ -423,7 +569,7 @@ check_credentials (CdContext *ctx, const char *login, const char *password, cons
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
       clerk = clerk_from_row (stmt);
-      hash = cd_store_column_dup (stmt, 8);
+      hash = cd_store_column_dup (stmt, 9);
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
 
@@ -612,11 +758,8 @@ cd_clerk_store_add (CdContext *ctx, const char *login, const char *name, CdRole 
   g_autoptr(CdClerk) existing = NULL;
   gint64 id;
 
-  if (!require_supervisor (ctx, error) || !check_login_name (login, error))
-    return FALSE;
-  if (is_blank (name))
-    return invalid (error, _("The clerk's name is required"));
-  if (!check_password (password, error))
+  if (!require_supervisor (ctx, error) || !refuse_local_supervisor (store, role, error)
+      || !cd_clerk_validate_account (login, name, password, error))
     return FALSE;
   if ((existing = find_clerk (store, "login = ?1", 0, login, NULL)))
     {
@@ -706,6 +849,14 @@ cd_clerk_store_set_role (CdContext *ctx, gint64 id, CdRole role, GError **error)
 
   if (id == cd_context_get_clerk_id (ctx) && role != CD_ROLE_SUPERVISOR)
     return invalid (error, _("You cannot take the supervisor role from yourself"));
+  if (!require_supervisor (ctx, error)
+      || !refuse_central_account (cd_context_get_store (ctx), id, FALSE, error))
+    return FALSE;
+  {
+    g_autoptr(CdClerk) c = find_clerk (cd_context_get_store (ctx), "id = ?1", id, NULL, NULL);
+    if (c && c->role != CD_ROLE_SUPERVISOR && !refuse_local_supervisor (cd_context_get_store (ctx), role, error))
+      return FALSE;
+  }
   return update_clerk (ctx, id, "UPDATE clerk SET role = ?2 WHERE id = ?1", cd_role_to_code (role), 0,
                        "clerk.role", detail, error);
 }
@@ -715,7 +866,9 @@ cd_clerk_store_reset_password (CdContext *ctx, gint64 id, const char *password, 
 {
   g_autofree char *hash = NULL;
 
-  if (!check_password (password, error))
+  if (!require_supervisor (ctx, error)
+      || !refuse_central_account (cd_context_get_store (ctx), id, TRUE, error)
+      || !check_password (password, error))
     return FALSE;
   if (!(hash = cd_password_hash (password)))
     return invalid (error, _("The password could not be protected"));

@@ -46,6 +46,7 @@ typedef struct {
   gboolean  enabled;
   gint      failed_logins;
   char     *locked_until;   /* ISO UTC or NULL */
+  gboolean  central;        /* managed by the head office (role and password are changed there) */
 } CdClerk;
 
 const char *cd_role_to_code   (CdRole role);
@@ -61,6 +62,18 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdClerk, cd_clerk_free)
 /* Password hashes: "pbkdf2-sha256$ITER$SALT$HASH" (base64), PBKDF2-HMAC-SHA256, 16-byte random salt. */
 char       *cd_password_hash   (const char *password);
 gboolean    cd_password_verify (const char *password, const char *stored);
+
+/* The checks a new account's login, name and password must pass (here and at the head office). */
+gboolean    cd_clerk_validate_account (const char *login, const char *name, const char *password, GError **error);
+
+/* Sync's pull (src/central): one account the head office set, applied inside the caller's transaction and
+ * audited ("clerk.central"). An account of this counter's outlet (the joined one) is added or updated by login
+ * — a local account of that login becomes the head office's — with @password_hash when given (a salted hash,
+ * never a password); an account of another outlet that was this outlet's is disabled here. A counter not set
+ * up yet gets its outlet (@outlet_code, @outlet_name) from the first account of its own. */
+gboolean    cd_clerk_store_apply_central (CdStore *store, const char *login, const char *name, const char *role,
+                                          const char *outlet_code, const char *outlet_name, gboolean enabled,
+                                          const char *password_hash, gint64 rev, GError **error);
 
 /* First run: TRUE when no outlet exists yet. */
 gboolean    cd_clerk_store_needs_setup (CdContext *ctx, gboolean *out_needed, GError **error);
@@ -86,7 +99,9 @@ gboolean    cd_clerk_store_logout (CdContext *ctx, GError **error);
 gboolean    cd_clerk_store_authorize (CdContext *ctx, const char *login, const char *password, CdRole role,
                                       CdClerk **out_clerk, GError **error);
 
-/* Settings (the signed-in actor must be a supervisor; each change audited). */
+/* Settings (the signed-in actor must be a supervisor; each change audited). Once this counter has joined a
+ * central database, no supervisor is made here (add, or a role changed to supervisor): supervisors come from
+ * the head office; and a head-office account's role and password are changed only there. */
 GPtrArray  *cd_clerk_store_list           (CdContext *ctx, GError **error);   /* CdClerk, by login */
 CdClerk    *cd_clerk_store_lookup         (CdContext *ctx, gint64 id, GError **error);
 gboolean    cd_clerk_store_add            (CdContext *ctx, const char *login, const char *name, CdRole role,

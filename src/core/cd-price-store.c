@@ -130,30 +130,52 @@ find_old (CdStore *store, const char *profile_id, const CdPriceOverride *o, gboo
   return TRUE;
 }
 
+/* A central price of this item that does not allow a local one refuses the local price, naming the amount. */
+static gboolean
+central_allows_local (CdStore *store, const char *profile_id, const CdPriceOverride *o, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (!cd_store_prepare (store, "SELECT amount_fen FROM central_price WHERE profile = ?1 AND business = ?2"
+                                " AND variant = ?3 AND item = ?4 AND years = ?5 AND NOT allow_local", &stmt, error))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, profile_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, o->business, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, o->variant, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, o->item, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 5, (int) o->years);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_ROW)
+    return cd_store_set_error (store, error);
+  {
+    gint64 fen = sqlite3_column_int64 (stmt, 0);
+    g_set_error (error, CD_FEE_ERROR, CD_FEE_ERROR_NOT_OFFERED,
+                 _("The head office sets the price of %s/%s/%s (%lld.%02d yuan) and does not allow "
+                   "a counter's own price for it; ask the head office to change it"),
+                 o->business, o->variant, o->item, (long long) (fen / 100), (int) (fen % 100));
+  }
+  return FALSE;
+}
+
 static gboolean
 write_override (CdContext *ctx, const char *profile_id, const CdPriceOverride *o, gboolean set, GError **error)
 {
   CdStore *store = cd_context_get_store (ctx);
-  g_autoptr(CdProfile) profile = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(JsonNode) detail = NULL;
   g_autofree char *now = cd_store_now_iso (store);
   gboolean had = FALSE;
   gint64 old = 0;
-  CdProfile *p;
 
-  if (!(p = cd_context_lookup_profile (ctx, profile_id, error)))
+  if (!cd_price_store_check (ctx, profile_id, o, set, error))
     return FALSE;
-  profile = cd_profile_ref (p);
-  if (!check_key (profile, o, error))
-    return FALSE;
-  if (set && (o->amount_fen < 0 || o->amount_fen > G_GINT64_CONSTANT (100000000)))
-    {
-      g_set_error (error, CD_FEE_ERROR, CD_FEE_ERROR_QUANTITY, _("A price must be between 0 and 1,000,000 yuan"));
-      return FALSE;
-    }
   if (!cd_store_begin (store, error))
     return FALSE;
+  if (set && !central_allows_local (store, profile_id, o, error))
+    goto fail;
   if (!find_old (store, profile_id, o, &had, &old, error))
     goto fail;
   if (set)
@@ -204,11 +226,173 @@ cd_price_store_clear (CdContext *ctx, const char *profile_id, const CdPriceOverr
   return write_override (ctx, profile_id, key, FALSE, error);
 }
 
+gboolean
+cd_price_store_check (CdContext *ctx, const char *profile_id, const CdPriceOverride *price, gboolean check_amount,
+                      GError **error)
+{
+  g_autoptr(CdProfile) profile = NULL;
+  CdProfile *p;
+
+  if (!(p = cd_context_lookup_profile (ctx, profile_id, error)))
+    return FALSE;
+  profile = cd_profile_ref (p);
+  if (!check_key (profile, price, error))
+    return FALSE;
+  if (check_amount && (price->amount_fen < 0 || price->amount_fen > G_GINT64_CONSTANT (100000000)))
+    {
+      g_set_error (error, CD_FEE_ERROR, CD_FEE_ERROR_QUANTITY, _("A price must be between 0 and 1,000,000 yuan"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+cd_central_price_free (CdCentralPrice *p)
+{
+  if (!p)
+    return;
+  g_free (p->price.business);
+  g_free (p->price.variant);
+  g_free (p->price.item);
+  g_free (p);
+}
+
+GPtrArray *
+cd_price_store_list_central (CdContext *ctx, const char *profile_id, GError **error)
+{
+  CdStore *store = cd_context_get_store (ctx);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_central_price_free);
+  int rc;
+
+  if (!cd_store_prepare (store, "SELECT business, variant, item, years, amount_fen, allow_local FROM central_price"
+                                " WHERE profile = ?1 ORDER BY business, variant, item, years", &stmt, error))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, profile_id, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CdCentralPrice *c = g_new0 (CdCentralPrice, 1);
+      c->price.business = cd_store_column_dup (stmt, 0);
+      c->price.variant = cd_store_column_dup (stmt, 1);
+      c->price.item = cd_store_column_dup (stmt, 2);
+      c->price.years = (guint) sqlite3_column_int (stmt, 3);
+      c->price.amount_fen = sqlite3_column_int64 (stmt, 4);
+      c->allow_local = sqlite3_column_int (stmt, 5) != 0;
+      g_ptr_array_add (out, c);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      cd_store_set_error (store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+gboolean
+cd_price_store_apply_central (CdStore *store, const char *profile_id, const CdPriceOverride *o, gboolean allow_local,
+                              gboolean deleted, gint64 rev, GError **error)
+{
+  g_autoptr(sqlite3_stmt) old_stmt = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) detail = NULL;
+  g_autofree char *now = cd_store_now_iso (store);
+  gboolean had;
+  gint64 old_fen;
+  int rc;
+
+  if (!cd_store_prepare (store, "SELECT amount_fen FROM central_price WHERE profile = ?1 AND business = ?2"
+                                " AND variant = ?3 AND item = ?4 AND years = ?5", &old_stmt, error))
+    return FALSE;
+  sqlite3_bind_text (old_stmt, 1, profile_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (old_stmt, 2, o->business, -1, SQLITE_STATIC);
+  sqlite3_bind_text (old_stmt, 3, o->variant, -1, SQLITE_STATIC);
+  sqlite3_bind_text (old_stmt, 4, o->item, -1, SQLITE_STATIC);
+  sqlite3_bind_int (old_stmt, 5, (int) o->years);
+  rc = sqlite3_step (old_stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return cd_store_set_error (store, error);
+  had = rc == SQLITE_ROW;
+  old_fen = had ? sqlite3_column_int64 (old_stmt, 0) : 0;
+  if (!deleted)
+    {
+      if (!cd_store_prepare (store, "INSERT INTO central_price (profile, business, variant, item, years, amount_fen,"
+                                    " allow_local, rev, set_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                                    " ON CONFLICT (profile, business, variant, item, years) DO UPDATE SET"
+                                    " amount_fen = excluded.amount_fen, allow_local = excluded.allow_local,"
+                                    " rev = excluded.rev, set_at = excluded.set_at", &stmt, error))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 6, o->amount_fen);
+      sqlite3_bind_int (stmt, 7, allow_local ? 1 : 0);
+      sqlite3_bind_int64 (stmt, 8, rev);
+      sqlite3_bind_text (stmt, 9, now, -1, SQLITE_STATIC);
+    }
+  else if (!cd_store_prepare (store, "DELETE FROM central_price WHERE profile = ?1 AND business = ?2"
+                                     " AND variant = ?3 AND item = ?4 AND years = ?5", &stmt, error))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, profile_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, o->business, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, o->variant, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, o->item, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 5, (int) o->years);
+  if (!cd_store_step_done (store, stmt, error))
+    return FALSE;
+  if (deleted && !had)
+    return TRUE;   /* cleared before this counter ever had it: nothing changed here */
+  detail = override_detail (profile_id, o, had, old_fen, !deleted);
+  json_object_set_boolean_member (json_node_get_object (detail), "allow_local", allow_local);
+  json_object_set_int_member (json_node_get_object (detail), "rev", rev);
+  return cd_audit_append (store, "head-office", "price.central", "central_price", 0, detail, error);
+}
+
+/* The effective overrides of @profile: this counter's own prices where the head office set none or allows a
+ * local one, then the head office's prices. cd_fee_quote takes the first that matches an item, so the order
+ * is the rule. */
+static GPtrArray *
+effective_overrides (CdContext *ctx, const CdProfile *profile, GError **error)
+{
+  g_autoptr(GPtrArray) local = cd_price_store_list (ctx, profile->id, error);
+  g_autoptr(GPtrArray) central = local ? cd_price_store_list_central (ctx, profile->id, error) : NULL;
+  g_autoptr(GPtrArray) out = NULL;
+
+  if (!central)
+    return NULL;
+  out = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_price_override_free);
+  for (guint i = 0; i < local->len; i++)
+    {
+      CdPriceOverride *o = local->pdata[i];
+      gboolean blocked = FALSE;
+
+      for (guint j = 0; j < central->len && !blocked; j++)
+        {
+          CdCentralPrice *c = central->pdata[j];
+          blocked = !c->allow_local && g_str_equal (c->price.business, o->business)
+                    && g_str_equal (c->price.variant, o->variant) && g_str_equal (c->price.item, o->item)
+                    && c->price.years == o->years;
+        }
+      if (!blocked)
+        g_ptr_array_add (out, g_ptr_array_steal_index (local, i--));
+    }
+  for (guint j = 0; j < central->len; j++)
+    {
+      CdCentralPrice *c = central->pdata[j];
+      CdPriceOverride *o = g_new0 (CdPriceOverride, 1);
+
+      o->business = g_strdup (c->price.business);
+      o->variant = g_strdup (c->price.variant);
+      o->item = g_strdup (c->price.item);
+      o->years = c->price.years;
+      o->amount_fen = c->price.amount_fen;
+      g_ptr_array_add (out, o);
+    }
+  return g_steal_pointer (&out);
+}
+
 CdFeeQuote *
 cd_price_store_quote (CdContext *ctx, const CdProfile *profile, CdBusiness business, CdApplicantType type,
                       const CdFeeRequest *request, GError **error)
 {
-  g_autoptr(GPtrArray) overrides = cd_price_store_list (ctx, profile->id, error);
+  g_autoptr(GPtrArray) overrides = effective_overrides (ctx, profile, error);
 
   if (!overrides)
     return NULL;

@@ -303,6 +303,28 @@ static const char migration_5[] =
 static const char migration_6[] =
   "CREATE INDEX payment_application ON payment(application_id);";
 
+/* Prices and clerk accounts from the head office (issue 16 item 6, docs/central.md "From the head office"):
+ * central_price holds the head office's prices as sync pulled them (they win over the shipped profile and, unless
+ * allow_local, over this counter's own price_override); clerk.central marks an account the head office manages
+ * (its role and password are changed there, not here). */
+static const char migration_hq[] =
+  "CREATE TABLE central_price ("
+  "  profile TEXT NOT NULL,"
+  "  business TEXT NOT NULL,"
+  "  variant TEXT NOT NULL,"
+  "  item TEXT NOT NULL,"
+  "  years INTEGER NOT NULL DEFAULT 0,"
+  "  amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),"
+  "  allow_local INTEGER NOT NULL DEFAULT 0,"
+  "  rev INTEGER NOT NULL,"
+  "  set_at TEXT NOT NULL,"
+  "  PRIMARY KEY (profile, business, variant, item, years));"
+  "ALTER TABLE clerk ADD COLUMN central INTEGER NOT NULL DEFAULT 0;";
+
+/* The SO PIN of every key the CA initialised (issue 16 item 5, cd-so-escrow-store.h): AES-256-GCM under a key
+ * file outside the database, bound to the key's serial; "pending" before the key's SO PIN is changed to it,
+ * "set" once it has it; sent_at: given to the central escrow (certdesk.escrow_so_pin). No sync triggers:
+ * it never travels in the outbox. */
 const char *const cd_store_migrations[] = {
   migration_1,
   migration_2,
@@ -310,5 +332,6 @@ const char *const cd_store_migrations[] = {
   migration_4,
   migration_5,
   migration_6,
+  migration_hq,
 };
 const guint cd_store_n_migrations = G_N_ELEMENTS (cd_store_migrations);

@@ -186,7 +186,7 @@ sync_ok (const char *db, Run *r)
   g_assert_cmpint (r->status, ==, 0);
 }
 
-/* init creates the schema (migration 1), init again applies nothing; the version is recorded once. */
+/* init creates the schema (every migration), init again applies nothing; each version is recorded once. */
 static void
 test_init (void)
 {
@@ -198,13 +198,14 @@ test_init (void)
 
   run_cli ("admin.db", &first, "central", "init", admin);
   g_assert_cmpint (first.status, ==, 0);
-  g_assert_cmpint (member (&first, "applied"), ==, 1);
-  g_assert_cmpint (member (&first, "version"), ==, 1);
+  /* Every migration applied, each recorded once (the number grows as migrations are added). */
+  g_assert_cmpint (member (&first, "version"), >=, 1);
+  g_assert_cmpint (member (&first, "applied"), ==, member (&first, "version"));
   run_cli ("admin.db", &again, "central", "init", admin);
   g_assert_cmpint (again.status, ==, 0);
   g_assert_cmpint (member (&again, "applied"), ==, 0);
-  g_assert_cmpint (member (&again, "version"), ==, 1);
-  g_assert_cmpint (cd_test_pg_int (conn, "SELECT count(*) FROM certdesk.schema_version"), ==, 1);
+  g_assert_cmpint (member (&again, "version"), ==, member (&first, "version"));
+  g_assert_cmpint (cd_test_pg_int (conn, "SELECT count(*) FROM certdesk.schema_version"), ==, member (&first, "version"));
   g_assert_cmpint (cd_test_pg_int (conn, "SELECT count(*) FROM pg_tables WHERE schemaname = 'certdesk'"), >=, 12);
   /* A password in the URL is refused before anything connects. */
   run_cli ("admin.db", &password, "central", "init", "postgresql://certdesk_admin:secret@/postgres?host=/nowhere");
