@@ -1,28 +1,61 @@
-/* test-every-business.c: per project, every business it offers walked to the done page on the counter's
- * demo key, as a clerk does it: a new certificate first, then its follow-up businesses for the same customer
- * (found with the business step's lookup; a renewal with the clock moved into its window), and a parked
- * application resumed. A screenshot of every page goes to the build folder (every-<project>-<business>-*).
+/* test-every-business.c: per project, in Chinese, every business it offers walked to the done page on the
+ * counter's demo key, as a clerk does it: a new certificate first, then its follow-up businesses for the same
+ * customer (found with the business step's lookup; a renewal with the clock moved into its window), and a
+ * parked application resumed. A screenshot of every page goes to the build folder (every-<project>-*).
  * A business that cannot finish because of a defect of another part (the Issue step, printing) is recorded
- * as incomplete with the step and the page's reason, never as a silent pass. */
+ * as incomplete with the step and the page's reason, never as a silent pass.
+ * Every page the walk shows, then Today's list and the project's prices, are read for internal codes
+ * (cd-test-codes.h): one visible profile id, business, state or enum name fails the project. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
 #include <string.h>
 
 #include "cd-application-store.h"
+#include "cd-prices-panel.h"
+#include "cd-test-codes.h"
 #include "cd-test-util.h"
+#include "cd-today-page.h"
 #include "cd-wizard.h"
 
 typedef struct {
   const char *profile;
 } Case;
 
+/* Every page the walk shows: read for codes, and saved as every-<shot>.png. */
 static void
 on_page_cb (GtkWidget *win, const char *where, const char *shot, gpointer data)
 {
   g_autofree char *name = g_strdup_printf ("every-%s", shot);
 
-  cd_test_screenshot (win, name);
+  cd_test_codes_scan (data, win, where, name);
+}
+
+/* Today's list with what was just walked, and the project's tab of Settings → Prices. */
+static void
+scan_today_and_prices (CdTestCodes *codes, CdTestCounter *counter, const char *profile_id)
+{
+  g_autoptr(GPtrArray) profiles = cd_profile_set_list (cd_context_get_profiles (counter->ctx));
+  CdTodayPage *today = cd_today_page_new (counter->ctx);
+  CdPricesPanel *prices;
+  GtkWidget *win = cd_test_window (GTK_WIDGET (today));
+  g_autofree char *today_shot = g_strdup_printf ("every-%s-today", profile_id);
+  g_autofree char *prices_shot = g_strdup_printf ("every-%s-prices", profile_id);
+  GtkComboBox *combo;
+
+  cd_today_page_refresh (today);
+  cd_test_codes_scan (codes, win, "Today's applications", today_shot);
+  gtk_widget_destroy (win);
+
+  prices = cd_prices_panel_new (counter->ctx);
+  win = cd_test_window (GTK_WIDGET (prices));
+  cd_test_iterate ();
+  combo = GTK_COMBO_BOX (cd_test_find (win, "profile_combo"));
+  for (guint i = 0; i < profiles->len; i++)
+    if (g_str_equal (((CdProfile *) profiles->pdata[i])->id, profile_id))
+      gtk_combo_box_set_active (combo, i);
+  cd_test_codes_scan (codes, win, "Settings → Prices", prices_shot);
+  gtk_widget_destroy (win);
 }
 
 /* The clock ten days before the customer's certificate ends: inside every renewal window. */
@@ -52,6 +85,7 @@ test_every_business (gconstpointer data)
   const Case *c = data;
   g_autoptr(CdTestCounter) counter = cd_test_counter_new ("boss");
   g_autoptr(GString) incomplete = g_string_new (NULL);
+  g_autoptr(CdTestCodes) codes = cd_test_codes_new (counter->ctx);
   CdProfile *profile = cd_context_lookup_profile (counter->ctx, c->profile, NULL);
   CdWizard *wizard = cd_wizard_new (counter->ctx);
   GtkWidget *win = cd_test_window (GTK_WIDGET (wizard));
@@ -71,7 +105,7 @@ test_every_business (gconstpointer data)
       offered++;
       if (b == CD_BUSINESS_RENEW && customer.id)
         clock_into_renewal_window (counter, &customer);
-      ended = cd_test_walk_business (counter, wizard, win, profile, b, &customer, TRUE, on_page_cb, NULL, &reason);
+      ended = cd_test_walk_business (counter, wizard, win, profile, b, &customer, TRUE, on_page_cb, codes, &reason);
       cd_store_set_now (cd_context_get_store (counter->ctx), NULL);
       g_unsetenv ("CERTDESK_NOW");
       if (g_str_equal (ended, "done"))
@@ -117,7 +151,15 @@ test_every_business (gconstpointer data)
 
   cd_test_customer_clear (&customer);
   gtk_widget_destroy (win);
-  g_test_message ("%s: %u of %u businesses done", c->profile, done, offered);
+  scan_today_and_prices (codes, counter, c->profile);
+  g_test_message ("%s: %u of %u businesses done, %u texts read", c->profile, done, offered,
+                  cd_test_codes_n_texts (codes));
+  g_assert_cmpuint (cd_test_codes_n_texts (codes), >, 100);   /* the walk did reach the pages */
+  if (cd_test_codes_found (codes))
+    {
+      g_test_message ("internal codes on screen:\n%s", cd_test_codes_found (codes));
+      g_test_fail_printf ("%s: internal codes on screen (listed above)", c->profile);
+    }
   if (incomplete->len)
     g_test_incomplete_printf ("%s: %s", c->profile, incomplete->str);
 }

@@ -1,25 +1,21 @@
-/* test-no-codes.c: in Chinese, no page of any project shows an internal code (a profile id, a business,
- * applicant, party-role, payment or state code, a fee variant or item, a material or form code, an enum
- * name). Every step of every business of the six projects is walked as a clerk would, and the visible texts
- * (labels, buttons, entries and their placeholders, the rows of combo boxes and lists, tooltips) are read. */
+/* cd-test-codes.c: no internal code on screen (see cd-test-codes.h). */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
 #include <string.h>
 
-#include "cd-application-store.h"
-#include "cd-prices-panel.h"
+#include "cd-test-codes.h"
 #include "cd-test-util.h"
-#include "cd-today-page.h"
-#include "cd-wizard.h"
 
-typedef struct {
+struct _CdTestCodes {
   GHashTable *codes;   /* code → what it is */
   GString    *found;   /* one line per code seen on screen */
   GHashTable *seen;    /* the lines already reported */
   const char *where;
   guint       n_texts;
-} Scan;
+};
+
+typedef CdTestCodes Scan;
 
 static void
 add_code (Scan *sc, const char *code, const char *what)
@@ -216,8 +212,8 @@ scan_widget (GtkWidget *w, gpointer data)
     gtk_container_forall (GTK_CONTAINER (w), scan_widget, sc);
 }
 
-static void
-scan_view (Scan *sc, GtkWidget *win, const char *where, const char *shot)
+void
+cd_test_codes_scan (CdTestCodes *sc, GtkWidget *win, const char *where, const char *shot)
 {
   cd_test_iterate ();
   sc->where = where;
@@ -226,107 +222,38 @@ scan_view (Scan *sc, GtkWidget *win, const char *where, const char *shot)
     cd_test_screenshot (win, shot);
 }
 
-/* Every page the walk shows: read, and saved as no-codes-<shot>.png. */
-static void
-on_page_cb (GtkWidget *win, const char *where, const char *shot, gpointer data)
+CdTestCodes *
+cd_test_codes_new (CdContext *ctx)
 {
-  g_autofree char *name = g_strdup_printf ("no-codes-%s", shot);
+  CdTestCodes *sc = g_new0 (CdTestCodes, 1);
 
-  scan_view (data, win, where, name);
+  sc->codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sc->found = g_string_new (NULL);
+  sc->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  collect_codes (sc, ctx);
+  return sc;
 }
 
-static void
-test_no_codes_on_screen (void)
+guint
+cd_test_codes_n_texts (CdTestCodes *sc)
 {
-  g_autoptr(CdTestCounter) counter = cd_test_counter_new ("boss");
-  g_autoptr(GPtrArray) profiles = cd_profile_set_list (cd_context_get_profiles (counter->ctx));
-  Scan sc = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free), g_string_new (NULL),
-              g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL), NULL, 0 };
-  CdWizard *wizard = cd_wizard_new (counter->ctx);
-  GtkWidget *win = cd_test_window (GTK_WIDGET (wizard));
-  const char *only = g_getenv ("CD_TEST_PROFILE");   /* one project, when looking at one */
-
-  collect_codes (&sc, counter->ctx);
-  /* the supervisor prices what the projects ship unpriced: every business can be paid */
-  cd_test_price_everything (counter->ctx, 5000);
-  g_assert_cmpuint (profiles->len, ==, 6);
-  for (guint i = 0; i < profiles->len; i++)
-    {
-      CdProfile *p = profiles->pdata[i];
-      CdTestCustomer customer = { 0, NULL, NULL, NULL };
-
-      if (only && !g_str_equal (only, p->id))
-        continue;
-      for (guint b = 0; b < CD_N_BUSINESSES; b++)
-        if (cd_profile_offers_business (p, b))
-          {
-            g_autofree char *reason = NULL;
-            g_autofree char *ended = NULL;
-
-            /* a renewal inside its window: the clock moved to ten days before the certificate ends */
-            if (b == CD_BUSINESS_RENEW && customer.id)
-              {
-                g_autoptr(GPtrArray) certs = cd_application_store_certificates (counter->ctx, customer.id, NULL);
-                g_autoptr(GDateTime) end = certs && certs->len
-                  ? g_date_time_new_from_iso8601 (((CdCertificateInfo *) certs->pdata[0])->not_after, NULL) : NULL;
-                g_autoptr(GDateTime) now = end ? g_date_time_add_days (end, -10) : NULL;
-
-                cd_store_set_now (cd_context_get_store (counter->ctx), now);
-              }
-            ended = cd_test_walk_business (counter, wizard, win, p, b, &customer, FALSE, on_page_cb, &sc, &reason);
-            cd_store_set_now (cd_context_get_store (counter->ctx), NULL);
-            if (!g_str_equal (ended, "done"))
-              g_test_message ("%s/%s: read up to the %s step (%s)", p->id, cd_business_to_code (b), ended,
-                              reason ? reason : "");
-          }
-      cd_test_customer_clear (&customer);
-    }
-  gtk_widget_destroy (win);
-
-  /* Today's applications: every application just walked, with its state and step */
-  {
-    CdTodayPage *today = cd_today_page_new (counter->ctx);
-
-    win = cd_test_window (GTK_WIDGET (today));
-    cd_today_page_refresh (today);
-    scan_view (&sc, win, "Today's applications", "no-codes-today");
-    gtk_widget_destroy (win);
-  }
-  /* The prices of every project (Settings → Prices) */
-  {
-    CdPricesPanel *prices = cd_prices_panel_new (counter->ctx);
-    GtkComboBox *combo;
-
-    win = cd_test_window (GTK_WIDGET (prices));
-    cd_test_iterate ();
-    combo = GTK_COMBO_BOX (cd_test_find (win, "profile_combo"));
-    for (guint i = 0; i < profiles->len; i++)
-      {
-        g_autofree char *where = g_strdup_printf ("prices of %s", ((CdProfile *) profiles->pdata[i])->id);
-        g_autofree char *shot = g_strdup_printf ("no-codes-prices-%s", ((CdProfile *) profiles->pdata[i])->id);
-
-        gtk_combo_box_set_active (combo, i);
-        scan_view (&sc, win, where, shot);
-      }
-    gtk_widget_destroy (win);
-  }
-
-  g_test_message ("%u texts read", sc.n_texts);
-  g_assert_cmpuint (sc.n_texts, >, 500);   /* the walk did reach the pages */
-  if (sc.found->len)
-    {
-      g_test_message ("internal codes on screen:\n%s", sc.found->str);
-      g_test_fail_printf ("internal codes on screen (listed above)");
-    }
-  g_string_free (sc.found, TRUE);
-  g_hash_table_unref (sc.codes);
-  g_hash_table_unref (sc.seen);
+  return sc->n_texts;
 }
 
-int
-main (int argc, char *argv[])
+const char *
+cd_test_codes_found (CdTestCodes *sc)
 {
-  cd_test_init (&argc, &argv, TRUE);
-  g_test_add_func ("/gui/no-codes/every-page-of-every-project", test_no_codes_on_screen);
-  return g_test_run ();
+  return sc->found->len ? sc->found->str : NULL;
 }
+
+void
+cd_test_codes_free (CdTestCodes *sc)
+{
+  if (!sc)
+    return;
+  g_string_free (sc->found, TRUE);
+  g_hash_table_unref (sc->codes);
+  g_hash_table_unref (sc->seen);
+  g_free (sc);
+}
+
