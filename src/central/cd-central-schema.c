@@ -248,8 +248,79 @@ static const char migration_hq[] =
   "REVOKE ALL ON FUNCTION certdesk.hq_clerks_since(bigint) FROM PUBLIC;"
   "GRANT EXECUTE ON FUNCTION certdesk.hq_clerks_since(bigint) TO certdesk_outlet, certdesk_head_office;";
 
+/* Migration: the head office's report (`report --central`, src/central/cd-central-report.c; docs/central.md
+ * "The head office's report"). Views that read the entity tables' rows as the counter's report reads its own
+ * tables, one row per record (a record changed many times is still one row), and the indexes the report's
+ * filters use. security_invoker: the views read as the role that queries them, so row-level security holds
+ * (an outlet's role sees its own applications and payments, the head office every outlet's). Times in the
+ * rows are ISO UTC text ("…Z"): the report bounds them as text, which the indexes serve. */
+static const char migration_report[] =
+  /* A detail or figures column travels as JSON text inside the row (SQLite's json_object over a TEXT column). */
+  "CREATE FUNCTION certdesk.as_jsonb(v jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE"
+  "  AS $f$ SELECT CASE WHEN jsonb_typeof(v) = 'string' THEN (v #>> '{}')::jsonb ELSE v END $f$;"
+  "GRANT EXECUTE ON FUNCTION certdesk.as_jsonb(jsonb) TO certdesk_outlet, certdesk_head_office;"
+  "CREATE INDEX ON certdesk.application (counter_uuid, local_id);"
+  "CREATE INDEX ON certdesk.application (outlet_code, day) WHERE state IN ('draft','checked','paid','printed');"
+  "CREATE INDEX ON certdesk.payment (((data->>'application_uuid')::uuid));"
+  "CREATE INDEX ON certdesk.certificate ((data->>'day'));"
+  "CREATE INDEX ON certdesk.certificate (((data->>'application_uuid')::uuid));"
+  "CREATE INDEX ON certdesk.certificate ((data->>'revoked_at')) WHERE state = 'revoked';"
+  "CREATE INDEX ON certdesk.token ((data->>'updated_at')) WHERE data->>'state' = 'damaged';"
+  "CREATE INDEX ON certdesk.audit_row ((data->>'action'), (data->>'at'));"
+  "CREATE INDEX ON certdesk.signoff (day);"
+  "CREATE INDEX ON certdesk.clerk (counter_uuid, local_id);"
+  "CREATE INDEX ON certdesk.clerk (login);"
+  /* An audit actor as a person: "clerk:login" is that clerk's name (of the same counter, else the outlet's);
+   * another actor (the command line, the system) stays as it is. */
+  "CREATE FUNCTION certdesk.actor_name(p_counter uuid, p_outlet text, p_actor text) RETURNS text"
+  "  LANGUAGE sql STABLE AS $f$ SELECT coalesce("
+  "    (SELECT k.data->>'name' FROM certdesk.clerk k WHERE k.counter_uuid = p_counter"
+  "       AND 'clerk:' || k.login = p_actor LIMIT 1),"
+  "    (SELECT k.data->>'name' FROM certdesk.clerk k WHERE k.outlet_code = p_outlet"
+  "       AND 'clerk:' || k.login = p_actor LIMIT 1), p_actor) $f$;"
+  "GRANT EXECUTE ON FUNCTION certdesk.actor_name(uuid, text, text) TO certdesk_outlet, certdesk_head_office;"
+  "CREATE VIEW certdesk.report_application WITH (security_invoker = true) AS"
+  "  SELECT a.uuid AS app_uuid, a.outlet_code, a.counter_uuid, a.local_id, a.number, a.state, a.day,"
+  "    a.data->>'business' AS business, a.data->>'applicant_type' AS applicant_type,"
+  "    a.data->>'profile' AS profile, a.data->>'name' AS name, a.data->>'step' AS step,"
+  "    (a.data->>'fee_total_fen')::bigint AS fee_total_fen, a.data->>'void_reason' AS void_reason,"
+  "    k.data->>'name' AS clerk_name,"
+  /* Finished: issued or closed; an activation (应用开通) has no issue step and is finished once printed. */
+  "    (a.state IN ('issued','closed') OR (a.data->>'business' = 'app-open' AND a.state = 'printed')) AS completed"
+  "  FROM certdesk.application a"
+  "  LEFT JOIN certdesk.clerk k ON k.counter_uuid = a.counter_uuid AND k.local_id = (a.data->>'clerk_id')::bigint"
+  "  WHERE NOT a.deleted;"
+  "CREATE VIEW certdesk.report_payment WITH (security_invoker = true) AS"
+  "  SELECT p.outlet_code, p.counter_uuid, p.local_id, p.day, p.amount_fen, p.data->>'method' AS method,"
+  "    a.app_uuid, a.profile"
+  "  FROM certdesk.payment p JOIN certdesk.report_application a ON a.app_uuid = (p.data->>'application_uuid')::uuid"
+  "  WHERE NOT p.deleted;"
+  /* An application's audit rows (state changes, waivers, adjustments) with the application beside them. */
+  "CREATE VIEW certdesk.report_app_event WITH (security_invoker = true) AS"
+  "  SELECT l.outlet_code, l.counter_uuid, l.local_id AS row_id, l.data->>'at' AS at, l.data->>'action' AS action,"
+  "    certdesk.as_jsonb(l.data->'detail') AS detail,"
+  "    certdesk.actor_name(l.counter_uuid, l.outlet_code, l.data->>'actor') AS by,"
+  "    a.app_uuid, a.number, a.name, a.profile"
+  "  FROM certdesk.audit_row l JOIN certdesk.report_application a"
+  "    ON a.counter_uuid = l.counter_uuid AND a.local_id = (l.data->>'entity_id')::bigint"
+  "  WHERE l.data->>'entity' = 'application';"
+  /* A paid application voided: its payment refunded (退款) on the day of the void. */
+  "CREATE VIEW certdesk.report_refund WITH (security_invoker = true) AS"
+  "  SELECT e.*, p.data->>'method' AS method, p.amount_fen"
+  "  FROM certdesk.report_app_event e"
+  "  JOIN certdesk.payment p ON (p.data->>'application_uuid')::uuid = e.app_uuid AND NOT p.deleted"
+  "  WHERE e.action = 'application.state' AND e.detail->>'to' = 'voided';"
+  "CREATE VIEW certdesk.report_certificate WITH (security_invoker = true) AS"
+  "  SELECT c.outlet_code, c.data->>'day' AS day, c.state, c.data->>'revoked_at' AS revoked_at, a.business"
+  "  FROM certdesk.certificate c"
+  "  LEFT JOIN certdesk.report_application a ON a.app_uuid = (c.data->>'application_uuid')::uuid"
+  "  WHERE NOT c.deleted;"
+  "GRANT SELECT ON certdesk.report_application, certdesk.report_payment, certdesk.report_app_event,"
+  "  certdesk.report_refund, certdesk.report_certificate TO certdesk_outlet, certdesk_head_office;";
+
 const char *const cd_central_migrations[] = {
   migration_1,
   migration_hq,
+  migration_report,
 };
 const guint cd_central_n_migrations = G_N_ELEMENTS (cd_central_migrations);

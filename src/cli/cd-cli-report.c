@@ -13,6 +13,10 @@
 #ifdef CD_CLI_HAVE_FORMS
 #include "cd-forms.h"
 #endif
+#ifdef CD_CLI_HAVE_CENTRAL
+#include "cd-central.h"
+#include "cd-central-report.h"
+#endif
 
 /* `report sign --date D --outlet ID --counted-cash-fen N [--reason TEXT]`: the supervisor's login and
  * password come from CERTDESK_SUPERVISOR and CERTDESK_PASSWORD, never from the command line (shell history,
@@ -97,18 +101,75 @@ report_pdf (CdContext *ctx, const CdReportQuery *q, gsize *out_len, GError **err
 }
 #endif
 
+#ifdef CD_CLI_HAVE_CENTRAL
+/* `report --central`: the head office's report over every outlet's rows in the central database (the one this
+ * counter joined, or --url), per outlet and in total; @outlet is an outlet's code (NULL: every outlet the
+ * login reads). Exit 2 on a counter that has not joined when no URL is given, 5 when the database cannot be
+ * reached, 1 for an outlet that is not there or not this login's. */
+static int
+report_central (CdContext *ctx, const CdReportQuery *lq, const char *outlet, const char *url, const char *format,
+                char **out_text, gssize *out_len)
+{
+  CdCentralReportQuery q = { lq->from, lq->to, outlet, url };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  if (g_str_equal (format, "csv"))
+    *out_text = cd_central_report_export_csv (ctx, &q, &error);
+  else if ((node = cd_central_report_build (ctx, &q, &error)) && g_str_equal (format, "pdf"))
+    {
+#ifdef CD_CLI_HAVE_FORMS
+      JsonObject *r = json_node_get_object (node);
+      g_autoptr(GBytes) bytes = NULL;
+      gsize len = 0;
+
+      /* The heading names the outlet asked for, or says 全部受理点 over every outlet. */
+      if ((bytes = cd_forms_render_report (node, json_object_get_string_member_with_default (r, "outlet_name", NULL),
+                                           NULL, &error))
+          && cd_report_audit_export (ctx, lq, "pdf-central", &error))
+        {
+          *out_text = g_bytes_unref_to_data (g_steal_pointer (&bytes), &len);
+          *out_len = len;
+        }
+#else
+      return cd_cli_fail (CD_EXIT_USAGE, _("This build has no PDF documents (src/forms)"));
+#endif
+    }
+  else if (node)
+    {
+      g_autoptr(JsonGenerator) gen = json_generator_new ();
+      json_generator_set_root (gen, node);
+      json_generator_set_pretty (gen, TRUE);
+      *out_text = json_generator_to_data (gen, NULL);
+    }
+  if (*out_text)
+    return CD_EXIT_OK;
+  if (g_error_matches (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_NOT_JOINED))
+    return cd_cli_fail_error (CD_EXIT_USAGE, error);
+  if (g_error_matches (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_INVALID) || error->domain != CD_CENTRAL_ERROR)
+    return cd_cli_fail_error (error->domain == CD_CENTRAL_ERROR ? CD_EXIT_INVALID : 0, error);
+  return cd_cli_fail_error (CD_EXIT_STORAGE, error);
+}
+#endif
+
 int
 cd_cli_cmd_report (CdCli *cli, int argc, char **argv)
 {
-  g_autofree char *date = NULL, *to = NULL, *format = NULL, *out = NULL;
+  g_autofree char *date = NULL, *to = NULL, *format = NULL, *out = NULL, *outlet_arg = NULL, *url = NULL;
   gint64 outlet = 0, clerk = 0;
+  gboolean central = FALSE;
   const GOptionEntry entries[] = {
     { "date", 0, 0, G_OPTION_ARG_STRING, &date, N_("The day, or the first day of a range (YYYY-MM-DD)"), "D" },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("The last day of a range"), "D" },
-    { "outlet", 0, 0, G_OPTION_ARG_INT64, &outlet, N_("Only this outlet"), "ID" },
+    { "outlet", 0, 0, G_OPTION_ARG_STRING, &outlet_arg,
+      N_("Only this outlet (its id; with --central its code)"), "ID" },
     { "clerk", 0, 0, G_OPTION_ARG_INT64, &clerk, N_("Only this clerk"), "ID" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("json (default), csv or pdf (pdf needs --out FILE)"), "F" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out, N_("Write to FILE instead of stdout"), "FILE" },
+    { "central", 0, 0, G_OPTION_ARG_NONE, &central,
+      N_("Every outlet's report from the central database, per outlet and in total"), NULL },
+    { "url", 0, 0, G_OPTION_ARG_STRING, &url,
+      N_("With --central: the central database (default: the one this counter joined)"), "URL" },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -124,6 +185,14 @@ cd_cli_cmd_report (CdCli *cli, int argc, char **argv)
     return CD_EXIT_USAGE;
   if (!date)
     return cd_cli_fail (CD_EXIT_USAGE, _("--date is required"));
+  if (url && !central)
+    return cd_cli_fail (CD_EXIT_USAGE, _("--url goes with --central"));
+  if (central && clerk)
+    return cd_cli_fail (CD_EXIT_USAGE, _("--clerk is not available with --central (the report is by outlet)"));
+  /* Without --central the outlet is this database's outlet id, a number (as the option was before). */
+  if (outlet_arg && !central && !g_ascii_string_to_signed (outlet_arg, 10, G_MININT64, G_MAXINT64, &outlet, NULL))
+    return cd_cli_fail (CD_EXIT_USAGE, _("--outlet: “%s” is not an outlet id (a number; an outlet's code goes with "
+                                         "--central)"), outlet_arg);
   if (outlet < 0)
     return cd_cli_fail (CD_EXIT_INVALID, _("--outlet: an outlet id is a number from 1, not %lld"), (long long) outlet);
   if (clerk < 0)
@@ -142,7 +211,16 @@ cd_cli_cmd_report (CdCli *cli, int argc, char **argv)
     return cd_cli_fail_error (CD_EXIT_INVALID, error);
   if (!(ctx = cd_cli_get_context (cli, &code)))
     return code;
-  if (g_str_equal (format, "pdf"))
+  if (central)
+    {
+#ifdef CD_CLI_HAVE_CENTRAL
+      if ((code = report_central (ctx, &q, outlet_arg, url, format, &text, &len)) != CD_EXIT_OK)
+        return code;
+#else
+      return cd_cli_fail (CD_EXIT_USAGE, _("This build has no central database (libpq was not found)"));
+#endif
+    }
+  else if (g_str_equal (format, "pdf"))
     {
 #ifdef CD_CLI_HAVE_FORMS
       gsize pdf_len = 0;

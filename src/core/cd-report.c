@@ -208,6 +208,13 @@ name_actors (JsonObject *r)
     }
 }
 
+void
+cd_report_name (CdContext *ctx, JsonObject *report)
+{
+  name_profiles (ctx, report);
+  name_actors (report);
+}
+
 JsonNode *
 cd_report_build (CdContext *ctx, const CdReportQuery *q, GError **error)
 {
@@ -296,8 +303,7 @@ cd_report_build (CdContext *ctx, const CdReportQuery *q, GError **error)
     return NULL;
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  name_profiles (ctx, json_node_get_object (root));
-  name_actors (json_node_get_object (root));
+  cd_report_name (ctx, json_node_get_object (root));
   return root;
 }
 
@@ -315,17 +321,64 @@ csv_field (GString *s, const char *text, gboolean last)
   g_string_append (s, last ? "\"\r\n" : "\",");
 }
 
+static const char *const csv_headers[] = {
+  N_("Number"), N_("Day"), N_("Outlet"), N_("Clerk"), N_("Profile"), N_("Business"), N_("Applicant type"),
+  N_("Applicant"), N_("State"), N_("Fee (yuan)"), N_("Payment method"), N_("Paid (yuan)"), N_("Refunded (yuan)"),
+  N_("Certificate serial"), N_("Void reason"), NULL
+};
+
+GString *
+cd_report_csv_begin (void)
+{
+  GString *s = g_string_new ("\xEF\xBB\xBF");
+
+  for (int i = 0; csv_headers[i]; i++)
+    csv_field (s, _(csv_headers[i]), csv_headers[i + 1] == NULL);
+  return s;
+}
+
+void
+cd_report_csv_append_row (CdContext *ctx, GString *s, const char *const *fields)
+{
+  CdBusiness row_business = CD_BUSINESS_NEW;
+
+  cd_business_from_code (fields[5], &row_business);
+  for (int c = 0; c < CD_REPORT_CSV_COLUMNS; c++)
+    {
+      g_autofree char *text = NULL;
+      CdBusiness bus;
+      CdApplicantType type;
+      CdState state;
+      CdPaymentMethod method;
+      CdProfile *profile;
+      const char *raw = fields[c];
+
+      if ((c == 9 || c == 11 || c == 12) && raw)
+        text = cd_fen_to_yuan_string (g_ascii_strtoll (raw, NULL, 10));
+      else if (c == 4 && raw && (profile = cd_context_lookup_profile (ctx, raw, NULL)))
+        text = g_strdup (cd_profile_display_name (profile));   /* the project's name, not its id */
+      else if (c == 5 && cd_business_from_code (raw, &bus))
+        text = g_strdup (cd_business_label (bus));
+      else if (c == 6 && cd_applicant_type_from_code (raw, &type))
+        text = g_strdup (cd_applicant_type_label (type));
+      else if (c == 8 && cd_state_from_code (raw, &state))
+        /* an activation is finished once printed: 已开通, as on the page */
+        text = g_strdup (row_business == CD_BUSINESS_APP_OPEN && state == CD_STATE_PRINTED ? C_("state", "Activated")
+                                                                                         : cd_state_label (state));
+      else if (c == 10 && cd_payment_method_from_code (raw, &method))
+        text = g_strdup (cd_payment_method_label (method));
+      else
+        text = g_strdup (raw);
+      csv_field (s, text, c == CD_REPORT_CSV_COLUMNS - 1);
+    }
+}
+
 char *
 cd_report_export_csv (CdContext *ctx, const CdReportQuery *q, GError **error)
 {
-  static const char *const headers[] = {
-    N_("Number"), N_("Day"), N_("Outlet"), N_("Clerk"), N_("Profile"), N_("Business"), N_("Applicant type"),
-    N_("Applicant"), N_("State"), N_("Fee (yuan)"), N_("Payment method"), N_("Paid (yuan)"), N_("Refunded (yuan)"),
-    N_("Certificate serial"), N_("Void reason"), NULL
-  };
   CdStore *store = cd_context_get_store (ctx);
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GString) s = g_string_new ("\xEF\xBB\xBF");
+  g_autoptr(GString) s = NULL;
   g_autoptr(JsonBuilder) detail = json_builder_new ();
   g_autoptr(JsonNode) detail_node = NULL;
   gint64 rows = 0;
@@ -333,8 +386,7 @@ cd_report_export_csv (CdContext *ctx, const CdReportQuery *q, GError **error)
 
   if (!cd_report_check_query (q, error))
     return NULL;
-  for (int i = 0; headers[i]; i++)
-    csv_field (s, _(headers[i]), headers[i + 1] == NULL);
+  s = cd_report_csv_begin ();
   if (!prepare (ctx, q,
                 "SELECT a.number, a.day, coalesce(o.name, ''), coalesce(k.name, ''), a.profile, a.business,"
                 " a.applicant_type, a.name, a.state, a.fee_total_fen,"
@@ -348,37 +400,11 @@ cd_report_export_csv (CdContext *ctx, const CdReportQuery *q, GError **error)
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      CdBusiness row_business = CD_BUSINESS_NEW;
+      const char *fields[CD_REPORT_CSV_COLUMNS];
 
-      cd_business_from_code ((const char *) sqlite3_column_text (stmt, 5), &row_business);
-      for (int c = 0; c < 15; c++)
-        {
-          g_autofree char *text = NULL;
-          CdBusiness bus;
-          CdApplicantType type;
-          CdState state;
-          CdPaymentMethod method;
-          CdProfile *profile;
-          const char *raw = (const char *) sqlite3_column_text (stmt, c);
-
-          if ((c == 9 || c == 11 || c == 12) && sqlite3_column_type (stmt, c) != SQLITE_NULL)
-            text = cd_fen_to_yuan_string (sqlite3_column_int64 (stmt, c));
-          else if (c == 4 && raw && (profile = cd_context_lookup_profile (ctx, raw, NULL)))
-            text = g_strdup (cd_profile_display_name (profile));   /* the project's name, not its id */
-          else if (c == 5 && cd_business_from_code (raw, &bus))
-            text = g_strdup (cd_business_label (bus));
-          else if (c == 6 && cd_applicant_type_from_code (raw, &type))
-            text = g_strdup (cd_applicant_type_label (type));
-          else if (c == 8 && cd_state_from_code (raw, &state))
-            /* an activation is finished once printed: 已开通, as on the page */
-            text = g_strdup (row_business == CD_BUSINESS_APP_OPEN && state == CD_STATE_PRINTED ? C_("state", "Activated")
-                                                                                             : cd_state_label (state));
-          else if (c == 10 && cd_payment_method_from_code (raw, &method))
-            text = g_strdup (cd_payment_method_label (method));
-          else
-            text = g_strdup (raw);
-          csv_field (s, text, c == 14);
-        }
+      for (int c = 0; c < CD_REPORT_CSV_COLUMNS; c++)
+        fields[c] = (const char *) sqlite3_column_text (stmt, c);
+      cd_report_csv_append_row (ctx, s, fields);
       rows++;
     }
   if (rc != SQLITE_DONE)

@@ -25,6 +25,19 @@ JsonNode *cd_report_build      (CdContext *ctx, const CdReportQuery *query, GErr
  * The export holds personal data: it is audited. */
 char     *cd_report_export_csv (CdContext *ctx, const CdReportQuery *query, GError **error);
 
+/* The CSV export's writer, shared with the head office's report over the central database (src/central):
+ * the BOM and the header line, then one row per application from its CD_REPORT_CSV_COLUMNS fields as text
+ * (NULL: empty): number, day, outlet name, clerk name, profile id, business code, applicant type code,
+ * applicant, state code, fee (fen), last payment method code, paid (fen), refunded (fen), certificate serials,
+ * void reason. Codes are written as their labels and fen as yuan. */
+#define CD_REPORT_CSV_COLUMNS 15
+GString  *cd_report_csv_begin      (void);
+void      cd_report_csv_append_row (CdContext *ctx, GString *s, const char *const *fields);
+
+/* Names what a built report holds as ids: profiles ("profile_name", "profile_name_zh"), waived materials and
+ * actors that are not clerks. cd_report_build calls it; a report filled elsewhere (the central database) too. */
+void      cd_report_name           (CdContext *ctx, JsonObject *report);
+
 /* A cash difference as the head office reads it: "Short ¥50.00" (短款) when the cash counted is less than
  * expected, "Over ¥…" (长款) when more, "No difference" (无差额) at zero. */
 char     *cd_report_difference_text (gint64 difference_fen);

@@ -1,0 +1,451 @@
+/* cd-central-report.c: the head office's report: the counter's day report (cd-report.c) computed over every
+ * outlet's rows in the central database (the report views of the central schema), per outlet and in total. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cd-central-private.h"
+#include "cd-central-report.h"
+#include "cd-report.h"
+#include "cd-report-signoff.h"
+
+
+/* PostgreSQL's type oids of the integers a section returns (catalog/pg_type.h is not in libpq-dev). */
+#define INT8_OID 20
+#define INT2_OID 21
+#define INT4_OID 23
+#define TEXT_OID 25
+
+/* Every query binds $1 from, $2 to (days), $3 the outlet's code (NULL: every outlet), $4 and $5 the period as
+ * UTC times ("…Z", the form the counters write), from the first day's local midnight to the midnight after
+ * the last: the counter's report takes the local date of a UTC time, this is the same test as a range. */
+#define OUTLET(A) " AND ($3 IS NULL OR " A ".outlet_code = $3)"
+#define IN_PERIOD(COL) " AND " COL " >= $4 AND " COL " < $5"
+
+/* Payments of the period and refunds of the period as signed rows: what the money figures net, as the
+ * counter's report does (a paid application voided is taken off its profile, method, total and cash). */
+#define NET \
+  "WITH net AS (SELECT p.outlet_code, p.profile, p.method, 1 AS n, p.amount_fen AS amount, 0::bigint AS refunded" \
+  "  FROM certdesk.report_payment p WHERE p.day BETWEEN $1 AND $2" OUTLET ("p") \
+  " UNION ALL SELECT r.outlet_code, r.profile, r.method, 0, -r.amount_fen, r.amount_fen" \
+  "  FROM certdesk.report_refund r WHERE true" IN_PERIOD ("r.at") OUTLET ("r") ") "
+
+typedef enum {
+  SUMMED,    /* rows of figures by key: per outlet as they come, in total summed over the outlets by key */
+  LISTED,    /* rows of a list: per outlet, and all of them in total */
+  SCALARS,   /* one row per outlet: each column a figure of the report's top level, summed in total */
+} Kind;
+
+typedef struct {
+  const char         *member;
+  Kind                kind;
+  const char         *sql;       /* column 0 is the outlet's code, then @columns */
+  const char *const  *columns;
+} Section;
+
+static const Section sections[] = {
+  { "applications", SUMMED,
+    "SELECT a.outlet_code, a.business, a.applicant_type, count(*), count(*) FILTER (WHERE a.state = 'voided'),"
+    " count(*) FILTER (WHERE a.completed) FROM certdesk.report_application a WHERE a.day BETWEEN $1 AND $2"
+    OUTLET ("a") " GROUP BY 1, 2, 3 ORDER BY 2, 3",
+    (const char *const[]) { "business", "applicant_type", "count", "voided", "completed", NULL } },
+  { "certificates", SUMMED,
+    "SELECT c.outlet_code, CASE WHEN c.business = 'renew' THEN 'renewed' ELSE 'issued' END, c.business, count(*)"
+    " FROM certdesk.report_certificate c WHERE c.day BETWEEN $1 AND $2 AND c.business IS NOT NULL" OUTLET ("c")
+    " GROUP BY 1, 2, 3 ORDER BY 2, 3",
+    (const char *const[]) { "kind", "business", "count", NULL } },
+  { NULL, SCALARS,
+    "SELECT c.outlet_code, count(*) FROM certdesk.report_certificate c WHERE c.state = 'revoked'"
+    IN_PERIOD ("c.revoked_at") OUTLET ("c") " GROUP BY 1",
+    (const char *const[]) { "certificates_revoked", NULL } },
+  { "keys", SUMMED,
+    "SELECT c.outlet_code, CASE WHEN c.business = 'replace' THEN 'replacement' ELSE 'new' END, count(*)"
+    " FROM certdesk.report_certificate c WHERE c.day BETWEEN $1 AND $2 AND c.business IN ('new','replace')"
+    OUTLET ("c") " GROUP BY 1, 2 ORDER BY 2",
+    (const char *const[]) { "kind", "count", NULL } },
+  { NULL, SCALARS,
+    "SELECT t.outlet_code, count(*) FROM certdesk.token t WHERE NOT t.deleted AND t.data->>'state' = 'damaged'"
+    IN_PERIOD ("t.data->>'updated_at'") OUTLET ("t") " GROUP BY 1",
+    (const char *const[]) { "keys_spoiled", NULL } },
+  { "fees_by_profile", SUMMED,
+    NET "SELECT outlet_code, profile, sum(n)::bigint, sum(amount)::bigint, sum(refunded)::bigint FROM net"
+    " GROUP BY 1, 2 ORDER BY 2",
+    (const char *const[]) { "profile", "payments", "amount_fen", "refunded_fen", NULL } },
+  { "fees_by_method", SUMMED,
+    NET "SELECT outlet_code, method, sum(n)::bigint, sum(amount)::bigint, sum(refunded)::bigint FROM net"
+    " GROUP BY 1, 2 ORDER BY 2",
+    (const char *const[]) { "method", "payments", "amount_fen", "refunded_fen", NULL } },
+  { NULL, SCALARS,
+    NET "SELECT outlet_code, sum(amount)::bigint, sum(refunded)::bigint,"
+    " coalesce(sum(amount) FILTER (WHERE method = 'cash'), 0)::bigint FROM net GROUP BY 1",
+    (const char *const[]) { "fees_total_fen", "refunds_total_fen", "cash_expected_fen", NULL } },
+  { "refunds", LISTED,
+    "SELECT r.outlet_code, r.number, r.name, r.profile, r.method, r.amount_fen, r.detail->>'reason', r.by, r.at"
+    " FROM certdesk.report_refund r WHERE true" IN_PERIOD ("r.at") OUTLET ("r")
+    " ORDER BY r.outlet_code, r.counter_uuid, r.row_id",
+    (const char *const[]) { "number", "name", "profile", "method", "amount_fen", "reason", "by", "at", NULL } },
+  { "voids", LISTED,
+    "SELECT e.outlet_code, e.number, e.name, e.detail->>'reason', e.by, e.at FROM certdesk.report_app_event e"
+    " WHERE e.action = 'application.state' AND e.detail->>'to' = 'voided'" IN_PERIOD ("e.at") OUTLET ("e")
+    " ORDER BY e.outlet_code, e.counter_uuid, e.row_id",
+    (const char *const[]) { "number", "name", "reason", "by", "at", NULL } },
+  { "waivers", LISTED,
+    "SELECT e.outlet_code, e.number, e.name, e.detail->>'material', e.detail->>'reason', e.by, e.at, e.profile"
+    " FROM certdesk.report_app_event e WHERE e.action = 'material.waive'" IN_PERIOD ("e.at") OUTLET ("e")
+    " ORDER BY e.outlet_code, e.counter_uuid, e.row_id",
+    (const char *const[]) { "number", "name", "material", "reason", "by", "at", "profile", NULL } },
+  { "open", LISTED,
+    "SELECT a.outlet_code, a.number, a.name, a.state, a.step, a.day FROM certdesk.report_application a"
+    " WHERE a.day <= $2 AND a.state IN ('draft','checked','paid','printed') AND NOT a.completed" OUTLET ("a")
+    " ORDER BY a.outlet_code, a.day, a.number",
+    (const char *const[]) { "number", "name", "state", "step", "day", NULL } },
+  { "signoffs", LISTED,
+    "SELECT s.outlet_code, s.day, 0::bigint, o.name, coalesce(k.data->>'name', ''), coalesce(k.login, ''),"
+    " s.data->>'signed_at', coalesce((s.data->>'counted_cash_fen')::bigint, 0),"
+    " coalesce((certdesk.as_jsonb(s.data->'figures')->>'cash_expected_fen')::bigint, 0),"
+    " coalesce((s.data->>'counted_cash_fen')::bigint, 0)"
+    "   - coalesce((certdesk.as_jsonb(s.data->'figures')->>'cash_expected_fen')::bigint, 0),"
+    " certdesk.as_jsonb(s.data->'figures')->>'signoff_reason'"
+    " FROM certdesk.signoff s JOIN certdesk.outlet o ON o.code = s.outlet_code"
+    " LEFT JOIN certdesk.clerk k ON k.counter_uuid = s.counter_uuid AND k.local_id = (s.data->>'supervisor_id')::bigint"
+    " WHERE NOT s.deleted AND s.day BETWEEN $1 AND $2" OUTLET ("s") " ORDER BY s.day, s.outlet_code",
+    (const char *const[]) { "day", "outlet_id", "outlet", "supervisor", "supervisor_login", "signed_at",
+                            "counted_cash_fen", "cash_expected_fen", "difference_fen", "reason", NULL } },
+  { "adjustments", LISTED,
+    "SELECT e.outlet_code, e.detail->>'day', e.number, e.name, e.detail->>'what', e.detail->>'reason',"
+    " coalesce(k.data->>'name', ''), e.by, e.at FROM certdesk.report_app_event e"
+    " LEFT JOIN certdesk.clerk k ON k.counter_uuid = e.counter_uuid AND k.local_id = (e.detail->>'supervisor_id')::bigint"
+    " WHERE e.action = 'adjustment' AND e.detail->>'day' BETWEEN $1 AND $2" OUTLET ("e")
+    " ORDER BY e.outlet_code, e.counter_uuid, e.row_id",
+    (const char *const[]) { "day", "number", "name", "what", "reason", "supervisor", "by", "at", NULL } },
+};
+
+/* The local midnight starting @day (+ @add_days) as UTC text in the counters' form. */
+static char *
+midnight_utc (const char *day, int add_days)
+{
+  int y = 0, m = 0, d = 0;
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GDateTime) later = NULL;
+  g_autoptr(GDateTime) utc = NULL;
+
+  sscanf (day, "%d-%d-%d", &y, &m, &d);   /* checked by cd_report_check_query */
+  local = g_date_time_new_local (y, m, d, 0, 0, 0);
+  later = g_date_time_add_days (local, add_days);
+  utc = g_date_time_to_utc (later);
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+typedef struct {
+  PGconn *conn;
+  char   *outlet;     /* the outlet the report is about (the one asked for, or the login's own), or NULL */
+  char   *lo, *hi;
+} Session;
+
+static void
+session_clear (Session *s)
+{
+  g_clear_pointer (&s->conn, PQfinish);
+  g_free (s->outlet);
+  g_free (s->lo);
+  g_free (s->hi);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Session, session_clear)
+
+static PGresult *
+run (Session *s, const CdCentralReportQuery *q, const char *sql, GError **error)
+{
+  const Oid types[] = { TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID };
+  const char *const values[] = { q->from, q->to, s->outlet, s->lo, s->hi };
+  g_autoptr(PGresult) res = PQexecParams (s->conn, sql, 5, types, values, NULL, NULL, 0);
+
+  if (!cd_central_result_ok (s->conn, res, error))
+    return NULL;
+  return g_steal_pointer (&res);
+}
+
+static const char *const not_joined =
+  N_("This counter has not joined a central database; give the head office's database with --url URL, or join "
+     "one (certdesk-cli central join URL --outlet CODE --name NAME)");
+
+/* Connects and settles which outlets the report covers: @outlets gets [code, name] pairs. An outlet's login
+ * reads its own outlet only (row-level security would show it nothing of another's): asking it for another
+ * is refused here, in words, rather than answered with an empty report. */
+static gboolean
+open_session (CdContext *ctx, const CdCentralReportQuery *q, Session *s, GPtrArray *outlets, GError **error)
+{
+  g_autofree char *joined = q->url ? NULL : cd_store_setting_dup (cd_context_get_store (ctx), "central.url");
+  const char *url = q->url ? q->url : joined;
+  g_autoptr(PGresult) mine = NULL;
+  g_autoptr(PGresult) list = NULL;
+  const char *own;
+
+  if (!cd_report_check_query (&(CdReportQuery) { (char *) q->from, (char *) q->to, 0, 0 }, error))
+    return FALSE;
+  if (!url)
+    {
+      g_set_error_literal (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_NOT_JOINED, _(not_joined));
+      return FALSE;
+    }
+  if (!(s->conn = cd_central_connect (url, error)))
+    return FALSE;
+  s->lo = midnight_utc (q->from, 0);
+  s->hi = midnight_utc (q->to, 1);
+  mine = PQexec (s->conn, "SELECT o.code, o.name FROM certdesk.outlet o WHERE o.code = certdesk.my_outlet()");
+  if (!cd_central_result_ok (s->conn, mine, error))
+    return FALSE;
+  own = PQntuples (mine) ? PQgetvalue (mine, 0, 0) : NULL;
+  if (own && q->outlet && !g_str_equal (own, q->outlet))
+    {
+      g_set_error (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_INVALID,
+                   _("This database login is outlet %s's (%s): it reads that outlet's report only, not outlet "
+                     "%s's; the head office's login reads every outlet"), own, PQgetvalue (mine, 0, 1), q->outlet);
+      return FALSE;
+    }
+  s->outlet = g_strdup (q->outlet ? q->outlet : own);
+  {
+    const char *const values[] = { s->outlet };
+    list = PQexecParams (s->conn, "SELECT code, name FROM certdesk.outlet WHERE ($1::text IS NULL OR code = $1)"
+                                  " ORDER BY code", 1, NULL, values, NULL, NULL, 0);
+  }
+  if (!cd_central_result_ok (s->conn, list, error))
+    return FALSE;
+  if (s->outlet && PQntuples (list) == 0)
+    {
+      g_set_error (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_INVALID,
+                   _("--outlet: there is no outlet “%s” in the central database (an outlet's code, as "
+                     "central init --outlet made it)"), s->outlet);
+      return FALSE;
+    }
+  for (int i = 0; i < PQntuples (list); i++)
+    {
+      g_ptr_array_add (outlets, g_strdup (PQgetvalue (list, i, 0)));
+      g_ptr_array_add (outlets, g_strdup (PQgetvalue (list, i, 1)));
+    }
+  return TRUE;
+}
+
+/* Column @col of @row as a JSON value: integers as integers, NULL as null, the rest as text. */
+static void
+set_value (JsonObject *o, const char *name, PGresult *res, int row, int col)
+{
+  Oid type = PQftype (res, col);
+
+  if (PQgetisnull (res, row, col))
+    json_object_set_null_member (o, name);
+  else if (type == INT8_OID || type == INT4_OID || type == INT2_OID)
+    json_object_set_int_member (o, name, g_ascii_strtoll (PQgetvalue (res, row, col), NULL, 10));
+  else
+    json_object_set_string_member (o, name, PQgetvalue (res, row, col));
+}
+
+static JsonObject *
+row_object (const Section *sec, PGresult *res, int row)
+{
+  JsonObject *o = json_object_new ();
+
+  for (int c = 0; sec->columns[c]; c++)
+    set_value (o, sec->columns[c], res, row, c + 1);
+  return o;
+}
+
+/* The key of a SUMMED row: its text columns (business and applicant type, profile, method …). */
+static char *
+row_key (const Section *sec, PGresult *res, int row)
+{
+  GString *key = g_string_new (NULL);
+
+  for (int c = 0; sec->columns[c]; c++)
+    if (PQftype (res, c + 1) == TEXT_OID)
+      {
+        g_string_append (key, PQgetisnull (res, row, c + 1) ? "" : PQgetvalue (res, row, c + 1));
+        g_string_append_c (key, '\x1f');
+      }
+  return g_string_free (key, FALSE);
+}
+
+static int
+compare_keys (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Runs one section and adds it to every outlet's object (@parts: code → JsonObject) and to @total. */
+static gboolean
+add_section (Session *s, const CdCentralReportQuery *q, const Section *sec, GHashTable *parts, JsonObject *total,
+             GError **error)
+{
+  g_autoptr(PGresult) res = run (s, q, sec->sql, error);
+  g_autoptr(GHashTable) sums = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  GHashTableIter it;
+  gpointer value;
+  JsonArray *all;
+
+  if (!res)
+    return FALSE;
+  /* Every outlet has every member, also when it had nothing in the period. */
+  g_hash_table_iter_init (&it, parts);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    if (sec->kind == SCALARS)
+      for (int c = 0; sec->columns[c]; c++)
+        json_object_set_int_member (value, sec->columns[c], 0);
+    else
+      json_object_set_array_member (value, sec->member, json_array_new ());
+  if (sec->kind == SCALARS)
+    {
+      for (int c = 0; sec->columns[c]; c++)
+        {
+          gint64 sum = 0;
+
+          for (int r = 0; r < PQntuples (res); r++)
+            {
+              JsonObject *part = g_hash_table_lookup (parts, PQgetvalue (res, r, 0));
+              gint64 v = PQgetisnull (res, r, c + 1) ? 0 : g_ascii_strtoll (PQgetvalue (res, r, c + 1), NULL, 10);
+
+              if (!part)
+                continue;
+              json_object_set_int_member (part, sec->columns[c], v);
+              sum += v;
+            }
+          json_object_set_int_member (total, sec->columns[c], sum);
+        }
+      return TRUE;
+    }
+  all = json_array_new ();
+  json_object_set_array_member (total, sec->member, all);
+  sums = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
+  keys = g_ptr_array_new ();
+  for (int r = 0; r < PQntuples (res); r++)
+    {
+      JsonObject *part = g_hash_table_lookup (parts, PQgetvalue (res, r, 0));
+      g_autofree char *key = NULL;
+      JsonObject *sum;
+
+      if (!part)
+        continue;
+      json_array_add_object_element (json_object_get_array_member (part, sec->member), row_object (sec, res, r));
+      if (sec->kind == LISTED)
+        {
+          json_array_add_object_element (all, row_object (sec, res, r));
+          continue;
+        }
+      key = row_key (sec, res, r);
+      if (!(sum = g_hash_table_lookup (sums, key)))
+        {
+          g_ptr_array_add (keys, key);
+          g_hash_table_insert (sums, g_steal_pointer (&key), row_object (sec, res, r));
+          continue;
+        }
+      for (int c = 0; sec->columns[c]; c++)
+        if (PQftype (res, c + 1) != TEXT_OID && !PQgetisnull (res, r, c + 1))
+          json_object_set_int_member (sum, sec->columns[c], json_object_get_int_member (sum, sec->columns[c])
+                                                              + g_ascii_strtoll (PQgetvalue (res, r, c + 1), NULL, 10));
+    }
+  /* In total, the rows of figures in the order of their keys, as each outlet's are. */
+  g_ptr_array_sort (keys, compare_keys);
+  for (guint i = 0; i < keys->len; i++)
+    json_array_add_object_element (all, json_object_ref (g_hash_table_lookup (sums, keys->pdata[i])));
+  return TRUE;
+}
+
+JsonNode *
+cd_central_report_build (CdContext *ctx, const CdCentralReportQuery *q, GError **error)
+{
+  g_auto(Session) s = { 0 };
+  g_autoptr(GPtrArray) outlets = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) parts = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(JsonObject) total = json_object_new ();
+  JsonArray *list = json_array_new ();
+  JsonNode *root;
+
+  if (!open_session (ctx, q, &s, outlets, error))
+    {
+      json_array_unref (list);
+      return NULL;
+    }
+  json_object_set_string_member (total, "from", q->from);
+  json_object_set_string_member (total, "to", q->to);
+  json_object_set_int_member (total, "outlet_id", 0);
+  json_object_set_int_member (total, "clerk_id", 0);
+  json_object_set_boolean_member (total, "central", TRUE);
+  if (s.outlet)
+    {
+      json_object_set_string_member (total, "outlet", s.outlet);
+      json_object_set_string_member (total, "outlet_name", outlets->len ? outlets->pdata[1] : s.outlet);
+    }
+  else
+    {
+      json_object_set_null_member (total, "outlet");
+      json_object_set_null_member (total, "outlet_name");
+    }
+  for (guint i = 0; i < outlets->len; i += 2)
+    {
+      JsonObject *part = json_object_new ();
+
+      json_object_set_string_member (part, "code", outlets->pdata[i]);
+      json_object_set_string_member (part, "name", outlets->pdata[i + 1]);
+      json_object_set_string_member (part, "from", q->from);
+      json_object_set_string_member (part, "to", q->to);
+      json_array_add_object_element (list, part);
+      g_hash_table_insert (parts, outlets->pdata[i], part);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+    if (!add_section (&s, q, &sections[i], parts, total, error))
+      {
+        json_array_unref (list);
+        return NULL;
+      }
+  /* Profiles, materials and actors by name, as the counter's report names them. */
+  cd_report_name (ctx, total);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    cd_report_name (ctx, json_array_get_object_element (list, i));
+  json_object_set_array_member (total, "outlets", list);
+  root = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (root, total);
+  return root;
+}
+
+char *
+cd_central_report_export_csv (CdContext *ctx, const CdCentralReportQuery *q, GError **error)
+{
+  g_auto(Session) s = { 0 };
+  g_autoptr(GPtrArray) outlets = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(GString) csv = NULL;
+  CdReportQuery local = { (char *) q->from, (char *) q->to, 0, 0 };
+
+  if (!open_session (ctx, q, &s, outlets, error)
+      || !(res = run (&s, q,
+                      "SELECT a.number, a.day, o.name, coalesce(a.clerk_name, ''), a.profile, a.business,"
+                      " a.applicant_type, a.name, a.state, a.fee_total_fen,"
+                      " (SELECT p.method FROM certdesk.report_payment p WHERE p.app_uuid = a.app_uuid"
+                      "   ORDER BY p.local_id DESC LIMIT 1),"
+                      " (SELECT sum(p.amount_fen) FROM certdesk.report_payment p WHERE p.app_uuid = a.app_uuid),"
+                      " CASE WHEN a.state = 'voided' THEN (SELECT sum(p.amount_fen) FROM certdesk.report_payment p"
+                      "   WHERE p.app_uuid = a.app_uuid) END,"
+                      " (SELECT string_agg(c.serial, ' ' ORDER BY c.local_id) FROM certdesk.certificate c"
+                      "   WHERE (c.data->>'application_uuid')::uuid = a.app_uuid AND NOT c.deleted),"
+                      " a.void_reason"
+                      " FROM certdesk.report_application a JOIN certdesk.outlet o ON o.code = a.outlet_code"
+                      " WHERE a.day BETWEEN $1 AND $2" OUTLET ("a") " ORDER BY a.day, a.outlet_code, a.number",
+                      error)))
+    return NULL;
+  csv = cd_report_csv_begin ();
+  for (int r = 0; r < PQntuples (res); r++)
+    {
+      const char *fields[CD_REPORT_CSV_COLUMNS];
+
+      for (int c = 0; c < CD_REPORT_CSV_COLUMNS; c++)
+        fields[c] = PQgetisnull (res, r, c) ? NULL : PQgetvalue (res, r, c);
+      cd_report_csv_append_row (ctx, csv, fields);
+    }
+  /* The export carries names and identifiers of every outlet out of the database: this counter records it. */
+  if (!cd_report_audit_export (ctx, &local, s.outlet ? "csv-central-outlet" : "csv-central", error))
+    return NULL;
+  return g_string_free (g_steal_pointer (&csv), FALSE);
+}
