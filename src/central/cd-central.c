@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 #include <libpq-fe.h>
 #include <signal.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cd-audit.h"
@@ -47,6 +48,25 @@ cd_central_check_url (const char *url, GError **error)
   return TRUE;
 }
 
+/* What a refused TLS connection means, in a sentence (libpq's own words follow it), or NULL. */
+static const char *
+tls_refusal (const char *libpq_message)
+{
+  if (strstr (libpq_message, "certificate verify failed"))
+    return _("the server's certificate is not signed by the CA this counter trusts (sslrootcert in the URL, else "
+             "~/.postgresql/root.crt): it may be another server; the counter did not log in");
+  if (strstr (libpq_message, "does not match host name"))
+    return _("the server's certificate is not for the host name in the URL; use the name the certificate was "
+             "issued for");
+  if (strstr (libpq_message, "requires a valid client certificate"))
+    return _("the server asks for this counter's client certificate and none was presented (libpq reads it from "
+             "~/.postgresql/postgresql.crt and postgresql.key, or sslcert and sslkey)");
+  if (strstr (libpq_message, "certificate authentication failed"))
+    return _("the client certificate presented is not the database user's: its name (CN) must be the user in the "
+             "URL");
+  return NULL;
+}
+
 static PGconn *
 connect_url (const char *url, GError **error)
 {
@@ -60,8 +80,15 @@ connect_url (const char *url, GError **error)
   conn = PQconnectdbParams (keys, values, 1);
   if (PQstatus (conn) != CONNECTION_OK)
     {
-      g_set_error (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_CONNECT,
-                   _("The central database cannot be reached: %s"), g_strchomp (PQerrorMessage (conn)));
+      const char *why = tls_refusal (PQerrorMessage (conn));
+
+      if (why)
+        g_set_error (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_CONNECT,
+                     _("The central database refused the secure connection: %s (%s)"), why,
+                     g_strchomp (PQerrorMessage (conn)));
+      else
+        g_set_error (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_CONNECT,
+                     _("The central database cannot be reached: %s"), g_strchomp (PQerrorMessage (conn)));
       return NULL;
     }
   return g_steal_pointer (&conn);

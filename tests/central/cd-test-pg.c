@@ -2,11 +2,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gstdio.h>
+#include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,6 +27,7 @@ struct _CdTestPg {
   GPid   watchdog;
   char  *opts;        /* the server's options (pg_ctl -o) */
   char  *log;
+  int    port;        /* TCP on 127.0.0.1 with TLS; 0: the socket only */
 };
 
 /* @argv run as the server's user; aborts the test with its output on failure. */
@@ -91,8 +96,59 @@ server_start (CdTestPg *pg)
   run (pg, argv);
 }
 
+/* A TCP port free on 127.0.0.1 right now (the kernel's pick for port 0). */
+static int
+free_port (void)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = 0 };
+  socklen_t len = sizeof addr;
+  int fd = socket (AF_INET, SOCK_STREAM, 0), port;
+
+  g_assert_cmpint (fd, >=, 0);
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &addr, &len), ==, 0);
+  port = ntohs (addr.sin_port);
+  close (fd);
+  return port;
+}
+
+/* Copies the TLS files into the server's folder, readable by the server's user only (the server refuses a key
+ * others can read). */
+static void
+copy_tls (CdTestPg *pg, const char *from)
+{
+  static const char *const names[] = { "server.crt", "server.key", "root.crt" };
+  g_autofree char *dir = g_build_filename (pg->dir, "tls", NULL);
+  struct passwd *pw = pg->run_as ? getpwnam (pg->run_as) : NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  if (pw)
+    g_assert_cmpint (chown (dir, pw->pw_uid, pw->pw_gid), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *src = g_build_filename (from, names[i], NULL);
+      g_autofree char *dst = g_build_filename (dir, names[i], NULL);
+      g_autofree char *bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      gsize len;
+
+      if (!g_file_get_contents (src, &bytes, &len, &error) || !g_file_set_contents (dst, bytes, len, &error))
+        g_error ("TLS file %s: %s", names[i], error->message);
+      g_assert_cmpint (g_chmod (dst, 0600), ==, 0);
+      if (pw)
+        g_assert_cmpint (chown (dst, pw->pw_uid, pw->pw_gid), ==, 0);
+    }
+}
+
 CdTestPg *
 cd_test_pg_start (void)
+{
+  return cd_test_pg_start_with (NULL);
+}
+
+CdTestPg *
+cd_test_pg_start_with (const CdTestPgOptions *options)
 {
   CdTestPg *pg = g_new0 (CdTestPg, 1);
   g_autofree char *log = NULL, *opts = NULL;
@@ -121,10 +177,35 @@ cd_test_pg_start (void)
                                  "--no-sync", "-E", "UTF8", "--locale=C.UTF-8", NULL };
     run (pg, argv);
   }
-  /* No TCP at all. fsync off only: a crashed server (not machine) keeps what it committed. Never
+  /* No TCP at all (unless TLS). fsync off only: a crashed server (not machine) keeps what it committed. Never
    * synchronous_commit=off: a COMMIT acknowledged before its WAL is written can vanish in a server crash,
    * after the counter has marked the batch sent (docs/central.md). */
-  opts = g_strdup_printf ("-k %s -c listen_addresses= -c fsync=off -c full_page_writes=off", pg->dir);
+  if (options && options->tls_dir)
+    {
+      g_autofree char *hba = g_build_filename (pg->data, "pg_hba.conf", NULL);
+      g_autoptr(GError) error = NULL;
+      /* The socket stays trusted (the administrator's way in); over TCP only TLS with a client certificate
+       * naming the role ("cert" implies clientcert=verify-full), never a password. */
+      const char *rules = "local all all trust\n"
+                          "hostssl all all 127.0.0.1/32 cert\n";
+
+      copy_tls (pg, options->tls_dir);
+      if (!g_file_set_contents (hba, rules, -1, &error))
+        g_error ("%s: %s", hba, error->message);
+      if (pg->run_as)
+        {
+          struct passwd *pw = getpwnam (pg->run_as);
+          g_assert_cmpint (chown (hba, pw->pw_uid, pw->pw_gid), ==, 0);
+        }
+      pg->port = free_port ();
+      opts = g_strdup_printf ("-k %s -p %d -c listen_addresses=127.0.0.1 -c ssl=on -c ssl_cert_file=%s/tls/server.crt"
+                              " -c ssl_key_file=%s/tls/server.key -c ssl_ca_file=%s/tls/root.crt -c fsync=off"
+                              " -c full_page_writes=off %s", pg->dir, pg->port, pg->dir, pg->dir, pg->dir,
+                              options->settings ? options->settings : "");
+    }
+  else
+    opts = g_strdup_printf ("-k %s -c listen_addresses= -c fsync=off -c full_page_writes=off %s", pg->dir,
+                            options && options->settings ? options->settings : "");
   pg->opts = g_steal_pointer (&opts);
   pg->log = g_steal_pointer (&log);
   server_start (pg);
@@ -136,6 +217,31 @@ cd_test_pg_crash_restart (CdTestPg *pg)
 {
   const char *const argv[] = { PG_BIN "/pg_ctl", "-D", pg->data, "-m", "immediate", "-w", "stop", NULL };
 
+  run (pg, argv);
+  server_start (pg);
+}
+
+const char *
+cd_test_pg_log (CdTestPg *pg)
+{
+  return pg->log;
+}
+
+int
+cd_test_pg_port (CdTestPg *pg)
+{
+  return pg->port;
+}
+
+void
+cd_test_pg_set_tls (CdTestPg *pg, const char *tls_dir)
+{
+  const char *const argv[] = { PG_BIN "/pg_ctl", "-D", pg->data, "-m", "fast", "-w", "stop", NULL };
+
+  g_assert_cmpint (pg->port, !=, 0);
+  copy_tls (pg, tls_dir);
+  /* A restart rather than pg_ctl reload: reload is a signal answered some time later, a restart is done when
+   * pg_ctl returns. */
   run (pg, argv);
   server_start (pg);
 }
@@ -162,6 +268,8 @@ cd_test_pg_stop (CdTestPg *pg)
 char *
 cd_test_pg_url (CdTestPg *pg, const char *user)
 {
+  if (pg->port)
+    return g_strdup_printf ("postgresql://%s@/postgres?host=%s&port=%d", user, pg->dir, pg->port);
   return g_strdup_printf ("postgresql://%s@/postgres?host=%s", user, pg->dir);
 }
 
