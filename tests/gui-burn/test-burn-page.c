@@ -718,6 +718,129 @@ test_key_status (Counter *c, gconstpointer data)
   cd_test_iterate ();
 }
 
+static gboolean
+key_pin_has (gpointer data)
+{
+  Named *n = data;
+
+  return strstr (cd_test_label (n->root, GTK_IS_BOX (n->root) && CD_IS_KEY_STATUS (n->root) ? "key_status_pin"
+                                                                                             : "burn_key_pin"),
+                 n->name) != NULL;
+}
+
+/* One wrong PIN typed on the page: Issue (or Retry after the first refusal) refuses it. */
+static void
+wrong_pin (GtkWidget *page, const char *pin)
+{
+  Named issue = { page, "burn_button" };
+  Named retry = { page, "burn_retry" };
+  Named error_label = { page, "burn_error" };
+
+  cd_test_set_text (page, "burn_pin_entry", pin);
+  if (is_sensitive (&retry))
+    cd_test_click (page, "burn_retry");
+  else
+    {
+      wait_for (is_sensitive, &issue, 30, "the issue button");
+      cd_test_click (page, "burn_button");
+    }
+  wait_for (page_idle, page, 60, "the refused PIN");
+  wait_for (is_visible, &error_label, 30, "the error");
+  g_test_message ("PIN %s: %s", pin, cd_test_label (page, "burn_error"));
+}
+
+/* A key with a retry counter (the fault module in front of SoftHSM2, "pin-tries 3": each wrong login counts,
+ * the key reports COUNT_LOW, FINAL_TRY and LOCKED as a real key does). The burn page's key card and the
+ * header say in words how it stands after each wrong PIN; locked, the page sends the clerk to the PIN
+ * unlock business and offers no Issue. */
+static void
+test_pin_tries (Counter *c, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *control = g_build_filename (c->pf.dir, "fault.conf", NULL);
+  g_autofree char *first_json = pki_app_json ("pki-ec", "new", NULL, NULL, NULL, 0, NULL);
+  g_autofree char *change_json = NULL;
+  g_autofree char *reason = NULL;
+  g_autoptr(CdBurnOptions) opts = NULL;
+  g_autoptr(CdBurnResult) r = NULL;
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *slot = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  CdDraft *draft = cd_draft_new (c->pf.ctx);
+  CdKeyStatus *status;
+  GtkWidget *window, *page;
+  Named card = { NULL, NULL };
+  Named header = { NULL, NULL };
+  gint64 first, change;
+
+  g_assert_true (g_file_set_contents (control, "pin-tries 3\n", -1, NULL));
+  g_setenv ("CD_FAULT_CONTROL", control, TRUE);
+  g_setenv ("CD_FAULT_TARGET", PKI_SOFTHSM, TRUE);
+  use_module (c, PKI_FAULT_MODULE);
+  /* The customer's certificate on the DEMO key, then a change of name that needs the key's PIN. */
+  first = pki_application (&c->pf, first_json, CD_STATE_PRINTED);
+  opts = cd_burn_options_new (first);
+  opts->advance_state = TRUE;
+  r = cd_burn_run (c->pf.ctx, opts, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  change_json = pki_app_json ("pki-ec", "change", NULL, "内蒙古甲乙建设集团有限公司", r->certificate_serial, 0, NULL);
+  change = pki_application (&c->pf, change_json, CD_STATE_PRINTED);
+
+  page = g_object_new (CD_TYPE_BURN_PAGE, "context", c->pf.ctx, NULL);
+  g_assert_true (cd_draft_load (draft, change, &error));
+  g_assert_no_error (error);
+  cd_wizard_page_set_draft (CD_WIZARD_PAGE (page), draft);
+  status = cd_key_status_install (GTK_BOX (slot), c->pf.ctx);
+  gtk_box_pack_start (GTK_BOX (box), slot, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (box), page, TRUE, TRUE, 0);
+  gtk_widget_show (slot);
+  gtk_widget_show (page);
+  window = cd_test_window (box);
+  cd_wizard_page_enter (CD_WIZARD_PAGE (page));
+  card.root = page;
+  header.root = GTK_WIDGET (status);
+  card.name = "PIN";
+  wait_for (key_pin_has, &card, 30, "the key card");
+  g_assert_null (strstr (cd_test_label (page, "burn_key_pin"), "输错"));
+
+  wrong_pin (page, "000001");
+  card.name = header.name = "PIN 已输错，剩余次数不多";
+  wait_for (key_pin_has, &card, 30, "“few tries left” on the key card");
+  cd_key_status_refresh (status);   /* as the main window does after a burn */
+  wait_for (key_pin_has, &header, 30, "“few tries left” in the header");
+  cd_test_screenshot (window, "burn-page-pin-count-low");
+
+  wrong_pin (page, "000002");
+  card.name = header.name = "PIN 已输错多次，再错 1 次将锁定";
+  wait_for (key_pin_has, &card, 30, "“one more try” on the key card");
+  cd_key_status_refresh (status);
+  wait_for (key_pin_has, &header, 30, "“one more try” in the header");
+  cd_test_screenshot (window, "burn-page-pin-final-try");
+
+  wrong_pin (page, "000003");
+  card.name = header.name = "PIN 已锁定，需办理口令解锁业务";
+  wait_for (key_pin_has, &card, 30, "“locked” on the key card");
+  cd_key_status_refresh (status);
+  wait_for (key_pin_has, &header, 30, "“locked” in the header");
+  g_assert_cmpstr (cd_key_status_get_state (status), ==, "locked");
+  /* Locked: no Issue, the reason names the unlock business. */
+  reason = cd_wizard_page_dup_reason (CD_WIZARD_PAGE (page));
+  g_test_message ("locked: %s", reason);
+  g_assert_nonnull (strstr (reason, "口令解锁"));
+  g_assert_false (cd_test_sensitive (page, "burn_button") && gtk_widget_get_visible (cd_test_find (page, "burn_button")));
+  g_assert_false (cd_test_sensitive (page, "burn_retry") && gtk_widget_get_visible (cd_test_find (page, "burn_retry")));
+  /* No internal code on any of it. */
+  g_assert_null (strstr (cd_test_label (page, "burn_key_pin"), "CKF_"));
+  g_assert_null (strstr (cd_test_label (page, "burn_error"), "CKR_"));
+  cd_test_screenshot (window, "burn-page-pin-locked");
+  g_assert_cmpint (pki_db_int (&c->pf, "SELECT count(*) FROM certificate"), ==, 1);
+
+  gtk_widget_destroy (window);
+  g_object_unref (draft);
+  cd_test_iterate ();
+  use_module (c, PKI_SOFTHSM);
+  g_unsetenv ("CD_FAULT_CONTROL");
+}
+
 /* The day is signed off after the forms were printed: Issue asks for the supervisor's approval before any key
  * work (the blank key stays untouched), and the approved burn is recorded as that supervisor's adjustment. */
 static void
@@ -780,5 +903,6 @@ main (int argc, char **argv)
   T ("/gui-burn/page/cmp-secret", test_cmp_secret);
   T ("/gui-burn/page/pull-and-reinsert", test_pull_and_reinsert);
   T ("/gui-burn/page/signed-day", test_signed_day);
+  T ("/gui-burn/page/pin-tries", test_pin_tries);
   return g_test_run ();
 }

@@ -101,9 +101,7 @@ show_list (CdKeyStatus *self, GPtrArray *list)
     {
       g_autofree char *text = g_strdup_printf (_("USB key: %s"), key->label);
       g_autofree char *tip = g_strdup_printf (_("%s %s, serial %s"), key->manufacturer, key->model, key->serial);
-      const char *pin = key->pin_locked ? _("PIN locked")
-                        : key->pin_final_try ? _("PIN: 1 try left")
-                        : key->pin_count_low ? _("PIN: few tries left") : NULL;
+      const char *pin = cd_key_status_pin_warning (key);
 
       show (self, key->pin_locked ? "locked" : "key", text, key->is_demo, pin, tip);
     }
@@ -358,6 +356,21 @@ cd_key_status_refresh (CdKeyStatus *self)
 {
   g_return_if_fail (CD_IS_KEY_STATUS (self));
   request_list (self);
+}
+
+const char *
+cd_key_status_pin_warning (const CdTokenInfo *info)
+{
+  /* FINAL_TRY is checked before COUNT_LOW: a key sets both when one try is left. */
+  if (info == NULL || !info->initialized)
+    return NULL;
+  if (info->pin_locked)
+    return _("The PIN is locked: the key needs the PIN unlock business (口令解锁)");
+  if (info->pin_final_try)
+    return _("The PIN was entered wrong several times: one more wrong PIN locks the key");
+  if (info->pin_count_low)
+    return _("The PIN was entered wrong: few tries are left");
+  return NULL;
 }
 
 const char *

@@ -8,6 +8,7 @@
 
 #include "cd-context.h"
 #include "cd-token-module.h"
+#include "cd-token.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,11 @@ void         cd_key_status_refresh  (CdKeyStatus *self);
 const char  *cd_key_status_get_state (CdKeyStatus *self);
 /* The longest time one of its main-loop callbacks took, in µs (the budget is a frame, 16 ms). */
 gint64       cd_key_status_get_max_main_us (CdKeyStatus *self);
+
+/* What the key says of its PIN, in words (PKCS#11 tells no number, only COUNT_LOW, FINAL_TRY and LOCKED):
+ * "PIN 已输错，剩余次数不多", "PIN 已输错多次，再错 1 次将锁定", and for a locked PIN the business that
+ * unlocks it; NULL while the key reports none of these. The header and the burn page say the same. */
+const char  *cd_key_status_pin_warning (const CdTokenInfo *info);
 
 /* The counter's PKCS#11 module (setting, else the DEMO token), loaded on a worker thread: the module's
  * C_Initialize can take longer than a frame. Shared by the key status and the burn page. */

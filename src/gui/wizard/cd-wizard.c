@@ -78,16 +78,6 @@ step_reachable (CdWizard *self, guint i)
   return TRUE;
 }
 
-/* The step whose page holds the fault's field: the applicant type and the party role are chosen on the
- * applicant step, whatever step the core files them under. */
-static CdPreflightStep
-fault_step (const CdPreflightFault *f)
-{
-  if (f->path && (g_str_has_prefix (f->path, "$.party_role") || g_str_has_prefix (f->path, "$.applicant_type")))
-    return CD_PREFLIGHT_APPLICANT;
-  return f->step;
-}
-
 /* The pre-flight's first error that keeps the clerk on the current step: one of this step's, or, while the
  * application can still be edited, one of an earlier step's (the clerk goes back to it). The day lock is not
  * one: the step's own action asks for the supervisor's approval when it is refused (cd-adjustment.h). */
@@ -104,9 +94,9 @@ blocking_fault (CdWizard *self, CdPreflightStep *out_step)
 
       if (f->severity != CD_PREFLIGHT_FAULT_ERROR || g_strcmp0 (f->rule, "day-lock") == 0)
         continue;
-      if (fault_step (f) == here || (fault_step (f) < here && cd_draft_is_editable (self->draft)))
+      if (f->step == here || (f->step < here && cd_draft_is_editable (self->draft)))
         {
-          *out_step = fault_step (f);
+          *out_step = f->step;
           return f;
         }
     }
@@ -128,7 +118,7 @@ run_preflight (CdWizard *self)
                             &self->faults, &error))
     g_warning ("The pre-flight could not run: %s", error->message);
   for (guint i = 0; self->faults && i < self->faults->len; i++)
-    if (fault_step (self->faults->pdata[i]) == here)
+    if (((CdPreflightFault *) self->faults->pdata[i])->step == here)
       g_ptr_array_add (mine, self->faults->pdata[i]);
   cd_wizard_page_show_faults (page, mine);
 }

@@ -15,6 +15,7 @@
 #include "cd-burn.h"
 #include "cd-gui-util.h"
 #include "cd-issuer-config.h"
+#include "cd-key-status.h"
 #include "cd-keygen-ahead.h"
 #include "cd-page-common.h"
 #include "cd-pki-error.h"
@@ -129,9 +130,7 @@ cd_burn_page_update_view (CdBurnPage *self)
       g_autofree char *details = g_strdup_printf (_("%s %s · serial %s"), k->manufacturer, k->model,
                                                   *k->serial ? k->serial : _("none yet"));
       const char *pin = !k->initialized ? _("Blank: initialised when the certificate is issued")
-                        : k->pin_locked ? _("PIN locked")
-                        : k->pin_final_try ? _("PIN: 1 try left before it locks")
-                        : k->pin_count_low ? _("PIN: few tries left")
+                        : cd_key_status_pin_warning (k) ? cd_key_status_pin_warning (k)
                         : k->user_pin_set ? _("PIN set") : _("No PIN set yet");
 
       gtk_label_set_text (self->key_title, title);
