@@ -883,3 +883,9 @@ cd_central_result_ok (PGconn *conn, PGresult *res, GError **error)
 {
   return result_ok (conn, res, error);
 }
+
+gint64
+cd_central_pending_count (CdStore *store)
+{
+  return pending_count (store);
+}

@@ -110,3 +110,9 @@ gboolean  cd_central_hq_clerk_set   (const char *url, const char *login, const c
 /* {"clerks":[{"login","name","role","outlet","outlet_name","enabled","set_by","set_at"}]} (no hashes). */
 JsonNode *cd_central_hq_clerk_list  (const char *url, const char *outlet, GError **error);
 G_END_DECLS
+
+G_BEGIN_DECLS
+/* This counter's outbox rows not yet pushed (-1 when they cannot be counted): what the header's sync state
+ * says between rounds. */
+gint64 cd_central_pending_count (CdStore *store);
+G_END_DECLS

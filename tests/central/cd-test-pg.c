@@ -314,3 +314,17 @@ cd_test_pg_try (PGconn *conn, const char *sql, gint64 *out_rows)
   PQclear (res);
   return state;
 }
+
+void
+cd_test_pg_halt (CdTestPg *pg)
+{
+  const char *const argv[] = { PG_BIN "/pg_ctl", "-D", pg->data, "-m", "fast", "-w", "stop", NULL };
+
+  run (pg, argv);
+}
+
+void
+cd_test_pg_resume (CdTestPg *pg)
+{
+  server_start (pg);
+}

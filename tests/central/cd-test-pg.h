@@ -36,6 +36,9 @@ void        cd_test_pg_set_tls (CdTestPg *pg, const char *tls_dir);
 const char *cd_test_pg_log (CdTestPg *pg);
 /* The server dies (pg_ctl stop -m immediate: no shutdown checkpoint, clients cut off) and starts again. */
 void        cd_test_pg_crash_restart (CdTestPg *pg);
+/* The server stops (pg_ctl stop -m fast) and keeps its folder; cd_test_pg_resume() starts it again. */
+void        cd_test_pg_halt   (CdTestPg *pg);
+void        cd_test_pg_resume (CdTestPg *pg);
 /* pg_ctl stop and rm -rf of the folder. */
 void        cd_test_pg_stop  (CdTestPg *pg);
 /* A libpq URI to database "postgres" as @user through the socket. */

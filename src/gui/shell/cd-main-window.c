@@ -10,6 +10,9 @@
 #include "cd-print-queue-page.h"
 #include "cd-settings-page.h"
 #include "cd-today-page.h"
+#ifdef CD_GUI_HAVE_CENTRAL
+#include "cd-sync-status.h"
+#endif
 
 struct _CdMainWindow {
   GtkApplicationWindow parent_instance;
@@ -260,6 +263,10 @@ cd_main_window_new (GtkApplication *app, CdContext *ctx, const CdClerk *clerk)
 
   /* The USB key's status, everywhere in the app (key module). */
   cd_key_status_install (self->key_slot, ctx);
+#ifdef CD_GUI_HAVE_CENTRAL
+  /* Joined to a central database: its sync state beside the clerk switch (hidden on a counter on its own). */
+  gtk_header_bar_pack_start (self->header, GTK_WIDGET (cd_sync_status_new (ctx)));
+#endif
   self->wizard = cd_wizard_new (ctx);
   gtk_widget_show (GTK_WIDGET (self->wizard));
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->wizard), "accept");
