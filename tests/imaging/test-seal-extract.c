@@ -237,6 +237,44 @@ cell (const CdSealResult *result, guint i)
   return g_ptr_array_index (result->cells, i);
 }
 
+/* A form held only in memory (a scanned page, a scan decrypted from the store) gives what its file gives;
+ * an empty buffer is refused by name. */
+static void
+test_from_memory (Fixture *fx, gconstpointer data)
+{
+  const BoxInk inks[4] = {
+    { INK_RED_RING, 0, 0, 0.85 }, { INK_BLUE_STROKES, 0, 0, 0.9 }, { INK_RED_SQUARE, 0, 0, 0.85 }, { INK_NONE, 0, 0, 0 },
+  };
+  g_autofree char *path = draw_form (fx, "memory.png", inks);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  g_autoptr(CdSealResult) from_file = cd_seal_extract_file (path, 0, 0, NULL, &error);
+  g_autoptr(CdSealResult) from_memory = NULL;
+  g_autoptr(CdSealResult) none = NULL;
+  gchar *contents = NULL;
+  gsize len = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  bytes = g_bytes_new_take (contents, len);
+  from_memory = cd_seal_extract_bytes ("the scanned form", bytes, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (from_memory->cells->len, ==, from_file->cells->len);
+  for (guint i = 0; i < from_file->cells->len; i++)
+    {
+      g_assert_cmpint (cell (from_memory, i)->kind, ==, cell (from_file, i)->kind);
+      g_assert_cmpint (cell (from_memory, i)->shape, ==, cell (from_file, i)->shape);
+      g_assert_cmpint (cell (from_memory, i)->flags, ==, cell (from_file, i)->flags);
+      g_assert_cmpmem (cell (from_memory, i)->ink_bbox, sizeof cell (from_file, i)->ink_bbox,
+                       cell (from_file, i)->ink_bbox, sizeof cell (from_file, i)->ink_bbox);
+    }
+  none = cd_seal_extract_bytes ("the scanned form", empty, 0, 0, NULL, &error);
+  g_assert_null (none);
+  g_assert_error (error, CD_SEAL_ERROR, CD_SEAL_ERROR_EMPTY_FILE);
+  g_assert_nonnull (strstr (error->message, "the scanned form"));
+}
+
 static void
 test_seal_flags (Fixture *fx, gconstpointer data)
 {
@@ -581,6 +619,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/imaging/seal/flags", Fixture, NULL, fixture_set_up, test_seal_flags, fixture_tear_down);
+  g_test_add ("/imaging/seal/from-memory", Fixture, NULL, fixture_set_up, test_from_memory, fixture_tear_down);
   g_test_add ("/imaging/seal/faint-signature", Fixture, NULL, fixture_set_up, test_faint_and_signature,
               fixture_tear_down);
   g_test_add ("/imaging/seal/red-lines", Fixture, NULL, fixture_set_up, test_red_lines, fixture_tear_down);

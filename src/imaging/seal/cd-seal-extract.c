@@ -273,6 +273,24 @@ cd_seal_extract_file (const char *path, guint page, guint expected_samples, GCan
   return extract_page (pix, ppmm, expected_samples, cancellable, error);
 }
 
+CdSealResult *
+cd_seal_extract_bytes (const char *name, GBytes *bytes, guint page, guint expected_samples, GCancellable *cancellable,
+                       GError **error)
+{
+  g_autoptr(CdSealPix) pix = NULL;
+  double ppmm = 0;
+
+  g_return_val_if_fail (name != NULL && bytes != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  pix = cd_seal_load_page_bytes (name, bytes, page, &ppmm, error);
+  if (pix == NULL)
+    return NULL;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  return extract_page (pix, ppmm, expected_samples, cancellable, error);
+}
+
 gboolean
 cd_seal_decode_only (const char *path, GError **error)
 {

@@ -89,6 +89,15 @@ CdSealResult *cd_seal_extract_file         (const char    *path,
                                             GCancellable  *cancellable,
                                             GError       **error);
 
+/* The same from the content of a file in memory (a scanned page held only in memory or decrypted from the
+ * scan store: nothing of the applicant's form is written to disk in clear). @name names it in messages. */
+CdSealResult *cd_seal_extract_bytes        (const char    *name,
+                                            GBytes        *bytes,
+                                            guint          page,
+                                            guint          expected_samples,
+                                            GCancellable  *cancellable,
+                                            GError       **error);
+
 void          cd_seal_extract_file_async   (const char         *path,
                                             guint               page,
                                             guint               expected_samples,

@@ -299,18 +299,27 @@ cd_seal_decode_file (const char *path, GError **error)
   return load_bytes (path, bytes, 0, error);
 }
 
+/* @name names the content in messages (a file's path, or what the bytes are). */
 PIX *
-cd_seal_load_page (const char *path, guint page, double *out_ppmm, GError **error)
+cd_seal_load_page_bytes (const char *name, GBytes *bytes, guint page, double *out_ppmm, GError **error)
 {
-  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(CdSealPix) pix = NULL;
   l_int32 xres = 0, yres = 0;
   double width_ppmm;
+  gsize size = g_bytes_get_size (bytes);
 
-  bytes = read_file_limited (path, error);
-  if (bytes == NULL)
-    return NULL;
-  pix = load_bytes (path, bytes, page, error);
+  if (size == 0)
+    {
+      g_set_error (error, CD_SEAL_ERROR, CD_SEAL_ERROR_EMPTY_FILE, _("“%s” is empty (0 bytes)"), name);
+      return NULL;
+    }
+  if (size > CD_SEAL_MAX_FILE_BYTES)
+    {
+      g_set_error (error, CD_SEAL_ERROR, CD_SEAL_ERROR_TOO_LARGE, _("“%s” is too large (%llu MB; the limit is %d MB)"),
+                   name, (unsigned long long) size / (1024 * 1024), CD_SEAL_MAX_FILE_BYTES / (1024 * 1024));
+      return NULL;
+    }
+  pix = load_bytes (name, bytes, page, error);
   if (pix == NULL)
     return NULL;
 
@@ -326,4 +335,14 @@ cd_seal_load_page (const char *path, guint page, double *out_ppmm, GError **erro
   else
     *out_ppmm = width_ppmm;
   return g_steal_pointer (&pix);
+}
+
+PIX *
+cd_seal_load_page (const char *path, guint page, double *out_ppmm, GError **error)
+{
+  g_autoptr(GBytes) bytes = read_file_limited (path, error);
+
+  if (bytes == NULL)
+    return NULL;
+  return cd_seal_load_page_bytes (path, bytes, page, out_ppmm, error);
 }

@@ -127,6 +127,11 @@ PIX       *cd_seal_load_page          (const char   *path,
                                        guint         page,
                                        double       *out_ppmm,
                                        GError      **error);
+PIX       *cd_seal_load_page_bytes    (const char   *name,
+                                       GBytes       *bytes,
+                                       guint         page,
+                                       double       *out_ppmm,
+                                       GError      **error);
 PIX       *cd_seal_decode_file        (const char   *path,
                                        GError      **error);
 

@@ -139,8 +139,7 @@ load_photo (CdSealsJob *job, GError **error)
 static gboolean
 run_job (CdSealsJob *job, GCancellable *cancellable, GError **error)
 {
-  g_autofree char *tmp = NULL;
-  g_autoptr(GFile) file = NULL;
+  g_autoptr(GBytes) page_png = NULL;
   g_autoptr(CdImportFile) picture = NULL;
   CdImportLimits limits;
   GdkPixbuf *full;
@@ -148,32 +147,34 @@ run_job (CdSealsJob *job, GCancellable *cancellable, GError **error)
 
   if (job->path && !job->page && !load_photo (job, error))
     return FALSE;
+  cd_import_limits_init (&limits);
+  limits.only_page = 1;
+  limits.pdf_dpi = CD_IMPORT_MIN_DPI;
   if (job->page)
     {
+      /* A scanned page or a photo turned upright is encoded in memory, never to a temporary file: the form
+       * carries the applicant's seals and signature, and nothing of it is written to disk in clear. */
       g_autofree char *dpi = g_strdup_printf ("%d", (int) (job->dpi > 0 ? job->dpi : 300));
-      int fd = g_file_open_tmp ("certdesk-form-XXXXXX.png", &tmp, error);
+      g_autofree char *data = NULL;
+      gsize len = 0;
 
-      if (fd < 0)
+      if (!gdk_pixbuf_save_to_buffer (job->page, &data, &len, "png", error, "x-dpi", dpi, "y-dpi", dpi, NULL))
         return FALSE;
-      close (fd);
-      if (!gdk_pixbuf_save (job->page, tmp, "png", error, "x-dpi", dpi, "y-dpi", dpi, NULL))
-        {
-          g_unlink (tmp);
-          return FALSE;
-        }
-      job->path = g_strdup (tmp);
+      page_png = g_bytes_new_take (g_steal_pointer (&data), len);
+      job->result = cd_seal_extract_bytes (_("the scanned form"), page_png, 0, 0, cancellable, error);
+      if (job->result)
+        picture = cd_import_load_bytes ("form.png", page_png, &limits, cancellable, error);
     }
-  job->result = cd_seal_extract_file (job->path, 0, 0, cancellable, error);
-  if (job->result)
+  else
     {
-      file = g_file_new_for_path (job->path);
-      cd_import_limits_init (&limits);
-      limits.only_page = 1;
-      limits.pdf_dpi = CD_IMPORT_MIN_DPI;
-      picture = cd_import_load_file (file, &limits, cancellable, error);
+      job->result = cd_seal_extract_file (job->path, 0, 0, cancellable, error);
+      if (job->result)
+        {
+          g_autoptr(GFile) file = g_file_new_for_path (job->path);
+
+          picture = cd_import_load_file (file, &limits, cancellable, error);
+        }
     }
-  if (tmp)
-    g_unlink (tmp);
   if (!job->result || !picture || picture->pages->len == 0)
     {
       if (error && !*error)
