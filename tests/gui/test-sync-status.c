@@ -151,6 +151,52 @@ test_states (void)
   gtk_widget_destroy (GTK_WIDGET (win));
 }
 
+/* Joined, the supervisor's clerks panel makes no supervisor (the sentence says where they come from) and still
+ * adds a clerk. */
+static void
+test_clerks_panel (void)
+{
+  g_autoptr(CdTestCounter) counter = cd_test_counter_new ("boss");
+  g_autoptr(CdClerk) clerk = signed_in (counter);
+  g_autofree char *admin = cd_test_pg_url (server, "certdesk_admin");
+  g_autofree char *url = cd_test_pg_url (server, "outlet_p");
+  g_autoptr(GError) error = NULL;
+  GtkWidget *win, *panel;
+
+  g_assert_true (cd_central_init (admin, "PANEL1", "包头市服务网点", "outlet_p", NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (cd_central_join (cd_context_get_store (counter->ctx), url, "PANEL1", "一号柜台", NULL, NULL,
+                                  &error));
+  g_assert_no_error (error);
+  win = GTK_WIDGET (cd_main_window_new (NULL, counter->ctx, clerk));
+  cd_test_window (win);
+  g_assert_true (cd_main_window_show_section (CD_MAIN_WINDOW (win), "settings"));
+  cd_test_iterate ();
+  /* The settings section's own widgets (the applicant step has a role_combo of its own). */
+  panel = gtk_stack_get_child_by_name (GTK_STACK (cd_test_find (win, "main_stack")), "settings");
+  cd_test_set_text (panel, "login_entry", "zhao2");
+  cd_test_set_text (panel, "name_entry", "赵副主管");
+  cd_test_set_text (panel, "password_entry", "another1");
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (cd_test_find (panel, "role_combo")), "supervisor");
+  cd_test_click (panel, "add_button");
+  g_assert_nonnull (strstr (cd_test_label (panel, "clerks_status"), "主管账号由总部设置"));
+  g_assert_false (cd_clerk_store_login (counter->ctx, "zhao2", "another1", NULL, NULL));
+  {
+    /* The clerks tab in front for the screenshot. */
+    GtkWidget *view = cd_test_find (panel, "clerks_view");
+    GtkNotebook *book = GTK_NOTEBOOK (gtk_widget_get_ancestor (view, GTK_TYPE_NOTEBOOK));
+    for (int i = 0; book && i < gtk_notebook_get_n_pages (book); i++)
+      if (gtk_widget_is_ancestor (view, gtk_notebook_get_nth_page (book, i)))
+        gtk_notebook_set_current_page (book, i);
+  }
+  cd_test_screenshot (win, "sync-clerks-no-supervisor");
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (cd_test_find (panel, "role_combo")), "clerk");
+  cd_test_set_text (panel, "password_entry", "another1");   /* the panel empties it after each try */
+  cd_test_click (panel, "add_button");
+  g_assert_true (cd_clerk_store_login (counter->ctx, "zhao2", "another1", NULL, NULL));
+  gtk_widget_destroy (win);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -161,6 +207,7 @@ main (int argc, char **argv)
   server = cd_test_pg_start ();
   g_test_add_func ("/sync-status/not-joined", test_not_joined);
   g_test_add_func ("/sync-status/states", test_states);
+  g_test_add_func ("/sync-status/clerks-panel", test_clerks_panel);
   rc = g_test_run ();
   cd_test_pg_stop (server);
   return rc;
