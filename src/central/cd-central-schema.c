@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "cd-central.h"
+#include "cd-central-outlets.h"
 
 /* One entity table: the record's UUID, the outlet and counter that own it, the counter's row id and the
  * sequence of the change that wrote it last (an older change never overwrites a newer one), and the row as the
@@ -322,5 +323,6 @@ const char *const cd_central_migrations[] = {
   migration_1,
   migration_hq,
   migration_report,
+  cd_central_migration_revocation,
 };
 const guint cd_central_n_migrations = G_N_ELEMENTS (cd_central_migrations);

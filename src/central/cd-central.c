@@ -10,6 +10,8 @@
 
 #include "cd-audit.h"
 #include "cd-central.h"
+#include "cd-central-copy.h"
+#include "cd-central-outlets.h"
 #include "cd-central-private.h"
 #include "cd-ident.h"
 #include "cd-store-outbox.h"
@@ -411,6 +413,9 @@ apply_pulled (CdStore *store, const char *tbl, const char *uuid, const char *out
   g_autoptr(sqlite3_stmt) stmt = NULL;
   const char *sql;
 
+  /* Another outlet revoked (or superseded) a certificate: this counter's own, or a pulled copy. */
+  if (g_str_equal (tbl, "revocation"))
+    return deleted || cd_central_copy_apply_revocation (store, row, outlet, error);
   /* A deletion keeps the last known data and marks the row; an older change never overwrites a newer one. */
   if (g_str_equal (tbl, "customer"))
     sql = "INSERT INTO central_customer (uuid, outlet_code, seq, deleted, data, kind, name, uscc, id_number)"
@@ -473,7 +478,7 @@ pull (CdStore *store, PGconn *conn, const char *counter, gint64 *pulled, GError 
                          " e.op, e.row::text, e.outlet_code FROM certdesk.change_event e"
                          " LEFT JOIN jsonb_to_recordset($1::jsonb) AS c(counter uuid, seq bigint)"
                          " ON c.counter = e.counter_uuid"
-                         " WHERE e.counter_uuid <> $2::uuid AND e.tbl IN ('customer', 'certificate')"
+                         " WHERE e.counter_uuid <> $2::uuid AND e.tbl IN ('customer', 'certificate', 'revocation')"
                          " AND e.seq > coalesce(c.seq, 0) ORDER BY e.counter_uuid, e.seq LIMIT " G_STRINGIFY (1000),
                          2, params, error);
         if (!res)
@@ -552,7 +557,10 @@ cd_central_sync (CdStore *store, CdCentralSyncResult *out, GError **error)
     }
   out->pending = pending_count (store);
   if (!(conn = connect_url (url, error)))
-    return FALSE;
+    {
+      cd_central_copy_note_sync (store, FALSE, NULL);
+      return FALSE;
+    }
   {
     /* One sync of a counter at a time (the GUI's and a command line's); released with the connection. */
     const char *const params[] = { counter };
@@ -567,9 +575,14 @@ cd_central_sync (CdStore *store, CdCentralSyncResult *out, GError **error)
   }
   ok = push (store, conn, outlet, counter, &out->pushed, error)
        && pull (store, conn, counter, &out->pulled, error)
+       && cd_central_pull_outlet_names (store, conn, error)
        && cd_central_pull_head_office (store, conn, &out->pulled, error)
        && prune_sent (store, error);
   out->pending = pending_count (store);
+  /* What the pre-flight says of a certificate not seen here: offline since when (cd_central_copy_sync_state). A
+   * line lost mid-round is offline; a refusal by a server that answered is not. */
+  cd_central_copy_note_sync (store, ok || !(error && *error && g_error_matches (*error, CD_CENTRAL_ERROR,
+                                                                              CD_CENTRAL_ERROR_CONNECT)), NULL);
   return ok;
 }
 

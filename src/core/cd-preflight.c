@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cd-application-store.h"
+#include "cd-central-copy.h"
 #include "cd-checklist.h"
 #include "cd-ident.h"
 #include "cd-input.h"
@@ -411,6 +412,63 @@ certificate_problem (Run *r, const char *serial, const char *state, const char *
   return NULL;
 }
 
+/* Whether the customer a pulled certificate was issued to (cd-central-copy.h) is @app's applicant: the same USCC
+ * or ID number (what the pull keys customers by); a customer not pulled yet cannot be compared. */
+static gboolean
+same_central_customer (const CdApplication *app, const CdCentralCertificate *c)
+{
+  g_autofree char *key = NULL;
+
+  if (c->customer_kind == NULL || (app->unit == NULL && app->person == NULL))
+    return TRUE;
+  if (app->unit)
+    {
+      key = cd_ident_normalize (app->unit->uscc);
+      if (key && *key && c->customer_uscc)
+        return same_text (key, c->customer_uscc);
+      return g_strcmp0 (app->unit->name, c->customer_name) == 0;
+    }
+  key = cd_ident_normalize (app->person->id_number);
+  if (key && *key && c->customer_id_number)
+    return same_text (key, c->customer_id_number);
+  return g_strcmp0 (app->person->name, c->customer_name) == 0;
+}
+
+/* What stops @app's business on @c, another outlet's certificate: the same rules as for this counter's own. */
+static char *
+central_certificate_problem (Run *r, const CdCentralCertificate *c)
+{
+  if (!same_central_customer (r->app, c))
+    return g_strdup_printf (_("The certificate %s belongs to another applicant than %s: check the serial number or "
+                              "the applicant"), c->serial, cd_application_display_name (r->app));
+  return certificate_problem (r, c->serial, c->state ? c->state : "issued", c->not_after, NULL);
+}
+
+/* Appends to @out the certificates other outlets issued to the customer with USCC or ID number @key (pulled by
+ * sync), each judged like this counter's own and named with its outlet. Takes @out; NULL on a failure. */
+static GPtrArray *
+other_outlets_certificates (Run *r, gboolean unit, const char *key, GPtrArray *out, GError **error)
+{
+  g_autoptr(GPtrArray) owned = out;
+  g_autoptr(GPtrArray) theirs = cd_central_copy_certificates_of (r->store, unit, key, error);
+
+  if (theirs == NULL)
+    return NULL;
+  for (guint i = 0; i < theirs->len; i++)
+    {
+      const CdCentralCertificate *cc = theirs->pdata[i];
+      CdPreflightCertificate *c = g_new0 (CdPreflightCertificate, 1);
+
+      c->serial = g_strdup (cc->serial);
+      c->state = g_strdup (cc->state);
+      c->not_after = g_strdup (cc->not_after);
+      c->outlet = cd_central_copy_outlet_name (r->store, cc->outlet);
+      c->problem = central_certificate_problem (r, cc);
+      g_ptr_array_add (owned, c);
+    }
+  return g_steal_pointer (&owned);
+}
+
 /* The certificates issued at this counter to @app's applicant — the returning customer of the same USCC or
  * ID number (cd-customer-store.h) — newest first, as CdPreflightCertificate. Empty when the applicant is not
  * entered yet or has never been seen. Every step is an index lookup: it runs on the wizard's step switches. */
@@ -434,7 +492,7 @@ applicant_certificates (Run *r, GError **error)
     return NULL;
   sqlite3_bind_text (who, 1, key, -1, SQLITE_STATIC);
   if (sqlite3_step (who) != SQLITE_ROW)
-    return g_steal_pointer (&out);
+    return other_outlets_certificates (r, unit, key, g_steal_pointer (&out), error);
   if (!cd_store_prepare (r->store, "SELECT c.serial, c.state, c.not_after, a.data FROM application a"
                                    " JOIN certificate c ON c.application_id = a.id"
                                    " WHERE a.applicant_id = ?1 ORDER BY c.id DESC", &stmt, error))
@@ -456,7 +514,44 @@ applicant_certificates (Run *r, GError **error)
       cd_store_set_error (r->store, error);
       return NULL;
     }
-  return g_steal_pointer (&out);
+  return other_outlets_certificates (r, unit, key, g_steal_pointer (&out), error);
+}
+
+/* The serial is not one of this counter's certificates: another outlet's, as last pulled by sync, or a sentence
+ * that says why it cannot be checked here (not joined; offline since the last sync) or that no outlet has it. */
+static gboolean
+rule_other_outlets_certificate (Run *r, const char *serial, GError **error)
+{
+  const char *path = "$.existing_certificate.serial";
+  g_autoptr(CdCentralCertificate) theirs = NULL;
+  g_autofree char *problem = NULL;
+  g_autofree char *last = NULL;
+  gboolean joined, offline;
+
+  if (!cd_central_copy_lookup (r->store, serial, &theirs, error))
+    return FALSE;
+  if (theirs)
+    {
+      if ((problem = central_certificate_problem (r, theirs)))
+        add_fault (r, CD_PREFLIGHT_BUSINESS, CD_PREFLIGHT_FAULT_ERROR, "certificate", path, "%s", problem);
+      return TRUE;
+    }
+  cd_central_copy_sync_state (r->store, &joined, &offline, &last);
+  if (!joined)
+    add_fault (r, CD_PREFLIGHT_BUSINESS, CD_PREFLIGHT_FAULT_ERROR, "certificate", path,
+               _("No certificate with the serial number %s is known at this counter: check the number (finding "
+                 "the customer fills it in)"), serial);
+  else if (offline)
+    add_fault (r, CD_PREFLIGHT_BUSINESS, CD_PREFLIGHT_FAULT_ERROR, "certificate", path,
+               _("The certificate %s was not issued at this outlet, and this counter cannot reach the central "
+                 "database at the moment (last sync: %s): check the serial number, or serve this business once the "
+                 "connection is back (the outlet that issued it can serve it now)"),
+               serial, last ? last : C_("last sync", "never"));
+  else
+    add_fault (r, CD_PREFLIGHT_BUSINESS, CD_PREFLIGHT_FAULT_ERROR, "certificate", path,
+               _("No certificate with the serial number %s is known at this counter or at any other outlet (last "
+                 "sync: %s): check the number (finding the customer fills it in)"), serial, last);
+  return TRUE;
 }
 
 static gboolean
@@ -523,12 +618,7 @@ rule_certificate (Run *r, GError **error)
     return FALSE;
   sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      add_fault (r, CD_PREFLIGHT_BUSINESS, CD_PREFLIGHT_FAULT_ERROR, "certificate", path,
-                 _("No certificate with the serial number %s is known at this counter: check the number (finding "
-                   "the customer fills it in)"), serial);
-      return TRUE;
-    }
+    return rule_other_outlets_certificate (r, serial, error);
   state = cd_store_column_dup (stmt, 0);
   not_after = cd_store_column_dup (stmt, 1);
   owner_data = cd_store_column_dup (stmt, 2);
@@ -982,6 +1072,7 @@ cd_preflight_certificate_free (CdPreflightCertificate *c)
   g_free (c->state);
   g_free (c->not_after);
   g_free (c->problem);
+  g_free (c->outlet);
   g_free (c);
 }
 

@@ -100,13 +100,16 @@ typedef struct {
   char *state;       /* "issued", "suspended", "revoked" */
   char *not_after;   /* ISO 8601 UTC */
   char *problem;     /* translated: why @app's business cannot use it (the pre-flight's sentence), NULL if it can */
+  char *outlet;      /* NULL: issued at this counter; else the name of the outlet that issued it (pulled by sync,
+                      * cd-central-copy.h) */
 } CdPreflightCertificate;
 
 void       cd_preflight_certificate_free  (CdPreflightCertificate *c);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdPreflightCertificate, cd_preflight_certificate_free)
 
 /* The certificates of @app's applicant (the returning customer of the same USCC or ID number), newest first,
- * each judged for @app's business and the store's clock; empty when the applicant is not entered or new. */
+ * each judged for @app's business and the store's clock; empty when the applicant is not entered or new. This
+ * counter's own first, then those other outlets issued (as last pulled by sync; ->outlet names the outlet). */
 GPtrArray *cd_preflight_list_certificates (CdContext *ctx, const CdApplication *app, GError **error);
 
 /* The printed forms' own check (src/forms: cd_forms_font_missing_chars): the first character of @text no

@@ -71,14 +71,22 @@
 
 #define CD_OUTBOX_NEW_UUID "lower(hex(randomblob(16)))"
 
+/* The row's record UUID, made the first time the row changes. Not INSERT OR IGNORE: when the change that fires the
+ * trigger is an upsert (INSERT … ON CONFLICT DO UPDATE, as the key and price records are saved), SQLite applies the
+ * outer statement's conflict handling to the trigger's statements, and a second change to the row then aborted on
+ * sync_record's primary key. */
+#define CD_OUTBOX_RECORD(T) \
+  " INSERT INTO sync_record (tbl, row_id, uuid) SELECT '" #T "', NEW.id, " CD_OUTBOX_NEW_UUID \
+  " WHERE NOT EXISTS (SELECT 1 FROM sync_record WHERE tbl = '" #T "' AND row_id = NEW.id);"
+
 /* SQLite may reuse a deleted rowid: the next row under that id is another record with its own UUID, hence the
  * sync_record row goes with the deleted one. */
 #define CD_OUTBOX_TRIGGERS(T, C) \
   "CREATE TRIGGER " #T "_sync_insert AFTER INSERT ON " #T CD_OUTBOX_WHEN " BEGIN" \
-  " INSERT OR IGNORE INTO sync_record (tbl, row_id, uuid) VALUES ('" #T "', NEW.id, " CD_OUTBOX_NEW_UUID ");" \
+  CD_OUTBOX_RECORD (T) \
   " " CD_OUTBOX_ROW (T, C, "NEW", "insert") " END;" \
   "CREATE TRIGGER " #T "_sync_update AFTER UPDATE ON " #T CD_OUTBOX_WHEN " BEGIN" \
-  " INSERT OR IGNORE INTO sync_record (tbl, row_id, uuid) VALUES ('" #T "', NEW.id, " CD_OUTBOX_NEW_UUID ");" \
+  CD_OUTBOX_RECORD (T) \
   " " CD_OUTBOX_ROW (T, C, "NEW", "update") " END;" \
   "CREATE TRIGGER " #T "_sync_delete AFTER DELETE ON " #T CD_OUTBOX_WHEN " BEGIN" \
   " INSERT INTO sync_outbox (tbl, row_id, record_uuid, op, row) SELECT '" #C "', OLD.id, uuid, 'delete'," \

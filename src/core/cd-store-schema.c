@@ -325,6 +325,13 @@ static const char migration_hq[] =
  * file outside the database, bound to the key's serial; "pending" before the key's SO PIN is changed to it,
  * "set" once it has it; sent_at: given to the central escrow (certdesk.escrow_so_pin). No sync triggers:
  * it never travels in the outbox. */
+/* The sync triggers made again with CD_OUTBOX_RECORD (cd-store-outbox.h): on a joined counter, an upsert of a row
+ * already synced (a key saved again at its next burn) aborted on sync_record's primary key. */
+#define CD_SYNC_TRIGGERS_AGAIN(T, C) \
+  "DROP TRIGGER IF EXISTS " #T "_sync_insert; DROP TRIGGER IF EXISTS " #T "_sync_update;" \
+  "DROP TRIGGER IF EXISTS " #T "_sync_delete;" CD_OUTBOX_TRIGGERS (T, C)
+static const char migration_sync_upsert[] = CD_OUTBOX_FOR_EACH (CD_SYNC_TRIGGERS_AGAIN);
+
 const char *const cd_store_migrations[] = {
   migration_1,
   migration_2,
@@ -333,5 +340,6 @@ const char *const cd_store_migrations[] = {
   migration_5,
   migration_6,
   migration_hq,
+  migration_sync_upsert,
 };
 const guint cd_store_n_migrations = G_N_ELEMENTS (cd_store_migrations);

@@ -7,6 +7,7 @@
 
 #include "cd-audit.h"
 #include "cd-burn-private.h"
+#include "cd-central-copy.h"
 #include "cd-pki-error.h"
 
 static JsonNode *
@@ -80,7 +81,7 @@ cd_burn_revoke_certificate (CdContext *ctx, CdIssuer *issuer, const char *serial
   gboolean hold = reason == CD_REVOKE_HOLD;
   gboolean ok;
 
-  if (!cd_cert_record_lookup (store, serial, &rec, error))
+  if (!cd_burn_lookup_old (store, serial, &rec, error))
     return FALSE;
   if (rec == NULL)
     {
@@ -93,6 +94,14 @@ cd_burn_revoke_certificate (CdContext *ctx, CdIssuer *issuer, const char *serial
                    g_str_equal (rec->state, "revoked") ? _("The certificate %s is already revoked")
                                                        : _("The certificate %s is already suspended"),
                    rec->serial);
+      return FALSE;
+    }
+  if (rec->id == 0 && g_strcmp0 (rec->issuer, "local") == 0)
+    {
+      /* Another outlet's certificate from that counter's own CA: only that counter can revoke it. */
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED,
+                   _("The certificate %s was issued at another outlet by that counter's own CA; revoke or suspend it "
+                     "at that outlet"), rec->serial);
       return FALSE;
     }
   if (!g_str_equal (rec->issuer, cd_issuer_get_name (issuer)))
@@ -110,8 +119,19 @@ cd_burn_revoke_certificate (CdContext *ctx, CdIssuer *issuer, const char *serial
   X509_free (cert);
   if (!ok || !cd_store_begin (store, error))
     return FALSE;
-  if (!cd_cert_record_set_state (ctx, rec->serial, hold ? "suspended" : "revoked", cd_revoke_reason_to_code (reason),
-                                 error))
+  if (rec->id == 0)
+    {
+      /* Another outlet's: its row is that outlet's to change; the record travels there (cd-central-copy.h). */
+      g_autoptr(CdCentralCertificate) theirs = NULL;
+
+      if (!cd_central_copy_lookup (store, rec->serial, &theirs, error) || theirs == NULL
+          || !cd_central_copy_record_revocation (store, cd_context_get_actor (ctx), theirs,
+                                                 hold ? "suspended" : "revoked", cd_revoke_reason_to_code (reason),
+                                                 error))
+        goto fail;
+    }
+  else if (!cd_cert_record_set_state (ctx, rec->serial, hold ? "suspended" : "revoked",
+                                      cd_revoke_reason_to_code (reason), error))
     goto fail;
   if (rec->token_id > 0)
     {

@@ -93,6 +93,9 @@ void     cd_burn_clean_leftovers  (CdBurnPipeline *p);
  * whose it is, and the PIN; replace: the certificate being replaced, from the application (the key is lost). */
 gboolean cd_burn_find_current     (CdBurnPipeline *p, GError **error);
 gboolean cd_burn_find_replaced    (CdBurnPipeline *p, GError **error);
+/* The certificate @serial as this counter records it, else as another outlet issued it (sync's pulled copy,
+ * cd-central-copy.h): then a record with id 0, no application and no key here. *out NULL when neither. */
+gboolean cd_burn_lookup_old       (CdStore *store, const char *serial, CdCertRecord **out, GError **error);
 /* The new certificate's validity, from the business and the one it follows. */
 gboolean cd_burn_set_validity     (CdBurnPipeline *p, GError **error);
 /* The e-seal image chosen for the application, checked before anything touches the key. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cd-burn-private.h"
+#include "cd-central-copy.h"
 #include "cd-input.h"
 #include "cd-pki-error.h"
 #include "cd-sample-store.h"
@@ -33,9 +34,10 @@ cd_burn_find_current (CdBurnPipeline *p, GError **error)
 
       if (want && g_ascii_strcasecmp (want, serial) != 0)
         continue;
-      if (!cd_cert_record_lookup (b->store, serial, &rec, error))
+      if (!cd_burn_lookup_old (b->store, serial, &rec, error))
         return FALSE;
-      if (rec && rec->token_id > 0 && g_str_equal (rec->state, "issued"))
+      /* Another outlet's certificate (id 0) has no key record here: the key holding it is the proof. */
+      if (rec && (rec->token_id > 0 || rec->id == 0) && g_str_equal (rec->state, "issued"))
         {
           p->old = g_steal_pointer (&rec);
           p->old_cert = X509_dup (certs->pdata[i]);
@@ -171,6 +173,32 @@ cd_burn_load_seal (CdBurnPipeline *p, GError **error)
   return TRUE;
 }
 
+gboolean
+cd_burn_lookup_old (CdStore *store, const char *serial, CdCertRecord **out, GError **error)
+{
+  g_autoptr(CdCentralCertificate) theirs = NULL;
+  CdCertRecord *rec;
+
+  if (!cd_cert_record_lookup (store, serial, out, error))
+    return FALSE;
+  if (*out)
+    return TRUE;
+  if (!cd_central_copy_lookup (store, serial, &theirs, error))
+    return FALSE;
+  if (theirs == NULL)
+    return TRUE;
+  rec = g_new0 (CdCertRecord, 1);
+  rec->serial = g_strdup (theirs->serial);
+  rec->issuer = g_strdup (theirs->issuer);
+  rec->subject = g_strdup (theirs->subject);
+  rec->not_before = g_strdup (theirs->not_before);
+  rec->not_after = g_strdup (theirs->not_after);
+  rec->state = g_strdup (theirs->state);
+  rec->pem = g_strdup (theirs->pem);
+  *out = rec;
+  return TRUE;
+}
+
 /* replace: the certificate being replaced comes from the application, not from the (lost) key. */
 gboolean
 cd_burn_find_replaced (CdBurnPipeline *p, GError **error)
@@ -183,7 +211,7 @@ cd_burn_find_replaced (CdBurnPipeline *p, GError **error)
                    _("A replacement names the certificate it replaces ($.existing_certificate.serial)"));
       return FALSE;
     }
-  if (!cd_cert_record_lookup (b->store, b->app->existing_serial, &p->old, error))
+  if (!cd_burn_lookup_old (b->store, b->app->existing_serial, &p->old, error))
     return FALSE;
   if (p->old == NULL || !g_str_equal (p->old->state, "issued"))
     {

@@ -16,6 +16,7 @@
 #include "cd-audit.h"
 #include "cd-burn-private.h"
 #include "cd-burn-slip.h"
+#include "cd-central-copy.h"
 #include "cd-csr.h"
 #include "cd-issuer-local.h"
 #include "cd-pki-error.h"
@@ -565,6 +566,25 @@ record (CdBurnPipeline *p, GError **error)
   return TRUE;
 }
 
+/* Another outlet's certificate: this counter cannot change that outlet's row; it records the revocation (or the
+ * revocation still to be made) for sync, which that outlet's counter applies to its own row (cd-central-copy.h). */
+static gboolean
+burn_record_revocation_elsewhere (CdBurn *b, const char *serial, const char *state, GError **error)
+{
+  g_autoptr(CdCentralCertificate) theirs = NULL;
+
+  if (!cd_central_copy_lookup (b->store, serial, &theirs, error))
+    return FALSE;
+  if (theirs == NULL)
+    {
+      g_set_error (error, CD_STORE_ERROR, CD_STORE_ERROR_NOT_FOUND, _("There is no certificate with serial %s"),
+                   serial);
+      return FALSE;
+    }
+  return cd_central_copy_record_revocation (b->store, cd_context_get_actor (b->ctx), theirs, state, "superseded",
+                                            error);
+}
+
 /* After the new certificate is recorded: what the business does with the one it follows. */
 static void
 retire_old (CdBurnPipeline *p)
@@ -601,15 +621,20 @@ retire_old (CdBurnPipeline *p)
       /* Revoked only where a CA was told: at the issuer that issued it, when it is the one configured here.
        * Otherwise (another issuer, or the CA did not answer) it is "to-be-revoked", listed for the supervisor
        * by `certdesk-cli ca pending`, never "revoked" in the records alone. */
-      gboolean here = g_strcmp0 (p->old->issuer, cd_issuer_get_name (b->issuer)) == 0 && p->old_cert;
+      gboolean elsewhere = p->old->id == 0;   /* another outlet's (cd_burn_lookup_old) */
+      /* Another outlet's local CA is that counter's own, never this one's, whatever its name. */
+      gboolean here = g_strcmp0 (p->old->issuer, cd_issuer_get_name (b->issuer)) == 0 && p->old_cert
+                      && !(elsewhere && g_str_equal (p->old->issuer, "local"));
       gboolean told = here && cd_issuer_revoke (b->issuer, p->old_cert, CD_REVOKE_SUPERSEDED, &error);
       g_autoptr(GError) record_error = NULL;
       gboolean recorded = FALSE;
 
       if (cd_store_begin (b->store, &record_error))
         {
-          if (cd_cert_record_set_state (b->ctx, p->old->serial, told ? "revoked" : "to-be-revoked", "superseded",
-                                        &record_error)
+          if ((elsewhere ? burn_record_revocation_elsewhere (b, p->old->serial, told ? "revoked" : "to-be-revoked",
+                                                             &record_error)
+                         : cd_cert_record_set_state (b->ctx, p->old->serial, told ? "revoked" : "to-be-revoked",
+                                                     "superseded", &record_error))
               && cd_store_commit (b->store, &record_error))
             recorded = TRUE;
           else
@@ -617,7 +642,12 @@ retire_old (CdBurnPipeline *p)
         }
       if (told && recorded)
         cd_issuer_publish (b->issuer, NULL);
-      if (!here)
+      if (!here && elsewhere)
+        b->result->warning = g_strdup_printf (_("The new certificate is on the key, but the old one (%s) was issued "
+                                                "at another outlet through a CA this counter cannot reach: it is marked "
+                                                "to be revoked, and that outlet's counter lists it for its supervisor "
+                                                "once both have synced"), p->old->serial);
+      else if (!here)
         b->result->warning = g_strdup_printf (_("The new certificate is on the key, but the old one (%s) was issued "
                                                 "through “%s”, which is not configured here: it is marked to be "
                                                 "revoked there (certdesk-cli ca pending lists it for the supervisor)"),
@@ -791,7 +821,7 @@ complete_recorded (CdBurnPipeline *p, gboolean *out_done, GError **error)
   /* What the business does with the certificate it follows, if the crash came before that. */
   if ((p->business == CD_BUSINESS_REPLACE || p->business == CD_BUSINESS_CHANGE) && b->app->existing_serial)
     {
-      if (!cd_cert_record_lookup (b->store, b->app->existing_serial, &p->old, error))
+      if (!cd_burn_lookup_old (b->store, b->app->existing_serial, &p->old, error))
         return FALSE;
       if (p->old)
         p->old_cert = cd_cert_from_pem (p->old->pem);

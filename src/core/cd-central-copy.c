@@ -1,0 +1,296 @@
+/* cd-central-copy.c: the other outlets' customers and certificates as pulled by sync (cd-central-copy.h). */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include "cd-audit.h"
+#include "cd-central-copy.h"
+
+void
+cd_central_certificate_free (CdCentralCertificate *c)
+{
+  if (!c)
+    return;
+  g_free (c->uuid);
+  g_free (c->outlet);
+  g_free (c->serial);
+  g_free (c->state);
+  g_free (c->issuer);
+  g_free (c->subject);
+  g_free (c->not_before);
+  g_free (c->not_after);
+  g_free (c->pem);
+  g_free (c->at);
+  g_free (c->customer_kind);
+  g_free (c->customer_name);
+  g_free (c->customer_uscc);
+  g_free (c->customer_id_number);
+  g_free (c);
+}
+
+/* The certificate's columns and its customer's (the pulled customer its applicant_uuid names). */
+#define COLUMNS \
+  "SELECT c.uuid, c.outlet_code, c.serial, c.state, json_extract(c.data, '$.issuer'), c.subject," \
+  " json_extract(c.data, '$.not_before'), c.not_after, json_extract(c.data, '$.pem'), json_extract(c.data, '$.at')," \
+  " u.kind, u.name, u.uscc, u.id_number FROM central_certificate c" \
+  " LEFT JOIN central_customer u ON u.uuid = c.applicant_uuid AND NOT u.deleted"
+
+static CdCentralCertificate *
+from_row (sqlite3_stmt *stmt)
+{
+  CdCentralCertificate *c = g_new0 (CdCentralCertificate, 1);
+
+  c->uuid = cd_store_column_dup (stmt, 0);
+  c->outlet = cd_store_column_dup (stmt, 1);
+  c->serial = cd_store_column_dup (stmt, 2);
+  c->state = cd_store_column_dup (stmt, 3);
+  c->issuer = cd_store_column_dup (stmt, 4);
+  c->subject = cd_store_column_dup (stmt, 5);
+  c->not_before = cd_store_column_dup (stmt, 6);
+  c->not_after = cd_store_column_dup (stmt, 7);
+  c->pem = cd_store_column_dup (stmt, 8);
+  c->at = cd_store_column_dup (stmt, 9);
+  c->customer_kind = cd_store_column_dup (stmt, 10);
+  c->customer_name = cd_store_column_dup (stmt, 11);
+  c->customer_uscc = cd_store_column_dup (stmt, 12);
+  c->customer_id_number = cd_store_column_dup (stmt, 13);
+  return c;
+}
+
+gboolean
+cd_central_copy_lookup (CdStore *store, const char *serial, CdCentralCertificate **out, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *up = g_ascii_strup (serial, -1);
+  int rc;
+
+  *out = NULL;
+  if (!cd_store_prepare (store, COLUMNS " WHERE c.serial = ?1 AND NOT c.deleted ORDER BY c.seq DESC LIMIT 1", &stmt,
+                         error))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, up, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out = from_row (stmt);
+  else if (rc != SQLITE_DONE)
+    return cd_store_set_error (store, error);
+  return TRUE;
+}
+
+GPtrArray *
+cd_central_copy_certificates_of (CdStore *store, gboolean unit, const char *key, GError **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_central_certificate_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (key == NULL || *key == '\0')
+    return g_steal_pointer (&out);
+  /* By index: the customer by USCC or ID number, its certificates by applicant_uuid. */
+  if (!cd_store_prepare (store, unit ? COLUMNS " WHERE u.uscc = ?1 AND NOT c.deleted"
+                                       " ORDER BY json_extract(c.data, '$.at') DESC, c.seq DESC"
+                                     : COLUMNS " WHERE u.kind = 'person' AND u.id_number = ?1 AND NOT c.deleted"
+                                       " ORDER BY json_extract(c.data, '$.at') DESC, c.seq DESC",
+                         &stmt, error))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (out, from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      cd_store_set_error (store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+char *
+cd_central_copy_outlet_name (CdStore *store, const char *code)
+{
+  g_autofree char *key = g_strconcat ("central.outlet_name.", code, NULL);
+  char *name = cd_store_setting_dup (store, key);
+
+  return name ? name : g_strdup (code);
+}
+
+/* A counter setting (the setting table, never synced). */
+static gboolean
+setting_put (CdStore *store, const char *key, const char *value, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!cd_store_prepare (store, "INSERT INTO setting (key, value) VALUES (?1, ?2)"
+                                " ON CONFLICT (key) DO UPDATE SET value = excluded.value", &stmt, error))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  return cd_store_step_done (store, stmt, error);
+}
+
+static char *
+local_time (CdStore *store, const char *iso)
+{
+  g_autoptr(GDateTime) at = iso ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *day = NULL, *today = NULL;
+
+  if (at == NULL)
+    return NULL;
+  local = g_date_time_to_local (at);
+  day = g_date_time_format (local, "%Y-%m-%d");
+  today = cd_store_today (store);
+  return g_date_time_format (local, g_str_equal (day, today) ? "%H:%M" : "%Y-%m-%d %H:%M");
+}
+
+gboolean
+cd_central_copy_set_outlet_name (CdStore *store, const char *code, const char *name, GError **error)
+{
+  g_autofree char *key = g_strconcat ("central.outlet_name.", code, NULL);
+
+  return setting_put (store, key, name, error);
+}
+
+void
+cd_central_copy_sync_state (CdStore *store, gboolean *out_joined, gboolean *out_offline, char **out_last_sync)
+{
+  g_autofree char *outlet = cd_store_setting_dup (store, "central.outlet");
+  g_autofree char *ok = cd_store_setting_dup (store, "central.last_sync_ok");
+  g_autofree char *failed = cd_store_setting_dup (store, "central.last_sync_failed");
+
+  *out_joined = outlet != NULL;
+  /* ISO 8601 UTC strings of one format compare as times. Never synced counts as offline: nothing is pulled. */
+  *out_offline = outlet != NULL && (ok == NULL || (failed != NULL && g_strcmp0 (failed, ok) > 0));
+  if (out_last_sync)
+    *out_last_sync = local_time (store, ok);
+}
+
+gboolean
+cd_central_copy_note_sync (CdStore *store, gboolean reached, GError **error)
+{
+  g_autofree char *now = cd_store_now_iso (store);
+
+  return setting_put (store, reached ? "central.last_sync_ok" : "central.last_sync_failed", now, error);
+}
+
+gboolean
+cd_central_copy_record_revocation (CdStore *store, const char *actor, const CdCentralCertificate *c,
+                                   const char *state, const char *reason, GError **error)
+{
+  g_autoptr(sqlite3_stmt) copy = NULL;
+  g_autoptr(sqlite3_stmt) outbox = NULL;
+  g_autoptr(JsonNode) detail = NULL;
+  g_autofree char *now = cd_store_now_iso (store);
+  g_autofree char *me = cd_store_setting_dup (store, "central.outlet");
+
+  /* The pulled copy says so at once, so this counter does not act on the certificate again before the next sync
+   * (its owner's next change, with a higher sequence, overwrites it as usual). */
+  if (!cd_store_prepare (store, "UPDATE central_certificate SET state = ?2, revoked_at = ?3,"
+                                " data = json_set(data, '$.state', ?2, '$.revoked_at', ?3, '$.revoke_reason', ?4)"
+                                " WHERE uuid = ?1", &copy, error))
+    return FALSE;
+  sqlite3_bind_text (copy, 1, c->uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (copy, 2, state, -1, SQLITE_STATIC);
+  sqlite3_bind_text (copy, 3, now, -1, SQLITE_STATIC);
+  sqlite3_bind_text (copy, 4, reason, -1, SQLITE_STATIC);
+  if (!cd_store_step_done (store, copy, error))
+    return FALSE;
+  /* An explicit outbox row (no local table holds it): the record is this counter's own, with a UUID of its own;
+   * the certificate travels by its UUID, which means the same at every outlet. */
+  if (!cd_store_prepare (store, "INSERT INTO sync_outbox (tbl, row_id, record_uuid, op, row)"
+                                " VALUES ('revocation', 0, lower(hex(randomblob(16))), 'insert',"
+                                " json_object('certificate_uuid', ?1, 'serial', ?2, 'issuer_outlet', ?3, 'state', ?4,"
+                                " 'reason', ?5, 'at', ?6, 'outlet', ?7, 'actor', ?8))", &outbox, error))
+    return FALSE;
+  sqlite3_bind_text (outbox, 1, c->uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (outbox, 2, c->serial, -1, SQLITE_STATIC);
+  sqlite3_bind_text (outbox, 3, c->outlet, -1, SQLITE_STATIC);
+  sqlite3_bind_text (outbox, 4, state, -1, SQLITE_STATIC);
+  sqlite3_bind_text (outbox, 5, reason, -1, SQLITE_STATIC);
+  sqlite3_bind_text (outbox, 6, now, -1, SQLITE_STATIC);
+  cd_store_bind_text_or_null (outbox, 7, me);
+  cd_store_bind_text_or_null (outbox, 8, actor);
+  if (!cd_store_step_done (store, outbox, error))
+    return FALSE;
+  detail = cd_audit_detail_new ("serial", c->serial, "outlet", c->outlet, "from", c->state, "to", state,
+                                "reason", reason, NULL);
+  return cd_audit_append (store, actor, "certificate.state-elsewhere", "certificate", 0, detail, error);
+}
+
+gboolean
+cd_central_copy_apply_revocation (CdStore *store, const char *row, const char *outlet, GError **error)
+{
+  g_autoptr(JsonNode) node = json_from_string (row, NULL);
+  JsonObject *o = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  const char *uuid, *state, *reason, *at;
+  g_autoptr(sqlite3_stmt) copy = NULL;
+  g_autoptr(sqlite3_stmt) mine = NULL;
+  g_autoptr(sqlite3_stmt) set = NULL;
+  g_autoptr(JsonNode) detail = NULL;
+  g_autofree char *serial = NULL, *from = NULL, *actor = NULL;
+  gint64 id, token_id;
+
+  if (o == NULL)
+    return TRUE;   /* nothing readable to apply; the central database checked the row when it took it */
+  uuid = json_object_get_string_member_with_default (o, "certificate_uuid", NULL);
+  state = json_object_get_string_member_with_default (o, "state", NULL);
+  reason = json_object_get_string_member_with_default (o, "reason", NULL);
+  at = json_object_get_string_member_with_default (o, "at", NULL);
+  if (uuid == NULL || (g_strcmp0 (state, "revoked") != 0 && g_strcmp0 (state, "to-be-revoked") != 0
+                       && g_strcmp0 (state, "suspended") != 0))
+    return TRUE;
+  /* From issued to any of them; from suspended only on to a revocation. */
+  if (!cd_store_prepare (store, "UPDATE central_certificate SET state = ?2, revoked_at = ?3,"
+                                " data = json_set(data, '$.state', ?2, '$.revoked_at', ?3, '$.revoke_reason', ?4)"
+                                " WHERE uuid = ?1 AND (state = 'issued' OR (state = 'suspended' AND ?2 <> 'suspended'))",
+                         &copy, error))
+    return FALSE;
+  sqlite3_bind_text (copy, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (copy, 2, state, -1, SQLITE_STATIC);
+  cd_store_bind_text_or_null (copy, 3, at);
+  cd_store_bind_text_or_null (copy, 4, reason);
+  if (!cd_store_step_done (store, copy, error))
+    return FALSE;
+  /* This counter's own certificate (its record UUID): the other outlet could not change its row, so it is
+   * changed here, by the counter that owns it, and travels back as the owner's change. */
+  if (!cd_store_prepare (store, "SELECT c.id, c.serial, c.state, c.token_id FROM sync_record s"
+                                " JOIN certificate c ON c.id = s.row_id WHERE s.tbl = 'certificate' AND s.uuid = ?1",
+                         &mine, error))
+    return FALSE;
+  sqlite3_bind_text (mine, 1, uuid, -1, SQLITE_STATIC);
+  if (sqlite3_step (mine) != SQLITE_ROW)
+    return TRUE;
+  id = sqlite3_column_int64 (mine, 0);
+  serial = cd_store_column_dup (mine, 1);
+  from = cd_store_column_dup (mine, 2);
+  token_id = sqlite3_column_int64 (mine, 3);
+  if (g_strcmp0 (from, "issued") != 0 && (g_strcmp0 (from, "suspended") != 0 || g_str_equal (state, "suspended")))
+    return TRUE;
+  if (!cd_store_prepare (store, "UPDATE certificate SET state = ?2, revoked_at = ?3, revoke_reason = ?4 WHERE id = ?1",
+                         &set, error))
+    return FALSE;
+  sqlite3_bind_int64 (set, 1, id);
+  sqlite3_bind_text (set, 2, state, -1, SQLITE_STATIC);
+  cd_store_bind_text_or_null (set, 3, at);
+  cd_store_bind_text_or_null (set, 4, reason);
+  if (!cd_store_step_done (store, set, error))
+    return FALSE;
+  if (token_id > 0 && !g_str_equal (state, "to-be-revoked"))
+    {
+      g_autoptr(sqlite3_stmt) key = NULL;
+      g_autofree char *now = cd_store_now_iso (store);
+
+      /* The key that held it: retired by a revocation, suspended with its certificate (as a revocation here). */
+      if (!cd_store_prepare (store, "UPDATE token SET state = ?4, updated_at = ?3 WHERE id = ?1"
+                                    " AND certificate_serial = ?2 AND state IN ('active', 'suspended')", &key, error))
+        return FALSE;
+      sqlite3_bind_int64 (key, 1, token_id);
+      sqlite3_bind_text (key, 2, serial, -1, SQLITE_STATIC);
+      sqlite3_bind_text (key, 3, now, -1, SQLITE_STATIC);
+      sqlite3_bind_text (key, 4, g_str_equal (state, "suspended") ? "suspended" : "retired", -1, SQLITE_STATIC);
+      if (!cd_store_step_done (store, key, error))
+        return FALSE;
+    }
+  actor = g_strdup_printf ("outlet %s", outlet);
+  detail = cd_audit_detail_new ("serial", serial, "from", from, "to", state, "reason", reason, "outlet", outlet,
+                                NULL);
+  return cd_audit_append (store, actor, "certificate.state", "certificate", id, detail, error);
+}
