@@ -158,6 +158,13 @@ cmd_hq_price (CdCli *cli, int argc, char **argv)
   CdContext *ctx;
   int code = 0;
 
+  if (g_str_equal (sub, "--help") || g_str_equal (sub, "-h"))
+    {
+      printf ("%s\n", _("usage: certdesk-cli central price list|set|clear [URL] --profile ID "
+                        "[--business B --variant V --item CODE [--years N] --amount-fen N "
+                        "[--allow-local]]"));
+      return CD_EXIT_OK;
+    }
   if (!g_strv_contains ((const char *const[]) { "list", "set", "clear", NULL }, sub))
     return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli central price list|set|clear [URL] --profile ID "
                                          "[--business B --variant V --item CODE [--years N] --amount-fen N "
@@ -221,6 +228,14 @@ cmd_hq_clerk (CdCli *cli, int argc, char **argv)
   CdContext *ctx;
   int code = 0;
 
+  if (g_str_equal (sub, "--help") || g_str_equal (sub, "-h"))
+    {
+      printf ("%s\n", _("usage: certdesk-cli central clerk list [URL] [--outlet CODE] | add [URL] "
+                        "--login LOGIN --name NAME --role ROLE --outlet CODE | set [URL] --login "
+                        "LOGIN [--name NAME] [--role ROLE] [--outlet CODE] [--enable|--disable] "
+                        "[--password]; a password comes from CERTDESK_NEW_PASSWORD"));
+      return CD_EXIT_OK;
+    }
   if (!g_strv_contains ((const char *const[]) { "list", "add", "set", NULL }, sub))
     return cd_cli_fail (CD_EXIT_USAGE, _("usage: certdesk-cli central clerk list [URL] [--outlet CODE] | add [URL] "
                                          "--login LOGIN --name NAME --role ROLE --outlet CODE | set [URL] --login "

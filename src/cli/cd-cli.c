@@ -30,6 +30,7 @@ static const Command commands[] = {
   { "validate", cd_cli_cmd_validate, N_("Check a USCC, organisation code, resident ID, mobile number or taxpayer ID") },
   { "application", cd_cli_cmd_application, N_("import APP.json | show ID | check ID | pay ID | void ID | list") },
   { "price", cd_cli_cmd_price, N_("Local price overrides: list | set | clear") },
+  { "clerk", cd_cli_cmd_clerk, N_("list | add: this counter's clerk accounts (a supervisor adds them)") },
   { "report", cd_cli_cmd_report, N_("The issuance report of a day or a range (JSON, CSV or PDF), or sign a day off") },
   { "audit", cd_cli_cmd_audit, N_("verify | list: the hash-chained audit log") },
 #ifdef CD_CLI_HAVE_SEAL

@@ -66,6 +66,7 @@ int cd_cli_cmd_validate     (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_application  (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_audit        (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_price        (CdCli *cli, int argc, char **argv);
+int cd_cli_cmd_clerk        (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_report       (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_seal_extract (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_scan_import  (CdCli *cli, int argc, char **argv);

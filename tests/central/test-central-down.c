@@ -147,6 +147,18 @@ test_setup (void)
                "--role", outlets[i][2]);
       must (&r);
     }
+  /* --help is help (exit 0) for the head office's commands and the counter's clerk command. */
+  {
+    const char *const helps[][4] = { { "central", "price", "--help" }, { "central", "clerk", "--help" },
+                                     { "clerk", "--help", NULL } };
+    for (guint i = 0; i < G_N_ELEMENTS (helps); i++)
+      {
+        g_auto(Run) r = { 0 };
+        run_cli_env ("admin.db", &r, NULL, helps[i]);
+        g_assert_cmpint (r.status, ==, 0);
+        g_assert_nonnull (strstr (r.out, "usage: certdesk-cli"));
+      }
+  }
   /* The head office's login: an ordinary role granted certdesk_head_office (docs/central.md). */
   g_assert_null (cd_test_pg_try (conn, "CREATE ROLE head_office LOGIN IN ROLE certdesk_head_office", NULL));
   for (guint i = 0; i < G_N_ELEMENTS (outlets); i++)
@@ -345,6 +357,31 @@ test_clerks (void)
     g_assert_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_ROLE);
     g_assert_nonnull (strstr (error->message, "head office"));
     g_clear_error (&error);
+  }
+  /* The counter's command line says the same: no supervisor here, a clerk yes (signed in as the central one). */
+  {
+    const char *const env_cli[] = { "CERTDESK_SUPERVISOR", "sup.a", "CERTDESK_PASSWORD", PASSWORD_A,
+                                    "CERTDESK_NEW_PASSWORD", "local-pass-2", NULL };
+    g_auto(Run) sup = { 0 };
+    g_auto(Run) clerk = { 0 };
+    JsonArray *list;
+    gboolean seen = FALSE;
+
+    run_cli_env ("A.db", &sup, env_cli, (const char *const[]) { "clerk", "add", "--login", "sup.cli", "--name",
+                                                                 "命令行主管", "--role", "supervisor", NULL });
+    g_assert_cmpint (sup.status, ==, 1);
+    g_assert_nonnull (strstr (sup.err, "Supervisors come from the head office"));
+    run_cli_env ("A.db", &clerk, env_cli, (const char *const[]) { "clerk", "add", "--login", "clerk.cli", "--name",
+                                                                   "命令行柜员", "--role", "clerk", NULL });
+    must (&clerk);
+    list = json_object_get_array_member (json_node_get_object (clerk.json), "clerks");
+    for (guint i = 0; i < json_array_get_length (list); i++)
+      {
+        JsonObject *c = json_array_get_object_element (list, i);
+        if (g_str_equal (json_object_get_string_member (c, "login"), "sup.a"))
+          seen = json_object_get_boolean_member (c, "head_office");
+      }
+    g_assert_true (seen);
   }
   g_assert_cmpint (local_int ("A.db", "SELECT count(*) FROM clerk WHERE role = 'supervisor'"), ==, 1);
   /* The account moves to outlet B with a new password: disabled at A, signs in at B with the new one. */
