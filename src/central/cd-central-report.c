@@ -331,7 +331,12 @@ add_section (Session *s, const CdCentralReportQuery *q, const Section *sec, GHas
       json_array_add_object_element (json_object_get_array_member (part, sec->member), row_object (sec, res, r));
       if (sec->kind == LISTED)
         {
-          json_array_add_object_element (all, row_object (sec, res, r));
+          /* In total a listed row says whose it is (application numbers are each counter's own). */
+          JsonObject *o = row_object (sec, res, r);
+
+          json_object_set_string_member (o, "outlet_code", PQgetvalue (res, r, 0));
+          json_object_set_string_member (o, "outlet", json_object_get_string_member (part, "name"));
+          json_array_add_object_element (all, o);
           continue;
         }
       key = row_key (sec, res, r);

@@ -19,7 +19,9 @@ typedef struct {
 /* The report as cd_report_build builds it for one counter (the same members, so the page and the PDF writer
  * take it), over the outlets asked for, in total, and "outlets": [{"code","name", …the same members…}] per
  * outlet (every outlet the login reads, also one with nothing in the period), with "central": true, "outlet"
- * (the code asked for, or null) and "outlet_name". Each application counts once, however often it changed.
+ * (the code asked for, or null) and "outlet_name"; in total, each row of a list (refunds, voids, waivers, open
+ * applications, sign-offs, adjustments) also names its "outlet" and "outlet_code". Each application counts
+ * once, however often it changed.
  * An outlet's login reads its own outlet only: asking it for another outlet fails with
  * CD_CENTRAL_ERROR_INVALID naming both. Reads the database in the calling thread (the GUI calls it from a
  * GTask). CD_CENTRAL_ERROR_NOT_JOINED without a URL on a counter that has not joined; _CONNECT when the

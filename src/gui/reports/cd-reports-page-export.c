@@ -254,7 +254,10 @@ cd_reports_page_export_pdf_async (CdReportsPage *self, const char *path, GAsyncR
   job = g_new0 (ExportJob, 1);
   cd_reports_page_read_query (self, &job->query);
   job->report_json = json_to_string (self->report, FALSE);   /* the thread gets its own copy */
-  if (job->query.outlet_id > 0)
+  /* The heading names the outlet chosen (in the head office's mode, any but 全部网点). */
+  if (job->query.outlet_id > 0
+      || (self->central && g_strcmp0 (gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->outlet_combo)),
+                                      CD_REPORTS_ALL_OUTLETS) != 0))
     job->outlet = gtk_combo_box_text_get_active_text (self->outlet_combo);
   job->path = g_strdup (path);
   self->export_cancellable = g_cancellable_new ();

@@ -10,6 +10,9 @@
 
 G_BEGIN_DECLS
 
+/* The outlet combo's id of 全部网点 in the head office's mode (an outlet's code is [A-Za-z0-9_-]). */
+#define CD_REPORTS_ALL_OUTLETS "*"
+
 struct _CdReportsPage {
   GtkBox            parent_instance;
 
@@ -50,6 +53,9 @@ struct _CdReportsPage {
   gboolean          syncing_calendars;    /* the page itself moves the calendars: not the user's pick */
   gboolean          from_month_moved;     /* the user browses months: keep the popover open */
   gboolean          to_month_moved;
+  gboolean          central;              /* the head office's mode: every outlet, from the central database */
+  char             *central_url;          /* its URL; NULL: the one this counter joined */
+  gboolean          central_outlets_loaded;
 };
 
 /* cd-reports-page.c */

@@ -11,6 +11,10 @@
 #include "cd-gui-util.h"
 #include "cd-reports-page-private.h"
 #include "cd-worker.h"
+#ifdef CD_GUI_HAVE_CENTRAL
+#include "cd-central.h"
+#include "cd-central-report.h"
+#endif
 
 G_DEFINE_FINAL_TYPE (CdReportsPage, cd_reports_page, GTK_TYPE_BOX)
 
@@ -36,6 +40,8 @@ typedef struct {
   JsonNode     *report;
   JsonNode     *chart;
   CdSignoff    *signoff;
+  gboolean      central;       /* the head office's mode: @report is every outlet's (cd_central_report_build) */
+  char         *central_url;
 } Job;
 
 static void
@@ -46,6 +52,7 @@ job_free (Job *job)
   g_clear_pointer (&job->report, json_node_unref);
   g_clear_pointer (&job->chart, json_node_unref);
   g_clear_pointer (&job->signoff, cd_signoff_free);
+  g_free (job->central_url);
   g_free (job);
 }
 
@@ -59,8 +66,10 @@ cd_reports_page_read_query (CdReportsPage *self, CdReportQuery *q)
 
   q->from = g_strstrip (g_strdup (from));
   q->to = *to ? g_strstrip (g_strdup (to)) : g_strdup (q->from);
-  q->outlet_id = outlet ? g_ascii_strtoll (outlet, NULL, 10) : 0;
-  q->clerk_id = clerk ? g_ascii_strtoll (clerk, NULL, 10) : 0;
+  /* In the head office's mode the outlet is a code (the page picks it from the central report) and the report
+   * is every clerk's. */
+  q->outlet_id = outlet && !self->central ? g_ascii_strtoll (outlet, NULL, 10) : 0;
+  q->clerk_id = clerk && !self->central ? g_ascii_strtoll (clerk, NULL, 10) : 0;
 }
 
 static char *
@@ -147,6 +156,15 @@ fees_value (JsonObject *o, const char *amount, const char *count)
   return g_strdup_printf (_("%s (%s payments)"), amount, count);
 }
 
+/* A row of the head office's total names its outlet (application numbers are each counter's own). */
+static char *
+with_outlet (JsonObject *o, const char *text)
+{
+  const char *outlet = json_object_get_string_member_with_default (o, "outlet", NULL);
+
+  return outlet && *outlet ? g_strdup_printf ("%s · %s", outlet, text) : g_strdup (text);
+}
+
 static void
 show_figures (CdReportsPage *self)
 {
@@ -156,7 +174,10 @@ show_figures (CdReportsPage *self)
 
   gtk_list_store_clear (self->figures_store);
   gtk_list_store_clear (self->detail_store);
-  gtk_label_set_text (self->detail_label, _("Click a figure to list the applications behind it."));
+  gtk_label_set_text (self->detail_label, self->central
+                                          ? _("The applications behind a figure are listed at the outlet's counter; "
+                                              "the head office's report shows the figures.")
+                                          : _("Click a figure to list the applications behind it."));
 
   section = _("Applications");
   a = rows_of (r, "applications");
@@ -236,8 +257,9 @@ show_figures (CdReportsPage *self)
       const char *code = json_object_get_string_member (o, "method");
       g_autofree char *paid = yuan (json_object_get_int_member (o, "amount_fen"));
       g_autofree char *amount = g_strdup_printf ("-%s", paid);
-      g_autofree char *item = g_strdup_printf (_("Refund %s %s"), json_object_get_string_member (o, "number"),
-                                               json_object_get_string_member (o, "name"));
+      g_autofree char *refund_text = g_strdup_printf (_("Refund %s %s"), json_object_get_string_member (o, "number"),
+                                                      json_object_get_string_member (o, "name"));
+      g_autofree char *item = with_outlet (o, refund_text);
       g_autofree char *value = g_strdup_printf (_("%s (%s): %s"), amount,
                                                 cd_payment_method_from_code (code, &m) ? cd_payment_method_label (m) : code,
                                                 json_object_get_string_member_with_default (o, "reason", ""));
@@ -257,8 +279,9 @@ show_figures (CdReportsPage *self)
   for (guint i = 0; i < json_array_get_length (a); i++)
     {
       JsonObject *o = json_array_get_object_element (a, i);
-      g_autofree char *item = g_strdup_printf (_("Void %s %s"), json_object_get_string_member (o, "number"),
-                                               json_object_get_string_member (o, "name"));
+      g_autofree char *void_text = g_strdup_printf (_("Void %s %s"), json_object_get_string_member (o, "number"),
+                                                    json_object_get_string_member (o, "name"));
+      g_autofree char *item = with_outlet (o, void_text);
       add_figure (self, &section, item, json_object_get_string_member (o, "reason"), "state", "voided");
     }
   a = rows_of (r, "waivers");
@@ -266,8 +289,9 @@ show_figures (CdReportsPage *self)
     {
       JsonObject *o = json_array_get_object_element (a, i);
       /* The material's name, never its code (agent_id). */
-      g_autofree char *item = g_strdup_printf (_("Waiver %s %s"), json_object_get_string_member (o, "number"),
-                                               json_object_get_string_member_with_default (o, "material_name", ""));
+      g_autofree char *waiver_text = g_strdup_printf (_("Waiver %s %s"), json_object_get_string_member (o, "number"),
+                                                      json_object_get_string_member_with_default (o, "material_name", ""));
+      g_autofree char *item = with_outlet (o, waiver_text);
       add_figure (self, &section, item, json_object_get_string_member (o, "reason"), "none", NULL);
     }
   if (section)
@@ -310,7 +334,7 @@ cd_reports_page_update_signoff (CdReportsPage *self)
   g_autofree char *expected = NULL;
 
   cd_reports_page_read_query (self, &q);
-  one_day = g_strcmp0 (q.from, q.to) == 0 && q.outlet_id > 0;
+  one_day = g_strcmp0 (q.from, q.to) == 0 && q.outlet_id > 0 && !self->central;
   expected = self->report ? yuan (json_object_get_int_member (json_node_get_object (self->report), "cash_expected_fen"))
                           : g_strdup ("");
   if (self->signoff)
@@ -344,7 +368,7 @@ cd_reports_page_update_signoff (CdReportsPage *self)
         text = g_strdup_printf (_("Not signed off. Cash expected %s"), expected);
       gtk_label_set_text (self->status_label, text);
     }
-  else
+  else if (!self->central)
     gtk_label_set_text (self->status_label, _("Choose one day and one outlet to sign off"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->counted_entry), one_day && !self->signoff);
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_button), one_day && !self->signoff && self->report
@@ -363,6 +387,23 @@ build_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
   Job *job = task_data;
   GError *error = NULL;
 
+  if (job->central)
+    {
+#ifdef CD_GUI_HAVE_CENTRAL
+      CdCentralReportQuery q = { job->query.from, job->query.to, NULL, job->central_url };
+
+      /* Every outlet at once: the combo then picks an outlet's part without asking the database again. */
+      if (!(job->report = cd_central_report_build (self->ctx, &q, &error)))
+        g_task_return_error (task, error);
+      else
+        g_task_return_boolean (task, TRUE);
+#else
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("This CertDesk was built without the central database, so it cannot show every "
+                                 "outlet's report"));
+#endif
+      return;
+    }
   if (!(job->report = cd_report_build (self->ctx, &job->query, &error))
       || !(job->chart = cd_report_chart (self->ctx, job->query.to, 30, job->query.outlet_id, &error))
       || (job->query.outlet_id > 0 && g_str_equal (job->query.from, job->query.to)
@@ -372,6 +413,44 @@ build_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
       return;
     }
   g_task_return_boolean (task, TRUE);
+}
+
+/* The head office's mode: fills the outlet combo from the central report (once: 全部网点 and each outlet the
+ * login reads) and returns the report of the outlet chosen, or the total. */
+static JsonNode *
+central_part (CdReportsPage *self, JsonNode *all)
+{
+  JsonObject *r = json_node_get_object (all);
+  JsonArray *outlets = json_object_get_array_member (r, "outlets");
+  const char *chosen = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->outlet_combo));
+  JsonNode *part = NULL;
+
+  if (!self->central_outlets_loaded)
+    {
+      g_signal_handlers_block_matched (self->outlet_combo, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+      gtk_combo_box_text_remove_all (self->outlet_combo);
+      gtk_combo_box_text_append (self->outlet_combo, CD_REPORTS_ALL_OUTLETS, _("All outlets"));
+      for (guint i = 0; i < json_array_get_length (outlets); i++)
+        {
+          JsonObject *o = json_array_get_object_element (outlets, i);
+          gtk_combo_box_text_append (self->outlet_combo, json_object_get_string_member (o, "code"),
+                                     json_object_get_string_member (o, "name"));
+        }
+      gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->outlet_combo), CD_REPORTS_ALL_OUTLETS);
+      g_signal_handlers_unblock_matched (self->outlet_combo, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+      self->central_outlets_loaded = TRUE;
+      chosen = CD_REPORTS_ALL_OUTLETS;
+    }
+  for (guint i = 0; chosen && i < json_array_get_length (outlets); i++)
+    {
+      JsonObject *o = json_array_get_object_element (outlets, i);
+      if (g_strcmp0 (json_object_get_string_member (o, "code"), chosen) == 0)
+        {
+          part = json_node_new (JSON_NODE_OBJECT);
+          json_node_set_object (part, o);
+        }
+    }
+  return part ? part : json_node_ref (all);
 }
 
 static void
@@ -387,6 +466,20 @@ on_built_cb (GObject *source, GAsyncResult *result, gpointer data)
         return;
       self = CD_REPORTS_PAGE (source);
       gtk_spinner_stop (self->spinner);
+#ifdef CD_GUI_HAVE_CENTRAL
+      /* Offline: a sentence, not libpq's socket details (they stay in the debug log). */
+      if (g_error_matches (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_CONNECT))
+        {
+          g_debug ("central report: %s", error->message);
+          g_clear_pointer (&self->report, json_node_unref);
+          gtk_list_store_clear (self->figures_store);
+          cd_gui_show_error (self->error_label,
+                             _("The central database cannot be reached now, so the outlets' reports cannot be "
+                               "shown. Check this computer's network connection and try again with Show."));
+          cd_reports_page_update_signoff (self);
+          return;
+        }
+#endif
       cd_gui_show_error (self->error_label, cd_gui_error_text (error));
       return;
     }
@@ -396,6 +489,14 @@ on_built_cb (GObject *source, GAsyncResult *result, gpointer data)
   cd_gui_show_error (self->error_label, NULL);
   g_clear_pointer (&self->report, json_node_unref);
   g_clear_pointer (&self->signoff, cd_signoff_free);
+  if (job->central)
+    {
+      self->report = central_part (self, job->report);
+      show_figures (self);
+      cd_reports_page_update_signoff (self);
+      g_signal_emit (self, signals[LOADED], 0);
+      return;
+    }
   self->report = g_steal_pointer (&job->report);
   self->signoff = g_steal_pointer (&job->signoff);
   cd_report_chart_widget_set_data (self->chart, job->chart);
@@ -438,6 +539,8 @@ on_refresh_cb (CdReportsPage *self)
   gtk_spinner_start (self->spinner);
   task = g_task_new (self, self->cancellable, on_built_cb, NULL);
   g_task_set_source_tag (task, on_refresh_cb);
+  job->central = self->central;
+  job->central_url = g_strdup (self->central_url);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
   g_task_set_return_on_cancel (task, FALSE);
   g_task_run_in_thread (task, build_thread);
@@ -477,6 +580,12 @@ on_figure_selected_cb (CdReportsPage *self, GtkTreeSelection *selection)
     return;
   gtk_tree_model_get (model, &it, FIG_KIND, &kind, FIG_KEY, &key, FIG_ITEM, &item, -1);
   gtk_list_store_clear (self->detail_store);
+  if (self->central)
+    {
+      gtk_label_set_text (self->detail_label, _("The applications behind a figure are listed at the outlet's counter; "
+                                                "the head office's report shows the figures."));
+      return;
+    }
   if (g_strcmp0 (kind, "none") == 0)
     {
       gtk_label_set_text (self->detail_label, _("This figure has no list behind it."));
@@ -647,6 +756,7 @@ cd_reports_page_finalize (GObject *object)
   g_clear_pointer (&self->report, json_node_unref);
   g_clear_pointer (&self->signoff, cd_signoff_free);
   g_clear_object (&self->ctx);
+  g_free (self->central_url);
   G_OBJECT_CLASS (cd_reports_page_parent_class)->finalize (object);
 }
 
@@ -723,4 +833,47 @@ JsonNode *
 cd_reports_page_get_report (CdReportsPage *self)
 {
   return self->report;
+}
+
+void
+cd_reports_page_set_central (CdReportsPage *self, const char *url)
+{
+  GtkWidget *signoff_row = gtk_widget_get_parent (GTK_WIDGET (self->counted_entry));
+
+  g_return_if_fail (CD_IS_REPORTS_PAGE (self));
+  self->central = TRUE;
+  g_free (self->central_url);
+  self->central_url = g_strdup (url);
+  self->central_outlets_loaded = FALSE;
+  g_clear_pointer (&self->report, json_node_unref);
+  g_clear_pointer (&self->signoff, cd_signoff_free);
+  /* The clerks, the chart, the lists behind a figure, the sign-off and the CSV of every application are the
+   * outlets' own (the CSV of every outlet: certdesk-cli report --central --format csv). */
+  g_signal_handlers_block_matched (self->outlet_combo, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  gtk_combo_box_text_remove_all (self->outlet_combo);
+  gtk_combo_box_text_append (self->outlet_combo, CD_REPORTS_ALL_OUTLETS, _("All outlets"));
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->outlet_combo), CD_REPORTS_ALL_OUTLETS);
+  g_signal_handlers_unblock_matched (self->outlet_combo, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+  gtk_widget_hide (GTK_WIDGET (self->clerk_combo));
+  gtk_widget_hide (GTK_WIDGET (self->csv_button));
+  gtk_widget_hide (signoff_row);
+  /* The chart and its heading (the label before it in the same box); the detail's label stays, it explains. */
+  gtk_widget_hide (GTK_WIDGET (self->chart));
+  {
+    g_autoptr(GList) kids = gtk_container_get_children (GTK_CONTAINER (gtk_widget_get_parent (GTK_WIDGET (self->chart))));
+    if (kids && kids->data != (gpointer) self->chart)
+      gtk_widget_hide (kids->data);
+  }
+  gtk_list_store_clear (self->figures_store);
+  gtk_list_store_clear (self->detail_store);
+  cd_reports_page_update_signoff (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    cd_reports_page_refresh (self);
+}
+
+gboolean
+cd_reports_page_is_central (CdReportsPage *self)
+{
+  g_return_val_if_fail (CD_IS_REPORTS_PAGE (self), FALSE);
+  return self->central;
 }

@@ -29,4 +29,11 @@ void           cd_reports_page_export_pdf_async  (CdReportsPage *self, const cha
                                                   gpointer user_data);
 gboolean       cd_reports_page_export_pdf_finish (CdReportsPage *self, GAsyncResult *result, GError **error);
 
+/* The head office's mode (certdesk --head-office URL): the page shows every outlet's report read from the
+ * central database at @url (NULL: the one this counter joined) off the main thread, per outlet with the outlet
+ * combo (全部网点 and each outlet); no clerk filter, chart or sign-off (those belong to each outlet's counter).
+ * A build without the central database (no libpq) shows a sentence saying so. */
+void           cd_reports_page_set_central (CdReportsPage *self, const char *url);
+gboolean       cd_reports_page_is_central  (CdReportsPage *self);
+
 G_END_DECLS

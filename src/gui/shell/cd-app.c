@@ -20,6 +20,7 @@ struct _CdApp {
   CdContext     *ctx;
   char          *state_dir;
   char          *db_path;
+  char          *head_office;   /* --head-office URL: the reports page shows every outlet (central database) */
   GtkWidget     *login;
   GtkWidget     *main;
 };
@@ -48,6 +49,8 @@ on_signed_in_cb (CdApp *self, CdClerk *clerk)
   self->main = GTK_WIDGET (win);
   g_object_add_weak_pointer (G_OBJECT (win), (gpointer *) &self->main);
   g_signal_connect_object (win, "switch-clerk", G_CALLBACK (on_main_switch_clerk_cb), self, G_CONNECT_SWAPPED);
+  if (self->head_office)
+    cd_main_window_set_head_office (win, self->head_office);
   if (g_settings_get_boolean (settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (win));
   gtk_window_present (GTK_WINDOW (win));
@@ -165,6 +168,7 @@ cd_app_handle_local_options (GApplication *app, GVariantDict *options)
 
   g_variant_dict_lookup (options, "state-dir", "^ay", &self->state_dir);
   g_variant_dict_lookup (options, "db", "^ay", &self->db_path);
+  g_variant_dict_lookup (options, "head-office", "s", &self->head_office);
   if (g_variant_dict_contains (options, "version"))
     {
       g_print ("certdesk %s\n", PACKAGE_VERSION);
@@ -197,6 +201,7 @@ cd_app_finalize (GObject *object)
   g_clear_object (&self->ctx);
   g_free (self->state_dir);
   g_free (self->db_path);
+  g_free (self->head_office);
   G_OBJECT_CLASS (cd_app_parent_class)->finalize (object);
 }
 
@@ -219,6 +224,8 @@ cd_app_init (CdApp *self)
     { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Folder of the counter's database and files"), N_("DIR") },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Database file"), N_("FILE") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
+    { "head-office", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("The head office's reports: every outlet's, from the central database at URL (a libpq URI)"), N_("URL") },
     { NULL }
   };
 

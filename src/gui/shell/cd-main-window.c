@@ -312,6 +312,17 @@ cd_main_window_new (GtkApplication *app, CdContext *ctx, const CdClerk *clerk)
   return self;
 }
 
+gboolean
+cd_main_window_set_head_office (CdMainWindow *self, const char *url)
+{
+  GtkWidget *reports = gtk_stack_get_child_by_name (self->stack, "reports");
+
+  if (!reports || !CD_IS_REPORTS_PAGE (reports))
+    return FALSE;
+  cd_reports_page_set_central (CD_REPORTS_PAGE (reports), url);
+  return cd_main_window_show_section (self, "reports");
+}
+
 CdWizard *
 cd_main_window_get_wizard (CdMainWindow *self)
 {

@@ -19,6 +19,9 @@ void          cd_main_window_add_accels   (GtkApplication *app);
 CdWizard     *cd_main_window_get_wizard   (CdMainWindow *self);
 /* "accept", "today", "print", "reports", "settings"; FALSE when the clerk's role may not open it. */
 gboolean      cd_main_window_show_section (CdMainWindow *self, const char *section);
+/* The head office's sign-in (certdesk --head-office URL): a supervisor's reports page shows every outlet from
+ * the central database at @url and opens first. FALSE when the clerk has no reports page. */
+gboolean      cd_main_window_set_head_office (CdMainWindow *self, const char *url);
 const char   *cd_main_window_get_section  (CdMainWindow *self);
 /* The header's USB-key status slot, for the key module to fill. */
 GtkBox       *cd_main_window_get_key_slot (CdMainWindow *self);
