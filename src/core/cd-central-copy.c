@@ -103,6 +103,58 @@ cd_central_copy_certificates_of (CdStore *store, gboolean unit, const char *key,
   return g_steal_pointer (&out);
 }
 
+void
+cd_central_customer_free (CdCentralCustomer *c)
+{
+  if (!c)
+    return;
+  g_free (c->uuid);
+  g_free (c->outlet);
+  g_free (c->kind);
+  g_free (c->name);
+  g_free (c->uscc);
+  g_free (c->id_number);
+  g_free (c->data);
+  g_free (c);
+}
+
+GPtrArray *
+cd_central_copy_find_customers (CdStore *store, const char *text, const char *ident, guint limit, GError **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_central_customer_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (text == NULL || *text == '\0')
+    return g_steal_pointer (&out);
+  if (!cd_store_prepare (store, "SELECT uuid, outlet_code, kind, name, uscc, id_number, json_extract(data, '$.data')"
+                                " FROM central_customer WHERE NOT deleted AND (instr(name, ?1) > 0 OR uscc = ?2"
+                                " OR id_number = ?2) ORDER BY rowid LIMIT ?3", &stmt, error))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
+  cd_store_bind_text_or_null (stmt, 2, ident);
+  sqlite3_bind_int (stmt, 3, (int) limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CdCentralCustomer *c = g_new0 (CdCentralCustomer, 1);
+
+      c->uuid = cd_store_column_dup (stmt, 0);
+      c->outlet = cd_store_column_dup (stmt, 1);
+      c->kind = cd_store_column_dup (stmt, 2);
+      c->name = cd_store_column_dup (stmt, 3);
+      c->uscc = cd_store_column_dup (stmt, 4);
+      c->id_number = cd_store_column_dup (stmt, 5);
+      c->data = cd_store_column_dup (stmt, 6);
+      g_ptr_array_add (out, c);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      cd_store_set_error (store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
 char *
 cd_central_copy_outlet_name (CdStore *store, const char *code)
 {

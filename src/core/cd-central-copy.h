@@ -39,6 +39,25 @@ gboolean   cd_central_copy_lookup        (CdStore *store, const char *serial, Cd
 /* Every pulled certificate of the customer with USCC (@unit) or resident ID number @key, newest first. */
 GPtrArray *cd_central_copy_certificates_of (CdStore *store, gboolean unit, const char *key, GError **error);
 
+/* One customer another outlet served, as last pulled. */
+typedef struct {
+  char *uuid;
+  char *outlet;          /* the outlet code */
+  char *kind;            /* "unit" or "person" */
+  char *name;
+  char *uscc;
+  char *id_number;
+  char *data;            /* the applicant's JSON as that counter holds it (unit, legal person, agent, person …) */
+} CdCentralCustomer;
+
+void cd_central_customer_free (CdCentralCustomer *c);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdCentralCustomer, cd_central_customer_free)
+
+/* At most @limit pulled customers whose name contains @text or whose USCC or ID number is @ident (@text
+ * normalised as cd_ident_normalize does), in the order they were pulled. */
+GPtrArray *cd_central_copy_find_customers (CdStore *store, const char *text, const char *ident, guint limit,
+                                           GError **error);
+
 /* The outlet's name as the central database lists it (pulled by sync), else @code itself. */
 char      *cd_central_copy_outlet_name   (CdStore *store, const char *code);
 /* Stores it (sync, from the central outlet table). */

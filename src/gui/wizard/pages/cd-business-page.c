@@ -7,8 +7,10 @@
 
 #include "cd-application-store.h"
 #include "cd-business-page.h"
+#include "cd-central-copy.h"
 #include "cd-customer-store.h"
 #include "cd-gui-util.h"
+#include "cd-ident.h"
 #include "cd-page-common.h"
 #include "cd-preflight.h"
 
@@ -298,6 +300,8 @@ typedef struct {
   char   *name;
   char   *serial;      /* NULL: the customer, without a certificate to work on */
   char   *not_after;
+  char   *outlet;      /* another outlet's customer (pulled by sync): that outlet's name; NULL for this counter's */
+  char   *data;        /* another outlet's customer: its applicant JSON (app_id is 0) */
 } Candidate;
 
 static void
@@ -307,6 +311,8 @@ candidate_free (Candidate *c)
   g_free (c->name);
   g_free (c->serial);
   g_free (c->not_after);
+  g_free (c->outlet);
+  g_free (c->data);
   g_free (c);
 }
 
@@ -321,24 +327,46 @@ fill_from (CdBusinessPage *self, const Candidate *c)
   g_autofree char *text = NULL;
   CdApplication *merged;
 
-  if (!cd_application_store_load (self->ctx, c->app_id, &previous, NULL, &error))
+  if (c->outlet)
+    {
+      /* Another outlet's customer: its applicant as that counter last saved it. */
+      if (!(from = json_from_string (c->data ? c->data : "{}", &error)) || !JSON_NODE_HOLDS_OBJECT (from))
+        {
+          gtk_label_set_text (self->find_label, error ? error->message
+                                                      : _("The other outlet's customer record cannot be read"));
+          return;
+        }
+    }
+  else if (!cd_application_store_load (self->ctx, c->app_id, &previous, NULL, &error))
     {
       gtk_label_set_text (self->find_label, error->message);
       return;
     }
-  from = cd_application_to_json (previous);
+  else
+    from = cd_application_to_json (previous);
   if (!(merged = cd_application_with_applicant_of (cd_draft_get_app (self->draft), json_node_get_object (from),
                                                     &error)))
     {
       gtk_label_set_text (self->find_label, error->message);
       return;
     }
-  if (c->serial)
+  if (c->serial && c->outlet)
+    {
+      g_free (merged->existing_serial);
+      merged->existing_serial = g_strdup (c->serial);
+      /* TRANSLATORS: the other outlet's name, the customer, the certificate serial */
+      text = g_strdup_printf (_("Filled in from %s's customer %s, certificate %s (issued at that outlet)"), c->outlet,
+                              c->name, c->serial);
+    }
+  else if (c->serial)
     {
       g_free (merged->existing_serial);
       merged->existing_serial = g_strdup (c->serial);
       text = g_strdup_printf (_("Filled in from application %s (%s), certificate %s"), c->number, c->name, c->serial);
     }
+  else if (c->outlet)
+    text = g_strdup_printf (_("Filled in from %s's customer %s; no valid certificate of this customer is known: type "
+                              "its serial"), c->outlet, c->name);
   else
     text = g_strdup_printf (_("Filled in from application %s (%s); no certificate of this customer is known here: "
                               "type its serial"), c->number, c->name);
@@ -375,10 +403,17 @@ offer_choices (CdBusinessPage *self, GPtrArray *candidates)
       Candidate *c = candidates->pdata[i];
       g_autofree char *day = c->not_after ? g_strndup (c->not_after, 10) : NULL;
       /* TRANSLATORS: applicant, application number, certificate serial, last day of validity */
-      g_autofree char *text = c->serial ? g_strdup_printf (_("%s · application %s · certificate %s, valid until %s"),
-                                                           c->name, c->number, c->serial, day ? day : "—")
-                                        : g_strdup_printf (_("%s · application %s · no certificate"), c->name,
-                                                           c->number);
+      g_autofree char *text = NULL;
+
+      if (c->outlet)
+        /* TRANSLATORS: applicant, the outlet that issued the certificate, its serial, last day of validity */
+        text = c->serial ? g_strdup_printf (_("%s · issued at %s · certificate %s, valid until %s"), c->name, c->outlet,
+                                            c->serial, day ? day : "—")
+                         : g_strdup_printf (_("%s · customer of %s · no valid certificate"), c->name, c->outlet);
+      else
+        text = c->serial ? g_strdup_printf (_("%s · application %s · certificate %s, valid until %s"), c->name,
+                                            c->number, c->serial, day ? day : "—")
+                         : g_strdup_printf (_("%s · application %s · no certificate"), c->name, c->number);
       GtkWidget *label = gtk_label_new (text);
       GtkWidget *row = gtk_list_box_row_new ();
 
@@ -394,6 +429,60 @@ offer_choices (CdBusinessPage *self, GPtrArray *candidates)
   gtk_widget_show_all (list);
   gtk_popover_popup (GTK_POPOVER (self->choices));
   gtk_label_set_text (self->find_label, _("Several customers or certificates match: choose one from the list"));
+}
+
+/* The customers other outlets served and their valid certificates, as sync last pulled them (cd-central-copy.h),
+ * after this counter's own: each certificate once, named with the outlet that issued it. */
+static gboolean
+other_outlets_candidates (CdBusinessPage *self, const char *query, GPtrArray *candidates, Candidate **first_customer,
+                          GError **error)
+{
+  CdStore *store = cd_context_get_store (self->ctx);
+  g_autofree char *ident = cd_ident_normalize (query);
+  g_autoptr(GPtrArray) customers = cd_central_copy_find_customers (store, query, ident, 20, error);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GDateTime) now = cd_store_now (store);
+
+  if (!customers)
+    return FALSE;
+  for (guint i = 0; i < candidates->len; i++)
+    if (((Candidate *) candidates->pdata[i])->serial)
+      g_hash_table_add (seen, g_strdup (((Candidate *) candidates->pdata[i])->serial));
+  for (guint i = 0; i < customers->len; i++)
+    {
+      const CdCentralCustomer *cu = customers->pdata[i];
+      gboolean unit = g_strcmp0 (cu->kind, "unit") == 0;
+      g_autoptr(GPtrArray) certs = cd_central_copy_certificates_of (store, unit, unit ? cu->uscc : cu->id_number, error);
+
+      if (!certs)
+        return FALSE;
+      for (guint j = 0; j < certs->len; j++)
+        {
+          const CdCentralCertificate *cc = certs->pdata[j];
+          g_autoptr(GDateTime) end = cc->not_after ? g_date_time_new_from_iso8601 (cc->not_after, NULL) : NULL;
+          Candidate *c;
+
+          if (g_strcmp0 (cc->state, "issued") != 0 || (end && g_date_time_compare (end, now) <= 0)
+              || g_hash_table_contains (seen, cc->serial))
+            continue;
+          g_hash_table_add (seen, g_strdup (cc->serial));
+          c = g_new0 (Candidate, 1);
+          c->name = g_strdup (cu->name);
+          c->serial = g_strdup (cc->serial);
+          c->not_after = g_strdup (cc->not_after);
+          c->outlet = cd_central_copy_outlet_name (store, cc->outlet);
+          c->data = g_strdup (cu->data);
+          g_ptr_array_add (candidates, c);
+        }
+      if (!*first_customer)
+        {
+          *first_customer = g_new0 (Candidate, 1);
+          (*first_customer)->name = g_strdup (cu->name);
+          (*first_customer)->outlet = cd_central_copy_outlet_name (store, cu->outlet);
+          (*first_customer)->data = g_strdup (cu->data);
+        }
+    }
+  return TRUE;
 }
 
 static void
@@ -446,6 +535,12 @@ on_find_activate_cb (CdBusinessPage *self)
           first_customer->number = g_strdup (hit->number);
           first_customer->name = g_strdup (hit->name);
         }
+    }
+  if (!other_outlets_candidates (self, query, candidates, &first_customer, &error))
+    {
+      gtk_label_set_text (self->find_label, error->message);
+      g_clear_pointer (&first_customer, candidate_free);
+      return;
     }
   if (!first_customer)
     gtk_label_set_text (self->find_label, _("No earlier application matches"));
