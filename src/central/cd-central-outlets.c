@@ -68,6 +68,138 @@ const char cd_central_migration_revocation[] =
   "CREATE TRIGGER revocation_marks_certificate AFTER INSERT ON certdesk.revocation"
   "  FOR EACH ROW EXECUTE FUNCTION certdesk.revocation_marks_certificate();";
 
+/* Migration: shared customer data, later wins per field. The same company (USCC) or person (ID number) served at
+ * several outlets is one customer centrally: customer_field holds, per customer and per leaf of the applicant's
+ * JSON ("unit.address", "agent.mobile"), the value of the latest change any counter made, and customer_history
+ * every change pushed (old value, new value, who, when, and whether it won). A counter's change is what differs
+ * from that counter's previous version of its own record (so a field it did not touch never overwrites another
+ * outlet's newer value); it wins when it was made later (the outbox row's time) than the value standing. The
+ * statement trigger sorts before change_event_apply (triggers fire in name order), so the entity table still
+ * holds the previous version; SECURITY DEFINER: the rows are shared, no outlet writes them directly. Counters pull
+ * customer_field above the last rev they saw and apply it to their pulled copy and their own applicant. */
+const char cd_central_migration_customer_fields[] =
+  "CREATE SEQUENCE certdesk.customer_field_rev;"
+  "CREATE TABLE certdesk.customer_field ("
+  "  customer_key text NOT NULL,"
+  "  path text NOT NULL,"
+  "  value jsonb,"
+  "  at timestamptz NOT NULL,"
+  "  outlet_code text NOT NULL,"
+  "  counter_uuid uuid NOT NULL,"
+  "  seq bigint NOT NULL,"
+  "  rev bigint NOT NULL,"
+  "  PRIMARY KEY (customer_key, path));"
+  "CREATE INDEX ON certdesk.customer_field (rev);"
+  "CREATE TABLE certdesk.customer_history ("
+  "  id bigserial PRIMARY KEY,"
+  "  customer_key text NOT NULL,"
+  "  path text NOT NULL,"
+  "  old jsonb,"
+  "  new jsonb,"
+  "  at timestamptz NOT NULL,"
+  "  outlet_code text NOT NULL,"
+  "  counter_uuid uuid NOT NULL,"
+  "  seq bigint NOT NULL,"
+  "  won boolean NOT NULL,"
+  "  received_at timestamptz NOT NULL DEFAULT now());"
+  "CREATE INDEX ON certdesk.customer_history (customer_key, path);"
+  "GRANT SELECT ON certdesk.customer_field, certdesk.customer_history TO certdesk_outlet, certdesk_head_office;"
+  /* The leaves of a JSON document as dotted paths (objects only: arrays are values). */
+  "CREATE FUNCTION certdesk.json_leaves(j jsonb) RETURNS TABLE (path text, value jsonb) LANGUAGE sql IMMUTABLE AS $f$\n"
+  "  WITH RECURSIVE t(path, value) AS (\n"
+  "    SELECT e.key, e.value FROM jsonb_each(CASE WHEN jsonb_typeof(j) = 'object' THEN j ELSE '{}' END) e\n"
+  "    UNION ALL\n"
+  "    SELECT t.path || '.' || e.key, e.value FROM t, jsonb_each(t.value) e WHERE jsonb_typeof(t.value) = 'object')\n"
+  "  SELECT path, value FROM t WHERE jsonb_typeof(value) <> 'object' $f$;"
+  "CREATE FUNCTION certdesk.customer_field_events() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
+  "  SET search_path = pg_catalog, certdesk AS $f$\n"
+  "DECLARE r record; cur record; won boolean;\n"
+  "BEGIN\n"
+  "  FOR r IN\n"
+  "    WITH ev AS (\n"
+  "      SELECT e.record_uuid, e.outlet_code, e.counter_uuid, e.seq, e.at,\n"
+  "        CASE WHEN coalesce(e.row->>'uscc', '') <> '' THEN 'uscc:' || (e.row->>'uscc')\n"
+  "             WHEN coalesce(e.row->>'id_number', '') <> '' THEN 'id:' || (e.row->>'id_number') END AS key,\n"
+  "        certdesk.as_jsonb(e.row->'data') AS doc,\n"
+  "        lag(certdesk.as_jsonb(e.row->'data')) OVER w AS prev_in_batch, row_number() OVER w AS n\n"
+  "      FROM new_events e WHERE e.tbl = 'customer' AND e.op <> 'delete'\n"
+  "      WINDOW w AS (PARTITION BY e.record_uuid ORDER BY e.seq)),\n"
+  "    pairs AS (\n"
+  "      SELECT ev.*, CASE WHEN ev.n = 1 THEN (SELECT certdesk.as_jsonb(c.data->'data') FROM certdesk.customer c\n"
+  "        WHERE c.uuid = ev.record_uuid AND c.seq < ev.seq) ELSE ev.prev_in_batch END AS prev\n"
+  "      FROM ev WHERE ev.key IS NOT NULL)\n"
+  "    SELECT p.key, p.outlet_code, p.counter_uuid, p.seq, p.at, l.path, l.value\n"
+  "    FROM pairs p, certdesk.json_leaves(p.doc) l\n"
+  "    WHERE p.prev IS NULL OR (p.prev #> string_to_array(l.path, '.')) IS DISTINCT FROM l.value\n"
+  "    ORDER BY p.at, p.seq\n"
+  "  LOOP\n"
+  "    SELECT f.value, f.at INTO cur FROM certdesk.customer_field f WHERE f.customer_key = r.key AND f.path = r.path;\n"
+  "    IF FOUND AND cur.value IS NOT DISTINCT FROM r.value THEN CONTINUE; END IF;\n"
+  "    won := NOT FOUND OR cur.at < r.at;\n"
+  "    IF won THEN\n"
+  "      INSERT INTO certdesk.customer_field (customer_key, path, value, at, outlet_code, counter_uuid, seq, rev)\n"
+  "        VALUES (r.key, r.path, r.value, r.at, r.outlet_code, r.counter_uuid, r.seq,\n"
+  "                nextval('certdesk.customer_field_rev'))\n"
+  "        ON CONFLICT (customer_key, path) DO UPDATE SET value = EXCLUDED.value, at = EXCLUDED.at,\n"
+  "          outlet_code = EXCLUDED.outlet_code, counter_uuid = EXCLUDED.counter_uuid, seq = EXCLUDED.seq,\n"
+  "          rev = EXCLUDED.rev;\n"
+  "    END IF;\n"
+  "    INSERT INTO certdesk.customer_history (customer_key, path, old, new, at, outlet_code, counter_uuid, seq, won)\n"
+  "      VALUES (r.key, r.path, cur.value, r.value, r.at, r.outlet_code, r.counter_uuid, r.seq, won);\n"
+  "  END LOOP;\n"
+  "  RETURN NULL;\n"
+  "END $f$;"
+  "REVOKE ALL ON FUNCTION certdesk.customer_field_events() FROM PUBLIC;"
+  "CREATE TRIGGER change_event_0_customer_fields AFTER INSERT ON certdesk.change_event"
+  "  REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION certdesk.customer_field_events();";
+
+gboolean
+cd_central_pull_customer_fields (CdStore *store, PGconn *conn, const char *counter, gint64 *pulled, GError **error)
+{
+  for (;;)
+    {
+      g_autofree char *cursor = cd_store_setting_dup (store, "central.customer_field_rev");
+      const char *const params[] = { cursor ? cursor : "0", counter };
+      PGresult *res = PQexecParams (conn, "SELECT customer_key, path, value::text, outlet_code, rev"
+                                          " FROM certdesk.customer_field WHERE rev > $1::bigint"
+                                          " AND counter_uuid <> $2::uuid ORDER BY rev LIMIT 500",
+                                    2, NULL, params, NULL, NULL, 0);
+      int rows;
+      gboolean ok = TRUE;
+
+      if (PQresultStatus (res) != PGRES_TUPLES_OK)
+        {
+          g_set_error (error, CD_CENTRAL_ERROR, PQstatus (conn) == CONNECTION_OK ? CD_CENTRAL_ERROR_SERVER
+                                                                                : CD_CENTRAL_ERROR_CONNECT,
+                       "%s", g_strchomp (PQerrorMessage (conn)));
+          PQclear (res);
+          return FALSE;
+        }
+      rows = PQntuples (res);
+      if (rows == 0)
+        {
+          PQclear (res);
+          return TRUE;
+        }
+      /* One transaction per page, with its cursor: nothing applied twice, nothing skipped. */
+      ok = cd_store_begin (store, error);
+      for (int i = 0; ok && i < rows; i++)
+        ok = cd_central_copy_apply_field (store, PQgetvalue (res, i, 0), PQgetvalue (res, i, 1),
+                                          PQgetisnull (res, i, 2) ? NULL : PQgetvalue (res, i, 2),
+                                          PQgetvalue (res, i, 3), error);
+      ok = ok && cd_central_copy_set_setting (store, "central.customer_field_rev", PQgetvalue (res, rows - 1, 4),
+                                              error)
+           && cd_store_commit (store, error);
+      if (!ok)
+        cd_store_rollback (store);
+      else
+        *pulled += rows;
+      PQclear (res);
+      if (!ok)
+        return FALSE;
+    }
+}
+
 gboolean
 cd_central_pull_outlet_names (CdStore *store, PGconn *conn, GError **error)
 {

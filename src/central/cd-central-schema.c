@@ -324,5 +324,6 @@ const char *const cd_central_migrations[] = {
   migration_hq,
   migration_report,
   cd_central_migration_revocation,
+  cd_central_migration_customer_fields,
 };
 const guint cd_central_n_migrations = G_N_ELEMENTS (cd_central_migrations);

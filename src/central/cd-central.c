@@ -576,6 +576,7 @@ cd_central_sync (CdStore *store, CdCentralSyncResult *out, GError **error)
   ok = push (store, conn, outlet, counter, &out->pushed, error)
        && pull (store, conn, counter, &out->pulled, error)
        && cd_central_pull_outlet_names (store, conn, error)
+       && cd_central_pull_customer_fields (store, conn, counter, &out->pulled, error)
        && cd_central_pull_head_office (store, conn, &out->pulled, error)
        && prune_sent (store, error);
   out->pending = pending_count (store);

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
+#include <string.h>
+
 #include "cd-audit.h"
 #include "cd-central-copy.h"
 
@@ -345,4 +347,91 @@ cd_central_copy_apply_revocation (CdStore *store, const char *row, const char *o
   detail = cd_audit_detail_new ("serial", serial, "from", from, "to", state, "reason", reason, "outlet", outlet,
                                 NULL);
   return cd_audit_append (store, actor, "certificate.state", "certificate", id, detail, error);
+}
+
+gboolean
+cd_central_copy_set_setting (CdStore *store, const char *key, const char *value, GError **error)
+{
+  return setting_put (store, key, value, error);
+}
+
+/* "unit.address" as an SQLite JSON path, each key quoted: $."unit"."address". NULL for a path that is not plain
+ * keys (the central side only makes dotted object keys). */
+static char *
+json_path (const char *dotted)
+{
+  g_auto(GStrv) parts = g_strsplit (dotted, ".", -1);
+  GString *out = g_string_new ("$");
+
+  for (guint i = 0; parts[i]; i++)
+    {
+      if (!*parts[i] || strpbrk (parts[i], "\"\\[]"))
+        {
+          g_string_free (out, TRUE);
+          return NULL;
+        }
+      g_string_append_printf (out, ".\"%s\"", parts[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+cd_central_copy_apply_field (CdStore *store, const char *key, const char *path, const char *value, const char *outlet,
+                             GError **error)
+{
+  g_autofree char *jpath = json_path (path);
+  gboolean unit = g_str_has_prefix (key, "uscc:");
+  const char *ident = strchr (key, ':') ? strchr (key, ':') + 1 : NULL;
+  g_autoptr(sqlite3_stmt) copy = NULL;
+  g_autoptr(sqlite3_stmt) mine = NULL;
+  g_autoptr(sqlite3_stmt) set = NULL;
+  g_autoptr(JsonNode) detail = NULL;
+  g_autofree char *now = NULL;
+  g_autofree char *actor = NULL;
+  gint64 id;
+
+  if (jpath == NULL || ident == NULL || *ident == '\0')
+    return TRUE;   /* not a field this counter can place */
+  /* The pulled copy: the applicant's JSON travels as text inside the row (its "data" member). */
+  if (!cd_store_prepare (store, unit
+                         ? "UPDATE central_customer SET data = json_set(data, '$.data',"
+                           " json_set(json_extract(data, '$.data'), ?1, json(coalesce(?2, 'null'))))"
+                           " WHERE uscc = ?3 AND json_valid(json_extract(data, '$.data'))"
+                         : "UPDATE central_customer SET data = json_set(data, '$.data',"
+                           " json_set(json_extract(data, '$.data'), ?1, json(coalesce(?2, 'null'))))"
+                           " WHERE kind = 'person' AND id_number = ?3 AND json_valid(json_extract(data, '$.data'))",
+                         &copy, error))
+    return FALSE;
+  sqlite3_bind_text (copy, 1, jpath, -1, SQLITE_STATIC);
+  cd_store_bind_text_or_null (copy, 2, value);
+  sqlite3_bind_text (copy, 3, ident, -1, SQLITE_STATIC);
+  if (!cd_store_step_done (store, copy, error))
+    return FALSE;
+  /* This counter's own customer: its applicant takes the later value (and travels back as this counter's change,
+   * which the central database recognises as the value already standing). */
+  if (!cd_store_prepare (store, unit ? "SELECT id FROM applicant WHERE uscc = ?1 AND json_valid(data)"
+                                     : "SELECT id FROM applicant WHERE kind = 'person' AND id_number = ?1"
+                                       " AND json_valid(data)", &mine, error))
+    return FALSE;
+  sqlite3_bind_text (mine, 1, ident, -1, SQLITE_STATIC);
+  if (sqlite3_step (mine) != SQLITE_ROW)
+    return TRUE;
+  id = sqlite3_column_int64 (mine, 0);
+  now = cd_store_now_iso (store);
+  if (!cd_store_prepare (store, "UPDATE applicant SET data = json_set(data, ?2, json(coalesce(?3, 'null'))),"
+                                " updated_at = ?4 WHERE id = ?1"
+                                " AND json_extract(data, ?2) IS NOT json_extract(json(coalesce(?3, 'null')), '$')",
+                         &set, error))
+    return FALSE;
+  sqlite3_bind_int64 (set, 1, id);
+  sqlite3_bind_text (set, 2, jpath, -1, SQLITE_STATIC);
+  cd_store_bind_text_or_null (set, 3, value);
+  sqlite3_bind_text (set, 4, now, -1, SQLITE_STATIC);
+  if (!cd_store_step_done (store, set, error))
+    return FALSE;
+  if (sqlite3_changes (cd_store_get_db (store)) == 0)
+    return TRUE;
+  actor = g_strdup_printf ("outlet %s", outlet);
+  detail = cd_audit_detail_new ("field", path, "outlet", outlet, NULL);
+  return cd_audit_append (store, actor, "applicant.field", "applicant", id, detail, error);
 }

@@ -85,4 +85,13 @@ gboolean   cd_central_copy_record_revocation (CdStore *store, const char *actor,
  * its key retired or suspended. The caller holds the transaction. */
 gboolean   cd_central_copy_apply_revocation (CdStore *store, const char *row, const char *outlet, GError **error);
 
+/* Later wins per field (docs/central.md): another counter's winning change of customer @key ("uscc:…" or "id:…"),
+ * the leaf @path of the applicant's JSON ("unit.address") now @value (JSON text; NULL: null), made at outlet
+ * @outlet. Applied to the pulled copy of that customer and, when this counter has the customer, to its applicant
+ * (audited as applicant.field). The caller holds the transaction. */
+gboolean   cd_central_copy_apply_field    (CdStore *store, const char *key, const char *path, const char *value,
+                                           const char *outlet, GError **error);
+/* A counter setting (the setting table, not synced). */
+gboolean   cd_central_copy_set_setting    (CdStore *store, const char *key, const char *value, GError **error);
+
 G_END_DECLS

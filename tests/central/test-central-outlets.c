@@ -565,6 +565,93 @@ test_offline_unseen (void)
   sync_ok ("B");
 }
 
+/* An application of customer USCC_1 whose agent's mobile and unit address are @mobile and @address, imported (a
+ * draft: saving it updates the counter's customer, the change that travels). */
+static void
+customer_change (const char *counter, const char *file, const char *mobile, const char *address)
+{
+  g_autofree char *path = app_file (file, "new", USCC_1, NULL, NULL, 30000);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_auto(Run) imp = { 0 };
+  JsonObject *o;
+
+  g_assert_true (json_parser_load_from_file (parser, path, NULL));
+  o = json_node_get_object (json_parser_get_root (parser));
+  json_object_set_string_member (json_object_get_object_member (o, "agent"), "mobile", mobile);
+  json_object_set_string_member (json_object_get_object_member (o, "unit"), "address", address);
+  json_generator_set_root (gen, json_parser_get_root (parser));
+  g_assert_true (json_generator_to_file (gen, path, NULL));
+  run_cli (counter, &imp, "application", "import", path);
+  g_assert_cmpint (imp.status, ==, 0);
+  g_usleep (20000);   /* the outbox stamps changes to the millisecond: later means later */
+}
+
+static char *
+customer_field (const char *counter, const char *json_path)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT json_extract(data, '%s') FROM applicant WHERE uscc = '" USCC_1 "'",
+                                          json_path);
+  return local_text (counter, sql);
+}
+
+/* The same company served at A and B is one customer centrally: a mobile changed at A and an address changed at
+ * B both stand at both counters (a field a counter did not touch never overwrites the other's change); when both
+ * change the address, the later change wins wherever it was pushed from, and every change is in the history. */
+static void
+test_later_wins (void)
+{
+  g_autoptr(PGconn) admin = cd_test_pg_connect (server, "certdesk_admin");
+  const char *old_mobile = "13812345678";   /* app-new.json's agent */
+  g_autofree char *a_mobile = NULL, *a_address = NULL, *b_mobile = NULL, *b_address = NULL;
+
+  sync_ok ("A");
+  sync_ok ("B");
+  customer_change ("A", "a-mobile.json", "13900001111", "呼和浩特市新城区");
+  customer_change ("B", "b-address.json", old_mobile, "昌吉市延安北路1号");
+  sync_ok ("A");
+  sync_ok ("B");
+  sync_ok ("A");
+  a_mobile = customer_field ("A", "$.agent.mobile");
+  a_address = customer_field ("A", "$.unit.address");
+  b_mobile = customer_field ("B", "$.agent.mobile");
+  b_address = customer_field ("B", "$.unit.address");
+  g_assert_cmpstr (a_mobile, ==, "13900001111");
+  g_assert_cmpstr (b_mobile, ==, "13900001111");
+  g_assert_cmpstr (a_address, ==, "昌吉市延安北路1号");
+  g_assert_cmpstr (b_address, ==, "昌吉市延安北路1号");
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(*) FROM certdesk.customer_field WHERE customer_key ="
+                                          " 'uscc:" USCC_1 "' AND ((path = 'agent.mobile' AND outlet_code = 'A'"
+                                          " AND value = '\"13900001111\"') OR (path = 'unit.address'"
+                                          " AND outlet_code = 'B'))"), ==, 2);
+  /* Each counter's own applicant was changed by the other's field, audited as that outlet's. */
+  {
+    g_autofree char *audit = local_text ("B", "SELECT actor || ' ' || action || ' ' || detail FROM audit_log"
+                                              " WHERE action = 'applicant.field' ORDER BY id DESC LIMIT 1");
+    g_assert_nonnull (audit);
+    g_assert_nonnull (strstr (audit, "outlet A applicant.field"));
+    g_assert_nonnull (strstr (audit, "agent.mobile"));
+  }
+
+  /* Both change the address: A first (not pushed yet), then B; B pushes first, A last. B's is the later change:
+   * it stands, and A's older one is in the history as not taken. */
+  customer_change ("A", "a-address.json", "13900001111", "乌鲁木齐市新华北路2号");
+  customer_change ("B", "b-address-2.json", "13900001111", "昌吉市北京南路8号");
+  sync_ok ("B");
+  sync_ok ("A");
+  sync_ok ("B");
+  g_clear_pointer (&a_address, g_free);
+  g_clear_pointer (&b_address, g_free);
+  a_address = customer_field ("A", "$.unit.address");
+  b_address = customer_field ("B", "$.unit.address");
+  g_assert_cmpstr (a_address, ==, "昌吉市北京南路8号");
+  g_assert_cmpstr (b_address, ==, "昌吉市北京南路8号");
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(*) FROM certdesk.customer_history WHERE path = 'unit.address'"
+                                          " AND outlet_code = 'A' AND new = '\"乌鲁木齐市新华北路2号\"' AND NOT won"), ==, 1);
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(*) FROM certdesk.customer_history WHERE path = 'unit.address'"
+                                          " AND outlet_code = 'B' AND won"), ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -595,6 +682,7 @@ main (int argc, char **argv)
   g_test_add_func ("/central/outlets/replace-elsewhere", test_replace_elsewhere);
   g_test_add_func ("/central/outlets/renew-elsewhere", test_renew_elsewhere);
   g_test_add_func ("/central/outlets/offline-unseen", test_offline_unseen);
+  g_test_add_func ("/central/outlets/later-wins", test_later_wins);
   rc = g_test_run ();
   kill (cmp_pid, SIGTERM);
   waitpid (cmp_pid, NULL, 0);
