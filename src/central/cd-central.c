@@ -418,15 +418,19 @@ apply_pulled (CdStore *store, const char *tbl, const char *uuid, const char *out
     return deleted || cd_central_copy_apply_revocation (store, row, outlet, error);
   /* A deletion keeps the last known data and marks the row; an older change never overwrites a newer one. */
   if (g_str_equal (tbl, "customer"))
-    sql = "INSERT INTO central_customer (uuid, outlet_code, seq, deleted, data, kind, name, uscc, id_number)"
+    sql = "INSERT INTO central_customer (uuid, outlet_code, seq, deleted, data, kind, name, uscc, id_number,"
+          " name_bidx, id_number_bidx)"
           " VALUES (?1, ?2, ?3, ?4, ?5, json_extract(?5, '$.kind'), json_extract(?5, '$.name'),"
-          " json_extract(?5, '$.uscc'), json_extract(?5, '$.id_number'))"
+          " json_extract(?5, '$.uscc'), json_extract(?5, '$.id_number'), json_extract(?5, '$.name_bidx'),"
+          " json_extract(?5, '$.id_number_bidx'))"
           " ON CONFLICT (uuid) DO UPDATE SET seq = excluded.seq, deleted = excluded.deleted,"
           " data = iif(excluded.deleted, data, excluded.data),"
           " kind = iif(excluded.deleted, kind, excluded.kind),"
           " name = iif(excluded.deleted, name, excluded.name),"
           " uscc = iif(excluded.deleted, uscc, excluded.uscc),"
-          " id_number = iif(excluded.deleted, id_number, excluded.id_number)"
+          " id_number = iif(excluded.deleted, id_number, excluded.id_number),"
+          " name_bidx = iif(excluded.deleted, name_bidx, excluded.name_bidx),"
+          " id_number_bidx = iif(excluded.deleted, id_number_bidx, excluded.id_number_bidx)"
           " WHERE excluded.seq > seq";
   else
     sql = "INSERT INTO central_certificate (uuid, outlet_code, seq, deleted, data, serial, state, subject,"
@@ -646,11 +650,19 @@ cd_central_find_customers (CdStore *store, const char *text, guint limit, GError
   int rc;
 
   /* This counter's applicants first (its own outlet), then the other outlets' pulled customers. */
+  /* Persons' names and ID numbers are sealed (docs/store.md): found whole through their blind indexes and shown
+   * opened; another outlet's open once the CA's key set is shared (certdesk-cli keys import, docs/central.md). */
   if (!cd_store_prepare (store,
-                         "SELECT id, NULL, kind, name, uscc, id_number, ?4 FROM applicant"
-                         " WHERE instr(name, ?1) > 0 OR uscc = ?2 OR id_number = ?2"
-                         " UNION ALL SELECT NULL, uuid, kind, name, uscc, id_number, outlet_code FROM central_customer"
-                         " WHERE NOT deleted AND (instr(name, ?1) > 0 OR uscc = ?2 OR id_number = ?2)"
+                         "SELECT id, NULL, kind, cd_open(name, 'applicant', id, 'name'), uscc,"
+                         " cd_open(id_number, 'applicant', id, 'id_number'), ?4 FROM applicant"
+                         " WHERE (kind = 'unit' AND instr(name, ?1) > 0) OR uscc = ?2"
+                         "  OR name_bidx = cd_bidx('name', ?1) OR id_number_bidx = cd_bidx('id_number', ?2)"
+                         " UNION ALL SELECT NULL, uuid, kind,"
+                         " cd_try_open(name, 'applicant', json_extract(data, '$.id'), 'name'), uscc,"
+                         " cd_try_open(id_number, 'applicant', json_extract(data, '$.id'), 'id_number'), outlet_code"
+                         " FROM central_customer WHERE NOT deleted"
+                         "  AND ((kind = 'unit' AND instr(name, ?1) > 0) OR uscc = ?2"
+                         "  OR name_bidx = cd_bidx('name', ?1) OR id_number_bidx = cd_bidx('id_number', ?2))"
                          " LIMIT ?3", &stmt, error))
     return NULL;
   sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);

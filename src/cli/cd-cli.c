@@ -10,6 +10,7 @@
 #include "cd-cli.h"
 #include "cd-paths.h"
 #include "cd-preflight.h"
+#include "cd-store-crypt.h"
 #ifdef CD_CLI_HAVE_FORMS
 #include "cd-forms-fontset.h"
 #endif
@@ -33,6 +34,7 @@ static const Command commands[] = {
   { "clerk", cd_cli_cmd_clerk, N_("list | add: this counter's clerk accounts (a supervisor adds them)") },
   { "report", cd_cli_cmd_report, N_("The issuance report of a day or a range (JSON, CSV or PDF), or sign a day off") },
   { "audit", cd_cli_cmd_audit, N_("verify | list: the hash-chained audit log") },
+  { "keys", cd_cli_cmd_keys, N_("status | rotate | export --to FILE | import FILE: the keys of personal data") },
 #ifdef CD_CLI_HAVE_SEAL
   { "seal-extract", cd_cli_cmd_seal_extract, N_("Extract seals and signatures from a collection form") },
 #endif
@@ -113,6 +115,7 @@ main (int argc, char **argv)
   int first = 1, code;
 
   setup_locale ();
+  cd_store_crypt_set_progress (cd_cli_keys_progress, NULL);
   g_log_writer_default_set_use_stderr (TRUE);
   g_log_set_writer_func (log_writer, NULL, NULL);
 #if defined (CD_CLI_HAVE_SEAL) || defined (CD_CLI_HAVE_SCAN)

@@ -78,6 +78,9 @@ int cd_cli_cmd_ca           (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_central      (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_sync         (CdCli *cli, int argc, char **argv);
 int cd_cli_cmd_customer     (CdCli *cli, int argc, char **argv);
+int cd_cli_cmd_keys         (CdCli *cli, int argc, char **argv);
+/* Progress of sealing or re-sealing the personal data (cd_store_crypt_set_progress), on stderr. */
+void cd_cli_keys_progress (guint64 done, guint64 total, gpointer user_data);
 /* audit verify on a joined counter: its chain against the central copy (cd-cli-central.c); TRUE when they
  * agree, the counter has not joined or the central database cannot be reached (*out_central_rows -1). */
 gboolean cd_cli_central_audit_compare (CdContext *ctx, gint64 *out_central_rows, gint64 *out_bad_id, GError **error);

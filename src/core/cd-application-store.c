@@ -5,6 +5,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "cd-application-store.h"
+#include "cd-field-crypt.h"
+#include "cd-store-crypt.h"
 #include "cd-preflight.h"
 #include "cd-print-set.h"
 #include "cd-audit.h"
@@ -38,6 +40,16 @@ upsert_applicant (CdStore *store, const CdApplication *app, gint64 *out_id, GErr
   g_autoptr(JsonNode) data = NULL;
   g_autofree char *data_text = NULL;
   g_autofree char *now = cd_store_now_iso (store);
+  CdKeys *keys = cd_store_get_keys (store);
+  g_autofree char *key_bidx = NULL;
+  g_autofree char *sealed_name = NULL;
+  g_autofree char *sealed_mobile = NULL;
+  g_autofree char *sealed_id = NULL;
+  g_autofree char *sealed_data = NULL;
+  g_autofree char *name_bidx = NULL;
+  g_autofree char *id_bidx = NULL;
+  g_autofree char *mobile_bidx = NULL;
+  gint64 row_id;
   gboolean unit = app->unit != NULL;
   /* The identifier as it is stored (cd_ident_normalize): a full-width or small-x spelling is the same customer. */
   g_autofree char *key = cd_ident_normalize (unit ? app->unit->uscc : app->person ? app->person->id_number : NULL);
@@ -68,23 +80,37 @@ upsert_applicant (CdStore *store, const CdApplication *app, gint64 *out_id, GErr
   data = json_builder_get_root (b);
   data_text = json_to_string (data, FALSE);
 
+  /* A person is found by the blind index of the ID number: the number itself is sealed (cd-field-crypt.h). */
+  if (!unit)
+    key_bidx = cd_field_bidx (keys, CD_BIDX_ID_NUMBER, key);
   if (!cd_store_prepare (store, unit ? "SELECT id FROM applicant WHERE uscc = ?1"
-                                     : "SELECT id FROM applicant WHERE kind = 'person' AND id_number = ?1",
+                                     : "SELECT id FROM applicant WHERE kind = 'person' AND id_number_bidx = ?1",
                          &find, error))
     return FALSE;
-  sqlite3_bind_text (find, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (find, 1, unit ? key : key_bidx, -1, SQLITE_STATIC);
   switch (sqlite3_step (find))
     {
     case SQLITE_ROW:
-      *out_id = sqlite3_column_int64 (find, 0);
+      *out_id = row_id = sqlite3_column_int64 (find, 0);
       if (!cd_store_prepare (store, "UPDATE applicant SET name = ?2, mobile = ?3, data = ?4, updated_at = ?5,"
-                                    " id_number = COALESCE(?6, id_number) WHERE id = ?1", &write, error))
+                                    " id_number = COALESCE(?6, id_number), name_bidx = ?9,"
+                                    " id_number_bidx = COALESCE(?10, id_number_bidx), mobile_bidx = ?11"
+                                    " WHERE id = ?1", &write, error))
         return FALSE;
-      sqlite3_bind_int64 (write, 1, *out_id);
       break;
     case SQLITE_DONE:
-      if (!cd_store_prepare (store, "INSERT INTO applicant (kind, name, mobile, data, updated_at, id_number, uscc)"
-                                    " VALUES (?7, ?2, ?3, ?4, ?5, ?6, ?8)", &write, error))
+      /* The row's id is the associated data of its sealed values: chosen here, inside the write transaction. */
+      {
+        g_autoptr(sqlite3_stmt) next = NULL;
+
+        if (!cd_store_prepare (store, "SELECT coalesce(max(id), 0) + 1 FROM applicant", &next, error)
+            || sqlite3_step (next) != SQLITE_ROW)
+          return cd_store_set_error (store, error);
+        row_id = sqlite3_column_int64 (next, 0);
+      }
+      if (!cd_store_prepare (store, "INSERT INTO applicant (id, kind, name, mobile, data, updated_at, id_number, uscc,"
+                                    " name_bidx, id_number_bidx, mobile_bidx)"
+                                    " VALUES (?1, ?7, ?2, ?3, ?4, ?5, ?6, ?8, ?9, ?10, ?11)", &write, error))
         return FALSE;
       sqlite3_bind_text (write, 7, unit ? "unit" : "person", -1, SQLITE_STATIC);
       cd_store_bind_text_or_null (write, 8, unit ? key : NULL);
@@ -92,15 +118,28 @@ upsert_applicant (CdStore *store, const CdApplication *app, gint64 *out_id, GErr
     default:
       return cd_store_set_error (store, error);
     }
-  sqlite3_bind_text (write, 2, name, -1, SQLITE_STATIC);
-  cd_store_bind_text_or_null (write, 3, mobile);
-  sqlite3_bind_text (write, 4, data_text, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (write, 1, row_id);
+  if (!(sealed_data = cd_field_seal_json (keys, "applicant", row_id, data_text, NULL, error)))
+    return FALSE;
+  sealed_name = unit ? g_strdup (name) : cd_field_seal (keys, "applicant", row_id, "name", name, error);
+  sealed_mobile = cd_field_seal (keys, "applicant", row_id, "mobile", mobile, error);
+  sealed_id = cd_field_seal (keys, "applicant", row_id, "id_number", unit ? legal_id : key, error);
+  if (!sealed_name || (mobile && !sealed_mobile) || ((unit ? legal_id : key) && !sealed_id))
+    return FALSE;
+  name_bidx = unit ? NULL : cd_field_bidx (keys, CD_BIDX_NAME, name);
+  id_bidx = cd_field_bidx (keys, CD_BIDX_ID_NUMBER, unit ? legal_id : key);
+  mobile_bidx = cd_field_bidx (keys, CD_BIDX_MOBILE, mobile);
+  sqlite3_bind_text (write, 2, sealed_name, -1, SQLITE_STATIC);
+  cd_store_bind_text_or_null (write, 3, sealed_mobile);
+  sqlite3_bind_text (write, 4, sealed_data, -1, SQLITE_STATIC);
   sqlite3_bind_text (write, 5, now, -1, SQLITE_STATIC);
-  cd_store_bind_text_or_null (write, 6, unit ? legal_id : key);
+  cd_store_bind_text_or_null (write, 6, sealed_id);
+  cd_store_bind_text_or_null (write, 9, name_bidx);
+  cd_store_bind_text_or_null (write, 10, id_bidx);
+  cd_store_bind_text_or_null (write, 11, mobile_bidx);
   if (!cd_store_step_done (store, write, error))
     return FALSE;
-  if (*out_id == 0)
-    *out_id = sqlite3_last_insert_rowid (cd_store_get_db (store));
+  *out_id = row_id;
   return TRUE;
 }
 
@@ -206,6 +245,9 @@ cd_application_store_create (CdContext *ctx, const CdApplication *app, gboolean 
   g_autofree char *day = cd_store_today (store);
   g_autofree char *number = NULL;
   g_autoptr(JsonNode) detail = NULL;
+  g_autoptr(GPtrArray) bidx = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *sealed_name = NULL;
+  g_autofree char *sealed_data = NULL;
   gint64 applicant_id = 0, id;
   CdProfile *profile;
 
@@ -220,9 +262,25 @@ cd_application_store_create (CdContext *ctx, const CdApplication *app, gboolean 
     return FALSE;
   if (!(number = next_number (ctx, error)) || !upsert_applicant (store, app, &applicant_id, error))
     goto fail;
+  /* The new row's id, chosen inside the write transaction: it is the associated data of its sealed values. */
+  {
+    g_autoptr(sqlite3_stmt) next = NULL;
+
+    if (!cd_store_prepare (store, "SELECT coalesce(max(id), 0) + 1 FROM application", &next, error))
+      goto fail;
+    if (sqlite3_step (next) != SQLITE_ROW)
+      {
+        cd_store_set_error (store, error);
+        goto fail;
+      }
+    id = sqlite3_column_int64 (next, 0);
+  }
+  if (!cd_store_crypt_seal_application (cd_store_get_keys (store), id, cd_application_display_name (app), data,
+                                        &sealed_name, &sealed_data, bidx, error))
+    goto fail;
   if (!cd_store_prepare (store, "INSERT INTO application (number, outlet_id, clerk_id, applicant_id, profile, business,"
-                                " applicant_type, state, step, name, data, day, created_at, updated_at)"
-                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'draft', 'business', ?8, ?9, ?10, ?11, ?11)",
+                                " applicant_type, state, step, name, data, day, created_at, updated_at, id)"
+                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'draft', 'business', ?8, ?9, ?10, ?11, ?11, ?12)",
                          &ins, error))
     goto fail;
   sqlite3_bind_text (ins, 1, number, -1, SQLITE_STATIC);
@@ -234,13 +292,13 @@ cd_application_store_create (CdContext *ctx, const CdApplication *app, gboolean 
   sqlite3_bind_text (ins, 5, app->profile, -1, SQLITE_STATIC);
   sqlite3_bind_text (ins, 6, cd_business_to_code (app->business), -1, SQLITE_STATIC);
   sqlite3_bind_text (ins, 7, cd_applicant_type_to_code (app->applicant_type), -1, SQLITE_STATIC);
-  sqlite3_bind_text (ins, 8, cd_application_display_name (app), -1, SQLITE_STATIC);
-  sqlite3_bind_text (ins, 9, data, -1, SQLITE_STATIC);
+  sqlite3_bind_text (ins, 8, sealed_name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (ins, 9, sealed_data, -1, SQLITE_STATIC);
   sqlite3_bind_text (ins, 10, day, -1, SQLITE_STATIC);
   sqlite3_bind_text (ins, 11, now, -1, SQLITE_STATIC);
-  if (!cd_store_step_done (store, ins, error))
+  sqlite3_bind_int64 (ins, 12, id);
+  if (!cd_store_step_done (store, ins, error) || !cd_store_crypt_write_application_bidx (store, id, bidx, error))
     goto fail;
-  id = sqlite3_last_insert_rowid (cd_store_get_db (store));
   if (!check_day_lock (ctx, id, "create", error))
     goto fail;
   detail = cd_audit_detail_new ("number", number, "profile", app->profile, "business", cd_business_to_code (app->business),
@@ -317,6 +375,9 @@ cd_application_store_save (CdContext *ctx, gint64 id, const CdApplication *app, 
   g_autoptr(sqlite3_stmt) upd = NULL;
   g_autofree char *data = cd_application_to_string (app);
   g_autofree char *now = cd_store_now_iso (store);
+  g_autoptr(GPtrArray) bidx = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *sealed_name = NULL;
+  g_autofree char *sealed_data = NULL;
   gint64 applicant_id = 0;
   CdState state;
 
@@ -334,16 +395,19 @@ cd_application_store_save (CdContext *ctx, gint64 id, const CdApplication *app, 
     }
   if (state == CD_STATE_CHECKED && !set_state (ctx, id, state, CD_STATE_DRAFT, NULL, error))
     goto fail;
-  if (!upsert_applicant (store, app, &applicant_id, error))
+  if (!upsert_applicant (store, app, &applicant_id, error)
+      || !cd_store_crypt_seal_application (cd_store_get_keys (store), id, cd_application_display_name (app), data,
+                                           &sealed_name, &sealed_data, bidx, error)
+      || !cd_store_crypt_write_application_bidx (store, id, bidx, error))
     goto fail;
   if (!cd_store_prepare (store, "UPDATE application SET data = ?2, step = COALESCE(?3, step), name = ?4,"
                                 " profile = ?5, business = ?6, applicant_type = ?7, updated_at = ?8,"
                                 " applicant_id = COALESCE(?9, applicant_id) WHERE id = ?1", &upd, error))
     goto fail;
   sqlite3_bind_int64 (upd, 1, id);
-  sqlite3_bind_text (upd, 2, data, -1, SQLITE_STATIC);
+  sqlite3_bind_text (upd, 2, sealed_data, -1, SQLITE_STATIC);
   cd_store_bind_text_or_null (upd, 3, step);
-  sqlite3_bind_text (upd, 4, cd_application_display_name (app), -1, SQLITE_STATIC);
+  sqlite3_bind_text (upd, 4, sealed_name, -1, SQLITE_STATIC);
   sqlite3_bind_text (upd, 5, app->profile, -1, SQLITE_STATIC);
   sqlite3_bind_text (upd, 6, cd_business_to_code (app->business), -1, SQLITE_STATIC);
   sqlite3_bind_text (upd, 7, cd_applicant_type_to_code (app->applicant_type), -1, SQLITE_STATIC);
@@ -371,6 +435,7 @@ cd_application_store_load (CdContext *ctx, gint64 id, CdApplication **out_app, C
   g_autoptr(sqlite3_stmt) waived = NULL;
   g_autoptr(CdApplication) app = NULL;
   g_autoptr(CdApplicationInfo) info = g_new0 (CdApplicationInfo, 1);
+  g_autofree char *clear = NULL;
   int rc;
 
   if (!cd_store_prepare (store, "SELECT number, state, step, name, profile, business, day, updated_at, data,"
@@ -386,13 +451,17 @@ cd_application_store_load (CdContext *ctx, gint64 id, CdApplication **out_app, C
   info->number = cd_store_column_dup (stmt, 0);
   cd_state_from_code ((const char *) sqlite3_column_text (stmt, 1), &info->state);
   info->step = cd_store_column_dup (stmt, 2);
-  info->name = cd_store_column_dup (stmt, 3);
+  if (!(info->name = cd_field_open (cd_store_get_keys (store), "application", id, "name",
+                                    (const char *) sqlite3_column_text (stmt, 3), error)))
+    return FALSE;
   info->profile = cd_store_column_dup (stmt, 4);
   info->business = cd_store_column_dup (stmt, 5);
   info->day = cd_store_column_dup (stmt, 6);
   info->updated_at = cd_store_column_dup (stmt, 7);
   info->fee_total_fen = sqlite3_column_type (stmt, 9) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 9);
-  if (!(app = cd_application_from_data ((const char *) sqlite3_column_text (stmt, 8), -1, error)))
+  clear = cd_field_open_json (cd_store_get_keys (store), "application", id,
+                              (const char *) sqlite3_column_text (stmt, 8), error);
+  if (!clear || !(app = cd_application_from_data (clear, -1, error)))
     {
       g_prefix_error (error, _("Application %lld in the database is damaged: "), (long long) id);
       return FALSE;
@@ -555,6 +624,7 @@ cd_application_store_pay (CdContext *ctx, gint64 id, CdPaymentMethod method, gin
   g_autofree char *due = NULL;
   g_autofree char *paid = NULL;
   g_autofree char *data = NULL;
+  g_autofree char *sealed = NULL;
   CdFeeRequest req;
   CdProfile *profile;
 
@@ -619,10 +689,11 @@ cd_application_store_pay (CdContext *ctx, gint64 id, CdPaymentMethod method, gin
   sqlite3_bind_text (ins, 8, now, -1, SQLITE_STATIC);
   if (!cd_store_step_done (store, ins, error))
     goto fail;
-  if (!cd_store_prepare (store, "UPDATE application SET data = ?2, fee_total_fen = ?3 WHERE id = ?1", &upd, error))
+  if (!(sealed = cd_field_seal_json (cd_store_get_keys (store), "application", id, data, NULL, error))
+      || !cd_store_prepare (store, "UPDATE application SET data = ?2, fee_total_fen = ?3 WHERE id = ?1", &upd, error))
     goto fail;
   sqlite3_bind_int64 (upd, 1, id);
-  sqlite3_bind_text (upd, 2, data, -1, SQLITE_STATIC);
+  sqlite3_bind_text (upd, 2, sealed, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (upd, 3, quote->total_fen);
   detail = cd_audit_detail_new ("method", cd_payment_method_to_code (method), "amount", paid, NULL);
   if (!cd_store_step_done (store, upd, error) || !set_state (ctx, id, info->state, CD_STATE_PAID, detail, error)
@@ -770,13 +841,21 @@ cd_application_store_search (CdContext *ctx, const char *query, gboolean open_or
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_application_info_free);
   g_autofree char *today = cd_store_today (store);
   g_autofree char *like = NULL;
+  g_autofree char *by_id = NULL;
+  g_autofree char *by_mobile = NULL;
+  g_autofree char *by_name = NULL;
+  CdKeys *keys = cd_store_get_keys (store);
   int rc;
 
-  /* Identifiers are matched against the stored JSON text as well, so a phone or ID number finds the row. */
+  /* Persons' names, ID numbers and mobiles are sealed: they are found whole, through the blind indexes of the
+   * application's persons (application_bidx). Unit names, USCCs, numbers and serials stay clear: any part. */
   if (!cd_store_prepare (store,
                          "SELECT a.id, a.number, a.state, a.step, a.name, a.profile, a.business, a.day, a.updated_at,"
                          " a.fee_total_fen FROM application a"
-                         " WHERE (?1 IS NULL OR a.name LIKE ?1 OR a.number LIKE ?1 OR a.data LIKE ?1"
+                         " WHERE (?1 IS NULL OR a.number LIKE ?1 OR (a.name LIKE ?1 AND a.name NOT LIKE 'cd1.%')"
+                         "        OR a.id IN (SELECT x.application_id FROM application_bidx x"
+                         "                    WHERE x.bidx IN (?4, ?5, ?6))"
+                         "        OR json_extract(a.data, '$.unit.uscc') LIKE ?1"
                          "        OR EXISTS (SELECT 1 FROM certificate c WHERE c.application_id = a.id AND c.serial LIKE ?1))"
                          "   AND (?2 = 0 OR a.day = ?3 OR a.state NOT IN ('closed', 'voided'))"
                          " ORDER BY a.updated_at DESC LIMIT 500", &stmt, error))
@@ -785,9 +864,15 @@ cd_application_store_search (CdContext *ctx, const char *query, gboolean open_or
     {
       like = g_strdup_printf ("%%%s%%", query);
       sqlite3_bind_text (stmt, 1, like, -1, SQLITE_STATIC);
+      by_id = cd_field_bidx (keys, CD_BIDX_ID_NUMBER, query);
+      by_mobile = cd_field_bidx (keys, CD_BIDX_MOBILE, query);
+      by_name = cd_field_bidx (keys, CD_BIDX_NAME, query);
     }
   else
     sqlite3_bind_null (stmt, 1);
+  cd_store_bind_text_or_null (stmt, 4, by_id);
+  cd_store_bind_text_or_null (stmt, 5, by_mobile);
+  cd_store_bind_text_or_null (stmt, 6, by_name);
   sqlite3_bind_int (stmt, 2, open_or_today_only);
   sqlite3_bind_text (stmt, 3, today, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -797,13 +882,16 @@ cd_application_store_search (CdContext *ctx, const char *query, gboolean open_or
       info->number = cd_store_column_dup (stmt, 1);
       cd_state_from_code ((const char *) sqlite3_column_text (stmt, 2), &info->state);
       info->step = cd_store_column_dup (stmt, 3);
-      info->name = cd_store_column_dup (stmt, 4);
+      info->name = cd_field_open (keys, "application", info->id, "name", (const char *) sqlite3_column_text (stmt, 4),
+                                  error);
       info->profile = cd_store_column_dup (stmt, 5);
       info->business = cd_store_column_dup (stmt, 6);
       info->day = cd_store_column_dup (stmt, 7);
       info->updated_at = cd_store_column_dup (stmt, 8);
       info->fee_total_fen = sqlite3_column_type (stmt, 9) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 9);
       g_ptr_array_add (out, info);
+      if (!info->name)
+        return NULL;
     }
   if (rc != SQLITE_DONE)
     {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cd-customer-store.h"
+#include "cd-field-crypt.h"
 #include "cd-store.h"
 
 void
@@ -27,17 +28,19 @@ cd_customer_free (CdCustomer *customer)
 #define COLUMNS "SELECT id, kind, name, uscc, id_number, updated_at FROM applicant WHERE "
 
 static const char *
-query_for (CdCustomerField field, gboolean anywhere)
+query_for (CdCustomerField field, gboolean units, gboolean anywhere)
 {
   switch (field)
     {
     case CD_CUSTOMER_BY_USCC:
       return COLUMNS "uscc IS NOT NULL AND" RANGE ("uscc") " ORDER BY updated_at DESC LIMIT ?3";
     case CD_CUSTOMER_BY_ID_NUMBER:
-      return COLUMNS "kind = 'person' AND id_number IS NOT NULL AND" RANGE ("id_number")
-             " ORDER BY updated_at DESC LIMIT ?3";
+      /* sealed: the whole number through its blind index (?1 is the index here), no prefix */
+      return COLUMNS "kind = 'person' AND id_number_bidx = ?1 ORDER BY updated_at DESC LIMIT ?3";
     case CD_CUSTOMER_BY_NAME:
     default:
+      if (!units)   /* a person's name is sealed: the whole name through its blind index */
+        return anywhere ? NULL : COLUMNS "kind = 'person' AND name_bidx = ?1 ORDER BY updated_at DESC LIMIT ?3";
       if (anywhere)   /* a scan of the customers (not of the applications): one row per customer */
         return COLUMNS "kind = ?2 AND instr(name, ?1) > 1 ORDER BY updated_at DESC LIMIT ?3";
       return COLUMNS "kind = ?2 AND" RANGE ("name") " ORDER BY updated_at DESC LIMIT ?3";
@@ -49,8 +52,11 @@ collect (CdStore *store, const char *sql, const char *text, gboolean units, guin
          GError **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  CdKeys *keys = cd_store_get_keys (store);
   int rc;
 
+  if (!sql)
+    return TRUE;
   if (!cd_store_prepare (store, sql, &stmt, error))
     return FALSE;
   sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
@@ -62,10 +68,16 @@ collect (CdStore *store, const char *sql, const char *text, gboolean units, guin
 
       c->id = sqlite3_column_int64 (stmt, 0);
       c->is_unit = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), "unit") == 0;
-      c->name = cd_store_column_dup (stmt, 2);
+      c->name = cd_field_open (keys, "applicant", c->id, "name", (const char *) sqlite3_column_text (stmt, 2), error);
       c->uscc = cd_store_column_dup (stmt, 3);
-      c->id_number = cd_store_column_dup (stmt, 4);
+      c->id_number = cd_field_open (keys, "applicant", c->id, "id_number", (const char *) sqlite3_column_text (stmt, 4),
+                                    error);
       c->updated_at = cd_store_column_dup (stmt, 5);
+      if (!c->name || (sqlite3_column_type (stmt, 4) != SQLITE_NULL && !c->id_number))
+        {
+          cd_customer_free (c);
+          return FALSE;
+        }
       if (c->is_unit != units)   /* a USCC always belongs to a unit; skip a person asked for units */
         cd_customer_free (c);
       else
@@ -93,11 +105,21 @@ cd_customer_store_suggest (CdContext *ctx, CdCustomerField field, gboolean units
       g_free (key);
       key = g_steal_pointer (&upper);
     }
-  if (!collect (store, query_for (field, FALSE), key, units, limit, out, error))
+  if (field == CD_CUSTOMER_BY_ID_NUMBER || (field == CD_CUSTOMER_BY_NAME && !units))
+    {
+      /* sealed values: compared whole, through their blind index */
+      g_autofree char *bidx = cd_field_bidx (cd_store_get_keys (store),
+                                             field == CD_CUSTOMER_BY_NAME ? CD_BIDX_NAME : CD_BIDX_ID_NUMBER, key);
+      g_free (key);
+      key = g_steal_pointer (&bidx);
+      if (!key)
+        return g_steal_pointer (&out);
+    }
+  if (!collect (store, query_for (field, units, FALSE), key, units, limit, out, error))
     return NULL;
   /* Names: from two characters on, also a match inside the name ("建设" finds "内蒙古某某建设有限公司"). */
   if (field == CD_CUSTOMER_BY_NAME && out->len < limit && g_utf8_strlen (key, -1) >= 2
-      && !collect (store, query_for (field, TRUE), key, units, limit, out, error))
+      && !collect (store, query_for (field, units, TRUE), key, units, limit, out, error))
     return NULL;
   return g_steal_pointer (&out);
 }
@@ -146,7 +168,13 @@ cd_customer_store_apply (CdContext *ctx, gint64 customer_id, const CdApplication
       cd_store_set_error (store, error);
       return NULL;
     }
-  data = json_from_string ((const char *) sqlite3_column_text (stmt, 0), &local);
+  {
+    g_autofree char *clear = cd_field_open_json (cd_store_get_keys (store), "applicant", customer_id,
+                                                 (const char *) sqlite3_column_text (stmt, 0), error);
+    if (!clear)
+      return NULL;
+    data = json_from_string (clear, &local);
+  }
   if (!data || !JSON_NODE_HOLDS_OBJECT (data))
     {
       g_set_error (error, CD_STORE_ERROR, CD_STORE_ERROR_SQL,

@@ -487,13 +487,15 @@ applicant_certificates (Run *r, GError **error)
   if (key == NULL || *key == '\0')
     return g_steal_pointer (&out);
   if (!cd_store_prepare (r->store, unit ? "SELECT id FROM applicant WHERE uscc = ?1"
-                                        : "SELECT id FROM applicant WHERE kind = 'person' AND id_number = ?1",
+                                        : "SELECT id FROM applicant WHERE kind = 'person'"
+                                          " AND id_number_bidx = cd_bidx('id_number', ?1)",
                          &who, error))
     return NULL;
   sqlite3_bind_text (who, 1, key, -1, SQLITE_STATIC);
   if (sqlite3_step (who) != SQLITE_ROW)
     return other_outlets_certificates (r, unit, key, g_steal_pointer (&out), error);
-  if (!cd_store_prepare (r->store, "SELECT c.serial, c.state, c.not_after, a.data FROM application a"
+  if (!cd_store_prepare (r->store, "SELECT c.serial, c.state, c.not_after,"
+                                   " cd_open_data(a.data, 'application', a.id) FROM application a"
                                    " JOIN certificate c ON c.application_id = a.id"
                                    " WHERE a.applicant_id = ?1 ORDER BY c.id DESC", &stmt, error))
     return NULL;
@@ -612,7 +614,8 @@ rule_certificate (Run *r, GError **error)
       return TRUE;
     }
   serial = g_ascii_strup (app->existing_serial, -1);
-  if (!cd_store_prepare (r->store, "SELECT c.state, c.not_after, a.data FROM certificate c"
+  if (!cd_store_prepare (r->store, "SELECT c.state, c.not_after, cd_open_data(a.data, 'application', a.id)"
+                                   " FROM certificate c"
                                    " LEFT JOIN application a ON a.id = c.application_id WHERE c.serial = ?1",
                          &stmt, error))
     return FALSE;

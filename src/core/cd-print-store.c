@@ -317,7 +317,7 @@ cd_print_store_queue (CdContext *ctx, guint reprint_days, GError **error)
   int rc;
 
   if (!cd_store_prepare (store,
-                         "SELECT a.id, a.number, a.name, a.profile, a.business, a.state, a.day,"
+                         "SELECT a.id, a.number, cd_name(a.name, a.id), a.profile, a.business, a.state, a.day,"
                          " (SELECT count(*) FROM print_record p WHERE p.application_id = a.id),"
                          " (SELECT max(at) FROM print_record p WHERE p.application_id = a.id)"
                          " FROM application a"

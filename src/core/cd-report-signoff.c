@@ -375,7 +375,8 @@ cd_report_signoff_annotate (CdContext *ctx, const CdReportQuery *q, JsonBuilder 
                                            "counted_cash_fen", "cash_expected_fen", "difference_fen", "reason",
                                            NULL }, error)
       && add_rows (b, ctx, q, "adjustments",
-                   "SELECT json_extract(l.detail, '$.day'), a.number, a.name, json_extract(l.detail, '$.what'),"
+                   "SELECT json_extract(l.detail, '$.day'), a.number, cd_name(a.name, a.id),"
+                   " json_extract(l.detail, '$.what'),"
                    " json_extract(l.detail, '$.reason'), coalesce(k.name, ''),"
                    " coalesce((SELECT c.name FROM clerk c WHERE 'clerk:' || c.login = l.actor), l.actor), l.at"
                    " FROM audit_log l JOIN application a ON a.id = l.entity_id AND l.entity = 'application'"
@@ -492,7 +493,8 @@ cd_report_detail (CdContext *ctx, const CdReportQuery *q, const char *kind, cons
             " AND NOT (a.business = 'app-open' AND a.state = 'printed')";
   else
     where = "a.day BETWEEN ?1 AND ?2";
-  sql = g_strdup_printf ("SELECT a.id, a.number, a.day, a.name, a.business, a.applicant_type, a.state,"
+  sql = g_strdup_printf ("SELECT a.id, a.number, a.day, cd_name(a.name, a.id), a.business, a.applicant_type,"
+                         " a.state,"
                          " (SELECT sum(p.amount_fen) FROM payment p WHERE p.application_id = a.id)"
                          " FROM application a WHERE %s AND (?3 = 0 OR a.outlet_id = ?3) AND (?4 = 0 OR a.clerk_id = ?4)"
                          " ORDER BY a.day, a.number LIMIT 2000", where);

@@ -278,24 +278,27 @@ cd_report_build (CdContext *ctx, const CdReportQuery *q, GError **error)
                       "SELECT coalesce(sum(amount), 0)" PAYMENTS_NET ("p.method AS method") " WHERE method = 'cash'",
                       error)
       || !add_rows (b, ctx, q, "refunds",
-                    "SELECT a.number, a.name, a.profile, p.method, p.amount_fen, json_extract(l.detail, '$.reason'),"
+                    "SELECT a.number, cd_name(a.name, a.id), a.profile, p.method, p.amount_fen,"
+                    " json_extract(l.detail, '$.reason'),"
                     ACTOR_NAME ("l.actor") ", l.at" REFUNDS " ORDER BY l.id",
                     (const char *const[]) { "number", "name", "profile", "method", "amount_fen", "reason", "by", "at",
                                             NULL }, error)
       || !add_rows (b, ctx, q, "voids",
-                    "SELECT a.number, a.name, json_extract(l.detail, '$.reason'), " ACTOR_NAME ("l.actor") ", l.at"
+                    "SELECT a.number, cd_name(a.name, a.id), json_extract(l.detail, '$.reason'),"
+                    " " ACTOR_NAME ("l.actor") ", l.at"
                     " FROM audit_log l JOIN application a ON a.id = l.entity_id AND l.entity = 'application'"
                     " WHERE l.action = 'application.state' AND json_extract(l.detail, '$.to') = 'voided'"
                     " AND date(l.at, 'localtime') BETWEEN ?1 AND ?2" AUDIT_DAYS APP_FILTER " ORDER BY l.id",
                     (const char *const[]) { "number", "name", "reason", "by", "at", NULL }, error)
       || !add_rows (b, ctx, q, "waivers",
-                    "SELECT a.number, a.name, json_extract(l.detail, '$.material'), json_extract(l.detail, '$.reason'),"
+                    "SELECT a.number, cd_name(a.name, a.id), json_extract(l.detail, '$.material'),"
+                    " json_extract(l.detail, '$.reason'),"
                     ACTOR_NAME ("l.actor") ", l.at, a.profile FROM audit_log l JOIN application a ON a.id = l.entity_id AND l.entity = 'application'"
                     " WHERE l.action = 'material.waive' AND date(l.at, 'localtime') BETWEEN ?1 AND ?2" AUDIT_DAYS APP_FILTER
                     " ORDER BY l.id",
                     (const char *const[]) { "number", "name", "material", "reason", "by", "at", "profile", NULL }, error)
       || !add_rows (b, ctx, q, "open",
-                    "SELECT a.number, a.name, a.state, a.step, a.day FROM application a"
+                    "SELECT a.number, cd_name(a.name, a.id), a.state, a.step, a.day FROM application a"
                     " WHERE a.day <= ?2 AND a.state IN ('draft','checked','paid','printed') AND NOT " COMPLETED APP_FILTER
                     " ORDER BY a.day, a.number",
                     (const char *const[]) { "number", "name", "state", "step", "day", NULL }, error)
@@ -389,7 +392,7 @@ cd_report_export_csv (CdContext *ctx, const CdReportQuery *q, GError **error)
   s = cd_report_csv_begin ();
   if (!prepare (ctx, q,
                 "SELECT a.number, a.day, coalesce(o.name, ''), coalesce(k.name, ''), a.profile, a.business,"
-                " a.applicant_type, a.name, a.state, a.fee_total_fen,"
+                " a.applicant_type, cd_name(a.name, a.id), a.state, a.fee_total_fen,"
                 " (SELECT p.method FROM payment p WHERE p.application_id = a.id ORDER BY p.id DESC LIMIT 1),"
                 " (SELECT sum(p.amount_fen) FROM payment p WHERE p.application_id = a.id),"
                 " CASE WHEN a.state = 'voided' THEN (SELECT sum(p.amount_fen) FROM payment p WHERE p.application_id = a.id) END,"

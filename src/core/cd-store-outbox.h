@@ -14,7 +14,8 @@
 
 #define CD_OUTBOX_applicant(R) \
   "json_object('id'," R ".id,'kind'," R ".kind,'name'," R ".name,'uscc'," R ".uscc,'id_number'," R ".id_number," \
-  "'mobile'," R ".mobile,'data'," R ".data,'updated_at'," R ".updated_at)"
+  "'mobile'," R ".mobile,'data'," R ".data,'updated_at'," R ".updated_at," \
+  "'name_bidx'," R ".name_bidx,'id_number_bidx'," R ".id_number_bidx,'mobile_bidx'," R ".mobile_bidx)"
 
 #define CD_OUTBOX_application(R) \
   "json_object('id'," R ".id,'number'," R ".number,'outlet_id'," R ".outlet_id,'clerk_id'," R ".clerk_id," \

@@ -332,6 +332,37 @@ static const char migration_hq[] =
   "DROP TRIGGER IF EXISTS " #T "_sync_delete;" CD_OUTBOX_TRIGGERS (T, C)
 static const char migration_sync_upsert[] = CD_OUTBOX_FOR_EACH (CD_SYNC_TRIGGERS_AGAIN);
 
+/* Personal data at rest (issue 17, src/core/cd-store-crypt.h, docs/store.md): the applicant's name (a person's),
+ * ID number and mobile are sealed and searched through blind indexes beside them; an application's persons
+ * (person, legal person, agent) are found through application_bidx, one row per ID number, mobile or name.
+ * applicant_person keeps one customer per person, now on the index. The applicant's sync triggers are made
+ * again so the outbox carries the indexes (CD_OUTBOX_applicant); central_customer keeps the pulled indexes for
+ * the customer lookup. Sealing the rows already in the file is done in C right after (cd_store_crypt_init), in
+ * one transaction. */
+static const char migration_crypt[] =
+  "ALTER TABLE applicant ADD COLUMN name_bidx TEXT;"
+  "ALTER TABLE applicant ADD COLUMN id_number_bidx TEXT;"
+  "ALTER TABLE applicant ADD COLUMN mobile_bidx TEXT;"
+  "DROP INDEX applicant_person;"
+  "CREATE UNIQUE INDEX applicant_person ON applicant(id_number_bidx)"
+  "  WHERE kind = 'person' AND id_number_bidx IS NOT NULL;"
+  "CREATE INDEX applicant_id_number_bidx ON applicant(id_number_bidx) WHERE id_number_bidx IS NOT NULL;"
+  "CREATE INDEX applicant_mobile_bidx ON applicant(mobile_bidx) WHERE mobile_bidx IS NOT NULL;"
+  "CREATE INDEX applicant_name_bidx ON applicant(name_bidx) WHERE name_bidx IS NOT NULL;"
+  "CREATE TABLE application_bidx ("
+  "  bidx TEXT NOT NULL,"
+  "  application_id INTEGER NOT NULL REFERENCES application(id) ON DELETE CASCADE,"
+  "  PRIMARY KEY (bidx, application_id)) WITHOUT ROWID;"
+  "CREATE INDEX application_bidx_application ON application_bidx(application_id);"
+  "ALTER TABLE central_customer ADD COLUMN name_bidx TEXT;"
+  "ALTER TABLE central_customer ADD COLUMN id_number_bidx TEXT;"
+  "CREATE INDEX central_customer_id_number_bidx ON central_customer(id_number_bidx);"
+  "CREATE INDEX central_customer_name_bidx ON central_customer(name_bidx);"
+  "DROP TRIGGER applicant_sync_insert;"
+  "DROP TRIGGER applicant_sync_update;"
+  "DROP TRIGGER applicant_sync_delete;"
+  CD_OUTBOX_TRIGGERS (applicant, customer);
+
 const char *const cd_store_migrations[] = {
   migration_1,
   migration_2,
@@ -341,5 +372,6 @@ const char *const cd_store_migrations[] = {
   migration_6,
   migration_hq,
   migration_sync_upsert,
+  migration_crypt,
 };
 const guint cd_store_n_migrations = G_N_ELEMENTS (cd_store_migrations);

@@ -5,7 +5,9 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "cd-keys.h"
 #include "cd-store.h"
+#include "cd-store-crypt.h"
 #include "cd-store-schema.h"
 
 G_DEFINE_QUARK (cd-store-error-quark, cd_store_error)
@@ -14,6 +16,7 @@ struct _CdStore {
   sqlite3   *db;
   char      *path;
   GDateTime *fixed_now;
+  CdKeys    *keys;
 };
 
 gboolean
@@ -197,7 +200,9 @@ cd_store_open (const char *path, GError **error)
   if (!cd_store_exec (self, "PRAGMA journal_mode = WAL", error)
       || !cd_store_exec (self, "PRAGMA foreign_keys = ON", error)
       || !cd_store_exec (self, "PRAGMA synchronous = NORMAL", error)
-      || !migrate (self, error))
+      || !cd_store_crypt_load (self, error)   /* before any change: a database without its key stays as it is */
+      || !migrate (self, error)
+      || !cd_store_crypt_init (self, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -211,7 +216,24 @@ cd_store_close (CdStore *self)
     sqlite3_close_v2 (self->db);
   g_free (self->path);
   g_clear_pointer (&self->fixed_now, g_date_time_unref);
+  g_clear_pointer (&self->keys, cd_keys_unref);
   g_free (self);
+}
+
+CdKeys *
+cd_store_get_keys (CdStore *self)
+{
+  return self->keys;
+}
+
+void
+cd_store_set_keys (CdStore *self, CdKeys *keys)
+{
+  CdKeys *old = self->keys;
+
+  self->keys = keys ? cd_keys_ref (keys) : NULL;
+  if (old)
+    cd_keys_unref (old);
 }
 
 sqlite3 *

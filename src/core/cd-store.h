@@ -17,6 +17,7 @@ typedef enum {
   CD_STORE_ERROR_NOT_FOUND,
   CD_STORE_ERROR_CONSTRAINT,
   CD_STORE_ERROR_AUDIT_BROKEN,
+  CD_STORE_ERROR_KEYS,          /* the keys of the personal data are missing or damaged (cd-store-crypt.h) */
 } CdStoreError;
 
 typedef struct _CdStore CdStore;
@@ -54,6 +55,11 @@ char     *cd_store_column_dup      (sqlite3_stmt *stmt, int col);
 
 /* The value of the counter's setting @key (the setting table), or NULL when it is not set or cannot be read. */
 char     *cd_store_setting_dup     (CdStore *self, const char *key);
+
+/* The key set that seals this database's personal data (cd-store-crypt.h), never NULL once open. */
+typedef struct _CdKeys CdKeys;
+CdKeys   *cd_store_get_keys        (CdStore *self);
+void      cd_store_set_keys        (CdStore *self, CdKeys *keys);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdStore, cd_store_close)
 

@@ -367,7 +367,8 @@ cd_token_record_check_owner (CdContext *ctx, const char *token_serial, gint64 ap
 
   /* The key's application and ours, compared by applicant (USCC or ID number), else by name. */
   if (!cd_store_prepare (store,
-                         "SELECT k.name, k.number, k.applicant_id, a.applicant_id, a.name FROM token t"
+                         "SELECT cd_name(k.name, k.id), k.number, k.applicant_id, a.applicant_id, cd_name(a.name, a.id)"
+                         " FROM token t"
                          " JOIN application k ON k.id = t.application_id, application a"
                          " WHERE t.serial = ?1 AND a.id = ?2", &stmt, error))
     return FALSE;
