@@ -211,8 +211,9 @@ cd_central_copy_sync_state (CdStore *store, gboolean *out_joined, gboolean *out_
   g_autofree char *failed = cd_store_setting_dup (store, "central.last_sync_failed");
 
   *out_joined = outlet != NULL;
-  /* ISO 8601 UTC strings of one format compare as times. Never synced counts as offline: nothing is pulled. */
-  *out_offline = outlet != NULL && (ok == NULL || (failed != NULL && g_strcmp0 (failed, ok) > 0));
+  /* A round that reached the centre clears the failure (cd_central_copy_note_sync). Never synced counts as
+   * offline: nothing is pulled. */
+  *out_offline = outlet != NULL && (ok == NULL || failed != NULL);
   if (out_last_sync)
     *out_last_sync = local_time (store, ok);
 }
@@ -221,8 +222,14 @@ gboolean
 cd_central_copy_note_sync (CdStore *store, gboolean reached, GError **error)
 {
   g_autofree char *now = cd_store_now_iso (store);
+  g_autoptr(sqlite3_stmt) clear = NULL;
 
-  return setting_put (store, reached ? "central.last_sync_ok" : "central.last_sync_failed", now, error);
+  if (!reached)
+    return setting_put (store, "central.last_sync_failed", now, error);
+  if (!cd_store_prepare (store, "DELETE FROM setting WHERE key = 'central.last_sync_failed'", &clear, error)
+      || !cd_store_step_done (store, clear, error))
+    return FALSE;
+  return setting_put (store, "central.last_sync_ok", now, error);
 }
 
 gboolean

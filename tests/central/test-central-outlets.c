@@ -489,6 +489,32 @@ test_renew_elsewhere (void)
   }
 }
 
+/* B revokes a certificate A issued (the revoke business, through the CA both use): the CA is told (rr), B's record
+ * travels, and A's own row is revoked when A syncs. */
+static void
+test_revoke_elsewhere (void)
+{
+  g_autofree char *serial = local_text ("A", "SELECT c.serial FROM certificate c JOIN application a"
+                                             " ON a.id = c.application_id JOIN applicant p ON p.id = a.applicant_id"
+                                             " WHERE c.state = 'issued' AND p.uscc = '" USCC_2 "'");
+  g_autofree char *app = NULL, *revoked = NULL, *up = NULL, *state = NULL;
+  g_auto(Run) revoke = { 0 };
+
+  g_assert_nonnull (serial);
+  app = app_file ("b-revoke.json", "revoke", USCC_2, "内蒙古丙丁科技有限公司", serial, 0);
+  accept ("B", NULL, app, "OUTLET-B-1", &revoke);
+  revoked = read_text (cmp_dir, "revoked.txt");
+  up = g_ascii_strup (revoked, -1);
+  g_assert_nonnull (strstr (up, serial));
+  sync_ok ("B");
+  sync_ok ("A");
+  {
+    g_autofree char *q = g_strdup_printf ("SELECT state FROM certificate WHERE serial = '%s'", serial);
+    state = local_text ("A", q);
+  }
+  g_assert_cmpstr (state, ==, "revoked");
+}
+
 /* B offline (its URL leads nowhere) meets a serial it has never seen: a sentence that says why and since when. A
  * serial of A's pulled before still passes offline. Joined and online, an unknown serial is unknown everywhere. */
 static void
@@ -681,6 +707,7 @@ main (int argc, char **argv)
   /* The steps build on each other: one counter pair, in order. */
   g_test_add_func ("/central/outlets/replace-elsewhere", test_replace_elsewhere);
   g_test_add_func ("/central/outlets/renew-elsewhere", test_renew_elsewhere);
+  g_test_add_func ("/central/outlets/revoke-elsewhere", test_revoke_elsewhere);
   g_test_add_func ("/central/outlets/offline-unseen", test_offline_unseen);
   g_test_add_func ("/central/outlets/later-wins", test_later_wins);
   rc = g_test_run ();
