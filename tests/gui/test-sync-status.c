@@ -168,6 +168,19 @@ test_clerks_panel (void)
   g_assert_true (cd_central_join (cd_context_get_store (counter->ctx), url, "PANEL1", "一号柜台", NULL, NULL,
                                   &error));
   g_assert_no_error (error);
+  /* A supervisor the head office made for this outlet, pulled by a sync round. */
+  {
+    g_autoptr(PGconn) conn = cd_test_pg_connect (server, "certdesk_admin");
+    g_autofree char *hash = cd_password_hash ("central-1");
+    g_autofree char *sql = g_strdup_printf ("INSERT INTO certdesk.hq_clerk (login, name, role, outlet_code,"
+                                            " password_hash) VALUES ('hq.sup', '总部派驻主管', 'supervisor',"
+                                            " 'PANEL1', '%s')", hash);
+    CdCentralSyncResult r;
+
+    g_assert_null (cd_test_pg_try (conn, sql, NULL));
+    g_assert_true (cd_central_sync (cd_context_get_store (counter->ctx), &r, &error));
+    g_assert_no_error (error);
+  }
   win = GTK_WIDGET (cd_main_window_new (NULL, counter->ctx, clerk));
   cd_test_window (win);
   g_assert_true (cd_main_window_show_section (CD_MAIN_WINDOW (win), "settings"));
@@ -190,6 +203,22 @@ test_clerks_panel (void)
         gtk_notebook_set_current_page (book, i);
   }
   cd_test_screenshot (win, "sync-clerks-no-supervisor");
+  /* The head office's account is marked as such in the list. */
+  {
+    GtkTreeModel *model = gtk_tree_view_get_model (GTK_TREE_VIEW (cd_test_find (panel, "clerks_view")));
+    GtkTreeIter iter;
+    gboolean marked = FALSE;
+
+    for (gboolean ok = gtk_tree_model_get_iter_first (model, &iter); ok; ok = gtk_tree_model_iter_next (model, &iter))
+      for (int col = 0; col < gtk_tree_model_get_n_columns (model); col++)
+        if (gtk_tree_model_get_column_type (model, col) == G_TYPE_STRING)
+          {
+            g_autofree char *v = NULL;
+            gtk_tree_model_get (model, &iter, col, &v, -1);
+            marked |= g_strcmp0 (v, "主管（总部）") == 0;
+          }
+    g_assert_true (marked);
+  }
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (cd_test_find (panel, "role_combo")), "clerk");
   cd_test_set_text (panel, "password_entry", "another1");   /* the panel empties it after each try */
   cd_test_click (panel, "add_button");

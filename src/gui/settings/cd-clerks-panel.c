@@ -43,9 +43,12 @@ refresh (CdClerksPanel *self)
       CdClerk *c = clerks->pdata[i];
       const char *state = !c->enabled ? _("Disabled") : c->locked_until ? _("Locked after wrong passwords")
                                                                          : _("Active");
+      /* An account the head office manages says so: its role and password are changed there. */
+      g_autofree char *role = c->central ? g_strdup_printf (_("%s (head office)"), cd_role_label (c->role))
+                                         : g_strdup (cd_role_label (c->role));
 
       gtk_list_store_insert_with_values (self->clerks_store, NULL, -1, COL_ID, c->id, COL_LOGIN, c->login,
-                                         COL_NAME, c->name, COL_ROLE, cd_role_label (c->role), COL_STATE, state,
+                                         COL_NAME, c->name, COL_ROLE, role, COL_STATE, state,
                                          COL_ENABLED, c->enabled, -1);
     }
 }
