@@ -319,11 +319,21 @@ static const char migration_report[] =
   "GRANT SELECT ON certdesk.report_application, certdesk.report_payment, certdesk.report_app_event,"
   "  certdesk.report_refund, certdesk.report_certificate TO certdesk_outlet, certdesk_head_office;";
 
+/* Customer lookup by a fragment of the name over millions of customers (tests/bench/central): without it the
+ * name's LIKE '%…%' read every customer (177 ms median at 80,000 customers, growing with them); with trigrams
+ * (pg_trgm hashes CJK characters too) the lookup's three conditions are one BitmapOr of three index scans.
+ * pg_trgm ships with postgresql-15 and is a trusted extension: the database's owner may create it (in the
+ * certdesk schema, as pgcrypto). */
+static const char migration_lookup[] =
+  "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA certdesk;"
+  "CREATE INDEX customer_name_trgm ON certdesk.customer USING gin (name certdesk.gin_trgm_ops);";
+
 const char *const cd_central_migrations[] = {
   migration_1,
   migration_hq,
   migration_report,
   cd_central_migration_revocation,
   cd_central_migration_customer_fields,
+  migration_lookup,
 };
 const guint cd_central_n_migrations = G_N_ELEMENTS (cd_central_migrations);
