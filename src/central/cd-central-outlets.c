@@ -76,7 +76,9 @@ const char cd_central_migration_revocation[] =
  * outlet's newer value); it wins when it was made later (the outbox row's time) than the value standing. The
  * statement trigger sorts before change_event_apply (triggers fire in name order), so the entity table still
  * holds the previous version; SECURITY DEFINER: the rows are shared, no outlet writes them directly. Counters pull
- * customer_field above the last rev they saw and apply it to their pulled copy and their own applicant. */
+ * customer_field above the last rev they saw and apply it to their pulled copy and their own applicant. A value
+ * sealed on its counter ("cd1.…", issue 17: bound to that counter's row) can be neither compared nor moved to
+ * another row: it is left out. */
 const char cd_central_migration_customer_fields[] =
   "CREATE SEQUENCE certdesk.customer_field_rev;"
   "CREATE TABLE certdesk.customer_field ("
@@ -130,7 +132,8 @@ const char cd_central_migration_customer_fields[] =
   "      FROM ev WHERE ev.key IS NOT NULL)\n"
   "    SELECT p.key, p.outlet_code, p.counter_uuid, p.seq, p.at, l.path, l.value\n"
   "    FROM pairs p, certdesk.json_leaves(p.doc) l\n"
-  "    WHERE p.prev IS NULL OR (p.prev #> string_to_array(l.path, '.')) IS DISTINCT FROM l.value\n"
+  "    WHERE (p.prev IS NULL OR (p.prev #> string_to_array(l.path, '.')) IS DISTINCT FROM l.value)\n"
+  "      AND NOT (jsonb_typeof(l.value) = 'string' AND (l.value #>> '{}') LIKE 'cd1.%')\n"
   "    ORDER BY p.at, p.seq\n"
   "  LOOP\n"
   "    SELECT f.value, f.at INTO cur FROM certdesk.customer_field f WHERE f.customer_key = r.key AND f.path = r.path;\n"

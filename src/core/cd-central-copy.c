@@ -399,6 +399,9 @@ cd_central_copy_apply_field (CdStore *store, const char *key, const char *path, 
 
   if (jpath == NULL || ident == NULL || *ident == '\0')
     return TRUE;   /* not a field this counter can place */
+  /* A value sealed at its counter opens only in that counter's row (issue 17): never copied into another. */
+  if (value && g_str_has_prefix (value, "\"cd1."))
+    return TRUE;
   /* The pulled copy: the applicant's JSON travels as text inside the row (its "data" member). */
   if (!cd_store_prepare (store, unit
                          ? "UPDATE central_customer SET data = json_set(data, '$.data',"
