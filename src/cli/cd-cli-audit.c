@@ -60,10 +60,10 @@ cmd_list (CdCli *cli, int argc, char **argv)
     { NULL }
   };
   g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
   CdContext *ctx;
-  int code = 0, rc;
+  int code = 0;
 
   if (!cd_cli_parse ("audit list", NULL, entries, &argc, &argv))
     return CD_EXIT_USAGE;
@@ -71,29 +71,29 @@ cmd_list (CdCli *cli, int argc, char **argv)
     return cd_cli_fail (CD_EXIT_INVALID, _("--limit: the number of rows is 1 or more, not %lld"), (long long) limit);
   if (!(ctx = cd_cli_get_context (cli, &code)))
     return code;
-  if (!cd_store_prepare (cd_context_get_store (ctx), "SELECT id, at, actor, action, entity, entity_id, detail"
-                         " FROM audit_log ORDER BY id DESC LIMIT ?1", &stmt, &error))
+  if (!(rows = cd_audit_list (cd_context_get_store (ctx), limit, &error)))
     return cd_cli_fail_error (0, error);
-  sqlite3_bind_int64 (stmt, 1, limit);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "rows");
   json_builder_begin_array (b);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < rows->len; i++)
     {
-      g_autoptr(JsonNode) detail = json_from_string ((const char *) sqlite3_column_text (stmt, 6), NULL);
+      CdAuditRow *row = rows->pdata[i];
+      g_autoptr(JsonNode) detail = row->detail ? json_from_string (row->detail, NULL) : NULL;
+
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "id");
-      json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 0));
+      json_builder_add_int_value (b, row->id);
       json_builder_set_member_name (b, "at");
-      json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 1));
+      json_builder_add_string_value (b, row->at);
       json_builder_set_member_name (b, "actor");
-      json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 2));
+      json_builder_add_string_value (b, row->actor);
       json_builder_set_member_name (b, "action");
-      json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 3));
+      json_builder_add_string_value (b, row->action);
       json_builder_set_member_name (b, "entity");
-      json_builder_add_string_value (b, (const char *) sqlite3_column_text (stmt, 4));
+      json_builder_add_string_value (b, row->entity);
       json_builder_set_member_name (b, "entity_id");
-      json_builder_add_int_value (b, sqlite3_column_int64 (stmt, 5));
+      json_builder_add_int_value (b, row->entity_id);
       json_builder_set_member_name (b, "detail");
       if (detail)
         json_builder_add_value (b, g_steal_pointer (&detail));
@@ -103,8 +103,6 @@ cmd_list (CdCli *cli, int argc, char **argv)
     }
   json_builder_end_array (b);
   json_builder_end_object (b);
-  if (rc != SQLITE_DONE)
-    return cd_cli_fail (CD_EXIT_STORAGE, "%s", sqlite3_errmsg (cd_store_get_db (cd_context_get_store (ctx))));
   cd_cli_print_builder (b);
   return CD_EXIT_OK;
 }

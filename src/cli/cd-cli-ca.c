@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <glib/gi18n.h>
 
+#include "cd-application-store.h"
+#include "cd-burn-store.h"
+#include "cd-certificate-store.h"
 #include "cd-cli.h"
 #include "cd-issuer-local.h"
 
@@ -16,36 +19,19 @@ static char *
 application_of (CdContext *ctx, const char *serial)
 {
   CdStore *store = cd_context_get_store (ctx);
-  static const char *const queries[] = {
-    "SELECT a.number FROM certificate c JOIN application a ON a.id = c.application_id WHERE c.serial = ?1",
-    "SELECT a.number FROM burn_journal j JOIN application a ON a.id = j.application_id"
-    " WHERE j.step = 'issue' AND j.phase = 'done' AND json_extract(j.detail, '$.serial') = ?1",
-  };
   g_autofree char *name = g_strconcat (serial, ".pem", NULL);
   g_autofree char *note = g_build_filename (cd_context_get_state_dir (ctx), "burn-pending", name, NULL);
   g_autofree char *text = NULL;
+  char *number;
 
-  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
-    {
-      g_autoptr(sqlite3_stmt) stmt = NULL;
-
-      if (!cd_store_prepare (store, queries[i], &stmt, NULL))
-        continue;
-      sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        return cd_store_column_dup (stmt, 0);
-    }
+  if ((number = cd_certificate_store_dup_application_number (store, serial))
+      || (number = cd_burn_store_dup_issued_application_number (store, serial)))
+    return number;
   if (g_file_get_contents (note, &text, NULL, NULL) && g_str_has_prefix (text, "application: "))
     {
       gint64 id = g_ascii_strtoll (text + strlen ("application: "), NULL, 10);
-      g_autoptr(sqlite3_stmt) stmt = NULL;
 
-      if (cd_store_prepare (store, "SELECT number FROM application WHERE id = ?1", &stmt, NULL))
-        {
-          sqlite3_bind_int64 (stmt, 1, id);
-          if (sqlite3_step (stmt) == SQLITE_ROW)
-            return cd_store_column_dup (stmt, 0);
-        }
+      return cd_application_store_dup_number (store, id);
     }
   return NULL;
 }
@@ -95,35 +81,30 @@ ca_list (CdContext *ctx)
 static int
 ca_pending (CdContext *ctx)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  int rc;
+  g_autoptr(GPtrArray) rows = cd_certificate_store_to_be_revoked (cd_context_get_store (ctx), &error);
 
-  if (!cd_store_prepare (cd_context_get_store (ctx),
-                         "SELECT c.serial, c.subject, c.issuer, c.not_after, c.revoke_reason, a.number FROM certificate c"
-                         " LEFT JOIN application a ON a.id = c.application_id WHERE c.state = 'to-be-revoked'"
-                         " ORDER BY c.id", &stmt, &error))
+  if (rows == NULL)
     return cd_cli_fail_error (CD_EXIT_STORAGE, error);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "certificates");
   json_builder_begin_array (b);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < rows->len; i++)
     {
-      static const char *const names[] = { "serial", "subject", "issuer", "not_after", "reason", "application" };
+      CdCertRecord *rec = rows->pdata[i];
 
       json_builder_begin_object (b);
-      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-        add_string_or_null (b, names[i], (const char *) sqlite3_column_text (stmt, i));
+      add_string_or_null (b, "serial", rec->serial);
+      add_string_or_null (b, "subject", rec->subject);
+      add_string_or_null (b, "issuer", rec->issuer);
+      add_string_or_null (b, "not_after", rec->not_after);
+      add_string_or_null (b, "reason", rec->revoke_reason);
+      add_string_or_null (b, "application", rec->application_number);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
   json_builder_end_object (b);
-  if (rc != SQLITE_DONE)
-    {
-      cd_store_set_error (cd_context_get_store (ctx), &error);
-      return cd_cli_fail_error (CD_EXIT_STORAGE, error);
-    }
   cd_cli_print_builder (b);
   return CD_EXIT_OK;
 }

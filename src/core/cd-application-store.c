@@ -958,3 +958,14 @@ cd_application_store_certificates (CdContext *ctx, gint64 id, GError **error)
     }
   return g_steal_pointer (&out);
 }
+
+char *
+cd_application_store_dup_number (CdStore *store, gint64 id)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!cd_store_prepare (store, "SELECT number FROM application WHERE id = ?1", &stmt, NULL))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  return sqlite3_step (stmt) == SQLITE_ROW ? cd_store_column_dup (stmt, 0) : NULL;
+}

@@ -78,4 +78,7 @@ GPtrArray *cd_application_store_certificates (CdContext *ctx, gint64 id, GError 
 GPtrArray *cd_application_store_search (CdContext *ctx, const char *query, gboolean open_or_today_only,
                                         GError **error);
 
+/* The number (e.g. 20260131-0001) of application @id, NULL when there is none or it cannot be read. */
+char      *cd_application_store_dup_number (CdStore *store, gint64 id);
+
 G_END_DECLS

@@ -163,3 +163,66 @@ cd_audit_detail_new (const char *first_key, ...)
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
+
+void
+cd_audit_row_free (CdAuditRow *row)
+{
+  if (!row)
+    return;
+  g_free (row->at);
+  g_free (row->actor);
+  g_free (row->action);
+  g_free (row->entity);
+  g_free (row->detail);
+  g_free (row);
+}
+
+GPtrArray *
+cd_audit_list (CdStore *store, gint64 limit, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_audit_row_free);
+  int rc;
+
+  if (!cd_store_prepare (store, "SELECT id, at, actor, action, entity, entity_id, detail"
+                                " FROM audit_log ORDER BY id DESC LIMIT ?1", &stmt, error))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CdAuditRow *row = g_new0 (CdAuditRow, 1);
+
+      row->id = sqlite3_column_int64 (stmt, 0);
+      row->at = cd_store_column_dup (stmt, 1);
+      row->actor = cd_store_column_dup (stmt, 2);
+      row->action = cd_store_column_dup (stmt, 3);
+      row->entity = cd_store_column_dup (stmt, 4);
+      row->entity_id = sqlite3_column_int64 (stmt, 5);
+      row->detail = cd_store_column_dup (stmt, 6);
+      g_ptr_array_add (out, row);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      cd_store_set_error (store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+gboolean
+cd_audit_dup_hash (CdStore *store, gint64 id, char **out_hash, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  *out_hash = NULL;
+  if (!cd_store_prepare (store, "SELECT hash FROM audit_log WHERE id = ?1", &stmt, error))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out_hash = cd_store_column_dup (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    return cd_store_set_error (store, error);
+  return TRUE;
+}

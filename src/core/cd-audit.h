@@ -22,4 +22,24 @@ gboolean cd_audit_verify (CdStore *store, gint64 *out_rows, gint64 *out_bad_id, 
 char    *cd_audit_canonical (gint64 id, const char *at, const char *actor, const char *action,
                              const char *entity, gint64 entity_id, const char *detail);
 
+/* One audit_log row as stored (the detail as its JSON text, NULL when none). */
+typedef struct {
+  gint64  id;
+  char   *at;
+  char   *actor;
+  char   *action;
+  char   *entity;
+  gint64  entity_id;
+  char   *detail;
+} CdAuditRow;
+
+void cd_audit_row_free (CdAuditRow *row);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdAuditRow, cd_audit_row_free)
+
+/* The newest @limit rows, newest first (CdAuditRow). */
+GPtrArray *cd_audit_list (CdStore *store, gint64 limit, GError **error);
+
+/* The hash of row @id: *out_hash NULL (and TRUE) when there is no such row. */
+gboolean   cd_audit_dup_hash (CdStore *store, gint64 id, char **out_hash, GError **error);
+
 G_END_DECLS

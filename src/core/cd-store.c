@@ -113,6 +113,31 @@ cd_store_setting_dup (CdStore *self, const char *key)
   return sqlite3_step (stmt) == SQLITE_ROW ? cd_store_column_dup (stmt, 0) : NULL;
 }
 
+gboolean
+cd_store_setting_set (CdStore *self, const char *key, const char *value, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!cd_store_prepare (self, "INSERT INTO setting (key, value) VALUES (?1, ?2)"
+                               " ON CONFLICT (key) DO UPDATE SET value = excluded.value", &stmt, error))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  return cd_store_step_done (self, stmt, error);
+}
+
+gboolean
+cd_store_set_synchronous_full (CdStore *self, gboolean full, GError **error)
+{
+  return cd_store_exec (self, full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", error);
+}
+
+gboolean
+cd_store_checkpoint (CdStore *self, GError **error)
+{
+  return cd_store_exec (self, "PRAGMA wal_checkpoint(PASSIVE)", error);
+}
+
 int
 cd_store_schema_version (CdStore *self)
 {

@@ -55,6 +55,14 @@ char     *cd_store_column_dup      (sqlite3_stmt *stmt, int col);
 
 /* The value of the counter's setting @key (the setting table), or NULL when it is not set or cannot be read. */
 char     *cd_store_setting_dup     (CdStore *self, const char *key);
+/* Sets (inserts or replaces) the setting @key; the caller holds the transaction and writes its audit row. */
+gboolean  cd_store_setting_set     (CdStore *self, const char *key, const char *value, GError **error);
+
+/* synchronous=FULL (TRUE: the WAL is fsynced at every commit) or back to the default NORMAL. Outside any
+ * transaction only: SQLite refuses the change inside one. */
+gboolean  cd_store_set_synchronous_full (CdStore *self, gboolean full, GError **error);
+/* A passive WAL checkpoint, which syncs the WAL before copying it. */
+gboolean  cd_store_checkpoint      (CdStore *self, GError **error);
 
 /* The key set that seals this database's personal data (cd-store-crypt.h), never NULL once open. */
 typedef struct _CdKeys CdKeys;

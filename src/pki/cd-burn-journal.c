@@ -1,4 +1,5 @@
-/* cd-burn-journal.c: the burn_journal table. */
+/* cd-burn-journal.c: the burn journal's steps and attempts, over the burn_journal rows of src/core's
+ * cd-burn-store. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include "cd-burn-journal.h"
+#include "cd-burn-store.h"
 
 static const char *const step_codes[] = { "init", "keygen", "csr", "issue", "write", "verify" };
 
@@ -51,39 +53,16 @@ cd_burn_attempt_free (CdBurnAttempt *a)
 gint64
 cd_burn_journal_next_attempt (CdStore *store, gint64 application_id, GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  if (!cd_store_prepare (store, "SELECT COALESCE(MAX(attempt), 0) + 1 FROM burn_journal WHERE application_id = ?1",
-                         &stmt, error))
-    return -1;
-  sqlite3_bind_int64 (stmt, 1, application_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      cd_store_set_error (store, error);
-      return -1;
-    }
-  return sqlite3_column_int64 (stmt, 0);
+  return cd_burn_store_next_attempt (store, application_id, error);
 }
 
 gboolean
 cd_burn_journal_add (CdStore *store, gint64 application_id, gint64 attempt, const char *step, const char *phase,
                      const char *token_serial, JsonNode *detail, GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *now = cd_store_now_iso (store);
   g_autofree char *text = detail ? json_to_string (detail, FALSE) : NULL;
 
-  if (!cd_store_prepare (store, "INSERT INTO burn_journal (application_id, attempt, step, phase, token_serial, detail, at)"
-                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &stmt, error))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, application_id);
-  sqlite3_bind_int64 (stmt, 2, attempt);
-  sqlite3_bind_text (stmt, 3, step, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, phase, -1, SQLITE_STATIC);
-  cd_store_bind_text_or_null (stmt, 5, token_serial && *token_serial ? token_serial : NULL);
-  cd_store_bind_text_or_null (stmt, 6, text);
-  sqlite3_bind_text (stmt, 7, now, -1, SQLITE_STATIC);
-  if (!cd_store_step_done (store, stmt, error))
+  if (!cd_burn_store_add_row (store, application_id, attempt, step, phase, token_serial, text, error))
     return FALSE;
   cd_burn_test_point (step, phase);
   return TRUE;
@@ -92,33 +71,29 @@ cd_burn_journal_add (CdStore *store, gint64 application_id, gint64 attempt, cons
 static CdBurnAttempt *
 collect (CdStore *store, gint64 application_id, gint64 attempt, GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(CdBurnAttempt) a = g_new0 (CdBurnAttempt, 1);
-  int rc;
+  g_autoptr(GPtrArray) rows = cd_burn_store_rows (store, application_id, attempt, error);
 
+  if (rows == NULL)
+    return NULL;
   a->application_id = application_id;
   a->attempt = attempt;
-  if (!cd_store_prepare (store, "SELECT step, phase, token_serial, detail FROM burn_journal"
-                                " WHERE application_id = ?1 AND attempt = ?2 ORDER BY id", &stmt, error))
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, application_id);
-  sqlite3_bind_int64 (stmt, 2, attempt);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint r = 0; r < rows->len; r++)
     {
-      const char *detail = (const char *) sqlite3_column_text (stmt, 3);
+      CdBurnRow *row = rows->pdata[r];
 
       g_free (a->last_step);
-      a->last_step = cd_store_column_dup (stmt, 0);
+      a->last_step = g_strdup (row->step);
       g_free (a->last_phase);
-      a->last_phase = cd_store_column_dup (stmt, 1);
-      if (sqlite3_column_type (stmt, 2) != SQLITE_NULL)
+      a->last_phase = g_strdup (row->phase);
+      if (row->token_serial)
         {
           g_free (a->token_serial);
-          a->token_serial = cd_store_column_dup (stmt, 2);
+          a->token_serial = g_strdup (row->token_serial);
         }
-      if (detail)
+      if (row->detail)
         {
-          g_autoptr(JsonNode) node = json_from_string (detail, NULL);
+          g_autoptr(JsonNode) node = json_from_string (row->detail, NULL);
           JsonObject *o = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
           const char *const keys[] = { "cka_id", "pem", "issuer", "business", "csr" };
           char **slots[] = { &a->cka_id, &a->cert_pem, &a->issuer, &a->business, &a->csr_pem };
@@ -131,11 +106,6 @@ collect (CdStore *store, gint64 application_id, gint64 attempt, GError **error)
               }
         }
     }
-  if (rc != SQLITE_DONE)
-    {
-      cd_store_set_error (store, error);
-      return NULL;
-    }
   a->finished = a->last_phase && (g_str_equal (a->last_phase, "rolled-back")
                                   || (g_str_equal (a->last_step, "verify") && g_str_equal (a->last_phase, "done"))
                                   || g_str_equal (a->last_step, "finish"));
@@ -145,31 +115,30 @@ collect (CdStore *store, gint64 application_id, gint64 attempt, GError **error)
 gboolean
 cd_burn_journal_last (CdStore *store, gint64 application_id, CdBurnAttempt **out, GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 attempt = 0;
 
   *out = NULL;
-  if (!cd_store_prepare (store, "SELECT MAX(attempt) FROM burn_journal WHERE application_id = ?1", &stmt, error))
+  if (!cd_burn_store_last_attempt (store, application_id, &attempt, error))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, application_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+  if (attempt == 0)
     return TRUE;
-  *out = collect (store, application_id, sqlite3_column_int64 (stmt, 0), error);
+  *out = collect (store, application_id, attempt, error);
   return *out != NULL;
 }
 
 GPtrArray *
 cd_burn_journal_pending (CdStore *store, GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_burn_attempt_free);
-  int rc;
+  g_autoptr(GArray) attempts = cd_burn_store_attempts (store, error);
 
-  if (!cd_store_prepare (store, "SELECT application_id, attempt FROM burn_journal GROUP BY application_id, attempt"
-                                " ORDER BY application_id, attempt", &stmt, error))
+  if (attempts == NULL)
     return NULL;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < attempts->len; i++)
     {
-      CdBurnAttempt *a = collect (store, sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1), error);
+      CdBurnAttemptKey *key = &g_array_index (attempts, CdBurnAttemptKey, i);
+      CdBurnAttempt *a = collect (store, key->application_id, key->attempt, error);
+
       if (a == NULL)
         return NULL;
       if (a->finished)
@@ -177,36 +146,13 @@ cd_burn_journal_pending (CdStore *store, GError **error)
       else
         g_ptr_array_add (out, a);
     }
-  if (rc != SQLITE_DONE)
-    {
-      cd_store_set_error (store, error);
-      return NULL;
-    }
   return g_steal_pointer (&out);
 }
 
 GPtrArray *
 cd_burn_journal_leftover_ids (CdStore *store, const char *token_serial, GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
-  int rc;
-
-  if (!cd_store_prepare (store, "SELECT DISTINCT json_extract(k.detail, '$.cka_id') FROM burn_journal k"
-                                " WHERE k.step = 'keygen' AND json_extract(k.detail, '$.cka_id') IS NOT NULL"
-                                " AND EXISTS (SELECT 1 FROM burn_journal r WHERE r.application_id = k.application_id"
-                                "   AND r.attempt = k.attempt AND r.phase = 'rolled-back' AND r.token_serial = ?1)",
-                         &stmt, error))
-    return NULL;
-  sqlite3_bind_text (stmt, 1, token_serial, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (out, cd_store_column_dup (stmt, 0));
-  if (rc != SQLITE_DONE)
-    {
-      cd_store_set_error (store, error);
-      return NULL;
-    }
-  return g_steal_pointer (&out);
+  return cd_burn_store_leftover_ids (store, token_serial, error);
 }
 
 /* The crash campaign's hooks (tests/pki/test-pki-crash.c). Read once per process. */

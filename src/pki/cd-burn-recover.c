@@ -48,7 +48,7 @@ cd_burn_journal_row (CdBurn *b, const char *step, const char *phase, JsonNode *d
 gboolean
 cd_burn_durable (CdBurn *b, gboolean on, GError **error)
 {
-  return cd_store_exec (b->store, on ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", error);
+  return cd_store_set_synchronous_full (b->store, on, error);
 }
 
 void
@@ -57,7 +57,7 @@ cd_burn_sync (CdBurn *b)
   g_autoptr(GError) error = NULL;
 
   /* A checkpoint syncs the WAL before it copies it (synchronous=NORMAL syncs at checkpoints). */
-  if (!cd_store_exec (b->store, "PRAGMA wal_checkpoint(PASSIVE)", &error))
+  if (!cd_store_checkpoint (b->store, &error))
     g_warning ("syncing the journal: %s", error->message);
 }
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cd-burn-slip.h"
+#include "cd-burn-store.h"
 #include "cd-pki-error.h"
 #include "cd-token-records.h"
 
@@ -81,8 +82,6 @@ cd_burn_slip_save (CdContext *ctx, gint64 application_id, const char *token_seri
   g_autofree char *aad = aad_for (application_id);
   g_autofree char *hex = NULL;
   g_autofree char *nonce_hex = NULL;
-  g_autofree char *now = cd_store_now_iso (store);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   EVP_CIPHER_CTX *c;
   int len = 0, fin = 0;
   gboolean ok;
@@ -106,31 +105,16 @@ cd_burn_slip_save (CdContext *ctx, gint64 application_id, const char *token_seri
   memcpy (ct + len + fin, tag, TAG_LEN);
   hex = cd_hex_encode (ct, len + fin + TAG_LEN);
   nonce_hex = cd_hex_encode (nonce, NONCE_LEN);
-  /* Synced at commit: the slip must survive a power cut that the key's new PIN survives. */
-  if (!cd_store_exec (store, "PRAGMA synchronous = FULL", error))
-    return FALSE;
-  ok = cd_store_prepare (store, "INSERT INTO pin_slip (application_id, token_serial, nonce, ciphertext, created_at)"
-                                " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (application_id) DO UPDATE SET"
-                                " token_serial = excluded.token_serial, nonce = excluded.nonce,"
-                                " ciphertext = excluded.ciphertext, created_at = excluded.created_at", &stmt, error);
-  if (ok)
-    {
-      sqlite3_bind_int64 (stmt, 1, application_id);
-      cd_store_bind_text_or_null (stmt, 2, token_serial);
-      sqlite3_bind_text (stmt, 3, nonce_hex, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, hex, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, now, -1, SQLITE_STATIC);
-      ok = cd_store_step_done (store, stmt, error);
-    }
-  cd_store_exec (store, "PRAGMA synchronous = NORMAL", NULL);
-  return ok;
+  /* Committed with synchronous=FULL: the slip must survive a power cut that the key's new PIN survives. */
+  return cd_burn_store_slip_save (store, application_id, token_serial, nonce_hex, hex, error);
 }
 
 gboolean
 cd_burn_slip_load (CdContext *ctx, gint64 application_id, CdPin **out, GError **error)
 {
   CdStore *store = cd_context_get_store (ctx);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *nonce_hex = NULL;
+  g_autofree char *ct_hex = NULL;
   g_autoptr(GBytes) nonce = NULL;
   g_autoptr(GBytes) blob = NULL;
   g_autofree char *aad = aad_for (application_id);
@@ -143,13 +127,12 @@ cd_burn_slip_load (CdContext *ctx, gint64 application_id, CdPin **out, GError **
   gboolean ok;
 
   *out = NULL;
-  if (!cd_store_prepare (store, "SELECT nonce, ciphertext FROM pin_slip WHERE application_id = ?1", &stmt, error))
+  if (!cd_burn_store_slip_load (store, application_id, &nonce_hex, &ct_hex, error))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, application_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if (nonce_hex == NULL)
     return TRUE;
-  nonce = cd_hex_decode ((const char *) sqlite3_column_text (stmt, 0));
-  blob = cd_hex_decode ((const char *) sqlite3_column_text (stmt, 1));
+  nonce = cd_hex_decode (nonce_hex);
+  blob = cd_hex_decode (ct_hex);
   ct = g_bytes_get_data (blob, &ct_len);
   g_bytes_get_data (nonce, &nonce_len);
   if (nonce_len != NONCE_LEN || ct_len <= TAG_LEN || ct_len - TAG_LEN >= sizeof plain)
@@ -189,11 +172,6 @@ cd_burn_slip_purge (CdContext *ctx, GError **error)
   g_autoptr(GDateTime) limit = g_date_time_add_days (now, -CD_BURN_SLIP_KEEP_DAYS);
   g_autoptr(GDateTime) utc = g_date_time_to_utc (limit);
   g_autofree char *iso = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
-  g_autoptr(sqlite3_stmt) stmt = NULL;
 
-  if (!cd_store_prepare (store, "DELETE FROM pin_slip WHERE created_at < ?1 OR application_id IN"
-                                " (SELECT id FROM application WHERE state IN ('closed', 'voided'))", &stmt, error))
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, iso, -1, SQLITE_STATIC);
-  return cd_store_step_done (store, stmt, error);
+  return cd_burn_store_slip_purge (store, iso, error);
 }

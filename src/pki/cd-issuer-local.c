@@ -365,40 +365,35 @@ ledger_read (CdIssuerLocal *self, GError **error)
 static gboolean
 seed_ledger (CdIssuerLocal *self, GError **error)
 {
-  CdStore *store = cd_context_get_store (self->ctx);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
+  g_autoptr(GPtrArray) rows = NULL;
 
   if (g_file_test (self->ledger_path, G_FILE_TEST_EXISTS))
     return TRUE;
-  if (!cd_store_prepare (store, "SELECT pem, state, revoke_reason FROM certificate WHERE issuer = 'local' ORDER BY id",
-                         &stmt, error))
+  if (!(rows = cd_certificate_store_list_by_issuer (cd_context_get_store (self->ctx), "local", FALSE, error)))
     return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < rows->len; i++)
     {
-      BIO *bio = BIO_new_mem_buf (sqlite3_column_text (stmt, 0), -1);
+      CdCertRecord *rec = rows->pdata[i];
+      BIO *bio = BIO_new_mem_buf (rec->pem ? rec->pem : "", -1);
       X509 *cert = PEM_read_bio_X509 (bio, NULL, NULL, NULL);
-      const char *state = (const char *) sqlite3_column_text (stmt, 1);
       CdRevokeReason reason = CD_REVOKE_UNSPECIFIED;
       gboolean ok;
 
       BIO_free (bio);
       if (cert == NULL)
         continue;
-      if (g_str_equal (state, "suspended"))
+      if (g_str_equal (rec->state, "suspended"))
         reason = CD_REVOKE_HOLD;
       else
-        cd_revoke_reason_from_code ((const char *) sqlite3_column_text (stmt, 2), &reason);
+        cd_revoke_reason_from_code (rec->revoke_reason, &reason);
       ok = ledger_issued (self, cert, error)
-           && (g_str_equal (state, "issued") || g_str_equal (state, "to-be-revoked")
+           && (g_str_equal (rec->state, "issued") || g_str_equal (rec->state, "to-be-revoked")
                || ledger_revoked (self, cert, reason, error));
       X509_free (cert);
       if (!ok)
         return FALSE;
     }
   ERR_clear_error ();
-  if (rc != SQLITE_DONE)
-    return cd_store_set_error (store, error);
   return TRUE;
 }
 
@@ -633,14 +628,13 @@ local_publish (CdIssuer *issuer, GError **error)
   CdIssuerLocal *self = CD_ISSUER_LOCAL (issuer);
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   CdStore *store = cd_context_get_store (self->ctx);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) revoked = NULL;
   g_autoptr(GDateTime) now = cd_store_now (store);
   g_autoptr(GDateTime) next = g_date_time_add_days (now, crl_days (self));
   X509_CRL *crl = X509_CRL_new ();
   ASN1_TIME *t = ASN1_TIME_new ();
   ASN1_INTEGER *number = NULL;
   gboolean ok = TRUE;
-  int rc;
   g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) ledger = ledger_read (self, error);
 
@@ -670,23 +664,21 @@ local_publish (CdIssuer *issuer, GError **error)
         }
       X509_EXTENSION_free (aki);
     }
-  if (ok && !cd_store_prepare (store, "SELECT serial, revoked_at, state, revoke_reason FROM certificate"
-                                      " WHERE issuer = 'local' AND state IN ('revoked', 'suspended')", &stmt, error))
+  if (ok && !(revoked = cd_certificate_store_list_by_issuer (store, "local", TRUE, error)))
     ok = FALSE;
-  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; ok && i < revoked->len; i++)
     {
-      g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 ((const char *) sqlite3_column_text (stmt, 1), NULL);
+      CdCertRecord *rec = revoked->pdata[i];
+      g_autoptr(GDateTime) at = rec->revoked_at ? g_date_time_new_from_iso8601 (rec->revoked_at, NULL) : NULL;
       CdRevokeReason reason = CD_REVOKE_UNSPECIFIED;
 
-      g_hash_table_add (listed, g_ascii_strup ((const char *) sqlite3_column_text (stmt, 0), -1));
-      if (g_str_equal ((const char *) sqlite3_column_text (stmt, 2), "suspended"))
+      g_hash_table_add (listed, g_ascii_strup (rec->serial, -1));
+      if (g_str_equal (rec->state, "suspended"))
         reason = CD_REVOKE_HOLD;
       else
-        cd_revoke_reason_from_code ((const char *) sqlite3_column_text (stmt, 3), &reason);
-      add_revoked (crl, (const char *) sqlite3_column_text (stmt, 0), at ? at : now, reason);
+        cd_revoke_reason_from_code (rec->revoke_reason, &reason);
+      add_revoked (crl, rec->serial, at ? at : now, reason);
     }
-  if (ok && rc != SQLITE_DONE)
-    ok = cd_store_set_error (store, error);
   /* What the ledger revoked and the counter could not record (its database was not writable) is listed too. */
   for (guint i = 0; ok && i < ledger->len; i++)
     {

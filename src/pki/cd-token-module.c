@@ -58,18 +58,12 @@ gboolean
 cd_token_module_set_setting (CdContext *ctx, const char *path, GError **error)
 {
   CdStore *store = cd_context_get_store (ctx);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(JsonNode) detail = json_node_init_object (json_node_alloc (), json_object_new ());
 
   json_object_set_string_member (json_node_get_object (detail), "module", path);
   if (!cd_store_begin (store, error))
     return FALSE;
-  if (!cd_store_prepare (store, "INSERT INTO setting (key, value) VALUES (?1, ?2)"
-                                " ON CONFLICT (key) DO UPDATE SET value = excluded.value", &stmt, error))
-    goto fail;
-  sqlite3_bind_text (stmt, 1, CD_SETTING_MODULE, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, path, -1, SQLITE_STATIC);
-  if (!cd_store_step_done (store, stmt, error)
+  if (!cd_store_setting_set (store, CD_SETTING_MODULE, path, error)
       || !cd_audit_append (store, cd_context_get_actor (ctx), "setting.set", "setting", 0, detail, error)
       || !cd_store_commit (store, error))
     goto fail;

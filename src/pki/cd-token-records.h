@@ -1,44 +1,18 @@
 /* cd-token-records.h: the key and certificate records: every key with its serial and lifecycle state,
  * bound to the application, the CKA_ID and the certificate serial; the certificate table is also the
- * local CA's index. Callers hold the transaction for the writes. */
+ * local CA's index. Callers hold the transaction for the writes. The rows themselves are read and written by
+ * src/core (cd-token-store.h, cd-certificate-store.h); this is the key- and X.509-side of them. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 #include <openssl/x509.h>
 
+#include "cd-certificate-store.h"
 #include "cd-context.h"
+#include "cd-token-store.h"
 #include "cd-token.h"
 
 G_BEGIN_DECLS
-
-typedef struct {
-  gint64   id;
-  char    *serial;
-  char    *label;
-  char    *state;              /* blank active suspended lost damaged retired */
-  gint64   application_id;     /* 0: none */
-  char    *cka_id;             /* hex */
-  char    *certificate_serial;
-  gboolean is_demo;
-} CdTokenRecord;
-
-typedef struct {
-  gint64   id;
-  char    *serial;             /* upper-case hex */
-  gint64   application_id;
-  gint64   token_id;
-  char    *issuer;
-  char    *subject;
-  char    *not_before;
-  char    *not_after;
-  char    *state;              /* issued revoked suspended */
-  char    *pem;
-} CdCertRecord;
-
-void cd_token_record_free (CdTokenRecord *rec);
-void cd_cert_record_free  (CdCertRecord *rec);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdTokenRecord, cd_token_record_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdCertRecord, cd_cert_record_free)
 
 /* Upper-case hex of the certificate's serial, the certificate table's key. */
 char    *cd_cert_serial_hex        (X509 *cert);
