@@ -328,6 +328,109 @@ static const char migration_lookup[] =
   "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA certdesk;"
   "CREATE INDEX customer_name_trgm ON certdesk.customer USING gin (name certdesk.gin_trgm_ops);";
 
+/* Migration: the SO-PIN escrow (issue 16 item 5, docs/central.md "SO-PIN escrow"). Every key the CA
+ * initialises gets a random SO PIN; its counter hands it to certdesk.escrow_so_pin() at sync, which encrypts it
+ * here with pgcrypto under a secret only the schema owner reads (certdesk.escrow_secret). No CertDesk role
+ * reads key_escrow or the secret: the one way out is certdesk.release_so_pin(), for an outlet's role, naming an
+ * enabled supervisor of that outlet and a reason, and every release leaves a row in escrow_release. Both are
+ * SECURITY DEFINER, so the caller is session_user (the role the counter logged in as). Refusals carry SQLSTATEs
+ * of their own (CDE01 not an outlet's role, CDE02 no reason, CDE03 not a supervisor of the outlet, CDE04 a
+ * malformed SO PIN) for the counter to say in words. */
+static const char migration_escrow[] =
+  "CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA certdesk;"
+  "CREATE TABLE certdesk.escrow_secret ("
+  "  id integer PRIMARY KEY CHECK (id = 1),"
+  "  secret bytea NOT NULL);"
+  "REVOKE ALL ON certdesk.escrow_secret FROM PUBLIC;"
+  "CREATE TABLE certdesk.key_escrow ("
+  "  token_serial text PRIMARY KEY CHECK (btrim(token_serial) <> ''),"
+  "  outlet_code text NOT NULL REFERENCES certdesk.outlet(code),"
+  "  so_pin_enc bytea NOT NULL,"
+  "  set_at timestamptz NOT NULL,"
+  "  created timestamptz NOT NULL DEFAULT now(),"
+  "  updated timestamptz NOT NULL DEFAULT now());"
+  "REVOKE ALL ON certdesk.key_escrow FROM PUBLIC;"
+  "CREATE TABLE certdesk.escrow_release ("
+  "  id bigserial PRIMARY KEY,"
+  "  token_serial text NOT NULL,"
+  "  outlet_code text NOT NULL REFERENCES certdesk.outlet(code),"
+  "  db_role name NOT NULL,"
+  "  supervisor_login text NOT NULL,"
+  "  reason text NOT NULL,"
+  "  released_at timestamptz NOT NULL DEFAULT now());"
+  "ALTER TABLE certdesk.escrow_release ENABLE ROW LEVEL SECURITY;"
+  "CREATE POLICY outlet_read ON certdesk.escrow_release FOR SELECT TO certdesk_outlet USING (" OWN ");"
+  "CREATE POLICY head_office_read ON certdesk.escrow_release FOR SELECT TO certdesk_head_office USING (true);"
+  "GRANT SELECT ON certdesk.escrow_release TO certdesk_outlet, certdesk_head_office;"
+  /* @p_set_at: when the counter's key got it; an older escrow arriving late (a counter offline) never
+   * replaces a newer one of the same key (initialised again elsewhere). */
+  "CREATE FUNCTION certdesk.escrow_so_pin(p_serial text, p_so_pin text, p_set_at timestamptz DEFAULT now())"
+  "  RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $f$\n"
+  "DECLARE o text;\n"
+  "BEGIN\n"
+  "  SELECT code INTO o FROM certdesk.outlet WHERE db_role = session_user;\n"
+  "  IF o IS NULL THEN\n"
+  "    RAISE EXCEPTION 'only an outlet''s counter escrows an SO PIN' USING ERRCODE = 'CDE01';\n"
+  "  END IF;\n"
+  "  IF p_serial IS NULL OR btrim(p_serial) = '' OR p_so_pin IS NULL OR length(p_so_pin) NOT BETWEEN 4 AND 64 THEN\n"
+  "    RAISE EXCEPTION 'a key serial and an SO PIN of 4 to 64 characters are expected' USING ERRCODE = 'CDE04';\n"
+  "  END IF;\n"
+  "  INSERT INTO certdesk.key_escrow AS k (token_serial, outlet_code, so_pin_enc, set_at)\n"
+  "    VALUES (p_serial, o, pgp_sym_encrypt(p_so_pin, (SELECT encode(secret, 'hex') FROM certdesk.escrow_secret),\n"
+  "            'cipher-algo=aes256'), coalesce(p_set_at, now()))\n"
+  "    ON CONFLICT (token_serial) DO UPDATE SET outlet_code = EXCLUDED.outlet_code,\n"
+  "      so_pin_enc = EXCLUDED.so_pin_enc, set_at = EXCLUDED.set_at, updated = now()\n"
+  "    WHERE k.set_at <= EXCLUDED.set_at;\n"
+  "END $f$;"
+  /* NULL when the centre holds no SO PIN for the key (a vendor key: the typed one is used); nothing audited
+   * then, since nothing was released. */
+  "CREATE FUNCTION certdesk.release_so_pin(p_serial text, p_supervisor text, p_reason text)"
+  "  RETURNS text LANGUAGE plpgsql SECURITY DEFINER AS $f$\n"
+  "DECLARE o text; ok boolean; pin text;\n"
+  "BEGIN\n"
+  "  SELECT code INTO o FROM certdesk.outlet WHERE db_role = session_user;\n"
+  "  IF o IS NULL THEN\n"
+  "    RAISE EXCEPTION 'an SO PIN is released only to an outlet''s counter' USING ERRCODE = 'CDE01';\n"
+  "  END IF;\n"
+  "  IF p_reason IS NULL OR length(btrim(p_reason)) < 2 THEN\n"
+  "    RAISE EXCEPTION 'a release needs the reason of the unlock' USING ERRCODE = 'CDE02';\n"
+  "  END IF;\n"
+  "  SELECT EXISTS (SELECT 1 FROM certdesk.clerk c WHERE c.outlet_code = o AND NOT c.deleted\n"
+  "    AND c.data->>'login' = p_supervisor AND c.data->>'role' = 'supervisor'\n"
+  "    AND c.data->>'enabled' IN ('1', 'true')) INTO ok;\n"
+  /* Accounts the head office manages (migration hq), when that table is there. */
+  "  IF NOT ok AND to_regclass('certdesk.hq_clerk') IS NOT NULL THEN\n"
+  "    EXECUTE 'SELECT EXISTS (SELECT 1 FROM certdesk.hq_clerk WHERE login = $1 AND outlet_code = $2'\n"
+  "      ' AND role = ''supervisor'' AND enabled)' INTO ok USING p_supervisor, o;\n"
+  "  END IF;\n"
+  "  IF NOT ok THEN\n"
+  "    RAISE EXCEPTION '% is not an enabled supervisor of outlet %', p_supervisor, o USING ERRCODE = 'CDE03';\n"
+  "  END IF;\n"
+  "  SELECT pgp_sym_decrypt(k.so_pin_enc, (SELECT encode(secret, 'hex') FROM certdesk.escrow_secret))\n"
+  "    INTO pin FROM certdesk.key_escrow k WHERE k.token_serial = p_serial;\n"
+  "  IF pin IS NULL THEN\n"
+  "    RETURN NULL;\n"
+  "  END IF;\n"
+  "  INSERT INTO certdesk.escrow_release (token_serial, outlet_code, db_role, supervisor_login, reason)\n"
+  "    VALUES (p_serial, o, session_user, p_supervisor, btrim(p_reason));\n"
+  "  RETURN pin;\n"
+  "END $f$;"
+  "REVOKE ALL ON FUNCTION certdesk.escrow_so_pin(text, text, timestamptz) FROM PUBLIC;"
+  "REVOKE ALL ON FUNCTION certdesk.release_so_pin(text, text, text) FROM PUBLIC;"
+  "GRANT EXECUTE ON FUNCTION certdesk.escrow_so_pin(text, text, timestamptz) TO certdesk_outlet;"
+  "GRANT EXECUTE ON FUNCTION certdesk.release_so_pin(text, text, text) TO certdesk_outlet;"
+  /* The secret, and the functions' search_path naming the schema pgcrypto lives in (certdesk, or wherever the
+   * administrator had installed it already); pg_temp last, so that no caller's temporary object is found. */
+  "DO $$ DECLARE s text; BEGIN\n"
+  "  SELECT n.nspname INTO s FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace\n"
+  "    WHERE e.extname = 'pgcrypto';\n"
+  "  EXECUTE format('INSERT INTO certdesk.escrow_secret VALUES (1, %I.gen_random_bytes(32))', s);\n"
+  "  EXECUTE format('ALTER FUNCTION certdesk.escrow_so_pin(text, text, timestamptz) SET search_path = '\n"
+  "    'pg_catalog, certdesk, %I, pg_temp', s);\n"
+  "  EXECUTE format('ALTER FUNCTION certdesk.release_so_pin(text, text, text) SET search_path = '\n"
+  "    'pg_catalog, certdesk, %I, pg_temp', s);\n"
+  "END $$;";
+
 const char *const cd_central_migrations[] = {
   migration_1,
   migration_hq,
@@ -335,5 +438,6 @@ const char *const cd_central_migrations[] = {
   cd_central_migration_revocation,
   cd_central_migration_customer_fields,
   migration_lookup,
+  migration_escrow,
 };
 const guint cd_central_n_migrations = G_N_ELEMENTS (cd_central_migrations);

@@ -15,11 +15,15 @@
 #include "cd-burn.h"
 #include "cd-burn-journal.h"
 #include "cd-burn-slip.h"
-#include "cd-burn-store.h"
 #include "cd-cli.h"
 #include "cd-issuer-config.h"
 #include "cd-pki-error.h"
 
+#ifdef CD_CLI_HAVE_CENTRAL
+#include "cd-central.h"
+#include "cd-central-escrow.h"
+#include "cd-clerk-store.h"
+#endif
 /* A burn on a signed-off day, run as the supervisor's adjustment (cd_cli_run_change). */
 typedef struct {
   const CdBurnOptions *opts;
@@ -97,6 +101,50 @@ cd_cli_take_secret (char *arg, const char *env)
 }
 
 static gboolean
+#ifdef CD_CLI_HAVE_CENTRAL
+/* An unlock at this outlet of a key initialised at another one: the supervisor approved it (password checked
+ * here), the central database releases the key's SO PIN to this outlet's role and audits the release. */
+typedef struct {
+  CdContext  *ctx;
+  const char *supervisor;
+  const char *reason;
+} UnlockApproval;
+
+static CdPin *
+release_so_pin (const char *token_serial, gpointer data, GError **error)
+{
+  UnlockApproval *a = data;
+  g_autoptr(CdClerk) clerk = NULL;
+  const char *password = g_getenv ("CERTDESK_PASSWORD");
+  char *text = NULL;
+  CdPin *pin;
+
+  if (a->supervisor == NULL)
+    {
+      g_set_error_literal (error, CD_PKI_ERROR, CD_PKI_ERROR_PIN_REQUIRED,
+                           _("This counter holds no SO PIN for the key: a supervisor of this outlet approves the "
+                             "unlock (--unlock-supervisor NAME --unlock-reason TEXT, the password in "
+                             "CERTDESK_PASSWORD) and the central database releases it"));
+      return NULL;
+    }
+  if (password == NULL)
+    {
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_PIN_REQUIRED,
+                   _("Set CERTDESK_PASSWORD to the password of supervisor %s"), a->supervisor);
+      return NULL;
+    }
+  if (!cd_clerk_store_authorize (a->ctx, a->supervisor, password, CD_ROLE_SUPERVISOR, &clerk, error)
+      || !cd_central_release_so_pin (cd_context_get_store (a->ctx), token_serial, a->supervisor, a->reason, &text,
+                                     error))
+    return NULL;
+  if (text == NULL)
+    return NULL;
+  pin = cd_pin_new (text);
+  cd_central_escrow_wipe (text);
+  return pin;
+}
+#endif
+
 write_pin_slip (const char *path, const CdBurnResult *r, const char *number, GError **error)
 {
   g_autoptr(GString) s = g_string_new (NULL);
@@ -120,6 +168,8 @@ reprint_pin_slip (CdContext *ctx, gint64 id, const CdApplicationInfo *info, cons
   g_autoptr(GError) error = NULL;
   g_autoptr(CdBurnResult) r = g_new0 (CdBurnResult, 1);
   g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  CdStore *store = cd_context_get_store (ctx);
 
   if (!cd_burn_slip_load (ctx, id, &r->pin_slip, &error))
     return cd_cli_fail_error (CD_EXIT_STORAGE, error);
@@ -127,9 +177,18 @@ reprint_pin_slip (CdContext *ctx, gint64 id, const CdApplicationInfo *info, cons
     return cd_cli_fail (CD_EXIT_INVALID, _("Application %s has no stored PIN slip (its key has the profile's fixed "
                                            "PIN, or the slip was forgotten after %d days or when it closed)"),
                         info->number, CD_BURN_SLIP_KEEP_DAYS);
-  /* The slip names the key and certificate when they are known; without them it is still the PIN's slip. */
-  cd_burn_store_slip_names (cd_context_get_store (ctx), id, &r->token_serial, &r->token_label, &r->certificate_serial,
-                            NULL);
+  if (cd_store_prepare (store, "SELECT t.serial, t.label, c.serial FROM pin_slip s LEFT JOIN token t"
+                               " ON t.serial = s.token_serial LEFT JOIN certificate c ON c.application_id ="
+                               " s.application_id AND c.state = 'issued' WHERE s.application_id = ?1", &stmt, NULL))
+    {
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          r->token_serial = cd_store_column_dup (stmt, 0);
+          r->token_label = cd_store_column_dup (stmt, 1);
+          r->certificate_serial = cd_store_column_dup (stmt, 2);
+        }
+    }
   if (!write_pin_slip (path, r, info->number, &error))
     return cd_cli_fail_error (CD_EXIT_STORAGE, error);
   json_builder_begin_object (b);
@@ -153,6 +212,8 @@ cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
   g_autofree char *label = NULL;
   gint slot = -1;
   char *pin_arg = NULL, *so_arg = NULL, *secret_arg = NULL, *ra_pass_arg = NULL;
+  g_autofree char *unlock_supervisor = NULL;
+  g_autofree char *unlock_reason = NULL;
   g_autofree char *issuer_name = NULL;
   g_autofree char *server = NULL;
   g_autofree char *trust = NULL;
@@ -179,6 +240,11 @@ cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
     { "issuer", 0, 0, G_OPTION_ARG_STRING, &issuer_name, "local or cmp", "NAME" },
     { "cmp-server", 0, 0, G_OPTION_ARG_STRING, &server, "CMP server", "URL" },
     { "cmp-secret", 0, 0, G_OPTION_ARG_STRING, &secret_arg, "CMP shared secret (better: CERTDESK_CMP_SECRET)", "S" },
+    { "unlock-supervisor", 0, 0, G_OPTION_ARG_STRING, &unlock_supervisor,
+      "Unlock of a key initialised at another outlet: the supervisor who approves the central SO PIN's release "
+      "(password in CERTDESK_PASSWORD)", "NAME" },
+    { "unlock-reason", 0, 0, G_OPTION_ARG_STRING, &unlock_reason, "Why the key is unlocked (audited centrally)",
+      "TEXT" },
     { "cmp-trust", 0, 0, G_OPTION_ARG_FILENAME, &trust, "CMP trust anchor (PEM)", "FILE" },
     { "cmp-reference", 0, 0, G_OPTION_ARG_STRING, &reference, "CMP sender reference", "REF" },
     { "cmp-ir", 0, 0, G_OPTION_ARG_NONE, &use_ir, "Use ir (proof of possession) instead of p10cr", NULL },
@@ -258,6 +324,14 @@ cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
   choice.ra_cert = ra_cert;
   choice.ra_key = ra_key;
   choice.ra_key_pass = ra_pass;
+#ifdef CD_CLI_HAVE_CENTRAL
+  UnlockApproval approval = { ctx, unlock_supervisor, unlock_reason };
+  if (cd_central_is_joined (cd_context_get_store (ctx), NULL))
+    {
+      opts->so_pin_release = release_so_pin;
+      opts->so_pin_release_data = &approval;
+    }
+#endif
   choice.use_ir = use_ir;
   opts = cd_burn_options_new (id);
   if (!(opts->issuer = cd_issuer_from_choice (ctx, &choice, &error)))

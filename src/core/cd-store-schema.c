@@ -325,6 +325,18 @@ static const char migration_hq[] =
  * file outside the database, bound to the key's serial; "pending" before the key's SO PIN is changed to it,
  * "set" once it has it; sent_at: given to the central escrow (certdesk.escrow_so_pin). No sync triggers:
  * it never travels in the outbox. */
+static const char migration_so_escrow[] =
+  "CREATE TABLE so_pin_escrow ("
+  "  id INTEGER PRIMARY KEY,"
+  "  token_serial TEXT NOT NULL,"
+  "  state TEXT NOT NULL CHECK (state IN ('pending','set')),"
+  "  nonce BLOB NOT NULL,"
+  "  ciphertext BLOB NOT NULL,"
+  "  created_at TEXT NOT NULL,"
+  "  set_at TEXT,"
+  "  sent_at TEXT);"
+  "CREATE INDEX so_pin_escrow_serial ON so_pin_escrow(token_serial);";
+
 /* The sync triggers made again with CD_OUTBOX_RECORD (cd-store-outbox.h): on a joined counter, an upsert of a row
  * already synced (a key saved again at its next burn) aborted on sync_record's primary key. */
 #define CD_SYNC_TRIGGERS_AGAIN(T, C) \
@@ -373,5 +385,6 @@ const char *const cd_store_migrations[] = {
   migration_hq,
   migration_sync_upsert,
   migration_crypt,
+  migration_so_escrow,
 };
 const guint cd_store_n_migrations = G_N_ELEMENTS (cd_store_migrations);

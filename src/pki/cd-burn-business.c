@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cd-audit.h"
+#include "cd-burn-escrow.h"
 #include "cd-burn-private.h"
 #include "cd-central-copy.h"
 #include "cd-pki-error.h"
@@ -22,14 +23,14 @@ detail1 (const char *k, const char *v)
 gboolean
 cd_burn_unlock (CdBurn *b, GError **error)
 {
-  g_autoptr(CdPin) demo_so = NULL;
+  g_autoptr(CdPin) so = NULL;
   g_autoptr(CdPin) new_pin = NULL;
   g_autoptr(CdTokenRecord) rec = NULL;
   g_autoptr(JsonNode) start = detail1 ("business", "unlock");
   g_autoptr(JsonNode) done = NULL;
   g_autoptr(GError) local = NULL;
-  const CdPin *so = b->opts->so_pin;
   const CdTokenInfo *info;
+  gboolean escrowed;
 
   if (!cd_burn_open_token (b, error))
     return FALSE;
@@ -40,8 +41,10 @@ cd_burn_unlock (CdBurn *b, GError **error)
     return FALSE;
   if (rec == NULL)
     b->result->warning = g_strdup (_("This key has no record at this counter; its owner was not checked"));
-  if (so == NULL && info->is_demo)
-    so = demo_so = cd_pin_new (CD_DEMO_SO_PIN);
+  /* The clerk never types the SO PIN of a key the CA initialised: this counter's escrow, else the central one
+   * released for the supervisor's approval; a vendor key's typed SO PIN otherwise. */
+  if (!cd_burn_escrow_current (b, TRUE, &so, &escrowed, error))
+    return FALSE;
   if ((b->attempt = cd_burn_journal_next_attempt (b->store, b->opts->application_id, error)) < 0
       || !cd_burn_journal_add (b->store, b->opts->application_id, b->attempt, "unlock", "start", info->serial, start,
                                error))
@@ -57,6 +60,8 @@ cd_burn_unlock (CdBurn *b, GError **error)
       return FALSE;
     }
   done = detail1 ("serial", info->serial);
+  /* Where the SO PIN came from (never the PIN itself): an escrow, or typed for a vendor key. */
+  json_object_set_string_member (json_node_get_object (done), "so_pin", escrowed ? "escrow" : "typed");
   if (!cd_store_begin (b->store, error))
     return FALSE;
   if (!cd_burn_journal_add (b->store, b->opts->application_id, b->attempt, "unlock", "done", info->serial, NULL, error)
@@ -135,11 +140,15 @@ cd_burn_revoke_certificate (CdContext *ctx, CdIssuer *issuer, const char *serial
     goto fail;
   if (rec->token_id > 0)
     {
+      g_autoptr(sqlite3_stmt) stmt = NULL;
       g_autofree char *token_serial = NULL;
 
-      /* The key still holding this certificate, if it does. */
-      if (!cd_token_store_dup_serial (store, rec->token_id, rec->serial, &token_serial, error))
+      if (!cd_store_prepare (store, "SELECT serial FROM token WHERE id = ?1 AND certificate_serial = ?2", &stmt, error))
         goto fail;
+      sqlite3_bind_int64 (stmt, 1, rec->token_id);
+      sqlite3_bind_text (stmt, 2, rec->serial, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        token_serial = cd_store_column_dup (stmt, 0);
       if (token_serial && !cd_token_record_set_state (ctx, token_serial, hold ? "suspended" : "retired", error))
         goto fail;
     }

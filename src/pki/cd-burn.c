@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cd-audit.h"
+#include "cd-burn-escrow.h"
 #include "cd-burn-private.h"
 #include "cd-burn-slip.h"
 #include "cd-central-copy.h"
@@ -121,8 +122,8 @@ step_init (CdBurnPipeline *p, GError **error)
 {
   CdBurn *b = p->b;
   const CdTokenInfo *info = cd_token_get_info (b->token);
-  g_autoptr(CdPin) demo_so = NULL;
-  const CdPin *so = b->opts->so_pin;
+  g_autoptr(CdPin) so = NULL;
+  gboolean escrowed;
   g_autofree char *label = NULL;
   gint64 token_id;
 
@@ -172,8 +173,9 @@ step_init (CdBurnPipeline *p, GError **error)
           return FALSE;
         }
     }
-  if (so == NULL && info->is_demo)
-    so = demo_so = cd_pin_new (CD_DEMO_SO_PIN);
+  /* The SO PIN the key has: this CA's escrow of it, else the vendor's typed one (or the demo token's). */
+  if (!cd_burn_escrow_current (b, FALSE, &so, &escrowed, error))
+    return FALSE;
   /* A software token is always labelled DEMO; a real key keeps the label printed on it. */
   if (info->is_demo)
     label = g_str_has_prefix (info->label, CD_DEMO_TOKEN_LABEL) ? g_strdup (info->label)
@@ -183,7 +185,8 @@ step_init (CdBurnPipeline *p, GError **error)
   if (strlen (label) > 32)
     label[32] = '\0';
   p->new_pin = cd_burn_policy_pin (b);
-  if (!cd_token_initialize (b->token, so, label, p->new_pin, error))
+  if (!cd_token_initialize (b->token, so, label, p->new_pin, error)
+      || !cd_burn_escrow_rotate (b, so, p->new_pin, error))
     return FALSE;
   /* The key is known from now on, blank and bound to this application. */
   if (!cd_store_begin (b->store, error))
@@ -668,13 +671,17 @@ static void
 mark_old_token (CdBurnPipeline *p)
 {
   CdBurn *b = p->b;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *old_serial = NULL;
   const char *state = b->opts->old_token_state ? b->opts->old_token_state : "lost";
 
   if (p->old == NULL || p->old->token_id <= 0)
     return;
-  if (!cd_token_store_dup_serial (b->store, p->old->token_id, NULL, &old_serial, NULL))
+  if (!cd_store_prepare (b->store, "SELECT serial FROM token WHERE id = ?1", &stmt, NULL))
     return;
+  sqlite3_bind_int64 (stmt, 1, p->old->token_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    old_serial = cd_store_column_dup (stmt, 0);
   if (old_serial == NULL || g_strcmp0 (old_serial, token_serial (b)) == 0)
     return;
   if (cd_store_begin (b->store, NULL))
@@ -1011,11 +1018,18 @@ cd_burn_pregenerate (CdBurn *b, CdPin **out_pin, char **out_cka_id, char **out_s
           ok = TRUE;
           goto out;
         }
-    }
-  if (b->opts->so_pin == NULL && !info->is_demo)
-    {
-      *out_skipped = g_strdup (_("A real USB key is initialised only with its SO PIN"));
-      ok = TRUE;
+    if (so == NULL)
+      {
+        *out_skipped = g_strdup (_("A real USB key is initialised only with its SO PIN"));
+        ok = TRUE;
+        goto out;
+      }
+  }
+  {
+    g_autoptr(CdPin) so = NULL;
+    gboolean escrowed;
+
+    if (!cd_burn_escrow_current (b, FALSE, &so, &escrowed, error))
       goto out;
     }
   if (!check_cancel (b, error)

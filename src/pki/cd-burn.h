@@ -27,6 +27,12 @@ typedef struct {
   gboolean        advance_state;   /* printed → issued when done (accept, the GUI); FALSE: `burn` alone */
   CdRevokeReason  reason;          /* revoke */
   char           *old_token_state; /* replace: "lost" (default) or "damaged" */
+  /* Unlock of a key whose SO PIN this counter does not hold: asks the central escrow with the supervisor's
+   * approval the caller collected (src/central/cd-central-escrow.c). Returns the SO PIN, or NULL without an
+   * error when the centre holds none (a vendor key: the typed so_pin). Copied as a pointer: the data must
+   * outlive the burn. */
+  CdPin        *(*so_pin_release) (const char *token_serial, gpointer data, GError **error);
+  gpointer        so_pin_release_data;
 } CdBurnOptions;
 
 CdBurnOptions *cd_burn_options_new  (gint64 application_id);

@@ -309,6 +309,23 @@ cd_token_unlock_pin (CdToken *self, const CdPin *so_pin, const CdPin *new_pin, G
   return cd_token_login (self, FALSE, new_pin, error);
 }
 
+gboolean
+cd_token_change_so_pin (CdToken *self, const CdPin *old_so_pin, const CdPin *new_so_pin, GError **error)
+{
+  if (!cd_token_login (self, TRUE, old_so_pin, error))
+    return FALSE;
+  ERR_clear_error ();
+  /* C_SetPIN in a session where the SO is logged in changes the SO PIN (PKCS#11 2.40, 5.6). */
+  if (PKCS11_change_pin (self->slot, cd_pin_get (old_so_pin), cd_pin_get (new_so_pin)) != 0)
+    {
+      token_p11_error (self, error, _("setting the key's new SO PIN"));
+      cd_token_logout (self);
+      return FALSE;
+    }
+  cd_token_logout (self);
+  return cd_token_refresh_flags (self, error);
+}
+
 /* Read without login (cd_token_read_public): a customer's certificates, key pairs and data objects are public
  * on every key. Logged in, the private keys count too (a key pair without its public half). */
 GPtrArray *

@@ -64,6 +64,8 @@ gboolean  cd_token_initialize      (CdToken *self, const CdPin *so_pin, const ch
                                     GError **error);
 /* PIN unlock: SO login, new user PIN; the retry counter is reset by the key. */
 gboolean  cd_token_unlock_pin      (CdToken *self, const CdPin *so_pin, const CdPin *new_pin, GError **error);
+/* Logs in as SO with @old_so_pin and changes the key's SO PIN to @new_so_pin (C_SetPIN); logged out after. */
+gboolean  cd_token_change_so_pin   (CdToken *self, const CdPin *old_so_pin, const CdPin *new_so_pin, GError **error);
 
 /* What the key holds, one line per object, for the erase confirmation. */
 GPtrArray *cd_token_describe       (CdToken *self, GError **error);
