@@ -15,6 +15,7 @@
 #include "cd-burn.h"
 #include "cd-burn-journal.h"
 #include "cd-burn-slip.h"
+#include "cd-burn-store.h"
 #include "cd-cli.h"
 #include "cd-issuer-config.h"
 #include "cd-pki-error.h"
@@ -168,8 +169,6 @@ reprint_pin_slip (CdContext *ctx, gint64 id, const CdApplicationInfo *info, cons
   g_autoptr(GError) error = NULL;
   g_autoptr(CdBurnResult) r = g_new0 (CdBurnResult, 1);
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  CdStore *store = cd_context_get_store (ctx);
 
   if (!cd_burn_slip_load (ctx, id, &r->pin_slip, &error))
     return cd_cli_fail_error (CD_EXIT_STORAGE, error);
@@ -177,18 +176,9 @@ reprint_pin_slip (CdContext *ctx, gint64 id, const CdApplicationInfo *info, cons
     return cd_cli_fail (CD_EXIT_INVALID, _("Application %s has no stored PIN slip (its key has the profile's fixed "
                                            "PIN, or the slip was forgotten after %d days or when it closed)"),
                         info->number, CD_BURN_SLIP_KEEP_DAYS);
-  if (cd_store_prepare (store, "SELECT t.serial, t.label, c.serial FROM pin_slip s LEFT JOIN token t"
-                               " ON t.serial = s.token_serial LEFT JOIN certificate c ON c.application_id ="
-                               " s.application_id AND c.state = 'issued' WHERE s.application_id = ?1", &stmt, NULL))
-    {
-      sqlite3_bind_int64 (stmt, 1, id);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          r->token_serial = cd_store_column_dup (stmt, 0);
-          r->token_label = cd_store_column_dup (stmt, 1);
-          r->certificate_serial = cd_store_column_dup (stmt, 2);
-        }
-    }
+  /* The slip names the key and certificate when they are known; without them it is still the PIN's slip. */
+  cd_burn_store_slip_names (cd_context_get_store (ctx), id, &r->token_serial, &r->token_label, &r->certificate_serial,
+                            NULL);
   if (!write_pin_slip (path, r, info->number, &error))
     return cd_cli_fail_error (CD_EXIT_STORAGE, error);
   json_builder_begin_object (b);

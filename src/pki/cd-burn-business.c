@@ -140,15 +140,11 @@ cd_burn_revoke_certificate (CdContext *ctx, CdIssuer *issuer, const char *serial
     goto fail;
   if (rec->token_id > 0)
     {
-      g_autoptr(sqlite3_stmt) stmt = NULL;
       g_autofree char *token_serial = NULL;
 
-      if (!cd_store_prepare (store, "SELECT serial FROM token WHERE id = ?1 AND certificate_serial = ?2", &stmt, error))
+      /* The key still holding this certificate, if it does. */
+      if (!cd_token_store_dup_serial (store, rec->token_id, rec->serial, &token_serial, error))
         goto fail;
-      sqlite3_bind_int64 (stmt, 1, rec->token_id);
-      sqlite3_bind_text (stmt, 2, rec->serial, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        token_serial = cd_store_column_dup (stmt, 0);
       if (token_serial && !cd_token_record_set_state (ctx, token_serial, hold ? "suspended" : "retired", error))
         goto fail;
     }

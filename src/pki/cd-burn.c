@@ -671,17 +671,13 @@ static void
 mark_old_token (CdBurnPipeline *p)
 {
   CdBurn *b = p->b;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *old_serial = NULL;
   const char *state = b->opts->old_token_state ? b->opts->old_token_state : "lost";
 
   if (p->old == NULL || p->old->token_id <= 0)
     return;
-  if (!cd_store_prepare (b->store, "SELECT serial FROM token WHERE id = ?1", &stmt, NULL))
+  if (!cd_token_store_dup_serial (b->store, p->old->token_id, NULL, &old_serial, NULL))
     return;
-  sqlite3_bind_int64 (stmt, 1, p->old->token_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    old_serial = cd_store_column_dup (stmt, 0);
   if (old_serial == NULL || g_strcmp0 (old_serial, token_serial (b)) == 0)
     return;
   if (cd_store_begin (b->store, NULL))
