@@ -19,12 +19,12 @@
 #include "cd-cli.h"
 #include "cd-issuer-config.h"
 #include "cd-pki-error.h"
-
 #ifdef CD_CLI_HAVE_CENTRAL
 #include "cd-central.h"
 #include "cd-central-escrow.h"
 #include "cd-clerk-store.h"
 #endif
+
 /* A burn on a signed-off day, run as the supervisor's adjustment (cd_cli_run_change). */
 typedef struct {
   const CdBurnOptions *opts;
@@ -101,7 +101,6 @@ cd_cli_take_secret (char *arg, const char *env)
   return pin;
 }
 
-static gboolean
 #ifdef CD_CLI_HAVE_CENTRAL
 /* An unlock at this outlet of a key initialised at another one: the supervisor approved it (password checked
  * here), the central database releases the key's SO PIN to this outlet's role and audits the release. */
@@ -146,6 +145,7 @@ release_so_pin (const char *token_serial, gpointer data, GError **error)
 }
 #endif
 
+static gboolean
 write_pin_slip (const char *path, const CdBurnResult *r, const char *number, GError **error)
 {
   g_autoptr(GString) s = g_string_new (NULL);
@@ -202,8 +202,6 @@ cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
   g_autofree char *label = NULL;
   gint slot = -1;
   char *pin_arg = NULL, *so_arg = NULL, *secret_arg = NULL, *ra_pass_arg = NULL;
-  g_autofree char *unlock_supervisor = NULL;
-  g_autofree char *unlock_reason = NULL;
   g_autofree char *issuer_name = NULL;
   g_autofree char *server = NULL;
   g_autofree char *trust = NULL;
@@ -214,6 +212,8 @@ cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
   g_autofree char *reprint = NULL;
   g_autofree char *supervisor = NULL;
   g_autofree char *adjust_reason = NULL;
+  g_autofree char *unlock_supervisor = NULL;
+  g_autofree char *unlock_reason = NULL;
   gboolean erase = FALSE, use_ir = FALSE;
   const GOptionEntry entries[] = {
     { "application", 0, 0, G_OPTION_ARG_FILENAME, &app_path, "The application JSON", "APP.json" },
@@ -230,11 +230,6 @@ cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
     { "issuer", 0, 0, G_OPTION_ARG_STRING, &issuer_name, "local or cmp", "NAME" },
     { "cmp-server", 0, 0, G_OPTION_ARG_STRING, &server, "CMP server", "URL" },
     { "cmp-secret", 0, 0, G_OPTION_ARG_STRING, &secret_arg, "CMP shared secret (better: CERTDESK_CMP_SECRET)", "S" },
-    { "unlock-supervisor", 0, 0, G_OPTION_ARG_STRING, &unlock_supervisor,
-      "Unlock of a key initialised at another outlet: the supervisor who approves the central SO PIN's release "
-      "(password in CERTDESK_PASSWORD)", "NAME" },
-    { "unlock-reason", 0, 0, G_OPTION_ARG_STRING, &unlock_reason, "Why the key is unlocked (audited centrally)",
-      "TEXT" },
     { "cmp-trust", 0, 0, G_OPTION_ARG_FILENAME, &trust, "CMP trust anchor (PEM)", "FILE" },
     { "cmp-reference", 0, 0, G_OPTION_ARG_STRING, &reference, "CMP sender reference", "REF" },
     { "cmp-ir", 0, 0, G_OPTION_ARG_NONE, &use_ir, "Use ir (proof of possession) instead of p10cr", NULL },
@@ -245,6 +240,11 @@ cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
     { "supervisor", 0, 0, G_OPTION_ARG_STRING, &supervisor,
       "On a signed-off day: the supervisor who approves the burn (password in CERTDESK_PASSWORD)", "NAME" },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &adjust_reason, "Why the signed-off day is changed", "TEXT" },
+    { "unlock-supervisor", 0, 0, G_OPTION_ARG_STRING, &unlock_supervisor,
+      "Unlock of a key initialised at another outlet: the supervisor who approves the central SO PIN's release "
+      "(password in CERTDESK_PASSWORD)", "NAME" },
+    { "unlock-reason", 0, 0, G_OPTION_ARG_STRING, &unlock_reason, "Why the key is unlocked (audited centrally)",
+      "TEXT" },
     { NULL }
   };
   g_autoptr(CdPin) pin = NULL;
@@ -314,14 +314,6 @@ cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
   choice.ra_cert = ra_cert;
   choice.ra_key = ra_key;
   choice.ra_key_pass = ra_pass;
-#ifdef CD_CLI_HAVE_CENTRAL
-  UnlockApproval approval = { ctx, unlock_supervisor, unlock_reason };
-  if (cd_central_is_joined (cd_context_get_store (ctx), NULL))
-    {
-      opts->so_pin_release = release_so_pin;
-      opts->so_pin_release_data = &approval;
-    }
-#endif
   choice.use_ir = use_ir;
   opts = cd_burn_options_new (id);
   if (!(opts->issuer = cd_issuer_from_choice (ctx, &choice, &error)))
@@ -332,6 +324,14 @@ cd_cli_cmd_burn (CdCli *cli, int argc, char **argv)
   opts->user_pin = g_steal_pointer (&pin);
   opts->so_pin = g_steal_pointer (&so_pin);
   opts->confirm_erase = erase;
+#ifdef CD_CLI_HAVE_CENTRAL
+  UnlockApproval approval = { ctx, unlock_supervisor, unlock_reason };
+  if (cd_central_is_joined (cd_context_get_store (ctx), NULL))
+    {
+      opts->so_pin_release = release_so_pin;
+      opts->so_pin_release_data = &approval;
+    }
+#endif
   /* A stored application in the printed state moves on to issued; `burn` of a file only records the work. */
   opts->advance_state = info->state == CD_STATE_PRINTED;
   if (supervisor)

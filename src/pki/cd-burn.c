@@ -1014,6 +1014,13 @@ cd_burn_pregenerate (CdBurn *b, CdPin **out_pin, char **out_cka_id, char **out_s
           ok = TRUE;
           goto out;
         }
+    }
+  {
+    g_autoptr(CdPin) so = NULL;
+    gboolean escrowed;
+
+    if (!cd_burn_escrow_current (b, FALSE, &so, &escrowed, error))
+      goto out;
     if (so == NULL)
       {
         *out_skipped = g_strdup (_("A real USB key is initialised only with its SO PIN"));
@@ -1021,13 +1028,6 @@ cd_burn_pregenerate (CdBurn *b, CdPin **out_pin, char **out_cka_id, char **out_s
         goto out;
       }
   }
-  {
-    g_autoptr(CdPin) so = NULL;
-    gboolean escrowed;
-
-    if (!cd_burn_escrow_current (b, FALSE, &so, &escrowed, error))
-      goto out;
-    }
   if (!check_cancel (b, error)
       || (b->attempt = cd_burn_journal_next_attempt (b->store, b->opts->application_id, error)) < 0
       || !run_step (&p, CD_BURN_STEP_INIT, error) || !run_step (&p, CD_BURN_STEP_KEYGEN, error))
