@@ -265,7 +265,8 @@ cd_cli_cmd_fee (CdCli *cli, int argc, char **argv)
       json_builder_add_int_value (b, l->amount_fen);
       if (l->overridden)
         {
-          json_builder_set_member_name (b, "local_price");
+          /* the head office's price (docs/central.md) or this counter's own */
+          json_builder_set_member_name (b, l->central ? "head_office_price" : "local_price");
           json_builder_add_boolean_value (b, TRUE);
         }
       json_builder_end_object (b);

@@ -214,6 +214,7 @@ cd_fee_quote (const CdProfile *profile, CdBusiness business, CdApplicantType typ
       line->qty = qty;
       line->unit_fen = o ? o->amount_fen : unit;
       line->overridden = o != NULL;
+      line->central = o && o->central;
       line->amount_fen = line->unit_fen * qty;
       q->total_fen += line->amount_fen;
       g_ptr_array_add (q->lines, line);

@@ -31,6 +31,7 @@ typedef struct {
   char   *item;
   guint   years;
   gint64  amount_fen;
+  gboolean central;   /* the head office's price, not this counter's own (cd-price-store.c) */
 } CdPriceOverride;
 
 typedef struct {
@@ -40,6 +41,7 @@ typedef struct {
   gint64    unit_fen;
   gint64    amount_fen;
   gboolean  overridden;
+  gboolean  central;      /* overridden by the head office's price (docs/central.md) */
 } CdFeeLine;
 
 typedef struct {

@@ -383,6 +383,7 @@ effective_overrides (CdContext *ctx, const CdProfile *profile, GError **error)
       o->item = g_strdup (c->price.item);
       o->years = c->price.years;
       o->amount_fen = c->price.amount_fen;
+      o->central = TRUE;
       g_ptr_array_add (out, o);
     }
   return g_steal_pointer (&out);

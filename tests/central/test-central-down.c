@@ -104,6 +104,25 @@ quote_total (const char *db)
   return json_object_get_int_member (json_node_get_object (r.json), "total_fen");
 }
 
+/* Whether the medium's line of that quote carries @flag ("head_office_price" or "local_price"). */
+static gboolean
+medium_flag (const char *db, const char *flag)
+{
+  g_auto(Run) r = { 0 };
+  JsonArray *items;
+
+  run_cli (db, &r, "fee", "--profile", "bj-gov", "--business", "new", "--applicant", "individual", "--years", "1");
+  must (&r);
+  items = json_object_get_array_member (json_node_get_object (r.json), "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *o = json_array_get_object_element (items, i);
+      if (g_str_equal (json_object_get_string_member (o, "code"), "medium"))
+        return json_object_get_boolean_member_with_default (o, flag, FALSE);
+    }
+  g_assert_not_reached ();
+}
+
 static gint64
 sync_pulled (const char *db)
 {
@@ -221,6 +240,9 @@ test_prices (void)
   /* The central price wins over A's own (which stays stored, set aside) and reaches B. */
   g_assert_cmpint (quote_total ("A.db"), ==, 15000);
   g_assert_cmpint (quote_total ("B.db"), ==, 15000);
+  /* The quote says whose price it is (the fee step labels it the same way). */
+  g_assert_true (medium_flag ("B.db", "head_office_price"));
+  g_assert_false (medium_flag ("B.db", "local_price"));
   g_assert_cmpint (local_int ("A.db", "SELECT count(*) FROM price_override WHERE item = 'medium'"), ==, 1);
   g_assert_cmpint (local_int ("A.db", "SELECT count(*) FROM audit_log WHERE action = 'price.central'"), ==, 1);
   /* A round with nothing new pulls nothing of the head office's again. */
@@ -245,6 +267,8 @@ test_prices (void)
     sync_pulled ("B.db");
     g_assert_cmpint (quote_total ("A.db"), ==, 18000);
     g_assert_cmpint (quote_total ("B.db"), ==, 15000);
+    g_assert_true (medium_flag ("A.db", "local_price"));
+    g_assert_false (medium_flag ("A.db", "head_office_price"));
   }
   /* Cleared: B goes back to the shipped price; the history holds every change with who made it. */
   {

@@ -142,8 +142,9 @@ refresh (CdFeePage *self)
           g_autofree char *qty = g_strdup_printf ("%u", line->qty);
           g_autofree char *unit = cd_fen_to_yuan_string (line->unit_fen);
           g_autofree char *amount = cd_fen_to_yuan_string (line->amount_fen);
-          g_autofree char *label = line->overridden ? g_strdup_printf (_("%s (local price)"), line->label)
-                                                    : g_strdup (line->label);
+          g_autofree char *label = line->central ? g_strdup_printf (_("%s (head-office price)"), line->label)
+                                   : line->overridden ? g_strdup_printf (_("%s (local price)"), line->label)
+                                   : g_strdup (line->label);
 
           add_cell (self, label, 0, i + 1, FALSE, FALSE);
           add_cell (self, qty, 1, i + 1, TRUE, FALSE);
