@@ -9,6 +9,7 @@
 
 #include "cd-central-private.h"
 #include "cd-central-report.h"
+#include "cd-field-crypt.h"
 #include "cd-report.h"
 #include "cd-report-signoff.h"
 
@@ -32,6 +33,11 @@
   "  FROM certdesk.report_payment p WHERE p.day BETWEEN $1 AND $2" OUTLET ("p") \
   " UNION ALL SELECT r.outlet_code, r.profile, r.method, 0, -r.amount_fen, r.amount_fen" \
   "  FROM certdesk.report_refund r WHERE true" IN_PERIOD ("r.at") OUTLET ("r") ") "
+
+/* A listed row's application id on its counter (a column not shown): a person's name is sealed there under
+ * the CA's key set with "application/<id>/name" as associated data (issue 17), and opened here with it. */
+#define APP_ID "_app_id"
+#define APP_LOCAL_ID(E) "(SELECT a.local_id FROM certdesk.application a WHERE a.uuid = " E ".app_uuid)"
 
 typedef enum {
   SUMMED,    /* rows of figures by key: per outlet as they come, in total summed over the outlets by key */
@@ -77,25 +83,27 @@ static const Section sections[] = {
     " GROUP BY 1, 2, 3",
     NULL },
   { "refunds", LISTED,
-    "SELECT r.outlet_code, r.number, r.name, r.profile, r.method, r.amount_fen, r.detail->>'reason', r.by, r.at"
-    " FROM certdesk.report_refund r WHERE true" IN_PERIOD ("r.at") OUTLET ("r")
+    "SELECT r.outlet_code, r.number, r.name, r.profile, r.method, r.amount_fen, r.detail->>'reason', r.by, r.at,"
+    APP_LOCAL_ID ("r") " FROM certdesk.report_refund r WHERE true" IN_PERIOD ("r.at") OUTLET ("r")
     " ORDER BY r.outlet_code, r.counter_uuid, r.row_id",
-    (const char *const[]) { "number", "name", "profile", "method", "amount_fen", "reason", "by", "at", NULL } },
+    (const char *const[]) { "number", "name", "profile", "method", "amount_fen", "reason", "by", "at", APP_ID,
+                            NULL } },
   { "voids", LISTED,
-    "SELECT e.outlet_code, e.number, e.name, e.detail->>'reason', e.by, e.at FROM certdesk.report_app_event e"
+    "SELECT e.outlet_code, e.number, e.name, e.detail->>'reason', e.by, e.at, " APP_LOCAL_ID ("e")
+    " FROM certdesk.report_app_event e"
     " WHERE e.action = 'application.state' AND e.detail->>'to' = 'voided'" IN_PERIOD ("e.at") OUTLET ("e")
     " ORDER BY e.outlet_code, e.counter_uuid, e.row_id",
-    (const char *const[]) { "number", "name", "reason", "by", "at", NULL } },
+    (const char *const[]) { "number", "name", "reason", "by", "at", APP_ID, NULL } },
   { "waivers", LISTED,
-    "SELECT e.outlet_code, e.number, e.name, e.detail->>'material', e.detail->>'reason', e.by, e.at, e.profile"
-    " FROM certdesk.report_app_event e WHERE e.action = 'material.waive'" IN_PERIOD ("e.at") OUTLET ("e")
-    " ORDER BY e.outlet_code, e.counter_uuid, e.row_id",
-    (const char *const[]) { "number", "name", "material", "reason", "by", "at", "profile", NULL } },
+    "SELECT e.outlet_code, e.number, e.name, e.detail->>'material', e.detail->>'reason', e.by, e.at, e.profile,"
+    APP_LOCAL_ID ("e") " FROM certdesk.report_app_event e WHERE e.action = 'material.waive'" IN_PERIOD ("e.at")
+    OUTLET ("e") " ORDER BY e.outlet_code, e.counter_uuid, e.row_id",
+    (const char *const[]) { "number", "name", "material", "reason", "by", "at", "profile", APP_ID, NULL } },
   { "open", LISTED,
-    "SELECT a.outlet_code, a.number, a.name, a.state, a.step, a.day FROM certdesk.report_application a"
+    "SELECT a.outlet_code, a.number, a.name, a.state, a.step, a.day, a.local_id FROM certdesk.report_application a"
     " WHERE a.day <= $2 AND a.state IN ('draft','checked','paid','printed') AND NOT a.completed" OUTLET ("a")
     " ORDER BY a.outlet_code, a.day, a.number",
-    (const char *const[]) { "number", "name", "state", "step", "day", NULL } },
+    (const char *const[]) { "number", "name", "state", "step", "day", APP_ID, NULL } },
   { "signoffs", LISTED,
     "SELECT s.outlet_code, s.day, 0::bigint, o.name, coalesce(k.data->>'name', ''), coalesce(k.login, ''),"
     " s.data->>'signed_at', coalesce((s.data->>'counted_cash_fen')::bigint, 0),"
@@ -110,11 +118,11 @@ static const Section sections[] = {
                             "counted_cash_fen", "cash_expected_fen", "difference_fen", "reason", NULL } },
   { "adjustments", LISTED,
     "SELECT e.outlet_code, e.detail->>'day', e.number, e.name, e.detail->>'what', e.detail->>'reason',"
-    " coalesce(k.data->>'name', ''), e.by, e.at FROM certdesk.report_app_event e"
+    " coalesce(k.data->>'name', ''), e.by, e.at, " APP_LOCAL_ID ("e") " FROM certdesk.report_app_event e"
     " LEFT JOIN certdesk.clerk k ON k.counter_uuid = e.counter_uuid AND k.local_id = (e.detail->>'supervisor_id')::bigint"
     " WHERE e.action = 'adjustment' AND e.detail->>'day' BETWEEN $1 AND $2" OUTLET ("e")
     " ORDER BY e.outlet_code, e.counter_uuid, e.row_id",
-    (const char *const[]) { "day", "number", "name", "what", "reason", "supervisor", "by", "at", NULL } },
+    (const char *const[]) { "day", "number", "name", "what", "reason", "supervisor", "by", "at", APP_ID, NULL } },
 };
 
 /* The local midnight starting @day (+ @add_days) as UTC text in the counters' form. */
@@ -134,6 +142,7 @@ midnight_utc (const char *day, int add_days)
 }
 
 typedef struct {
+  CdKeys *keys;       /* this counter's key set (the CA's once joined): opens persons' names */
   PGconn *conn;
   char   *outlet;     /* the outlet the report is about (the one asked for, or the login's own), or NULL */
   char   *lo, *hi;
@@ -187,6 +196,7 @@ open_session (CdContext *ctx, const CdCentralReportQuery *q, Session *s, GPtrArr
     }
   if (!(s->conn = cd_central_connect (url, error)))
     return FALSE;
+  s->keys = cd_store_get_keys (cd_context_get_store (ctx));
   s->lo = midnight_utc (q->from, 0);
   s->hi = midnight_utc (q->to, 1);
   mine = PQexec (s->conn, "SELECT o.code, o.name FROM certdesk.outlet o WHERE o.code = certdesk.my_outlet()");
@@ -237,13 +247,39 @@ set_value (JsonObject *o, const char *name, PGresult *res, int row, int col)
     json_object_set_string_member (o, name, PQgetvalue (res, row, col));
 }
 
+/* A person's name as this counter's key set opens it (the CA's, once the counters share it); a name sealed
+ * under another key set is said to be so, never shown as its ciphertext. */
+static char *
+open_name (CdKeys *keys, gint64 app_id, const char *value)
+{
+  g_autoptr(GError) error = NULL;
+  char *clear;
+
+  if (!value || !cd_keys_is_sealed_text (value))
+    return g_strdup (value);
+  if (keys && (clear = cd_field_open (keys, "application", app_id, "name", value, &error)))
+    return clear;
+  g_debug ("central report: a name of application %" G_GINT64_FORMAT " does not open here: %s", app_id,
+           error ? error->message : "no key set");
+  return g_strdup (_("(sealed under another key set)"));
+}
+
 static JsonObject *
-row_object (const Section *sec, PGresult *res, int row)
+row_object (const Section *sec, PGresult *res, int row, CdKeys *keys)
 {
   JsonObject *o = json_object_new ();
+  gint64 app_id = -1;
 
   for (int c = 0; sec->columns[c]; c++)
-    set_value (o, sec->columns[c], res, row, c + 1);
+    if (g_str_equal (sec->columns[c], APP_ID))
+      app_id = PQgetisnull (res, row, c + 1) ? -1 : g_ascii_strtoll (PQgetvalue (res, row, c + 1), NULL, 10);
+    else
+      set_value (o, sec->columns[c], res, row, c + 1);
+  if (app_id >= 0 && json_object_has_member (o, "name") && !json_object_get_null_member (o, "name"))
+    {
+      g_autofree char *name = open_name (keys, app_id, json_object_get_string_member (o, "name"));
+      json_object_set_string_member (o, "name", name);
+    }
   return o;
 }
 
@@ -273,6 +309,7 @@ static gboolean
 add_section (Session *s, const CdCentralReportQuery *q, const Section *sec, GHashTable *parts, JsonObject *total,
              GError **error)
 {
+  CdKeys *crypt_keys = s->keys;
   g_autoptr(PGresult) res = run (s, q, sec->sql, error);
   g_autoptr(GHashTable) sums = NULL;
   g_autoptr(GPtrArray) keys = NULL;
@@ -322,11 +359,11 @@ add_section (Session *s, const CdCentralReportQuery *q, const Section *sec, GHas
 
       if (!part)
         continue;
-      json_array_add_object_element (json_object_get_array_member (part, sec->member), row_object (sec, res, r));
+      json_array_add_object_element (json_object_get_array_member (part, sec->member), row_object (sec, res, r, crypt_keys));
       if (sec->kind == LISTED)
         {
           /* In total a listed row says whose it is (application numbers are each counter's own). */
-          JsonObject *o = row_object (sec, res, r);
+          JsonObject *o = row_object (sec, res, r, crypt_keys);
 
           json_object_set_string_member (o, "outlet_code", PQgetvalue (res, r, 0));
           json_object_set_string_member (o, "outlet", json_object_get_string_member (part, "name"));
@@ -337,7 +374,7 @@ add_section (Session *s, const CdCentralReportQuery *q, const Section *sec, GHas
       if (!(sum = g_hash_table_lookup (sums, key)))
         {
           g_ptr_array_add (keys, key);
-          g_hash_table_insert (sums, g_steal_pointer (&key), row_object (sec, res, r));
+          g_hash_table_insert (sums, g_steal_pointer (&key), row_object (sec, res, r, crypt_keys));
           continue;
         }
       for (int c = 0; sec->columns[c]; c++)
@@ -549,7 +586,7 @@ cd_central_report_export_csv (CdContext *ctx, const CdCentralReportQuery *q, GEr
                       "   WHERE p.app_uuid = a.app_uuid) END,"
                       " (SELECT string_agg(c.serial, ' ' ORDER BY c.local_id) FROM certdesk.certificate c"
                       "   WHERE (c.data->>'application_uuid')::uuid = a.app_uuid AND NOT c.deleted),"
-                      " a.void_reason"
+                      " a.void_reason, a.local_id"
                       " FROM certdesk.report_application a JOIN certdesk.outlet o ON o.code = a.outlet_code"
                       " WHERE a.day BETWEEN $1 AND $2" OUTLET ("a") " ORDER BY a.day, a.outlet_code, a.number",
                       error)))
@@ -558,9 +595,12 @@ cd_central_report_export_csv (CdContext *ctx, const CdCentralReportQuery *q, GEr
   for (int r = 0; r < PQntuples (res); r++)
     {
       const char *fields[CD_REPORT_CSV_COLUMNS];
+      g_autofree char *name = open_name (s.keys, g_ascii_strtoll (PQgetvalue (res, r, CD_REPORT_CSV_COLUMNS), NULL, 10),
+                                         PQgetisnull (res, r, 7) ? NULL : PQgetvalue (res, r, 7));
 
       for (int c = 0; c < CD_REPORT_CSV_COLUMNS; c++)
         fields[c] = PQgetisnull (res, r, c) ? NULL : PQgetvalue (res, r, c);
+      fields[7] = name;   /* the applicant, opened */
       cd_report_csv_append_row (ctx, csv, fields);
     }
   /* The export carries names and identifiers of every outlet out of the database: this counter records it. */

@@ -146,6 +146,25 @@ add_outlet (const char *code, const char *name, const char *role)
   ok (&r);
 }
 
+/* The CA's key set of personal data (docs/central.md): made by the head office's workstation (hq.db), imported
+ * by each counter before it joins, so that the head office opens the persons' names the counters sealed. */
+static void
+import_ca_keys (const char *db)
+{
+  g_autofree char *file = g_build_filename (workdir, "ca-keys.cdx", NULL);
+  g_auto(Run) r = { 0 };
+
+  if (!g_file_test (file, G_FILE_TEST_EXISTS))
+    {
+      g_auto(Run) ex = { 0 };
+
+      run_cli ("hq.db", &ex, "keys", "export", "--to", file);
+      ok (&ex);
+    }
+  run_cli (db, &r, "keys", "import", file);
+  ok (&r);
+}
+
 static void
 join_and_sync (const char *db, const char *code, const char *role)
 {
@@ -153,6 +172,7 @@ join_and_sync (const char *db, const char *code, const char *role)
   g_auto(Run) j = { 0 };
   g_auto(Run) s = { 0 };
 
+  import_ca_keys (db);
   run_cli (db, &j, "central", "join", url, "--outlet", code, "--name", code);
   ok (&j);
   run_cli (db, &s, "sync");
@@ -324,6 +344,12 @@ test_report (void)
     g_assert_cmpint (json_object_get_int_member (total, "fees_total_fen"), ==, 3 * GGZY_FEN + BJ_FEN);
     g_assert_cmpint (json_object_get_int_member (total, "refunds_total_fen"), ==, 2 * GGZY_FEN);
     g_assert_cmpint (json_object_get_int_member (total, "cash_expected_fen"), ==, 3 * GGZY_FEN);
+    /* A person's name, sealed on the counter (issue 17), opened with the CA's key set: never its ciphertext. */
+    {
+      g_autofree char *text = json_to_string (c.json, FALSE);
+      g_assert_nonnull (strstr (text, "张三"));
+      g_assert_null (strstr (text, "cd1."));
+    }
     /* Open: the draft and the four paid ones not issued yet. */
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (total, "open")), ==, 5);
     /* The refund names its application and reason; the profile is named, not only its id. */
@@ -404,6 +430,8 @@ test_report (void)
     g_assert_nonnull (strstr (csv.out, "\"乌鲁木齐市服务网点\""));
     g_assert_nonnull (strstr (csv.out, "\"昌吉州服务网点\""));
     g_assert_nonnull (strstr (csv.out, "\"申请人放弃办理\""));
+    g_assert_nonnull (strstr (csv.out, "\"张三\""));
+    g_assert_null (strstr (csv.out, "cd1."));
     g_assert_nonnull (strstr (csv.out, "\"210.00\""));
     g_assert_nonnull (strstr (csv.out, "\"300.00\""));
     g_assert_null (strstr (csv.out, "\"bank-transfer\""));
@@ -480,6 +508,7 @@ main (int argc, char **argv)
   int rc;
 
   g_test_init (&argc, &argv, NULL);
+  g_setenv ("CERTDESK_KEYS_PASSPHRASE", "the CA's test passphrase", TRUE);
   now = g_date_time_new_now_local ();
   today = g_date_time_format (now, "%Y-%m-%d");
   workdir = g_dir_make_tmp ("certdesk-central-report-XXXXXX", NULL);

@@ -10,6 +10,7 @@
 
 #include "cd-central.h"
 #include "cd-reports-page.h"
+#include "cd-store-crypt.h"
 #include "cd-test-pg.h"
 #include "cd-test-util.h"
 #include "reports-fixture.h"
@@ -22,9 +23,10 @@ typedef struct {
   RfDay      day;
 } Counter;
 
-/* A counter with the fixture's day (three paid, one voided, one draft), joined as @code and synced. */
+/* A counter with the fixture's day (three paid, one voided, one draft), under the CA's key set @ca_keys (issue
+ * 17: imported before joining, so that the head office opens the persons' names), joined as @code and synced. */
 static void
-counter_init (Counter *c, const char *code, const char *name, const char *role)
+counter_init (Counter *c, const char *code, const char *name, const char *role, CdKeys *ca_keys)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *admin = cd_test_pg_url (server, "certdesk_admin");
@@ -32,6 +34,7 @@ counter_init (Counter *c, const char *code, const char *name, const char *role)
   g_autofree char *counter = NULL;
   CdCentralSyncResult res;
   gint64 queued = 0;
+  gboolean replaced;
 
   c->dir = g_dir_make_tmp ("certdesk-gui-central-XXXXXX", &error);
   g_assert_no_error (error);
@@ -39,6 +42,9 @@ counter_init (Counter *c, const char *code, const char *name, const char *role)
   g_assert_no_error (error);
   rf_build_day (c->ctx, &c->day);
   rf_set_clock (c->ctx, RF_DAY "T18:00:00Z");
+  replaced = cd_store_crypt_replace (cd_context_get_store (c->ctx), ca_keys, "test", &error);
+  g_assert_no_error (error);
+  g_assert_true (replaced);
   g_assert_true (cd_central_init (admin, code, name, role, NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (cd_central_join (cd_context_get_store (c->ctx), url, code, code, &counter, &queued, &error));
@@ -140,14 +146,14 @@ test_head_office (void)
   admin = cd_test_pg_connect (server, "certdesk_admin");
   g_assert_null (cd_test_pg_try (admin, "CREATE ROLE head_office LOGIN IN ROLE certdesk_head_office", NULL));
   head = cd_test_pg_url (server, "head_office");
-  counter_init (&a, "HHHT01", "呼和浩特受理点", "outlet_hhht");
-  counter_init (&b, "BT01", "包头受理点", "outlet_bt");
-  /* The head office's workstation: a counter of its own that never joined, signed in as a supervisor. */
+  /* The head office's workstation: a counter database of its own that never joined; its key set is the CA's. */
   hq.dir = g_dir_make_tmp ("certdesk-gui-hq-XXXXXX", &error);
   g_assert_no_error (error);
   hq.ctx = cd_context_new (hq.dir, NULL, &error);
   g_assert_no_error (error);
   rf_set_clock (hq.ctx, RF_DAY "T18:00:00Z");
+  counter_init (&a, "HHHT01", "呼和浩特受理点", "outlet_hhht", cd_store_get_keys (cd_context_get_store (hq.ctx)));
+  counter_init (&b, "BT01", "包头受理点", "outlet_bt", cd_store_get_keys (cd_context_get_store (hq.ctx)));
 
   page = cd_reports_page_new (hq.ctx);
   cd_reports_page_set_central (page, head);
@@ -170,6 +176,12 @@ test_head_office (void)
     g_autofree char *yuan = cd_fen_to_yuan_string (total);
     g_autofree char *expect = g_strdup_printf ("¥%s", yuan);
     g_assert_cmpstr (total_text, ==, expect);
+  }
+  /* The voided application's applicant, a person whose name each counter sealed, opened with the CA's key set. */
+  {
+    g_autofree char *text = json_to_string (cd_reports_page_get_report (page), FALSE);
+    g_assert_nonnull (strstr (text, "张三"));
+    g_assert_null (strstr (text, "cd1."));
   }
   /* No clerk filter, sign-off or chart: those are each outlet's own. */
   g_assert_false (gtk_widget_is_visible (cd_test_find (win, "report_clerk")));
