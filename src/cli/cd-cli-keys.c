@@ -11,6 +11,7 @@
 
 #include "cd-audit.h"
 #include "cd-cli.h"
+#include "cd-sealed-scans.h"
 #include "cd-store-crypt.h"
 
 #define USAGE N_("usage: certdesk-cli keys status | keys rotate | keys export --to FILE | keys import FILE " \
@@ -56,6 +57,33 @@ print_keys (CdContext *ctx, const char *what)
   return CD_EXIT_OK;
 }
 
+/* The scan folder follows the database's keys (cd-sealed-scans.h); the progress of its files on stderr. */
+static void
+scan_progress (guint done, guint total, gpointer user_data)
+{
+  if (total >= 100 && (done % 100 == 0 || done == total))
+    g_printerr (_("Encrypting the scans: %u of %u\n"), done, total);
+}
+
+static gboolean
+rotate_cb (CdStore *store, gpointer actor, GError **error)
+{
+  return cd_store_crypt_rotate (store, actor, error);
+}
+
+typedef struct {
+  CdKeys     *keys;
+  const char *actor;
+} Replace;
+
+static gboolean
+replace_cb (CdStore *store, gpointer data, GError **error)
+{
+  Replace *r = data;
+
+  return cd_store_crypt_replace (store, r->keys, r->actor, error);
+}
+
 static int
 cmd_rotate (CdCli *cli)
 {
@@ -65,7 +93,8 @@ cmd_rotate (CdCli *cli)
 
   if (!(ctx = cd_cli_get_context (cli, &code)))
     return code;
-  if (!cd_store_crypt_rotate (cd_context_get_store (ctx), cd_context_get_actor (ctx), &error))
+  if (!cd_sealed_scans_change_keys (ctx, rotate_cb, (gpointer) cd_context_get_actor (ctx), scan_progress, NULL,
+                                    &error))
     return cd_cli_fail_error (CD_EXIT_STORAGE, error);
   return print_keys (ctx, "rotated");
 }
@@ -140,7 +169,9 @@ cmd_import (CdCli *cli, int argc, char **argv)
     return cd_cli_fail (CD_EXIT_INVALID, "%s: %s", argv[1], error->message);
   if (!(ctx = cd_cli_get_context (cli, &code)))
     return code;
-  if (!cd_store_crypt_replace (cd_context_get_store (ctx), keys, cd_context_get_actor (ctx), &error))
+  Replace r = { keys, cd_context_get_actor (ctx) };
+
+  if (!cd_sealed_scans_change_keys (ctx, replace_cb, &r, scan_progress, NULL, &error))
     return cd_cli_fail_error (CD_EXIT_STORAGE, error);
   return print_keys (ctx, "imported");
 }

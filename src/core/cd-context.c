@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "cd-context.h"
+#include "cd-sealed-scans.h"
 #include "cd-paths.h"
 
 struct _CdContext {
@@ -73,6 +74,9 @@ cd_context_new (const char *state_dir, const char *db_path, GError **error)
     return NULL;
   default_db = g_build_filename (self->state_dir, "certdesk.db", NULL);
   if (!(self->store = cd_store_open (db_path ? db_path : default_db, error)))
+    return NULL;
+  /* scans written before the database had keys, or a keys rotate cut off: sealed now (issue 17) */
+  if (!cd_sealed_scans_settle (self, NULL, NULL, error))
     return NULL;
   return g_steal_pointer (&self);
 }

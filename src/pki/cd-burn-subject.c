@@ -12,6 +12,8 @@
 #include "cd-input.h"
 #include "cd-pki-error.h"
 #include "cd-sample-store.h"
+#include "cd-sealed-file.h"
+#include "cd-store.h"
 #include "cd-token-readback.h"
 
 /* renew, change: the certificate on the inserted key, its record, whose it is, and the PIN. */
@@ -141,12 +143,28 @@ cd_burn_load_seal (CdBurnPipeline *p, GError **error)
                    kind);
       return FALSE;
     }
-  /* Refused by its size before it is read whole (a path to a device or a pipe: one byte over the limit). */
-  if (!cd_input_read_file (path, CD_SEAL_MAX_BYTES, _("seal image"), &data, &len, &local))
+  /* Refused by its size before it is read whole (a path to a device or a pipe: one byte over the limit); a
+   * seal chosen at the counter is a scan object sealed at rest (cd-sealed-file.h), a few bytes longer. */
+  if (!cd_input_read_file (path, CD_SEAL_MAX_BYTES + 64, _("seal image"), &data, &len, &local))
     {
       g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED, _("Cannot read the seal image ($.samples.%s): %s"), kind,
                    local->message);
       return FALSE;
+    }
+  if (cd_keys_is_sealed_blob ((const guchar *) data, len))
+    {
+      CdKeys *keys = cd_store_get_keys (cd_context_get_store (b->ctx));
+      guchar *clear = keys ? cd_keys_open_blob (keys, CD_SEALED_FILE_SCAN_AAD, (const guchar *) data, len, &len,
+                                                &local) : NULL;
+
+      if (!clear)
+        {
+          g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED, _("Cannot read the seal image ($.samples.%s): %s"),
+                       kind, local ? local->message : _("it is encrypted, and this counter has no key to read it"));
+          return FALSE;
+        }
+      g_free (data);
+      data = (char *) clear;
     }
   if (len < sizeof png_magic || memcmp (data, png_magic, sizeof png_magic) != 0)
     {

@@ -14,6 +14,8 @@
 #include "cd-seal-extract.h"
 #include "cd-seals-page-extract.h"
 #include "cd-seals-page-form.h"
+#include "cd-sealed-file.h"
+#include "cd-store.h"
 
 #define THUMB    88
 
@@ -662,8 +664,12 @@ cd_seals_page_form_set_draft (CdSealsPageForm *self, CdDraft *draft, gboolean ed
   stored = g_hash_table_lookup (app->samples, self->kind);
   if (stored)
     {
-      g_autoptr(GFile) file = g_file_new_for_path (stored);
-      g_autoptr(GFileInputStream) in = g_file_read (file, NULL, NULL);
+      /* a sample chosen here is a scan object sealed at rest; one named by an imported application is clear
+       * (cd_sealed_file_read reads both); a seal image is small, so it is read here and decoded off the loop */
+      CdKeys *keys = cd_store_get_keys (cd_context_get_store (cd_draft_get_context (draft)));
+      g_autoptr(GBytes) bytes = cd_sealed_file_read (keys, stored, CD_SEALED_FILE_SCAN_AAD, 16 * 1024 * 1024, NULL,
+                                                     NULL);
+      g_autoptr(GInputStream) in = bytes ? g_memory_input_stream_new_from_bytes (bytes) : NULL;
 
       gtk_label_set_text (self->status_label, _("A sample was chosen earlier; load a new form to change it."));
       gtk_widget_set_visible (GTK_WIDGET (self->result_box), TRUE);
