@@ -178,6 +178,8 @@ test_clerks_panel (void)
     CdCentralSyncResult r;
 
     g_assert_null (cd_test_pg_try (conn, sql, NULL));
+    g_assert_null (cd_test_pg_try (conn, "INSERT INTO certdesk.hq_price (profile, business, variant, item, years,"
+                                         " amount_fen) VALUES ('bj-gov', 'new', 'person', 'medium', 0, 9000)", NULL));
     g_assert_true (cd_central_sync (cd_context_get_store (counter->ctx), &r, &error));
     g_assert_no_error (error);
   }
@@ -218,6 +220,33 @@ test_clerks_panel (void)
             marked |= g_strcmp0 (v, "主管（总部）") == 0;
           }
     g_assert_true (marked);
+  }
+  /* The prices tab shows the head office's price as the price of that item. */
+  {
+    GtkTreeModel *model;
+    GtkTreeIter iter;
+    gboolean shown = FALSE;
+
+    gtk_combo_box_set_active_id (GTK_COMBO_BOX (cd_test_find (panel, "profile_combo")), "bj-gov");
+    cd_test_iterate ();
+    model = gtk_tree_view_get_model (GTK_TREE_VIEW (cd_test_find (panel, "prices_view")));
+    for (gboolean ok = gtk_tree_model_get_iter_first (model, &iter); ok; ok = gtk_tree_model_iter_next (model, &iter))
+      for (int col = 0; col < gtk_tree_model_get_n_columns (model); col++)
+        if (gtk_tree_model_get_column_type (model, col) == G_TYPE_STRING)
+          {
+            g_autofree char *v = NULL;
+            gtk_tree_model_get (model, &iter, col, &v, -1);
+            shown |= v && strstr (v, "90.00") && g_str_has_suffix (v, "（总部）");
+          }
+    g_assert_true (shown);
+    {
+      GtkWidget *prices = gtk_widget_get_ancestor (cd_test_find (panel, "prices_view"), GTK_TYPE_NOTEBOOK);
+      for (int i = 0; prices && i < gtk_notebook_get_n_pages (GTK_NOTEBOOK (prices)); i++)
+        if (gtk_widget_is_ancestor (cd_test_find (panel, "prices_view"),
+                                    gtk_notebook_get_nth_page (GTK_NOTEBOOK (prices), i)))
+          gtk_notebook_set_current_page (GTK_NOTEBOOK (prices), i);
+    }
+    cd_test_screenshot (win, "sync-prices-head-office");
   }
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (cd_test_find (panel, "role_combo")), "clerk");
   cd_test_set_text (panel, "password_entry", "another1");   /* the panel empties it after each try */

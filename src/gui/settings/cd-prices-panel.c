@@ -38,6 +38,29 @@ local_price (GPtrArray *overrides, const char *business, const char *variant, co
   return g_strdup ("");
 }
 
+/* The price column with the head office's price (docs/central.md "From the head office"): it is the price,
+ * unless the head office allows a local one and this counter has set one. */
+static char *
+effective_text (GPtrArray *central, char *local, const char *business, const char *variant, const char *item,
+                guint years)
+{
+  for (guint i = 0; central && i < central->len; i++)
+    {
+      CdCentralPrice *c = central->pdata[i];
+      g_autofree char *amount = NULL;
+
+      if (!g_str_equal (c->price.business, business) || !g_str_equal (c->price.variant, variant)
+          || !g_str_equal (c->price.item, item) || c->price.years != years)
+        continue;
+      if (c->allow_local && *local)
+        break;
+      amount = cd_fen_to_yuan_string (c->price.amount_fen);
+      g_free (local);
+      return g_strdup_printf (_("%s (head office)"), amount);
+    }
+  return local;
+}
+
 /* Who a fee variant is for, in words: its applicant types (when not all of the project's) and its conditions.
  * The variant's id ("unit", "standard", "zero-fee") is the profile's key, never shown. */
 static char *
@@ -66,12 +89,13 @@ variant_label (const CdProfile *profile, const CdFeeVariant *v)
 }
 
 static void
-add_item (CdPricesPanel *self, const CdProfile *profile, GPtrArray *overrides, const CdFeeVariant *v, const CdFeeRule *r, guint years,
-          gboolean has_amount, gint64 amount_fen)
+add_item (CdPricesPanel *self, const CdProfile *profile, GPtrArray *overrides, GPtrArray *central,
+          const CdFeeVariant *v, const CdFeeRule *r, guint years, gboolean has_amount, gint64 amount_fen)
 {
   const char *business = cd_business_to_code (v->business);
   g_autofree char *shipped = has_amount ? cd_fen_to_yuan_string (amount_fen) : g_strdup (_("not set"));
-  g_autofree char *local = local_price (overrides, business, v->id, r->code, years);
+  g_autofree char *local = effective_text (central, local_price (overrides, business, v->id, r->code, years),
+                                           business, v->id, r->code, years);
   g_autofree char *years_text = years ? g_strdup_printf ("%u", years) : g_strdup ("");
   g_autofree char *variant = variant_label (profile, v);
 
@@ -89,11 +113,14 @@ refresh (CdPricesPanel *self)
   CdProfile *profile = id ? cd_context_lookup_profile (self->ctx, id, NULL) : NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) overrides = NULL;
+  g_autoptr(GPtrArray) central = NULL;
 
   gtk_list_store_clear (self->prices_store);
   if (!profile)
     return;
   if (!(overrides = cd_price_store_list (self->ctx, id, &error)))
+    gtk_label_set_text (self->prices_status, error->message);
+  else if (!(central = cd_price_store_list_central (self->ctx, id, &error)))
     gtk_label_set_text (self->prices_status, error->message);
   for (guint i = 0; i < profile->fee_variants->len; i++)
     {
@@ -105,10 +132,10 @@ refresh (CdPricesPanel *self)
             for (guint k = 0; k < r->table->len; k++)
               {
                 CdFeeTableEntry *e = &g_array_index (r->table, CdFeeTableEntry, k);
-                add_item (self, profile, overrides, v, r, e->years, e->has_amount, e->amount_fen);
+                add_item (self, profile, overrides, central, v, r, e->years, e->has_amount, e->amount_fen);
               }
           else
-            add_item (self, profile, overrides, v, r, 0, r->has_amount, r->amount_fen);
+            add_item (self, profile, overrides, central, v, r, 0, r->has_amount, r->amount_fen);
         }
     }
 }
