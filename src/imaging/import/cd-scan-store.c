@@ -1,4 +1,5 @@
-/* cd-scan-store.c: content-addressed scan objects on disk, `scan` rows and their audit trail.
+/* cd-scan-store.c: content-addressed scan objects on disk, and the `scan` rows that reference them (written and
+ * audited by src/core's cd-scan-row-store).
  *
  * Objects are written before the transaction that references them: a content-addressed file is the same
  * whoever writes it, so a rolled-back add only leaves an unreferenced object, never a dangling row. */
@@ -10,8 +11,8 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
-#include "cd-audit.h"
 #include "cd-import-fit.h"
+#include "cd-scan-row-store.h"
 #include "cd-scan-store.h"
 #include "cd-worker.h"
 
@@ -24,8 +25,6 @@ typedef struct {
   guint page;
 } PictureJob;
 
-#define SCAN_COLUMNS "id, application_id, material_code, sha256, mime, bytes, original_name, page, deleted, created_at"
-
 static gboolean
 is_hex_sha256 (const char *s)
 {
@@ -37,48 +36,6 @@ is_hex_sha256 (const char *s)
   return TRUE;
 }
 
-static CdScanInfo *
-info_from_row (sqlite3_stmt *stmt)
-{
-  CdScanInfo *info = g_new0 (CdScanInfo, 1);
-
-  info->id = sqlite3_column_int64 (stmt, 0);
-  info->application_id = sqlite3_column_int64 (stmt, 1);
-  info->material_code = cd_store_column_dup (stmt, 2);
-  info->sha256 = cd_store_column_dup (stmt, 3);
-  info->mime = cd_store_column_dup (stmt, 4);
-  info->bytes = sqlite3_column_int64 (stmt, 5);
-  info->original_name = cd_store_column_dup (stmt, 6);
-  info->page = (guint) sqlite3_column_int (stmt, 7);
-  info->deleted = sqlite3_column_int (stmt, 8) != 0;
-  info->created_at = cd_store_column_dup (stmt, 9);
-  return info;
-}
-
-static gboolean
-find_existing (CdStore *store, gint64 application_id, const char *material_code, const char *sha256, guint page,
-               gint64 *out_id, GError **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
-
-  if (!cd_store_prepare (store, "SELECT id FROM scan WHERE application_id = ?1 AND material_code = ?2"
-                                " AND sha256 = ?3 AND page = ?4 AND deleted = 0 ORDER BY id LIMIT 1", &stmt, error))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, application_id);
-  sqlite3_bind_text (stmt, 2, material_code, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, sha256, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 4, (int) page);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *out_id = sqlite3_column_int64 (stmt, 0);
-  else if (rc == SQLITE_DONE)
-    *out_id = 0;
-  else
-    return cd_store_set_error (store, error);
-  return TRUE;
-}
-
 /* The row and its audit entry, inside the caller's transaction. */
 static gboolean
 add_row (CdContext *ctx, gint64 application_id, const char *material_code, const char *sha256, const char *mime,
@@ -86,13 +43,9 @@ add_row (CdContext *ctx, gint64 application_id, const char *material_code, const
          gboolean *out_existing, GError **error)
 {
   CdStore *store = cd_context_get_store (ctx);
-  g_autoptr(sqlite3_stmt) ins = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) detail = NULL;
-  g_autofree char *now = cd_store_now_iso (store);
   gint64 id = 0;
 
-  if (!find_existing (store, application_id, material_code, sha256, page, &id, error))
+  if (!cd_scan_rows_find (store, application_id, material_code, sha256, page, &id, error))
     return FALSE;
   if (id > 0)
     {
@@ -100,44 +53,8 @@ add_row (CdContext *ctx, gint64 application_id, const char *material_code, const
       *out_existing = TRUE;
       return TRUE;
     }
-  if (!cd_store_prepare (store, "INSERT INTO scan (application_id, material_code, sha256, mime, bytes,"
-                                " original_name, page, deleted, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8)",
-                         &ins, error))
-    return FALSE;
-  sqlite3_bind_int64 (ins, 1, application_id);
-  sqlite3_bind_text (ins, 2, material_code, -1, SQLITE_STATIC);
-  sqlite3_bind_text (ins, 3, sha256, -1, SQLITE_STATIC);
-  sqlite3_bind_text (ins, 4, mime, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (ins, 5, (gint64) bytes);
-  cd_store_bind_text_or_null (ins, 6, original_name);
-  sqlite3_bind_int (ins, 7, (int) page);
-  sqlite3_bind_text (ins, 8, now, -1, SQLITE_STATIC);
-  if (!cd_store_step_done (store, ins, error))
-    return FALSE;
-  id = sqlite3_last_insert_rowid (cd_store_get_db (store));
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "scan_id");
-  json_builder_add_int_value (b, id);
-  json_builder_set_member_name (b, "material");
-  json_builder_add_string_value (b, material_code);
-  json_builder_set_member_name (b, "sha256");
-  json_builder_add_string_value (b, sha256);
-  json_builder_set_member_name (b, "mime");
-  json_builder_add_string_value (b, mime);
-  json_builder_set_member_name (b, "bytes");
-  json_builder_add_int_value (b, (gint64) bytes);
-  json_builder_set_member_name (b, "page");
-  json_builder_add_int_value (b, page);
-  if (original_sha256)
-    {
-      json_builder_set_member_name (b, "reencoded_from");
-      json_builder_add_string_value (b, original_sha256);
-    }
-  json_builder_end_object (b);
-  detail = json_builder_get_root (b);
-  if (!cd_audit_append (store, cd_context_get_actor (ctx), "scan.add", "application", application_id, detail,
-                        error))
+  if (!cd_scan_rows_insert (ctx, application_id, material_code, sha256, mime, (gint64) bytes, original_name, page,
+                            original_sha256, &id, error))
     return FALSE;
   *out_id = id;
   *out_existing = FALSE;
@@ -225,9 +142,6 @@ set_deleted (CdContext *ctx, gint64 scan_id, gboolean deleted, GError **error)
 {
   CdStore *store = cd_context_get_store (ctx);
   g_autoptr(CdScanInfo) info = NULL;
-  g_autoptr(sqlite3_stmt) upd = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) detail = NULL;
 
   if (!cd_store_begin (store, error))
     return FALSE;
@@ -235,43 +149,13 @@ set_deleted (CdContext *ctx, gint64 scan_id, gboolean deleted, GError **error)
     goto fail;
   if (info->deleted == deleted)
     return cd_store_commit (store, error);         /* already so: nothing to record */
-  if (!cd_store_prepare (store, "UPDATE scan SET deleted = ?2 WHERE id = ?1", &upd, error))
-    goto fail;
-  sqlite3_bind_int64 (upd, 1, scan_id);
-  sqlite3_bind_int (upd, 2, deleted ? 1 : 0);
-  if (!cd_store_step_done (store, upd, error))
-    goto fail;
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "scan_id");
-  json_builder_add_int_value (b, scan_id);
-  json_builder_set_member_name (b, "material");
-  json_builder_add_string_value (b, info->material_code);
-  json_builder_set_member_name (b, "sha256");
-  json_builder_add_string_value (b, info->sha256);
-  json_builder_end_object (b);
-  detail = json_builder_get_root (b);
-  if (!cd_audit_append (store, cd_context_get_actor (ctx), deleted ? "scan.delete" : "scan.restore", "application",
-                        info->application_id, detail, error)
-      || !cd_store_commit (store, error))
+  if (!cd_scan_rows_set_deleted (ctx, info, deleted, error) || !cd_store_commit (store, error))
     goto fail;
   return TRUE;
 
 fail:
   cd_store_rollback (store);
   return FALSE;
-}
-
-void
-cd_scan_info_free (CdScanInfo *info)
-{
-  if (!info)
-    return;
-  g_free (info->material_code);
-  g_free (info->sha256);
-  g_free (info->mime);
-  g_free (info->original_name);
-  g_free (info->created_at);
-  g_free (info);
 }
 
 char *
@@ -434,51 +318,25 @@ GPtrArray *
 cd_scan_store_list (CdContext *ctx, gint64 application_id, const char *material_code, gboolean include_deleted,
                     GError **error)
 {
-  CdStore *store;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_scan_info_free);
-  int rc;
-
   g_return_val_if_fail (CD_IS_CONTEXT (ctx), NULL);
 
-  store = cd_context_get_store (ctx);
-  if (!cd_store_prepare (store, "SELECT " SCAN_COLUMNS " FROM scan WHERE application_id = ?1"
-                                " AND (?2 IS NULL OR material_code = ?2) AND (?3 OR deleted = 0) ORDER BY id",
-                         &stmt, error))
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, application_id);
-  cd_store_bind_text_or_null (stmt, 2, material_code);
-  sqlite3_bind_int (stmt, 3, include_deleted ? 1 : 0);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (out, info_from_row (stmt));
-  if (rc != SQLITE_DONE)
-    {
-      cd_store_set_error (store, error);
-      return NULL;
-    }
-  return g_steal_pointer (&out);
+  return cd_scan_rows_list (cd_context_get_store (ctx), application_id, material_code, include_deleted, error);
 }
 
 gboolean
 cd_scan_store_get (CdContext *ctx, gint64 scan_id, CdScanInfo **out_info, GError **error)
 {
-  CdStore *store = cd_context_get_store (ctx);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
+  g_autoptr(CdScanInfo) info = NULL;
 
-  if (!cd_store_prepare (store, "SELECT " SCAN_COLUMNS " FROM scan WHERE id = ?1", &stmt, error))
+  if (!cd_scan_rows_get (cd_context_get_store (ctx), scan_id, &info, error))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, scan_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
+  if (info == NULL)
     {
       g_set_error (error, CD_SCAN_STORE_ERROR, CD_SCAN_STORE_ERROR_NOT_FOUND,
                    _("Scan %lld does not exist."), (long long) scan_id);
       return FALSE;
     }
-  if (rc != SQLITE_ROW)
-    return cd_store_set_error (store, error);
-  *out_info = info_from_row (stmt);
+  *out_info = g_steal_pointer (&info);
   return TRUE;
 }
 

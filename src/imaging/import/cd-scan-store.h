@@ -5,6 +5,7 @@
 
 #include "cd-context.h"
 #include "cd-import.h"
+#include "cd-scan-row-store.h"
 
 G_BEGIN_DECLS
 
@@ -17,22 +18,6 @@ typedef enum {
   CD_SCAN_STORE_ERROR_DAMAGED,     /* the object's content no longer matches its hash */
   CD_SCAN_STORE_ERROR_INVALID,     /* a bad argument from the caller (hash, material code) */
 } CdScanStoreError;
-
-typedef struct {
-  gint64    id;
-  gint64    application_id;
-  char     *material_code;
-  char     *sha256;          /* hex, 64 characters */
-  char     *mime;
-  gint64    bytes;
-  char     *original_name;
-  guint     page;            /* 0: the object is the picture; n ≥ 1: page n of a PDF (or a re-encode of it) */
-  gboolean  deleted;
-  char     *created_at;
-} CdScanInfo;
-
-void        cd_scan_info_free        (CdScanInfo *info);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdScanInfo, cd_scan_info_free)
 
 /* <state_dir>/scans/ab/cdef… */
 char       *cd_scan_store_object_path (CdContext *ctx, const char *sha256);
