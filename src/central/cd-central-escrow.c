@@ -32,17 +32,8 @@ cd_central_escrow_push (CdStore *store, gpointer conn, gint64 *out_sent, GError 
     {
       CdSoEscrow *e = rows->pdata[i];
       g_autoptr(PGresult) res = NULL;
-      g_autoptr(sqlite3_stmt) when = NULL;
-      g_autofree char *set_at = NULL;
-
       /* When the key got it: an older SO PIN arriving late never replaces a newer one centrally. */
-      if (cd_store_prepare (store, "SELECT coalesce(set_at, created_at) FROM so_pin_escrow WHERE id = ?1", &when,
-                            NULL))
-        {
-          sqlite3_bind_int64 (when, 1, e->id);
-          if (sqlite3_step (when) == SQLITE_ROW)
-            set_at = cd_store_column_dup (when, 0);
-        }
+      g_autofree char *set_at = cd_so_escrow_dup_set_at (store, e->id);
       {
         const char *const params[] = { e->serial, e->so_pin, set_at };
         /* Its own statement, committed by the server before the row is marked here: a kill in between sends it

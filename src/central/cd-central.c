@@ -15,7 +15,7 @@
 #include "cd-central-outlets.h"
 #include "cd-central-private.h"
 #include "cd-ident.h"
-#include "cd-store-outbox.h"
+#include "cd-sync-store.h"
 
 G_DEFINE_QUARK (cd-central-error-quark, cd_central_error)
 
@@ -204,14 +204,7 @@ cd_central_init (const char *url, const char *outlet_code, const char *outlet_na
 static gboolean
 setting_set (CdStore *store, const char *key, const char *value, GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  if (!cd_store_prepare (store, "INSERT INTO setting (key, value) VALUES (?1, ?2)"
-                         " ON CONFLICT (key) DO UPDATE SET value = excluded.value", &stmt, error))
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
-  return cd_store_step_done (store, stmt, error);
+  return cd_store_setting_set (store, key, value, error);
 }
 
 gboolean
@@ -224,8 +217,6 @@ cd_central_is_joined (CdStore *store, char **out_outlet)
   return outlet != NULL;
 }
 
-#define CD_SNAPSHOT_ONE(T, C) CD_OUTBOX_SNAPSHOT (T, C)
-static const char snapshot_sql[] = CD_OUTBOX_FOR_EACH (CD_SNAPSHOT_ONE);
 
 gboolean
 cd_central_join (CdStore *store, const char *url, const char *outlet_code, const char *name,
@@ -293,14 +284,9 @@ cd_central_join (CdStore *store, const char *url, const char *outlet_code, const
   if (!joined)
     {
       /* From this row on the triggers capture every change; what is already here goes out as a snapshot. */
-      if (!setting_set (store, "central.outlet", outlet_code, error) || !cd_store_exec (store, snapshot_sql, error))
+      if (!setting_set (store, "central.outlet", outlet_code, error) || !cd_sync_store_snapshot (store, error))
         goto fail;
-      {
-        g_autoptr(sqlite3_stmt) stmt = NULL;
-        if (!cd_store_prepare (store, "SELECT count(*) FROM sync_outbox WHERE sent_at IS NULL", &stmt, error))
-          goto fail;
-        queued = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
-      }
+      queued = MAX (cd_sync_store_pending (store), 0);
     }
   if (!cd_store_commit (store, error))
     return FALSE;
@@ -334,11 +320,7 @@ test_point (const char *what, gint64 n)
 static gint64
 pending_count (CdStore *store)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  if (!cd_store_prepare (store, "SELECT count(*) FROM sync_outbox WHERE sent_at IS NULL", &stmt, NULL))
-    return -1;
-  return sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
+  return cd_sync_store_pending (store);
 }
 
 static gboolean
@@ -351,28 +333,15 @@ push (CdStore *store, PGconn *conn, const char *outlet, const char *counter, gin
     batch_size = 500;
   for (;;)
     {
-      g_autoptr(sqlite3_stmt) sel = NULL;
-      g_autoptr(sqlite3_stmt) mark = NULL;
       g_autoptr(PGresult) res = NULL;
-      g_autofree char *batch = NULL, *now = NULL;
-      gint64 first, last, n;
+      g_autofree char *batch = NULL;
+      gint64 first, last, n, marked;
 
       /* One batch as a JSON array, read by jsonb_to_recordset on the server: one round trip per batch. */
-      if (!cd_store_prepare (store, "SELECT json_group_array(json_object('event_uuid', event_uuid, 'seq', seq,"
-                             " 'tbl', tbl, 'record_uuid', record_uuid, 'local_id', row_id, 'op', op, 'row', json(row),"
-                             " 'at', at)), min(seq), max(seq), count(*) FROM (SELECT * FROM sync_outbox"
-                             " WHERE sent_at IS NULL ORDER BY seq LIMIT ?1)", &sel, error))
+      if (!cd_sync_store_next_batch (store, batch_size, &batch, &first, &last, &n, error))
         return FALSE;
-      sqlite3_bind_int64 (sel, 1, batch_size);
-      if (sqlite3_step (sel) != SQLITE_ROW)
-        return cd_store_set_error (store, error);
-      n = sqlite3_column_int64 (sel, 3);
       if (n == 0)
         return TRUE;
-      batch = cd_store_column_dup (sel, 0);
-      first = sqlite3_column_int64 (sel, 1);
-      last = sqlite3_column_int64 (sel, 2);
-      g_clear_pointer (&sel, sqlite3_finalize);
       {
         const char *const params[] = { batch, outlet, counter };
         if (!pg_exec (conn, "BEGIN", error))
@@ -393,16 +362,9 @@ push (CdStore *store, PGconn *conn, const char *outlet, const char *counter, gin
       test_point ("pushed", ++batches);
       /* Marked only after the server's COMMIT: a crash in between pushes the batch again, and the server keeps
        * the first copy (ON CONFLICT DO NOTHING). */
-      now = cd_store_now_iso (store);
-      if (!cd_store_prepare (store, "UPDATE sync_outbox SET sent_at = ?1 WHERE seq BETWEEN ?2 AND ?3"
-                             " AND sent_at IS NULL", &mark, error))
+      if (!cd_sync_store_mark_sent (store, first, last, &marked, error))
         return FALSE;
-      sqlite3_bind_text (mark, 1, now, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (mark, 2, first);
-      sqlite3_bind_int64 (mark, 3, last);
-      if (!cd_store_step_done (store, mark, error))
-        return FALSE;
-      *pushed += sqlite3_changes (cd_store_get_db (store));
+      *pushed += marked;
     }
 }
 
@@ -411,50 +373,13 @@ static gboolean
 apply_pulled (CdStore *store, const char *tbl, const char *uuid, const char *outlet, gint64 seq, gboolean deleted,
               const char *row, GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  const char *sql;
-
   /* Another outlet revoked (or superseded) a certificate: this counter's own, or a pulled copy. */
   if (g_str_equal (tbl, "revocation"))
     return deleted || cd_central_copy_apply_revocation (store, row, outlet, error);
   /* A deletion keeps the last known data and marks the row; an older change never overwrites a newer one. */
   if (g_str_equal (tbl, "customer"))
-    sql = "INSERT INTO central_customer (uuid, outlet_code, seq, deleted, data, kind, name, uscc, id_number,"
-          " name_bidx, id_number_bidx)"
-          " VALUES (?1, ?2, ?3, ?4, ?5, json_extract(?5, '$.kind'), json_extract(?5, '$.name'),"
-          " json_extract(?5, '$.uscc'), json_extract(?5, '$.id_number'), json_extract(?5, '$.name_bidx'),"
-          " json_extract(?5, '$.id_number_bidx'))"
-          " ON CONFLICT (uuid) DO UPDATE SET seq = excluded.seq, deleted = excluded.deleted,"
-          " data = iif(excluded.deleted, data, excluded.data),"
-          " kind = iif(excluded.deleted, kind, excluded.kind),"
-          " name = iif(excluded.deleted, name, excluded.name),"
-          " uscc = iif(excluded.deleted, uscc, excluded.uscc),"
-          " id_number = iif(excluded.deleted, id_number, excluded.id_number),"
-          " name_bidx = iif(excluded.deleted, name_bidx, excluded.name_bidx),"
-          " id_number_bidx = iif(excluded.deleted, id_number_bidx, excluded.id_number_bidx)"
-          " WHERE excluded.seq > seq";
-  else
-    sql = "INSERT INTO central_certificate (uuid, outlet_code, seq, deleted, data, serial, state, subject,"
-          " not_after, revoked_at, applicant_uuid) VALUES (?1, ?2, ?3, ?4, ?5, json_extract(?5, '$.serial'),"
-          " json_extract(?5, '$.state'), json_extract(?5, '$.subject'), json_extract(?5, '$.not_after'),"
-          " json_extract(?5, '$.revoked_at'), json_extract(?5, '$.applicant_uuid'))"
-          " ON CONFLICT (uuid) DO UPDATE SET seq = excluded.seq, deleted = excluded.deleted,"
-          " data = iif(excluded.deleted, data, excluded.data),"
-          " serial = iif(excluded.deleted, serial, excluded.serial),"
-          " state = iif(excluded.deleted, state, excluded.state),"
-          " subject = iif(excluded.deleted, subject, excluded.subject),"
-          " not_after = iif(excluded.deleted, not_after, excluded.not_after),"
-          " revoked_at = iif(excluded.deleted, revoked_at, excluded.revoked_at),"
-          " applicant_uuid = iif(excluded.deleted, applicant_uuid, excluded.applicant_uuid)"
-          " WHERE excluded.seq > seq";
-  if (!cd_store_prepare (store, sql, &stmt, error))
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, outlet, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, seq);
-  sqlite3_bind_int (stmt, 4, deleted);
-  sqlite3_bind_text (stmt, 5, row, -1, SQLITE_STATIC);
-  return cd_store_step_done (store, stmt, error);
+    return cd_sync_store_apply_customer (store, uuid, outlet, seq, deleted, row, error);
+  return cd_sync_store_apply_certificate (store, uuid, outlet, seq, deleted, row, error);
 }
 
 static gboolean
@@ -464,17 +389,12 @@ pull (CdStore *store, PGconn *conn, const char *counter, gint64 *pulled, GError 
 
   for (;;)
     {
-      g_autoptr(sqlite3_stmt) cur = NULL;
       g_autoptr(PGresult) res = NULL;
       g_autofree char *cursors = NULL;
       int rows;
 
-      if (!cd_store_prepare (store, "SELECT json_group_array(json_object('counter', counter_uuid, 'seq', seq))"
-                             " FROM sync_cursor", &cur, error))
+      if (!(cursors = cd_sync_store_cursors_json (store, error)))
         return FALSE;
-      if (sqlite3_step (cur) != SQLITE_ROW)
-        return cd_store_set_error (store, error);
-      cursors = cd_store_column_dup (cur, 0);
       {
         const char *const params[] = { cursors, counter };
         /* Each counter's changes arrive in its own order and commit batch by batch, so "above the last
@@ -496,18 +416,11 @@ pull (CdStore *store, PGconn *conn, const char *counter, gint64 *pulled, GError 
         return FALSE;
       for (int i = 0; i < rows; i++)
         {
-          g_autoptr(sqlite3_stmt) up = NULL;
           gint64 seq = g_ascii_strtoll (PQgetvalue (res, i, 1), NULL, 10);
 
           if (!apply_pulled (store, PQgetvalue (res, i, 2), PQgetvalue (res, i, 3), PQgetvalue (res, i, 6), seq,
                              g_str_equal (PQgetvalue (res, i, 4), "delete"), PQgetvalue (res, i, 5), error)
-              || !cd_store_prepare (store, "INSERT INTO sync_cursor (counter_uuid, seq) VALUES (?1, ?2)"
-                                    " ON CONFLICT (counter_uuid) DO UPDATE SET seq = max(seq, excluded.seq)",
-                                    &up, error))
-            goto fail;
-          sqlite3_bind_text (up, 1, PQgetvalue (res, i, 0), -1, SQLITE_STATIC);
-          sqlite3_bind_int64 (up, 2, seq);
-          if (!cd_store_step_done (store, up, error))
+              || !cd_sync_store_set_cursor (store, PQgetvalue (res, i, 0), seq, error))
             goto fail;
           (*pulled)++;
         }
@@ -534,12 +447,8 @@ prune_sent (CdStore *store, GError **error)
   g_autoptr(GDateTime) utc = g_date_time_to_utc (now);
   g_autoptr(GDateTime) cutoff = g_date_time_add_days (utc, -CD_CENTRAL_KEEP_SENT_DAYS);
   g_autofree char *iso = g_date_time_format (cutoff, "%Y-%m-%dT%H:%M:%SZ");
-  g_autoptr(sqlite3_stmt) stmt = NULL;
 
-  if (!cd_store_prepare (store, "DELETE FROM sync_outbox WHERE sent_at IS NOT NULL AND sent_at < ?1", &stmt, error))
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, iso, -1, SQLITE_STATIC);
-  return cd_store_step_done (store, stmt, error);
+  return cd_sync_store_prune_sent (store, iso, error);
 }
 
 /* The SO-PIN escrow (cd-central-escrow.c): a row that cannot be given now (its key file missing) is said and
@@ -618,92 +527,56 @@ add_text (JsonBuilder *b, const char *name, const unsigned char *value)
 
 /* The certificates of one hit: a local applicant's through its applications, a pulled one's by UUID. */
 static gboolean
-add_certificates (CdStore *store, JsonBuilder *b, gint64 local_id, const char *uuid, const char *outlet,
-                  GError **error)
+add_certificates (CdStore *store, JsonBuilder *b, const CdSyncCustomer *c, const char *outlet, GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
+  g_autoptr(GPtrArray) certs = cd_sync_store_customer_certificates (store, c, outlet, error);
 
-  if (local_id)
-    {
-      if (!cd_store_prepare (store, "SELECT c.serial, c.state, c.not_after, ?2 FROM certificate c"
-                             " JOIN application a ON a.id = c.application_id WHERE a.applicant_id = ?1"
-                             " ORDER BY c.id", &stmt, error))
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, local_id);
-      cd_store_bind_text_or_null (stmt, 2, outlet);
-    }
-  else
-    {
-      if (!cd_store_prepare (store, "SELECT serial, state, not_after, outlet_code FROM central_certificate"
-                             " WHERE applicant_uuid = ?1 AND NOT deleted ORDER BY outlet_code, seq", &stmt, error))
-        return FALSE;
-      sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
-    }
+  if (certs == NULL)
+    return FALSE;
   json_builder_set_member_name (b, "certificates");
   json_builder_begin_array (b);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < certs->len; i++)
     {
+      CdSyncCertificate *cert = certs->pdata[i];
+
       json_builder_begin_object (b);
-      add_text (b, "serial", sqlite3_column_text (stmt, 0));
-      add_text (b, "state", sqlite3_column_text (stmt, 1));
-      add_text (b, "not_after", sqlite3_column_text (stmt, 2));
-      add_text (b, "outlet", sqlite3_column_text (stmt, 3));
+      add_text (b, "serial", (const guchar *) cert->serial);
+      add_text (b, "state", (const guchar *) cert->state);
+      add_text (b, "not_after", (const guchar *) cert->not_after);
+      add_text (b, "outlet", (const guchar *) cert->outlet);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
-  return rc == SQLITE_DONE || cd_store_set_error (store, error);
+  return TRUE;
 }
 
 JsonNode *
 cd_central_find_customers (CdStore *store, const char *text, guint limit, GError **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *ident = cd_ident_normalize (text);
   g_autofree char *outlet = cd_store_setting_dup (store, "central.outlet");
-  int rc;
+  g_autoptr(GPtrArray) hits = NULL;
 
   /* This counter's applicants first (its own outlet), then the other outlets' pulled customers. */
-  /* Persons' names and ID numbers are sealed (docs/store.md): found whole through their blind indexes and shown
-   * opened; another outlet's open once the CA's key set is shared (certdesk-cli keys import, docs/central.md). */
-  if (!cd_store_prepare (store,
-                         "SELECT id, NULL, kind, cd_open(name, 'applicant', id, 'name'), uscc,"
-                         " cd_open(id_number, 'applicant', id, 'id_number'), ?4 FROM applicant"
-                         " WHERE (kind = 'unit' AND instr(name, ?1) > 0) OR uscc = ?2"
-                         "  OR name_bidx = cd_bidx('name', ?1) OR id_number_bidx = cd_bidx('id_number', ?2)"
-                         " UNION ALL SELECT NULL, uuid, kind,"
-                         " cd_try_open(name, 'applicant', json_extract(data, '$.id'), 'name'), uscc,"
-                         " cd_try_open(id_number, 'applicant', json_extract(data, '$.id'), 'id_number'), outlet_code"
-                         " FROM central_customer WHERE NOT deleted"
-                         "  AND ((kind = 'unit' AND instr(name, ?1) > 0) OR uscc = ?2"
-                         "  OR name_bidx = cd_bidx('name', ?1) OR id_number_bidx = cd_bidx('id_number', ?2))"
-                         " LIMIT ?3", &stmt, error))
+  if (!(hits = cd_sync_store_find_customers (store, text, ident, outlet, limit, error)))
     return NULL;
-  sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, ident, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 3, (int) limit);
-  cd_store_bind_text_or_null (stmt, 4, outlet);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "customers");
   json_builder_begin_array (b);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < hits->len; i++)
     {
+      CdSyncCustomer *c = hits->pdata[i];
+
       json_builder_begin_object (b);
-      add_text (b, "name", sqlite3_column_text (stmt, 3));
-      add_text (b, "kind", sqlite3_column_text (stmt, 2));
-      add_text (b, "uscc", sqlite3_column_text (stmt, 4));
-      add_text (b, "id_number", sqlite3_column_text (stmt, 5));
-      add_text (b, "outlet", sqlite3_column_text (stmt, 6));
-      if (!add_certificates (store, b, sqlite3_column_int64 (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
-                             outlet, error))
+      add_text (b, "name", (const guchar *) c->name);
+      add_text (b, "kind", (const guchar *) c->kind);
+      add_text (b, "uscc", (const guchar *) c->uscc);
+      add_text (b, "id_number", (const guchar *) c->id_number);
+      add_text (b, "outlet", (const guchar *) c->outlet);
+      if (!add_certificates (store, b, c, outlet, error))
         return NULL;
       json_builder_end_object (b);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      cd_store_set_error (store, error);
-      return NULL;
     }
   json_builder_end_array (b);
   json_builder_end_object (b);
@@ -849,7 +722,6 @@ cd_central_audit_compare (CdStore *store, gint64 *out_central_rows, gint64 *out_
   g_autofree char *counter = cd_store_setting_dup (store, "central.counter");
   g_autoptr(PGconn) conn = NULL;
   g_autoptr(PGresult) res = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   const char *const params[] = { counter };
   int n;
 
@@ -864,26 +736,22 @@ cd_central_audit_compare (CdStore *store, gint64 *out_central_rows, gint64 *out_
     }
   if (!(conn = connect_url (url, error))
       || !(res = pg_params (conn, "SELECT local_id, data->>'hash' FROM certdesk.audit_row WHERE counter_uuid = $1"
-                            " ORDER BY local_id", 1, params, error))
-      || !cd_store_prepare (store, "SELECT hash FROM audit_log WHERE id = ?1", &stmt, error))
+                            " ORDER BY local_id", 1, params, error)))
     return FALSE;
   n = PQntuples (res);
   for (int i = 0; i < n; i++)
     {
       gint64 id = g_ascii_strtoll (PQgetvalue (res, i, 0), NULL, 10);
       const char *central = PQgetvalue (res, i, 1);
-      int rc;
+      g_autofree char *here = NULL;
 
-      sqlite3_reset (stmt);
-      sqlite3_bind_int64 (stmt, 1, id);
-      rc = sqlite3_step (stmt);
-      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return cd_store_set_error (store, error);
-      if (rc == SQLITE_DONE || g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), central) != 0)
+      if (!cd_audit_dup_hash (store, id, &here, error))
+        return FALSE;
+      if (here == NULL || g_strcmp0 (here, central) != 0)
         {
           *out_bad_id = id;
           g_set_error (error, CD_STORE_ERROR, CD_STORE_ERROR_AUDIT_BROKEN,
-                       rc == SQLITE_DONE
+                       here == NULL
                        ? _("audit row %lld is in the central copy but missing here: the local log was cut off")
                        : _("audit row %lld differs from the central copy: it was changed or re-chained here"),
                        (long long) id);

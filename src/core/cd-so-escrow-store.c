@@ -320,3 +320,14 @@ cd_so_escrow_mark_sent (CdStore *store, gint64 id, GError **error)
   sqlite3_bind_text (stmt, 2, now, -1, SQLITE_STATIC);
   return cd_store_step_done (store, stmt, error);
 }
+
+char *
+cd_so_escrow_dup_set_at (CdStore *store, gint64 id)
+{
+  g_autoptr(sqlite3_stmt) when = NULL;
+
+  if (!cd_store_prepare (store, "SELECT coalesce(set_at, created_at) FROM so_pin_escrow WHERE id = ?1", &when, NULL))
+    return NULL;
+  sqlite3_bind_int64 (when, 1, id);
+  return sqlite3_step (when) == SQLITE_ROW ? cd_store_column_dup (when, 0) : NULL;
+}

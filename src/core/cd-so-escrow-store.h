@@ -36,5 +36,7 @@ GPtrArray *cd_so_escrow_lookup     (CdStore *store, const char *serial, GError *
 /* Set rows not yet given to the central database (any serial), decrypted; for sync. */
 GPtrArray *cd_so_escrow_unsent     (CdStore *store, GError **error);
 gboolean   cd_so_escrow_mark_sent  (CdStore *store, gint64 id, GError **error);
+/* When the key got escrow @id's SO PIN (set_at, else created_at; ISO UTC), or NULL when unknown. */
+char      *cd_so_escrow_dup_set_at (CdStore *store, gint64 id);
 
 G_END_DECLS
