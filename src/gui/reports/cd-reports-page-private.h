@@ -56,6 +56,7 @@ struct _CdReportsPage {
   gboolean          central;              /* the head office's mode: every outlet, from the central database */
   char             *central_url;          /* its URL; NULL: the one this counter joined */
   gboolean          central_outlets_loaded;
+  JsonNode         *central_all;          /* the head office's mode: every outlet's report of the period shown */
 };
 
 /* cd-reports-page.c */

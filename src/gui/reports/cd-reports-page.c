@@ -466,6 +466,7 @@ on_built_cb (GObject *source, GAsyncResult *result, gpointer data)
         return;
       self = CD_REPORTS_PAGE (source);
       gtk_spinner_stop (self->spinner);
+      g_clear_pointer (&self->central_all, json_node_unref);   /* an outlet chosen now must not show old figures */
 #ifdef CD_GUI_HAVE_CENTRAL
       /* Offline: a sentence, not libpq's socket details (they stay in the debug log). */
       if (g_error_matches (error, CD_CENTRAL_ERROR, CD_CENTRAL_ERROR_CONNECT))
@@ -491,6 +492,8 @@ on_built_cb (GObject *source, GAsyncResult *result, gpointer data)
   g_clear_pointer (&self->signoff, cd_signoff_free);
   if (job->central)
     {
+      g_clear_pointer (&self->central_all, json_node_unref);
+      self->central_all = json_node_ref (job->report);
       self->report = central_part (self, job->report);
       show_figures (self);
       cd_reports_page_update_signoff (self);
@@ -508,7 +511,7 @@ on_built_cb (GObject *source, GAsyncResult *result, gpointer data)
 /* callbacks */
 
 static void
-on_refresh_cb (CdReportsPage *self)
+on_refresh_cb (CdReportsPage *self, GtkWidget *sender)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
@@ -517,6 +520,29 @@ on_refresh_cb (CdReportsPage *self)
   /* Filling the filters at construction emits "changed": the first report waits until the page is shown. */
   if (!self->filters_loaded)
     return;
+  /* The head office's mode holds every outlet's report of the period shown: choosing an outlet picks its part
+   * without asking the central database again (Show and a new period do). */
+  if (self->central && self->central_all && sender == GTK_WIDGET (self->outlet_combo))
+    {
+      JsonObject *all = json_node_get_object (self->central_all);
+      CdReportQuery q = { 0 };
+      gboolean same;
+
+      cd_reports_page_read_query (self, &q);
+      same = g_strcmp0 (q.from, json_object_get_string_member (all, "from")) == 0
+             && g_strcmp0 (q.to, json_object_get_string_member (all, "to")) == 0;
+      g_free (q.from);
+      g_free (q.to);
+      if (same)
+        {
+          g_clear_pointer (&self->report, json_node_unref);
+          self->report = central_part (self, self->central_all);
+          show_figures (self);
+          cd_reports_page_update_signoff (self);
+          g_signal_emit (self, signals[LOADED], 0);
+          return;
+        }
+    }
   {
     g_autofree char *bad = cd_reports_page_check_days (self);
     if (bad)
@@ -757,6 +783,7 @@ cd_reports_page_finalize (GObject *object)
   g_clear_pointer (&self->signoff, cd_signoff_free);
   g_clear_object (&self->ctx);
   g_free (self->central_url);
+  g_clear_pointer (&self->central_all, json_node_unref);
   G_OBJECT_CLASS (cd_reports_page_parent_class)->finalize (object);
 }
 
@@ -826,7 +853,7 @@ cd_reports_page_set_period (CdReportsPage *self, const char *from, const char *t
 void
 cd_reports_page_refresh (CdReportsPage *self)
 {
-  on_refresh_cb (self);
+  on_refresh_cb (self, NULL);
 }
 
 JsonNode *
@@ -845,6 +872,7 @@ cd_reports_page_set_central (CdReportsPage *self, const char *url)
   g_free (self->central_url);
   self->central_url = g_strdup (url);
   self->central_outlets_loaded = FALSE;
+  g_clear_pointer (&self->central_all, json_node_unref);
   g_clear_pointer (&self->report, json_node_unref);
   g_clear_pointer (&self->signoff, cd_signoff_free);
   /* The clerks, the chart, the lists behind a figure, the sign-off and the CSV of every application are the
