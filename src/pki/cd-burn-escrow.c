@@ -90,11 +90,28 @@ cd_burn_escrow_current (CdBurn *b, gboolean allow_release, CdPin **out_so, gbool
   return TRUE;
 }
 
+/* CD_BURN_SO_PIN_LENGTH, within the PIN lengths the key accepts (an opencryptoki soft token takes at most 8). */
+static guint
+so_pin_length (CdBurn *b, const CdTokenInfo *info)
+{
+  CK_FUNCTION_LIST *f = cd_token_module_get_functions (b->module);
+  CK_TOKEN_INFO ti;
+  guint len = CD_BURN_SO_PIN_LENGTH;
+
+  if (f->C_GetTokenInfo (info->slot_id, &ti) != CKR_OK)
+    return len;
+  if (ti.ulMaxPinLen > 0 && ti.ulMaxPinLen < len)
+    len = (guint) ti.ulMaxPinLen;
+  if (ti.ulMinPinLen > len)
+    len = (guint) ti.ulMinPinLen;
+  return len;
+}
+
 gboolean
 cd_burn_escrow_rotate (CdBurn *b, const CdPin *current_so, const CdPin *user_pin, GError **error)
 {
   const CdTokenInfo *info = cd_token_get_info (b->token);
-  g_autoptr(CdPin) fresh = cd_pin_new_random (CD_BURN_SO_PIN_LENGTH);
+  g_autoptr(CdPin) fresh = cd_pin_new_random (so_pin_length (b, info));
   g_autofree char *key_path = cd_burn_escrow_key_path (b->ctx);
   gint64 id = 0;
 

@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-/* The random SO PIN's length: digits, which every key's SO PIN accepts. */
+/* The random SO PIN's length (shorter when the key takes fewer): digits, which every key's SO PIN accepts. */
 #define CD_BURN_SO_PIN_LENGTH 16
 
 /* The SO PIN the inserted key has now, in this order: this counter's escrow (a pending row is tried first:
