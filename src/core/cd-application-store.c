@@ -29,6 +29,19 @@ cd_application_info_free (CdApplicationInfo *info)
   g_free (info);
 }
 
+/* @value sealed for column @field of applicant @row; the stored @before when it holds the same value. */
+static char *
+reseal (CdKeys *keys, const char *row, const char *field, const char *value, const char *before, GError **error)
+{
+  if (value && before)
+    {
+      g_autofree char *was = cd_field_open_row (keys, "applicant", row, field, before, NULL);
+      if (g_strcmp0 (was, value) == 0)
+        return g_strdup (before);
+    }
+  return cd_field_seal_row (keys, "applicant", row, field, value, error);
+}
+
 /* The returning-customer record: one row per USCC (units) or ID number (persons), kept current. */
 static gboolean
 upsert_applicant (CdStore *store, const CdApplication *app, gint64 *out_id, GError **error)
@@ -49,6 +62,10 @@ upsert_applicant (CdStore *store, const CdApplication *app, gint64 *out_id, GErr
   g_autofree char *name_bidx = NULL;
   g_autofree char *id_bidx = NULL;
   g_autofree char *mobile_bidx = NULL;
+  g_autofree char *row = NULL;
+  /* name, mobile, id_number, data as stored before */
+  g_autofree char *prev0 = NULL, *prev1 = NULL, *prev2 = NULL, *prev3 = NULL;
+  char **prev[4] = { &prev0, &prev1, &prev2, &prev3 };
   gint64 row_id;
   gboolean unit = app->unit != NULL;
   /* The identifier as it is stored (cd_ident_normalize): a full-width or small-x spelling is the same customer. */
@@ -83,8 +100,9 @@ upsert_applicant (CdStore *store, const CdApplication *app, gint64 *out_id, GErr
   /* A person is found by the blind index of the ID number: the number itself is sealed (cd-field-crypt.h). */
   if (!unit)
     key_bidx = cd_field_bidx (keys, CD_BIDX_ID_NUMBER, key);
-  if (!cd_store_prepare (store, unit ? "SELECT id FROM applicant WHERE uscc = ?1"
-                                     : "SELECT id FROM applicant WHERE kind = 'person' AND id_number_bidx = ?1",
+  if (!cd_store_prepare (store, unit ? "SELECT id, name, mobile, id_number, data FROM applicant WHERE uscc = ?1"
+                                     : "SELECT id, name, mobile, id_number, data FROM applicant"
+                                       " WHERE kind = 'person' AND id_number_bidx = ?1",
                          &find, error))
     return FALSE;
   sqlite3_bind_text (find, 1, unit ? key : key_bidx, -1, SQLITE_STATIC);
@@ -92,6 +110,8 @@ upsert_applicant (CdStore *store, const CdApplication *app, gint64 *out_id, GErr
     {
     case SQLITE_ROW:
       *out_id = row_id = sqlite3_column_int64 (find, 0);
+      for (guint i = 0; i < 4; i++)
+        *prev[i] = cd_store_column_dup (find, 1 + i);
       if (!cd_store_prepare (store, "UPDATE applicant SET name = ?2, mobile = ?3, data = ?4, updated_at = ?5,"
                                     " id_number = COALESCE(?6, id_number), name_bidx = ?9,"
                                     " id_number_bidx = COALESCE(?10, id_number_bidx), mobile_bidx = ?11"
@@ -119,11 +139,13 @@ upsert_applicant (CdStore *store, const CdApplication *app, gint64 *out_id, GErr
       return cd_store_set_error (store, error);
     }
   sqlite3_bind_int64 (write, 1, row_id);
-  if (!(sealed_data = cd_field_seal_json (keys, "applicant", row_id, data_text, NULL, error)))
+  /* Bound to the customer (USCC or the ID number's index), not to this counter's row id: docs/store.md. */
+  row = cd_field_applicant_row (unit, key, key_bidx);
+  if (!(sealed_data = cd_field_seal_json_row (keys, "applicant", row, data_text, prev3, NULL, error)))
     return FALSE;
-  sealed_name = unit ? g_strdup (name) : cd_field_seal (keys, "applicant", row_id, "name", name, error);
-  sealed_mobile = cd_field_seal (keys, "applicant", row_id, "mobile", mobile, error);
-  sealed_id = cd_field_seal (keys, "applicant", row_id, "id_number", unit ? legal_id : key, error);
+  sealed_name = unit ? g_strdup (name) : reseal (keys, row, "name", name, prev0, error);
+  sealed_mobile = reseal (keys, row, "mobile", mobile, prev1, error);
+  sealed_id = reseal (keys, row, "id_number", unit ? legal_id : key, prev2, error);
   if (!sealed_name || (mobile && !sealed_mobile) || ((unit ? legal_id : key) && !sealed_id))
     return FALSE;
   name_bidx = unit ? NULL : cd_field_bidx (keys, CD_BIDX_NAME, name);

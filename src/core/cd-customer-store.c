@@ -25,7 +25,7 @@ cd_customer_free (CdCustomer *customer)
 /* Prefix matches as an index range: every text starting with ?1 sorts between ?1 and ?1 followed by the
  * largest code point (U+10FFFF), in SQLite's binary collation. LIKE would not use these indexes. */
 #define RANGE(col) " " col " >= ?1 AND " col " < ?1 || char(1114111)"
-#define COLUMNS "SELECT id, kind, name, uscc, id_number, updated_at FROM applicant WHERE "
+#define COLUMNS "SELECT id, kind, name, uscc, id_number, updated_at, id_number_bidx FROM applicant WHERE "
 
 static const char *
 query_for (CdCustomerField field, gboolean units, gboolean anywhere)
@@ -65,13 +65,15 @@ collect (CdStore *store, const char *sql, const char *text, gboolean units, guin
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW && out->len < limit)
     {
       CdCustomer *c = g_new0 (CdCustomer, 1);
+      g_autofree char *row = NULL;
 
       c->id = sqlite3_column_int64 (stmt, 0);
       c->is_unit = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), "unit") == 0;
-      c->name = cd_field_open (keys, "applicant", c->id, "name", (const char *) sqlite3_column_text (stmt, 2), error);
       c->uscc = cd_store_column_dup (stmt, 3);
-      c->id_number = cd_field_open (keys, "applicant", c->id, "id_number", (const char *) sqlite3_column_text (stmt, 4),
-                                    error);
+      row = cd_field_applicant_row (c->is_unit, c->uscc, (const char *) sqlite3_column_text (stmt, 6));
+      c->name = cd_field_open_row (keys, "applicant", row, "name", (const char *) sqlite3_column_text (stmt, 2), error);
+      c->id_number = cd_field_open_row (keys, "applicant", row, "id_number",
+                                        (const char *) sqlite3_column_text (stmt, 4), error);
       c->updated_at = cd_store_column_dup (stmt, 5);
       if (!c->name || (sqlite3_column_type (stmt, 4) != SQLITE_NULL && !c->id_number))
         {
@@ -153,7 +155,8 @@ cd_customer_store_apply (CdContext *ctx, gint64 customer_id, const CdApplication
   g_autoptr(JsonNode) data = NULL;
   g_autoptr(GError) local = NULL;
 
-  if (!cd_store_prepare (store, "SELECT data FROM applicant WHERE id = ?1", &stmt, error))
+  if (!cd_store_prepare (store, "SELECT data, cd_applicant_row(kind, uscc, id_number_bidx) FROM applicant"
+                                " WHERE id = ?1", &stmt, error))
     return NULL;
   sqlite3_bind_int64 (stmt, 1, customer_id);
   switch (sqlite3_step (stmt))
@@ -169,8 +172,9 @@ cd_customer_store_apply (CdContext *ctx, gint64 customer_id, const CdApplication
       return NULL;
     }
   {
-    g_autofree char *clear = cd_field_open_json (cd_store_get_keys (store), "applicant", customer_id,
-                                                 (const char *) sqlite3_column_text (stmt, 0), error);
+    g_autofree char *clear = cd_field_open_json_row (cd_store_get_keys (store), "applicant",
+                                                     (const char *) sqlite3_column_text (stmt, 1),
+                                                     (const char *) sqlite3_column_text (stmt, 0), error);
     if (!clear)
       return NULL;
     data = json_from_string (clear, &local);

@@ -16,9 +16,19 @@ static const char *const invoice_fields[] = { "title", "taxpayer_id", "email", "
                                               "account", NULL };
 
 static char *
-aad_for (const char *table, gint64 id, const char *field)
+aad_for (const char *table, const char *row, const char *field)
 {
-  return g_strdup_printf ("%s/%" G_GINT64_FORMAT "/%s", table, id, field);
+  return g_strdup_printf ("%s/%s/%s", table, row, field);
+}
+
+char *
+cd_field_applicant_row (gboolean unit, const char *uscc, const char *id_number_bidx)
+{
+  if (unit && uscc)
+    return g_strconcat ("u:", uscc, NULL);
+  if (!unit && id_number_bidx)
+    return g_strconcat ("p:", id_number_bidx, NULL);
+  return NULL;
 }
 
 char *
@@ -51,18 +61,42 @@ cd_field_bidx (CdKeys *keys, const char *kind, const char *value)
 char *
 cd_field_seal (CdKeys *keys, const char *table, gint64 id, const char *field, const char *value, GError **error)
 {
+  char row[32];
+
+  g_snprintf (row, sizeof row, "%" G_GINT64_FORMAT, id);
+  return cd_field_seal_row (keys, table, row, field, value, error);
+}
+
+char *
+cd_field_open (CdKeys *keys, const char *table, gint64 id, const char *field, const char *value, GError **error)
+{
+  char row[32];
+
+  g_snprintf (row, sizeof row, "%" G_GINT64_FORMAT, id);
+  return cd_field_open_row (keys, table, row, field, value, error);
+}
+
+char *
+cd_field_seal_row (CdKeys *keys, const char *table, const char *row, const char *field, const char *value,
+                   GError **error)
+{
   g_autofree char *aad = NULL;
 
   if (!value)
     return NULL;
   if (cd_keys_is_sealed_text (value))   /* already sealed (a row being re-sealed under its own key) */
     return g_strdup (value);
-  aad = aad_for (table, id, field);
+  aad = aad_for (table, row, field);
+  /* A customer's values are compared across counters (the central database's per-field merge): sealed to the same
+   * text wherever the same customer has the same value. Applications keep a random nonce per value. */
+  if (g_str_equal (table, "applicant"))
+    return cd_keys_seal_text_deterministic (keys, aad, value, error);
   return cd_keys_seal_text (keys, aad, value, error);
 }
 
 char *
-cd_field_open (CdKeys *keys, const char *table, gint64 id, const char *field, const char *value, GError **error)
+cd_field_open_row (CdKeys *keys, const char *table, const char *row, const char *field, const char *value,
+                   GError **error)
 {
   g_autofree char *aad = NULL;
   g_autoptr(GError) local = NULL;
@@ -70,10 +104,10 @@ cd_field_open (CdKeys *keys, const char *table, gint64 id, const char *field, co
 
   if (!value || !cd_keys_is_sealed_text (value))
     return g_strdup (value);
-  aad = aad_for (table, id, field);
+  aad = aad_for (table, row, field);
   out = cd_keys_open_text (keys, aad, value, &local);
   if (!out)
-    g_set_error (error, local->domain, local->code, _("A personal value of record %lld cannot be read: %s"), (long long) id,
+    g_set_error (error, local->domain, local->code, _("A personal value of record %s cannot be read: %s"), row,
                  local->message);
   return out;
 }
@@ -94,10 +128,12 @@ add_bidx (GPtrArray *bidx, char *value)
 
 /* Seals (or opens) the string members @fields of object @part under path "$.<part>.<field>". */
 static gboolean
-crypt_part (CdKeys *keys, const char *table, gint64 id, JsonObject *root, const char *part,
-            const char *const *fields, gboolean seal, GPtrArray *bidx, GError **error)
+crypt_part (CdKeys *keys, const char *table, const char *row, JsonObject *root, const char *part,
+            const char *const *fields, gboolean seal, GPtrArray *bidx, JsonObject *prev_root, GError **error)
 {
   JsonNode *node = json_object_get_member (root, part);
+  JsonNode *prev_node = prev_root ? json_object_get_member (prev_root, part) : NULL;
+  JsonObject *prev = prev_node && JSON_NODE_HOLDS_OBJECT (prev_node) ? json_node_get_object (prev_node) : NULL;
   JsonObject *o;
 
   if (!node || !JSON_NODE_HOLDS_OBJECT (node))
@@ -118,12 +154,24 @@ crypt_part (CdKeys *keys, const char *table, gint64 id, JsonObject *root, const 
       path = g_strdup_printf ("$.%s.%s", part, fields[i]);
       if (seal)
         {
+          const char *before = prev ? json_object_get_string_member_with_default (prev, fields[i], NULL) : NULL;
+
           if (bidx && fields == person_fields && !g_str_equal (fields[i], "email"))
             add_bidx (bidx, cd_field_bidx (keys, fields[i], value));
-          done = cd_field_seal (keys, table, id, path, value, error);
+          done = NULL;
+          /* An unchanged value keeps its sealed text: a fresh nonce would make every save look like a change
+           * to whoever compares versions (the central database's per-field merge, docs/central.md). */
+          if (before && cd_keys_is_sealed_text (before))
+            {
+              g_autofree char *was = cd_field_open_row (keys, table, row, path, before, NULL);
+              if (g_strcmp0 (was, value) == 0)
+                done = g_strdup (before);
+            }
+          if (!done)
+            done = cd_field_seal_row (keys, table, row, path, value, error);
         }
       else
-        done = cd_field_open (keys, table, id, path, value, error);
+        done = cd_field_open_row (keys, table, row, path, value, error);
       if (!done)
         return FALSE;
       json_object_set_string_member (o, fields[i], done);
@@ -133,34 +181,25 @@ crypt_part (CdKeys *keys, const char *table, gint64 id, JsonObject *root, const 
 }
 
 static gboolean
-crypt_object (CdKeys *keys, const char *table, gint64 id, JsonObject *root, gboolean seal, GPtrArray *bidx,
-              GError **error)
+crypt_object (CdKeys *keys, const char *table, const char *row, JsonObject *root, gboolean seal, GPtrArray *bidx,
+              JsonObject *prev, GError **error)
 {
   for (guint i = 0; person_parts[i]; i++)
-    if (!crypt_part (keys, table, id, root, person_parts[i], person_fields, seal, bidx, error))
+    if (!crypt_part (keys, table, row, root, person_parts[i], person_fields, seal, bidx, prev, error))
       return FALSE;
   if (g_strcmp0 (json_object_get_string_member_with_default (root, "applicant_type", ""), "individual") == 0
-      && !crypt_part (keys, table, id, root, "invoice", invoice_fields, seal, NULL, error))
+      && !crypt_part (keys, table, row, root, "invoice", invoice_fields, seal, NULL, prev, error))
     return FALSE;
   return TRUE;
 }
 
-gboolean
-cd_field_seal_object (CdKeys *keys, const char *table, gint64 id, JsonObject *root, GPtrArray *bidx, GError **error)
-{
-  return crypt_object (keys, table, id, root, TRUE, bidx, error);
-}
-
-gboolean
-cd_field_open_object (CdKeys *keys, const char *table, gint64 id, JsonObject *root, GError **error)
-{
-  return crypt_object (keys, table, id, root, FALSE, NULL, error);
-}
-
 static char *
-crypt_json (CdKeys *keys, const char *table, gint64 id, const char *json, gboolean seal, GPtrArray *bidx,
-            GError **error)
+crypt_json (CdKeys *keys, const char *table, const char *row, const char *json, gboolean seal, GPtrArray *bidx,
+            const char *prev_json, GError **error)
 {
+  g_autoptr(JsonParser) prev_parser = NULL;
+  JsonObject *prev = NULL;
+
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local = NULL;
   JsonNode *root;
@@ -169,19 +208,26 @@ crypt_json (CdKeys *keys, const char *table, gint64 id, const char *json, gboole
     return NULL;
   if (!json_parser_load_from_data (parser, json, -1, &local))
     {
-      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_DAMAGED, _("The stored data of record %lld is damaged: %s"),
-                   (long long) id, local->message);
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_DAMAGED, _("The stored data of record %s is damaged: %s"),
+                   row, local->message);
       return NULL;
     }
   root = json_parser_get_root (parser);
   if (!root || !JSON_NODE_HOLDS_OBJECT (root))
     return g_strdup (json);
+  if (prev_json)
+    {
+      prev_parser = json_parser_new_immutable ();
+      if (json_parser_load_from_data (prev_parser, prev_json, -1, NULL) && json_parser_get_root (prev_parser)
+          && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (prev_parser)))
+        prev = json_node_get_object (json_parser_get_root (prev_parser));
+    }
   /* the parser's tree is immutable: work on a copy */
   {
     g_autoptr(JsonNode) copy = json_node_copy (root);
     g_autoptr(JsonGenerator) gen = json_generator_new ();
 
-    if (!crypt_object (keys, table, id, json_node_get_object (copy), seal, bidx, error))
+    if (!crypt_object (keys, table, row, json_node_get_object (copy), seal, bidx, prev, error))
       return NULL;
     json_generator_set_root (gen, copy);
     return json_generator_to_data (gen, NULL);
@@ -189,19 +235,37 @@ crypt_json (CdKeys *keys, const char *table, gint64 id, const char *json, gboole
 }
 
 char *
+cd_field_seal_json_row (CdKeys *keys, const char *table, const char *row, const char *json, const char *prev_json,
+                        GPtrArray *bidx, GError **error)
+{
+  return crypt_json (keys, table, row, json, TRUE, bidx, prev_json, error);
+}
+
+char *
+cd_field_open_json_row (CdKeys *keys, const char *table, const char *row, const char *json, GError **error)
+{
+  /* A document with nothing sealed in it needs no parse (an empty wizard draft, a unit without persons). */
+  if (json && !strstr (json, "\"cd1."))
+    return g_strdup (json);
+  return crypt_json (keys, table, row, json, FALSE, NULL, NULL, error);
+}
+
+char *
 cd_field_seal_json (CdKeys *keys, const char *table, gint64 id, const char *json, GPtrArray *bidx, GError **error)
 {
-  return crypt_json (keys, table, id, json, TRUE, bidx, error);
+  char row[32];
+
+  g_snprintf (row, sizeof row, "%" G_GINT64_FORMAT, id);
+  return crypt_json (keys, table, row, json, TRUE, bidx, NULL, error);
 }
 
 char *
 cd_field_open_json (CdKeys *keys, const char *table, gint64 id, const char *json, GError **error)
 {
-  /* A document with nothing sealed in it needs no parse (the common case of a unit's application
-   * has sealed persons, but an empty wizard draft has none). */
-  if (json && !strstr (json, "\"cd1."))
-    return g_strdup (json);
-  return crypt_json (keys, table, id, json, FALSE, NULL, error);
+  char row[32];
+
+  g_snprintf (row, sizeof row, "%" G_GINT64_FORMAT, id);
+  return cd_field_open_json_row (keys, table, row, json, error);
 }
 
 /* ---- SQL functions ---- */
@@ -226,7 +290,8 @@ sql_open (sqlite3_context *c, int argc, sqlite3_value **argv)
       sqlite3_result_value (c, argv[0]);
       return;
     }
-  out = cd_field_open (keys, table ? table : "", sqlite3_value_int64 (argv[2]), field ? field : "", value, &error);
+  out = cd_field_open_row (keys, table ? table : "", (const char *) sqlite3_value_text (argv[2]), field ? field : "",
+                           value, &error);
   if (!out)
     {
       sqlite3_result_error (c, error->message, -1);
@@ -251,7 +316,8 @@ sql_try_open (sqlite3_context *c, int argc, sqlite3_value **argv)
       sqlite3_result_value (c, argv[0]);
       return;
     }
-  out = cd_field_open (keys, table ? table : "", sqlite3_value_int64 (argv[2]), field ? field : "", value, NULL);
+  out = cd_field_open_row (keys, table ? table : "", (const char *) sqlite3_value_text (argv[2]), field ? field : "",
+                           value, NULL);
   if (out)
     sqlite3_result_text (c, out, -1, SQLITE_TRANSIENT);
   else
@@ -295,13 +361,25 @@ sql_open_data (sqlite3_context *c, int argc, sqlite3_value **argv)
       sqlite3_result_null (c);
       return;
     }
-  out = cd_field_open_json (keys, table ? table : "", sqlite3_value_int64 (argv[2]), value, &error);
+  out = cd_field_open_json_row (keys, table ? table : "", (const char *) sqlite3_value_text (argv[2]), value, &error);
   if (!out)
     {
       sqlite3_result_error (c, error->message, -1);
       return;
     }
   sqlite3_result_text (c, out, -1, SQLITE_TRANSIENT);
+}
+
+static void
+sql_applicant_row (sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+  g_autofree char *row = cd_field_applicant_row (g_strcmp0 ((const char *) sqlite3_value_text (argv[0]), "unit") == 0,
+                                                 (const char *) sqlite3_value_text (argv[1]),
+                                                 (const char *) sqlite3_value_text (argv[2]));
+  if (row)
+    sqlite3_result_text (c, row, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_result_null (c);
 }
 
 static void
@@ -329,6 +407,8 @@ cd_field_register_sql (sqlite3 *db, CdKeys *keys)
                               NULL, NULL, (void (*) (void *)) cd_keys_unref);
   sqlite3_create_function_v2 (db, "cd_open_data", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, cd_keys_ref (keys),
                               sql_open_data, NULL, NULL, (void (*) (void *)) cd_keys_unref);
+  sqlite3_create_function_v2 (db, "cd_applicant_row", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_applicant_row,
+                              NULL, NULL, NULL);
   sqlite3_create_function_v2 (db, "cd_bidx", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, cd_keys_ref (keys), sql_bidx,
                               NULL, NULL, (void (*) (void *)) cd_keys_unref);
 }

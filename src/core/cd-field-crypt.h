@@ -34,18 +34,30 @@ char     *cd_field_seal          (CdKeys *keys, const char *table, gint64 id, co
 char     *cd_field_open          (CdKeys *keys, const char *table, gint64 id, const char *field, const char *value,
                                   GError **error);
 
+/* The same with the row named by text: an applicant's values are bound to the customer, not to the local row id,
+ * so that the same customer's value is the same at every counter sharing the CA's key set (docs/central.md):
+ * cd_field_applicant_row gives "u:<USCC>" for a unit, "p:<blind index of the ID number>" for a person. */
+char     *cd_field_applicant_row (gboolean unit, const char *uscc, const char *id_number_bidx);
+char     *cd_field_seal_row      (CdKeys *keys, const char *table, const char *row, const char *field,
+                                  const char *value, GError **error);
+char     *cd_field_open_row      (CdKeys *keys, const char *table, const char *row, const char *field,
+                                  const char *value, GError **error);
+/* @prev_json (may be NULL): the stored version before; a member whose clear value did not change keeps its sealed
+ * text (a fresh nonce would make every save look like a change). */
+char     *cd_field_seal_json_row (CdKeys *keys, const char *table, const char *row, const char *json,
+                                  const char *prev_json, GPtrArray *bidx, GError **error);
+char     *cd_field_open_json_row (CdKeys *keys, const char *table, const char *row, const char *json,
+                                  GError **error);
+
 /* A JSON document (application.data, applicant.data) with its personal members sealed / opened. @bidx (may be
  * NULL) receives the blind indexes of the ID numbers, mobiles and names of the persons in it (char *, unique). */
 char     *cd_field_seal_json     (CdKeys *keys, const char *table, gint64 id, const char *json, GPtrArray *bidx,
                                   GError **error);
 char     *cd_field_open_json     (CdKeys *keys, const char *table, gint64 id, const char *json, GError **error);
-/* The same on a parsed object, in place. */
-gboolean  cd_field_seal_object   (CdKeys *keys, const char *table, gint64 id, JsonObject *root, GPtrArray *bidx,
-                                  GError **error);
-gboolean  cd_field_open_object   (CdKeys *keys, const char *table, gint64 id, JsonObject *root, GError **error);
 
 /* SQL functions on @db for readers that stay in SQL (reports, lookups):
- *   cd_open(value, table, id, field)  the clear value (NULL for NULL; a value not sealed as it is)
+ *   cd_applicant_row(kind, uscc, id_number_bidx)  the row an applicant's values are bound to (above)
+ *   cd_open(value, table, row, field) the clear value (row: an id, or cd_applicant_row) (NULL for NULL; a value not sealed as it is)
  *   cd_try_open(value, table, id, field)  the same, NULL where it does not open (another key set's)
  *   cd_name(name, id)                 application.name opened (a person's is sealed, a unit's clear)
  *   cd_open_data(json, table, id)     a JSON document (application.data, applicant.data) with its members opened

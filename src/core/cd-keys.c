@@ -597,10 +597,12 @@ cd_keys_blob_key_id (const guchar *data, gsize len)
   return cd_keys_is_sealed_blob (data, len) ? hex (data + 1, ID_LEN) : NULL;
 }
 
-guchar *
-cd_keys_seal_blob (CdKeys *keys, const char *aad, const guchar *data, gsize len, gsize *out_len, GError **error)
+static guchar *
+seal_blob (CdKeys *keys, const char *aad, const guchar *data, gsize len, gboolean synthetic, gsize *out_len,
+           GError **error)
 {
   g_autofree guchar *out = NULL;
+  gboolean nonce_ok;
 
   if (len > G_MAXINT / 2)
     {
@@ -610,8 +612,35 @@ cd_keys_seal_blob (CdKeys *keys, const char *aad, const guchar *data, gsize len,
   out = g_malloc (BLOB_HEAD + len + TAG_LEN);
   out[0] = BLOB_MAGIC;
   memcpy (out + 1, keys->id, ID_LEN);
+  if (synthetic)
+    {
+      /* The nonce is HMAC-SHA256 (a key derived from the data key, aad ‖ 0 ‖ value): equal values under equal
+       * associated data seal to equal text, different values never share a nonce (a synthetic IV). */
+      static const char label[] = "certdesk synthetic nonce";
+      guchar sub[32], md[32];
+      unsigned int sub_len = 0, md_len = 0;
+      EVP_MAC *mac = EVP_MAC_fetch (NULL, "HMAC", NULL);
+      EVP_MAC_CTX *c = mac ? EVP_MAC_CTX_new (mac) : NULL;
+      OSSL_PARAM params[] = { OSSL_PARAM_utf8_string ("digest", (char *) "SHA256", 0), OSSL_PARAM_END };
+      size_t got = 0;
+
+      nonce_ok = HMAC (EVP_sha256 (), keys->data_key, KEY_LEN, (const guchar *) label, sizeof label - 1, sub,
+                       &sub_len) != NULL
+                 && c && EVP_MAC_init (c, sub, sizeof sub, params) == 1
+                 && EVP_MAC_update (c, (const guchar *) (aad ? aad : ""), (aad ? strlen (aad) : 0) + 1) == 1
+                 && (len == 0 || EVP_MAC_update (c, data, len) == 1)
+                 && EVP_MAC_final (c, md, &got, sizeof md) == 1;
+      (void) md_len;
+      if (nonce_ok)
+        memcpy (out + 1 + ID_LEN, md, NONCE_LEN);
+      OPENSSL_cleanse (sub, sizeof sub);
+      EVP_MAC_CTX_free (c);
+      EVP_MAC_free (mac);
+    }
+  else
+    nonce_ok = RAND_bytes (out + 1 + ID_LEN, NONCE_LEN) == 1;
   /* The header (version, key id) is authenticated with the caller's associated data. */
-  if (RAND_bytes (out + 1 + ID_LEN, NONCE_LEN) != 1
+  if (!nonce_ok
       || !gcm (TRUE, keys->data_key, out + 1 + ID_LEN, out, 1 + ID_LEN, (const guchar *) (aad ? aad : ""),
                aad ? strlen (aad) : 0, data, len, out + BLOB_HEAD, out + BLOB_HEAD + len))
     {
@@ -620,6 +649,12 @@ cd_keys_seal_blob (CdKeys *keys, const char *aad, const guchar *data, gsize len,
     }
   *out_len = BLOB_HEAD + len + TAG_LEN;
   return g_steal_pointer (&out);
+}
+
+guchar *
+cd_keys_seal_blob (CdKeys *keys, const char *aad, const guchar *data, gsize len, gsize *out_len, GError **error)
+{
+  return seal_blob (keys, aad, data, len, FALSE, out_len, error);
 }
 
 guchar *
@@ -666,17 +701,29 @@ cd_keys_is_sealed_text (const char *value)
          && value[4 + ID_LEN * 2] == '.';
 }
 
-char *
-cd_keys_seal_text (CdKeys *keys, const char *aad, const char *text, GError **error)
+static char *
+seal_text (CdKeys *keys, const char *aad, const char *text, gboolean synthetic, GError **error)
 {
   gsize len = 0;
-  g_autofree guchar *blob = cd_keys_seal_blob (keys, aad, (const guchar *) text, strlen (text), &len, error);
+  g_autofree guchar *blob = seal_blob (keys, aad, (const guchar *) text, strlen (text), synthetic, &len, error);
   g_autofree char *b64 = NULL;
 
   if (!blob)
     return NULL;
   b64 = g_base64_encode (blob, len);
   return g_strconcat (TEXT_PREFIX, keys->id_hex, ".", b64, NULL);
+}
+
+char *
+cd_keys_seal_text (CdKeys *keys, const char *aad, const char *text, GError **error)
+{
+  return seal_text (keys, aad, text, FALSE, error);
+}
+
+char *
+cd_keys_seal_text_deterministic (CdKeys *keys, const char *aad, const char *text, GError **error)
+{
+  return seal_text (keys, aad, text, TRUE, error);
 }
 
 char *

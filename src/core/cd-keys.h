@@ -84,6 +84,10 @@ char       *cd_keys_blob_key_id (const guchar *data, gsize len);
 /* A text value sealed as one printable string: "cd1.<key id>.<base64 of the blob>". */
 char       *cd_keys_seal_text (CdKeys *keys, const char *aad, const char *text, GError **error);
 char       *cd_keys_open_text (CdKeys *keys, const char *aad, const char *sealed, GError **error);
+/* The same sealing with a synthetic nonce (HMAC of the associated data and the value under a key derived from the
+ * data key) instead of a random one: equal values under equal @aad give equal text, which reveals equality (as a
+ * blind index does) and nothing more. For records compared across counters (a customer, docs/store.md). */
+char       *cd_keys_seal_text_deterministic (CdKeys *keys, const char *aad, const char *text, GError **error);
 gboolean    cd_keys_is_sealed_text (const char *value);
 
 /* A blind index: "bi1." + 32 hex digits of HMAC-SHA256(index key, @domain NUL @normalized). Equal values in one

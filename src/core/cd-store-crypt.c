@@ -90,7 +90,8 @@ reseal_applicants (CdStore *store, CdKeys *old, CdKeys *keys, guint64 *done, gui
   g_autoptr(sqlite3_stmt) upd = NULL;
   int rc;
 
-  if (!cd_store_prepare (store, "SELECT id, kind, name, id_number, mobile, data FROM applicant ORDER BY id", &sel,
+  if (!cd_store_prepare (store, "SELECT id, kind, name, id_number, mobile, data, uscc, id_number_bidx FROM applicant"
+                                " ORDER BY id", &sel,
                          error)
       || !cd_store_prepare (store, "UPDATE applicant SET name = ?2, id_number = ?3, mobile = ?4, data = ?5,"
                                    " name_bidx = ?6, id_number_bidx = ?7, mobile_bidx = ?8 WHERE id = ?1", &upd,
@@ -107,6 +108,11 @@ reseal_applicants (CdStore *store, CdKeys *old, CdKeys *keys, guint64 *done, gui
       g_autofree char *bidx_name = NULL;
       g_autofree char *bidx_id = NULL;
       g_autofree char *bidx_mobile = NULL;
+      const char *uscc = (const char *) sqlite3_column_text (sel, 6);
+      /* the values are bound to the customer (cd_field_applicant_row): the old row name from the stored index, the
+       * new one from the index under @keys */
+      g_autofree char *old_row = cd_field_applicant_row (!person, uscc, (const char *) sqlite3_column_text (sel, 7));
+      g_autofree char *new_row = NULL;
       gboolean ok = TRUE;
 
       for (guint i = 0; i < 3 && ok; i++)
@@ -119,19 +125,29 @@ reseal_applicants (CdStore *store, CdKeys *old, CdKeys *keys, guint64 *done, gui
               sealed[0] = g_strdup (v);
               continue;
             }
-          clear[i] = old ? cd_field_open (old, "applicant", id, names[i], v, error) : g_strdup (v);
+          clear[i] = old && old_row ? cd_field_open_row (old, "applicant", old_row, names[i], v, error) : g_strdup (v);
           ok = clear[i] || !v;
-          if (ok)
-            {
-              sealed[i] = cd_field_seal (keys, "applicant", id, names[i], clear[i], error);
-              ok = sealed[i] || !clear[i];
-            }
+        }
+      if (ok)
+        {
+          g_autofree char *bidx = person ? cd_field_bidx (keys, CD_BIDX_ID_NUMBER, clear[1]) : NULL;
+
+          new_row = cd_field_applicant_row (!person, uscc, bidx);
+          if (!new_row)   /* an applicant is made only with its USCC or ID number: a damaged row */
+            new_row = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+        }
+      for (guint i = 0; i < 3 && ok; i++)
+        {
+          if (i == 0 && !person)
+            continue;
+          sealed[i] = cd_field_seal_row (keys, "applicant", new_row, names[i], clear[i], error);
+          ok = sealed[i] || !clear[i];
         }
       if (ok)
         {
           const char *raw = (const char *) sqlite3_column_text (sel, 5);
-          data = old ? cd_field_open_json (old, "applicant", id, raw, error) : g_strdup (raw);
-          ok = data && (sealed_data = cd_field_seal_json (keys, "applicant", id, data, NULL, error)) != NULL;
+          data = old && old_row ? cd_field_open_json_row (old, "applicant", old_row, raw, error) : g_strdup (raw);
+          ok = data && (sealed_data = cd_field_seal_json_row (keys, "applicant", new_row, data, NULL, NULL, error));
         }
       if (ok)
         {

@@ -206,15 +206,15 @@ cd_sync_store_find_customers (CdStore *store, const char *text, const char *iden
    * ID numbers are sealed (docs/store.md): found whole through their blind indexes and shown opened; another
    * outlet's open once the CA's key set is shared (certdesk-cli keys import, docs/central.md). */
   if (!cd_store_prepare (store,
-                         "SELECT id, NULL, kind, cd_open(name, 'applicant', id, 'name'), uscc,"
-                         " cd_open(id_number, 'applicant', id, 'id_number'), ?4 FROM applicant"
+                         "SELECT id, NULL, kind, cd_open(name, 'applicant', r, 'name'), uscc,"
+                         " cd_open(id_number, 'applicant', r, 'id_number'), ?4"
+                         " FROM (SELECT *, cd_applicant_row(kind, uscc, id_number_bidx) AS r FROM applicant)"
                          " WHERE (kind = 'unit' AND instr(name, ?1) > 0) OR uscc = ?2"
                          "  OR name_bidx = cd_bidx('name', ?1) OR id_number_bidx = cd_bidx('id_number', ?2)"
-                         " UNION ALL SELECT NULL, uuid, kind,"
-                         " cd_try_open(name, 'applicant', json_extract(data, '$.id'), 'name'), uscc,"
-                         " cd_try_open(id_number, 'applicant', json_extract(data, '$.id'), 'id_number'), outlet_code"
-                         " FROM central_customer WHERE NOT deleted"
-                         "  AND ((kind = 'unit' AND instr(name, ?1) > 0) OR uscc = ?2"
+                         " UNION ALL SELECT NULL, uuid, kind, cd_try_open(name, 'applicant', r, 'name'), uscc,"
+                         " cd_try_open(id_number, 'applicant', r, 'id_number'), outlet_code"
+                         " FROM (SELECT *, cd_applicant_row(kind, uscc, id_number_bidx) AS r FROM central_customer)"
+                         " WHERE NOT deleted AND ((kind = 'unit' AND instr(name, ?1) > 0) OR uscc = ?2"
                          "  OR name_bidx = cd_bidx('name', ?1) OR id_number_bidx = cd_bidx('id_number', ?2))"
                          " LIMIT ?3", &stmt, error))
     return NULL;

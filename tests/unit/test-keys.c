@@ -100,6 +100,35 @@ test_seal_tamper (void)
   g_assert_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_DAMAGED);
 }
 
+/* A customer's values: a synthetic nonce, so the same value under the same associated data is the same text (at
+ * every counter with the CA's key set); another value, another record or another key set differs; it opens like
+ * any sealed text and a changed byte still fails. */
+static void
+test_seal_deterministic (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdKeys) keys = cd_keys_new_random (NULL);
+  g_autoptr(CdKeys) other = cd_keys_new_random (NULL);
+  g_autofree char *a = cd_keys_seal_text_deterministic (keys, "applicant/u:X/$.agent.mobile", "13900001111", NULL);
+  g_autofree char *b = cd_keys_seal_text_deterministic (keys, "applicant/u:X/$.agent.mobile", "13900001111", NULL);
+  g_autofree char *c = cd_keys_seal_text_deterministic (keys, "applicant/u:X/$.agent.mobile", "13900001112", NULL);
+  g_autofree char *d = cd_keys_seal_text_deterministic (keys, "applicant/u:Y/$.agent.mobile", "13900001111", NULL);
+  g_autofree char *e = cd_keys_seal_text_deterministic (other, "applicant/u:X/$.agent.mobile", "13900001111", NULL);
+  g_autofree char *opened = NULL;
+
+  g_assert_cmpstr (a, ==, b);
+  g_assert_cmpstr (a, !=, c);
+  g_assert_cmpstr (a, !=, d);
+  g_assert_cmpstr (a, !=, e);
+  g_assert_null (strstr (a, "13900001111"));
+  opened = cd_keys_open_text (keys, "applicant/u:X/$.agent.mobile", a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (opened, ==, "13900001111");
+  a[strlen (a) - 5] = a[strlen (a) - 5] == 'A' ? 'B' : 'A';
+  g_assert_null (cd_keys_open_text (keys, "applicant/u:X/$.agent.mobile", a, &error));
+  g_assert_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_DAMAGED);
+}
+
 static void
 test_blind_index (void)
 {
@@ -254,6 +283,7 @@ main (int argc, char **argv)
   tmpdir = g_dir_make_tmp ("certdesk-keys-XXXXXX", NULL);
   g_test_add_func ("/keys/seal-round-trip", test_seal_round_trip);
   g_test_add_func ("/keys/seal-tamper", test_seal_tamper);
+  g_test_add_func ("/keys/seal-deterministic", test_seal_deterministic);
   g_test_add_func ("/keys/blind-index", test_blind_index);
   g_test_add_func ("/keys/kek-file", test_kek_file);
   g_test_add_func ("/keys/export-import", test_export_import);
