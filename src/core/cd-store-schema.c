@@ -370,9 +370,9 @@ static const char migration_crypt[] =
   "ALTER TABLE central_customer ADD COLUMN id_number_bidx TEXT;"
   "CREATE INDEX central_customer_id_number_bidx ON central_customer(id_number_bidx);"
   "CREATE INDEX central_customer_name_bidx ON central_customer(name_bidx);"
-  "DROP TRIGGER applicant_sync_insert;"
-  "DROP TRIGGER applicant_sync_update;"
-  "DROP TRIGGER applicant_sync_delete;"
+  "DROP TRIGGER IF EXISTS applicant_sync_insert;"
+  "DROP TRIGGER IF EXISTS applicant_sync_update;"
+  "DROP TRIGGER IF EXISTS applicant_sync_delete;"
   CD_OUTBOX_TRIGGERS (applicant, customer);
 
 const char *const cd_store_migrations[] = {

@@ -1,0 +1,332 @@
+/* test-crypt-store.c: personal data at rest in a real SQLite file (docs/store.md "Personal data at rest"): the
+ * file and its WAL after a workload hold no ID number, mobile or person's name; search by each still finds the
+ * application; an older database of 10,000 applications is sealed in place keeping every record; a database
+ * without its key is refused with a sentence and left as it was; keys rotate. */
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config.h"
+
+#include <string.h>
+
+#include "cd-application-store.h"
+#include "cd-customer-store.h"
+#include "cd-store-crypt.h"
+#include "cd-store-schema.h"
+#include "cd-test-context.h"
+
+/* app-bj-person.json's person and app-nmg-new.json's legal person and agent */
+static const char *const secrets[] = { "65010220000229001X", "13912345678", "张三", NULL };
+
+static CdApplication *
+load_fixture (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("CERTDESK_SOURCE_ROOT"), "tests", "fixtures", name, NULL);
+  g_autoptr(GError) error = NULL;
+  CdApplication *app = cd_application_load_file (path, &error);
+
+  g_assert_no_error (error);
+  return app;
+}
+
+/* Whether the bytes of file @path contain @needle (what `strings | grep` would find, and more). */
+static gboolean
+file_contains (const char *path, const char *needle)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &data, &len, NULL))
+    return FALSE;
+  return memmem (data, len, needle, strlen (needle)) != NULL;
+}
+
+static gboolean
+search_finds (CdContext *ctx, const char *query, gint64 id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = cd_application_store_search (ctx, query, FALSE, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < found->len; i++)
+    if (((CdApplicationInfo *) found->pdata[i])->id == id)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_workload_no_clear_text (CdTestContext *t, gconstpointer data)
+{
+  g_autoptr(CdApplication) person = load_fixture ("app-bj-person.json");
+  g_autoptr(CdApplication) unit = load_fixture ("app-nmg-new.json");
+  g_autoptr(CdApplication) back = NULL;
+  g_autoptr(CdApplicationInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) customers = NULL;
+  CdStore *store = cd_context_get_store (t->ctx);
+  g_autofree char *wal = g_strconcat (cd_store_get_path (store), "-wal", NULL);
+  gint64 pid, uid;
+
+  /* the counter's day: import, save again, check and pay */
+  g_assert_true (cd_application_store_create (t->ctx, person, TRUE, &pid, &error));
+  g_assert_no_error (error);
+  g_assert_true (cd_application_store_create (t->ctx, unit, TRUE, &uid, &error));
+  g_assert_no_error (error);
+  g_assert_true (cd_application_store_save (t->ctx, pid, person, "fee", &error));
+  g_assert_no_error (error);
+  g_assert_true (cd_application_store_check (t->ctx, pid, &error));
+  g_assert_no_error (error);
+  g_assert_true (cd_application_store_pay (t->ctx, pid, CD_PAYMENT_BANK_TRANSFER, 21000, 21000, FALSE, &error));
+  g_assert_no_error (error);
+
+  /* the store gives clear values to its callers */
+  g_assert_true (cd_application_store_load (t->ctx, pid, &back, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->person->name, ==, "张三");
+  g_assert_cmpstr (back->person->id_number, ==, "65010220000229001X");
+  g_assert_cmpstr (back->person->mobile, ==, "13912345678");
+  g_assert_cmpstr (info->name, ==, "张三");
+  customers = cd_customer_store_suggest (t->ctx, CD_CUSTOMER_BY_NAME, FALSE, "张三", 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (customers->len, ==, 1);
+  g_assert_cmpstr (((CdCustomer *) customers->pdata[0])->id_number, ==, "65010220000229001X");
+
+  /* search: the whole ID number (a small x too), the mobile, the name; the unit by a part of its name */
+  g_assert_true (search_finds (t->ctx, "65010220000229001X", pid));
+  g_assert_true (search_finds (t->ctx, "65010220000229001x", pid));
+  g_assert_true (search_finds (t->ctx, "13912345678", pid));
+  g_assert_true (search_finds (t->ctx, "张三", pid));
+  g_assert_true (search_finds (t->ctx, "张 三", pid));
+  g_assert_false (search_finds (t->ctx, "张四", pid));
+  g_assert_false (search_finds (t->ctx, "13912345679", pid));
+  g_assert_true (search_finds (t->ctx, "建设", uid));
+
+  /* the file and its WAL, with the store still open (the WAL holds the day's pages) */
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  for (guint i = 0; secrets[i]; i++)
+    {
+      g_test_message ("looking for %s", secrets[i]);
+      g_assert_false (file_contains (cd_store_get_path (store), secrets[i]));
+      g_assert_false (file_contains (wal, secrets[i]));
+    }
+  /* and the test can fail: a unit's name is stored in the clear */
+  g_assert_true (file_contains (cd_store_get_path (store), "内蒙古") || file_contains (wal, "内蒙古"));
+}
+
+/* The index of the sealing migration in the schema list (its SQL makes application_bidx). */
+static guint
+crypt_migration (void)
+{
+  for (guint i = 0; i < cd_store_n_migrations; i++)
+    if (strstr (cd_store_migrations[i], "CREATE TABLE application_bidx"))
+      return i;
+  g_assert_not_reached ();
+}
+
+/* A database as an older CertDesk left it: the schema before the sealing migration, @n applications in the clear
+ * (each a person with its own ID number and mobile), written with plain SQL. */
+static void
+write_old_database (const char *path, guint n, GPtrArray *expected)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *app = NULL, *cust = NULL;
+  g_autoptr(CdApplication) person = load_fixture ("app-bj-person.json");
+  guint upto = crypt_migration ();
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode = WAL; BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
+  for (guint v = 0; v < upto; v++)
+    g_assert_cmpint (sqlite3_exec (db, cd_store_migrations[v], NULL, NULL, NULL), ==, SQLITE_OK);
+  /* This build's applicant sync triggers already name the index columns the sealing migration adds (an older
+   * CertDesk's did not): without them here, as on a counter whose triggers the migration makes again. */
+  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER applicant_sync_insert; DROP TRIGGER applicant_sync_update;"
+                                     " DROP TRIGGER applicant_sync_delete;", NULL, NULL, NULL), ==, SQLITE_OK);
+  {
+    g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %u", upto);
+    g_assert_cmpint (sqlite3_exec (db, bump, NULL, NULL, NULL), ==, SQLITE_OK);
+  }
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO applicant (id, kind, name, id_number, mobile, data, updated_at)"
+                                           " VALUES (?1, 'person', ?2, ?3, ?4, ?5, '2026-01-31T01:00:00Z')", -1,
+                                       &cust, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO application (id, number, applicant_id, profile, business,"
+                                           " applicant_type, state, name, data, day, created_at, updated_at)"
+                                           " VALUES (?1, ?2, ?1, 'bj-gov', 'new', 'individual', 'draft', ?3, ?4,"
+                                           " '2026-01-31', '2026-01-31T01:00:00Z', '2026-01-31T01:00:00Z')", -1,
+                                       &app, NULL), ==, SQLITE_OK);
+  for (guint i = 1; i <= n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("张三%u", i);
+      g_autofree char *id = g_strdup_printf ("6501022000%08u", i);
+      g_autofree char *mobile = g_strdup_printf ("139%08u", i);
+      g_autofree char *number = g_strdup_printf ("CD-20260131-%05u", i);
+      g_autofree char *json = NULL;
+
+      g_free (person->person->name);
+      person->person->name = g_strdup (name);
+      g_free (person->person->id_number);
+      person->person->id_number = g_strdup (id);
+      g_free (person->person->mobile);
+      person->person->mobile = g_strdup (mobile);
+      json = cd_application_to_string (person);
+      g_ptr_array_add (expected, g_strdup (json));
+      sqlite3_reset (cust);
+      sqlite3_bind_int64 (cust, 1, i);
+      sqlite3_bind_text (cust, 2, name, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (cust, 3, id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (cust, 4, mobile, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (cust, 5, "{}", -1, SQLITE_STATIC);
+      g_assert_cmpint (sqlite3_step (cust), ==, SQLITE_DONE);
+      sqlite3_reset (app);
+      sqlite3_bind_int64 (app, 1, i);
+      sqlite3_bind_text (app, 2, number, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (app, 3, name, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (app, 4, json, -1, SQLITE_TRANSIENT);
+      g_assert_cmpint (sqlite3_step (app), ==, SQLITE_DONE);
+    }
+  sqlite3_finalize (cust);
+  sqlite3_finalize (app);
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+count_progress (guint64 done, guint64 total, gpointer user_data)
+{
+  guint64 *last = user_data;
+
+  g_assert_cmpuint (done, <=, total);
+  *last = done;
+}
+
+static void
+test_migrate_10000 (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("certdesk-crypt-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  g_autoptr(GPtrArray) expected = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdContext) ctx = NULL;
+  guint64 last = 0;
+  const guint n = 10000;
+  g_autofree char *first_key = NULL;
+
+  write_old_database (path, n, expected);
+  g_assert_true (file_contains (path, "650102200000004711"));   /* in the clear before */
+  cd_store_crypt_set_progress (count_progress, &last);
+  ctx = cd_context_new (dir, path, &error);
+  cd_store_crypt_set_progress (NULL, NULL);
+  g_assert_no_error (error);
+  g_assert_cmpuint (last, ==, 2 * n);   /* every applicant and application went through */
+  g_assert_cmpint (cd_test_count (ctx, "SELECT count(*) FROM application"), ==, n);
+  g_assert_cmpint (cd_test_count (ctx, "SELECT count(*) FROM application WHERE data LIKE '%6501022000%'"), ==, 0);
+  g_assert_cmpint (cd_test_count (ctx, "SELECT count(*) FROM applicant WHERE id_number NOT LIKE 'cd1.%'"), ==, 0);
+  g_assert_cmpint (cd_test_count (ctx, "SELECT count(*) FROM audit_log WHERE action = 'keys.encrypt'"), ==, 1);
+  /* every record as it was, through the store API */
+  for (guint i = 1; i <= n; i++)
+    {
+      g_autoptr(CdApplication) app = NULL;
+      g_autoptr(CdApplicationInfo) info = NULL;
+      g_autofree char *json = NULL;
+
+      g_assert_true (cd_application_store_load (ctx, i, &app, &info, &error));
+      g_assert_no_error (error);
+      json = cd_application_to_string (app);
+      g_assert_cmpstr (json, ==, expected->pdata[i - 1]);
+      g_assert_cmpstr (info->name, ==, app->person->name);
+    }
+  g_assert_true (search_finds (ctx, "650102200000004711", 4711));
+  g_assert_true (search_finds (ctx, "13900009999", 9999));
+  g_assert_true (search_finds (ctx, "张三123", 123));
+  /* the file itself, closed and checkpointed */
+  first_key = g_strdup (cd_keys_get_id (cd_store_get_keys (cd_context_get_store (ctx))));
+  g_clear_object (&ctx);
+  g_assert_false (file_contains (path, "650102200000004711"));
+  g_assert_false (file_contains (path, "张三123"));
+
+  /* keys rotate: a new data key, every record still the same, search still works */
+  ctx = cd_context_new (dir, path, &error);
+  g_assert_no_error (error);
+  g_assert_true (cd_store_crypt_rotate (cd_context_get_store (ctx), "test", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (cd_keys_get_id (cd_store_get_keys (cd_context_get_store (ctx))), !=, first_key);
+  g_clear_object (&ctx);
+  ctx = cd_context_new (dir, path, &error);
+  g_assert_no_error (error);
+  for (guint i = 1; i <= n; i += 997)
+    {
+      g_autoptr(CdApplication) app = NULL;
+      g_autofree char *json = NULL;
+
+      g_assert_true (cd_application_store_load (ctx, i, &app, NULL, &error));
+      g_assert_no_error (error);
+      json = cd_application_to_string (app);
+      g_assert_cmpstr (json, ==, expected->pdata[i - 1]);
+    }
+  g_assert_cmpint (cd_test_count (ctx, "SELECT count(*) FROM application WHERE data LIKE '%\"cd1." "%'"), ==, n);
+  {
+    g_autofree char *like = g_strdup_printf ("SELECT count(*) FROM application WHERE data LIKE '%%cd1.%s%%'",
+                                             first_key);
+    g_assert_cmpint (cd_test_count (ctx, like), ==, 0);
+  }
+  g_assert_true (search_finds (ctx, "650102200000004711", 4711));
+  g_clear_object (&ctx);
+  cd_test_rm_rf (dir);
+}
+
+/* The database copied to a machine without its key: refused with a sentence, the file unchanged byte for byte. */
+static void
+test_missing_key (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("certdesk-crypt-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "certdesk.db", NULL);
+  g_autofree char *stranger = g_build_filename (dir, "other-machine", "kek.key", NULL);
+  g_autofree char *own = g_strdup (g_getenv ("CERTDESK_KEK_FILE"));
+  g_autoptr(CdApplication) person = load_fixture ("app-bj-person.json");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gsize before_len = 0, after_len = 0;
+  CdContext *ctx;
+  CdStore *store;
+  gint64 id;
+
+  ctx = cd_context_new (dir, path, &error);
+  g_assert_no_error (error);
+  g_assert_true (cd_application_store_create (ctx, person, TRUE, &id, &error));
+  g_object_unref (ctx);
+  g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
+
+  g_setenv ("CERTDESK_KEK_FILE", stranger, TRUE);
+  store = cd_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, CD_STORE_ERROR, CD_STORE_ERROR_KEYS);
+  g_assert_nonnull (strstr (error->message, "not on this computer"));
+  g_assert_nonnull (strstr (error->message, "Nothing in the database was changed"));
+  g_assert_nonnull (strstr (error->message, "kek.key"));
+  g_assert_false (g_file_test (stranger, G_FILE_TEST_EXISTS));   /* no key was made for it either */
+  g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
+  g_assert_cmpmem (before, before_len, after, after_len);
+
+  /* back on its own machine it opens, nothing lost */
+  g_setenv ("CERTDESK_KEK_FILE", own, TRUE);
+  g_clear_error (&error);
+  ctx = cd_context_new (dir, path, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(CdApplication) app = NULL;
+
+    g_assert_true (cd_application_store_load (ctx, id, &app, NULL, &error));
+    g_assert_cmpstr (app->person->id_number, ==, "65010220000229001X");
+  }
+  g_object_unref (ctx);
+  cd_test_rm_rf (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/crypt-store/workload-no-clear-text", CdTestContext, NULL, cd_test_context_setup,
+              test_workload_no_clear_text, cd_test_context_teardown);
+  g_test_add_func ("/crypt-store/migrate-10000", test_migrate_10000);
+  g_test_add_func ("/crypt-store/missing-key", test_missing_key);
+  return g_test_run ();
+}
