@@ -5,6 +5,8 @@
 #include "cd-audit.h"
 #include "cd-import-fit.h"
 #include "cd-scan-store.h"
+#include "cd-sealed-scans.h"
+#include "cd-store-crypt.h"
 #include "cd-test-context.h"
 #include "cd-import-test-util.h"
 
@@ -278,6 +280,122 @@ test_no_application (CdTestContext *t, gconstpointer data)
   g_assert_error (error, CD_SCAN_STORE_ERROR, CD_SCAN_STORE_ERROR_INVALID);
 }
 
+static gboolean
+file_has (const char *path, GBytes *needle, gsize offset, gsize len)
+{
+  g_autofree char *data = NULL;
+  gsize n = 0;
+
+  g_assert_true (g_file_get_contents (path, &data, &n, NULL));
+  return memmem (data, n, (const char *) g_bytes_get_data (needle, NULL) + offset, len) != NULL;
+}
+
+static gboolean
+rotate_cb (CdStore *store, gpointer data, GError **error)
+{
+  return cd_store_crypt_rotate (store, "boss", error);
+}
+
+static CdContext *
+reopen (CdTestContext *t)
+{
+  g_autoptr(GError) error = NULL;
+  CdContext *ctx;
+
+  g_clear_object (&t->ctx);
+  ctx = cd_context_new (t->dir, NULL, &error);
+  g_assert_no_error (error);
+  return t->ctx = ctx;
+}
+
+/* Issue 17: an object on disk shows nothing of the image; it reads back as it went in; an object written in
+ * clear before the database had keys is sealed when the counter opens; keys rotate re-seals the folder, and a
+ * rotation cut off between the database and the files finishes at the next start. */
+static void
+test_sealed_at_rest (CdTestContext *t, gconstpointer data)
+{
+  gint64 app = make_application (t->ctx);
+  g_autoptr(GBytes) front = cd_test_image ("jpeg", 500, 320);
+  g_autoptr(GBytes) back = cd_test_image ("png", 480, 300);
+  g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, front);
+  g_autofree char *back_sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, back);
+  g_autofree char *path = NULL;
+  g_autofree char *back_path = NULL;
+  g_autofree char *key_before = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) read = NULL;
+  gsize mid = g_bytes_get_size (front) / 2;
+  gint64 id = 0;
+
+  g_assert_true (cd_scan_store_add (t->ctx, app, "legal_id", front, "image/jpeg", "front.jpg", 0, NULL, &id, NULL,
+                                    &error));
+  g_assert_no_error (error);
+  path = cd_scan_store_object_path (t->ctx, sha);
+  g_assert_false (file_has (path, front, 0, 3));          /* no JPEG signature */
+  g_assert_false (file_has (path, front, mid, 32));       /* no run of the image's bytes */
+  read = cd_scan_store_open (t->ctx, sha, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (read, front));
+  g_clear_pointer (&read, g_bytes_unref);
+
+  /* an object of before the keys: clear on disk, read as it is, sealed at the next start */
+  back_path = cd_scan_store_object_path (t->ctx, back_sha);
+  {
+    g_autofree char *dir = g_path_get_dirname (back_path);
+
+    g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+    g_assert_true (g_file_set_contents (back_path, g_bytes_get_data (back, NULL), g_bytes_get_size (back), NULL));
+  }
+  read = cd_scan_store_open (t->ctx, back_sha, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (read, back));
+  g_clear_pointer (&read, g_bytes_unref);
+  g_assert_true (cd_store_setting_set (cd_context_get_store (t->ctx), CD_SEALED_SCANS_DONE_SETTING, "", NULL));
+  reopen (t);
+  g_assert_false (file_has (back_path, back, 0, 4));
+  read = cd_scan_store_open (t->ctx, back_sha, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (read, back));
+  g_clear_pointer (&read, g_bytes_unref);
+
+  /* keys rotate: the folder re-sealed under the new data key */
+  key_before = g_strdup (cd_keys_get_id (cd_store_get_keys (cd_context_get_store (t->ctx))));
+  g_assert_true (cd_sealed_scans_change_keys (t->ctx, rotate_cb, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (cd_keys_get_id (cd_store_get_keys (cd_context_get_store (t->ctx))), !=, key_before);
+  {
+    g_autofree char *scans = g_build_filename (t->dir, "scans", NULL);
+
+    g_assert_cmpuint (cd_sealed_files_count_unsealed (cd_store_get_keys (cd_context_get_store (t->ctx)), scans), ==,
+                      0);
+  }
+  read = cd_scan_store_open (t->ctx, sha, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (read, front));
+  g_clear_pointer (&read, g_bytes_unref);
+
+  /* a rotation cut off after the database's commit, before the files: finished at the next start */
+  {
+    CdStore *store = cd_context_get_store (t->ctx);
+    g_autofree char *current = cd_store_setting_dup (store, CD_STORE_CRYPT_SETTING);
+
+    g_assert_true (cd_store_setting_set (store, CD_SEALED_SCANS_PREVIOUS_SETTING, current, NULL));
+    g_assert_true (cd_store_crypt_rotate (store, "boss", &error));
+    g_assert_no_error (error);
+    read = cd_scan_store_open (t->ctx, sha, &error);        /* the files are still under the old key */
+    g_assert_error (error, CD_SCAN_STORE_ERROR, CD_SCAN_STORE_ERROR_DAMAGED);
+    g_clear_error (&error);
+  }
+  reopen (t);
+  read = cd_scan_store_open (t->ctx, sha, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (read, front));
+  g_clear_pointer (&read, g_bytes_unref);
+  read = cd_scan_store_open (t->ctx, back_sha, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (read, back));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -289,6 +407,7 @@ main (int argc, char **argv)
   ADD ("/scan-store/import-pdf", test_add_import_pdf);
   ADD ("/scan-store/no-application", test_no_application);
   ADD ("/scan-store/load-picture-async", test_load_picture_async);
+  ADD ("/scan-store/sealed-at-rest", test_sealed_at_rest);
 #undef ADD
   return g_test_run ();
 }

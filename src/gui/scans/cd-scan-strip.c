@@ -44,6 +44,7 @@ G_DEFINE_FINAL_TYPE (CdScanStrip, cd_scan_strip, GTK_TYPE_BOX)
 
 typedef struct {
   char      *object_path;
+  CdKeys    *keys;        /* the objects are sealed at rest */
   CdScanInfo info;
 } ThumbJob;
 
@@ -55,6 +56,7 @@ thumb_job_free (gpointer data)
   ThumbJob *job = data;
 
   g_free (job->object_path);
+  g_clear_pointer (&job->keys, cd_keys_unref);
   g_free (job->info.sha256);
   g_free (job->info.mime);
   g_free (job);
@@ -142,22 +144,14 @@ thumb_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
   ThumbJob *job = task_data;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(CdImportFile) file = NULL;
-  g_autofree char *data = NULL;
-  g_autofree char *check = NULL;
   GError *error = NULL;
   CdImportLimits limits;
   GdkPixbuf *page;
-  gsize len = 0;
   int w, h;
 
-  if (!g_file_get_contents (job->object_path, &data, &len, &error))
+  /* decrypted and decoded in memory: a thumbnail is never written to disk */
+  if (!(bytes = cd_scan_store_read_object (job->keys, job->object_path, job->info.sha256, &error)))
     return g_task_return_error (task, error);
-  check = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
-  if (g_strcmp0 (check, job->info.sha256) != 0)
-    return g_task_return_new_error (task, CD_SCAN_STORE_ERROR, CD_SCAN_STORE_ERROR_DAMAGED,
-                                    _("The stored scan %.12s… has been altered or damaged on disk; attach it again."),
-                                    job->info.sha256);
-  bytes = g_bytes_new_take (g_steal_pointer (&data), len);
   cd_import_limits_init (&limits);
   limits.only_page = job->info.page;
   limits.pdf_dpi = CD_IMPORT_MIN_DPI;   /* a thumbnail needs no more */
@@ -219,6 +213,9 @@ load_thumb (CdScanStrip *self, const CdScanInfo *info, GtkImage *image)
   gtk_image_set_from_icon_name (image, "image-loading", GTK_ICON_SIZE_DIALOG);
   job = g_new0 (ThumbJob, 1);
   job->object_path = cd_scan_store_object_path (get_ctx (self), info->sha256);
+  job->keys = cd_store_get_keys (cd_context_get_store (get_ctx (self)));
+  if (job->keys)
+    cd_keys_ref (job->keys);
   job->info.sha256 = g_strdup (info->sha256);
   job->info.mime = g_strdup (info->mime);
   job->info.page = info->page;

@@ -14,6 +14,7 @@
 #include "cd-import-fit.h"
 #include "cd-scan-row-store.h"
 #include "cd-scan-store.h"
+#include "cd-sealed-file.h"
 #include "cd-worker.h"
 
 G_DEFINE_QUARK (cd-scan-store-error-quark, cd_scan_store_error)
@@ -23,6 +24,7 @@ typedef struct {
   char *sha256;
   char *name;
   guint page;
+  CdKeys *keys;
 } PictureJob;
 
 static gboolean
@@ -69,46 +71,51 @@ picture_job_free (gpointer data)
   g_free (job->path);
   g_free (job->sha256);
   g_free (job->name);
+  g_clear_pointer (&job->keys, cd_keys_unref);
   g_free (job);
 }
 
-/* Reads the object at @path, checking its content still has the hash it is named by. */
-static GBytes *
-read_object (const char *path, const char *sha256, GError **error)
+/* Reads the object at @path (sealed at rest under @keys, or clear when written before the counter had keys),
+ * checking its content still has the hash it is named by. No CdContext: workers call it. */
+GBytes *
+cd_scan_store_read_object (CdKeys *keys, const char *path, const char *sha256, GError **error)
 {
-  g_autofree char *data = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   g_autofree char *check = NULL;
   g_autoptr(GError) local = NULL;
-  gsize len = 0;
 
-  if (!g_file_get_contents (path, &data, &len, &local))
+  if (!(bytes = cd_sealed_file_read (keys, path, CD_SEALED_FILE_SCAN_AAD, 0, NULL, &local)))
     {
-      g_set_error (error, CD_SCAN_STORE_ERROR,
-                   g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? CD_SCAN_STORE_ERROR_NOT_FOUND
-                                                                             : CD_SCAN_STORE_ERROR_IO,
-                   _("The scan %.12s… cannot be read: %s"), sha256, local->message);
+      if (local->domain == CD_KEYS_ERROR)
+        g_set_error (error, CD_SCAN_STORE_ERROR, CD_SCAN_STORE_ERROR_DAMAGED,
+                     _("The stored scan %.12s… cannot be decrypted: %s"), sha256, local->message);
+      else
+        g_set_error (error, CD_SCAN_STORE_ERROR,
+                     g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? CD_SCAN_STORE_ERROR_NOT_FOUND
+                                                                               : CD_SCAN_STORE_ERROR_IO,
+                     _("The scan %.12s… cannot be read: %s"), sha256, local->message);
       return NULL;
     }
-  check = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
+  check = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
   if (g_strcmp0 (check, sha256) != 0)
     {
       g_set_error (error, CD_SCAN_STORE_ERROR, CD_SCAN_STORE_ERROR_DAMAGED,
                    _("The stored scan %.12s… has been altered or damaged on disk; attach it again."), sha256);
       return NULL;
     }
-  return g_bytes_new_take (g_steal_pointer (&data), len);
+  return g_steal_pointer (&bytes);
 }
 
 /* Reads the object at @path (its hash checked) and decodes @page; no CdContext, so it can run in a worker. */
 static GdkPixbuf *
-load_picture (const char *path, const char *sha256, const char *name, guint page, GCancellable *cancellable,
-              GError **error)
+load_picture (CdKeys *keys, const char *path, const char *sha256, const char *name, guint page,
+              GCancellable *cancellable, GError **error)
 {
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(CdImportFile) file = NULL;
   CdImportLimits limits;
 
-  if (!(bytes = read_object (path, sha256, error)))
+  if (!(bytes = cd_scan_store_read_object (keys, path, sha256, error)))
     return NULL;
   cd_import_limits_init (&limits);
   limits.only_page = page;
@@ -130,7 +137,8 @@ picture_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
   cd_worker_yield_to_ui ();
   PictureJob *job = task_data;
   GError *error = NULL;
-  GdkPixbuf *pixbuf = load_picture (job->path, job->sha256, job->name, job->page, cancellable, &error);
+  GdkPixbuf *pixbuf = load_picture (job->keys, job->path, job->sha256, job->name, job->page, cancellable,
+                                    &error);
 
   if (!pixbuf)
     return g_task_return_error (task, error);
@@ -156,6 +164,12 @@ set_deleted (CdContext *ctx, gint64 scan_id, gboolean deleted, GError **error)
 fail:
   cd_store_rollback (store);
   return FALSE;
+}
+
+static CdKeys *
+scan_keys (CdContext *ctx)
+{
+  return cd_store_get_keys (cd_context_get_store (ctx));
 }
 
 char *
@@ -187,7 +201,8 @@ cd_scan_store_put_object (CdContext *ctx, GBytes *bytes, GError **error)
                    dir, g_strerror (saved));
       return NULL;
     }
-  if (!g_file_set_contents_full (path, data ? data : "", len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local))
+  /* sealed at rest: a copied scan folder shows no ID card (issue 17) */
+  if (!cd_sealed_file_write (scan_keys (ctx), path, CD_SEALED_FILE_SCAN_AAD, data, len, &local))
     {
       g_set_error (error, CD_SCAN_STORE_ERROR, CD_SCAN_STORE_ERROR_IO, _("Cannot save the scan: %s"),
                    local->message);
@@ -210,7 +225,7 @@ cd_scan_store_open (CdContext *ctx, const char *sha256, GError **error)
       return NULL;
     }
   path = cd_scan_store_object_path (ctx, sha256);
-  return read_object (path, sha256, error);
+  return cd_scan_store_read_object (scan_keys (ctx), path, sha256, error);
 }
 
 gboolean
@@ -349,7 +364,7 @@ cd_scan_store_load_picture (CdContext *ctx, const CdScanInfo *info, GCancellable
   g_return_val_if_fail (info != NULL && is_hex_sha256 (info->sha256), NULL);
 
   path = cd_scan_store_object_path (ctx, info->sha256);
-  return load_picture (path, info->sha256, info->sha256, info->page, cancellable, error);
+  return load_picture (scan_keys (ctx), path, info->sha256, info->sha256, info->page, cancellable, error);
 }
 
 void
@@ -367,6 +382,7 @@ cd_scan_store_load_picture_async (CdContext *ctx, const CdScanInfo *info, GCance
   job->sha256 = g_strdup (info->sha256);
   job->name = g_strdup (info->sha256);
   job->page = info->page;
+  job->keys = scan_keys (ctx) ? cd_keys_ref (scan_keys (ctx)) : NULL;
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, cd_scan_store_load_picture_async);
   g_task_set_task_data (task, job, picture_job_free);

@@ -6,6 +6,7 @@
 #include "cd-context.h"
 #include "cd-import.h"
 #include "cd-scan-row-store.h"
+#include "cd-sealed-file.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,10 @@ char       *cd_scan_store_put_object (CdContext *ctx, GBytes *bytes, GError **er
 
 /* Reads an object back, checking its content still has the hash it is named by. */
 GBytes     *cd_scan_store_open       (CdContext *ctx, const char *sha256, GError **error);
+/* The same from a worker: the object at @path (cd_scan_store_object_path), sealed under @keys
+ * (cd_store_get_keys) or clear when written before the counter had keys. Objects are sealed at rest
+ * (cd-sealed-file.h); cd-sealed-scans.h keeps the folder under the database's current keys. */
+GBytes     *cd_scan_store_read_object (CdKeys *keys, const char *path, const char *sha256, GError **error);
 
 /* Attaches @bytes to @material_code of @application_id in one audited transaction ("scan.add"; the detail
  * holds hashes, type and size, never the image). @original: the file @bytes was re-encoded from, kept as
