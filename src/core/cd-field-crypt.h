@@ -55,6 +55,10 @@ char     *cd_field_seal_json     (CdKeys *keys, const char *table, gint64 id, co
                                   GError **error);
 char     *cd_field_open_json     (CdKeys *keys, const char *table, gint64 id, const char *json, GError **error);
 
+/* For tests/bench/crypt only: values are stored in the clear (blind indexes still kept), to time the counter's
+ * work with sealing beside without it. Never called by the application. */
+void      cd_field_benchmark_without_sealing (gboolean off);
+
 /* SQL functions on @db for readers that stay in SQL (reports, lookups):
  *   cd_applicant_row(kind, uscc, id_number_bidx)  the row an applicant's values are bound to (above)
  *   cd_open(value, table, row, field) the clear value (row: an id, or cd_applicant_row) (NULL for NULL; a value not sealed as it is)

@@ -33,6 +33,35 @@ G_DEFINE_QUARK (cd-keys-error-quark, cd_keys_error)
 
 /* ---- AES-256-GCM, shared by sealing and wrapping ---- */
 
+/* The algorithms fetched from OpenSSL's provider once: a fetch per value cost more than the sealing itself. */
+static EVP_CIPHER *
+aes_gcm (void)
+{
+  static EVP_CIPHER *cipher;
+  static gsize once;
+
+  if (g_once_init_enter (&once))
+    {
+      cipher = EVP_CIPHER_fetch (NULL, "AES-256-GCM", NULL);
+      g_once_init_leave (&once, 1);
+    }
+  return cipher;
+}
+
+static EVP_MAC *
+hmac_alg (void)
+{
+  static EVP_MAC *mac;
+  static gsize once;
+
+  if (g_once_init_enter (&once))
+    {
+      mac = EVP_MAC_fetch (NULL, "HMAC", NULL);
+      g_once_init_leave (&once, 1);
+    }
+  return mac;
+}
+
 static gboolean
 gcm (gboolean encrypt, const guchar key[KEY_LEN], const guchar nonce[NONCE_LEN], const guchar *aad1, gsize aad1_len,
      const guchar *aad2, gsize aad2_len, const guchar *in, gsize in_len, guchar *out, guchar tag[TAG_LEN])
@@ -46,7 +75,7 @@ gcm (gboolean encrypt, const guchar key[KEY_LEN], const guchar nonce[NONCE_LEN],
       EVP_CIPHER_CTX_free (c);
       return FALSE;
     }
-  ok = EVP_CipherInit_ex (c, EVP_aes_256_gcm (), NULL, key, nonce, encrypt ? 1 : 0) == 1
+  ok = EVP_CipherInit_ex2 (c, aes_gcm (), key, nonce, encrypt ? 1 : 0, NULL) == 1
        && (aad1_len == 0 || EVP_CipherUpdate (c, NULL, &len, aad1, (int) aad1_len) == 1)
        && (aad2_len == 0 || EVP_CipherUpdate (c, NULL, &len, aad2, (int) aad2_len) == 1)
        && (in_len == 0 || EVP_CipherUpdate (c, out, &len, in, (int) in_len) == 1)
@@ -619,8 +648,7 @@ seal_blob (CdKeys *keys, const char *aad, const guchar *data, gsize len, gboolea
       static const char label[] = "certdesk synthetic nonce";
       guchar sub[32], md[32];
       unsigned int sub_len = 0, md_len = 0;
-      EVP_MAC *mac = EVP_MAC_fetch (NULL, "HMAC", NULL);
-      EVP_MAC_CTX *c = mac ? EVP_MAC_CTX_new (mac) : NULL;
+      EVP_MAC_CTX *c = EVP_MAC_CTX_new (hmac_alg ());
       OSSL_PARAM params[] = { OSSL_PARAM_utf8_string ("digest", (char *) "SHA256", 0), OSSL_PARAM_END };
       size_t got = 0;
 
@@ -635,7 +663,6 @@ seal_blob (CdKeys *keys, const char *aad, const guchar *data, gsize len, gboolea
         memcpy (out + 1 + ID_LEN, md, NONCE_LEN);
       OPENSSL_cleanse (sub, sizeof sub);
       EVP_MAC_CTX_free (c);
-      EVP_MAC_free (mac);
     }
   else
     nonce_ok = RAND_bytes (out + 1 + ID_LEN, NONCE_LEN) == 1;
@@ -758,8 +785,7 @@ cd_keys_blind_index (CdKeys *keys, const char *domain, const char *normalized)
   guchar md[32];
   size_t md_len = sizeof md;
   g_autofree char *h = NULL;
-  EVP_MAC *mac = EVP_MAC_fetch (NULL, "HMAC", NULL);
-  EVP_MAC_CTX *c = mac ? EVP_MAC_CTX_new (mac) : NULL;
+  EVP_MAC_CTX *c = EVP_MAC_CTX_new (hmac_alg ());
   OSSL_PARAM params[] = { OSSL_PARAM_utf8_string ("digest", (char *) "SHA256", 0), OSSL_PARAM_END };
   gboolean ok;
 
@@ -768,7 +794,6 @@ cd_keys_blind_index (CdKeys *keys, const char *domain, const char *normalized)
        && EVP_MAC_update (c, (const guchar *) normalized, strlen (normalized)) == 1
        && EVP_MAC_final (c, md, &md_len, sizeof md) == 1;
   EVP_MAC_CTX_free (c);
-  EVP_MAC_free (mac);
   if (!ok)
     g_error ("HMAC-SHA256 is not available from OpenSSL");
   h = hex (md, 16);
