@@ -144,8 +144,8 @@ kek_set_id (CdKek *kek)
   memcpy (kek->id, h, sizeof kek->id);
 }
 
-static char *
-kek_file_path (void)
+char *
+cd_kek_file_path (void)
 {
   const char *env = g_getenv ("CERTDESK_KEK_FILE");
 
@@ -159,7 +159,7 @@ kek_file_path (void)
 static gboolean
 kek_from_file (CdKek *kek, gboolean create, GError **error)
 {
-  g_autofree char *path = kek_file_path ();
+  g_autofree char *path = cd_kek_file_path ();
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *tmp = NULL;
   g_autofree char *data = NULL;

@@ -42,6 +42,8 @@ void        cd_kek_free       (CdKek *kek);
 const char *cd_kek_get_id     (CdKek *kek);
 /* Where it lives, for messages: "the session keyring" or "the key file /home/…/kek.key". */
 const char *cd_kek_describe   (CdKek *kek);
+/* The key file this user's KEK is read from when no keyring holds it (where to copy one to). */
+char       *cd_kek_file_path  (void);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdKek, cd_kek_free)
 
 /* ---- the key set ---- */

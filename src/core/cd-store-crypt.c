@@ -50,14 +50,14 @@ cd_store_crypt_load (CdStore *store, GError **error)
   if (!keys && (g_error_matches (local, CD_KEYS_ERROR, CD_KEYS_ERROR_MISSING_KEK)))
     {
       g_autofree char *kek_id = cd_keys_wrapped_kek_id (wrapped);
+      g_autofree char *kek_path = cd_kek_file_path ();
 
       /* The sentence a clerk or an administrator reads at open (GUI and CLI): what, why, what to do. */
       g_set_error (error, CD_STORE_ERROR, CD_STORE_ERROR_KEYS,
                    _("The personal data in the database %s is encrypted with a key that is not on this computer "
-                     "(key %s). Nothing in the database was changed. Copy the key file (kek.key) from the "
-                     "computer this database comes from into %s, or open the database there."),
-                   cd_store_get_path (store), kek_id ? kek_id : "?",
-                   kek ? cd_kek_describe (kek) : local->message);
+                     "(key %s). Nothing in the database was changed. Copy the key file from the computer this "
+                     "database comes from to %s, or open the database there."),
+                   cd_store_get_path (store), kek_id ? kek_id : "?", kek_path);
       return FALSE;
     }
   if (!keys)
