@@ -19,6 +19,7 @@
 #include "cd-burn-journal.h"
 #include "cd-csr.h"
 #include "cd-issuer-local.h"
+#include "cd-keys.h"
 #include "cd-pki-error.h"
 #include "cd-token-records.h"
 
@@ -97,10 +98,37 @@ write_pem (const char *path, int mode, gboolean (*writer) (BIO *, gpointer), gpo
   return ok;
 }
 
-static gboolean
-write_key (BIO *bio, gpointer key)
+/* The CA's private key is stored as encrypted PKCS#8 (PBES2: PBKDF2 and AES-256-CBC) under a passphrase derived
+ * from the database's key set (cd_keys_derive_secret, issue 17): the key file alone, or with a copy of the
+ * database but not the machine's key-encryption key, gives no key. */
+typedef struct {
+  EVP_PKEY   *key;
+  const char *pass;
+} SealedKey;
+
+static char *
+ca_key_passphrase (CdIssuerLocal *self)
 {
-  return PEM_write_bio_PrivateKey (bio, key, NULL, NULL, 0, NULL, NULL) == 1;
+  return cd_keys_derive_secret (cd_store_get_keys (cd_context_get_store (self->ctx)), "local CA private key");
+}
+
+static gboolean
+write_key (BIO *bio, gpointer data)
+{
+  SealedKey *k = data;
+
+  return PEM_write_bio_PKCS8PrivateKey (bio, k->key, EVP_aes_256_cbc (), NULL, 0, NULL, (void *) k->pass) == 1;
+}
+
+static gboolean
+save_key (CdIssuerLocal *self, EVP_PKEY *key, GError **error)
+{
+  g_autofree char *pass = ca_key_passphrase (self);
+  SealedKey k = { key, pass };
+  gboolean ok = write_pem (self->key_path, 0600, write_key, &k, error);
+
+  OPENSSL_cleanse (pass, strlen (pass));
+  return ok;
 }
 
 static gboolean
@@ -149,7 +177,7 @@ create_ca (CdIssuerLocal *self, GError **error)
       return FALSE;
     }
   /* The key first: a certificate without its key would be a CA that cannot sign. */
-  ok = write_pem (self->key_path, 0600, write_key, key, error) && write_pem (self->cert_path, 0644, write_cert, cert, error);
+  ok = save_key (self, key, error) && write_pem (self->cert_path, 0644, write_cert, cert, error);
   self->key = key;
   self->cert = cert;
   return ok;
@@ -160,17 +188,37 @@ load_ca (CdIssuerLocal *self, GError **error)
 {
   BIO *kb = BIO_new_file (self->key_path, "r");
   BIO *cb = BIO_new_file (self->cert_path, "r");
+  g_autofree char *pass = ca_key_passphrase (self);
+  g_autofree char *text = NULL;
+  gboolean clear;
 
-  self->key = kb ? PEM_read_bio_PrivateKey (kb, NULL, NULL, NULL) : NULL;
+  /* An encrypted key opens with the passphrase; a clear one (written before issue 17) is read as it is. */
+  g_file_get_contents (self->key_path, &text, NULL, NULL);
+  clear = text && strstr (text, "-----BEGIN PRIVATE KEY-----") != NULL;
+  if (text)
+    OPENSSL_cleanse (text, strlen (text));
+  self->key = kb ? PEM_read_bio_PrivateKey (kb, NULL, NULL, pass) : NULL;
   self->cert = cb ? PEM_read_bio_X509 (cb, NULL, NULL, NULL) : NULL;
+  OPENSSL_cleanse (pass, strlen (pass));
   BIO_free (kb);
   BIO_free (cb);
+  if (!self->key && !clear && self->cert)
+    {
+      ERR_clear_error ();
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER,
+                   _("The local CA's private key in %s does not open with this database's keys: it was encrypted "
+                     "under another key set (a database copied or keys imported since)"), self->dir);
+      return FALSE;
+    }
   if (!self->key || !self->cert || X509_check_private_key (self->cert, self->key) != 1)
     {
       ERR_clear_error ();
       g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER, _("The local CA in %s is damaged"), self->dir);
       return FALSE;
     }
+  /* converted at first use: the clear key file is replaced by the encrypted one (written whole, then renamed) */
+  if (clear && !save_key (self, self->key, error))
+    return FALSE;
   return TRUE;
 }
 
