@@ -431,6 +431,112 @@ static const char migration_escrow[] =
   "    'pg_catalog, certdesk, %I, pg_temp', s);\n"
   "END $$;";
 
+/* Migration: the push's server time per row (tests/bench/central; docs/central.md "Benchmark"). Measured with
+ * pg_stat_statements and EXPLAIN ANALYZE of a 500-row batch: the change-event insert itself, two foreign-key
+ * checks per row on change_event and two more per entity row (each an RI query), the apply trigger's upserts,
+ * and the customer-fields trigger's loop of three statements per changed field. So:
+ * - one composite foreign key (counter, outlet) -> counter instead of (outlet) -> outlet and (counter) ->
+ *   counter: half the checks, and a stronger rule (the counter belongs to that outlet; the counter's own key
+ *   to its outlet keeps the outlet's existence);
+ * - the apply trigger runs only the tables the batch holds (a day's batch has no price, clerk or sign-off);
+ * - the customer fields set by set: a (customer, field) changed once in the batch (nearly all) is compared,
+ *   upserted and recorded by one statement; one changed more than once keeps the ordered loop (each change
+ *   compared with the one before it); a batch without customer changes returns at once. */
+#define FK_PAIR(NAME) \
+  "ALTER TABLE certdesk." NAME " DROP CONSTRAINT " NAME "_outlet_code_fkey," \
+  "  DROP CONSTRAINT " NAME "_counter_uuid_fkey," \
+  "  ADD CONSTRAINT " NAME "_counter_outlet_fkey FOREIGN KEY (counter_uuid, outlet_code)" \
+  "  REFERENCES certdesk.counter (uuid, outlet_code);"
+
+/* The customer changes of a batch, one row per changed field, with how often the batch changes that field. */
+#define CUSTOMER_FIELD_CHANGES \
+  "    WITH ev AS (\n" \
+  "      SELECT e.record_uuid, e.outlet_code, e.counter_uuid, e.seq, e.at,\n" \
+  "        CASE WHEN coalesce(e.row->>'uscc', '') <> '' THEN 'uscc:' || (e.row->>'uscc')\n" \
+  "             WHEN coalesce(e.row->>'id_number', '') <> '' THEN 'id:' || (e.row->>'id_number') END AS key,\n" \
+  "        certdesk.as_jsonb(e.row->'data') AS doc\n" \
+  "      FROM new_events e WHERE e.tbl = 'customer' AND e.op <> 'delete'),\n" \
+  "    ev2 AS (SELECT ev.*, lag(ev.doc) OVER w AS prev_in_batch, row_number() OVER w AS n FROM ev\n" \
+  "      WINDOW w AS (PARTITION BY ev.record_uuid ORDER BY ev.seq)),\n" \
+  "    pairs AS (\n" \
+  "      SELECT ev2.*, CASE WHEN ev2.n = 1 THEN (SELECT certdesk.as_jsonb(c.data->'data') FROM certdesk.customer c\n" \
+  "        WHERE c.uuid = ev2.record_uuid AND c.seq < ev2.seq) ELSE ev2.prev_in_batch END AS prev\n" \
+  "      FROM ev2 WHERE ev2.key IS NOT NULL),\n" \
+  "    ch AS (\n" \
+  "      SELECT p.key, p.outlet_code, p.counter_uuid, p.seq, p.at, l.path, l.value,\n" \
+  "        count(*) OVER (PARTITION BY p.key, l.path) AS times\n" \
+  "      FROM pairs p, certdesk.json_leaves(p.doc) l\n" \
+  "      WHERE (p.prev IS NULL OR (p.prev #> string_to_array(l.path, '.')) IS DISTINCT FROM l.value)\n" \
+  "        AND NOT (jsonb_typeof(l.value) = 'string' AND (l.value #>> '{}') LIKE 'cd1.%'))\n"
+
+static const char migration_push[] =
+  "ALTER TABLE certdesk.counter ADD CONSTRAINT counter_uuid_outlet_key UNIQUE (uuid, outlet_code);"
+  FK_PAIR ("change_event") FK_PAIR ("customer") FK_PAIR ("application") FK_PAIR ("payment")
+  FK_PAIR ("certificate") FK_PAIR ("token") FK_PAIR ("audit_row") FK_PAIR ("signoff") FK_PAIR ("price")
+  FK_PAIR ("clerk") FK_PAIR ("revocation")
+  "CREATE OR REPLACE FUNCTION certdesk.apply_change_events() RETURNS trigger LANGUAGE plpgsql AS $f$\n"
+  "DECLARE t text;\n"
+  "BEGIN\n"
+  "  INSERT INTO certdesk.audit_row (uuid, outlet_code, counter_uuid, local_id, seq, deleted, data)\n"
+  "    SELECT record_uuid, outlet_code, counter_uuid, local_id, seq, op = 'delete', row FROM new_events\n"
+  "    WHERE tbl = 'audit_row' ON CONFLICT DO NOTHING;\n"
+  "  FOR t IN SELECT DISTINCT tbl FROM new_events WHERE tbl = ANY (ARRAY['customer','application','payment',"
+  "'certificate','token','signoff','price','clerk']) LOOP\n"
+  "    EXECUTE format($q$INSERT INTO certdesk.%I AS t (uuid, outlet_code, counter_uuid, local_id, seq, deleted, data)\n"
+  "      SELECT DISTINCT ON (record_uuid) record_uuid, outlet_code, counter_uuid, local_id, seq, op = 'delete', row\n"
+  "      FROM new_events WHERE tbl = $1 ORDER BY record_uuid, seq DESC\n"
+  "      ON CONFLICT (uuid) DO UPDATE SET seq = EXCLUDED.seq, deleted = EXCLUDED.deleted,\n"
+  "      data = CASE WHEN EXCLUDED.deleted THEN t.data ELSE EXCLUDED.data END, updated_at = now()\n"
+  "      WHERE t.seq < EXCLUDED.seq$q$, t) USING t;\n"
+  "  END LOOP;\n"
+  "  RETURN NULL;\n"
+  "END $f$;"
+  "CREATE OR REPLACE FUNCTION certdesk.customer_field_events() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
+  "  SET search_path = pg_catalog, certdesk AS $f$\n"
+  "DECLARE r record; cur record; won boolean;\n"
+  "BEGIN\n"
+  "  IF NOT EXISTS (SELECT 1 FROM new_events WHERE tbl = 'customer' AND op <> 'delete') THEN\n"
+  "    RETURN NULL;\n"
+  "  END IF;\n"
+  /* A field changed more than once in the batch: one change after the other, as before. */
+  "  FOR r IN\n"
+  CUSTOMER_FIELD_CHANGES
+  "    SELECT * FROM ch WHERE times > 1 ORDER BY at, seq\n"
+  "  LOOP\n"
+  "    SELECT f.value, f.at INTO cur FROM certdesk.customer_field f WHERE f.customer_key = r.key AND f.path = r.path;\n"
+  "    IF FOUND AND cur.value IS NOT DISTINCT FROM r.value THEN CONTINUE; END IF;\n"
+  "    won := NOT FOUND OR cur.at < r.at;\n"
+  "    IF won THEN\n"
+  "      INSERT INTO certdesk.customer_field (customer_key, path, value, at, outlet_code, counter_uuid, seq, rev)\n"
+  "        VALUES (r.key, r.path, r.value, r.at, r.outlet_code, r.counter_uuid, r.seq,\n"
+  "                nextval('certdesk.customer_field_rev'))\n"
+  "        ON CONFLICT (customer_key, path) DO UPDATE SET value = EXCLUDED.value, at = EXCLUDED.at,\n"
+  "          outlet_code = EXCLUDED.outlet_code, counter_uuid = EXCLUDED.counter_uuid, seq = EXCLUDED.seq,\n"
+  "          rev = EXCLUDED.rev;\n"
+  "    END IF;\n"
+  "    INSERT INTO certdesk.customer_history (customer_key, path, old, new, at, outlet_code, counter_uuid, seq, won)\n"
+  "      VALUES (r.key, r.path, cur.value, r.value, r.at, r.outlet_code, r.counter_uuid, r.seq, won);\n"
+  "  END LOOP;\n"
+  /* Every other field, set by set: the same rule (an equal value is no change; the later change wins) against
+   * the value standing before the batch. */
+  CUSTOMER_FIELD_CHANGES
+  "  , one AS MATERIALIZED (\n"
+  "    SELECT ch.*, f.value AS old_value, (f.customer_key IS NULL OR f.at < ch.at) AS wins\n"
+  "    FROM ch LEFT JOIN certdesk.customer_field f ON f.customer_key = ch.key AND f.path = ch.path\n"
+  "    WHERE ch.times = 1 AND (f.customer_key IS NULL OR f.value IS DISTINCT FROM ch.value)),\n"
+  "  up AS (\n"
+  "    INSERT INTO certdesk.customer_field (customer_key, path, value, at, outlet_code, counter_uuid, seq, rev)\n"
+  "      SELECT key, path, value, at, outlet_code, counter_uuid, seq, nextval('certdesk.customer_field_rev')\n"
+  "      FROM one WHERE one.wins ORDER BY at, seq\n"
+  "      ON CONFLICT (customer_key, path) DO UPDATE SET value = EXCLUDED.value, at = EXCLUDED.at,\n"
+  "        outlet_code = EXCLUDED.outlet_code, counter_uuid = EXCLUDED.counter_uuid, seq = EXCLUDED.seq,\n"
+  "        rev = EXCLUDED.rev)\n"
+  "  INSERT INTO certdesk.customer_history (customer_key, path, old, new, at, outlet_code, counter_uuid, seq, won)\n"
+  "    SELECT one.key, one.path, one.old_value, one.value, one.at, one.outlet_code, one.counter_uuid, one.seq, one.wins\n"
+  "    FROM one ORDER BY at, seq;\n"
+  "  RETURN NULL;\n"
+  "END $f$;";
+
 const char *const cd_central_migrations[] = {
   migration_1,
   migration_hq,
@@ -439,5 +545,6 @@ const char *const cd_central_migrations[] = {
   cd_central_migration_customer_fields,
   migration_lookup,
   migration_escrow,
+  migration_push,
 };
 const guint cd_central_n_migrations = G_N_ELEMENTS (cd_central_migrations);
