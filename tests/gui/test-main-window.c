@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "cd-app.h"
 #include "cd-application-store.h"
 #include "cd-auth-dialog.h"
 #include "cd-login-window.h"
@@ -274,6 +275,91 @@ test_title_stays_when_key_status_grows (void)
   gtk_widget_destroy (GTK_WIDGET (win));
 }
 
+/* A database copied to another computer without its key: the counter says so in a dialog (a clerk starts it from
+ * the desktop and sees no terminal), changes nothing, and ends when the dialog is closed. */
+typedef struct {
+  gboolean seen;
+  char    *text;
+} OpenError;
+
+static gboolean
+close_open_error_cb (gpointer data)
+{
+  OpenError *oe = data;
+  g_autoptr(GList) tops = gtk_window_list_toplevels ();
+
+  for (GList *l = tops; l; l = l->next)
+    if (GTK_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      {
+        g_autofree char *secondary = NULL;
+
+        g_object_get (l->data, "secondary-text", &secondary, NULL);
+        oe->seen = TRUE;
+        oe->text = g_strdup (secondary);
+        cd_test_screenshot (l->data, "app-database-without-key");
+        gtk_dialog_response (GTK_DIALOG (l->data), GTK_RESPONSE_CLOSE);
+        return G_SOURCE_REMOVE;
+      }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_database_without_key (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cd-nokey-XXXXXX", &error);
+  g_autofree char *kek1 = g_build_filename (dir, "kek-here", NULL);
+  g_autofree char *kek2 = g_build_filename (dir, "kek-elsewhere", NULL);
+  g_autofree char *db = g_build_filename (dir, "certdesk.db", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *old_kek = g_strdup (g_getenv ("CERTDESK_KEK_FILE"));
+  g_autoptr(CdApp) app = NULL;
+  OpenError oe = { FALSE, NULL };
+  char *argv[] = { (char *) "certdesk", (char *) "--state-dir", dir, NULL };
+  gsize len = 0;
+  guint watch;
+
+  /* its own process: a GApplication registers once per process, and the other tests' windows share this one */
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDOUT);
+      g_test_trap_assert_passed ();
+      g_rmdir (dir);
+      return;
+    }
+  g_assert_no_error (error);
+  g_setenv ("CERTDESK_KEK_FILE", kek1, TRUE);
+  {
+    g_autoptr(CdContext) ctx = cd_context_new (dir, NULL, &error);
+
+    g_assert_no_error (error);
+  }
+  g_assert_true (g_file_get_contents (db, &before, &len, NULL));
+  /* the same database on a computer whose key file is another one */
+  g_setenv ("CERTDESK_KEK_FILE", kek2, TRUE);
+  app = cd_app_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  watch = g_timeout_add (100, close_open_error_cb, &oe);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 3, argv), ==, 0);
+  if (!oe.seen)
+    g_source_remove (watch);
+  g_assert_true (oe.seen);
+  g_assert_nonnull (strstr (oe.text, kek2));          /* where the key file goes */
+  g_assert_nonnull (strstr (oe.text, "certdesk.db"));  /* which database */
+  g_assert_true (g_file_get_contents (db, &after, &len, NULL));
+  g_assert_cmpstr (before, ==, after);                 /* nothing in it changed */
+  if (old_kek)
+    g_setenv ("CERTDESK_KEK_FILE", old_kek, TRUE);
+  else
+    g_unsetenv ("CERTDESK_KEK_FILE");
+  g_free (oe.text);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+    g_assert_cmpint (system (cmd), ==, 0);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -284,5 +370,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/gui/today/resume-and-void", test_today_resume_and_void);
   g_test_add_func ("/gui/main/tab-reaches-every-field", test_tab_reaches_every_field);
   g_test_add_func ("/gui/main/title-stays-when-key-status-grows", test_title_stays_when_key_status_grows);
+  g_test_add_func ("/gui/app/database-without-key", test_database_without_key);
   return g_test_run ();
 }

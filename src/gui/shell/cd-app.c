@@ -23,6 +23,7 @@ struct _CdApp {
   char          *head_office;   /* --head-office URL: the reports page shows every outlet (central database) */
   GtkWidget     *login;
   GtkWidget     *main;
+  char          *open_error;    /* why the database did not open: shown in a dialog, not only on stderr */
 };
 
 G_DEFINE_FINAL_TYPE (CdApp, cd_app, GTK_TYPE_APPLICATION)
@@ -142,8 +143,23 @@ cd_app_startup (GApplication *app)
   if (!self->ctx)
     {
       g_printerr (_("CertDesk cannot open its database: %s\n"), error->message);
-      g_application_quit (app);
+      self->open_error = g_strdup (error->message);
     }
+}
+
+/* A clerk starts the counter from the desktop and sees no terminal: the reason the database did not open (a
+ * database copied without its key, a full disk, a newer schema) is a dialog; closing it ends the application. */
+static void
+show_open_error (CdApp *self)
+{
+  GtkWidget *dialog = gtk_message_dialog_new (NULL, GTK_DIALOG_MODAL, GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
+                                              "%s", _("CertDesk cannot open its database"));
+
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", self->open_error);
+  gtk_window_set_title (GTK_WINDOW (dialog), _("CertDesk"));
+  gtk_application_add_window (GTK_APPLICATION (self), GTK_WINDOW (dialog));
+  g_signal_connect (dialog, "response", G_CALLBACK (gtk_widget_destroy), NULL);
+  gtk_widget_show (dialog);
 }
 
 static void
@@ -152,7 +168,11 @@ cd_app_activate (GApplication *app)
   CdApp *self = CD_APP (app);
 
   if (!self->ctx)
-    return;
+    {
+      if (self->open_error && !gtk_application_get_windows (GTK_APPLICATION (app)))
+        show_open_error (self);
+      return;
+    }
   if (self->main)
     gtk_window_present (GTK_WINDOW (self->main));
   else if (self->login)
@@ -202,6 +222,7 @@ cd_app_finalize (GObject *object)
   g_free (self->state_dir);
   g_free (self->db_path);
   g_free (self->head_office);
+  g_free (self->open_error);
   G_OBJECT_CLASS (cd_app_parent_class)->finalize (object);
 }
 
