@@ -211,6 +211,29 @@ test_audit_verify (Fixture *f, gconstpointer data)
   run_cli (f, &ok, "audit", "verify", NULL);
   g_assert_cmpint (ok.status, ==, 0);
   g_assert_true (json_object_get_boolean_member (obj (&ok), "intact"));
+  /* audit list (read through src/core's cd_audit_list): newest first, at most --limit rows, the detail parsed. */
+  {
+    g_auto(Run) all = { 0 };
+    g_auto(Run) one = { 0 };
+    JsonArray *rows;
+    JsonObject *newest;
+
+    run_cli (f, &all, "audit", "list", NULL);
+    g_assert_cmpint (all.status, ==, 0);
+    rows = json_object_get_array_member (obj (&all), "rows");
+    g_assert_cmpuint (json_array_get_length (rows), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (rows, 0), "id"), >,
+                     json_object_get_int_member (json_array_get_object_element (rows, 1), "id"));
+    run_cli (f, &one, "audit", "list", "--limit", "1", NULL);
+    g_assert_cmpint (one.status, ==, 0);
+    rows = json_object_get_array_member (obj (&one), "rows");
+    g_assert_cmpuint (json_array_get_length (rows), ==, 1);
+    newest = json_array_get_object_element (rows, 0);
+    g_assert_cmpstr (json_object_get_string_member (newest, "action"), ==, "application.create");
+    g_assert_cmpint (json_object_get_int_member (newest, "entity_id"), ==, json_object_get_int_member (obj (&imp2), "id"));
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (newest, "detail"), "number"), ==,
+                     json_object_get_string_member (obj (&imp2), "number"));
+  }
   g_assert_cmpint (sqlite3_open (f->db, &raw), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (raw, "DROP TRIGGER audit_log_no_update;"
                                       "UPDATE audit_log SET actor = 'someone-else' WHERE id = 1", NULL, NULL, NULL), ==, SQLITE_OK);
