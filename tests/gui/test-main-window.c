@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "cd-app.h"
