@@ -510,6 +510,24 @@ load_average (void)
   return text;
 }
 
+/* BENCH_STATS: the push's statements by the server's total time (top level and inside triggers). */
+static void
+print_statement_stats (PGconn *conn)
+{
+  /* Summed over the outlets' roles (each role's statement is an entry of its own). */
+  g_autoptr(PGresult) res = PQexec (conn, "SELECT round(sum(total_exec_time))::text, sum(calls)::text,"
+                                    " sum(rows)::text, q FROM (SELECT total_exec_time, calls, rows,"
+                                    " regexp_replace(left(query, 300), '\\s+', ' ', 'g') AS q"
+                                    " FROM pg_stat_statements) s GROUP BY q ORDER BY sum(total_exec_time) DESC LIMIT 16");
+
+  if (PQresultStatus (res) != PGRES_TUPLES_OK)
+    g_error ("pg_stat_statements: %s", PQerrorMessage (conn));
+  g_printerr ("   server time during the push (ms, calls, rows, statement):\n");
+  for (int i = 0; i < PQntuples (res); i++)
+    g_printerr ("   %8s %8s %9s  %.150s\n", PQgetvalue (res, i, 0), PQgetvalue (res, i, 1), PQgetvalue (res, i, 2),
+                PQgetvalue (res, i, 3));
+}
+
 static int
 cmp_double (gconstpointer a, gconstpointer b)
 {
@@ -898,6 +916,11 @@ main (int argc, char **argv)
   if (g_getenv ("BENCH_EXPLAIN"))
     options.settings = g_strconcat (options.settings, " -c session_preload_libraries=auto_explain"
                                     " -c auto_explain.log_min_duration=200 -c auto_explain.log_analyze=on", NULL);
+  /* BENCH_STATS=1: the server's time per statement during the push (pg_stat_statements, the triggers' own
+   * statements counted apart), printed after it: where the push spends its time. */
+  if (g_getenv ("BENCH_STATS"))
+    options.settings = g_strconcat (options.settings, " -c shared_preload_libraries=pg_stat_statements"
+                                    " -c pg_stat_statements.track=all", NULL);
   workdir = g_dir_make_tmp ("certdesk-bench-central-XXXXXX", &error);
   g_assert_no_error (error);
   server = cd_test_pg_start_with (&options);
@@ -930,8 +953,16 @@ main (int argc, char **argv)
              " made in %.0f s\n", load_average (), n_counters, N_OUTLETS, APPS_PER_COUNTER,
              n_counters * APPS_PER_COUNTER, now_s () - t0);
     preset_cursors ();
+    if (g_getenv ("BENCH_STATS"))
+      {
+        g_autoptr(PGconn) su = cd_test_pg_connect (server, "certdesk_admin");
+        pg_ok (su, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        pg_ok (su, "SELECT pg_stat_statements_reset()");
+      }
     push_s = push_all (pushers);
     admin = cd_test_pg_connect (server, "certdesk_admin");
+    if (g_getenv ("BENCH_STATS"))
+      print_statement_stats (admin);
     g_assert_cmpint (pg_int (admin, "SELECT count(*) FROM certdesk.change_event"), ==, total_outbox);
     apps_central = pg_int (admin, "SELECT count(*) FROM certdesk.application WHERE state = 'closed'");
     g_assert_cmpint (apps_central, ==, n_counters * APPS_PER_COUNTER);
