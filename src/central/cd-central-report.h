@@ -32,4 +32,7 @@ JsonNode *cd_central_report_build      (CdContext *ctx, const CdCentralReportQue
  * (cd_report_csv_append_row: names, not codes). The export is audited on this counter. */
 char     *cd_central_report_export_csv (CdContext *ctx, const CdCentralReportQuery *query, GError **error);
 
+/* Central migration 9: the report's columns and covering indexes (cd-central-schema.c lists it). */
+extern const char cd_central_migration_report_columns[];
+
 G_END_DECLS

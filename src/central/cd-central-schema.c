@@ -4,6 +4,7 @@
 
 #include "cd-central.h"
 #include "cd-central-outlets.h"
+#include "cd-central-report.h"
 
 /* One entity table: the record's UUID, the outlet and counter that own it, the counter's row id and the
  * sequence of the change that wrote it last (an older change never overwrites a newer one), and the row as the
@@ -546,5 +547,6 @@ const char *const cd_central_migrations[] = {
   migration_lookup,
   migration_escrow,
   migration_push,
+  cd_central_migration_report_columns,
 };
 const guint cd_central_n_migrations = G_N_ELEMENTS (cd_central_migrations);

@@ -479,6 +479,77 @@ test_report (void)
       g_assert_nonnull (strstr (text, "全部受理点"));
     }
   }
+
+  /* Certificates, keys and fees as the report's stored columns and covering indexes give them (central
+   * migration 8), over rows loaded into outlet C as the bulk load of tests/bench does: a certificate and a
+   * payment of the day whose application is of the day before (found by its UUID, not among the day's), an
+   * application deleted on its counter (neither its certificate nor its payment counts), a payment of the
+   * day before (not in the day's fees). */
+  {
+    g_autofree char *sql = g_strdup_printf (
+      "INSERT INTO certdesk.counter (uuid, outlet_code, name) VALUES ('00000000-0000-4000-8000-00000000c0c0', 'C',"
+      "  'C-1');"
+      "CREATE TEMP TABLE t_app (n int, day text, business text, applicant_type text, deleted boolean);"
+      "INSERT INTO t_app VALUES (1, '%1$s', 'new', 'enterprise', false), (2, '%1$s', 'new', 'person', false),"
+      "  (3, '%1$s', 'replace', 'enterprise', false), (4, '%1$s', 'renew', 'enterprise', false),"
+      "  (5, to_char('%1$s'::date - 1, 'YYYY-MM-DD'), 'change', 'enterprise', false),"
+      "  (6, '%1$s', 'new', 'enterprise', true);"
+      "INSERT INTO certdesk.application (uuid, outlet_code, counter_uuid, local_id, seq, deleted, data)"
+      "  SELECT ('00000000-0000-4000-8000-0000000a000' || n)::uuid, 'C', '00000000-0000-4000-8000-00000000c0c0',"
+      "    n, n, deleted, jsonb_build_object('id', n, 'number', 'C-' || n, 'state', 'closed', 'day', day,"
+      "    'business', business, 'applicant_type', applicant_type, 'profile', 'xj-ggzy', 'clerk_id', 1)"
+      "  FROM t_app;"
+      "INSERT INTO certdesk.certificate (uuid, outlet_code, counter_uuid, local_id, seq, data)"
+      "  SELECT ('00000000-0000-4000-8000-0000000c000' || n)::uuid, 'C', '00000000-0000-4000-8000-00000000c0c0',"
+      "    n, 10 + n, jsonb_build_object('id', n, 'serial', 'C0' || n, 'state', 'issued', 'day', '%1$s',"
+      "    'application_uuid', '00000000-0000-4000-8000-0000000a000' || n) FROM t_app;"
+      "INSERT INTO certdesk.payment (uuid, outlet_code, counter_uuid, local_id, seq, data)"
+      "  SELECT ('00000000-0000-4000-8000-0000000b000' || app)::uuid, 'C', '00000000-0000-4000-8000-00000000c0c0',"
+      "    app, 20 + app, jsonb_build_object('id', app, 'application_uuid', '00000000-0000-4000-8000-0000000a000'"
+      "    || app, 'method', method, 'amount_fen', fen, 'day', day)"
+      "  FROM (VALUES (1, 'cash', 30000, '%1$s'), (2, 'wechat', 21000, '%1$s'), (5, 'cash', 10000, '%1$s'),"
+      "    (6, 'cash', 99900, '%1$s'), (3, 'cash', 5000, to_char('%1$s'::date - 1, 'YYYY-MM-DD')))"
+      "    AS v (app, method, fen, day);", today);
+    g_auto(Run) c = { 0 };
+    JsonObject *part;
+    JsonArray *rows;
+    static const char *const certs[][3] = {
+      { "issued", "change", "1" }, { "issued", "new", "2" }, { "issued", "replace", "1" }, { "renewed", "renew", "1" } };
+    static const char *const keys[][2] = { { "new", "2" }, { "replacement", "1" } };
+
+    g_assert_null (cd_test_pg_try (admin, sql, NULL));
+    run_cli ("hq.db", &c, "report", "--central", "--url", head, "--date", today, "--outlet", "C");
+    ok (&c);
+    part = outlet_part (json_node_get_object (c.json), "C");
+    rows = json_object_get_array_member (part, "certificates");
+    g_assert_cmpuint (json_array_get_length (rows), ==, G_N_ELEMENTS (certs));
+    for (guint i = 0; i < G_N_ELEMENTS (certs); i++)
+      {
+        JsonObject *o = json_array_get_object_element (rows, i);
+        g_assert_cmpstr (json_object_get_string_member (o, "kind"), ==, certs[i][0]);
+        g_assert_cmpstr (json_object_get_string_member (o, "business"), ==, certs[i][1]);
+        g_assert_cmpint (json_object_get_int_member (o, "count"), ==, g_ascii_strtoll (certs[i][2], NULL, 10));
+      }
+    rows = json_object_get_array_member (part, "keys");
+    g_assert_cmpuint (json_array_get_length (rows), ==, G_N_ELEMENTS (keys));
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      {
+        JsonObject *o = json_array_get_object_element (rows, i);
+        g_assert_cmpstr (json_object_get_string_member (o, "kind"), ==, keys[i][0]);
+        g_assert_cmpint (json_object_get_int_member (o, "count"), ==, g_ascii_strtoll (keys[i][1], NULL, 10));
+      }
+    /* The total (one outlet asked) is the same. */
+    assert_same_member (part, json_node_get_object (c.json), "certificates", "outlet C in total");
+    assert_same_member (part, json_node_get_object (c.json), "keys", "outlet C in total");
+    /* The day's applications: the four of the day not deleted. */
+    g_assert_cmpint (count_sum (part, "applications", "count"), ==, 4);
+    /* Fees of the day: 300 + 100 cash (the latter of yesterday's application), 210 by WeChat. */
+    g_assert_cmpint (json_object_get_int_member (part, "fees_total_fen"), ==, 30000 + 10000 + 21000);
+    g_assert_cmpint (json_object_get_int_member (part, "cash_expected_fen"), ==, 30000 + 10000);
+    g_assert_cmpint (count_sum (part, "fees_by_method", "payments"), ==, 3);
+    g_assert_cmpint (count_sum (part, "fees_by_profile", "amount_fen"), ==, 61000);
+    g_assert_cmpint (json_object_get_int_member (part, "refunds_total_fen"), ==, 0);
+  }
 }
 
 /* Without a URL a counter that never joined has no central database to read (exit 2); a server that cannot
