@@ -877,7 +877,8 @@ cd_application_store_search (CdContext *ctx, const char *query, gboolean open_or
                          " WHERE (?1 IS NULL OR a.number LIKE ?1 OR (a.name LIKE ?1 AND a.name NOT LIKE 'cd1.%')"
                          "        OR a.id IN (SELECT x.application_id FROM application_bidx x"
                          "                    WHERE x.bidx IN (?4, ?5, ?6))"
-                         "        OR json_extract(a.data, '$.unit.uscc') LIKE ?1"
+                         "        OR a.applicant_id IN (SELECT u.id FROM applicant u WHERE u.uscc LIKE ?1)"
+                         "        OR (a.applicant_id IS NULL AND json_extract(a.data, '$.unit.uscc') LIKE ?1)"
                          "        OR EXISTS (SELECT 1 FROM certificate c WHERE c.application_id = a.id AND c.serial LIKE ?1))"
                          "   AND (?2 = 0 OR a.day = ?3 OR a.state NOT IN ('closed', 'voided'))"
                          " ORDER BY a.updated_at DESC LIMIT 500", &stmt, error))

@@ -11,9 +11,10 @@
 #include "cd-field-crypt.h"
 #include "cd-report.h"
 
-#define N_APPS     3000
-#define N_SEARCHES 300
-#define N_REPORTS  30
+#define N_APPS     1000
+#define N_SEARCHES 150
+#define N_REPORTS  20
+#define ROUNDS     3
 
 typedef struct { double import_ms, search_ms, report_ms; } Figures;
 
@@ -89,14 +90,28 @@ run (gboolean sealed)
   return f;
 }
 
+/* The machine is shared (other builds and tests): the rounds alternate clear and sealed, and the best of each is
+ * compared. */
+static void
+keep_best (Figures *best, Figures f)
+{
+  best->import_ms = MIN (best->import_ms, f.import_ms);
+  best->search_ms = MIN (best->search_ms, f.search_ms);
+  best->report_ms = MIN (best->report_ms, f.report_ms);
+}
+
 int
 main (int argc, char **argv)
 {
-  Figures off, on;
+  Figures off = { G_MAXDOUBLE, G_MAXDOUBLE, G_MAXDOUBLE }, on = off;
 
-  off = run (FALSE);
-  on = run (TRUE);
-  printf ("bench-crypt: %d applications imported, %d searches, %d day reports\n", N_APPS, N_SEARCHES, N_REPORTS);
+  for (guint i = 0; i < ROUNDS; i++)
+    {
+      keep_best (&off, run (FALSE));
+      keep_best (&on, run (TRUE));
+    }
+  printf ("bench-crypt: %d applications imported, %d searches, %d day reports; best of %d rounds each\n", N_APPS,
+          N_SEARCHES, N_REPORTS, ROUNDS);
   printf ("  import  clear %8.1f ms  sealed %8.1f ms  %+.1f %%\n", off.import_ms, on.import_ms,
           100.0 * (on.import_ms - off.import_ms) / off.import_ms);
   printf ("  search  clear %8.1f ms  sealed %8.1f ms  %+.1f %%\n", off.search_ms, on.search_ms,
