@@ -10,8 +10,32 @@
 #include "cd-burn-page-private.h"
 #include "cd-gui-util.h"
 #include "cd-key-status.h"
+#include "cd-so-escrow-store.h"
 #include "cd-token-records.h"
 #include "cd-worker.h"
+#ifdef CD_GUI_HAVE_CENTRAL
+#include "cd-central.h"
+#endif
+
+/* Whether this counter's escrow holds the SO PIN of key @serial (it initialised the key): then the clerk types
+ * none. A local SQLite read and an AES-GCM open, like the record lookups here; a row that cannot be opened
+ * counts as none (the burn says why). */
+static gboolean
+escrow_holds (CdBurnPage *self, const char *serial)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (serial == NULL || *serial == '\0')
+    return FALSE;
+  rows = cd_so_escrow_lookup (cd_context_get_store (self->ctx), serial, &error);
+  if (rows == NULL)
+    {
+      g_debug ("the SO PIN escrow of key %s cannot be read: %s", serial, error->message);
+      return FALSE;
+    }
+  return rows->len > 0;
+}
 
 typedef struct {
   CdTokenInfo *info;
@@ -71,6 +95,10 @@ on_inspect_done_cb (GObject *source, GAsyncResult *res, gpointer data)
   g_clear_pointer (&self->key_error, g_free);
   g_clear_pointer (&self->owner_text, g_free);
   self->needs_erase = FALSE;
+  self->so_escrowed = FALSE;
+#ifdef CD_GUI_HAVE_CENTRAL
+  self->joined = cd_central_is_joined (cd_context_get_store (self->ctx), NULL);
+#endif
   if (i == NULL)
     self->key_error = g_strdup (cd_gui_error_text (error));
   else
@@ -80,6 +108,8 @@ on_inspect_done_cb (GObject *source, GAsyncResult *res, gpointer data)
       inspection_free (i);
     }
   app_id = self->draft ? cd_draft_get_id (self->draft) : 0;
+  if (self->key && self->key->initialized)
+    self->so_escrowed = escrow_holds (self, self->key->serial);
   if (self->key && self->key->initialized && *self->key->serial && app_id > 0)
     {
       CdStore *store = cd_context_get_store (self->ctx);

@@ -27,6 +27,7 @@ struct _CdBurnPage {
   GtkLabel        *pin_caption;
   GtkEntry        *pin_entry;
   GtkLabel        *pin_hint;
+  GtkLabel        *so_note;         /* the SO PIN is kept by this counter's escrow: nothing to type */
   GtkWidget       *cmp_box;
   GtkLabel        *cmp_caption;
   GtkEntry        *cmp_entry;
@@ -65,6 +66,16 @@ struct _CdBurnPage {
   gint64           adjust_application;
   GtkWidget       *adjust_dialog;
   GtkWidget       *erase_dialog;    /* the confirmation being asked */
+  gboolean         so_escrowed;     /* this counter's escrow holds the inserted key's SO PIN */
+  gboolean         joined;          /* a counter joined to the central database (its escrow releases SO PINs) */
+
+  /* An unlock of a key no escrow here holds: a supervisor's approval of the central release (login, reason). */
+  char            *unlock_supervisor;
+  char            *unlock_reason;
+  gint64           unlock_application;
+  char            *unlock_serial;
+  GtkWidget       *unlock_dialog;
+  gpointer         release;         /* the running burn's hook data (cd-burn-page.c), freed with the page */
 
   /* The key pair generated ahead. */
   GCancellable    *ahead_cancel;    /* non-NULL while it runs */
@@ -111,6 +122,9 @@ void      cd_burn_page_cmp_forget     (CdContext *ctx);
 void                 cd_burn_page_update_view       (CdBurnPage *self);
 gboolean             cd_burn_page_initialises       (CdBurnPage *self);   /* new, replace */
 gboolean             cd_burn_page_is_burning        (CdBurnPage *self);
+/* An unlock that takes the key's SO PIN from the central escrow when the field is left empty (joined counter,
+ * no copy in this counter's escrow). */
+gboolean             cd_burn_page_offers_release    (CdBurnPage *self);
 /* The key pair generated ahead for this application, still waiting on the inserted key, or NULL. */
 const CdKeygenAhead *cd_burn_page_usable_ahead      (CdBurnPage *self);
 void                 cd_burn_page_maybe_start_ahead (CdBurnPage *self);

@@ -21,6 +21,10 @@
 #include "cd-pki-error.h"
 #include "cd-token-watch.h"
 #include "cd-wizard-steps.h"
+#include "cd-clerk-store.h"
+#ifdef CD_GUI_HAVE_CENTRAL
+#include "cd-central-escrow.h"
+#endif
 
 
 static void cd_burn_page_iface_init (CdWizardPageInterface *iface);
@@ -74,6 +78,20 @@ cd_burn_page_is_burning (CdBurnPage *self)
   return self->burn_cancel != NULL || self->burn_pending;
 }
 
+/* The clerk types the SO PIN only for a key no escrow holds: this counter's escrow holds the SO PIN of every
+ * key it initialised (docs/central.md, "SO-PIN escrow"). */
+static gboolean
+so_pin_typed (CdBurnPage *self)
+{
+  return pin_mode (self) == PIN_SO && !self->so_escrowed;
+}
+
+gboolean
+cd_burn_page_offers_release (CdBurnPage *self)
+{
+  return business (self) == CD_BUSINESS_UNLOCK && self->joined && self->key && !self->so_escrowed;
+}
+
 static gboolean
 is_issued (CdBurnPage *self)
 {
@@ -102,7 +120,9 @@ blocker (CdBurnPage *self)
     return _("The key's PIN is locked: it needs a PIN unlock (口令解锁) first");
   if (pin_mode (self) == PIN_USER && !*gtk_entry_get_text (self->pin_entry))
     return _("Enter the key's PIN");
-  if (pin_mode (self) == PIN_SO && !self->key->is_demo && !*gtk_entry_get_text (self->pin_entry))
+  /* Left empty on a joined counter's unlock: the central escrow releases it with a supervisor's approval. */
+  if (so_pin_typed (self) && !self->key->is_demo && !cd_burn_page_offers_release (self)
+      && !*gtk_entry_get_text (self->pin_entry))
     return _("Enter the key's SO PIN");
   if (business (self) != CD_BUSINESS_UNLOCK && !cd_burn_page_cmp_has_secret (self))
     return self->cmp_need == CD_CMP_NEED_RA_PASS ? _("Enter the passphrase of the RA key")
@@ -161,7 +181,8 @@ cd_burn_page_update_view (CdBurnPage *self)
   gtk_widget_set_sensitive (self->erase_box, !burning);
 
   /* The PIN the business needs. */
-  gtk_widget_set_visible (self->pin_box, mode != PIN_NONE && !issued);
+  gtk_widget_set_visible (self->pin_box, mode != PIN_NONE && !issued && (mode == PIN_USER || so_pin_typed (self)));
+  gtk_widget_set_visible (GTK_WIDGET (self->so_note), mode == PIN_SO && self->so_escrowed && k && !issued);
   gtk_widget_set_sensitive (self->pin_box, !burning);
   {
     const char *caption = mode == PIN_USER ? _("_PIN of the key") : _("_SO PIN of the key");
@@ -170,6 +191,10 @@ cd_burn_page_update_view (CdBurnPage *self)
       gtk_label_set_text_with_mnemonic (self->pin_caption, caption);
   }
   gtk_label_set_text (self->pin_hint, mode == PIN_USER ? _("The applicant types the key's current PIN")
+                                      : cd_burn_page_offers_release (self)
+                                      ? _("A key the CA initialised at another outlet: leave this empty, a supervisor "
+                                          "of this outlet approves and the central database releases its SO PIN. A "
+                                          "vendor's key: type the SO PIN it came with")
                                       : k && k->is_demo ? _("Leave empty for the DEMO key's own SO PIN")
                                       : _("The administrator PIN of the key, from its vendor or the CA"));
 
@@ -500,6 +525,119 @@ ask_adjustment (CdBurnPage *self, const char *refusal)
   gtk_widget_show (self->adjust_dialog);
 }
 
+/* ---- an unlock of a key initialised at another outlet: the central escrow releases its SO PIN ---- */
+
+/* The burn's hook (CdBurnOptions.so_pin_release), run on the burn's worker with the worker's own database
+ * connection: the supervisor's password was checked by the approval dialog, the central database checks that
+ * they supervise this outlet and audits the release (the same as `certdesk-cli burn --unlock-supervisor`). */
+typedef struct {
+  CdContext *worker;
+  char      *supervisor;
+  char      *reason;
+} UnlockRelease;
+
+static void
+unlock_release_free (gpointer data)
+{
+  UnlockRelease *r = data;
+
+  if (r == NULL)
+    return;
+  g_clear_object (&r->worker);
+  g_free (r->supervisor);
+  g_free (r->reason);
+  g_free (r);
+}
+
+#ifdef CD_GUI_HAVE_CENTRAL
+static CdPin *
+release_so_pin (const char *token_serial, gpointer data, GError **error)
+{
+  UnlockRelease *r = data;
+  char *text = NULL;
+  CdPin *pin;
+
+  if (!cd_central_release_so_pin (cd_context_get_store (r->worker), token_serial, r->supervisor, r->reason, &text,
+                                  error))
+    return NULL;
+  if (text == NULL)
+    return NULL;   /* the centre holds none: a vendor key (the typed SO PIN, or the DEMO key's) */
+  pin = cd_pin_new (text);
+  cd_central_escrow_wipe (text);
+  return pin;
+}
+#endif
+
+static gboolean
+unlock_approved (CdBurnPage *self)
+{
+  return self->unlock_supervisor && self->unlock_application == cd_draft_get_id (self->draft) && self->key
+         && g_strcmp0 (self->unlock_serial, self->key->serial) == 0;
+}
+
+/* Runs as the supervisor the dialog has just authorised (password checked, lock-out and audit by the core). */
+static gboolean
+approve_unlock (CdContext *ctx, const char *reason, gpointer data, GError **error)
+{
+  CdBurnPage *self = data;
+  g_autoptr(CdClerk) supervisor = cd_clerk_store_lookup (ctx, cd_context_get_clerk_id (ctx), error);
+  g_autofree char *why = g_strstrip (g_strdup (reason ? reason : ""));
+
+  if (supervisor == NULL)
+    return FALSE;
+  if (*why == '\0')
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("Reason: say in a few words why the key is unlocked; the central database records it "
+                             "with the release"));
+      return FALSE;
+    }
+  g_free (self->unlock_supervisor);
+  self->unlock_supervisor = g_strdup (supervisor->login);
+  g_free (self->unlock_reason);
+  self->unlock_reason = g_steal_pointer (&why);
+  self->unlock_application = cd_draft_get_id (self->draft);
+  g_free (self->unlock_serial);
+  self->unlock_serial = g_strdup (self->key ? self->key->serial : NULL);
+  return TRUE;
+}
+
+static void
+on_unlock_authorized_cb (CdBurnPage *self)
+{
+  self->unlock_dialog = NULL;
+  start_burn (self);
+}
+
+static void
+on_unlock_dialog_destroy_cb (CdBurnPage *self)
+{
+  self->unlock_dialog = NULL;
+}
+
+static void
+ask_unlock_approval (CdBurnPage *self)
+{
+  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  g_autofree char *message = NULL;
+
+  if (self->unlock_dialog || self->key == NULL)
+    return;
+  message = g_strdup_printf (_("This counter holds no SO PIN for the USB key “%s” (serial %s): the CA initialised it "
+                               "at another outlet, and the central database keeps its SO PIN. A supervisor of this "
+                               "outlet approves its release for this unlock with a reason of a few words; the "
+                               "central database records who released it and why."),
+                             self->key->label, self->key->serial);
+  self->unlock_dialog = cd_auth_dialog_new (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL, self->ctx,
+                                            _("Approve the Key's Unlock"), message, TRUE, approve_unlock, self, NULL);
+  gtk_widget_set_name (self->unlock_dialog, "burn_unlock_dialog");
+  g_signal_connect_object (self->unlock_dialog, "authorized", G_CALLBACK (on_unlock_authorized_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->unlock_dialog, "destroy", G_CALLBACK (on_unlock_dialog_destroy_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_show (self->unlock_dialog);
+}
+
 static gboolean
 erase_confirmed (CdBurnPage *self)
 {
@@ -540,6 +678,13 @@ start_burn (CdBurnPage *self)
       cd_burn_page_update_view (self);
       return;
     }
+  /* Another outlet's key: nothing is asked of the central database before a supervisor approved. */
+  if (cd_burn_page_offers_release (self) && !*typed && !unlock_approved (self))
+    {
+      ask_unlock_approval (self);
+      cd_burn_page_update_view (self);
+      return;
+    }
   /* The key pair being generated ahead is awaited: the burn then only signs, issues, writes and verifies. */
   if (self->ahead_cancel)
     {
@@ -554,7 +699,7 @@ start_burn (CdBurnPage *self)
   opts->token_serial = *self->key->serial ? g_strdup (self->key->serial) : NULL;
   if (*typed && pin_mode (self) == PIN_USER)
     opts->user_pin = cd_pin_new (typed);
-  else if (*typed && pin_mode (self) == PIN_SO)
+  else if (*typed && so_pin_typed (self))
     opts->so_pin = cd_pin_new (typed);
   if (ahead && cd_burn_page_initialises (self) && opts->user_pin == NULL)
     opts->user_pin = cd_pin_copy (ahead->pin);
@@ -568,6 +713,21 @@ start_burn (CdBurnPage *self)
       return;
     }
   g_set_object (&self->issuer, opts->issuer);
+  g_clear_pointer (&self->release, unlock_release_free);
+#ifdef CD_GUI_HAVE_CENTRAL
+  if (cd_burn_page_offers_release (self) && !*typed && unlock_approved (self))
+    {
+      UnlockRelease *r = g_new0 (UnlockRelease, 1);
+
+      /* Kept by the page until its next burn or its end: the burn holds the page until it is done. */
+      r->worker = g_object_ref (worker);
+      r->supervisor = g_strdup (self->unlock_supervisor);
+      r->reason = g_strdup (self->unlock_reason);
+      self->release = r;
+      opts->so_pin_release = release_so_pin;
+      opts->so_pin_release_data = r;
+    }
+#endif
   /* The approved burn runs on its own worker context as the supervisor's adjustment of the signed-off day. */
   if (adjust_approved (self))
     cd_context_set_adjustment (worker, self->adjust_supervisor, self->adjust_reason);
@@ -723,6 +883,8 @@ cd_burn_page_dispose (GObject *object)
     gtk_widget_destroy (g_steal_pointer (&self->erase_dialog));
   if (self->adjust_dialog)
     gtk_widget_destroy (g_steal_pointer (&self->adjust_dialog));
+  if (self->unlock_dialog)
+    gtk_widget_destroy (g_steal_pointer (&self->unlock_dialog));
   if (self->stack)
     g_signal_handlers_disconnect_by_data (self->stack, self);
   self->stack = NULL;
@@ -757,6 +919,10 @@ cd_burn_page_finalize (GObject *object)
   g_free (self->module_error);
   g_free (self->erase_serial);
   g_free (self->adjust_reason);
+  g_free (self->unlock_supervisor);
+  g_free (self->unlock_reason);
+  g_free (self->unlock_serial);
+  g_clear_pointer (&self->release, unlock_release_free);
   G_OBJECT_CLASS (cd_burn_page_parent_class)->finalize (object);
 }
 
@@ -777,7 +943,7 @@ cd_burn_page_class_init (CdBurnPageClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CdBurnPage, name)
   BIND (key_title); BIND (demo_badge); BIND (key_details); BIND (key_pin); BIND (key_note); BIND (owner_warning);
   BIND (erase_box); BIND (erase_label); BIND (pin_box); BIND (pin_caption); BIND (pin_entry);
-  BIND (pin_hint); BIND (cmp_box); BIND (cmp_caption); BIND (cmp_entry); BIND (burn_button); BIND (retry_button); BIND (cancel_button); BIND (progress); BIND (error_label);
+  BIND (pin_hint); BIND (so_note); BIND (cmp_box); BIND (cmp_caption); BIND (cmp_entry); BIND (burn_button); BIND (retry_button); BIND (cancel_button); BIND (progress); BIND (error_label);
   BIND (outcome_box); BIND (outcome_title); BIND (outcome_grid); BIND (warning_label); BIND (slip_box);
   BIND (print_slip_button); BIND (show_pin_button); BIND (pin_label);
 #undef BIND
