@@ -19,6 +19,10 @@
 #include "cd-token-module.h"
 #include "cd-token.h"
 #include "pki-test-util.h"
+#ifdef CD_TEST_HAVE_PG
+#include "cd-central.h"
+#include "cd-test-pg.h"
+#endif
 
 /* A counter signed in as clerk "wang", the test profiles, its own SoftHSM2 token folder (one blank slot: the
  * DEMO key), and the module named in the settings. */
@@ -888,6 +892,86 @@ test_signed_day (Counter *c, gconstpointer data)
   cd_test_iterate ();
 }
 
+#ifdef CD_TEST_HAVE_PG
+/* A joined counter, a key the CA initialised elsewhere (here: a token made by softhsm2-util with its own SO
+ * PIN, which this counter's escrow has never seen), and the central database gone (its server stopped): the
+ * unlock keeps the SO PIN field optional and says the centre holds it; left empty, a supervisor's approval is
+ * asked before anything is tried; then the escrow's offline sentence shows on the page and the key is as it
+ * was (its own SO PIN still opens it). */
+static void
+test_unlock_other_outlet_offline (Counter *c, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *unlock_json = pki_app_json ("pki-ec", "unlock", NULL, NULL, NULL, 0, NULL);
+  CdTestPg *pg = cd_test_pg_start ();
+  g_autofree char *admin = cd_test_pg_url (pg, "certdesk_admin");
+  g_autofree char *url = cd_test_pg_url (pg, "outlet_h");
+  const char *mk[] = { "softhsm2-util", "--init-token", "--free", "--label", "KEY-OTHER-OUTLET", "--so-pin",
+                       "73519264", "--pin", "246813", NULL };
+  const char *so_check[] = { "pkcs11-tool", "--module", PKI_SOFTHSM, "--token-label", "KEY-OTHER-OUTLET",
+                             "--session-rw", "--login", "--login-type", "so", "--so-pin", "73519264", "--list-objects",
+                             NULL };
+  int status = 0;
+  CdDraft *draft = NULL;
+  GtkWidget *window = NULL;
+  GtkWidget *page;
+  GtkWidget *prompt;
+  Named burn = { NULL, "burn_button" };
+  Named error_label = { NULL, "burn_error" };
+  gint64 unlock;
+  const char *text;
+
+  g_assert_true (cd_central_init (admin, "HHHT01", "呼和浩特受理点", "outlet_h", NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (cd_central_join (cd_context_get_store (c->pf.ctx), url, "HHHT01", "呼和浩特受理点", NULL, NULL,
+                                  &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_sync (NULL, (char **) mk, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                               NULL, NULL, NULL, &status, &error));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  /* The line goes down. */
+  cd_test_pg_stop (pg);
+
+  unlock = pki_application (&c->pf, unlock_json, CD_STATE_PRINTED);
+  page = open_page (c, unlock, &draft, &window);
+  burn.root = error_label.root = page;
+  wait_for (is_sensitive, &burn, 30, "the unlock button");
+  /* No escrow here: the field stays (a vendor's key), optional, and says where the SO PIN is. */
+  g_assert_false (gtk_widget_get_visible (cd_test_find (page, "burn_so_note")));
+  g_assert_true (gtk_widget_is_visible (cd_test_find (page, "burn_pin_entry")));
+  cd_test_screenshot (window, "burn-page-unlock-other-outlet");
+  cd_test_click (page, "burn_button");
+  prompt = cd_test_find_toplevel (GTK_TYPE_DIALOG, "burn_unlock_dialog");
+  g_assert_nonnull (prompt);
+  g_assert_cmpint (pki_db_int (&c->pf, "SELECT count(*) FROM burn_journal"), ==, 0);
+  cd_test_iterate ();
+  cd_test_screenshot (prompt, "burn-page-unlock-approval");
+  /* A reason is required. */
+  cd_test_set_text (prompt, "auth_login", "boss");
+  cd_test_set_text (prompt, "auth_password", CD_TEST_PASSWORD);
+  cd_test_click (prompt, "auth_ok");
+  g_assert_nonnull (cd_test_find_toplevel (GTK_TYPE_DIALOG, "burn_unlock_dialog"));
+  g_assert_nonnull (strstr (cd_test_label (prompt, "auth_error"), "原因"));
+  cd_test_set_text (prompt, "auth_password", CD_TEST_PASSWORD);
+  cd_test_set_text (prompt, "auth_reason", "客户在外地网点领取的 USB Key 忘记 PIN 码");
+  cd_test_click (prompt, "auth_ok");
+  g_assert_null (cd_test_find_toplevel (GTK_TYPE_DIALOG, "burn_unlock_dialog"));
+  wait_for (is_visible, &error_label, 60, "the offline sentence");
+  text = cd_test_label (page, "burn_error");
+  g_test_message ("offline: %s", text);
+  g_assert_nonnull (strstr (text, "保存在中心数据库，目前无法连接"));
+  g_assert_null (strchr (text, '\n'));
+  g_assert_false (cd_wizard_page_get_complete (CD_WIZARD_PAGE (page)));
+  cd_test_screenshot (window, "burn-page-unlock-offline");
+  /* Nothing changed on the key: its own SO PIN still opens it. */
+  close_page (window, page, draft);
+  status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) so_check, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
+                               | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+#endif
+
 int
 main (int argc, char **argv)
 {
@@ -906,5 +990,8 @@ main (int argc, char **argv)
   T ("/gui-burn/page/pull-and-reinsert", test_pull_and_reinsert);
   T ("/gui-burn/page/signed-day", test_signed_day);
   T ("/gui-burn/page/pin-tries", test_pin_tries);
+#ifdef CD_TEST_HAVE_PG
+  T ("/gui-burn/page/unlock-other-outlet-offline", test_unlock_other_outlet_offline);
+#endif
   return g_test_run ();
 }
