@@ -63,6 +63,8 @@ CdTestProbe *cd_test_probe_new     (void);
 void         cd_test_probe_reset   (CdTestProbe *probe, guint settle_ms);
 /* The longest gap since the last reset, in microseconds, after letting the loop run for @settle_ms. */
 gint64       cd_test_probe_max_gap (CdTestProbe *probe, guint settle_ms);
+/* the main thread's CPU time in its longest stretch between two ticks since the reset, µs */
+gint64       cd_test_probe_max_cpu (CdTestProbe *probe);
 void         cd_test_probe_free    (CdTestProbe *probe);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdTestProbe, cd_test_probe_free)
 

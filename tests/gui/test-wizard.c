@@ -663,18 +663,21 @@ test_tab_reaches_every_field (void)
 typedef struct {
   CdTestProbe *probe;
   GArray      *gaps;   /* gint64 µs, one per switch, in order */
+  GArray      *cpus;   /* gint64 µs: the main thread's CPU time in the longest busy stretch, per switch */
   GPtrArray   *names;
 } Switches;
 
 static void
 switch_done (Switches *sw, const char *name, gboolean (*until) (gpointer), gpointer data)
 {
-  gint64 gap;
+  gint64 gap, cpu;
 
   if (until)
     g_assert_true (cd_test_wait (until, data, 20000));
   gap = cd_test_probe_max_gap (sw->probe, 60);
+  cpu = cd_test_probe_max_cpu (sw->probe);
   g_array_append_val (sw->gaps, gap);
+  g_array_append_val (sw->cpus, cpu);
   if (sw->names->len < sw->gaps->len)
     g_ptr_array_add (sw->names, g_strdup (name));
 }
@@ -691,12 +694,12 @@ switch_cycle (CdTestCounter *counter, CdWizard *wizard, GtkWidget *win, Switches
   static const char *const back_to[] = { "fee", "seals", "materials", "applicant", "business" };
   static const char *const forth_to[] = { "applicant", "materials", "seals", "fee", "print" };
 
-  cd_wizard_start_new (wizard);   /* the next applicant, as the done step's button does */
-  cd_test_iterate ();
   sw->probe = cd_test_probe_new ();
-  cd_test_toggle (win, "profile_" PROFILE, TRUE);
 #define SWITCH(action, name, until) \
   G_STMT_START { cd_test_probe_reset (sw->probe, 40); action; switch_done (sw, name, until, wizard); } G_STMT_END
+  /* the next applicant, as the done step's button does */
+  SWITCH ((cd_wizard_start_new (wizard), cd_test_iterate ()), "next applicant", NULL);
+  cd_test_toggle (win, "profile_" PROFILE, TRUE);
   SWITCH (next (win), "business → applicant", NULL);
   fill_applicant (win, GOOD_USCC);
   SWITCH (next (win), "applicant → materials", NULL);
@@ -704,7 +707,7 @@ switch_cycle (CdTestCounter *counter, CdWizard *wizard, GtkWidget *win, Switches
   SWITCH (next (win), "materials → seals", NULL);
   choose_samples (counter, wizard);
   SWITCH (next (win), "seals → fee", NULL);
-  cd_test_click (win, "pay_button");
+  SWITCH (cd_test_click (win, "pay_button"), "payment recorded", NULL);
   SWITCH (next (win), "fee → print (documents rendered)", print_ready);
   for (guint i = 0; i < G_N_ELEMENTS (back_to); i++)
     {
@@ -727,7 +730,8 @@ test_step_switch_within_a_frame (void)
 {
   g_autoptr(CdTestCounter) counter = cd_test_counter_new ("wang");
   g_autoptr(GArray) best = NULL;
-  Switches sw = { NULL, NULL, g_ptr_array_new_with_free_func (g_free) };
+  g_autoptr(GArray) best_cpu = NULL;
+  Switches sw = { NULL, NULL, NULL, g_ptr_array_new_with_free_func (g_free) };
   /* The target is one frame (16 ms, enforced by the gui-step-switch benchmark in a release build, which sets
    * CD_STEP_SWITCH_LIMIT_MS). The suite runs next to other tests on two cores, so it guards against
    * regressions (a page rebuilt on every entry, a hidden widget drawn) with two frames; under
@@ -748,19 +752,28 @@ test_step_switch_within_a_frame (void)
   for (guint cycle = 0; cycle < 3; cycle++)
     {
       sw.gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
+      sw.cpus = g_array_new (FALSE, FALSE, sizeof (gint64));
       switch_cycle (counter, wizard, win, &sw);
       if (!best)
-        best = g_array_copy (sw.gaps);
+        best = g_array_copy (sw.gaps), best_cpu = g_array_copy (sw.cpus);
       g_assert_cmpuint (sw.gaps->len, ==, best->len);
       for (guint i = 0; i < best->len; i++)
-        g_array_index (best, gint64, i) = MIN (g_array_index (best, gint64, i), g_array_index (sw.gaps, gint64, i));
+        {
+          g_array_index (best, gint64, i) = MIN (g_array_index (best, gint64, i), g_array_index (sw.gaps, gint64, i));
+          g_array_index (best_cpu, gint64, i) = MIN (g_array_index (best_cpu, gint64, i),
+                                                     g_array_index (sw.cpus, gint64, i));
+        }
       g_array_unref (sw.gaps);
+      g_array_unref (sw.cpus);
     }
+  /* the wall-clock gap is what the clerk sees and what is judged; the CPU time of the main thread beside it
+   * says how much of it the wizard and GTK spent, when other processes share the cores */
   for (guint i = 0; i < best->len; i++, n++)
     {
       gint64 gap = g_array_index (best, gint64, i);
 
-      g_print ("# step switch %-36s %6.1f ms\n", (const char *) sw.names->pdata[i], gap / 1000.0);
+      g_print ("# step switch %-36s %6.1f ms  (main-thread CPU %5.1f ms)\n", (const char *) sw.names->pdata[i],
+               gap / 1000.0, g_array_index (best_cpu, gint64, i) / 1000.0);
       if (gap > worst)
         worst = gap, worst_i = i;
     }

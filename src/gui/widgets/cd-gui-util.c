@@ -54,11 +54,22 @@ cd_gui_field_error_init (GtkLabel *label)
 }
 
 void
+cd_gui_label_set_text (GtkLabel *label, const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_text (label), text ? text : "") != 0)
+    gtk_label_set_text (label, text ? text : "");
+}
+
+void
 cd_gui_show_field_error (GtkLabel *label, const char *message)
 {
-  /* an empty label keeps the height of its line */
-  gtk_label_set_text (label, message ? message : "");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (label), message && *message ? message : NULL);
+  g_autofree char *tip = gtk_widget_get_tooltip_text (GTK_WIDGET (label));
+
+  /* an empty label keeps the height of its line; set only on a change (every entry to a step checks its
+   * fields again, and a label set again is measured again) */
+  cd_gui_label_set_text (label, message);
+  if (g_strcmp0 (tip ? tip : "", message ? message : "") != 0)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (label), message && *message ? message : NULL);
 }
 
 void

@@ -22,6 +22,8 @@ void        cd_gui_show_error      (GtkLabel *label, const char *message);
  * (and in the wizard's reason line). cd_gui_field_error_init() makes a label such a line. */
 void        cd_gui_field_error_init (GtkLabel *label);
 void        cd_gui_show_field_error (GtkLabel *label, const char *message);
+/* Sets @text only when it differs: the same text set again would still have the label measured again. */
+void        cd_gui_label_set_text   (GtkLabel *label, const char *text);
 
 /* Marks a field the pre-flight found wrong (red, with a warning sign whose tooltip says why), or clears the
  * mark (@message NULL). Nothing moves: the sign is inside the field. */

@@ -62,6 +62,11 @@ void cd_page_class_install (GObjectClass *klass);
 
 /* Keeps @draft in *field and connects "loaded" to @on_loaded(self). */
 void cd_page_take_draft (gpointer self, CdDraft **field, CdDraft *draft, GCallback on_loaded);
+/* The same, for a page whose enter() loads it from the draft again: while another step is on screen the
+ * draft's reloads (the payment) leave it alone, and it catches up when it is entered. */
+void cd_page_take_draft_when_shown (gpointer self, CdDraft **field, CdDraft *draft, GCallback on_loaded);
+/* @page is a step in the wizard's stack, and another step is the one on screen. */
+gboolean cd_page_hidden_in_stack (gpointer page);
 
 /* The first field of @page takes the keyboard focus unless the clerk has put it somewhere that can be seen:
  * for a page that builds its fields after it is shown (a frame's worth at a time), once they are there, and

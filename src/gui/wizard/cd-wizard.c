@@ -170,18 +170,25 @@ update_bar (CdWizard *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->park_button), cd_draft_get_id (self->draft) > 0 && !last
                                                             && !cd_state_is_final (cd_draft_get_state (self->draft)));
   gtk_widget_set_sensitive (GTK_WIDGET (self->back_button), self->current > 0 && !last);
-  gtk_button_set_label (self->next_button, last ? _("Next _applicant") : _("_Next"));
+  /* GtkButton makes a new label for each label set: only on a change */
+  if (g_strcmp0 (gtk_button_get_label (self->next_button), last ? _("Next _applicant") : _("_Next")) != 0)
+    gtk_button_set_label (self->next_button, last ? _("Next _applicant") : _("_Next"));
   if (self->error_text)
     {
-      gtk_label_set_text (self->reason_label, self->error_text);
+      cd_gui_label_set_text (self->reason_label, self->error_text);
       gtk_style_context_add_class (sc, "error");
     }
   else
     {
-      gtk_label_set_text (self->reason_label, complete ? "" : (reason ? reason : ""));
+      cd_gui_label_set_text (self->reason_label, complete ? "" : (reason ? reason : ""));
       gtk_style_context_remove_class (sc, "error");
     }
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->reason_label), gtk_label_get_text (self->reason_label));
+  {
+    g_autofree char *tip = gtk_widget_get_tooltip_text (GTK_WIDGET (self->reason_label));
+
+    if (g_strcmp0 (tip ? tip : "", gtk_label_get_text (self->reason_label)) != 0)
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->reason_label), gtk_label_get_text (self->reason_label));
+  }
 }
 
 static void
@@ -206,7 +213,9 @@ update_rows (CdWizard *self)
       else
         mark = "○";
       markup = g_markup_printf_escaped ("%s  %s", mark, _(self->steps[i].title));
-      gtk_label_set_markup (self->row_labels[i], markup);
+      /* refreshed on every change of the draft: the same markup set again would have the list measured again */
+      if (g_strcmp0 (gtk_label_get_label (self->row_labels[i]), markup) != 0)
+        gtk_label_set_markup (self->row_labels[i], markup);
       if (i == self->current)
         gtk_style_context_add_class (sc, "cd-step-current");
       else

@@ -398,7 +398,7 @@ cd_applicant_page_set_draft (CdWizardPage *page, CdDraft *draft)
 {
   CdApplicantPage *self = CD_APPLICANT_PAGE (page);
 
-  cd_page_take_draft (self, &self->draft, draft, G_CALLBACK (on_draft_loaded_cb));
+  cd_page_take_draft_when_shown (self, &self->draft, draft, G_CALLBACK (on_draft_loaded_cb));
   g_signal_connect_object (draft, "changed", G_CALLBACK (update_complete), self, G_CONNECT_SWAPPED);
   gtk_label_set_text (self->returning_label, "");
   load_from_draft (self);

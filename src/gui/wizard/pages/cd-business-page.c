@@ -566,7 +566,7 @@ cd_business_page_set_draft (CdWizardPage *page, CdDraft *draft)
 {
   CdBusinessPage *self = CD_BUSINESS_PAGE (page);
 
-  cd_page_take_draft (self, &self->draft, draft, G_CALLBACK (on_draft_loaded_cb));
+  cd_page_take_draft_when_shown (self, &self->draft, draft, G_CALLBACK (on_draft_loaded_cb));
   gtk_label_set_text (self->find_label, "");
   load_from_draft (self);
 }

@@ -29,6 +29,8 @@ struct _CdFeePage {
   GtkLabel        *pay_status;
 
   gint64           total_fen;   /* -1: no quote */
+  char            *lines_shown;  /* the cells of lines_grid as built: the same quote keeps them */
+  char            *methods_for;  /* the project the payment methods were listed for */
   char            *fault_text;  /* the pre-flight's first error of this step: nothing is paid before it is fixed */
 };
 
@@ -97,9 +99,17 @@ update_complete (CdFeePage *self)
 }
 
 static void
-add_cell (CdFeePage *self, const char *text, int col, int row, gboolean number, gboolean header)
+add_cell (CdFeePage *self, GString *cells, const char *text, int col, int row, gboolean number, gboolean header)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *label;
+
+  /* the quote's cells are noted first, and the grid built only when they differ from those shown */
+  if (cells)
+    {
+      g_string_append_printf (cells, "%d,%d,%d,%d:%s\x1f", col, row, number, header, text);
+      return;
+    }
+  label = gtk_label_new (NULL);
 
   if (header)
     {
@@ -124,46 +134,73 @@ refresh (CdFeePage *self)
   g_autofree char *active = g_strdup (gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->method_combo)));
 
   self->loading = TRUE;
-  cd_gui_container_clear (GTK_CONTAINER (self->lines_grid));
   self->total_fen = -1;
-  gtk_label_set_text (self->total_label, "");
-  if (profile && (quote = cd_price_store_quote (self->ctx, profile, app->business, app->applicant_type, &req, &error)))
+  quote = profile ? cd_price_store_quote (self->ctx, profile, app->business, app->applicant_type, &req, &error) : NULL;
+  /* Twice for each pass: first noting the cells, then, only if they differ from those shown, building them.
+   * Refreshed on every entry and twice by a payment (reload, state), the same quote keeps its grid: cells
+   * destroyed and made again would be measured and laid out again in the frame of the switch. */
+  for (int pass = 0; pass < 2; pass++)
+    {
+      g_autoptr(GString) cells = pass == 0 ? g_string_new (NULL) : NULL;
+
+      if (quote)
+        {
+          add_cell (self, cells, _("Item"), 0, 0, FALSE, TRUE);
+          add_cell (self, cells, _("Quantity"), 1, 0, TRUE, TRUE);
+          add_cell (self, cells, _("Unit price"), 2, 0, TRUE, TRUE);
+          add_cell (self, cells, _("Amount"), 3, 0, TRUE, TRUE);
+          for (guint i = 0; i < quote->lines->len; i++)
+            {
+              CdFeeLine *line = quote->lines->pdata[i];
+              g_autofree char *qty = g_strdup_printf ("%u", line->qty);
+              g_autofree char *unit = cd_fen_to_yuan_string (line->unit_fen);
+              g_autofree char *amount = cd_fen_to_yuan_string (line->amount_fen);
+              g_autofree char *label = line->central ? g_strdup_printf (_("%s (head-office price)"), line->label)
+                                       : line->overridden ? g_strdup_printf (_("%s (local price)"), line->label)
+                                       : g_strdup (line->label);
+
+              add_cell (self, cells, label, 0, i + 1, FALSE, FALSE);
+              add_cell (self, cells, qty, 1, i + 1, TRUE, FALSE);
+              add_cell (self, cells, unit, 2, i + 1, TRUE, FALSE);
+              add_cell (self, cells, amount, 3, i + 1, TRUE, FALSE);
+            }
+          if (quote->lines->len == 0)
+            add_cell (self, cells, _("Free of charge"), 0, 1, FALSE, FALSE);
+        }
+      if (cells)
+        {
+          if (self->lines_shown && g_str_equal (self->lines_shown, cells->str))
+            break;
+          g_free (self->lines_shown);
+          self->lines_shown = g_strdup (cells->str);
+          cd_gui_container_clear (GTK_CONTAINER (self->lines_grid));
+        }
+    }
+  if (quote)
     {
       g_autofree char *total = cd_fen_to_yuan_string (quote->total_fen);
       g_autofree char *total_text = g_strdup_printf (_("Total: ¥%s"), total);
 
-      add_cell (self, _("Item"), 0, 0, FALSE, TRUE);
-      add_cell (self, _("Quantity"), 1, 0, TRUE, TRUE);
-      add_cell (self, _("Unit price"), 2, 0, TRUE, TRUE);
-      add_cell (self, _("Amount"), 3, 0, TRUE, TRUE);
-      for (guint i = 0; i < quote->lines->len; i++)
-        {
-          CdFeeLine *line = quote->lines->pdata[i];
-          g_autofree char *qty = g_strdup_printf ("%u", line->qty);
-          g_autofree char *unit = cd_fen_to_yuan_string (line->unit_fen);
-          g_autofree char *amount = cd_fen_to_yuan_string (line->amount_fen);
-          g_autofree char *label = line->central ? g_strdup_printf (_("%s (head-office price)"), line->label)
-                                   : line->overridden ? g_strdup_printf (_("%s (local price)"), line->label)
-                                   : g_strdup (line->label);
-
-          add_cell (self, label, 0, i + 1, FALSE, FALSE);
-          add_cell (self, qty, 1, i + 1, TRUE, FALSE);
-          add_cell (self, unit, 2, i + 1, TRUE, FALSE);
-          add_cell (self, amount, 3, i + 1, TRUE, FALSE);
-        }
-      if (quote->lines->len == 0)
-        add_cell (self, _("Free of charge"), 0, 1, FALSE, FALSE);
-      gtk_label_set_text (self->total_label, total_text);
+      cd_gui_label_set_text (self->total_label, total_text);
       self->total_fen = quote->total_fen;
       cd_gui_show_error (self->quote_error, NULL);
     }
   else
-    cd_gui_show_error (self->quote_error, error ? cd_gui_error_text (error) : _("Choose the project or CA first"));
+    {
+      cd_gui_label_set_text (self->total_label, "");
+      cd_gui_show_error (self->quote_error, error ? cd_gui_error_text (error) : _("Choose the project or CA first"));
+    }
 
-  gtk_combo_box_text_remove_all (self->method_combo);
-  for (guint m = 0; profile && m < CD_N_PAYMENT_METHODS; m++)
-    if (cd_profile_accepts_payment (profile, m))
-      gtk_combo_box_text_append (self->method_combo, cd_payment_method_to_code (m), cd_payment_method_label (m));
+  /* the methods are the project's: listed again only for another project */
+  if (g_strcmp0 (self->methods_for, profile ? profile->id : NULL) != 0)
+    {
+      g_free (self->methods_for);
+      self->methods_for = profile ? g_strdup (profile->id) : NULL;
+      gtk_combo_box_text_remove_all (self->method_combo);
+      for (guint m = 0; profile && m < CD_N_PAYMENT_METHODS; m++)
+        if (cd_profile_accepts_payment (profile, m))
+          gtk_combo_box_text_append (self->method_combo, cd_payment_method_to_code (m), cd_payment_method_label (m));
+    }
   if (app->payment.has_payment)
     gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->method_combo), cd_payment_method_to_code (app->payment.method));
   else if (!active || !gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->method_combo), active))
@@ -180,11 +217,11 @@ refresh (CdFeePage *self)
       else
         g_warning ("Reading the invoice request failed: %s", invoice_error->message);
       g_autofree char *text = g_strdup_printf (_("Paid: ¥%s by %s"), paid, cd_payment_method_label (app->payment.method));
-      gtk_label_set_text (self->pay_status, text);
+      cd_gui_label_set_text (self->pay_status, text);
     }
   else
     {
-      gtk_label_set_text (self->pay_status, self->fault_text ? self->fault_text : "");
+      cd_gui_label_set_text (self->pay_status, self->fault_text ? self->fault_text : "");
       /* before payment the tick is the application's invoice part (given on the applicant step, or ticked) */
       gtk_toggle_button_set_active (self->invoice_check, app->invoice != NULL);
     }
@@ -419,6 +456,8 @@ static void
 cd_fee_page_dispose (GObject *object)
 {
   g_clear_pointer (&CD_FEE_PAGE (object)->fault_text, g_free);
+  g_clear_pointer (&CD_FEE_PAGE (object)->lines_shown, g_free);
+  g_clear_pointer (&CD_FEE_PAGE (object)->methods_for, g_free);
   cd_fee_page_release (CD_FEE_PAGE (object));
   G_OBJECT_CLASS (cd_fee_page_parent_class)->dispose (object);
 }

@@ -388,7 +388,7 @@ cd_materials_page_set_draft (CdWizardPage *page, CdDraft *draft)
 {
   CdMaterialsPage *self = CD_MATERIALS_PAGE (page);
 
-  cd_page_take_draft (self, &self->draft, draft, G_CALLBACK (on_draft_loaded_cb));
+  cd_page_take_draft_when_shown (self, &self->draft, draft, G_CALLBACK (on_draft_loaded_cb));
   g_signal_connect_object (draft, "changed", G_CALLBACK (update_complete), self, G_CONNECT_SWAPPED);
   rebuild (self);
 }

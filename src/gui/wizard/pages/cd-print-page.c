@@ -108,12 +108,14 @@ update_widgets (CdPrintPage *self)
     {
       g_autofree char *text = g_strdup_printf (_("Calibration: %+.1f mm right, %+.1f mm down"),
                                                setup.offset_x_mm, setup.offset_y_mm);
-      gtk_label_set_text (self->offset_label, text);
+      cd_gui_label_set_text (self->offset_label, text);
       gtk_widget_show (GTK_WIDGET (self->offset_label));
     }
   else
     gtk_widget_hide (GTK_WIDGET (self->offset_label));
-  gtk_button_set_label (self->print_button, is_printed (s) ? _("_Reprint…") : _("_Print…"));
+  /* GtkButton makes a new label for each label set: only on a change */
+  if (g_strcmp0 (gtk_button_get_label (self->print_button), is_printed (s) ? _("_Reprint…") : _("_Print…")) != 0)
+    gtk_button_set_label (self->print_button, is_printed (s) ? _("_Reprint…") : _("_Print…"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->print_button), is_printable (s) && self->slot.document != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->mode_combo), is_printable (s));
 }
@@ -141,7 +143,7 @@ update_history (CdPrintPage *self)
       if (reprints)
         g_string_append_printf (text, " · %s", _("reprinted before"));
     }
-  gtk_label_set_text (self->history_label, text->str);
+  cd_gui_label_set_text (self->history_label, text->str);
 }
 
 /* Once printed: one scan strip per signed document (cd_print_set_signed_materials), for this application. */
@@ -194,7 +196,7 @@ show_documents (CdPrintPage *self)
       g_autofree char *pages = g_strdup_printf (ngettext ("%d page", "%d pages", n), n);
       g_string_append_printf (text, "  (%s)", pages);
     }
-  gtk_label_set_text (self->documents_label, text->str);
+  cd_gui_label_set_text (self->documents_label, text->str);
 }
 
 static void
@@ -240,7 +242,7 @@ refresh (CdPrintPage *self)
   else
     {
       cd_print_slot_clear (&self->slot, _("The documents are prepared once the fee is paid."));
-      gtk_label_set_text (self->documents_label, "");
+      cd_gui_label_set_text (self->documents_label, "");
     }
   update_history (self);
   update_widgets (self);
@@ -331,7 +333,7 @@ cd_print_page_set_draft (CdWizardPage *page, CdDraft *draft)
 {
   CdPrintPage *self = CD_PRINT_PAGE (page);
 
-  cd_page_take_draft (self, &self->draft, draft, G_CALLBACK (on_draft_loaded_cb));
+  cd_page_take_draft_when_shown (self, &self->draft, draft, G_CALLBACK (on_draft_loaded_cb));
   g_signal_connect_object (draft, "notify::state", G_CALLBACK (refresh), self, G_CONNECT_SWAPPED);
   /* a scan attached or removed on a signed-document row changes the draft */
   g_signal_connect_object (draft, "changed", G_CALLBACK (update_complete), self, G_CONNECT_SWAPPED);
