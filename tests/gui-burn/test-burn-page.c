@@ -970,6 +970,95 @@ test_unlock_other_outlet_offline (Counter *c, gconstpointer data)
                                | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error));
   g_assert_true (g_spawn_check_wait_status (status, NULL));
 }
+
+/* The same with the central database up: another outlet's counter escrowed the key's SO PIN there (outlet CJ01's
+ * role, certdesk.escrow_so_pin as its sync does); this counter's supervisor (pushed by sync) approves, the
+ * burn's worker gets the SO PIN from certdesk.release_so_pin, the key is unlocked with nothing typed, and the
+ * release is audited centrally with the supervisor and the reason. */
+static void
+test_unlock_other_outlet_released (Counter *c, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *unlock_json = pki_app_json ("pki-ec", "unlock", NULL, NULL, NULL, 0, NULL);
+  CdTestPg *pg = cd_test_pg_start ();
+  g_autofree char *admin = cd_test_pg_url (pg, "certdesk_admin");
+  g_autofree char *url = cd_test_pg_url (pg, "outlet_h");
+  const char *mk[] = { "softhsm2-util", "--init-token", "--free", "--label", "KEY-OTHER-OUTLET", "--so-pin",
+                       "73519264", "--pin", "246813", NULL };
+  g_autoptr(PGconn) other = NULL;
+  g_autoptr(PGconn) head = NULL;
+  g_autofree char *listing = NULL;
+  g_autofree char *serial = NULL;
+  g_autofree char *q = NULL;
+  g_autofree char *refused = NULL;
+  CdCentralSyncResult sync = { 0 };
+  int status = 0;
+  CdDraft *draft = NULL;
+  GtkWidget *window = NULL;
+  GtkWidget *page;
+  GtkWidget *prompt;
+  Named burn = { NULL, "burn_button" };
+  gint64 unlock;
+  const char *p;
+
+  g_assert_true (cd_central_init (admin, "HHHT01", "呼和浩特受理点", "outlet_h", NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (cd_central_init (admin, "CJ01", "昌吉受理点", "outlet_c", NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (cd_central_join (cd_context_get_store (c->pf.ctx), url, "HHHT01", "呼和浩特受理点", NULL, NULL,
+                                  &error));
+  g_assert_no_error (error);
+  /* This counter's supervisor reaches the central clerk table. */
+  g_assert_true (cd_central_sync (cd_context_get_store (c->pf.ctx), &sync, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_sync (NULL, (char **) mk, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                               NULL, NULL, NULL, &status, &error));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  listing = pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", PKI_SOFTHSM, "--token-label", "KEY-OTHER-OUTLET",
+                     "-T", NULL);
+  p = strstr (listing, "serial num");
+  g_assert_nonnull (p);
+  p = strchr (p, ':') + 1;
+  while (*p == ' ')
+    p++;
+  serial = g_strndup (p, strcspn (p, " \n"));
+  /* The outlet that initialised the key escrowed its SO PIN centrally. */
+  other = cd_test_pg_connect (pg, "outlet_c");
+  q = g_strdup_printf ("SELECT certdesk.escrow_so_pin('%s', '73519264')", serial);
+  refused = cd_test_pg_try (other, q, NULL);
+  g_assert_null (refused);
+
+  unlock = pki_application (&c->pf, unlock_json, CD_STATE_PRINTED);
+  page = open_page (c, unlock, &draft, &window);
+  burn.root = page;
+  wait_for (is_sensitive, &burn, 30, "the unlock button");
+  cd_test_click (page, "burn_button");
+  prompt = cd_test_find_toplevel (GTK_TYPE_DIALOG, "burn_unlock_dialog");
+  g_assert_nonnull (prompt);
+  cd_test_set_text (prompt, "auth_login", "boss");
+  cd_test_set_text (prompt, "auth_password", CD_TEST_PASSWORD);
+  cd_test_set_text (prompt, "auth_reason", "客户忘记 PIN 码，外地网点发的 USB Key");
+  cd_test_click (prompt, "auth_ok");
+  g_assert_null (cd_test_find_toplevel (GTK_TYPE_DIALOG, "burn_unlock_dialog"));
+  wait_for (page_complete, page, 120, "the unlock");
+  g_assert_true (gtk_widget_get_visible (cd_test_find (page, "burn_outcome")));
+  cd_test_screenshot (window, "burn-page-unlock-released");
+  {
+    g_autofree char *from = pki_db_text (&c->pf, "SELECT json_extract(detail, '$.so_pin') FROM audit_log "
+                                                  "WHERE action = 'token.unlock'");
+    g_assert_cmpstr (from, ==, "escrow");
+  }
+  head = cd_test_pg_connect (pg, "certdesk_admin");
+  g_free (q);
+  q = g_strdup_printf ("SELECT count(*) FROM certdesk.escrow_release WHERE token_serial = '%s' AND outlet_code = "
+                       "'HHHT01' AND supervisor_login = 'boss' AND reason = '客户忘记 PIN 码，外地网点发的 USB Key'",
+                       serial);
+  g_assert_cmpint (cd_test_pg_int (head, q), ==, 1);
+  close_page (window, page, draft);
+  g_clear_pointer (&other, PQfinish);
+  g_clear_pointer (&head, PQfinish);
+  cd_test_pg_stop (pg);
+}
 #endif
 
 int
@@ -992,6 +1081,7 @@ main (int argc, char **argv)
   T ("/gui-burn/page/pin-tries", test_pin_tries);
 #ifdef CD_TEST_HAVE_PG
   T ("/gui-burn/page/unlock-other-outlet-offline", test_unlock_other_outlet_offline);
+  T ("/gui-burn/page/unlock-other-outlet-released", test_unlock_other_outlet_released);
 #endif
   return g_test_run ();
 }
