@@ -800,8 +800,8 @@ cd_keys_blind_index (CdKeys *keys, const char *domain, const char *normalized)
   return g_strconcat ("bi1.", h, NULL);
 }
 
-char *
-cd_keys_derive_secret (CdKeys *keys, const char *purpose)
+static char *
+derive_secret (const guchar ikm[KEY_LEN], const char *purpose)
 {
   EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_id (EVP_PKEY_HKDF, NULL);
   guchar out[32];
@@ -810,7 +810,7 @@ cd_keys_derive_secret (CdKeys *keys, const char *purpose)
   gboolean ok;
 
   ok = c && EVP_PKEY_derive_init (c) == 1 && EVP_PKEY_CTX_set_hkdf_md (c, EVP_sha256 ()) == 1
-       && EVP_PKEY_CTX_set1_hkdf_key (c, keys->index_key, KEY_LEN) == 1
+       && EVP_PKEY_CTX_set1_hkdf_key (c, ikm, KEY_LEN) == 1
        && EVP_PKEY_CTX_set1_hkdf_salt (c, (const guchar *) "certdesk", 8) == 1
        && EVP_PKEY_CTX_add1_hkdf_info (c, (const guchar *) purpose, (int) strlen (purpose)) == 1
        && EVP_PKEY_derive (c, out, &out_len) == 1;
@@ -820,4 +820,16 @@ cd_keys_derive_secret (CdKeys *keys, const char *purpose)
   h = hex (out, sizeof out);
   OPENSSL_cleanse (out, sizeof out);
   return h;
+}
+
+char *
+cd_keys_derive_secret (CdKeys *keys, const char *purpose)
+{
+  return derive_secret (keys->index_key, purpose);
+}
+
+char *
+cd_kek_derive_secret (CdKek *kek, const char *purpose)
+{
+  return derive_secret (kek->key, purpose);
 }

@@ -100,5 +100,8 @@ char       *cd_keys_blind_index (CdKeys *keys, const char *domain, const char *n
 /* A secret derived from the key set for one @purpose (HKDF-SHA256 over the blind-index key, which keys rotate
  * keeps), as 64 hex digits: the passphrase of the local CA's encrypted PKCS#8 key. */
 char       *cd_keys_derive_secret (CdKeys *keys, const char *purpose);
+/* The same from the machine's KEK: for what belongs to the counter's folder rather than to one database (the
+ * local CA's key survives a database rebuilt or keys imported). */
+char       *cd_kek_derive_secret (CdKek *kek, const char *purpose);
 
 G_END_DECLS

@@ -99,17 +99,27 @@ write_pem (const char *path, int mode, gboolean (*writer) (BIO *, gpointer), gpo
 }
 
 /* The CA's private key is stored as encrypted PKCS#8 (PBES2: PBKDF2 and AES-256-CBC) under a passphrase derived
- * from the database's key set (cd_keys_derive_secret, issue 17): the key file alone, or with a copy of the
- * database but not the machine's key-encryption key, gives no key. */
+ * from the machine's key-encryption key (cd_kek_derive_secret, issue 17): the key file alone, or with a copy of
+ * the counter's folder but not the KEK, gives no key. Not from the database's key set: the CA belongs to the
+ * counter's folder, and outlives a database rebuilt after a loss or a key set imported from the head office. */
 typedef struct {
   EVP_PKEY   *key;
   const char *pass;
 } SealedKey;
 
 static char *
-ca_key_passphrase (CdIssuerLocal *self)
+ca_key_passphrase (CdIssuerLocal *self, GError **error)
 {
-  return cd_keys_derive_secret (cd_store_get_keys (cd_context_get_store (self->ctx)), "local CA private key");
+  g_autoptr(GError) local = NULL;
+  g_autoptr(CdKek) kek = cd_kek_load (TRUE, &local);
+
+  if (!kek)
+    {
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER, _("The local CA's key cannot be protected: %s"),
+                   local->message);
+      return NULL;
+    }
+  return cd_kek_derive_secret (kek, "local CA private key");
 }
 
 static gboolean
@@ -123,9 +133,13 @@ write_key (BIO *bio, gpointer data)
 static gboolean
 save_key (CdIssuerLocal *self, EVP_PKEY *key, GError **error)
 {
-  g_autofree char *pass = ca_key_passphrase (self);
+  g_autofree char *pass = ca_key_passphrase (self, error);
   SealedKey k = { key, pass };
-  gboolean ok = write_pem (self->key_path, 0600, write_key, &k, error);
+  gboolean ok;
+
+  if (!pass)
+    return FALSE;
+  ok = write_pem (self->key_path, 0600, write_key, &k, error);
 
   OPENSSL_cleanse (pass, strlen (pass));
   return ok;
@@ -186,11 +200,16 @@ create_ca (CdIssuerLocal *self, GError **error)
 static gboolean
 load_ca (CdIssuerLocal *self, GError **error)
 {
-  BIO *kb = BIO_new_file (self->key_path, "r");
-  BIO *cb = BIO_new_file (self->cert_path, "r");
-  g_autofree char *pass = ca_key_passphrase (self);
+  g_autofree char *pass = ca_key_passphrase (self, error);
   g_autofree char *text = NULL;
+  g_autofree char *kek_path = NULL;
   gboolean clear;
+  BIO *kb, *cb;
+
+  if (!pass)
+    return FALSE;
+  kb = BIO_new_file (self->key_path, "r");
+  cb = BIO_new_file (self->cert_path, "r");
 
   /* An encrypted key opens with the passphrase; a clear one (written before issue 17) is read as it is. */
   g_file_get_contents (self->key_path, &text, NULL, NULL);
@@ -205,9 +224,11 @@ load_ca (CdIssuerLocal *self, GError **error)
   if (!self->key && !clear && self->cert)
     {
       ERR_clear_error ();
+      kek_path = cd_kek_file_path ();
       g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER,
-                   _("The local CA's private key in %s does not open with this database's keys: it was encrypted "
-                     "under another key set (a database copied or keys imported since)"), self->dir);
+                   _("The local CA's private key in %s does not open with this computer's key: it was encrypted on "
+                     "another computer. Copy that computer's key file to %s, or set up the counter's folder "
+                     "again."), self->dir, kek_path);
       return FALSE;
     }
   if (!self->key || !self->cert || X509_check_private_key (self->cert, self->key) != 1)

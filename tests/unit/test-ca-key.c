@@ -78,6 +78,20 @@ test_ca_key (void)
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (run (ca_list, &out), ==, 0);
 
+  /* the counter's database lost and made again on the same computer: the local CA still opens (its key is
+   * protected by the computer's key-encryption key, not by the database's key set) */
+  {
+    g_autofree char *db = g_build_filename (dir, "certdesk.db", NULL);
+    g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+
+    g_assert_cmpint (g_unlink (db), ==, 0);
+    g_unlink (wal);
+    g_unlink (shm);
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (run (ca_list, &out), ==, 0);
+  }
+
   /* another machine's key-encryption key: refused (exit 5), the key file as it was */
   g_setenv ("CERTDESK_KEK_FILE", other, TRUE);
   g_clear_pointer (&out, g_free);
