@@ -40,10 +40,27 @@ describe (const CdCustomer *c)
   return g_strdup_printf (_("%s · %s · last seen %s"), c->name, ident ? ident : "", day ? day : "");
 }
 
+/* The store is the completion's model only while it has suggestions: a GtkEntryCompletion with a model works
+ * out its popup's place and size on every allocation of its entry (a round trip to the X server for the
+ * entry's origin, and the list's rows measured), and the applicant step has four of them, laid out on every
+ * entry to the step. */
+static void
+follow_store (CdCustomerCompletion *self)
+{
+  GtkEntryCompletion *completion = GTK_ENTRY_COMPLETION (self);
+  gboolean any = gtk_tree_model_iter_n_children (GTK_TREE_MODEL (self->store), NULL) > 0;
+
+  if (any && !gtk_entry_completion_get_model (completion))
+    gtk_entry_completion_set_model (completion, GTK_TREE_MODEL (self->store));
+  else if (!any && gtk_entry_completion_get_model (completion))
+    gtk_entry_completion_set_model (completion, NULL);
+}
+
 void
 cd_customer_completion_clear (CdCustomerCompletion *self)
 {
   gtk_list_store_clear (self->store);
+  follow_store (self);
 }
 
 void
@@ -54,6 +71,7 @@ cd_customer_completion_refresh (CdCustomerCompletion *self, gboolean units)
   g_autoptr(GPtrArray) found = NULL;
 
   gtk_list_store_clear (self->store);
+  follow_store (self);
   if (!entry)
     return;
   found = cd_customer_store_suggest (self->ctx, self->field, units, gtk_entry_get_text (GTK_ENTRY (entry)),
@@ -71,6 +89,7 @@ cd_customer_completion_refresh (CdCustomerCompletion *self, gboolean units)
 
       gtk_list_store_insert_with_values (self->store, NULL, -1, COL_TEXT, text, COL_ID, c->id, -1);
     }
+  follow_store (self);
 }
 
 guint
@@ -134,7 +153,6 @@ cd_customer_completion_attach (GtkEntry *entry, CdContext *ctx, CdCustomerField 
 
   self->ctx = g_object_ref (ctx);
   self->field = field;
-  gtk_entry_completion_set_model (completion, GTK_TREE_MODEL (self->store));
   gtk_entry_completion_set_text_column (completion, COL_TEXT);
   gtk_entry_completion_set_match_func (completion, match_all, NULL, NULL);
   gtk_entry_completion_set_inline_completion (completion, FALSE);
