@@ -7,6 +7,17 @@
 #include "cd-audit.h"
 #include "cd-price-store.h"
 
+/* business, variant, item, years, amount_fen: the columns both price tables list first */
+static void
+read_price (sqlite3_stmt *stmt, CdPriceOverride *o)
+{
+  o->business = cd_store_column_dup (stmt, 0);
+  o->variant = cd_store_column_dup (stmt, 1);
+  o->item = cd_store_column_dup (stmt, 2);
+  o->years = (guint) sqlite3_column_int (stmt, 3);
+  o->amount_fen = sqlite3_column_int64 (stmt, 4);
+}
+
 GPtrArray *
 cd_price_store_list (CdContext *ctx, const char *profile_id, GError **error)
 {
@@ -22,11 +33,7 @@ cd_price_store_list (CdContext *ctx, const char *profile_id, GError **error)
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       CdPriceOverride *o = g_new0 (CdPriceOverride, 1);
-      o->business = cd_store_column_dup (stmt, 0);
-      o->variant = cd_store_column_dup (stmt, 1);
-      o->item = cd_store_column_dup (stmt, 2);
-      o->years = (guint) sqlite3_column_int (stmt, 3);
-      o->amount_fen = sqlite3_column_int64 (stmt, 4);
+      read_price (stmt, o);
       g_ptr_array_add (out, o);
     }
   if (rc != SQLITE_DONE)
@@ -272,11 +279,7 @@ cd_price_store_list_central (CdContext *ctx, const char *profile_id, GError **er
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       CdCentralPrice *c = g_new0 (CdCentralPrice, 1);
-      c->price.business = cd_store_column_dup (stmt, 0);
-      c->price.variant = cd_store_column_dup (stmt, 1);
-      c->price.item = cd_store_column_dup (stmt, 2);
-      c->price.years = (guint) sqlite3_column_int (stmt, 3);
-      c->price.amount_fen = sqlite3_column_int64 (stmt, 4);
+      read_price (stmt, &c->price);
       c->allow_local = sqlite3_column_int (stmt, 5) != 0;
       g_ptr_array_add (out, c);
     }
