@@ -419,6 +419,18 @@ step_write (CdBurnPipeline *p, GError **error)
   return TRUE;
 }
 
+/* A read-back that does not match may only mean the key left mid-read (SoftHSM answers an empty list when its
+ * folder is gone): a key no longer there is the clerk's sentence, not a mismatch. */
+static void
+set_verify_error (CdBurn *b, GError **error, const char *message)
+{
+  if (!cd_token_is_present (b->token))
+    g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_TOKEN_REMOVED,
+                 _("The USB key “%s” was removed; insert it again and retry"), cd_token_get_info (b->token)->label);
+  else
+    g_set_error_literal (error, CD_PKI_ERROR, CD_PKI_ERROR_VERIFY, message);
+}
+
 static gboolean
 step_verify (CdBurnPipeline *p, GError **error)
 {
@@ -448,7 +460,7 @@ step_verify (CdBurnPipeline *p, GError **error)
       on_key = certs->pdata[i];
   if (on_key == NULL)
     {
-      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_VERIFY, _("The certificate read back from the key is not the one issued"));
+      set_verify_error (b, error, _("The certificate read back from the key is not the one issued"));
       return FALSE;
     }
   /* One read of the key pair serves the match and the round trip: both are the key's answer. */
@@ -456,7 +468,7 @@ step_verify (CdBurnPipeline *p, GError **error)
     return FALSE;
   if (EVP_PKEY_eq (pub, X509_get0_pubkey (on_key)) != 1)
     {
-      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_VERIFY, _("The certificate on the key does not match its key pair"));
+      set_verify_error (b, error, _("The certificate on the key does not match its key pair"));
       return FALSE;
     }
   if (!cd_token_sign_check_keys (priv, pub, error)
@@ -464,7 +476,7 @@ step_verify (CdBurnPipeline *p, GError **error)
     return FALSE;
   if (p->subject && X509_NAME_cmp (X509_get_subject_name (on_key), p->subject) != 0)
     {
-      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_VERIFY, _("The certificate's subject is not the application's"));
+      set_verify_error (b, error, _("The certificate's subject is not the application's"));
       return FALSE;
     }
   if (p->seal)
@@ -479,8 +491,7 @@ step_verify (CdBurnPipeline *p, GError **error)
         found = g_bytes_equal (values->pdata[i], p->seal);
       if (!found)
         {
-          g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_VERIFY,
-                       _("The seal image read back from the key is not the application's chosen seal"));
+          set_verify_error (b, error, _("The seal image read back from the key is not the application's chosen seal"));
           return FALSE;
         }
     }
