@@ -212,8 +212,13 @@ test_kek_file (void)
     g_assert_nonnull (strstr (error->message, cd_kek_get_id (kek)));
     g_clear_error (&error);
   }
-  /* a changed wrapped text */
-  wrapped[strlen (wrapped) - 3] = wrapped[strlen (wrapped) - 3] == 'A' ? 'B' : 'A';
+  /* a changed wrapped text: change a character inside the base64 body, not the last one before the
+   * padding, whose low bits the decoder ignores (that made this test fail one run in four) */
+  {
+    char *body = strrchr (wrapped, '.') + 1;
+    g_assert_cmpuint (strlen (body), >, 12);
+    body[8] = body[8] == 'A' ? 'B' : 'A';
+  }
   back = cd_keys_unwrap (wrapped, kek, &error);
   g_assert_null (back);
   g_assert_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_DAMAGED);
