@@ -101,6 +101,37 @@ gboolean cd_burn_set_validity     (CdBurnPipeline *p, GError **error);
 /* The e-seal image chosen for the application, checked before anything touches the key. */
 gboolean cd_burn_load_seal        (CdBurnPipeline *p, GError **error);
 
+/* The JSON object a journal row's detail starts from. */
+static inline JsonNode *
+cd_burn_json_object_new (void)
+{
+  return json_node_init_object (json_node_alloc (), json_object_new ());
+}
+
+/* The inserted key's serial, NULL before it is opened. */
+static inline const char *
+cd_burn_token_serial (CdBurn *b)
+{
+  return b->token ? cd_token_get_info (b->token)->serial : NULL;
+}
+
+/* cd-burn-run.c: one step of a certificate business, journaled before and after it runs (a failure rolls
+ * the attempt back). */
+gboolean cd_burn_run_step         (CdBurnPipeline *p, CdBurnStep step, GError **error);
+
+/* cd-burn-steps.c: the certificate, chain and seal written on the key; read back and verified. */
+gboolean cd_burn_write_chain      (CdBurn *b, STACK_OF (X509) *chain, gboolean look, GError **error);
+gboolean cd_burn_step_write       (CdBurnPipeline *p, GError **error);
+gboolean cd_burn_step_verify      (CdBurnPipeline *p, GError **error);
+/* CMP: write and verify run inside the issue step, before the CA hears the certConf. */
+gboolean cd_burn_confirm_on_key   (CdBurnPipeline *p, STACK_OF (X509) *chain, GError **error);
+
+/* cd-burn-record.c: the verified certificate recorded, and the certificate it follows retired. */
+void     cd_burn_fill_result      (CdBurn *b, X509 *cert);
+gboolean cd_burn_record           (CdBurnPipeline *p, GError **error);
+void     cd_burn_retire_old       (CdBurnPipeline *p);
+void     cd_burn_mark_old_token   (CdBurnPipeline *p);
+
 /* cd-burn.c: the key initialised and its key pair generated ahead of the burn, journaled as an open attempt
  * that the burn continues. Nothing is done (TRUE, *out_skipped says why) unless the key holds nothing anyone
  * would miss. *out_pin: the PIN the key was given; *out_cka_id: hex. */
