@@ -538,6 +538,27 @@ static const char migration_push[] =
   "  RETURN NULL;\n"
   "END $f$;";
 
+/* Migration: the CA's key set centrally (issue 17 item 3 with issue 16; docs/central.md "Personal data sealed,
+ * blind indexes, the CA's key set"). Every counter seals persons' names, ID numbers and mobiles under the CA's key
+ * set and sends their blind indexes; ca_keys holds that key set's id (published by central init, which runs as
+ * the administrator: no CertDesk role writes it), so that central join refuses a counter whose data is sealed
+ * under another key set (its indexes would never match and its values never open). The customer lookup matches
+ * persons on the blind indexes in the rows' JSON, never on a clear or sealed value; the generated id_number
+ * column holds sealed text, different for every row, so its index is dropped. Expression indexes, not stored
+ * generated columns: adding a column would rewrite the whole table. */
+static const char migration_ca_keys[] =
+  "CREATE TABLE certdesk.ca_keys ("
+  "  id integer PRIMARY KEY CHECK (id = 1),"
+  "  key_id text NOT NULL CHECK (key_id ~ '^[0-9a-f]{16}$'),"
+  "  set_by name NOT NULL DEFAULT session_user,"
+  "  set_at timestamptz NOT NULL DEFAULT now());"
+  "REVOKE ALL ON certdesk.ca_keys FROM PUBLIC;"
+  "GRANT SELECT ON certdesk.ca_keys TO certdesk_outlet, certdesk_head_office;"
+  "CREATE INDEX customer_id_number_bidx ON certdesk.customer ((data->>'id_number_bidx'));"
+  "CREATE INDEX customer_name_bidx ON certdesk.customer ((data->>'name_bidx'));"
+  "CREATE INDEX customer_mobile_bidx ON certdesk.customer ((data->>'mobile_bidx'));"
+  "DROP INDEX IF EXISTS certdesk.customer_id_number_idx;";
+
 const char *const cd_central_migrations[] = {
   migration_1,
   migration_hq,
@@ -548,5 +569,6 @@ const char *const cd_central_migrations[] = {
   migration_escrow,
   migration_push,
   cd_central_migration_report_columns,
+  migration_ca_keys,
 };
 const guint cd_central_n_migrations = G_N_ELEMENTS (cd_central_migrations);

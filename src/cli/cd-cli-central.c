@@ -6,7 +6,9 @@
 #include <stdio.h>
 
 #include "cd-central.h"
+#include "cd-central-keys.h"
 #include "cd-cli.h"
+#include "cd-paths.h"
 #include "cd-price-store.h"
 
 static int
@@ -20,19 +22,47 @@ exit_for (const GError *error)
   return CD_EXIT_STORAGE;
 }
 
-static int
-cmd_init (int argc, char **argv)
+/* The CA's key set id central init publishes: --key-id, else the key set of the database that runs init when that
+ * database exists (the head office's, which made the CA's key set and exported it). A database is not made just for
+ * this: a new one's random key set is nobody's, and would lock every counter out. NULL: none to publish. */
+static char *
+init_key_id (CdCli *cli, const char *given, int *out_exit)
 {
-  g_autofree char *outlet = NULL, *name = NULL, *role = NULL;
+  g_autofree char *dir = NULL, *path = NULL;
+  CdContext *ctx;
+  CdKeys *keys;
+
+  if (given)
+    return g_strdup (given);
+  dir = cli->data_dir ? g_strdup (cli->data_dir) : cd_paths_default_state_dir ();
+  path = cli->db_path ? g_strdup (cli->db_path) : g_build_filename (dir, "certdesk.db", NULL);
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return NULL;
+  if (!(ctx = cd_cli_get_context (cli, out_exit)))
+    return NULL;
+  keys = cd_store_get_keys (cd_context_get_store (ctx));
+  return keys ? g_strdup (cd_keys_get_id (keys)) : NULL;
+}
+
+static int
+cmd_init (CdCli *cli, int argc, char **argv)
+{
+  g_autofree char *outlet = NULL, *name = NULL, *role = NULL, *key_id = NULL, *publish = NULL;
+  g_autofree char *published = NULL, *other = NULL;
+  gboolean replace = FALSE;
   const GOptionEntry entries[] = {
     { "outlet", 0, 0, G_OPTION_ARG_STRING, &outlet, N_("Also make this outlet (its code)"), "CODE" },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The outlet's name"), "NAME" },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("The database user the outlet's counters log in as"), "USER" },
+    { "key-id", 0, 0, G_OPTION_ARG_STRING, &key_id,
+      N_("Publish this key set id as the CA's (default: this database's, when it exists)"), "ID" },
+    { "replace-keys", 0, 0, G_OPTION_ARG_NONE, &replace,
+      N_("Replace a different CA key set id published earlier (every counter must import the new key set)"), NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  int version = 0, applied = 0;
+  int version = 0, applied = 0, code = 0;
 
   if (!cd_cli_parse ("central init", "URL", entries, &argc, &argv))
     return CD_EXIT_USAGE;
@@ -42,7 +72,14 @@ cmd_init (int argc, char **argv)
     return cd_cli_fail (CD_EXIT_USAGE, _("--name and --role go with --outlet CODE"));
   if (outlet && (!name || !role))
     return cd_cli_fail (CD_EXIT_USAGE, _("--outlet needs --name NAME and --role USER"));
+  if (!cd_central_check_url (argv[1], &error))
+    return cd_cli_fail_error (CD_EXIT_INVALID, error);
+  publish = init_key_id (cli, key_id, &code);
+  if (code)
+    return code;
   if (!cd_central_init (argv[1], outlet, name, role, &version, &applied, &error))
+    return cd_cli_fail_error (exit_for (error), error);
+  if (publish && !cd_central_publish_key_id (argv[1], publish, replace, &published, &other, &error))
     return cd_cli_fail_error (exit_for (error), error);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "version");
@@ -53,6 +90,20 @@ cmd_init (int argc, char **argv)
     {
       json_builder_set_member_name (b, "outlet");
       json_builder_add_string_value (b, outlet);
+    }
+  /* The CA's key set as published now (null: none published by this run). */
+  json_builder_set_member_name (b, "key_id");
+  if (published)
+    json_builder_add_string_value (b, published);
+  else
+    json_builder_add_null_value (b);
+  if (other && !replace)
+    {
+      json_builder_set_member_name (b, "key_id_not_published");
+      json_builder_add_string_value (b, other);
+      g_printerr (_("certdesk-cli: the central database names key set %s as the CA's; this key set (%s) was not "
+                    "published. Counters join only with the CA's key set (certdesk-cli keys import); "
+                    "--replace-keys makes %s the CA's instead\n"), published, other, other);
     }
   json_builder_end_object (b);
   cd_cli_print_builder (b);
@@ -305,13 +356,14 @@ cd_cli_cmd_central (CdCli *cli, int argc, char **argv)
   if (argc >= 2 && g_str_equal (argv[1], "verify"))
     return cmd_verify (cli, argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "init"))
-    return cmd_init (argc - 1, argv + 1);
+    return cmd_init (cli, argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "join"))
     return cmd_join (cli, argc - 1, argv + 1);
   if (argc == 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
     {
       printf ("%s\n", _("usage: certdesk-cli central init URL [--outlet CODE --name NAME --role USER]"
-                        " | central join URL --outlet CODE --name NAME | central verify [URL]"));
+                        " [--key-id ID [--replace-keys]] | central join URL --outlet CODE --name NAME"
+                        " | central verify [URL]"));
       printf ("%s\n", _("head office: certdesk-cli central price list|set|clear [URL] --profile ID …"
                         " | central clerk list|add|set [URL] --login LOGIN …"));
       return CD_EXIT_OK;
@@ -354,8 +406,14 @@ int
 cd_cli_cmd_customer (CdCli *cli, int argc, char **argv)
 {
   gint64 limit = 50;
+  gboolean central = FALSE;
+  g_autofree char *url = NULL;
   const GOptionEntry entries[] = {
     { "limit", 0, 0, G_OPTION_ARG_INT64, &limit, N_("Most customers to print (default 50)"), "N" },
+    { "central", 0, 0, G_OPTION_ARG_NONE, &central,
+      N_("Ask the central database itself (every outlet's customers as they are now), not this counter's copy"), NULL },
+    { "url", 0, 0, G_OPTION_ARG_STRING, &url,
+      N_("With --central: the central database's URL (default: the one this counter joined)"), "URL" },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -365,7 +423,7 @@ cd_cli_cmd_customer (CdCli *cli, int argc, char **argv)
 
   if (argc == 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
     {
-      printf ("%s\n", _("usage: certdesk-cli customer find TEXT [--limit N]"));
+      printf ("%s\n", _("usage: certdesk-cli customer find TEXT [--limit N] [--central [--url URL]]"));
       return CD_EXIT_OK;
     }
   if (argc < 2 || !g_str_equal (argv[1], "find"))
@@ -376,8 +434,27 @@ cd_cli_cmd_customer (CdCli *cli, int argc, char **argv)
     return CD_EXIT_USAGE;
   if (argc != 2 || !*g_strstrip (argv[1]) || limit < 1)
     return cd_cli_fail (CD_EXIT_USAGE, _("customer find needs TEXT (a name, a USCC or an ID number)"));
+  if (url && !central)
+    return cd_cli_fail (CD_EXIT_USAGE, _("--url goes with --central"));
   if (!(ctx = cd_cli_get_context (cli, &code)))
     return code;
+  if (central)
+    {
+      /* The head office's lookup (or a counter's, online): persons matched on the blind indexes of the typed text
+       * under this database's key set, the CA's once imported; never on a clear or sealed value. */
+      CdStore *store = cd_context_get_store (ctx);
+
+      if (!url && !(url = cd_store_setting_dup (store, "central.url")))
+        return cd_cli_fail (CD_EXIT_USAGE, _("This counter has not joined a central database; give its URL with "
+                                             "--url (a libpq URI)"));
+      if (!cd_central_check_url (url, &error))
+        return cd_cli_fail_error (CD_EXIT_INVALID, error);
+      if (!(found = cd_central_lookup_customers (url, cd_store_get_keys (store), argv[1],
+                                                 (guint) MIN (limit, 10000), &error)))
+        return cd_cli_fail_error (exit_for (error), error);
+      cd_cli_print_json (found);
+      return CD_EXIT_OK;
+    }
   if (!(found = cd_central_find_customers (cd_context_get_store (ctx), argv[1], (guint) MIN (limit, 10000),
                                            &error)))
     return cd_cli_fail_error (CD_EXIT_STORAGE, error);

@@ -298,6 +298,183 @@ test_join_refusals (void)
   g_assert_cmpint (local_int ("refused.db", "SELECT count(*) FROM setting WHERE key LIKE 'central.%'"), ==, 0);
 }
 
+/* The string member @name of @r's JSON (NULL when null or absent). */
+static const char *
+member_str (Run *r, const char *name)
+{
+  g_assert_nonnull (r->json);
+  return json_object_get_string_member_with_default (json_node_get_object (r->json), name, NULL);
+}
+
+/* The CA's key set (docs/central.md): central init run from the head office's database (hq.db, whose key set the
+ * counters import) publishes its id; init from another database keeps it and says so; join refuses a counter
+ * sealed under another key set, saying what to do; --replace-keys changes it. */
+static void
+test_ca_keys (void)
+{
+  g_autoptr(PGconn) admin = cd_test_pg_connect (server, "certdesk_admin");
+  g_autoptr(PGconn) a = cd_test_pg_connect (server, "outlet_a");
+  g_autofree char *admin_url = cd_test_pg_url (server, "certdesk_admin");
+  g_autofree char *url_a = cd_test_pg_url (server, "outlet_a");
+  g_autofree char *hq_id = NULL, *other_id = NULL, *sql = NULL, *state = NULL;
+  g_auto(Run) st = { 0 };
+  g_auto(Run) st2 = { 0 };
+  g_auto(Run) init = { 0 };
+  g_auto(Run) kept = { 0 };
+  g_auto(Run) bad = { 0 };
+  g_auto(Run) refused = { 0 };
+  g_auto(Run) replaced = { 0 };
+  g_auto(Run) back = { 0 };
+  gint64 counters = cd_test_pg_int (admin, "SELECT count(*) FROM certdesk.counter");
+
+  run_cli ("hq.db", &st, "keys", "status");
+  g_assert_cmpint (st.status, ==, 0);
+  hq_id = g_strdup (member_str (&st, "key_id"));
+  run_cli ("other-ca.db", &st2, "keys", "status");
+  g_assert_cmpint (st2.status, ==, 0);
+  other_id = g_strdup (member_str (&st2, "key_id"));
+  g_assert_cmpstr (hq_id, !=, other_id);
+  /* init from a folder with no database (admin.db above) published nothing and made no database. */
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(*) FROM certdesk.ca_keys"), ==, 0);
+  {
+    g_autofree char *admin_db = g_build_filename (workdir, "admin.db", NULL);
+    g_assert_false (g_file_test (admin_db, G_FILE_TEST_EXISTS));
+  }
+
+  run_cli ("hq.db", &init, "central", "init", admin_url);
+  g_assert_cmpint (init.status, ==, 0);
+  g_assert_cmpint (member (&init, "applied"), ==, 0);
+  g_assert_cmpstr (member_str (&init, "key_id"), ==, hq_id);
+  sql = g_strdup_printf ("SELECT count(*) FROM certdesk.ca_keys WHERE key_id = '%s'", hq_id);
+  g_assert_cmpint (cd_test_pg_int (admin, sql), ==, 1);
+  /* Another database's init keeps the CA's key set and says which was not published. */
+  run_cli ("other-ca.db", &kept, "central", "init", admin_url);
+  g_assert_cmpint (kept.status, ==, 0);
+  g_assert_cmpstr (member_str (&kept, "key_id"), ==, hq_id);
+  g_assert_cmpstr (member_str (&kept, "key_id_not_published"), ==, other_id);
+  g_assert_nonnull (strstr (kept.err, "--replace-keys"));
+  g_assert_cmpint (cd_test_pg_int (admin, sql), ==, 1);
+  run_cli ("admin.db", &bad, "central", "init", admin_url, "--key-id", "not-a-key-id");
+  g_assert_cmpint (bad.status, ==, 1);
+  g_assert_nonnull (strstr (bad.err, "16 hexadecimal digits"));
+  /* Only the administrator writes it; an outlet reads it. */
+  g_assert_cmpint (cd_test_pg_int (a, "SELECT count(*) FROM certdesk.ca_keys"), ==, 1);
+  state = cd_test_pg_try (a, "UPDATE certdesk.ca_keys SET key_id = '0000000000000000'", NULL);
+  g_assert_cmpstr (state, ==, "42501");
+
+  /* A counter with its own key set (never imported the CA's): refused, told what to do, nothing joined. */
+  run_cli ("stranger.db", &refused, "central", "join", url_a, "--outlet", "A", "--name", "A");
+  g_assert_cmpint (refused.status, ==, 1);
+  g_assert_nonnull (strstr (refused.err, "certdesk-cli keys import ca-keys.cdx"));
+  g_assert_nonnull (strstr (refused.err, hq_id));
+  g_assert_cmpint (local_int ("stranger.db", "SELECT count(*) FROM setting WHERE key LIKE 'central.%'"), ==, 0);
+  g_assert_cmpint (local_int ("stranger.db", "SELECT count(*) FROM sync_outbox"), ==, 0);
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(*) FROM certdesk.counter"), ==, counters);
+
+  /* --replace-keys: the head office changed the CA's key set; then back to hq.db's for the tests after. */
+  run_cli ("other-ca.db", &replaced, "central", "init", admin_url, "--replace-keys");
+  g_assert_cmpint (replaced.status, ==, 0);
+  g_assert_cmpstr (member_str (&replaced, "key_id"), ==, other_id);
+  g_assert_cmpint (cd_test_pg_int (admin, sql), ==, 0);
+  run_cli ("admin.db", &back, "central", "init", admin_url, "--key-id", hq_id, "--replace-keys");
+  g_assert_cmpint (back.status, ==, 0);
+  g_assert_cmpstr (member_str (&back, "key_id"), ==, hq_id);
+  g_assert_cmpint (cd_test_pg_int (admin, sql), ==, 1);
+}
+
+/* The lookup in the central database itself (customer find --central): persons only through the blind indexes of
+ * the typed text (their names, ID numbers and mobiles are sealed there), units by name and USCC in clear. */
+static JsonArray *
+central_find (Run *r, const char *db, const char *text, const char *url)
+{
+  if (url)
+    run_cli (db, r, "customer", "find", text, "--central", "--url", url);
+  else
+    run_cli (db, r, "customer", "find", text, "--central");
+  if (r->status != 0)
+    g_printerr ("%s", r->err);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (r->json), "central"));
+  return json_object_get_array_member (json_node_get_object (r->json), "customers");
+}
+
+static void
+test_central_lookup (void)
+{
+  g_autoptr(PGconn) admin = cd_test_pg_connect (server, "certdesk_admin");
+  g_autofree char *head_url = cd_test_pg_url (server, "head_office");
+  const char *person[] = { "65010220000229001X", "６５０１０２２００００２２９００１x", "张三", "13912345678" };
+
+  /* Nothing of A's person in clear centrally; the lookup's indexes are there, the sealed column's is gone. */
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(*) FROM certdesk.customer WHERE data::text LIKE"
+                                          " '%65010220000229001X%' OR data::text LIKE '%张三%'"
+                                          " OR data::text LIKE '%13912345678%'"), ==, 0);
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'certdesk'"
+                                          " AND indexname IN ('customer_id_number_bidx', 'customer_name_bidx',"
+                                          " 'customer_mobile_bidx')"), ==, 3);
+  g_assert_cmpint (cd_test_pg_int (admin, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'certdesk'"
+                                          " AND indexname = 'customer_id_number_idx'"), ==, 0);
+  /* B (outlet B's role, the CA's key set) finds A's person by ID number (as typed, full-width too), whole name and
+   * mobile: opened, with A's certificate. */
+  for (guint i = 0; i < G_N_ELEMENTS (person); i++)
+    {
+      g_auto(Run) r = { 0 };
+      JsonArray *found = central_find (&r, "b.db", person[i], NULL);
+      JsonObject *c;
+
+      g_assert_cmpuint (json_array_get_length (found), ==, 1);
+      c = json_array_get_object_element (found, 0);
+      g_assert_cmpstr (json_object_get_string_member (c, "outlet"), ==, "A");
+      g_assert_cmpstr (json_object_get_string_member (c, "kind"), ==, "person");
+      g_assert_cmpstr (json_object_get_string_member (c, "name"), ==, "张三");
+      g_assert_cmpstr (json_object_get_string_member (c, "id_number"), ==, "65010220000229001X");
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                         json_object_get_array_member (c, "certificates"), 0), "serial"), ==, "5A17E0001");
+    }
+  /* A person is not found by a part of the name (an index matches whole values only) … */
+  {
+    g_auto(Run) r = { 0 };
+    g_assert_cmpuint (json_array_get_length (central_find (&r, "b.db", "张", NULL)), ==, 0);
+  }
+  /* … a unit by a fragment of its name and by its USCC, in clear, also from the other outlet. */
+  {
+    g_auto(Run) frag = { 0 };
+    g_auto(Run) uscc = { 0 };
+    JsonArray *found = central_find (&frag, "a.db", "草原建设", NULL);
+
+    g_assert_cmpuint (json_array_get_length (found), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (found, 0), "outlet"), ==, "B");
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (found, 0), "name"), ==,
+                     "内蒙古草原建设工程有限公司");
+    found = central_find (&uscc, "a.db", "91150100MA0N4X2B2D", NULL);
+    g_assert_cmpuint (json_array_get_length (found), ==, 1);
+  }
+  /* The head office's workstation (its own database holds the CA's key set) with the head office's login. */
+  {
+    g_auto(Run) r = { 0 };
+    JsonArray *found = central_find (&r, "hq.db", "65010220000229001X", head_url);
+
+    g_assert_cmpuint (json_array_get_length (found), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (found, 0), "name"), ==, "张三");
+  }
+  /* A database with another key set asks the same: the clear ID number matches nothing (only its index would). */
+  {
+    g_auto(Run) r = { 0 };
+    g_assert_cmpuint (json_array_get_length (central_find (&r, "stranger.db", "65010220000229001X", head_url)), ==,
+                      0);
+  }
+  /* Not joined and no URL: a set-up question (exit 2); --url without --central: usage. */
+  {
+    g_auto(Run) r = { 0 };
+    g_auto(Run) u = { 0 };
+    run_cli ("alone.db", &r, "customer", "find", "张三", "--central");
+    g_assert_cmpint (r.status, ==, 2);
+    g_assert_nonnull (strstr (r.err, "--url"));
+    run_cli ("alone.db", &u, "customer", "find", "张三", "--url", head_url);
+    g_assert_cmpint (u.status, ==, 2);
+  }
+}
+
 /* Outlet A's role against outlet B's rows, and the head office's role (row-level security). */
 static void
 check_rls (void)
@@ -686,7 +863,9 @@ main (int argc, char **argv)
   g_test_add_func ("/central/init", test_init);
   g_test_add_func ("/central/not-joined", test_not_joined);
   g_test_add_func ("/central/join-refusals", test_join_refusals);
+  g_test_add_func ("/central/ca-keys", test_ca_keys);
   g_test_add_func ("/central/two-outlets", test_two_outlets);
+  g_test_add_func ("/central/lookup", test_central_lookup);
   g_test_add_func ("/central/kill-resume", test_kill_resume);
   g_test_add_func ("/central/offline", test_offline);
   rc = g_test_run ();
