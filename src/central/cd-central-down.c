@@ -337,3 +337,33 @@ fail:
   cd_store_rollback (store);
   return FALSE;
 }
+
+char *
+cd_central_url_as_user (const char *url, const char *user)
+{
+  PQconninfoOption *opts = PQconninfoParse (url, NULL);
+  GString *out;
+
+  if (!opts)
+    return NULL;
+  out = g_string_new (NULL);
+  /* Written back as key='value' pairs (quotes and backslashes escaped), the user replaced; PQconninfoParse lists
+   * every keyword, "user" too, so it is always written. */
+  for (PQconninfoOption *o = opts; o->keyword; o++)
+    {
+      const char *value = g_str_equal (o->keyword, "user") ? user : o->val;
+
+      if (!value || !*value)
+        continue;
+      g_string_append_printf (out, "%s%s='", out->len ? " " : "", o->keyword);
+      for (const char *p = value; *p; p++)
+        {
+          if (*p == '\\' || *p == '\'')
+            g_string_append_c (out, '\\');
+          g_string_append_c (out, *p);
+        }
+      g_string_append_c (out, '\'');
+    }
+  PQconninfoFree (opts);
+  return g_string_free (out, FALSE);
+}

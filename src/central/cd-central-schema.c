@@ -559,6 +559,13 @@ static const char migration_ca_keys[] =
   "CREATE INDEX customer_mobile_bidx ON certdesk.customer ((data->>'mobile_bidx'));"
   "DROP INDEX IF EXISTS certdesk.customer_id_number_idx;";
 
+/* Migration: the head office as a clerk role (issue 16 item 6, docs/central.md "The head office as a role"): an
+ * account set here with the role head-office signs in at a joined counter to the reports of every outlet. */
+static const char migration_head_office_role[] =
+  "ALTER TABLE certdesk.hq_clerk DROP CONSTRAINT hq_clerk_role_check;"
+  "ALTER TABLE certdesk.hq_clerk ADD CONSTRAINT hq_clerk_role_check"
+  "  CHECK (role IN ('clerk','supervisor','printer','head-office'));";
+
 const char *const cd_central_migrations[] = {
   migration_1,
   migration_hq,
@@ -570,5 +577,6 @@ const char *const cd_central_migrations[] = {
   migration_push,
   cd_central_migration_report_columns,
   migration_ca_keys,
+  migration_head_office_role,
 };
 const guint cd_central_n_migrations = G_N_ELEMENTS (cd_central_migrations);

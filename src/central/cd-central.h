@@ -109,6 +109,10 @@ gboolean  cd_central_hq_clerk_set   (const char *url, const char *login, const c
                                      const char *outlet, int enabled, const char *password_hash, GError **error);
 /* {"clerks":[{"login","name","role","outlet","outlet_name","enabled","set_by","set_at"}]} (no hashes). */
 JsonNode *cd_central_hq_clerk_list  (const char *url, const char *outlet, GError **error);
+
+/* @url (a libpq URI or key=value string) logging in as database user @user instead: a head-office account's own
+ * login on a joined counter (its credentials in libpq's places on that machine). NULL when @url does not parse. */
+char     *cd_central_url_as_user    (const char *url, const char *user);
 G_END_DECLS
 
 G_BEGIN_DECLS

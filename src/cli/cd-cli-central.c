@@ -265,7 +265,7 @@ cmd_hq_clerk (CdCli *cli, int argc, char **argv)
   const GOptionEntry entries[] = {
     { "login", 0, 0, G_OPTION_ARG_STRING, &login, N_("The account's login"), "LOGIN" },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The clerk's name"), "NAME" },
-    { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("clerk, supervisor or printer"), "ROLE" },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role, N_("clerk, supervisor, printer or head-office"), "ROLE" },
     { "outlet", 0, 0, G_OPTION_ARG_STRING, &outlet, N_("The outlet the account signs in at (its code)"), "CODE" },
     { "enable", 0, 0, G_OPTION_ARG_NONE, &enable, N_("The account may sign in again"), NULL },
     { "disable", 0, 0, G_OPTION_ARG_NONE, &disable, N_("The account may no longer sign in"), NULL },
@@ -301,7 +301,8 @@ cmd_hq_clerk (CdCli *cli, int argc, char **argv)
   if (enable && disable)
     return cd_cli_fail (CD_EXIT_USAGE, _("--enable and --disable exclude each other"));
   if (role && !cd_role_from_code (role, &r))
-    return cd_cli_fail (CD_EXIT_INVALID, _("--role: “%s” is not a role; expected clerk, supervisor or printer"), role);
+    return cd_cli_fail (CD_EXIT_INVALID, _("--role: “%s” is not a role; expected clerk, supervisor, printer or "
+                                           "head-office"), role);
   if (g_str_equal (sub, "add"))
     {
       const char *pw = g_getenv ("CERTDESK_NEW_PASSWORD");

@@ -24,7 +24,14 @@ static const struct {
   { "clerk", N_("Clerk") },
   { "supervisor", N_("Supervisor") },
   { "printer", N_("Printer") },
+  { "head-office", N_("Head office") },
 };
+
+/* clerk.central: 0 this counter's own account, 1 the head office's, 2 the head office's with the head-office role.
+ * The table's CHECK on role predates that role; rebuilding clerk (referenced by every application and audit row)
+ * for it was not worth it, so such an account is stored as role 'clerk' — the least any reader of the column
+ * could give it — and told apart by central = 2. */
+#define CLERK_CENTRAL_HEAD_OFFICE 2
 
 const char *
 cd_role_to_code (CdRole role)
@@ -200,6 +207,8 @@ clerk_from_row (sqlite3_stmt *stmt)
   c->failed_logins = sqlite3_column_int (stmt, 6);
   c->locked_until = cd_store_column_dup (stmt, 7);
   c->central = sqlite3_column_int (stmt, 8) != 0;
+  if (sqlite3_column_int (stmt, 8) == CLERK_CENTRAL_HEAD_OFFICE)
+    c->role = CD_ROLE_HEAD_OFFICE;
   return c;
 }
 
@@ -260,6 +269,13 @@ refuse_local_supervisor (CdStore *store, CdRole role, GError **error)
 {
   g_autofree char *outlet = cd_store_setting_dup (store, "central.outlet");
 
+  if (role == CD_ROLE_HEAD_OFFICE)
+    {
+      g_set_error_literal (error, CD_CLERK_ERROR, CD_CLERK_ERROR_ROLE,
+                           _("The head-office role is given in the central database only (certdesk-cli central clerk "
+                             "add … --role head-office), not at a counter"));
+      return FALSE;
+    }
   if (role != CD_ROLE_SUPERVISOR || !outlet)
     return TRUE;
   g_set_error_literal (error, CD_CLERK_ERROR, CD_CLERK_ERROR_ROLE,
@@ -361,7 +377,7 @@ cd_clerk_store_apply_central (CdStore *store, const char *login, const char *nam
   if (existing)
     {
       if (!cd_store_prepare (store, "UPDATE clerk SET name = ?2, role = ?3, enabled = ?4,"
-                                    " password_hash = coalesce(?5, password_hash), central = 1 WHERE id = ?1",
+                                    " password_hash = coalesce(?5, password_hash), central = ?8 WHERE id = ?1",
                              &stmt, error))
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, existing->id);
@@ -369,16 +385,17 @@ cd_clerk_store_apply_central (CdStore *store, const char *login, const char *nam
   else
     {
       if (!cd_store_prepare (store, "INSERT INTO clerk (outlet_id, login, name, role, enabled, password_hash,"
-                                    " created_at, central) VALUES (?1, ?6, ?2, ?3, ?4, ?5, ?7, 1)", &stmt, error))
+                                    " created_at, central) VALUES (?1, ?6, ?2, ?3, ?4, ?5, ?7, ?8)", &stmt, error))
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, outlet_id);
       sqlite3_bind_text (stmt, 6, login, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 7, now, -1, SQLITE_STATIC);
     }
   sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, role, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, r == CD_ROLE_HEAD_OFFICE ? cd_role_to_code (CD_ROLE_CLERK) : role, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 4, enabled ? 1 : 0);
   cd_store_bind_text_or_null (stmt, 5, password_hash);
+  sqlite3_bind_int (stmt, 8, r == CD_ROLE_HEAD_OFFICE ? CLERK_CENTRAL_HEAD_OFFICE : 1);
   if (!cd_store_step_done (store, stmt, error))
     return FALSE;
   id = existing ? existing->id : sqlite3_last_insert_rowid (cd_store_get_db (store));
@@ -854,7 +871,8 @@ cd_clerk_store_set_role (CdContext *ctx, gint64 id, CdRole role, GError **error)
     return FALSE;
   {
     g_autoptr(CdClerk) c = find_clerk (cd_context_get_store (ctx), "id = ?1", id, NULL, NULL);
-    if (c && c->role != CD_ROLE_SUPERVISOR && !refuse_local_supervisor (cd_context_get_store (ctx), role, error))
+    if ((role == CD_ROLE_HEAD_OFFICE || (c && c->role != CD_ROLE_SUPERVISOR))
+        && !refuse_local_supervisor (cd_context_get_store (ctx), role, error))
       return FALSE;
   }
   return update_clerk (ctx, id, "UPDATE clerk SET role = ?2 WHERE id = ?1", cd_role_to_code (role), 0,

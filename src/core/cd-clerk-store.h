@@ -22,6 +22,10 @@ typedef enum {
   CD_ROLE_CLERK,
   CD_ROLE_SUPERVISOR,
   CD_ROLE_PRINTER,
+  /* The head office (issue 16 item 6): set centrally only (certdesk-cli central clerk add … --role head-office);
+   * on a joined counter such an account opens the reports page over every outlet and nothing else. Stored in the
+   * counter's clerk table as role 'clerk' (the table's CHECK predates it) with central = 2. */
+  CD_ROLE_HEAD_OFFICE,
   CD_N_ROLES
 } CdRole;
 

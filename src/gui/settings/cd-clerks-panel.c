@@ -43,9 +43,11 @@ refresh (CdClerksPanel *self)
       CdClerk *c = clerks->pdata[i];
       const char *state = !c->enabled ? _("Disabled") : c->locked_until ? _("Locked after wrong passwords")
                                                                          : _("Active");
-      /* An account the head office manages says so: its role and password are changed there. */
-      g_autofree char *role = c->central ? g_strdup_printf (_("%s (head office)"), cd_role_label (c->role))
-                                         : g_strdup (cd_role_label (c->role));
+      /* An account the head office manages says so: its role and password are changed there (the head-office
+       * role says it by itself). */
+      g_autofree char *role = c->central && c->role != CD_ROLE_HEAD_OFFICE
+                              ? g_strdup_printf (_("%s (head office)"), cd_role_label (c->role))
+                              : g_strdup (cd_role_label (c->role));
 
       gtk_list_store_insert_with_values (self->clerks_store, NULL, -1, COL_ID, c->id, COL_LOGIN, c->login,
                                          COL_NAME, c->name, COL_ROLE, role, COL_STATE, state,
@@ -174,12 +176,43 @@ cd_clerks_panel_init (CdClerksPanel *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/* Takes the role @code out of the combo's choices (the row whose id column holds it). */
+static void
+remove_role (GtkComboBoxText *combo, const char *code)
+{
+  GtkTreeModel *model = gtk_combo_box_get_model (GTK_COMBO_BOX (combo));
+  int column = gtk_combo_box_get_id_column (GTK_COMBO_BOX (combo));
+  GtkTreeIter iter;
+  gboolean more = gtk_tree_model_get_iter_first (model, &iter);
+
+  for (int i = 0; more; i++, more = gtk_tree_model_iter_next (model, &iter))
+    {
+      g_autofree char *id = NULL;
+
+      gtk_tree_model_get (model, &iter, column, &id, -1);
+      if (g_strcmp0 (id, code) == 0)
+        {
+          gtk_combo_box_text_remove (combo, i);
+          return;
+        }
+    }
+}
+
 CdClerksPanel *
 cd_clerks_panel_new (CdContext *ctx)
 {
   CdClerksPanel *self = g_object_new (CD_TYPE_CLERKS_PANEL, NULL);
 
   self->ctx = g_object_ref (ctx);
+  /* Once joined, the supervisor and head-office roles are set by the centre (certdesk-cli central clerk); the
+   * template never offers head-office, which no counter can give. */
+  {
+    g_autofree char *joined = cd_store_setting_dup (cd_context_get_store (ctx), "central.outlet");
+    if (joined)
+      remove_role (self->role_combo, cd_role_to_code (CD_ROLE_SUPERVISOR));
+    remove_role (self->role_combo, cd_role_to_code (CD_ROLE_HEAD_OFFICE));
+  }
+  gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->role_combo), cd_role_to_code (CD_ROLE_CLERK));
   refresh (self);
   return self;
 }

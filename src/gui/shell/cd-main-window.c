@@ -11,6 +11,7 @@
 #include "cd-settings-page.h"
 #include "cd-today-page.h"
 #ifdef CD_GUI_HAVE_CENTRAL
+#include "cd-central.h"
 #include "cd-sync-status.h"
 #endif
 
@@ -77,6 +78,9 @@ role_allows (CdRole role, const char *section)
       return g_strcmp0 (section, "settings") != 0 && g_strcmp0 (section, "reports") != 0;
     case CD_ROLE_PRINTER:
       return g_strcmp0 (section, "print") == 0 || g_strcmp0 (section, "today") == 0;
+    /* The head office (issue 16 item 6): the reports over every outlet, nothing of the acceptance. */
+    case CD_ROLE_HEAD_OFFICE:
+      return g_strcmp0 (section, "reports") == 0;
     default:
       return FALSE;
     }
@@ -306,6 +310,21 @@ cd_main_window_new (GtkApplication *app, CdContext *ctx, const CdClerk *clerk)
     }
   for (const char *const *s = (const char *const[]) { "accept", "today", "print", "reports", "settings", NULL }; *s; s++)
     gtk_widget_set_visible (section_row (self, *s), role_allows (clerk->role, *s));
+  if (clerk->role == CD_ROLE_HEAD_OFFICE)
+    {
+      /* Its reports page reads the central database as the database user of the account's own name (a role the
+       * administrator grants certdesk_head_office, its password in this machine's ~/.pgpass or a client
+       * certificate): the counter's own login reads only its outlet. certdesk --head-office URL overrides it. */
+#ifdef CD_GUI_HAVE_CENTRAL
+      g_autofree char *joined = cd_store_setting_dup (cd_context_get_store (ctx), "central.url");
+      g_autofree char *url = joined ? cd_central_url_as_user (joined, clerk->login) : NULL;
+
+      if (url)
+        cd_main_window_set_head_office (self, url);
+#endif
+      cd_main_window_show_section (self, "reports");
+      return self;
+    }
   cd_main_window_show_section (self, clerk->role == CD_ROLE_PRINTER ? "print" : "accept");
   if (clerk->role != CD_ROLE_PRINTER)
     cd_wizard_offer_resume (self->wizard);
