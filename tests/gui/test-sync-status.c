@@ -192,9 +192,17 @@ test_clerks_panel (void)
   cd_test_set_text (panel, "login_entry", "zhao2");
   cd_test_set_text (panel, "name_entry", "赵副主管");
   cd_test_set_text (panel, "password_entry", "another1");
-  gtk_combo_box_set_active_id (GTK_COMBO_BOX (cd_test_find (panel, "role_combo")), "supervisor");
-  cd_test_click (panel, "add_button");
-  g_assert_nonnull (strstr (cd_test_label (panel, "clerks_status"), "主管账号由总部设置"));
+  /* The panel no longer offers the supervisor role (the head office sets it) … */
+  g_assert_false (gtk_combo_box_set_active_id (GTK_COMBO_BOX (cd_test_find (panel, "role_combo")), "supervisor"));
+  /* … and the store refuses one all the same, with the sentence that says where supervisors come from. */
+  {
+    g_autoptr(GError) refused = NULL;
+
+    g_assert_false (cd_clerk_store_add (counter->ctx, "zhao2", "赵副主管", CD_ROLE_SUPERVISOR, "another1", NULL,
+                                        &refused));
+    g_assert_nonnull (refused);
+    g_assert_nonnull (strstr (refused->message, "主管账号由总部设置"));
+  }
   g_assert_false (cd_clerk_store_login (counter->ctx, "zhao2", "another1", NULL, NULL));
   {
     /* The clerks tab in front for the screenshot. */
