@@ -4,6 +4,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cd-input.h"
 #include "cd-sealed-scans.h"
 #include "cd-store-crypt.h"
 
@@ -81,4 +82,28 @@ cd_sealed_scans_change_keys (CdContext *ctx, CdSealedScansKeysChange change, gpo
       return FALSE;
     }
   return cd_sealed_scans_settle (ctx, progress, user_data, error);
+}
+
+GBytes *
+cd_sealed_scans_read (CdKeys *keys, const char *path, gsize max_bytes, const char *what, GError **error)
+{
+  g_autofree char *data = NULL;
+  g_autofree guchar *clear = NULL;
+  gsize len = 0, clear_len = 0;
+
+  g_return_val_if_fail (path != NULL && what != NULL, NULL);
+
+  if (!cd_input_read_file (path, max_bytes ? max_bytes : G_MAXSSIZE, what, &data, &len, error))
+    return NULL;
+  if (!cd_keys_is_sealed_blob ((const guchar *) data, len))
+    return g_bytes_new_take (g_steal_pointer (&data), len);
+  if (!keys)
+    {
+      g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_MISSING_KEK,
+                   _("%s is encrypted, and this counter has not opened the key that reads it"), path);
+      return NULL;
+    }
+  if (!(clear = cd_keys_open_blob (keys, CD_SEALED_FILE_SCAN_AAD, (const guchar *) data, len, &clear_len, error)))
+    return NULL;
+  return g_bytes_new_take (g_steal_pointer (&clear), clear_len);
 }

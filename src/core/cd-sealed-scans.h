@@ -27,4 +27,13 @@ typedef gboolean (*CdSealedScansKeysChange) (CdStore *store, gpointer data, GErr
 gboolean cd_sealed_scans_change_keys (CdContext *ctx, CdSealedScansKeysChange change, gpointer data,
                                       CdSealedFilesProgress progress, gpointer user_data, GError **error);
 
+/* A file of the scan folder (a scan object, a seal image chosen at the counter), or a file given by path, read
+ * back: opened with @keys (cd_store_get_keys; may be NULL) when it is sealed, as it is when clear (written
+ * before the counter had keys, or never stored here). This and cd_sealed_scans_settle are the one place that
+ * knows how scans are sealed; readers (cd-scan-store.h, the burn's seal image, the seals page) come here.
+ * @max_bytes: a larger file is refused before it is read whole, a device or a pipe after one byte over
+ * (cd_input_read_file); 0 = no limit. @what names the file for the clerk ("seal image"). Errors: G_FILE_ERROR
+ * or CD_INPUT_ERROR reading it; CD_KEYS_ERROR opening it (another key set, a changed byte, no key set here). */
+GBytes  *cd_sealed_scans_read (CdKeys *keys, const char *path, gsize max_bytes, const char *what, GError **error);
+
 G_END_DECLS

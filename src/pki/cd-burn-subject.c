@@ -9,10 +9,9 @@
 
 #include "cd-burn-private.h"
 #include "cd-central-copy.h"
-#include "cd-input.h"
 #include "cd-pki-error.h"
 #include "cd-sample-store.h"
-#include "cd-sealed-file.h"
+#include "cd-sealed-scans.h"
 #include "cd-store.h"
 #include "cd-token-readback.h"
 
@@ -126,6 +125,7 @@ cd_burn_load_seal (CdBurnPipeline *p, GError **error)
   static const guchar png_magic[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
   g_autoptr(CdSample) chosen = NULL;
   g_autoptr(GError) local = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   g_autofree char *data = NULL;
   g_autofree char *sha = NULL;
   gsize len;
@@ -144,28 +144,16 @@ cd_burn_load_seal (CdBurnPipeline *p, GError **error)
       return FALSE;
     }
   /* Refused by its size before it is read whole (a path to a device or a pipe: one byte over the limit); a
-   * seal chosen at the counter is a scan object sealed at rest (cd-sealed-file.h), a few bytes longer. */
-  if (!cd_input_read_file (path, CD_SEAL_MAX_BYTES + 64, _("seal image"), &data, &len, &local))
+   * seal chosen at the counter is a scan object sealed at rest, a few bytes longer, opened where every scan
+   * is (cd-sealed-scans.h). */
+  if (!(bytes = cd_sealed_scans_read (cd_store_get_keys (cd_context_get_store (b->ctx)), path, CD_SEAL_MAX_BYTES + 64,
+                                      _("seal image"), &local)))
     {
       g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED, _("Cannot read the seal image ($.samples.%s): %s"), kind,
                    local->message);
       return FALSE;
     }
-  if (cd_keys_is_sealed_blob ((const guchar *) data, len))
-    {
-      CdKeys *keys = cd_store_get_keys (cd_context_get_store (b->ctx));
-      guchar *clear = keys ? cd_keys_open_blob (keys, CD_SEALED_FILE_SCAN_AAD, (const guchar *) data, len, &len,
-                                                &local) : NULL;
-
-      if (!clear)
-        {
-          g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED, _("Cannot read the seal image ($.samples.%s): %s"),
-                       kind, local ? local->message : _("it is encrypted, and this counter has no key to read it"));
-          return FALSE;
-        }
-      g_free (data);
-      data = (char *) clear;
-    }
+  data = g_bytes_unref_to_data (g_steal_pointer (&bytes), &len);
   if (len < sizeof png_magic || memcmp (data, png_magic, sizeof png_magic) != 0)
     {
       g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED,

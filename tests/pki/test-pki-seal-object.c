@@ -7,8 +7,10 @@
 
 #include <glib/gstdio.h>
 
+#include "cd-keys.h"
 #include "cd-pki-error.h"
 #include "cd-sample-store.h"
+#include "cd-sealed-file.h"
 #include "pki-test-util.h"
 
 /* Two 1×1 PNG images (a red and a blue pixel). */
@@ -226,6 +228,58 @@ test_refused (SealFixture *f, gconstpointer data)
                    "--pin", "000000", "--list-objects", NULL));
 }
 
+/* @png sealed at rest as the seals page stores a chosen seal (a scan object under @keys). */
+static char *
+write_sealed (SealFixture *f, const char *name, CdKeys *keys, const guchar *png, gsize len)
+{
+  char *path = g_build_filename (f->base.dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cd_sealed_file_write (keys, path, CD_SEALED_FILE_SCAN_AAD, png, len, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+/* A seal chosen at the counter is a scan object sealed under the database's keys: the key gets the clear PNG
+ * (read where every scan is read, cd-sealed-scans.h). The same object sealed on another counter (a copied
+ * file) is refused by name before the key is touched. */
+static void
+test_sealed_at_rest (SealFixture *f, gconstpointer data)
+{
+  CdKeys *keys = cd_store_get_keys (cd_context_get_store (f->base.ctx));
+  g_autoptr(CdKeys) stranger = cd_keys_new_random (NULL);
+  g_autofree char *mine = NULL;
+  g_autofree char *theirs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autoptr(CdBurnResult) refused = NULL;
+  g_autofree char *raw = NULL;
+  gsize raw_len;
+  gint64 id;
+
+  g_assert_nonnull (keys);
+  mine = write_sealed (f, "seal-object", keys, red_png, sizeof red_png);
+  /* nothing of the PNG on disk */
+  g_assert_true (g_file_get_contents (mine, &raw, &raw_len, NULL));
+  g_assert_true (cd_keys_is_sealed_blob ((const guchar *) raw, raw_len));
+  g_assert_null (g_strstr_len (raw, raw_len, "IHDR"));
+
+  pki_make_token (&f->base, "DEMO-A");
+  theirs = write_sealed (f, "copied-object", stranger, blue_png, sizeof blue_png);
+  id = printed (f, "new", NULL, 1, theirs);
+  choose_seal (f, id, blue_png, sizeof blue_png);
+  refused = pki_burn (&f->base, id, "DEMO-A", NULL, PKI_SO_PIN, NULL, &error);
+  g_assert_null (refused);
+  g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "$.samples.unit_seal"));
+  g_assert_cmpint (pki_db_int (&f->base, "SELECT count(*) FROM burn_journal"), ==, 0);
+
+  id = printed (f, "new", NULL, 1, mine);
+  choose_seal (f, id, red_png, sizeof red_png);
+  r = burn_ok (f, id, NULL, PKI_SO_PIN);
+  assert_seal (f, red_png, sizeof red_png);
+}
+
 static void
 set_clock (SealFixture *f, const char *iso)
 {
@@ -301,6 +355,7 @@ main (int argc, char **argv)
   T ("/pki/seal/no-seal-chosen", test_no_seal, NULL);
   T ("/pki/seal/no-seal-ordered", test_no_seal_ordered, NULL);
   T ("/pki/seal/refused-before-the-key", test_refused, NULL);
+  T ("/pki/seal/sealed-at-rest", test_sealed_at_rest, NULL);
   T ("/pki/seal/renew-change", test_renew_change, NULL);
   T ("/pki/seal/rollback", test_rollback, "fault");
   return g_test_run ();

@@ -14,7 +14,7 @@
 #include "cd-import-fit.h"
 #include "cd-scan-row-store.h"
 #include "cd-scan-store.h"
-#include "cd-sealed-file.h"
+#include "cd-sealed-scans.h"
 #include "cd-worker.h"
 
 G_DEFINE_QUARK (cd-scan-store-error-quark, cd_scan_store_error)
@@ -84,7 +84,7 @@ cd_scan_store_read_object (CdKeys *keys, const char *path, const char *sha256, G
   g_autofree char *check = NULL;
   g_autoptr(GError) local = NULL;
 
-  if (!(bytes = cd_sealed_file_read (keys, path, CD_SEALED_FILE_SCAN_AAD, 0, NULL, &local)))
+  if (!(bytes = cd_sealed_scans_read (keys, path, 0, _("stored scan"), &local)))
     {
       if (local->domain == CD_KEYS_ERROR)
         g_set_error (error, CD_SCAN_STORE_ERROR, CD_SCAN_STORE_ERROR_DAMAGED,
