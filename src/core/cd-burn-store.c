@@ -3,7 +3,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "cd-burn-store.h"
+#include "cd-field-crypt.h"
 
 void
 cd_burn_row_free (CdBurnRow *row)
@@ -34,13 +37,60 @@ cd_burn_store_next_attempt (CdStore *store, gint64 application_id, GError **erro
   return sqlite3_column_int64 (stmt, 0);
 }
 
+char *
+cd_burn_store_crypt_detail (CdKeys *open_keys, CdKeys *seal_keys, gint64 application_id, gint64 attempt,
+                            const char *step, const char *phase, const char *detail_json, GError **error)
+{
+  static const char *const members[] = { "pem", "csr" };
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *row = NULL;
+  gboolean changed = FALSE;
+  JsonObject *o;
+
+  if (!detail_json)
+    return NULL;
+  if ((!open_keys && !seal_keys) || !(node = json_from_string (detail_json, NULL)) || !JSON_NODE_HOLDS_OBJECT (node))
+    return g_strdup (detail_json);
+  o = json_node_get_object (node);
+  row = g_strdup_printf ("%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT ".%s.%s", application_id, attempt, step, phase);
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    {
+      JsonNode *m = json_object_get_member (o, members[i]);
+      const char *value = m && JSON_NODE_HOLDS_VALUE (m) ? json_node_get_string (m) : NULL;
+      g_autofree char *clear = NULL;
+      g_autofree char *out = NULL;
+
+      if (!value)
+        continue;
+      clear = open_keys ? cd_field_open_row (open_keys, "burn_journal", row, members[i], value, error) : g_strdup (value);
+      if (!clear)
+        {
+          g_prefix_error (error, _("A burn journal row of application %lld cannot be read: "),
+                          (long long) application_id);
+          return NULL;
+        }
+      out = seal_keys ? cd_field_seal_row (seal_keys, "burn_journal", row, members[i], clear, error)
+                      : g_steal_pointer (&clear);
+      if (!out)
+        return NULL;
+      json_object_set_string_member (o, members[i], out);
+      changed = TRUE;
+    }
+  return changed ? json_to_string (node, FALSE) : g_strdup (detail_json);
+}
+
 gboolean
 cd_burn_store_add_row (CdStore *store, gint64 application_id, gint64 attempt, const char *step, const char *phase,
                        const char *token_serial, const char *detail_json, GError **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *now = cd_store_now_iso (store);
+  g_autofree char *detail = NULL;
 
+  if (detail_json
+      && !(detail = cd_burn_store_crypt_detail (NULL, cd_store_get_keys (store), application_id, attempt, step, phase,
+                                                detail_json, error)))
+    return FALSE;
   if (!cd_store_prepare (store, "INSERT INTO burn_journal (application_id, attempt, step, phase, token_serial, detail, at)"
                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &stmt, error))
     return FALSE;
@@ -49,7 +99,7 @@ cd_burn_store_add_row (CdStore *store, gint64 application_id, gint64 attempt, co
   sqlite3_bind_text (stmt, 3, step, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, phase, -1, SQLITE_STATIC);
   cd_store_bind_text_or_null (stmt, 5, token_serial && *token_serial ? token_serial : NULL);
-  cd_store_bind_text_or_null (stmt, 6, detail_json);
+  cd_store_bind_text_or_null (stmt, 6, detail);
   sqlite3_bind_text (stmt, 7, now, -1, SQLITE_STATIC);
   return cd_store_step_done (store, stmt, error);
 }
@@ -73,8 +123,12 @@ cd_burn_store_rows (CdStore *store, gint64 application_id, gint64 attempt, GErro
       row->step = cd_store_column_dup (stmt, 0);
       row->phase = cd_store_column_dup (stmt, 1);
       row->token_serial = cd_store_column_dup (stmt, 2);
-      row->detail = cd_store_column_dup (stmt, 3);
       g_ptr_array_add (out, row);
+      if (sqlite3_column_type (stmt, 3) != SQLITE_NULL
+          && !(row->detail = cd_burn_store_crypt_detail (cd_store_get_keys (store), NULL, application_id, attempt,
+                                                         row->step, row->phase,
+                                                         (const char *) sqlite3_column_text (stmt, 3), error)))
+        return NULL;
     }
   if (rc != SQLITE_DONE)
     {

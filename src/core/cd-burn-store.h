@@ -4,6 +4,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "cd-keys.h"
 #include "cd-store.h"
 
 G_BEGIN_DECLS
@@ -35,6 +36,13 @@ gboolean   cd_burn_store_add_row      (CdStore *store, gint64 application_id, gi
 
 /* The rows of one attempt, oldest first (CdBurnRow). */
 GPtrArray *cd_burn_store_rows         (CdStore *store, gint64 application_id, gint64 attempt, GError **error);
+
+/* A journal row's @detail_json with its "pem" and "csr" members (a certificate and a request name their holder,
+ * a person's name and ID number in an individual's) opened with @open_keys (NULL: taken as they are) and sealed
+ * with @seal_keys (NULL: left clear), bound to the row's application, attempt, step and phase. add_row seals and
+ * rows opens with the store's key set; the store's sealing migration re-seals with both. NULL stays NULL. */
+char      *cd_burn_store_crypt_detail (CdKeys *open_keys, CdKeys *seal_keys, gint64 application_id, gint64 attempt,
+                                       const char *step, const char *phase, const char *detail_json, GError **error);
 
 /* The newest attempt of an application: *out_attempt 0 (and TRUE) when it never burned. */
 gboolean   cd_burn_store_last_attempt (CdStore *store, gint64 application_id, gint64 *out_attempt, GError **error);

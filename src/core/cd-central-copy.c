@@ -29,10 +29,15 @@ cd_central_certificate_free (CdCentralCertificate *c)
   g_free (c);
 }
 
-/* The certificate's columns and its customer's (the pulled customer its applicant_uuid names). */
+/* The certificate's columns and its customer's (the pulled customer its applicant_uuid names). The subject and
+ * PEM travel sealed under the owning counter's row (certificate/<its id>/…): opened with the CA's key set, NULL
+ * where another key set sealed them. */
 #define COLUMNS \
-  "SELECT c.uuid, c.outlet_code, c.serial, c.state, json_extract(c.data, '$.issuer'), c.subject," \
-  " json_extract(c.data, '$.not_before'), c.not_after, json_extract(c.data, '$.pem'), json_extract(c.data, '$.at')," \
+  "SELECT c.uuid, c.outlet_code, c.serial, c.state, json_extract(c.data, '$.issuer')," \
+  " cd_try_open(c.subject, 'certificate', json_extract(c.data, '$.id'), 'subject')," \
+  " json_extract(c.data, '$.not_before'), c.not_after," \
+  " cd_try_open(json_extract(c.data, '$.pem'), 'certificate', json_extract(c.data, '$.id'), 'pem')," \
+  " json_extract(c.data, '$.at')," \
   " u.kind, u.name, u.uscc, u.id_number FROM central_certificate c" \
   " LEFT JOIN central_customer u ON u.uuid = c.applicant_uuid AND NOT u.deleted"
 

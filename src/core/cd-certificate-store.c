@@ -6,6 +6,7 @@
 
 #include "cd-audit.h"
 #include "cd-certificate-store.h"
+#include "cd-field-crypt.h"
 
 void
 cd_cert_record_free (CdCertRecord *rec)
@@ -28,24 +29,43 @@ cd_cert_record_free (CdCertRecord *rec)
 #define CERT_COLUMNS "c.id, c.serial, c.application_id, c.token_id, c.issuer, c.subject, c.not_before, c.not_after," \
                      " c.state, c.revoked_at, c.revoke_reason, c.pem"
 
+/* The subject and the PEM name the holder (a person's name and ID number in an individual's certificate): both are
+ * sealed at rest (docs/store.md "Personal data at rest"), bound to the row ("certificate/<id>/subject"); the serial,
+ * dates, issuer and state stay clear for the lookups and reports that select by them. */
+static const char *const sealed_fields[] = { "subject", "pem" };
+
 static CdCertRecord *
-cert_from_row (sqlite3_stmt *stmt)
+cert_from_row (CdStore *store, sqlite3_stmt *stmt, GError **error)
 {
-  CdCertRecord *rec = g_new0 (CdCertRecord, 1);
+  g_autoptr(CdCertRecord) rec = g_new0 (CdCertRecord, 1);
+  CdKeys *keys = cd_store_get_keys (store);
 
   rec->id = sqlite3_column_int64 (stmt, 0);
   rec->serial = cd_store_column_dup (stmt, 1);
   rec->application_id = sqlite3_column_int64 (stmt, 2);
   rec->token_id = sqlite3_column_int64 (stmt, 3);
   rec->issuer = cd_store_column_dup (stmt, 4);
-  rec->subject = cd_store_column_dup (stmt, 5);
   rec->not_before = cd_store_column_dup (stmt, 6);
   rec->not_after = cd_store_column_dup (stmt, 7);
   rec->state = cd_store_column_dup (stmt, 8);
   rec->revoked_at = cd_store_column_dup (stmt, 9);
   rec->revoke_reason = cd_store_column_dup (stmt, 10);
-  rec->pem = cd_store_column_dup (stmt, 11);
-  return rec;
+  for (guint i = 0; i < G_N_ELEMENTS (sealed_fields); i++)
+    {
+      const char *raw = (const char *) sqlite3_column_text (stmt, i == 0 ? 5 : 11);
+      char *clear = keys ? cd_field_open (keys, "certificate", rec->id, sealed_fields[i], raw, error) : g_strdup (raw);
+
+      if (raw && !clear)
+        {
+          g_prefix_error (error, _("The certificate with serial %s cannot be read: "), rec->serial);
+          return NULL;
+        }
+      if (i == 0)
+        rec->subject = clear;
+      else
+        rec->pem = clear;
+    }
+  return g_steal_pointer (&rec);
 }
 
 static GPtrArray *
@@ -56,8 +76,10 @@ cert_rows (CdStore *store, sqlite3_stmt *stmt, gboolean with_number, GError **er
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      CdCertRecord *rec = cert_from_row (stmt);
+      CdCertRecord *rec = cert_from_row (store, stmt, error);
 
+      if (!rec)
+        return NULL;
       if (with_number)
         rec->application_number = cd_store_column_dup (stmt, 12);
       g_ptr_array_add (out, rec);
@@ -81,7 +103,7 @@ cd_certificate_store_lookup (CdStore *store, const char *serial, CdCertRecord **
     return FALSE;
   sqlite3_bind_text (stmt, 1, up, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    *out = cert_from_row (stmt);
+    return (*out = cert_from_row (store, stmt, error)) != NULL;
   return TRUE;
 }
 
@@ -96,7 +118,7 @@ cd_certificate_store_for_application (CdStore *store, gint64 application_id, CdC
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, application_id);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    *out = cert_from_row (stmt);
+    return (*out = cert_from_row (store, stmt, error)) != NULL;
   return TRUE;
 }
 
@@ -109,10 +131,23 @@ cd_certificate_store_insert (CdContext *ctx, const CdCertRecord *rec, const char
   g_autofree char *now = cd_store_now_iso (store);
   g_autofree char *day = cd_store_today (store);
   gboolean revoked = !g_str_equal (rec->state, "issued");
+  g_autoptr(sqlite3_stmt) next = NULL;
+  g_autofree char *subject = NULL;
+  g_autofree char *pem = NULL;
+  gint64 id;
 
+  /* The new row's id first: it is the associated data of its sealed subject and PEM. */
+  if (!cd_store_prepare (store, "SELECT coalesce(max(id), 0) + 1 FROM certificate", &next, error))
+    return FALSE;
+  if (sqlite3_step (next) != SQLITE_ROW)
+    return cd_store_set_error (store, error);
+  id = sqlite3_column_int64 (next, 0);
+  if (!(subject = cd_certificate_store_seal (store, id, "subject", rec->subject, error))
+      || !(pem = cd_certificate_store_seal (store, id, "pem", rec->pem, error)))
+    return FALSE;
   if (!cd_store_prepare (store, "INSERT INTO certificate (serial, application_id, token_id, issuer, subject, not_before,"
-                                " not_after, state, revoked_at, revoke_reason, pem, day, at)"
-                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", &stmt, error))
+                                " not_after, state, revoked_at, revoke_reason, pem, day, at, id)"
+                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)", &stmt, error))
     return FALSE;
   sqlite3_bind_text (stmt, 1, rec->serial, -1, SQLITE_STATIC);
   if (rec->application_id > 0)
@@ -124,20 +159,21 @@ cd_certificate_store_insert (CdContext *ctx, const CdCertRecord *rec, const char
   else
     sqlite3_bind_null (stmt, 3);
   sqlite3_bind_text (stmt, 4, rec->issuer, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, rec->subject, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, subject, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, rec->not_before, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, rec->not_after, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 8, rec->state, -1, SQLITE_STATIC);
   cd_store_bind_text_or_null (stmt, 9, revoked ? now : NULL);
   cd_store_bind_text_or_null (stmt, 10, revoked ? reason : NULL);
-  sqlite3_bind_text (stmt, 11, rec->pem, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 11, pem, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 12, day, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 13, now, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 14, id);
   if (!cd_store_step_done (store, stmt, error))
     return FALSE;
   detail = cd_audit_detail_new ("serial", rec->serial, "state", rec->state, "reason", reason, NULL);
   return cd_audit_append (store, cd_context_get_actor (ctx), revoked ? "certificate.revoke" : "certificate.issue",
-                          "certificate", sqlite3_last_insert_rowid (cd_store_get_db (store)), detail, error);
+                          "certificate", id, detail, error);
 }
 
 gboolean
@@ -207,4 +243,15 @@ cd_certificate_store_dup_application_number (CdStore *store, const char *serial)
     return NULL;
   sqlite3_bind_text (stmt, 1, serial, -1, SQLITE_STATIC);
   return sqlite3_step (stmt) == SQLITE_ROW ? cd_store_column_dup (stmt, 0) : NULL;
+}
+
+char *
+cd_certificate_store_seal (CdStore *store, gint64 id, const char *field, const char *value, GError **error)
+{
+  CdKeys *keys = cd_store_get_keys (store);
+
+  /* a store always has its key set once open (cd_store_crypt_init); without one (never) the value stays as it is */
+  if (!keys)
+    return g_strdup (value ? value : "");
+  return cd_field_seal (keys, "certificate", id, field, value ? value : "", error);
 }

@@ -51,4 +51,10 @@ GPtrArray *cd_certificate_store_to_be_revoked  (CdStore *store, GError **error);
 /* The number of the application certificate @serial (upper-case hex) was issued for, or NULL. */
 char      *cd_certificate_store_dup_application_number (CdStore *store, const char *serial);
 
+/* @value (a certificate's subject or PEM, @field "subject" or "pem") sealed for row @id of the certificate table
+ * (docs/store.md "Personal data at rest"): what cd_certificate_store_insert stores; the records read back give
+ * the clear values. For the store's sealing migration too. */
+char      *cd_certificate_store_seal   (CdStore *store, gint64 id, const char *field, const char *value,
+                                        GError **error);
+
 G_END_DECLS

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cd-audit.h"
+#include "cd-burn-store.h"
+#include "cd-certificate-store.h"
 #include "cd-field-crypt.h"
 #include "cd-store-crypt.h"
 
@@ -281,6 +283,129 @@ reseal_applications (CdStore *store, CdKeys *old, CdKeys *keys, guint64 *done, g
   return rc == SQLITE_DONE || cd_store_set_error (store, error);
 }
 
+/* The certificate table's subject and PEM (a person's certificate names the person): opened with @old (a value
+ * still clear is taken as it is) and sealed under @keys for its row. */
+static gboolean
+reseal_certificates (CdStore *store, CdKeys *old, CdKeys *keys, guint64 *done, guint64 total, GError **error)
+{
+  g_autoptr(sqlite3_stmt) sel = NULL;
+  g_autoptr(sqlite3_stmt) upd = NULL;
+  int rc;
+
+  if (!cd_store_prepare (store, "SELECT id, subject, pem FROM certificate ORDER BY id", &sel, error)
+      || !cd_store_prepare (store, "UPDATE certificate SET subject = ?2, pem = ?3 WHERE id = ?1", &upd, error))
+    return FALSE;
+  while ((rc = sqlite3_step (sel)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (sel, 0);
+      const char *fields[] = { "subject", "pem" };
+      g_autofree char *sealed[2] = { NULL, NULL };
+
+      for (guint i = 0; i < 2; i++)
+        {
+          const char *raw = (const char *) sqlite3_column_text (sel, 1 + i);
+          g_autofree char *clear = old ? cd_field_open (old, "certificate", id, fields[i], raw, error) : g_strdup (raw);
+
+          if (raw && !clear)
+            return FALSE;
+          if (!(sealed[i] = cd_field_seal (keys, "certificate", id, fields[i], clear ? clear : "", error)))
+            return FALSE;
+          if (clear)
+            memset (clear, 0, strlen (clear));
+        }
+      sqlite3_reset (upd);
+      sqlite3_bind_int64 (upd, 1, id);
+      sqlite3_bind_text (upd, 2, sealed[0], -1, SQLITE_STATIC);
+      sqlite3_bind_text (upd, 3, sealed[1], -1, SQLITE_STATIC);
+      if (!cd_store_step_done (store, upd, error))
+        return FALSE;
+      if (++*done % 500 == 0)
+        report (*done, total);
+    }
+  return rc == SQLITE_DONE || cd_store_set_error (store, error);
+}
+
+/* The burn journal's certificates and requests (the "pem" and "csr" of its rows' detail): opened with @old (clear
+ * ones as they are) and sealed under @keys. Not counted in the progress: a handful of rows per burn. */
+static gboolean
+reseal_burn_journal (CdStore *store, CdKeys *old, CdKeys *keys, GError **error)
+{
+  g_autoptr(sqlite3_stmt) sel = NULL;
+  g_autoptr(sqlite3_stmt) upd = NULL;
+  int rc;
+
+  if (!cd_store_prepare (store, "SELECT id, application_id, attempt, step, phase, detail FROM burn_journal"
+                                " WHERE detail LIKE '%\"pem\"%' OR detail LIKE '%\"csr\"%' ORDER BY id", &sel, error)
+      || !cd_store_prepare (store, "UPDATE burn_journal SET detail = ?2 WHERE id = ?1", &upd, error))
+    return FALSE;
+  while ((rc = sqlite3_step (sel)) == SQLITE_ROW)
+    {
+      g_autofree char *detail = cd_burn_store_crypt_detail (old, keys, sqlite3_column_int64 (sel, 1),
+                                                            sqlite3_column_int64 (sel, 2),
+                                                            (const char *) sqlite3_column_text (sel, 3),
+                                                            (const char *) sqlite3_column_text (sel, 4),
+                                                            (const char *) sqlite3_column_text (sel, 5), error);
+
+      if (!detail)
+        return FALSE;
+      sqlite3_reset (upd);
+      sqlite3_bind_int64 (upd, 1, sqlite3_column_int64 (sel, 0));
+      sqlite3_bind_text (upd, 2, detail, -1, SQLITE_STATIC);
+      if (!cd_store_step_done (store, upd, error))
+        return FALSE;
+    }
+  return rc == SQLITE_DONE || cd_store_set_error (store, error);
+}
+
+/* Set once a database's certificates are sealed (by the first sealing, or by seal_clear_certificates below), so
+ * that an open does not look at every certificate again. */
+#define CERTIFICATES_SEALED "crypt.certificates"
+
+/* A database sealed before certificates were (its key set made by an earlier CertDesk): its subjects and PEMs are
+ * sealed at the first open, in one transaction, with progress, audited "keys.encrypt" when there was any; freed
+ * pages overwritten and the WAL truncated as for the first sealing. */
+static gboolean
+seal_clear_certificates (CdStore *store, GError **error)
+{
+  CdKeys *keys = cd_store_get_keys (store);
+  g_autofree char *sealed = cd_store_setting_dup (store, CERTIFICATES_SEALED);
+  guint64 done = 0, total;
+
+  if (sealed)
+    return TRUE;
+  if (!cd_store_exec (store, "PRAGMA secure_delete = ON", error) || !cd_store_begin (store, error))
+    return FALSE;
+  /* every row (a value sealed already opens and is sealed again) keeps this one simple pass */
+  total = (guint64) count_rows (store, "SELECT count(*) FROM certificate");
+  report (0, total);
+  if (!reseal_certificates (store, keys, keys, &done, total, error)
+      || !reseal_burn_journal (store, keys, keys, error)
+      || !cd_store_setting_set (store, CERTIFICATES_SEALED, "1", error))
+    goto fail;
+  if (done > 0)
+    {
+      g_autoptr(JsonNode) detail = cd_audit_detail_new ("key_id", cd_keys_get_id (keys), "table", "certificate", NULL);
+      g_autofree char *rows = g_strdup_printf ("%" G_GUINT64_FORMAT, done);
+
+      json_object_set_string_member (json_node_get_object (detail), "rows", rows);
+      if (!cd_audit_append (store, "system", "keys.encrypt", "keys", 0, detail, error))
+        goto fail;
+    }
+  if (!cd_store_commit (store, error))
+    goto fail;
+  report (done, total);
+  cd_store_exec (store, "PRAGMA secure_delete = OFF", NULL);
+  if (done > 0)
+    cd_store_exec (store, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
+  return TRUE;
+
+fail:
+  cd_store_rollback (store);
+  cd_store_exec (store, "PRAGMA secure_delete = OFF", NULL);
+  g_prefix_error (error, _("Encrypting the certificates in %s failed, nothing was changed: "), cd_store_get_path (store));
+  return FALSE;
+}
+
 /* Re-seals everything under @keys (values read with @old, or clear when @old is NULL) and stores @keys wrapped
  * by @kek, in one transaction. Freed pages are overwritten (secure_delete) and the WAL is truncated afterwards,
  * so the clear (or old-key) values do not linger in the file. */
@@ -295,12 +420,16 @@ reseal_all (CdStore *store, CdKeys *old, CdKeys *keys, CdKek *kek, const char *a
   if (!wrapped)
     return FALSE;
   total = (guint64) count_rows (store, "SELECT count(*) FROM applicant")
-          + (guint64) count_rows (store, "SELECT count(*) FROM application");
+          + (guint64) count_rows (store, "SELECT count(*) FROM application")
+          + (guint64) count_rows (store, "SELECT count(*) FROM certificate");
   if (!cd_store_exec (store, "PRAGMA secure_delete = ON", error) || !cd_store_begin (store, error))
     return FALSE;
   report (0, total);
   if (!reseal_applicants (store, old, keys, &done, total, error)
       || !reseal_applications (store, old, keys, &done, total, error)
+      || !reseal_certificates (store, old, keys, &done, total, error)
+      || !reseal_burn_journal (store, old, keys, error)
+      || !cd_store_setting_set (store, CERTIFICATES_SEALED, "1", error)
       || !cd_store_prepare (store, "INSERT INTO setting (key, value) VALUES (?1, ?2)"
                                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value", &set, error))
     goto fail;
@@ -339,7 +468,7 @@ cd_store_crypt_init (CdStore *store, GError **error)
   g_autoptr(GError) local = NULL;
 
   if (cd_store_get_keys (store))
-    return TRUE;
+    return seal_clear_certificates (store, error);
   if (!(kek = cd_kek_load (TRUE, &local)) || !(keys = cd_keys_new_random (&local)))
     {
       g_set_error (error, CD_STORE_ERROR, CD_STORE_ERROR_KEYS,
@@ -350,7 +479,8 @@ cd_store_crypt_init (CdStore *store, GError **error)
   /* Audited only when there was something to seal: a new, empty database has no history to tell. */
   if (!reseal_all (store, NULL, keys, kek,
                    count_rows (store, "SELECT count(*) FROM applicant") + count_rows (store, "SELECT count(*) FROM"
-                                                                                     " application") > 0
+                                                                                     " application")
+                   + count_rows (store, "SELECT count(*) FROM certificate") > 0
                    ? "system" : NULL, "keys.encrypt", error))
     {
       g_prefix_error (error, _("Encrypting the personal data of %s failed, nothing was changed: "),
@@ -400,6 +530,7 @@ cd_store_crypt_status (CdStore *store, GError **error)
   static const char *const counts[][2] = {
     { "applicant", "SELECT count(*) FROM applicant WHERE id_number LIKE 'cd1.%' OR data LIKE '%\"cd1.%'" },
     { "application", "SELECT count(*) FROM application WHERE data LIKE '%\"cd1.%'" },
+    { "certificate", "SELECT count(*) FROM certificate WHERE subject LIKE 'cd1.%' AND pem LIKE 'cd1.%'" },
   };
   static const char *const clear[][2] = {
     { "applicant", "SELECT count(*) FROM applicant WHERE (id_number IS NOT NULL AND id_number NOT LIKE 'cd1.%')"
@@ -407,6 +538,7 @@ cd_store_crypt_status (CdStore *store, GError **error)
                    " OR (kind = 'person' AND name NOT LIKE 'cd1.%')" },
     { "application", "SELECT count(*) FROM application WHERE data LIKE '%\"id_number\":\"%'"
                      " AND data NOT LIKE '%\"id_number\":\"cd1.%'" },
+    { "certificate", "SELECT count(*) FROM certificate WHERE subject NOT LIKE 'cd1.%' OR pem NOT LIKE 'cd1.%'" },
   };
 
   (void) error;

@@ -39,7 +39,7 @@ gboolean  cd_store_crypt_seal_application (CdKeys *keys, gint64 id, const char *
                                            char **out_name, char **out_json, GPtrArray *bidx, GError **error);
 gboolean  cd_store_crypt_write_application_bidx (CdStore *store, gint64 id, GPtrArray *bidx, GError **error);
 
-/* keys status: {"key_id","kek_id","kek","sealed":{"applicant":N,"application":N},"clear":{…}} */
+/* keys status: {"key_id","kek_id","kek","sealed":{"applicant":N,"application":N,"certificate":N},"clear":{…}} */
 JsonNode *cd_store_crypt_status    (CdStore *store, GError **error);
 
 G_END_DECLS

@@ -215,12 +215,33 @@ add_outlet (const char *code, const char *name, const char *role)
   g_assert_cmpint (r.status, ==, 0);
 }
 
+/* The CA's key set (docs/central.md), made by the head office's database (admin's), imported by each counter before
+ * it joins: B reads A's sealed certificate (its PEM, to revoke it at the CA) as every deployed outlet does. */
+static void
+import_ca_keys (const char *counter)
+{
+  g_autofree char *file = g_build_filename (workdir, "ca-keys.cdx", NULL);
+  g_auto(Run) r = { 0 };
+
+  g_setenv ("CERTDESK_KEYS_PASSPHRASE", "the CA's test passphrase", TRUE);
+  if (!g_file_test (file, G_FILE_TEST_EXISTS))
+    {
+      g_auto(Run) ex = { 0 };
+
+      run_cli ("admin", &ex, "keys", "export", "--to", file);
+      g_assert_cmpint (ex.status, ==, 0);
+    }
+  run_cli (counter, &r, "keys", "import", file);
+  g_assert_cmpint (r.status, ==, 0);
+}
+
 static void
 join (const char *counter, const char *code, const char *role)
 {
   g_autofree char *url = cd_test_pg_url (server, role);
   g_auto(Run) r = { 0 };
 
+  import_ca_keys (counter);
   run_cli (counter, &r, "central", "join", url, "--outlet", code, "--name", code);
   g_assert_cmpint (r.status, ==, 0);
 }

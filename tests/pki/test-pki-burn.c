@@ -703,6 +703,99 @@ test_migration_one_issued (PkiFixture *f, gconstpointer data)
   g_assert_error (error, CD_STORE_ERROR, CD_STORE_ERROR_SQL);
 }
 
+/* The files under @dir (the scan store, the CA's folder, profiles), recursively: the one that holds @needle, or NULL. */
+static char *
+folder_file_containing (const char *dir, const char *needle)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      char *found;
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && (found = folder_file_containing (path, needle)))
+        return found;
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR) && pki_file_contains (path, needle))
+        return g_steal_pointer (&path);
+    }
+  return NULL;
+}
+
+/* A person's certificate (CN = the person's name, serialNumber = the ID number) issued through a real burn: the
+ * database file, its WAL and the scan store hold neither the name nor the ID number nor the certificate itself
+ * (its PEM's base64 carries both); the store still gives the clear subject and PEM to its readers. */
+static void
+test_person_certificate_sealed (PkiFixture *f, gconstpointer data)
+{
+  static const char person_name[] = "欧阳明远";
+  static const char person_id[] = "65010220000229001X";
+  g_autofree char *unit_json = pki_app_json ("pki-ec", "new", NULL, NULL, NULL, 0, NULL);
+  g_autoptr(JsonNode) root = json_from_string (unit_json, NULL);
+  JsonObject *o = json_node_get_object (root);
+  JsonObject *person = json_object_new ();
+  g_autofree char *json = NULL;
+  g_autofree char *wal = g_strconcat (f->db_path, "-wal", NULL);
+  g_autofree char *raw = NULL;
+  g_autofree char *scans = g_build_filename (f->state_dir, "scans", NULL);
+  g_autofree char *scan_hit = NULL;
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autoptr(CdCertRecord) rec = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) pem_lines = NULL;
+  gint64 id;
+
+  json_object_set_string_member (o, "applicant_type", "individual");
+  json_object_remove_member (o, "unit");
+  json_object_remove_member (o, "legal_person");
+  json_object_remove_member (o, "agent");
+  json_object_set_string_member (person, "name", person_name);
+  json_object_set_string_member (person, "id_type", "resident_id");
+  json_object_set_string_member (person, "id_number", person_id);
+  json_object_set_string_member (person, "mobile", "13912345678");
+  json_object_set_object_member (o, "person", person);
+  json_object_remove_member (json_object_get_object_member (o, "materials"), "licence");   /* a unit's */
+  json = json_to_string (root, FALSE);
+  id = pki_application (f, json, CD_STATE_PRINTED);
+  pki_make_token (f, "DEMO-P");
+  r = pki_burn (f, id, "DEMO-P", NULL, PKI_SO_PIN, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (r);
+  g_assert_nonnull (strstr (r->subject, person_name));
+  outsider_check (f, r, "DEMO-P", PKI_PIN);
+
+  /* the readers get the clear subject and PEM through the store; the columns hold sealed text */
+  g_assert_true (cd_cert_record_lookup (cd_context_get_store (f->ctx), r->certificate_serial, &rec, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (rec);
+  g_assert_nonnull (strstr (rec->subject, person_name));
+  g_assert_nonnull (strstr (rec->subject, person_id));
+  g_assert_true (g_str_has_prefix (rec->pem, "-----BEGIN CERTIFICATE-----"));
+  raw = pki_db_text (f, "SELECT subject || ' ' || pem FROM certificate");
+  g_assert_true (g_str_has_prefix (raw, "cd1."));
+  g_assert_null (strstr (raw, person_name));
+  g_assert_null (strstr (raw, "BEGIN CERTIFICATE"));
+
+  /* the files as a copy of them would show them (the store closed: its WAL as it was left) */
+  pem_lines = g_strsplit (rec->pem, "\n", -1);
+  g_assert_cmpuint (g_strv_length (pem_lines), >, 3);
+  g_clear_object (&f->ctx);
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *path = i == 0 ? f->db_path : wal;
+
+      g_test_message ("looking in %s", path);
+      g_assert_false (pki_file_contains (path, person_name));
+      g_assert_false (pki_file_contains (path, person_id));
+      g_assert_false (pki_file_contains (path, pem_lines[1]));   /* the certificate's DER, base64 */
+      g_assert_false (pki_file_contains (path, pem_lines[2]));
+    }
+  scan_hit = folder_file_containing (scans, person_name);
+  g_assert_null (scan_hit);
+  pki_fixture_reopen (f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -726,5 +819,6 @@ main (int argc, char **argv)
   T ("/pki/burn/ledger-seeded", test_ledger_seeded, NULL);
   T ("/pki/burn/pin-slip-kept", test_pin_slip_kept, NULL);
   T ("/pki/burn/migration-one-issued", test_migration_one_issued, NULL);
+  T ("/pki/burn/person-certificate-sealed", test_person_certificate_sealed, NULL);
   return g_test_run ();
 }

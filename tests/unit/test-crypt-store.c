@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "cd-application-store.h"
+#include "cd-burn-store.h"
+#include "cd-certificate-store.h"
 #include "cd-customer-store.h"
 #include "cd-store-crypt.h"
 #include "cd-store-schema.h"
@@ -271,6 +273,119 @@ test_migrate_10000 (void)
   cd_test_rm_rf (dir);
 }
 
+/* A database sealed before certificates were (an earlier CertDesk sealed applicants and applications only): its
+ * certificates' subjects and PEMs and its burn journal's certificates are sealed at the next open, in one
+ * transaction with progress, audited once; the store gives them back clear; keys rotate re-seals them. */
+static void
+test_certificates_sealed_later (void)
+{
+  static const char subject[] = "C=CN,CN=欧阳明远,serialNumber=65010220000229001X";
+  static const char pem[] = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIQ0123456789abcdefOUYANGMINGYUAN\n"
+                            "-----END CERTIFICATE-----\n";
+  g_autofree char *dir = g_dir_make_tmp ("certdesk-crypt-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "certdesk.db", NULL);
+  g_autoptr(CdApplication) person = load_fixture ("app-bj-person.json");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdContext) ctx = NULL;
+  g_autoptr(CdCertRecord) rec = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(JsonNode) status = NULL;
+  g_autofree char *first_key = NULL;
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  sqlite3 *db = NULL;
+  guint64 last = 0;
+  gint64 id;
+
+  ctx = cd_context_new (dir, path, &error);
+  g_assert_no_error (error);
+  g_assert_true (cd_application_store_create (ctx, person, TRUE, &id, &error));
+  g_assert_no_error (error);
+  g_clear_object (&ctx);
+  /* what the earlier CertDesk left: the certificate and the journal in the clear, no mark of their sealing */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  {
+    g_autofree char *sql = g_strdup_printf (
+      "DELETE FROM setting WHERE key = 'crypt.certificates';"
+      "INSERT INTO certificate (id, serial, application_id, issuer, subject, not_before, not_after, state, pem, day, at)"
+      " VALUES (1, '0A', %" G_GINT64_FORMAT ", 'local', '%s', '2026-01-31T00:00:00Z', '2027-01-31T00:00:00Z', 'issued',"
+      " '%s', '2026-01-31', '2026-01-31T01:00:00Z');"
+      "INSERT INTO burn_journal (application_id, attempt, step, phase, detail, at) VALUES (%" G_GINT64_FORMAT ", 1,"
+      " 'issue', 'done', json_object('pem', '%s', 'serial', '0A'), '2026-01-31T01:00:00Z');", id, subject, pem, id, pem);
+
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  }
+  sqlite3_close (db);
+  g_assert_true (file_contains (path, "欧阳明远") || file_contains (wal, "欧阳明远"));   /* the test can fail */
+
+  cd_store_crypt_set_progress (count_progress, &last);
+  ctx = cd_context_new (dir, path, &error);
+  cd_store_crypt_set_progress (NULL, NULL);
+  g_assert_no_error (error);
+  g_assert_cmpuint (last, ==, 1);
+  g_assert_cmpint (cd_test_count (ctx, "SELECT count(*) FROM certificate WHERE subject LIKE 'cd1.%'"
+                                       " AND pem LIKE 'cd1.%'"), ==, 1);
+  g_assert_cmpint (cd_test_count (ctx, "SELECT count(*) FROM burn_journal WHERE detail LIKE '%BEGIN%'"), ==, 0);
+  g_assert_cmpint (cd_test_count (ctx, "SELECT count(*) FROM audit_log WHERE action = 'keys.encrypt'"
+                                       " AND detail LIKE '%certificate%'"), ==, 1);
+  g_assert_true (cd_certificate_store_lookup (cd_context_get_store (ctx), "0a", &rec, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (rec->subject, ==, subject);
+  g_assert_cmpstr (rec->pem, ==, pem);
+  g_clear_pointer (&rec, cd_cert_record_free);
+  rows = cd_burn_store_rows (cd_context_get_store (ctx), id, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 1);
+  {
+    g_autoptr(JsonNode) detail = json_from_string (((CdBurnRow *) rows->pdata[0])->detail, NULL);
+
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (detail), "pem"), ==, pem);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (detail), "serial"), ==, "0A");
+  }
+  status = cd_store_crypt_status (cd_context_get_store (ctx), NULL);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (json_node_get_object (status), "sealed"),
+                                               "certificate"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (json_node_get_object (status), "clear"),
+                                               "certificate"), ==, 0);
+  first_key = g_strdup (cd_keys_get_id (cd_store_get_keys (cd_context_get_store (ctx))));
+  g_clear_object (&ctx);
+  g_assert_false (file_contains (path, "欧阳明远"));
+  g_assert_false (file_contains (path, "OUYANGMINGYUAN"));
+
+  /* keys rotate: sealed again under the new data key, still read back; the next open seals nothing again */
+  ctx = cd_context_new (dir, path, &error);
+  g_assert_no_error (error);
+  g_assert_true (cd_store_crypt_rotate (cd_context_get_store (ctx), "test", &error));
+  g_assert_no_error (error);
+  g_clear_object (&ctx);
+  last = 0;
+  cd_store_crypt_set_progress (count_progress, &last);
+  ctx = cd_context_new (dir, path, &error);
+  cd_store_crypt_set_progress (NULL, NULL);
+  g_assert_no_error (error);
+  g_assert_cmpuint (last, ==, 0);
+  {
+    g_autofree char *old = g_strdup_printf ("SELECT count(*) FROM certificate WHERE subject LIKE 'cd1.%s%%'"
+                                            " OR pem LIKE 'cd1.%s%%'", first_key, first_key);
+    g_autofree char *journal = g_strdup_printf ("SELECT count(*) FROM burn_journal WHERE detail LIKE '%%cd1.%s%%'",
+                                                first_key);
+
+    g_assert_cmpint (cd_test_count (ctx, old), ==, 0);
+    g_assert_cmpint (cd_test_count (ctx, journal), ==, 0);
+  }
+  g_assert_true (cd_certificate_store_lookup (cd_context_get_store (ctx), "0A", &rec, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (rec->subject, ==, subject);
+  g_assert_cmpstr (rec->pem, ==, pem);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = cd_burn_store_rows (cd_context_get_store (ctx), id, 1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (((CdBurnRow *) rows->pdata[0])->detail, "OUYANGMINGYUAN"));
+  g_assert_cmpint (cd_test_count (ctx, "SELECT count(*) FROM audit_log WHERE action = 'keys.encrypt'"
+                                       " AND detail LIKE '%certificate%'"), ==, 1);
+  g_clear_object (&ctx);
+  cd_test_rm_rf (dir);
+}
+
 /* The database copied to a machine without its key: refused with a sentence, the file unchanged byte for byte. */
 static void
 test_missing_key (void)
@@ -328,5 +443,6 @@ main (int argc, char **argv)
               test_workload_no_clear_text, cd_test_context_teardown);
   g_test_add_func ("/crypt-store/migrate-10000", test_migrate_10000);
   g_test_add_func ("/crypt-store/missing-key", test_missing_key);
+  g_test_add_func ("/crypt-store/certificates-sealed-later", test_certificates_sealed_later);
   return g_test_run ();
 }
