@@ -449,6 +449,38 @@ test_clerks (void)
                                          " AND outlet_code = 'B' AND NOT data ? 'password_hash'"), ==, 1);
 }
 
+/* The head office as a role (docs/central.md "The head office as a role"): set centrally with --role
+ * head-office, pulled by its outlet's counter, stored there as a clerk row marked central = 2 (the local CHECK
+ * predates the role) and read back as the head-office role; an unknown role names the four. */
+static void
+test_head_office_role (void)
+{
+  const char *const env[] = { "CERTDESK_NEW_PASSWORD", "Zongbu-2026!", NULL };
+  g_auto(Run) r = { 0 };
+  g_auto(Run) bad = { 0 };
+
+  HQ_ENV (&r, env, "clerk", "add", "--login", "hq.zong", "--name", "总部甲", "--role", "head-office",
+          "--outlet", "A");
+  must (&r);
+  g_assert_nonnull (strstr (r.out, "\"head-office\""));
+  HQ_ENV (&bad, env, "clerk", "add", "--login", "hq.yi", "--name", "总部乙", "--role", "boss", "--outlet", "A");
+  g_assert_cmpint (bad.status, ==, 1);
+  g_assert_nonnull (strstr (bad.err, "head-office"));
+  sync_pulled ("A.db");
+  g_assert_cmpint (local_int ("A.db", "SELECT count(*) FROM clerk WHERE login = 'hq.zong' AND role = 'clerk'"
+                                      " AND central = 2 AND enabled = 1"), ==, 1);
+  {
+    g_autoptr(CdContext) a = open_counter ("A.db");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CdClerk) me = NULL;
+
+    g_assert_true (cd_clerk_store_login (a, "hq.zong", "Zongbu-2026!", &me, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (me->role, ==, CD_ROLE_HEAD_OFFICE);
+    g_assert_true (me->central);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -460,6 +492,7 @@ main (int argc, char **argv)
   g_test_add_func ("/central-down/setup", test_setup);
   g_test_add_func ("/central-down/prices", test_prices);
   g_test_add_func ("/central-down/clerks", test_clerks);
+  g_test_add_func ("/central-down/head-office-role", test_head_office_role);
   rc = g_test_run ();
   cd_test_pg_stop (server);
   {
