@@ -186,3 +186,28 @@ cd_scan_rows_get (CdStore *store, gint64 scan_id, CdScanInfo **out, GError **err
     return cd_store_set_error (store, error);
   return TRUE;
 }
+
+GArray *
+cd_scan_rows_owners (CdStore *store, const char *sha256, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  /* no index on the hash: this runs only for a file the folder's settle could not open */
+  if (!cd_store_prepare (store, "SELECT application_id FROM scan WHERE sha256 = ?1"
+                                " UNION SELECT application_id FROM sample WHERE sha256 = ?1 ORDER BY 1", &stmt, error))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      cd_store_set_error (store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
+}

@@ -39,5 +39,8 @@ GPtrArray  *cd_scan_rows_list        (CdStore *store, gint64 application_id, con
                                       gboolean include_deleted, GError **error);
 /* Scan @scan_id: *out NULL (and TRUE) when there is none. */
 gboolean    cd_scan_rows_get         (CdStore *store, gint64 scan_id, CdScanInfo **out, GError **error);
+/* The applications (gint64, ascending) that show the object @sha256: as a scan, or as a chosen seal image
+ * (sample). Empty when none does (an original kept beside its re-encode, a stray file). */
+GArray     *cd_scan_rows_owners      (CdStore *store, const char *sha256, GError **error);
 
 G_END_DECLS

@@ -121,7 +121,8 @@ file_key_id (const char *path)
 
 gboolean
 cd_sealed_files_seal_dir (CdKeys *keys, CdKeys *previous, const char *dir, const char *aad,
-                          CdSealedFilesProgress progress, gpointer user_data, guint *out_changed, GError **error)
+                          CdSealedFilesProgress progress, gpointer user_data, guint *out_changed,
+                          GPtrArray *out_unreadable, GError **error)
 {
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
   guint changed = 0;
@@ -145,6 +146,12 @@ cd_sealed_files_seal_dir (CdKeys *keys, CdKeys *previous, const char *dir, const
       if (id && g_str_equal (id, cd_keys_get_id (keys)))
         continue;                 /* done already (a run that was cut off) */
       clear = cd_sealed_file_read (id ? previous : NULL, path, aad, 0, &sealed, &local);
+      if (!clear && out_unreadable && local->domain == CD_KEYS_ERROR)
+        {
+          /* one stray file does not stop the rest (nor the counter, cd_sealed_scans_settle) */
+          g_ptr_array_add (out_unreadable, g_strdup (path));
+          continue;
+        }
       if (!clear)
         {
           g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_WRONG_KEY,

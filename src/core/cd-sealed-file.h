@@ -33,10 +33,12 @@ typedef void (*CdSealedFilesProgress) (guint done, guint total, gpointer user_da
 /* Every regular file under @dir (recursively) sealed under @keys: clear ones sealed, ones sealed under
  * @previous (keys rotate: the key set being replaced; may be NULL) opened and sealed again, ones already under
  * @keys left alone. Each file is replaced atomically, so an interrupted run leaves every file readable with one
- * of the two key sets; run it again to finish. *@out_changed counts the files rewritten. */
+ * of the two key sets; run it again to finish. *@out_changed counts the files rewritten. A file that opens with
+ * neither key set (sealed on another machine, or damaged) is refused by name (CD_KEYS_ERROR_WRONG_KEY), or,
+ * with @out_unreadable, left untouched and its path appended there. */
 gboolean  cd_sealed_files_seal_dir (CdKeys *keys, CdKeys *previous, const char *dir, const char *aad,
                                     CdSealedFilesProgress progress, gpointer user_data, guint *out_changed,
-                                    GError **error);
+                                    GPtrArray *out_unreadable, GError **error);
 
 /* Files under @dir that are not sealed under @keys (0 when every one is). */
 guint     cd_sealed_files_count_unsealed (CdKeys *keys, const char *dir);

@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cd-input.h"
+#include "cd-scan-row-store.h"
 #include "cd-sealed-scans.h"
 #include "cd-store-crypt.h"
 
@@ -23,6 +24,28 @@ set_settings (CdStore *store, const char *done_id, const char *previous, GError 
   return TRUE;
 }
 
+/* A file of the folder that opens with none of this counter's key sets is logged (its name is the content's
+ * hash: the first 12 digits and the applications that show it are said, nothing of the content) and left as
+ * it is; where it is shown, the scan store says it cannot be read. */
+static void
+report_unreadable (CdStore *store, const char *dir, const char *path)
+{
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *prefix = g_path_get_basename (parent);
+  g_autofree char *sha = g_str_equal (parent, dir) ? g_strdup (name) : g_strconcat (prefix, name, NULL);
+  g_autoptr(GString) owners = g_string_new (NULL);
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GError) local = NULL;
+
+  if (!(ids = cd_scan_rows_owners (store, sha, &local)))
+    g_string_append_printf (owners, "unknown (%s)", local->message);
+  for (guint i = 0; ids && i < ids->len; i++)
+    g_string_append_printf (owners, "%s%" G_GINT64_FORMAT, i ? ", " : "", g_array_index (ids, gint64, i));
+  g_warning ("Scan object %.12s… opens with none of this counter's keys (sealed on another machine, or damaged): "
+             "left as it is; applications showing it: %s", sha, owners->len ? owners->str : "none");
+}
+
 gboolean
 cd_sealed_scans_settle (CdContext *ctx, CdSealedFilesProgress progress, gpointer user_data, GError **error)
 {
@@ -33,6 +56,7 @@ cd_sealed_scans_settle (CdContext *ctx, CdSealedFilesProgress progress, gpointer
   g_autofree char *dir = NULL;
   g_autoptr(CdKeys) previous = NULL;
   g_autoptr(GError) local = NULL;
+  g_autoptr(GPtrArray) unreadable = g_ptr_array_new_with_free_func (g_free);
   guint changed = 0;
 
   if (!keys)
@@ -55,10 +79,15 @@ cd_sealed_scans_settle (CdContext *ctx, CdSealedFilesProgress progress, gpointer
         }
     }
   dir = g_build_filename (cd_context_get_state_dir (ctx), "scans", NULL);
-  if (!cd_sealed_files_seal_dir (keys, previous, dir, CD_SEALED_FILE_SCAN_AAD, progress, user_data, &changed, error))
+  if (!cd_sealed_files_seal_dir (keys, previous, dir, CD_SEALED_FILE_SCAN_AAD, progress, user_data, &changed,
+                                 unreadable, error))
     return FALSE;
   if (changed)
     g_debug ("sealed %u scan files under key %s", changed, cd_keys_get_id (keys));
+  /* Reported now; the folder counts as settled all the same: no key set this counter will hold opens them, and
+   * the next start stays cheap. */
+  for (guint i = 0; i < unreadable->len; i++)
+    report_unreadable (store, dir, unreadable->pdata[i]);
   return set_settings (store, cd_keys_get_id (keys), "", error);
 }
 

@@ -396,6 +396,68 @@ test_sealed_at_rest (CdTestContext *t, gconstpointer data)
   g_assert_true (g_bytes_equal (read, back));
 }
 
+/* A scan object under a key set this counter does not hold (copied from another machine): the counter opens all
+ * the same, the file is left as it is and logged by hash prefix and owning application only, the rest of the
+ * folder is sealed, and reading that scan says it cannot be read. */
+static void
+test_stray_object (CdTestContext *t, gconstpointer data)
+{
+  gint64 app = make_application (t->ctx);
+  g_autoptr(GBytes) front = cd_test_image ("jpeg", 500, 320);
+  g_autoptr(GBytes) back = cd_test_image ("png", 480, 300);
+  g_autoptr(GBytes) other = cd_test_image ("png", 320, 200);
+  g_autofree char *back_sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, back);
+  g_autofree char *other_sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, other);
+  g_autofree char *back_path = NULL;
+  g_autofree char *other_path = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *expected_log = NULL;
+  g_autoptr(CdKeys) stranger = cd_keys_new_random (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) read = NULL;
+  gsize before_len, after_len;
+  gint64 id = 0;
+
+  g_assert_true (cd_scan_store_add (t->ctx, app, "legal_id", front, "image/jpeg", "front.jpg", 0, NULL, &id, NULL,
+                                    &error));
+  g_assert_true (cd_scan_store_add (t->ctx, app, "legal_id", back, "image/png", "back.png", 0, NULL, &id, NULL,
+                                    &error));
+  g_assert_true (cd_scan_store_add (t->ctx, app, "licence", other, "image/png", "licence.png", 0, NULL, &id, NULL,
+                                    &error));
+  g_assert_no_error (error);
+  /* the back sealed on another counter and copied here; the licence clear, as written before there were keys */
+  back_path = cd_scan_store_object_path (t->ctx, back_sha);
+  g_assert_true (cd_sealed_file_write (stranger, back_path, CD_SEALED_FILE_SCAN_AAD, g_bytes_get_data (back, NULL),
+                                       g_bytes_get_size (back), &error));
+  g_assert_no_error (error);
+  other_path = cd_scan_store_object_path (t->ctx, other_sha);
+  g_assert_true (g_file_set_contents (other_path, g_bytes_get_data (other, NULL), g_bytes_get_size (other), NULL));
+  g_assert_true (g_file_get_contents (back_path, &before, &before_len, NULL));
+  g_assert_true (cd_store_setting_set (cd_context_get_store (t->ctx), CD_SEALED_SCANS_DONE_SETTING, "", NULL));
+
+  /* the whole line is matched: nothing but the hash prefix and the application's number */
+  expected_log = g_strdup_printf ("Scan object %.12s… opens with none of this counter's keys (sealed on another "
+                                  "machine, or damaged): left as it is; applications showing it: %" G_GINT64_FORMAT,
+                                  back_sha, app);
+  g_test_expect_message ("CertDesk-Core", G_LOG_LEVEL_WARNING, expected_log);
+  reopen (t);
+  g_test_assert_expected_messages ();
+
+  g_assert_true (g_file_get_contents (back_path, &after, &after_len, NULL));
+  g_assert_cmpmem (before, before_len, after, after_len);
+  g_assert_false (file_has (other_path, other, 0, 4));     /* the clear one is sealed now */
+  read = cd_scan_store_open (t->ctx, other_sha, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (read, other));
+  g_clear_pointer (&read, g_bytes_unref);
+  read = cd_scan_store_open (t->ctx, back_sha, &error);
+  g_assert_null (read);
+  g_assert_error (error, CD_SCAN_STORE_ERROR, CD_SCAN_STORE_ERROR_DAMAGED);
+  g_assert_nonnull (strstr (error->message, "cannot be read"));
+  g_assert_null (strstr (error->message, cd_keys_get_id (stranger)));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -408,6 +470,7 @@ main (int argc, char **argv)
   ADD ("/scan-store/no-application", test_no_application);
   ADD ("/scan-store/load-picture-async", test_load_picture_async);
   ADD ("/scan-store/sealed-at-rest", test_sealed_at_rest);
+  ADD ("/scan-store/stray-object", test_stray_object);
 #undef ADD
   return g_test_run ();
 }

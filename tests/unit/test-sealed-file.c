@@ -135,19 +135,22 @@ test_seal_dir (void)
   /* a temporary file of a write that was cut off is no object */
   g_assert_true (g_file_set_contents (leftover, "half", 4, NULL));
   g_assert_cmpuint (cd_sealed_files_count_unsealed (keys, dir), ==, 5);
-  g_assert_true (cd_sealed_files_seal_dir (keys, NULL, dir, CD_SEALED_FILE_SCAN_AAD, NULL, NULL, &changed, &error));
+  g_assert_true (cd_sealed_files_seal_dir (keys, NULL, dir, CD_SEALED_FILE_SCAN_AAD, NULL, NULL, &changed, NULL,
+                                           &error));
   g_assert_no_error (error);
   g_assert_cmpuint (changed, ==, 5);
   g_assert_cmpuint (cd_sealed_files_count_unsealed (keys, dir), ==, 0);
   /* again: nothing left to do */
-  g_assert_true (cd_sealed_files_seal_dir (keys, NULL, dir, CD_SEALED_FILE_SCAN_AAD, NULL, NULL, &changed, &error));
+  g_assert_true (cd_sealed_files_seal_dir (keys, NULL, dir, CD_SEALED_FILE_SCAN_AAD, NULL, NULL, &changed, NULL,
+                                           &error));
   g_assert_cmpuint (changed, ==, 0);
 
   /* keys rotate: a new data key; every file re-sealed, readable with the new key set only */
   rotated = cd_keys_new_data_key (keys, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (cd_sealed_files_count_unsealed (rotated, dir), ==, 5);
-  g_assert_true (cd_sealed_files_seal_dir (rotated, keys, dir, CD_SEALED_FILE_SCAN_AAD, NULL, NULL, &changed, &error));
+  g_assert_true (cd_sealed_files_seal_dir (rotated, keys, dir, CD_SEALED_FILE_SCAN_AAD, NULL, NULL, &changed, NULL,
+                                           &error));
   g_assert_no_error (error);
   g_assert_cmpuint (changed, ==, 5);
   for (guint i = 0; i < 5; i++)
@@ -164,17 +167,32 @@ test_seal_dir (void)
       g_assert_null (old);
       g_clear_error (&error);
     }
-  /* a file under a key set neither of the two: refused by name, not skipped */
+  /* a file under a key set neither of the two: refused by name, or left alone and named (settle) */
   {
     g_autoptr(CdKeys) stranger = cd_keys_new_random (NULL);
     g_autofree char *path = g_build_filename (dir, "ee00", NULL);
     g_autoptr(CdKeys) next = cd_keys_new_data_key (rotated, NULL);
+    g_autoptr(GPtrArray) unreadable = g_ptr_array_new_with_free_func (g_free);
+    g_autofree char *before = NULL;
+    g_autofree char *after = NULL;
+    gsize before_len, after_len;
 
     g_assert_true (cd_sealed_file_write (stranger, path, CD_SEALED_FILE_SCAN_AAD, content, sizeof content, NULL));
-    g_assert_false (cd_sealed_files_seal_dir (next, rotated, dir, CD_SEALED_FILE_SCAN_AAD, NULL, NULL, &changed,
+    g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
+    g_assert_false (cd_sealed_files_seal_dir (next, rotated, dir, CD_SEALED_FILE_SCAN_AAD, NULL, NULL, &changed, NULL,
                                               &error));
     g_assert_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_WRONG_KEY);
     g_assert_nonnull (strstr (error->message, "ee00"));
+    g_clear_error (&error);
+    /* asked to, the run leaves it untouched and names it, and seals the others */
+    g_assert_true (cd_sealed_files_seal_dir (next, rotated, dir, CD_SEALED_FILE_SCAN_AAD, NULL, NULL, &changed,
+                                             unreadable, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (unreadable->len, ==, 1);
+    g_assert_cmpstr (unreadable->pdata[0], ==, path);
+    g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
+    g_assert_cmpmem (before, before_len, after, after_len);
+    g_assert_cmpuint (cd_sealed_files_count_unsealed (next, dir), ==, 1);
   }
   rm_rf (dir);
 }

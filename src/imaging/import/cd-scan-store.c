@@ -87,8 +87,10 @@ cd_scan_store_read_object (CdKeys *keys, const char *path, const char *sha256, G
   if (!(bytes = cd_sealed_scans_read (keys, path, 0, _("stored scan"), &local)))
     {
       if (local->domain == CD_KEYS_ERROR)
+        /* another counter's key set (a copied file), or a changed byte: cd_sealed_scans_settle left it as it is */
         g_set_error (error, CD_SCAN_STORE_ERROR, CD_SCAN_STORE_ERROR_DAMAGED,
-                     _("The stored scan %.12s… cannot be decrypted: %s"), sha256, local->message);
+                     _("The scan %.12s… cannot be read: it was encrypted on another counter, or it is damaged. "
+                       "Attach it again."), sha256);
       else
         g_set_error (error, CD_SCAN_STORE_ERROR,
                      g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT) ? CD_SCAN_STORE_ERROR_NOT_FOUND
