@@ -777,6 +777,7 @@ cd_central_report_export_csv (CdContext *ctx, const CdCentralReportQuery *q, GEr
   g_autoptr(GPtrArray) outlets = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(PGresult) res = NULL;
   g_autoptr(GString) csv = NULL;
+  g_autofree char *sha = NULL;
   CdReportQuery local = { (char *) q->from, (char *) q->to, 0, 0 };
 
   if (!open_session (ctx, q, &s, outlets, error)
@@ -808,7 +809,9 @@ cd_central_report_export_csv (CdContext *ctx, const CdCentralReportQuery *q, GEr
       cd_report_csv_append_row (ctx, csv, fields);
     }
   /* The export carries names and identifiers of every outlet out of the database: this counter records it. */
-  if (!cd_report_audit_export (ctx, &local, s.outlet ? "csv-central-outlet" : "csv-central", error))
+  sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) csv->str, csv->len);
+  if (!cd_report_audit_export_data (ctx, &local, s.outlet ? "csv-central-outlet" : "csv-central", PQntuples (res), sha,
+                                    error))
     return NULL;
   return g_string_free (g_steal_pointer (&csv), FALSE);
 }

@@ -87,15 +87,18 @@ report_pdf (CdContext *ctx, const CdReportQuery *q, gsize *out_len, GError **err
   g_autoptr(CdOutlet) outlet = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *outlet_name = NULL;
+  g_autofree char *sha = NULL;
+  gint64 rows;
 
-  if (!node)
+  if (!node || (rows = cd_report_count_applications (ctx, q, error)) < 0)
     return NULL;
   if (q->outlet_id > 0 && (outlet = cd_clerk_store_get_outlet (ctx, NULL)) && outlet->id == q->outlet_id)
     outlet_name = g_strdup (outlet->name);
   else if (q->outlet_id > 0)
     outlet_name = g_strdup_printf ("#%" G_GINT64_FORMAT, q->outlet_id);
   if (!(bytes = cd_forms_render_report (node, outlet_name, NULL, error))
-      || !cd_report_audit_export (ctx, q, "pdf", error))
+      || !(sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes))
+      || !cd_report_audit_export_data (ctx, q, "pdf", rows, sha, error))
     return NULL;
   return g_bytes_unref_to_data (g_steal_pointer (&bytes), out_len);
 }
@@ -124,9 +127,13 @@ report_central (CdContext *ctx, const CdReportQuery *lq, const char *outlet, con
       gsize len = 0;
 
       /* The heading names the outlet asked for, or says 全部受理点 over every outlet. */
+      g_autofree char *sha = NULL;
+
+      /* the records: the central report's are counted at the head office, not here */
       if ((bytes = cd_forms_render_report (node, json_object_get_string_member_with_default (r, "outlet_name", NULL),
                                            NULL, &error))
-          && cd_report_audit_export (ctx, lq, "pdf-central", &error))
+          && (sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes))
+          && cd_report_audit_export_data (ctx, lq, "pdf-central", -1, sha, &error))
         {
           *out_text = g_bytes_unref_to_data (g_steal_pointer (&bytes), &len);
           *out_len = len;

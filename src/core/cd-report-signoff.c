@@ -535,6 +535,13 @@ cd_report_detail (CdContext *ctx, const CdReportQuery *q, const char *kind, cons
 gboolean
 cd_report_audit_export (CdContext *ctx, const CdReportQuery *q, const char *format, GError **error)
 {
+  return cd_report_audit_export_data (ctx, q, format, -1, NULL, error);
+}
+
+gboolean
+cd_report_audit_export_data (CdContext *ctx, const CdReportQuery *q, const char *format, gint64 rows,
+                             const char *sha, GError **error)
+{
   CdStore *store = cd_context_get_store (ctx);
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) detail = NULL;
@@ -546,6 +553,16 @@ cd_report_audit_export (CdContext *ctx, const CdReportQuery *q, const char *form
   json_builder_add_string_value (b, q->from);
   json_builder_set_member_name (b, "to");
   json_builder_add_string_value (b, q->to);
+  if (rows >= 0)
+    {
+      json_builder_set_member_name (b, "rows");
+      json_builder_add_int_value (b, rows);
+    }
+  if (sha)
+    {
+      json_builder_set_member_name (b, "sha256");
+      json_builder_add_string_value (b, sha);
+    }
   json_builder_end_object (b);
   detail = json_builder_get_root (b);
   if (!cd_store_begin (store, error))

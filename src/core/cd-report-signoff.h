@@ -70,7 +70,13 @@ JsonNode  *cd_report_chart          (CdContext *ctx, const char *last_day, guint
 JsonNode  *cd_report_detail         (CdContext *ctx, const CdReportQuery *query, const char *kind, const char *key,
                                      GError **error);
 
-/* Records who took an export of the period out of the counter (the PDF; the CSV audits itself). */
+/* Records who took an export of the period out of the counter (the PDF; the CSV audits itself), without the
+ * file's digest: prefer cd_report_audit_export_data. */
 gboolean   cd_report_audit_export   (CdContext *ctx, const CdReportQuery *query, const char *format, GError **error);
+/* The audit row report.export of an export that leaves the counter (who and when: the row's actor and time):
+ * {"format","from","to","rows","sha256"} — @rows the records it holds (-1: not counted, left out), @sha256 the
+ * hex SHA-256 of its bytes (NULL: left out), so a file found later can be matched to the export that wrote it. */
+gboolean   cd_report_audit_export_data (CdContext *ctx, const CdReportQuery *query, const char *format, gint64 rows,
+                                        const char *sha256, GError **error);
 
 G_END_DECLS

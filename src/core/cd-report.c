@@ -376,14 +376,28 @@ cd_report_csv_append_row (CdContext *ctx, GString *s, const char *const *fields)
     }
 }
 
+gint64
+cd_report_count_applications (CdContext *ctx, const CdReportQuery *q, GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (!prepare (ctx, q, "SELECT count(*) FROM application a WHERE a.day BETWEEN ?1 AND ?2" APP_FILTER, &stmt, error))
+    return -1;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      cd_store_set_error (cd_context_get_store (ctx), error);
+      return -1;
+    }
+  return sqlite3_column_int64 (stmt, 0);
+}
+
 char *
 cd_report_export_csv (CdContext *ctx, const CdReportQuery *q, GError **error)
 {
   CdStore *store = cd_context_get_store (ctx);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GString) s = NULL;
-  g_autoptr(JsonBuilder) detail = json_builder_new ();
-  g_autoptr(JsonNode) detail_node = NULL;
+  g_autofree char *sha = NULL;
   gint64 rows = 0;
   int rc;
 
@@ -415,25 +429,10 @@ cd_report_export_csv (CdContext *ctx, const CdReportQuery *q, GError **error)
       cd_store_set_error (store, error);
       return NULL;
     }
-  /* The export carries names and identifiers out of the counter: record who took it. */
-  json_builder_begin_object (detail);
-  json_builder_set_member_name (detail, "format");
-  json_builder_add_string_value (detail, "csv");
-  json_builder_set_member_name (detail, "from");
-  json_builder_add_string_value (detail, q->from);
-  json_builder_set_member_name (detail, "to");
-  json_builder_add_string_value (detail, q->to);
-  json_builder_set_member_name (detail, "rows");
-  json_builder_add_int_value (detail, rows);
-  json_builder_end_object (detail);
-  detail_node = json_builder_get_root (detail);
-  if (!cd_store_begin (store, error))
+  /* The export carries names and identifiers out of the counter: record who took it, how many records and the
+   * SHA-256 of exactly these bytes (what the file holds). */
+  sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) s->str, s->len);
+  if (!cd_report_audit_export_data (ctx, q, "csv", rows, sha, error))
     return NULL;
-  if (!cd_audit_append (store, cd_context_get_actor (ctx), "report.export", "report", q->outlet_id, detail_node, error)
-      || !cd_store_commit (store, error))
-    {
-      cd_store_rollback (store);
-      return NULL;
-    }
   return g_string_free (g_steal_pointer (&s), FALSE);
 }

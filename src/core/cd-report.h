@@ -24,6 +24,9 @@ JsonNode *cd_report_build      (CdContext *ctx, const CdReportQuery *query, GErr
 /* One row per application of the period, UTF-8 with a BOM so that spreadsheet programs read Chinese.
  * The export holds personal data: it is audited. */
 char     *cd_report_export_csv (CdContext *ctx, const CdReportQuery *query, GError **error);
+/* How many applications of the period (and outlet, clerk) the report covers: the records an export of it
+ * holds, for its audit row. -1 with @error. */
+gint64    cd_report_count_applications (CdContext *ctx, const CdReportQuery *query, GError **error);
 
 /* The CSV export's writer, shared with the head office's report over the central database (src/central):
  * the BOM and the header line, then one row per application from its CD_REPORT_CSV_COLUMNS fields as text

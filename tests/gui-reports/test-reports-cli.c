@@ -88,6 +88,51 @@ pdf_text (const char *pdf)
   return g_steal_pointer (&out);
 }
 
+/* The newest report.export audit row: its detail (JSON) and its actor in *out_actor. */
+static JsonObject *
+last_export (Fixture *f, char **out_actor)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  JsonObject *o = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (f->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT detail, actor FROM audit_log WHERE action = 'report.export'"
+                                           " ORDER BY id DESC LIMIT 1", -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(JsonNode) node = json_from_string ((const char *) sqlite3_column_text (stmt, 0), NULL);
+
+      o = json_object_ref (json_node_get_object (node));
+      *out_actor = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_nonnull (o);
+  return o;
+}
+
+/* The export's audit row names the records and the SHA-256 of the file written, and who took it. */
+static void
+assert_export_audited (Fixture *f, const char *path, const char *format, gint64 rows)
+{
+  g_autofree char *bytes = NULL;
+  g_autofree char *sha = NULL;
+  g_autofree char *actor = NULL;
+  g_autoptr(JsonObject) o = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
+  sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, len);
+  o = last_export (f, &actor);
+  g_assert_cmpstr (json_object_get_string_member (o, "format"), ==, format);
+  g_assert_cmpstr (json_object_get_string_member (o, "from"), ==, RF_DAY);
+  g_assert_cmpint (json_object_get_int_member (o, "rows"), ==, rows);
+  g_assert_cmpstr (json_object_get_string_member (o, "sha256"), ==, sha);
+  g_assert_nonnull (actor);
+  g_assert_true (g_str_has_prefix (actor, "cli:"));
+}
+
 static void
 test_csv (Fixture *f, gconstpointer data)
 {
@@ -100,6 +145,11 @@ test_csv (Fixture *f, gconstpointer data)
   g_assert_true (g_str_has_prefix (csv, "\xEF\xBB\xBF"));
   g_assert_nonnull (strstr (csv, "新疆天池供水有限公司"));
   g_assert_nonnull (strstr (csv, "申请人离开"));
+  {
+    g_auto(GStrv) lines = g_strsplit (csv, "\r\n", -1);
+
+    assert_export_audited (f, path, "csv", g_strv_length (lines) - 2);   /* the header and the empty tail */
+  }
 }
 
 static void
@@ -148,6 +198,22 @@ test_sign_and_pdf (Fixture *f, gconstpointer data)
   /* the fees are by profile name, not by id */
   g_assert_null (strstr (text, "bj-gov"));
   g_assert_null (strstr (text, "xj-fee-mgmt"));
+  /* audited with the file's digest and the applications of the day at the outlet */
+  {
+    g_autofree char *csv_path = g_build_filename (f->dir, "same-day.csv", NULL);
+    g_autofree char *csv = NULL;
+    g_auto(GStrv) lines = NULL;
+
+    g_assert_cmpint (cli (f, NULL, &out, "report", "--date", RF_DAY, "--outlet", "1", "--format", "csv", "--out",
+                          csv_path, NULL), ==, 0);
+    g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+    lines = g_strsplit (csv, "\r\n", -1);
+    g_assert_cmpint (g_strv_length (lines) - 2, >, 0);
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (cli (f, NULL, &out, "report", "--date", RF_DAY, "--outlet", "1", "--format", "pdf", "--out", pdf,
+                          NULL), ==, 0);
+    assert_export_audited (f, pdf, "pdf", g_strv_length (lines) - 2);
+  }
   /* no --out: refused */
   g_assert_cmpint (cli (f, NULL, &out, "report", "--date", RF_DAY, "--format", "pdf", NULL), ==, 2);
 }

@@ -680,6 +680,31 @@ test_pdf_async (void)
   g_assert_nonnull (strstr (cd_test_label (win, "report_export_status"), "report.pdf"));
   g_assert_cmpint (cd_test_audit_count (c.ctx, "report.export", c.day.outlet_id), ==, exports + 1);
   g_assert_cmpuint (count_files (c.dir, ".report.pdf."), ==, 0);
+  /* the audit row names the file by its SHA-256 and the applications of the day it covers */
+  {
+    g_autoptr(sqlite3_stmt) stmt = NULL;
+    g_autofree char *bytes = NULL;
+    g_autofree char *sha = NULL;
+    g_autoptr(JsonNode) detail = NULL;
+    JsonObject *o;
+    CdReportQuery q = { 0 };
+    gsize len = 0;
+
+    g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
+    sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, len);
+    g_assert_true (cd_store_prepare (cd_context_get_store (c.ctx), "SELECT detail, entity_id FROM audit_log"
+                                     " WHERE action = 'report.export' ORDER BY id DESC LIMIT 1", &stmt, NULL));
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    detail = json_from_string ((const char *) sqlite3_column_text (stmt, 0), NULL);
+    o = json_node_get_object (detail);
+    g_assert_cmpstr (json_object_get_string_member (o, "format"), ==, "pdf");
+    g_assert_cmpstr (json_object_get_string_member (o, "sha256"), ==, sha);
+    q.from = (char *) json_object_get_string_member (o, "from");
+    q.to = (char *) json_object_get_string_member (o, "to");
+    q.outlet_id = sqlite3_column_int64 (stmt, 1);
+    g_assert_cmpint (json_object_get_int_member (o, "rows"), ==, cd_report_count_applications (c.ctx, &q, NULL));
+    g_assert_cmpint (json_object_get_int_member (o, "rows"), >, 0);
+  }
   text = pdf_text (path);
   for (const char *const *want = (const char *const[]) { "七、主管签核", "赵主管", "195.00", "短款 ¥5.00",
                                                          "北京CA·政务数字证书（零散用户）",

@@ -22,6 +22,7 @@ typedef struct {
   char          *outlet;
   char          *path;
   char          *tmp_path;     /* removed unless renamed into place */
+  char          *sha256;       /* of the PDF written, for the export's audit row */
 } ExportJob;
 
 static void
@@ -30,6 +31,7 @@ export_job_free (ExportJob *job)
   if (job->tmp_path)
     g_unlink (job->tmp_path);
   g_free (job->tmp_path);
+  g_free (job->sha256);
   g_free (job->query.from);
   g_free (job->query.to);
   g_free (job->report_json);
@@ -98,6 +100,7 @@ export_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
                      g_strerror (errno));
       return g_task_return_error (task, g_steal_pointer (&error));
     }
+  job->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, pdf);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -121,8 +124,11 @@ on_pdf_rendered_cb (GObject *source, GAsyncResult *result, gpointer data)
   ExportJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
+  gint64 rows = -1;
+
   if (g_task_propagate_boolean (G_TASK (result), &error)
-      && cd_report_audit_export (self->ctx, &job->query, "pdf", &error)
+      && (rows = cd_report_count_applications (self->ctx, &job->query, &error)) >= 0
+      && cd_report_audit_export_data (self->ctx, &job->query, "pdf", rows, job->sha256, &error)
       && g_rename (job->tmp_path, job->path) != 0)
     {
       int saved = errno;
