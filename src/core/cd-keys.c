@@ -62,27 +62,71 @@ hmac_alg (void)
   return mac;
 }
 
+/* One AES-256-GCM message on @c, which holds the key already (its key schedule made once) when @key is NULL:
+ * only the nonce is set anew. */
 static gboolean
-gcm (gboolean encrypt, const guchar key[KEY_LEN], const guchar nonce[NONCE_LEN], const guchar *aad1, gsize aad1_len,
-     const guchar *aad2, gsize aad2_len, const guchar *in, gsize in_len, guchar *out, guchar tag[TAG_LEN])
+gcm_on (EVP_CIPHER_CTX *c, gboolean encrypt, const guchar *key, const guchar nonce[NONCE_LEN], const guchar *aad1,
+        gsize aad1_len, const guchar *aad2, gsize aad2_len, const guchar *in, gsize in_len, guchar *out,
+        guchar tag[TAG_LEN])
 {
-  EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new ();
   int len = 0, fin = 0;
-  gboolean ok;
 
   if (!c || in_len > G_MAXINT / 2)
-    {
-      EVP_CIPHER_CTX_free (c);
-      return FALSE;
-    }
-  ok = EVP_CipherInit_ex2 (c, aes_gcm (), key, nonce, encrypt ? 1 : 0, NULL) == 1
+    return FALSE;
+  return EVP_CipherInit_ex2 (c, key ? aes_gcm () : NULL, key, nonce, encrypt ? 1 : 0, NULL) == 1
        && (aad1_len == 0 || EVP_CipherUpdate (c, NULL, &len, aad1, (int) aad1_len) == 1)
        && (aad2_len == 0 || EVP_CipherUpdate (c, NULL, &len, aad2, (int) aad2_len) == 1)
        && (in_len == 0 || EVP_CipherUpdate (c, out, &len, in, (int) in_len) == 1)
        && (encrypt || EVP_CIPHER_CTX_ctrl (c, EVP_CTRL_GCM_SET_TAG, TAG_LEN, tag) == 1)
        && EVP_CipherFinal_ex (c, out + (in_len ? len : 0), &fin) == 1
        && (!encrypt || EVP_CIPHER_CTX_ctrl (c, EVP_CTRL_GCM_GET_TAG, TAG_LEN, tag) == 1);
+}
+
+static gboolean
+gcm (gboolean encrypt, const guchar key[KEY_LEN], const guchar nonce[NONCE_LEN], const guchar *aad1, gsize aad1_len,
+     const guchar *aad2, gsize aad2_len, const guchar *in, gsize in_len, guchar *out, guchar tag[TAG_LEN])
+{
+  EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new ();
+  gboolean ok = gcm_on (c, encrypt, key, nonce, aad1, aad1_len, aad2, aad2_len, in, in_len, out, tag);
+
   EVP_CIPHER_CTX_free (c);
+  return ok;
+}
+
+/* Random nonces from the CSPRNG, drawn 64 at a time: OpenSSL 3's RAND_bytes costs some 4 µs a call whatever the
+ * length (more than the sealing of a value), 0.1 µs a nonce in a batch. Each nonce is handed out once, under the
+ * lock; a forked child (another pid) never uses its parent's batch, which the parent goes on using — two
+ * processes sharing nonces under one key would break GCM. Nonces are public (they are stored beside the
+ * ciphertext), so the batch needs no cleansing. */
+#define NONCE_BATCH 64
+
+static gboolean
+random_nonce (guchar nonce[NONCE_LEN])
+{
+  static GMutex lock;
+  static guchar pool[NONCE_BATCH * NONCE_LEN];
+  static guint left;
+  static pid_t owner;
+  gboolean ok = TRUE;
+
+  g_mutex_lock (&lock);
+  if (owner != getpid ())
+    {
+      left = 0;
+      owner = getpid ();
+    }
+  if (left == 0)
+    {
+      ok = RAND_bytes (pool, sizeof pool) == 1;
+      left = ok ? NONCE_BATCH : 0;
+    }
+  if (ok)
+    {
+      left--;
+      memcpy (nonce, pool + left * NONCE_LEN, NONCE_LEN);
+      memset (pool + left * NONCE_LEN, 0, NONCE_LEN);
+    }
+  g_mutex_unlock (&lock);
   return ok;
 }
 
@@ -357,6 +401,14 @@ struct _CdKeys {
   guchar index_key[KEY_LEN];
   guchar id[ID_LEN];
   char   id_hex[ID_LEN * 2 + 1];
+  /* OpenSSL's state for these keys, made at first use and reused under @lock (the key set is shared by the
+   * store's connection and worker threads): a context made and keyed per value (AES key schedule, HMAC pads,
+   * the digest fetched by name) cost several times the sealing itself. Freed and cleansed with the keys. */
+  GMutex lock;
+  EVP_CIPHER_CTX *seal_ctx;   /* AES-256-GCM under data_key, encrypting */
+  EVP_CIPHER_CTX *open_ctx;   /* the same, decrypting */
+  EVP_MAC_CTX *index_mac;     /* HMAC-SHA256 under index_key */
+  EVP_MAC_CTX *nonce_mac;     /* HMAC-SHA256 under the synthetic-nonce key derived from data_key */
 };
 
 static CdKeys *
@@ -365,7 +417,36 @@ keys_alloc (void)
   CdKeys *k = g_new0 (CdKeys, 1);
 
   k->ref = 1;
+  g_mutex_init (&k->lock);
   return k;
+}
+
+/* An HMAC-SHA256 context keyed with @key (the pads computed once); NULL when OpenSSL cannot make one. */
+static EVP_MAC_CTX *
+hmac_keyed (const guchar *key, gsize key_len)
+{
+  EVP_MAC_CTX *c = EVP_MAC_CTX_new (hmac_alg ());
+  OSSL_PARAM params[] = { OSSL_PARAM_utf8_string ("digest", (char *) "SHA256", 0), OSSL_PARAM_END };
+
+  if (c && EVP_MAC_init (c, key, key_len, params) == 1)
+    return c;
+  EVP_MAC_CTX_free (c);
+  return NULL;
+}
+
+/* HMAC-SHA256 of @a (with its terminating zero when @a_nul) ‖ @b under the keyed context in @slot (made with @key
+ * at first use, then only restarted: EVP_MAC_init without a key keeps the key). Call with keys->lock held. */
+static gboolean
+hmac_cached (EVP_MAC_CTX **slot, const guchar *key, const char *a, gboolean a_nul, const guchar *b, gsize b_len,
+             guchar md[32])
+{
+  size_t got = 0;
+
+  if (*slot ? EVP_MAC_init (*slot, NULL, 0, NULL) != 1 : !(*slot = hmac_keyed (key, KEY_LEN)))
+    return FALSE;
+  return EVP_MAC_update (*slot, (const guchar *) a, strlen (a) + (a_nul ? 1 : 0)) == 1
+         && (b_len == 0 || EVP_MAC_update (*slot, b, b_len) == 1)
+         && EVP_MAC_final (*slot, md, &got, 32) == 1 && got == 32;
 }
 
 static void
@@ -388,6 +469,12 @@ cd_keys_unref (CdKeys *keys)
 {
   if (keys && g_atomic_int_dec_and_test (&keys->ref))
     {
+      /* OpenSSL cleanses the key schedules and pads it holds when freeing them */
+      EVP_CIPHER_CTX_free (keys->seal_ctx);
+      EVP_CIPHER_CTX_free (keys->open_ctx);
+      EVP_MAC_CTX_free (keys->index_mac);
+      EVP_MAC_CTX_free (keys->nonce_mac);
+      g_mutex_clear (&keys->lock);
       OPENSSL_cleanse (keys, sizeof *keys);
       g_free (keys);
     }
@@ -641,35 +728,45 @@ seal_blob (CdKeys *keys, const char *aad, const guchar *data, gsize len, gboolea
   out = g_malloc (BLOB_HEAD + len + TAG_LEN);
   out[0] = BLOB_MAGIC;
   memcpy (out + 1, keys->id, ID_LEN);
+  g_mutex_lock (&keys->lock);
   if (synthetic)
     {
       /* The nonce is HMAC-SHA256 (a key derived from the data key, aad ‖ 0 ‖ value): equal values under equal
-       * associated data seal to equal text, different values never share a nonce (a synthetic IV). */
+       * associated data seal to equal text, different values never share a nonce (a synthetic IV). The derived
+       * key is HMAC-SHA256 (data key, label), made once per key set into the keyed context. */
       static const char label[] = "certdesk synthetic nonce";
-      guchar sub[32], md[32];
-      unsigned int sub_len = 0, md_len = 0;
-      EVP_MAC_CTX *c = EVP_MAC_CTX_new (hmac_alg ());
-      OSSL_PARAM params[] = { OSSL_PARAM_utf8_string ("digest", (char *) "SHA256", 0), OSSL_PARAM_END };
-      size_t got = 0;
+      guchar md[32];
 
-      nonce_ok = HMAC (EVP_sha256 (), keys->data_key, KEY_LEN, (const guchar *) label, sizeof label - 1, sub,
-                       &sub_len) != NULL
-                 && c && EVP_MAC_init (c, sub, sizeof sub, params) == 1
-                 && EVP_MAC_update (c, (const guchar *) (aad ? aad : ""), (aad ? strlen (aad) : 0) + 1) == 1
-                 && (len == 0 || EVP_MAC_update (c, data, len) == 1)
-                 && EVP_MAC_final (c, md, &got, sizeof md) == 1;
-      (void) md_len;
+      if (!keys->nonce_mac)
+        {
+          guchar sub[32];
+          unsigned int sub_len = 0;
+
+          if (HMAC (EVP_sha256 (), keys->data_key, KEY_LEN, (const guchar *) label, sizeof label - 1, sub,
+                    &sub_len) != NULL)
+            keys->nonce_mac = hmac_keyed (sub, sizeof sub);
+          OPENSSL_cleanse (sub, sizeof sub);
+        }
+      nonce_ok = keys->nonce_mac && hmac_cached (&keys->nonce_mac, NULL, aad ? aad : "", TRUE, data, len, md);
       if (nonce_ok)
         memcpy (out + 1 + ID_LEN, md, NONCE_LEN);
-      OPENSSL_cleanse (sub, sizeof sub);
-      EVP_MAC_CTX_free (c);
+      OPENSSL_cleanse (md, sizeof md);
     }
   else
-    nonce_ok = RAND_bytes (out + 1 + ID_LEN, NONCE_LEN) == 1;
+    nonce_ok = random_nonce (out + 1 + ID_LEN);
+  if (nonce_ok && !keys->seal_ctx)
+    {
+      /* the first value: the context is made and keyed (AES key schedule) once */
+      keys->seal_ctx = EVP_CIPHER_CTX_new ();
+      nonce_ok = keys->seal_ctx && EVP_CipherInit_ex2 (keys->seal_ctx, aes_gcm (), keys->data_key, NULL, 1, NULL) == 1;
+    }
   /* The header (version, key id) is authenticated with the caller's associated data. */
-  if (!nonce_ok
-      || !gcm (TRUE, keys->data_key, out + 1 + ID_LEN, out, 1 + ID_LEN, (const guchar *) (aad ? aad : ""),
-               aad ? strlen (aad) : 0, data, len, out + BLOB_HEAD, out + BLOB_HEAD + len))
+  nonce_ok = nonce_ok
+             && gcm_on (keys->seal_ctx, TRUE, NULL, out + 1 + ID_LEN, out, 1 + ID_LEN,
+                        (const guchar *) (aad ? aad : ""), aad ? strlen (aad) : 0, data, len, out + BLOB_HEAD,
+                        out + BLOB_HEAD + len);
+  g_mutex_unlock (&keys->lock);
+  if (!nonce_ok)
     {
       g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_FAILED, _("Cannot encrypt the value"));
       return NULL;
@@ -688,6 +785,7 @@ guchar *
 cd_keys_open_blob (CdKeys *keys, const char *aad, const guchar *data, gsize len, gsize *out_len, GError **error)
 {
   g_autofree guchar *out = NULL;
+  gboolean ok;
   gsize n;
 
   if (!cd_keys_is_sealed_blob (data, len))
@@ -706,8 +804,14 @@ cd_keys_open_blob (CdKeys *keys, const char *aad, const guchar *data, gsize len,
     }
   n = len - BLOB_HEAD - TAG_LEN;
   out = g_malloc (n + 1);
-  if (!gcm (FALSE, keys->data_key, data + 1 + ID_LEN, data, 1 + ID_LEN, (const guchar *) (aad ? aad : ""),
-            aad ? strlen (aad) : 0, data + BLOB_HEAD, n, out, (guchar *) data + BLOB_HEAD + n))
+  g_mutex_lock (&keys->lock);
+  if (!keys->open_ctx && (keys->open_ctx = EVP_CIPHER_CTX_new ())
+      && EVP_CipherInit_ex2 (keys->open_ctx, aes_gcm (), keys->data_key, NULL, 0, NULL) != 1)
+    g_clear_pointer (&keys->open_ctx, EVP_CIPHER_CTX_free);
+  ok = gcm_on (keys->open_ctx, FALSE, NULL, data + 1 + ID_LEN, data, 1 + ID_LEN, (const guchar *) (aad ? aad : ""),
+               aad ? strlen (aad) : 0, data + BLOB_HEAD, n, out, (guchar *) data + BLOB_HEAD + n);
+  g_mutex_unlock (&keys->lock);
+  if (!ok)
     {
       OPENSSL_cleanse (out, n);
       g_set_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_DAMAGED,
@@ -783,17 +887,14 @@ char *
 cd_keys_blind_index (CdKeys *keys, const char *domain, const char *normalized)
 {
   guchar md[32];
-  size_t md_len = sizeof md;
   g_autofree char *h = NULL;
-  EVP_MAC_CTX *c = EVP_MAC_CTX_new (hmac_alg ());
-  OSSL_PARAM params[] = { OSSL_PARAM_utf8_string ("digest", (char *) "SHA256", 0), OSSL_PARAM_END };
   gboolean ok;
 
-  ok = c && EVP_MAC_init (c, keys->index_key, KEY_LEN, params) == 1
-       && EVP_MAC_update (c, (const guchar *) domain, strlen (domain) + 1) == 1
-       && EVP_MAC_update (c, (const guchar *) normalized, strlen (normalized)) == 1
-       && EVP_MAC_final (c, md, &md_len, sizeof md) == 1;
-  EVP_MAC_CTX_free (c);
+  /* HMAC-SHA256 (index key, domain ‖ 0 ‖ normalized) */
+  g_mutex_lock (&keys->lock);
+  ok = hmac_cached (&keys->index_mac, keys->index_key, domain, TRUE, (const guchar *) normalized, strlen (normalized),
+                    md);
+  g_mutex_unlock (&keys->lock);
   if (!ok)
     g_error ("HMAC-SHA256 is not available from OpenSSL");
   h = hex (md, 16);

@@ -6,6 +6,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cd-keys.h"
 
@@ -127,6 +129,109 @@ test_seal_deterministic (void)
   a[strlen (a) - 5] = a[strlen (a) - 5] == 'A' ? 'B' : 'A';
   g_assert_null (cd_keys_open_text (keys, "applicant/u:X/$.agent.mobile", a, &error));
   g_assert_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_DAMAGED);
+}
+
+/* The OpenSSL state kept per key set (keyed AES-GCM contexts, keyed HMACs) and the batch of random nonces: after
+ * failed opens, values still open; the same key material with fresh state (unwrapped again) seals and indexes to
+ * the same text and opens what the first sealed; every random nonce is new, also across batches and in a forked
+ * child (which must not reuse its parent's batch: equal nonces under one key would break GCM). */
+static void
+test_reused_state (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (tmpdir, "reuse", "kek.key", NULL);
+  g_autoptr(CdKek) kek = NULL;
+  g_autoptr(CdKeys) keys = cd_keys_new_random (NULL);
+  g_autoptr(CdKeys) fresh = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *wrapped = NULL;
+  g_autofree char *before_fork = NULL;
+  g_autofree char *parent_next = NULL;
+  char child_text[512] = "";
+  int fds[2];
+  pid_t pid;
+
+  g_setenv ("CERTDESK_KEK_FILE", path, TRUE);
+  kek = cd_kek_load (TRUE, &error);
+  g_assert_no_error (error);
+  wrapped = cd_keys_wrap (keys, kek, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *value = g_strdup_printf ("张三%u", i);
+      g_autofree char *aad = g_strdup_printf ("application/%u/name", i);
+      g_autofree char *sealed = cd_keys_seal_text (keys, aad, value, &error);
+      g_autofree char *det = cd_keys_seal_text_deterministic (keys, aad, value, &error);
+      g_autofree char *bidx = cd_keys_blind_index (keys, "name", value);
+      g_autofree char *opened = NULL;
+      g_autofree char *opened_fresh = NULL;
+      g_autofree char *det_fresh = NULL;
+      g_autofree char *bidx_fresh = NULL;
+      g_autofree char *sealed_fresh = NULL;
+      g_autofree char *back = NULL;
+
+      g_assert_no_error (error);
+      g_assert_true (g_hash_table_add (seen, g_strdup (sealed)));
+      /* a failed open (wrong record) on the same state, then the right one */
+      g_assert_null (cd_keys_open_text (keys, "application/999999/name", sealed, &error));
+      g_assert_error (error, CD_KEYS_ERROR, CD_KEYS_ERROR_DAMAGED);
+      g_clear_error (&error);
+      opened = cd_keys_open_text (keys, aad, sealed, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (opened, ==, value);
+      if (i == 100)
+        {
+          fresh = cd_keys_unwrap (wrapped, kek, &error);
+          g_assert_no_error (error);
+        }
+      if (!fresh)
+        continue;
+      det_fresh = cd_keys_seal_text_deterministic (fresh, aad, value, &error);
+      bidx_fresh = cd_keys_blind_index (fresh, "name", value);
+      opened_fresh = cd_keys_open_text (fresh, aad, sealed, &error);
+      sealed_fresh = cd_keys_seal_text (fresh, aad, value, &error);
+      back = cd_keys_open_text (keys, aad, sealed_fresh, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (det_fresh, ==, det);
+      g_assert_cmpstr (bidx_fresh, ==, bidx);
+      g_assert_cmpstr (opened_fresh, ==, value);
+      g_assert_cmpstr (back, ==, value);
+    }
+  /* 1,000 seals of one value under one record: 1,000 different texts (nonces), over many batches */
+  g_hash_table_remove_all (seen);
+  for (guint i = 0; i < 1000; i++)
+    g_assert_true (g_hash_table_add (seen, cd_keys_seal_text (keys, "application/1/name", "李四", NULL)));
+
+  before_fork = cd_keys_seal_text (keys, "application/1/name", "李四", NULL);   /* a batch is in use */
+  g_assert_cmpint (pipe (fds), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      g_autofree char *sealed = cd_keys_seal_text (keys, "application/1/name", "李四", NULL);
+      gsize n = sealed ? strlen (sealed) : 0;
+
+      _exit (write (fds[1], sealed ? sealed : "", n) == (gssize) n ? 0 : 1);
+    }
+  close (fds[1]);
+  parent_next = cd_keys_seal_text (keys, "application/1/name", "李四", NULL);
+  {
+    gsize got = 0;
+    gssize n;
+    int status = 0;
+
+    while ((n = read (fds[0], child_text + got, sizeof child_text - 1 - got)) > 0)
+      got += (gsize) n;
+    child_text[got] = '\0';
+    close (fds[0]);
+    g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+    g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  }
+  g_assert_true (cd_keys_is_sealed_text (child_text));
+  g_assert_cmpstr (child_text, !=, parent_next);
+  g_assert_cmpstr (child_text, !=, before_fork);
+  g_assert_false (g_hash_table_contains (seen, child_text));
+  g_assert_false (g_hash_table_contains (seen, parent_next));
 }
 
 static void
@@ -290,6 +395,7 @@ main (int argc, char **argv)
   g_test_add_func ("/keys/seal-tamper", test_seal_tamper);
   g_test_add_func ("/keys/seal-deterministic", test_seal_deterministic);
   g_test_add_func ("/keys/blind-index", test_blind_index);
+  g_test_add_func ("/keys/reused-state", test_reused_state);
   g_test_add_func ("/keys/kek-file", test_kek_file);
   g_test_add_func ("/keys/export-import", test_export_import);
   g_test_add_func ("/keys/derive-secret", test_derive_secret);
