@@ -870,11 +870,12 @@ cd_application_store_search (CdContext *ctx, const char *query, gboolean open_or
   int rc;
 
   /* Persons' names, ID numbers and mobiles are sealed: they are found whole, through the blind indexes of the
-   * application's persons (application_bidx). Unit names, USCCs, numbers and serials stay clear: any part. */
+   * application's persons (application_bidx). Unit names, USCCs, numbers and serials stay clear: any part. A
+   * sealed name is passed over on its prefix before the LIKE '%…%' that would scan its whole text in vain. */
   if (!cd_store_prepare (store,
                          "SELECT a.id, a.number, a.state, a.step, a.name, a.profile, a.business, a.day, a.updated_at,"
                          " a.fee_total_fen FROM application a"
-                         " WHERE (?1 IS NULL OR a.number LIKE ?1 OR (a.name LIKE ?1 AND a.name NOT LIKE 'cd1.%')"
+                         " WHERE (?1 IS NULL OR a.number LIKE ?1 OR (a.name NOT LIKE 'cd1.%' AND a.name LIKE ?1)"
                          "        OR a.id IN (SELECT x.application_id FROM application_bidx x"
                          "                    WHERE x.bidx IN (?4, ?5, ?6))"
                          "        OR a.applicant_id IN (SELECT u.id FROM applicant u WHERE u.uscc LIKE ?1)"

@@ -15,10 +15,11 @@ static const char *const person_fields[] = { "name", "id_number", "mobile", "ema
 static const char *const invoice_fields[] = { "title", "taxpayer_id", "email", "phone", "address", "bank",
                                               "account", NULL };
 
+/* "<table>/<row>/<field>" (g_strconcat: no format parsing, this is made for every value sealed or opened) */
 static char *
 aad_for (const char *table, const char *row, const char *field)
 {
-  return g_strdup_printf ("%s/%s/%s", table, row, field);
+  return g_strconcat (table, "/", row, "/", field, NULL);
 }
 
 char *
@@ -305,7 +306,7 @@ sql_open (sqlite3_context *c, int argc, sqlite3_value **argv)
       sqlite3_result_error (c, error->message, -1);
       return;
     }
-  sqlite3_result_text (c, out, -1, SQLITE_TRANSIENT);
+  sqlite3_result_text (c, g_steal_pointer (&out), -1, g_free);
 }
 
 /* cd_try_open: the same as cd_open, NULL where the value does not open (a pulled row sealed under another
@@ -352,7 +353,7 @@ sql_name (sqlite3_context *c, int argc, sqlite3_value **argv)
       sqlite3_result_error (c, error->message, -1);
       return;
     }
-  sqlite3_result_text (c, out, -1, SQLITE_TRANSIENT);
+  sqlite3_result_text (c, g_steal_pointer (&out), -1, g_free);   /* SQLite frees it: no copy per row */
 }
 
 static void
