@@ -7,6 +7,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "cd-keys.h"
 #include "cd-materials-page.h"
 #include "cd-sample-store.h"
 #include "cd-scan-dialog.h"
@@ -14,6 +15,7 @@
 #include "cd-scan-viewer.h"
 #include "cd-seals-page.h"
 #include "cd-seals-page-extract.h"
+#include "cd-sealed-file.h"
 #include "cd-wizard.h"
 #include "imaging-test-util.h"
 
@@ -299,6 +301,26 @@ load_form (CdSealsPageForm *form, const char *path)
   imaging_test_wait_form (form);
 }
 
+typedef struct {
+  GtkWidget  *win;
+  const char *name;
+  const char *text;
+} LabelWait;
+
+static gboolean
+label_is (gpointer data)
+{
+  LabelWait *w = data;
+
+  return g_strcmp0 (cd_test_label (w->win, w->name), w->text) == 0;
+}
+
+static gboolean
+form_says_unreadable (gpointer data)
+{
+  return strstr (cd_seals_page_form_get_message (data), "cannot be read") != NULL;
+}
+
 static void
 test_seals_best_sample (void)
 {
@@ -408,6 +430,28 @@ test_seals_best_sample (void)
   g_clear_pointer (&sample, cd_sample_free);
   g_assert_true (cd_sample_store_get (counter->ctx, cd_draft_get_id (cd_wizard_get_draft (wizard)), "unit_seal",
                                       &sample, NULL));
+
+  /* The application shown again: its stored choice is read, opened and decoded in a worker, then shown. */
+  cd_seals_page_form_set_draft (unit, cd_wizard_get_draft (wizard), TRUE);
+  g_assert_true (cd_test_wait (label_is, &(LabelWait) { win, "seal_preview_unit_seal", "Chosen earlier and stored" },
+                               10000));
+  g_assert_cmpstr (cd_seals_page_form_get_message (unit), ==, "");
+  /* The stored object replaced by one sealed on another counter: the page says it cannot be read, no key id. */
+  {
+    g_autoptr(CdKeys) stranger = cd_keys_new_random (NULL);
+    g_autoptr(GBytes) png = cd_scan_store_open (counter->ctx, sample->sha256, &error);
+
+    g_assert_no_error (error);
+    path = g_hash_table_lookup (cd_draft_get_app (cd_wizard_get_draft (wizard))->samples, "unit_seal");
+    g_assert_true (cd_sealed_file_write (stranger, path, CD_SEALED_FILE_SCAN_AAD, g_bytes_get_data (png, NULL),
+                                         g_bytes_get_size (png), &error));
+    g_assert_no_error (error);
+    cd_seals_page_form_set_draft (unit, cd_wizard_get_draft (wizard), TRUE);
+    g_assert_true (cd_test_wait (form_says_unreadable, unit, 10000));
+    g_test_message ("message: %s", cd_seals_page_form_get_message (unit));
+    g_assert_null (strstr (cd_seals_page_form_get_message (unit), cd_keys_get_id (stranger)));
+    g_assert_cmpstr (cd_test_label (win, "seal_preview_unit_seal"), ==, "");
+  }
   gtk_widget_destroy (win);
 }
 

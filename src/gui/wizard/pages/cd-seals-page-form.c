@@ -14,8 +14,9 @@
 #include "cd-seal-extract.h"
 #include "cd-seals-page-extract.h"
 #include "cd-seals-page-form.h"
-#include "cd-sealed-file.h"
+#include "cd-sealed-scans.h"
 #include "cd-store.h"
+#include "cd-worker.h"
 
 #define THUMB    88
 
@@ -527,14 +528,81 @@ on_scan_clicked_cb (CdSealsPageForm *self)
   gtk_widget_show (dialog);
 }
 
+/* ---- the sample chosen earlier ---- */
+
+typedef struct {
+  CdKeys *keys;
+  char   *path;
+} StoredJob;
+
+static void
+stored_job_free (gpointer data)
+{
+  StoredJob *job = data;
+
+  g_clear_pointer (&job->keys, cd_keys_unref);
+  g_free (job->path);
+  g_free (job);
+}
+
+/* Worker: the stored sample read (opened when it is sealed at rest, cd-sealed-scans.h) and decoded; no widget,
+ * no database. */
+static void
+stored_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  StoredJob *job = task_data;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GInputStream) in = NULL;
+  GdkPixbuf *pixbuf;
+  GError *error = NULL;
+
+  cd_worker_yield_to_ui ();
+  /* a seal image is small: anything much larger is not one */
+  if (!(bytes = cd_sealed_scans_read (job->keys, job->path, 16 * 1024 * 1024, _("seal image"), &error)))
+    return g_task_return_error (task, error);
+  in = g_memory_input_stream_new_from_bytes (bytes);
+  if (!(pixbuf = gdk_pixbuf_new_from_stream (in, cancellable, &error)))
+    return g_task_return_error (task, error);
+  g_task_return_pointer (task, pixbuf, g_object_unref);
+}
+
 static void
 on_stored_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(CdSealsPageForm) self = user_data;
-  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new_from_stream_finish (result, NULL);
+  CdSealsPageForm *self = CD_SEALS_PAGE_FORM (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *message = NULL;
 
-  if (pixbuf && self->draft && !self->result)
-    show_preview (self, pixbuf, _("Chosen earlier and stored"));
+  /* cancelled: another application is shown since; a form loaded since shows its own samples */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !self->draft || self->result)
+    return;
+  if (pixbuf)
+    {
+      show_preview (self, pixbuf, _("Chosen earlier and stored"));
+      return;
+    }
+  /* key ids and file names are no use to the clerk: what to do is */
+  if (error->domain == CD_KEYS_ERROR)
+    message = g_strdup (_("The sample chosen earlier cannot be read: it was encrypted on another counter, or it is "
+                          "damaged. Load the form again to choose a sample."));
+  else
+    message = g_strdup_printf (_("The sample chosen earlier cannot be read: %s"), error->message);
+  set_message (self, message);
+}
+
+static void
+load_stored (CdSealsPageForm *self, const char *path)
+{
+  CdKeys *keys = cd_store_get_keys (cd_context_get_store (cd_draft_get_context (self->draft)));
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, on_stored_loaded_cb, NULL);
+  StoredJob *job = g_new0 (StoredJob, 1);
+
+  job->keys = keys ? cd_keys_ref (keys) : NULL;
+  job->path = g_strdup (path);
+  g_task_set_source_tag (task, load_stored);
+  g_task_set_task_data (task, job, stored_job_free);
+  g_task_run_in_thread (task, stored_thread);
 }
 
 /* ---- class ---- */
@@ -617,6 +685,7 @@ cd_seals_page_form_new (CdDraft *draft, const char *kind, gboolean editable)
   g_autofree char *status = g_strdup_printf ("seal_status_%s", kind);
   g_autofree char *spinner = g_strdup_printf ("seal_spinner_%s", kind);
   g_autofree char *name = g_strdup_printf ("seal_form_%s", kind);
+  g_autofree char *preview = g_strdup_printf ("seal_preview_%s", kind);
 
   g_return_val_if_fail (CD_IS_DRAFT (draft), NULL);
   g_return_val_if_fail (kind != NULL, NULL);
@@ -629,6 +698,7 @@ cd_seals_page_form_new (CdDraft *draft, const char *kind, gboolean editable)
   gtk_widget_set_name (GTK_WIDGET (self->message_label), msg);
   gtk_widget_set_name (GTK_WIDGET (self->status_label), status);
   gtk_widget_set_name (GTK_WIDGET (self->spinner), spinner);
+  gtk_widget_set_name (GTK_WIDGET (self->preview_label), preview);
   gtk_label_set_text (self->title_label, cd_seals_kind_label (kind));
   cd_seals_page_form_set_draft (self, draft, editable);
   return GTK_WIDGET (self);
@@ -664,19 +734,12 @@ cd_seals_page_form_set_draft (CdSealsPageForm *self, CdDraft *draft, gboolean ed
   stored = g_hash_table_lookup (app->samples, self->kind);
   if (stored)
     {
-      /* a sample chosen here is a scan object sealed at rest; one named by an imported application is clear
-       * (cd_sealed_file_read reads both); a seal image is small, so it is read here and decoded off the loop */
-      CdKeys *keys = cd_store_get_keys (cd_context_get_store (cd_draft_get_context (draft)));
-      g_autoptr(GBytes) bytes = cd_sealed_file_read (keys, stored, CD_SEALED_FILE_SCAN_AAD, 16 * 1024 * 1024, NULL,
-                                                     NULL);
-      g_autoptr(GInputStream) in = bytes ? g_memory_input_stream_new_from_bytes (bytes) : NULL;
-
       gtk_label_set_text (self->status_label, _("A sample was chosen earlier; load a new form to change it."));
       gtk_widget_set_visible (GTK_WIDGET (self->result_box), TRUE);
       gtk_widget_set_visible (GTK_WIDGET (self->form_area), FALSE);
-      if (in)
-        gdk_pixbuf_new_from_stream_async (G_INPUT_STREAM (in), self->cancellable, on_stored_loaded_cb,
-                                          g_object_ref (self));
+      /* a sample chosen here is a scan object sealed at rest, one named by an imported application clear:
+       * read, opened and decoded in a worker, shown when it is ready */
+      load_stored (self, stored);
     }
   else
     gtk_label_set_text (self->status_label, _("Load or scan the stamped collection form."));
