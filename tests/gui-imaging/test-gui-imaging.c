@@ -241,6 +241,60 @@ test_sane_scan_into_material (void)
   gtk_widget_destroy (win);
 }
 
+static gboolean
+thumb_is_icon (gpointer data)
+{
+  return gtk_image_get_storage_type (data) == GTK_IMAGE_ICON_NAME;
+}
+
+/* A scan object another counter sealed (copied here): the application's strip shows the scan as missing, and
+ * says it cannot be read where the clerk points at it. */
+static void
+test_unreadable_scan (void)
+{
+  g_autoptr(CdTestCounter) counter = cd_test_counter_new ("wang");
+  g_autoptr(CdDraft) draft = imaging_test_draft (counter->ctx, "bj-gov");
+  g_autofree char *code = imaging_test_scan_material (draft);
+  g_autofree char *png = imaging_test_png (work_dir, "id-back.png", 640, 400);
+  g_autofree char *png_uri = imaging_test_uri (png);
+  g_autofree char *thumb_name = NULL;
+  g_autofree char *object = NULL;
+  g_autofree char *tip = NULL;
+  g_autoptr(CdKeys) stranger = cd_keys_new_random (NULL);
+  g_autoptr(GPtrArray) scans = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *win = materials_window (counter->ctx, draft);
+  const CdScanInfo *info;
+  GtkWidget *thumb;
+  GtkImage *image;
+
+  cd_scan_strip_add_uris (find_strip (win, code), (const char *const[]) { png_uri, NULL });
+  imaging_test_wait_strip (find_strip (win, code), 1);
+  scans = cd_scan_store_list (counter->ctx, cd_draft_get_id (draft), code, FALSE, NULL);
+  g_assert_cmpuint (scans->len, ==, 1);
+  info = scans->pdata[0];
+  bytes = cd_scan_store_open (counter->ctx, info->sha256, &error);
+  g_assert_no_error (error);
+  object = cd_scan_store_object_path (counter->ctx, info->sha256);
+  g_assert_true (cd_sealed_file_write (stranger, object, CD_SEALED_FILE_SCAN_AAD, g_bytes_get_data (bytes, NULL),
+                                       g_bytes_get_size (bytes), &error));
+  g_assert_no_error (error);
+  gtk_widget_destroy (win);
+
+  win = materials_window (counter->ctx, draft);
+  thumb_name = g_strdup_printf ("scan_thumb_%" G_GINT64_FORMAT, info->id);
+  thumb = cd_test_find_visible (win, thumb_name);
+  g_assert_true (GTK_IS_BUTTON (thumb));
+  image = GTK_IMAGE (gtk_bin_get_child (GTK_BIN (thumb)));
+  g_assert_true (cd_test_wait (thumb_is_icon, image, 20000));
+  tip = gtk_widget_get_tooltip_text (GTK_WIDGET (image));
+  g_test_message ("tooltip: %s", tip);
+  g_assert_nonnull (strstr (tip, "cannot be read"));
+  g_assert_null (strstr (tip, cd_keys_get_id (stranger)));
+  gtk_widget_destroy (win);
+}
+
 /* ---- seals ---- */
 
 static void
@@ -694,6 +748,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui-imaging/materials/attach-delete-undo", test_attach_delete_undo);
   g_test_add_func ("/gui-imaging/materials/reencode", test_reencode_after_confirmation);
   g_test_add_func ("/gui-imaging/materials/sane", test_sane_scan_into_material);
+  g_test_add_func ("/gui-imaging/materials/unreadable-scan", test_unreadable_scan);
   g_test_add_func ("/gui-imaging/seals/best-sample", test_seals_best_sample);
   g_test_add_func ("/gui-imaging/seals/no-ok-sample", test_seals_no_ok_sample);
   g_test_add_func ("/gui-imaging/seals/wrong-kind", test_seals_wrong_kind);
