@@ -197,6 +197,20 @@ test_reused_state (void)
       g_assert_cmpstr (opened_fresh, ==, value);
       g_assert_cmpstr (back, ==, value);
     }
+  /* a long value (decoded outside the stack buffer) opens too */
+  {
+    g_autoptr(GString) big = g_string_new (NULL);
+    g_autofree char *sealed = NULL;
+    g_autofree char *opened = NULL;
+
+    for (guint i = 0; i < 300; i++)
+      g_string_append (big, "地址");
+    sealed = cd_keys_seal_text (keys, "application/1/$.invoice.address", big->str, &error);
+    g_assert_no_error (error);
+    opened = cd_keys_open_text (fresh, "application/1/$.invoice.address", sealed, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (opened, ==, big->str);
+  }
   /* 1,000 seals of one value under one record: 1,000 different texts (nonces), over many batches */
   g_hash_table_remove_all (seen);
   for (guint i = 0; i < 1000; i++)
