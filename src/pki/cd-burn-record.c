@@ -4,24 +4,9 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/rand.h>
-#include <openssl/x509v3.h>
-#include <string.h>
 
-#include "cd-audit.h"
-#include "cd-burn-escrow.h"
 #include "cd-burn-private.h"
-#include "cd-burn-slip.h"
 #include "cd-central-copy.h"
-#include "cd-csr.h"
-#include "cd-issuer-local.h"
-#include "cd-pki-error.h"
-#include "cd-token-readback.h"
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_PKEY, EVP_PKEY_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (X509, X509_free)
 
 void
 cd_burn_fill_result (CdBurn *b, X509 *cert)
