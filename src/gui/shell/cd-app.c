@@ -12,6 +12,7 @@
 #include "cd-paths.h"
 #include "cd-preflight.h"
 #include "cd-forms-fontset.h"
+#include "cd-store-crypt.h"
 #include "cd-worker.h"
 
 struct _CdApp {
@@ -24,6 +25,17 @@ struct _CdApp {
   GtkWidget     *login;
   GtkWidget     *main;
   char          *open_error;    /* why the database did not open: shown in a dialog, not only on stderr */
+
+  /* The database opens in a worker thread (an older one is sealed in place first: seconds over thousands of
+   * applications); the sealing's progress, written by the worker, shown by the main loop in a dialog. */
+  gboolean       opening;
+  gboolean       activate_pending;
+  GMutex         progress_lock;
+  guint64        progress_done;
+  guint64        progress_total;
+  guint          progress_source;
+  GtkWidget     *progress_dialog;
+  GtkWidget     *progress_bar;
 };
 
 G_DEFINE_FINAL_TYPE (CdApp, cd_app, GTK_TYPE_APPLICATION)
@@ -115,12 +127,124 @@ load_font_maps (gpointer data)
   return NULL;
 }
 
+/* Worker thread: the store's sealing migration reports its rows here (cd_store_crypt_set_progress). */
+static void
+on_open_progress (guint64 done, guint64 total, gpointer data)
+{
+  CdApp *self = data;
+
+  g_mutex_lock (&self->progress_lock);
+  self->progress_done = done;
+  self->progress_total = total;
+  g_mutex_unlock (&self->progress_lock);
+}
+
+/* The dialog while the personal data of an older database is encrypted: it cannot be cancelled (one
+ * transaction; stopping it would only start it again at the next start), so it has no buttons. */
+static void
+show_progress_dialog (CdApp *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *title = gtk_label_new (_("Encrypting the personal data in the database"));
+  GtkWidget *text = gtk_label_new (_("This database was written by an earlier CertDesk. Its applicants' names, ID "
+                                     "numbers and mobiles are encrypted once, before it opens; this can take a few "
+                                     "minutes. Leave the computer on."));
+  GtkWidget *win = gtk_window_new (GTK_WINDOW_TOPLEVEL);
+
+  gtk_widget_set_name (win, "migration_dialog");
+  gtk_window_set_title (GTK_WINDOW (win), _("CertDesk"));
+  gtk_window_set_deletable (GTK_WINDOW (win), FALSE);
+  gtk_window_set_resizable (GTK_WINDOW (win), FALSE);
+  gtk_window_set_position (GTK_WINDOW (win), GTK_WIN_POS_CENTER);
+  gtk_container_set_border_width (GTK_CONTAINER (box), 24);
+  gtk_style_context_add_class (gtk_widget_get_style_context (title), "title");
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_line_wrap (GTK_LABEL (text), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (text), 56);
+  gtk_label_set_xalign (GTK_LABEL (text), 0);
+  self->progress_bar = gtk_progress_bar_new ();
+  gtk_widget_set_name (self->progress_bar, "migration_progress");
+  gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (self->progress_bar), TRUE);
+  gtk_container_add (GTK_CONTAINER (box), title);
+  gtk_container_add (GTK_CONTAINER (box), text);
+  gtk_container_add (GTK_CONTAINER (box), self->progress_bar);
+  gtk_container_add (GTK_CONTAINER (win), box);
+  gtk_application_add_window (GTK_APPLICATION (self), GTK_WINDOW (win));
+  self->progress_dialog = win;
+  g_object_add_weak_pointer (G_OBJECT (win), (gpointer *) &self->progress_dialog);
+  gtk_widget_show_all (win);
+}
+
+/* Main loop, every 50 ms while the database opens: the dialog once a sealing runs, its bar from the worker's
+ * figures. */
+static gboolean
+update_progress_cb (gpointer data)
+{
+  CdApp *self = data;
+  guint64 done, total;
+
+  g_mutex_lock (&self->progress_lock);
+  done = self->progress_done;
+  total = self->progress_total;
+  g_mutex_unlock (&self->progress_lock);
+  if (total == 0)
+    return G_SOURCE_CONTINUE;
+  if (!self->progress_dialog)
+    show_progress_dialog (self);
+  {
+    /* TRANSLATORS: the progress bar of encrypting an older database's personal data */
+    g_autofree char *text = g_strdup_printf (_("%llu of %llu records"), (unsigned long long) done,
+                                             (unsigned long long) total);
+
+    gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress_bar), (double) MIN (done, total) / total);
+    gtk_progress_bar_set_text (GTK_PROGRESS_BAR (self->progress_bar), text);
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+open_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  CdApp *self = source;
+  GError *error = NULL;
+  CdContext *ctx = cd_context_new (self->state_dir, self->db_path, &error);
+
+  if (ctx)
+    g_task_return_pointer (task, ctx, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void cd_app_activate (GApplication *app);
+
+static void
+on_opened_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  CdApp *self = CD_APP (source);
+  g_autoptr(GError) error = NULL;
+
+  cd_store_crypt_set_progress (NULL, NULL);
+  g_clear_handle_id (&self->progress_source, g_source_remove);
+  self->opening = FALSE;
+  self->ctx = g_task_propagate_pointer (G_TASK (result), &error);
+  if (!self->ctx)
+    {
+      g_printerr (_("CertDesk cannot open its database: %s\n"), error->message);
+      self->open_error = g_strdup (error->message);
+    }
+  /* the next window first, then the dialog goes: the application never runs out of windows on the way */
+  if (self->activate_pending)
+    cd_app_activate (G_APPLICATION (self));
+  if (self->progress_dialog)
+    gtk_widget_destroy (self->progress_dialog);
+  g_application_release (G_APPLICATION (self));
+}
+
 static void
 cd_app_startup (GApplication *app)
 {
   CdApp *self = CD_APP (app);
   g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-  g_autoptr(GError) error = NULL;
   static const GActionEntry entries[] = {
     { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
   };
@@ -139,12 +263,16 @@ cd_app_startup (GApplication *app)
   cd_main_window_add_accels (GTK_APPLICATION (app));
   /* Alt+Left (Back) and Enter (Next) are handled by the wizard itself, where the focus is. */
   g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
-  self->ctx = cd_context_new (self->state_dir, self->db_path, &error);
-  if (!self->ctx)
-    {
-      g_printerr (_("CertDesk cannot open its database: %s\n"), error->message);
-      self->open_error = g_strdup (error->message);
-    }
+  /* Off the main loop: the login window (or the reason the database did not open) follows in on_opened_cb. */
+  {
+    g_autoptr(GTask) task = g_task_new (self, NULL, on_opened_cb, NULL);
+
+    self->opening = TRUE;
+    g_application_hold (app);
+    cd_store_crypt_set_progress (on_open_progress, self);
+    self->progress_source = g_timeout_add (50, update_progress_cb, self);
+    g_task_run_in_thread (task, open_thread);
+  }
 }
 
 /* A clerk starts the counter from the desktop and sees no terminal: the reason the database did not open (a
@@ -167,6 +295,11 @@ cd_app_activate (GApplication *app)
 {
   CdApp *self = CD_APP (app);
 
+  if (self->opening)
+    {
+      self->activate_pending = TRUE;
+      return;
+    }
   if (!self->ctx)
     {
       if (self->open_error && !gtk_application_get_windows (GTK_APPLICATION (app)))
@@ -219,6 +352,7 @@ cd_app_finalize (GObject *object)
   CdApp *self = CD_APP (object);
 
   g_clear_object (&self->ctx);
+  g_mutex_clear (&self->progress_lock);
   g_free (self->state_dir);
   g_free (self->db_path);
   g_free (self->head_office);
@@ -250,6 +384,7 @@ cd_app_init (CdApp *self)
     { NULL }
   };
 
+  g_mutex_init (&self->progress_lock);
   g_application_add_main_option_entries (G_APPLICATION (self), options);
 }
 
