@@ -11,6 +11,7 @@
 
 #include "cd-app.h"
 #include "cd-application-store.h"
+#include "cd-fee-page.h"
 #include "cd-print-page.h"
 #include "cd-price-store.h"
 #include "cd-test-util.h"
@@ -253,6 +254,23 @@ cd_test_click (GtkWidget *root, const char *name)
   g_assert_true (GTK_IS_BUTTON (w));
   g_assert_true (gtk_widget_is_sensitive (w));
   gtk_button_clicked (GTK_BUTTON (w));
+  cd_test_iterate ();
+}
+
+static gboolean
+fee_page_idle (gpointer page)
+{
+  return !cd_fee_page_is_busy (page);
+}
+
+void
+cd_test_pay (GtkWidget *root)
+{
+  GtkWidget *page = gtk_widget_get_ancestor (cd_test_find (root, "pay_button"), CD_TYPE_FEE_PAGE);
+
+  g_assert_nonnull (page);
+  cd_test_click (root, "pay_button");
+  g_assert_true (cd_test_wait (fee_page_idle, page, 20000));
   cd_test_iterate ();
 }
 
@@ -971,7 +989,7 @@ cd_test_walk_business (CdTestCounter *counter, CdWizard *wizard, GtkWidget *win,
 
           if (gtk_widget_get_mapped (received))
             gtk_entry_set_text (GTK_ENTRY (received), "100000");
-          cd_test_click (win, "pay_button");
+          cd_test_pay (win);
         }
       else if (g_str_equal (step, "print"))
         {

@@ -37,6 +37,8 @@ void        cd_test_wait_ms       (guint ms);
 void        cd_test_set_text      (GtkWidget *root, const char *name, const char *text);
 void        cd_test_click         (GtkWidget *root, const char *name);
 void        cd_test_toggle        (GtkWidget *root, const char *name, gboolean active);
+/* Clicks the fee step's "Record payment" and waits until the payment, recorded in a thread, is back. */
+void        cd_test_pay           (GtkWidget *root);
 /* A key press (and release) as the keyboard would deliver it to @window's focus widget. */
 void        cd_test_key           (GtkWidget *window, guint keyval, GdkModifierType state);
 /* Keyboard alone: Tab goes round @window without getting stuck or losing the focus, and reaches every field

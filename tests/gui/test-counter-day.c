@@ -58,7 +58,7 @@ to_paid_with_invoice (CdTestCounter *counter, GtkWidget *win, CdWizard *wizard)
   /* the applicant gave the invoice's details: the tick is there already */
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (cd_test_find (win, "invoice_check"))));
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (cd_test_find (win, "method_combo")), "wechat");
-  cd_test_click (win, "pay_button");
+  cd_test_pay (win);
   g_assert_cmpint (cd_draft_get_state (cd_wizard_get_draft (wizard)), ==, CD_STATE_PAID);
   id = cd_draft_get_id (cd_wizard_get_draft (wizard));
   g_assert_true (cd_test_next (win, wizard));
@@ -287,7 +287,7 @@ test_signed_day_payment_needs_approval (void)
   /* said before anything is tried, naming the day */
   g_assert_nonnull (strstr (cd_test_label (win, "reason_label"), today));
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (cd_test_find (win, "method_combo")), "wechat");
-  cd_test_click (win, "pay_button");
+  cd_test_pay (win);
   prompt = cd_test_find_toplevel (GTK_TYPE_DIALOG, "adjustment_dialog");
   g_assert_nonnull (prompt);
   g_assert_cmpint (cd_draft_get_state (cd_wizard_get_draft (wizard)), !=, CD_STATE_PAID);

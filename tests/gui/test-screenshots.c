@@ -108,7 +108,7 @@ test_main_window_pages (void)
   cd_wizard_next (wizard);
   cd_test_iterate ();
   cd_test_screenshot (win, "wizard-5-fee");
-  cd_test_click (win, "pay_button");
+  cd_test_pay (win);
   cd_test_screenshot (win, "wizard-5-fee-paid");
   cd_wizard_next (wizard);
   cd_wizard_next (wizard);

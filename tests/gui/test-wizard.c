@@ -7,6 +7,8 @@
 #include "cd-application-store.h"
 #include "cd-auth-dialog.h"
 #include "cd-customer-completion.h"
+#include "cd-fee-page.h"
+#include "cd-price-store.h"
 #include "cd-print-page.h"
 #include "cd-report-signoff.h"
 #include "cd-test-util.h"
@@ -182,6 +184,84 @@ burn_ready (gpointer win)
   return button && gtk_widget_is_sensitive (button);
 }
 
+static gboolean
+fee_page_idle (gpointer page)
+{
+  return !cd_fee_page_is_busy (page);
+}
+
+/* The payment is recorded in a thread (SQLite's check, payment and fsync off the window's thread): meanwhile
+ * the fee page is busy, nothing on it can change the payment or record it twice, and Next waits. A refusal
+ * comes back as before (here the price changed in Settings after the fee was shown: the core names the new
+ * fee, nothing is paid, the button is back); then, the price restored and the step entered again, the
+ * payment goes through. */
+static void
+test_payment_in_a_thread (void)
+{
+  g_autoptr(CdTestCounter) counter = cd_test_counter_new ("wang");
+  GtkWidget *win;
+  CdWizard *wizard = new_wizard (counter->ctx, &win);
+  GtkWidget *fee = cd_wizard_get_page (wizard, "fee");
+  CdDraft *draft;
+  CdPriceOverride price = { .business = (char *) "new", .variant = (char *) "standard", .item = (char *) "cert",
+                            .amount_fen = 35000 };
+  g_autoptr(GError) error = NULL;
+
+  choose_profile (win);
+  fill_applicant (win, GOOD_USCC);
+  next (win);
+  tick_all_materials (win, wizard);
+  next (win);
+  choose_samples (counter, wizard);
+  next (win);
+  g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "fee");
+  draft = cd_wizard_get_draft (wizard);
+  g_assert_true (CD_IS_FEE_PAGE (fee));
+  g_assert_false (cd_fee_page_is_busy (CD_FEE_PAGE (fee)));
+  g_assert_nonnull (strstr (cd_test_label (win, "fee_total"), "300.00"));
+  g_assert_true (cd_price_store_set (counter->ctx, PROFILE, &price, &error));
+  g_assert_no_error (error);
+  gtk_button_clicked (GTK_BUTTON (cd_test_find (win, "pay_button")));
+  /* at once, before the main loop runs again: the thread has the payment */
+  g_assert_true (cd_fee_page_is_busy (CD_FEE_PAGE (fee)));
+  g_assert_true (gtk_widget_get_visible (cd_test_find (win, "pay_spinner")));
+  g_assert_false (cd_test_sensitive (win, "pay_button"));
+  g_assert_false (cd_test_sensitive (win, "method_combo"));
+  g_assert_false (cd_test_sensitive (win, "invoice_check"));
+  g_assert_false (cd_test_sensitive (win, "next_button"));
+  g_assert_true (cd_test_wait (fee_page_idle, fee, 20000));
+  cd_test_iterate ();
+  g_assert_false (gtk_widget_get_visible (cd_test_find (win, "pay_spinner")));
+  g_assert_cmpint (cd_draft_get_state (draft), ==, CD_STATE_CHECKED);   /* the check passed and stays */
+  g_test_message ("refused: %s", cd_test_label (win, "pay_status"));
+  g_assert_nonnull (strstr (cd_test_label (win, "pay_status"), "350.00"));   /* the fee as it is now */
+  g_assert_true (cd_test_sensitive (win, "pay_button"));
+  g_assert_true (cd_test_sensitive (win, "method_combo"));
+  g_assert_false (cd_test_sensitive (win, "next_button"));
+
+  g_assert_true (cd_price_store_clear (counter->ctx, PROFILE, &price, &error));
+  g_assert_no_error (error);
+  cd_test_click (win, "back_button");
+  cd_test_click (win, "next_button");
+  g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "fee");
+  g_assert_nonnull (strstr (cd_test_label (win, "fee_total"), "300.00"));
+  cd_test_pay (win);
+  g_assert_false (cd_fee_page_is_busy (CD_FEE_PAGE (fee)));
+  g_assert_cmpint (cd_draft_get_state (draft), ==, CD_STATE_PAID);
+  g_assert_false (cd_test_sensitive (win, "pay_button"));
+  g_assert_true (cd_test_sensitive (win, "next_button"));
+  {
+    g_autoptr(CdApplicationInfo) info = NULL;
+
+    /* recorded on the worker's connection, seen on the window's */
+    g_assert_true (cd_application_store_load (counter->ctx, cd_draft_get_id (draft), NULL, &info, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (info->state, ==, CD_STATE_PAID);
+    g_assert_cmpint (info->fee_total_fen, ==, 30000);
+  }
+  gtk_widget_destroy (win);
+}
+
 static void
 test_full_acceptance_to_paid (void)
 {
@@ -210,7 +290,7 @@ test_full_acceptance_to_paid (void)
   tick = cd_test_find (win, "original_application_form");
   g_assert_true (gtk_widget_is_sensitive (tick));
   g_assert_true (cd_test_sensitive (win, "scan_add_application_form"));
-  cd_test_click (win, "pay_button");
+  cd_test_pay (win);
   g_test_message ("pay status: %s", cd_test_label (win, "pay_status"));
   g_assert_true (cd_test_sensitive (win, "next_button"));
   /* Paid: the checklist is read-only, the same rows made insensitive rather than built again. */
@@ -637,7 +717,7 @@ test_tab_reaches_every_field (void)
   next (win);
   g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "fee");
   assert_tab_reaches_every_field (win, wizard);
-  cd_test_click (win, "pay_button");
+  cd_test_pay (win);
   next (win);
   g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "print");
   g_assert_true (cd_test_wait (print_ready, wizard, 20000));
@@ -683,6 +763,12 @@ switch_done (Switches *sw, const char *name, gboolean (*until) (gpointer), gpoin
 }
 
 static gboolean
+payment_back (gpointer wizard)
+{
+  return !cd_fee_page_is_busy (CD_FEE_PAGE (cd_wizard_get_page (wizard, "fee")));
+}
+
+static gboolean
 print_ready (gpointer wizard)
 {
   return cd_print_page_is_ready (CD_PRINT_PAGE (cd_wizard_get_page (wizard, "print")));
@@ -707,7 +793,8 @@ switch_cycle (CdTestCounter *counter, CdWizard *wizard, GtkWidget *win, Switches
   SWITCH (next (win), "materials → seals", NULL);
   choose_samples (counter, wizard);
   SWITCH (next (win), "seals → fee", NULL);
-  SWITCH (cd_test_click (win, "pay_button"), "payment recorded", NULL);
+  /* the payment is recorded in a thread: the switch lasts until it is back and the page shows it */
+  SWITCH (cd_test_click (win, "pay_button"), "payment recorded", payment_back);
   SWITCH (next (win), "fee → print (documents rendered)", print_ready);
   for (guint i = 0; i < G_N_ELEMENTS (back_to); i++)
     {
@@ -791,6 +878,7 @@ main (int argc, char *argv[])
   cd_test_init (&argc, &argv, FALSE);
   g_test_add_func ("/gui/wizard/invalid-uscc-keeps-next-disabled", test_invalid_uscc_keeps_next_disabled);
   g_test_add_func ("/gui/wizard/full-acceptance-to-paid", test_full_acceptance_to_paid);
+  g_test_add_func ("/gui/wizard/payment-in-a-thread", test_payment_in_a_thread);
   g_test_add_func ("/gui/wizard/destroy-and-resume", test_destroy_and_resume);
   g_test_add_func ("/gui/wizard/waiver-needs-supervisor", test_waiver_needs_supervisor);
   g_test_add_func ("/gui/wizard/unlock-has-no-seal-step", test_unlock_has_no_seal_step);

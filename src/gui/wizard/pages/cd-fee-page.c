@@ -1,5 +1,6 @@
 /* cd-fee-page.c: the fee step. The quote comes from cd_price_store_quote(); "Record payment" runs the
- * core's check (draft → checked) and payment (checked → paid). The page is complete once paid. */
+ * core's check (draft → checked) and payment (checked → paid) in a GTask thread on a database connection of
+ * its own, the page busy meanwhile. The page is complete once paid. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
@@ -12,6 +13,7 @@
 #include "cd-application-store.h"
 #include "cd-preflight.h"
 #include "cd-price-store.h"
+#include "cd-worker.h"
 
 struct _CdFeePage {
   GtkScrolledWindow parent_instance;
@@ -26,7 +28,10 @@ struct _CdFeePage {
   GtkLabel        *change_label;
   GtkToggleButton *invoice_check;
   GtkButton       *pay_button;
+  GtkSpinner      *pay_spinner;
   GtkLabel        *pay_status;
+
+  GCancellable    *pay_cancel;   /* non-NULL while a payment is being recorded (the page is busy) */
 
   gint64           total_fen;   /* -1: no quote */
   char            *lines_shown;  /* the cells of lines_grid as built: the same quote keeps them */
@@ -60,7 +65,8 @@ static void
 update_payment_widgets (CdFeePage *self)
 {
   gboolean cash = method_is_cash (self);
-  gboolean paid = is_paid (self);
+  /* while a payment is being recorded nothing on the page can change it, nor record it twice */
+  gboolean paid = is_paid (self) || self->pay_cancel;
   gint64 received = 0;
 
   gtk_widget_set_visible (GTK_WIDGET (self->received_caption), cash);
@@ -90,6 +96,8 @@ update_complete (CdFeePage *self)
 {
   if (is_paid (self))
     cd_page_set_complete (self, TRUE, NULL);
+  else if (self->pay_cancel)
+    cd_page_set_complete (self, FALSE, _("Recording the payment…"));
   else if (self->fault_text)
     cd_page_set_complete (self, FALSE, self->fault_text);
   else if (self->total_fen < 0)
@@ -221,7 +229,8 @@ refresh (CdFeePage *self)
     }
   else
     {
-      cd_gui_label_set_text (self->pay_status, self->fault_text ? self->fault_text : "");
+      cd_gui_label_set_text (self->pay_status, self->pay_cancel ? _("Recording the payment…")
+                                               : self->fault_text ? self->fault_text : "");
       /* before payment the tick is the application's invoice part (given on the applicant step, or ticked) */
       gtk_toggle_button_set_active (self->invoice_check, app->invoice != NULL);
     }
@@ -269,21 +278,34 @@ on_received_changed_cb (CdFeePage *self)
 
 /* One payment as recorded: the core's check (draft → checked) and the payment (checked → paid). */
 typedef struct {
-  CdFeePage      *self;
+  CdFeePage      *self;   /* kept alive while the supervisor's prompt holds it; NULL in the worker */
   gint64          id;
   CdPaymentMethod method;
   gint64          total_fen;
   gint64          received_fen;
   gboolean        invoice;
+  /* the worker's own connection is opened from these, read on the main thread */
+  char           *state_dir;
+  char           *db_path;
+  char           *actor;
+  gint64          clerk_id;
+  gint64          outlet_id;
+  GDateTime      *now;
 } Payment;
 
 static void
 payment_free (Payment *p)
 {
-  g_object_unref (p->self);
+  g_clear_object (&p->self);
+  g_free (p->state_dir);
+  g_free (p->db_path);
+  g_free (p->actor);
+  g_clear_pointer (&p->now, g_date_time_unref);
   g_free (p);
 }
 
+/* The pre-flight before the payment row: cd_application_store_check() refuses on every rule a later step
+ * enforces, and only then does cd_application_store_pay() write anything that cannot be undone. */
 static gboolean
 record_payment (CdContext *ctx, gpointer data, GError **error)
 {
@@ -298,6 +320,31 @@ record_payment (CdContext *ctx, gpointer data, GError **error)
   return cd_application_store_pay (ctx, p->id, p->method, p->total_fen, p->received_fen, p->invoice, error);
 }
 
+/* The worker: SQLite's check and payment (a transaction and its fsync) off the window's thread, on a
+ * connection of its own (a connection is used by one thread at a time), as the clerk signed in. */
+static void
+payment_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  Payment *p = data;
+  g_autoptr(CdContext) worker = NULL;
+  GError *error = NULL;
+
+  cd_worker_yield_to_ui ();
+  if (!(worker = cd_context_new (p->state_dir, p->db_path, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  cd_context_set_actor (worker, p->actor, p->clerk_id);
+  cd_context_set_outlet_id (worker, p->outlet_id);
+  /* dated when the clerk recorded it, by the window's clock (a test may have moved it) */
+  cd_store_set_now (cd_context_get_store (worker), p->now);
+  if (!record_payment (worker, p, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
 static void
 on_payment_adjusted_cb (CdFeePage *self)
 {
@@ -310,18 +357,91 @@ on_payment_adjusted_cb (CdFeePage *self)
 /* The day is signed off: the supervisor approves the payment in the same dialog (password and reason), and it
  * is recorded as that supervisor's adjustment. Nothing was written before. */
 static void
-ask_payment_approval (CdFeePage *self, Payment *p, const GError *refusal)
+ask_payment_approval (CdFeePage *self, const Payment *worker, const GError *refusal)
 {
+  Payment *p = g_new0 (Payment, 1);
   GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
-  g_autofree char *amount = cd_fen_to_yuan_string (p->total_fen);
-  g_autofree char *description = g_strdup_printf (_("Record the payment of ¥%s by %s for application %s."), amount,
+  g_autofree char *amount = NULL;
+  g_autofree char *description = NULL;
+  GtkWidget *prompt;
+
+  p->self = g_object_ref (self);
+  p->id = worker->id;
+  p->method = worker->method;
+  p->total_fen = worker->total_fen;
+  p->received_fen = worker->received_fen;
+  p->invoice = worker->invoice;
+  amount = cd_fen_to_yuan_string (p->total_fen);
+  description = g_strdup_printf (_("Record the payment of ¥%s by %s for application %s."), amount,
                                                   cd_payment_method_label (p->method),
                                                   cd_draft_get_number (self->draft));
-  GtkWidget *prompt = cd_adjustment_prompt (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL, self->ctx,
-                                            refusal->message, description, record_payment, p,
-                                            (GDestroyNotify) payment_free);
+  prompt = cd_adjustment_prompt (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL, self->ctx,
+                                 refusal->message, description, record_payment, p, (GDestroyNotify) payment_free);
 
   g_signal_connect_object (prompt, "authorized", G_CALLBACK (on_payment_adjusted_cb), self, G_CONNECT_SWAPPED);
+}
+
+static void
+set_busy (CdFeePage *self, gboolean busy)
+{
+  if (!busy)
+    g_clear_object (&self->pay_cancel);
+  else if (!self->pay_cancel)
+    self->pay_cancel = g_cancellable_new ();
+  gtk_widget_set_visible (GTK_WIDGET (self->pay_spinner), busy);
+  if (busy)
+    gtk_spinner_start (self->pay_spinner);
+  else
+    gtk_spinner_stop (self->pay_spinner);
+  if (busy)
+    cd_gui_label_set_text (self->pay_status, _("Recording the payment…"));
+  update_payment_widgets (self);
+  update_complete (self);
+}
+
+/* After a failure: a check that passed stays recorded; the draft follows the stored state. */
+static void
+show_payment_error (CdFeePage *self, const GError *error)
+{
+  g_autoptr(GError) reload_error = NULL;
+
+  if (cd_draft_get_id (self->draft))
+    cd_draft_reload (self->draft, &reload_error);
+  gtk_label_set_text (self->pay_status, error ? cd_gui_error_text (error) : "");
+}
+
+static void
+on_payment_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  CdFeePage *self = CD_FEE_PAGE (data);
+  Payment *p = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+  gboolean cancelled = g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result)));
+
+  if (!cancelled)
+    set_busy (self, FALSE);
+  /* the page went away, or shows another application now: that one's payment is in the database all the
+   * same (Today's list shows it), and nothing here is about it any more */
+  if (cancelled || !self->draft || cd_draft_get_id (self->draft) != p->id)
+    {
+      g_object_unref (self);
+      return;
+    }
+  if (ok)
+    {
+      if (!cd_draft_reload (self->draft, &error))
+        show_payment_error (self, error);
+    }
+  else if (cd_adjustment_is_refusal (error))
+    {
+      gtk_label_set_text (self->pay_status, cd_gui_error_text (error));
+      /* the prompt records it on the window's connection, as that supervisor's adjustment */
+      ask_payment_approval (self, p, error);
+    }
+  else
+    show_payment_error (self, error);
+  g_object_unref (self);
 }
 
 static void
@@ -329,12 +449,15 @@ on_pay_clicked_cb (CdFeePage *self)
 {
   Payment *payment;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
   const char *method_id = gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->method_combo));
+  CdStore *store = cd_context_get_store (self->ctx);
   CdPaymentMethod method;
   gint64 received = self->total_fen;
   gint64 id;
 
-  if (is_paid (self) || self->total_fen < 0 || !method_id || !cd_payment_method_from_code (method_id, &method))
+  if (self->pay_cancel || is_paid (self) || self->total_fen < 0 || !method_id
+      || !cd_payment_method_from_code (method_id, &method))
     return;
   if (method == CD_PAYMENT_CASH && !cd_gui_parse_yuan (gtk_entry_get_text (self->received_entry), &received))
     {
@@ -343,38 +466,36 @@ on_pay_clicked_cb (CdFeePage *self)
       return;
     }
   if (!cd_draft_flush (self->draft, &error) || !(id = cd_draft_get_id (self->draft)))
-    goto fail;
+    {
+      show_payment_error (self, error);
+      return;
+    }
   payment = g_new0 (Payment, 1);
-  payment->self = g_object_ref (self);
   payment->id = id;
   payment->method = method;
   payment->total_fen = self->total_fen;
   payment->received_fen = received;
   payment->invoice = gtk_toggle_button_get_active (self->invoice_check);
-  if (!record_payment (self->ctx, payment, &error))
-    {
-      if (cd_adjustment_is_refusal (error))
-        {
-          gtk_label_set_text (self->pay_status, cd_gui_error_text (error));
-          ask_payment_approval (self, payment, error);
-          return;
-        }
-      payment_free (payment);
-      goto fail;
-    }
-  payment_free (payment);
-  if (!cd_draft_reload (self->draft, &error))
-    goto fail;
-  return;
+  payment->state_dir = g_strdup (cd_context_get_state_dir (self->ctx));
+  payment->db_path = g_strdup (cd_store_get_path (store));
+  payment->actor = g_strdup (cd_context_get_actor (self->ctx));
+  payment->clerk_id = cd_context_get_clerk_id (self->ctx);
+  payment->outlet_id = cd_context_get_outlet_id (self->ctx);
+  payment->now = cd_store_now (store);
+  set_busy (self, TRUE);
+  task = g_task_new (NULL, self->pay_cancel, on_payment_done_cb, g_object_ref (self));
+  g_task_set_source_tag (task, on_pay_clicked_cb);
+  g_task_set_task_data (task, payment, (GDestroyNotify) payment_free);
+  /* the payment is written whatever happens to the page meanwhile: only its outcome is then dropped */
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, payment_thread);
+}
 
-fail:
-  /* A check that passed stays recorded; the draft follows the stored state. */
-  {
-    g_autoptr(GError) reload_error = NULL;
-    if (cd_draft_get_id (self->draft))
-      cd_draft_reload (self->draft, &reload_error);
-  }
-  gtk_label_set_text (self->pay_status, error ? cd_gui_error_text (error) : "");
+gboolean
+cd_fee_page_is_busy (CdFeePage *self)
+{
+  g_return_val_if_fail (CD_IS_FEE_PAGE (self), FALSE);
+  return self->pay_cancel != NULL;
 }
 
 /* vfuncs */
@@ -403,6 +524,12 @@ cd_fee_page_set_draft (CdWizardPage *page, CdDraft *draft)
 {
   CdFeePage *self = CD_FEE_PAGE (page);
 
+  /* another application: the previous one's payment is still written, its outcome is no longer shown here */
+  if (self->pay_cancel)
+    {
+      g_cancellable_cancel (self->pay_cancel);
+      set_busy (self, FALSE);
+    }
   cd_page_take_draft (self, &self->draft, draft, G_CALLBACK (on_draft_loaded_cb));
   g_signal_connect_object (draft, "notify::state", G_CALLBACK (refresh), self, G_CONNECT_SWAPPED);
   gtk_entry_set_text (self->received_entry, "");
@@ -438,7 +565,7 @@ cd_fee_page_show_faults (CdWizardPage *page, GPtrArray *faults)
     return;
   g_clear_pointer (&self->fault_text, g_free);
   self->fault_text = g_strdup (text);
-  if (!is_paid (self))
+  if (!is_paid (self) && !self->pay_cancel)
     gtk_label_set_text (self->pay_status, text ? text : "");
   update_payment_widgets (self);
   update_complete (self);
@@ -455,6 +582,10 @@ cd_fee_page_iface_init (CdWizardPageInterface *iface)
 static void
 cd_fee_page_dispose (GObject *object)
 {
+  /* a payment under way is still written; its outcome no longer concerns this page */
+  if (CD_FEE_PAGE (object)->pay_cancel)
+    g_cancellable_cancel (CD_FEE_PAGE (object)->pay_cancel);
+  g_clear_object (&CD_FEE_PAGE (object)->pay_cancel);
   g_clear_pointer (&CD_FEE_PAGE (object)->fault_text, g_free);
   g_clear_pointer (&CD_FEE_PAGE (object)->lines_shown, g_free);
   g_clear_pointer (&CD_FEE_PAGE (object)->methods_for, g_free);
@@ -476,7 +607,8 @@ cd_fee_page_class_init (CdFeePageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/certdesk/CertDesk/ui/cd-fee-page.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CdFeePage, name)
   BIND (lines_grid); BIND (total_label); BIND (quote_error); BIND (method_combo); BIND (received_caption);
-  BIND (received_entry); BIND (change_label); BIND (invoice_check); BIND (pay_button); BIND (pay_status);
+  BIND (received_entry); BIND (change_label); BIND (invoice_check); BIND (pay_button); BIND (pay_spinner);
+  BIND (pay_status);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_method_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_received_changed_cb);
