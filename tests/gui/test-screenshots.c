@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
+#include <string.h>
+
 #include "cd-auth-dialog.h"
 #include "cd-login-window.h"
 #include "cd-main-window.h"
@@ -48,6 +50,40 @@ fill_applicant (GtkWidget *win)
   cd_test_set_text (win, "invoice_title", "内蒙古草原建设工程有限公司");
 }
 
+/* The longest line of the applicant step, a USCC that does not fit the applicant type, is read whole at
+ * 1366×768 in the main window (two lines reserved for it, not cut off) and moves no field below it. */
+static void
+uscc_warning_fits (GtkWidget *win)
+{
+  GtkComboBox *type = GTK_COMBO_BOX (cd_test_find (win, "type_combo"));
+  g_autofree char *was = g_strdup (gtk_combo_box_get_active_id (type));
+  GtkLabel *warning = GTK_LABEL (cd_test_find (win, "unit_uscc_error"));
+  GtkWidget *address = cd_test_find (win, "unit_address");
+  GtkAllocation before, after;
+  int x, y_before, y_after;
+
+  g_assert_cmpstr (gtk_label_get_text (warning), ==, "");
+  gtk_widget_get_allocation (address, &before);
+  g_assert_true (gtk_widget_translate_coordinates (address, win, 0, 0, &x, &y_before));
+  g_assert_true (gtk_combo_box_set_active_id (type, "institution"));
+  cd_test_wait_ms (50);
+  g_test_message ("USCC warning: %s", gtk_label_get_text (warning));
+  g_assert_nonnull (strstr (gtk_label_get_text (warning), "91"));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (warning)));
+  cd_test_screenshot (win, "wizard-2-applicant-uscc-warning");
+  g_test_message ("warning: %d lines, %d px wide", pango_layout_get_line_count (gtk_label_get_layout (warning)),
+                  gtk_widget_get_allocated_width (GTK_WIDGET (warning)));
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (warning)));
+  g_assert_cmpint (pango_layout_get_line_count (gtk_label_get_layout (warning)), <=, 2);
+  gtk_widget_get_allocation (address, &after);
+  g_assert_true (gtk_widget_translate_coordinates (address, win, 0, 0, &x, &y_after));
+  g_assert_cmpint (y_after, ==, y_before);
+  g_assert_cmpint (after.height, ==, before.height);
+  g_assert_true (gtk_combo_box_set_active_id (type, was));
+  cd_test_iterate ();
+  g_assert_cmpstr (gtk_label_get_text (warning), ==, "");
+}
+
 static void
 test_main_window_pages (void)
 {
@@ -70,6 +106,7 @@ test_main_window_pages (void)
   cd_test_set_text (win, "unit_uscc", "91150100MA0N2K3L4T");
   cd_test_set_text (win, "agent_mobile", "13912345678");
   cd_test_screenshot (win, "wizard-2-applicant");
+  uscc_warning_fits (win);
   cd_wizard_next (wizard);
   cd_test_iterate ();
   cd_test_toggle (win, "original_application_form", TRUE);

@@ -473,6 +473,34 @@ cd_applicant_page_class_init (CdApplicantPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed_cb);
 }
 
+/* Two lines' height for @label in its own font, so that a second line never moves what is below it. */
+static void
+reserve_two_lines (GtkLabel *label)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (label), "国\n国");
+  int height = 0;
+
+  pango_layout_get_pixel_size (layout, NULL, &height);
+  gtk_widget_set_size_request (GTK_WIDGET (label), -1, height);
+}
+
+/* The USCC's line says the longest sentence of the page (a code whose registration authority does not fit the
+ * applicant type names both, about 60 characters in Chinese): it wraps onto a second line, reserved like the
+ * first, instead of being cut off at 1366×768. */
+static void
+init_uscc_error (GtkLabel *label)
+{
+  cd_gui_field_error_init (label);
+  gtk_label_set_single_line_mode (label, FALSE);
+  gtk_label_set_line_wrap (label, TRUE);
+  gtk_label_set_line_wrap_mode (label, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (label, 2);   /* with the ellipsis: never a third line */
+  /* its natural width no wider than the entry above it: the wrap, not the page, takes a long sentence */
+  gtk_label_set_max_width_chars (label, 30);
+  reserve_two_lines (label);
+  g_signal_connect (label, "style-updated", G_CALLBACK (reserve_two_lines), NULL);
+}
+
 static void
 cd_applicant_page_init (CdApplicantPage *self)
 {
@@ -481,4 +509,5 @@ cd_applicant_page_init (CdApplicantPage *self)
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     if (fields[i].error >= 0)
       cd_gui_field_error_init (MEMBER (self, fields[i].error, GtkLabel *));
+  init_uscc_error (self->unit_uscc_error);
 }
