@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cd-issuer-local.h"
+#include "cd-token-records.h"
 #include "pki-test-util.h"
 
 #define CRL_URL "http://crl.ca.example/certdesk-demo.crl"
@@ -38,17 +39,18 @@ burn_one (PkiFixture *f, const char *profile, const char *label, const char *usc
   gint64 id = pki_application (f, json, CD_STATE_PRINTED);
   g_autoptr(GError) error = NULL;
   g_autoptr(CdBurnResult) r = NULL;
-  g_autofree char *sql = NULL;
-  g_autofree char *pem = NULL;
+  g_autoptr(CdCertRecord) rec = NULL;
   char *path = g_strdup_printf ("%s/%s.pem", f->dir, label);
 
   pki_make_token (f, label);
   r = pki_burn (f, id, label, PKI_PIN, PKI_SO_PIN, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (r);
-  sql = g_strdup_printf ("SELECT pem FROM certificate WHERE serial = '%s'", r->certificate_serial);
-  pem = pki_db_text (f, sql);
-  g_assert_true (g_file_set_contents (path, pem, -1, NULL));
+  /* the stored PEM is sealed (docs/store.md): read through the store, as the counter's readers do */
+  g_assert_true (cd_cert_record_lookup (cd_context_get_store (f->ctx), r->certificate_serial, &rec, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (rec);
+  g_assert_true (g_file_set_contents (path, rec->pem, -1, NULL));
   *out_serial = g_strdup (r->certificate_serial);
   return path;
 }
