@@ -50,9 +50,12 @@ slip_path (PkiFixture *f)
 }
 
 static GStrv
-cli_env (const char *const *extra)
+cli_env (PkiFixture *f, const char *const *extra)
 {
   GStrv envp = g_get_environ ();
+
+  /* The fixture's own key folder, also when several fixtures' burns run at once. */
+  envp = g_environ_setenv (envp, "SOFTHSM2_CONF", f->softhsm_conf, TRUE);
 
   /* Under AddressSanitizer the children keep its memory checks but skip the leak check: leaks are the other
    * pki tests' (which run the same code), and the full allocation stacks those need make every run of the
@@ -87,7 +90,7 @@ static int
 run (PkiFixture *f, const char *const *extra_env, const char *db, int *out_signal, char **out_text, ...)
 {
   g_autoptr(GPtrArray) argv = NULL;
-  g_auto(GStrv) envp = cli_env (extra_env);
+  g_auto(GStrv) envp = cli_env (f, extra_env);
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
@@ -355,8 +358,8 @@ start_paused (PkiFixture *f, const char *db, const char *point, const char *retr
   g_autofree char *slip = slip_path (f);
   g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
                                                                 | G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_auto(GStrv) envp = cli_env ((const char *const[]) { "CERTDESK_TEST_PAUSE_AT", point,
-                                                        "CERTDESK_RECORD_RETRY_S", retry_s, NULL });
+  g_auto(GStrv) envp = cli_env (f, (const char *const[]) { "CERTDESK_TEST_PAUSE_AT", point,
+                                                           "CERTDESK_RECORD_RETRY_S", retry_s, NULL });
   g_autoptr(GError) error = NULL;
 
   g_subprocess_launcher_set_environ (l, envp);
@@ -455,39 +458,55 @@ test_database_locked (PkiFixture *f, gconstpointer data)
 
 /* Another writer holds the database for 6 s (beyond the store's 5 s busy timeout) as each step starts: the
  * burn waits or fails and rolls back, the resume completes, and the invariants hold — nothing the CA signed
- * is lost, one certificate is issued, the slip opens the key. */
+ * is lost, one certificate is issued, the slip opens the key. The six points run at once, each on a counter
+ * of its own (database, key folder, CA): each burn still meets its own 6 s lock at its own point, and the
+ * locks are waited out together instead of one after the other. */
 static void
 test_database_locked_every_step (PkiFixture *f, gconstpointer data)
 {
   static const char *const points[] = { "init:start", "keygen:start", "csr:start", "issue:start", "write:start",
                                         "verify:start" };
+  PkiFixture counters[G_N_ELEMENTS (points)] = { 0 };
+  Paused p[G_N_ELEMENTS (points)];
+  GSubprocess *sq[G_N_ELEMENTS (points)];
 
   for (guint i = 0; i < G_N_ELEMENTS (points); i++)
     {
-      Paused p;
-      g_autoptr(GSubprocess) sq = NULL;
+      pki_fixture_setup (&counters[i], NULL);
+      pki_make_token (&counters[i], "DEMO-A");
+      g_clear_object (&counters[i].ctx);
+      g_assert_cmpint (run (&counters[i], NULL, NULL, NULL, NULL, "audit", "verify", NULL), ==, 0);
+      start_paused (&counters[i], counters[i].db_path, points[i], "30", &p[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (points); i++)
+    {
+      sq[i] = lock_database (counters[i].db_path, 6);
+      kill (p[i].pid, SIGCONT);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (points); i++)
+    {
       g_autoptr(GError) error = NULL;
       g_autofree char *out = NULL;
       g_autofree char *app = NULL;
       g_autofree char *what = g_strdup_printf ("locked 6 s at %s", points[i]);
 
-      fresh (f);
-      g_assert_cmpint (run (f, NULL, NULL, NULL, NULL, "audit", "verify", NULL), ==, 0);
-      start_paused (f, f->db_path, points[i], "30", &p);
-      sq = lock_database (f->db_path, 6);
-      kill (p.pid, SIGCONT);
-      g_assert_true (g_subprocess_communicate_utf8 (p.proc, NULL, NULL, &out, NULL, &error));
+      g_assert_true (g_subprocess_communicate_utf8 (p[i].proc, NULL, NULL, &out, NULL, &error));
       g_assert_no_error (error);
-      g_assert_true (g_subprocess_wait (sq, NULL, &error));
-      g_test_message ("%s: accept exited %d: %s", what, g_subprocess_get_exit_status (p.proc), out);
-      if (g_subprocess_get_exit_status (p.proc) != 0)
+      g_assert_true (g_subprocess_wait (sq[i], NULL, &error));
+      g_test_message ("%s: accept exited %d: %s", what, g_subprocess_get_exit_status (p[i].proc), out);
+      /* pkcs11-tool in the checks reads this counter's keys */
+      g_setenv ("SOFTHSM2_CONF", counters[i].softhsm_conf, TRUE);
+      if (g_subprocess_get_exit_status (p[i].proc) != 0)
         {
-          app = app_file (f);
-          resume (f, app, what);
+          app = app_file (&counters[i]);
+          resume (&counters[i], app, what);
         }
-      check_invariants (f, what);
-      g_object_unref (p.proc);
+      check_invariants (&counters[i], what);
+      g_object_unref (p[i].proc);
+      g_object_unref (sq[i]);
+      pki_fixture_teardown (&counters[i], NULL);
     }
+  g_setenv ("SOFTHSM2_CONF", f->softhsm_conf, TRUE);
 }
 
 /* The database's disk fills up at the issue step (a 4 MiB tmpfs for the database alone). */
