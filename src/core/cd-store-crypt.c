@@ -299,7 +299,9 @@ reseal_certificates (CdStore *store, CdKeys *old, CdKeys *keys, guint64 *done, g
     {
       gint64 id = sqlite3_column_int64 (sel, 0);
       const char *fields[] = { "subject", "pem" };
-      g_autofree char *sealed[2] = { NULL, NULL };
+      g_autofree char *subject = NULL;
+      g_autofree char *pem = NULL;
+      char **sealed[] = { &subject, &pem };
 
       for (guint i = 0; i < 2; i++)
         {
@@ -308,15 +310,15 @@ reseal_certificates (CdStore *store, CdKeys *old, CdKeys *keys, guint64 *done, g
 
           if (raw && !clear)
             return FALSE;
-          if (!(sealed[i] = cd_field_seal (keys, "certificate", id, fields[i], clear ? clear : "", error)))
+          if (!(*sealed[i] = cd_field_seal (keys, "certificate", id, fields[i], clear ? clear : "", error)))
             return FALSE;
           if (clear)
             memset (clear, 0, strlen (clear));
         }
       sqlite3_reset (upd);
       sqlite3_bind_int64 (upd, 1, id);
-      sqlite3_bind_text (upd, 2, sealed[0], -1, SQLITE_STATIC);
-      sqlite3_bind_text (upd, 3, sealed[1], -1, SQLITE_STATIC);
+      sqlite3_bind_text (upd, 2, subject, -1, SQLITE_STATIC);
+      sqlite3_bind_text (upd, 3, pem, -1, SQLITE_STATIC);
       if (!cd_store_step_done (store, upd, error))
         return FALSE;
       if (++*done % 500 == 0)
