@@ -259,6 +259,15 @@ update_sections (CdApplicantPage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->unit_uscc), gtk_toggle_button_get_active (self->has_uscc));
 }
 
+/* Set only on a change: a combo box given its row again, or a label its text again, is measured and laid out
+ * again, and with it the page around it, in the frame of the switch. */
+static void
+set_active_id (GtkComboBox *combo, const char *id)
+{
+  if (g_strcmp0 (gtk_combo_box_get_active_id (combo), id) != 0)
+    gtk_combo_box_set_active_id (combo, id);
+}
+
 static void
 load_from_draft (CdApplicantPage *self)
 {
@@ -281,9 +290,8 @@ load_from_draft (CdApplicantPage *self)
         if ((profile->party_roles >> r) & 1)
           gtk_combo_box_text_append (self->role_combo, cd_party_role_to_code (r), cd_party_role_label (r));
     }
-  gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->type_combo), cd_applicant_type_to_code (app->applicant_type));
-  gtk_combo_box_set_active_id (GTK_COMBO_BOX (self->role_combo),
-                               app->has_party_role ? cd_party_role_to_code (app->party_role) : NULL);
+  set_active_id (GTK_COMBO_BOX (self->type_combo), cd_applicant_type_to_code (app->applicant_type));
+  set_active_id (GTK_COMBO_BOX (self->role_combo), app->has_party_role ? cd_party_role_to_code (app->party_role) : NULL);
   gtk_toggle_button_set_active (self->has_uscc, app->has_uscc);
   gtk_toggle_button_set_active (self->legal_present, app->legal_person_present);
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -400,7 +408,7 @@ cd_applicant_page_set_draft (CdWizardPage *page, CdDraft *draft)
 
   cd_page_take_draft_when_shown (self, &self->draft, draft, G_CALLBACK (on_draft_loaded_cb));
   g_signal_connect_object (draft, "changed", G_CALLBACK (update_complete), self, G_CONNECT_SWAPPED);
-  gtk_label_set_text (self->returning_label, "");
+  cd_gui_label_set_text (self->returning_label, "");
   load_from_draft (self);
 }
 
