@@ -22,6 +22,25 @@ aad_for (const char *table, const char *row, const char *field)
   return g_strconcat (table, "/", row, "/", field, NULL);
 }
 
+/* A row id in decimal into @row (32 bytes), as "%" G_GINT64_FORMAT writes it, without a printf per value (the day
+ * report opens a name per open application). */
+static void
+row_text (char row[32], gint64 id)
+{
+  char tmp[24];
+  guint64 v = id < 0 ? -(guint64) id : (guint64) id;
+  int n = 0, k = 0;
+
+  do
+    tmp[n++] = (char) ('0' + v % 10);
+  while ((v /= 10) != 0);
+  if (id < 0)
+    row[k++] = '-';
+  while (n > 0)
+    row[k++] = tmp[--n];
+  row[k] = '\0';
+}
+
 char *
 cd_field_applicant_row (gboolean unit, const char *uscc, const char *id_number_bidx)
 {
@@ -64,7 +83,7 @@ cd_field_seal (CdKeys *keys, const char *table, gint64 id, const char *field, co
 {
   char row[32];
 
-  g_snprintf (row, sizeof row, "%" G_GINT64_FORMAT, id);
+  row_text (row, id);
   return cd_field_seal_row (keys, table, row, field, value, error);
 }
 
@@ -73,7 +92,7 @@ cd_field_open (CdKeys *keys, const char *table, gint64 id, const char *field, co
 {
   char row[32];
 
-  g_snprintf (row, sizeof row, "%" G_GINT64_FORMAT, id);
+  row_text (row, id);
   return cd_field_open_row (keys, table, row, field, value, error);
 }
 
@@ -279,7 +298,7 @@ cd_field_seal_json (CdKeys *keys, const char *table, gint64 id, const char *json
 {
   char row[32];
 
-  g_snprintf (row, sizeof row, "%" G_GINT64_FORMAT, id);
+  row_text (row, id);
   return crypt_json (keys, table, row, json, TRUE, bidx, NULL, error);
 }
 
@@ -288,7 +307,7 @@ cd_field_open_json (CdKeys *keys, const char *table, gint64 id, const char *json
 {
   char row[32];
 
-  g_snprintf (row, sizeof row, "%" G_GINT64_FORMAT, id);
+  row_text (row, id);
   return cd_field_open_json_row (keys, table, row, json, error);
 }
 
