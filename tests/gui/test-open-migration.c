@@ -12,79 +12,10 @@
 #include "cd-login-window.h"
 #include "cd-main-window.h"
 #include "cd-store-schema.h"
+#include "cd-test-old-db.h"
 #include "cd-test-util.h"
 
 #define N_APPS 2000
-
-/* A database as an older CertDesk left it: the schema before the sealing migration, @n applications of persons
- * in the clear (each its own name, ID number and mobile), written with plain SQL. */
-static void
-write_old_database (const char *path, guint n)
-{
-  g_autofree char *fixture = g_build_filename (g_getenv ("CERTDESK_SOURCE_ROOT"), "tests", "fixtures",
-                                               "app-bj-person.json", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CdApplication) person = cd_application_load_file (fixture, &error);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *app = NULL, *cust = NULL;
-  guint upto = 0;
-
-  g_assert_no_error (error);
-  while (upto < cd_store_n_migrations && !strstr (cd_store_migrations[upto], "CREATE TABLE application_bidx"))
-    upto++;
-  g_assert_cmpuint (upto, <, cd_store_n_migrations);
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode = WAL; BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
-  for (guint v = 0; v < upto; v++)
-    g_assert_cmpint (sqlite3_exec (db, cd_store_migrations[v], NULL, NULL, NULL), ==, SQLITE_OK);
-  /* this build's applicant sync triggers name the index columns the sealing migration adds; an older one's did not */
-  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER applicant_sync_insert; DROP TRIGGER applicant_sync_update;"
-                                     " DROP TRIGGER applicant_sync_delete;", NULL, NULL, NULL), ==, SQLITE_OK);
-  {
-    g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %u", upto);
-    g_assert_cmpint (sqlite3_exec (db, bump, NULL, NULL, NULL), ==, SQLITE_OK);
-  }
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO applicant (id, kind, name, id_number, mobile, data, updated_at)"
-                                           " VALUES (?1, 'person', ?2, ?3, ?4, '{}', '2026-01-31T01:00:00Z')", -1,
-                                       &cust, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO application (id, number, applicant_id, profile, business,"
-                                           " applicant_type, state, name, data, day, created_at, updated_at)"
-                                           " VALUES (?1, ?2, ?1, 'bj-gov', 'new', 'individual', 'draft', ?3, ?4,"
-                                           " '2026-01-31', '2026-01-31T01:00:00Z', '2026-01-31T01:00:00Z')", -1,
-                                       &app, NULL), ==, SQLITE_OK);
-  for (guint i = 1; i <= n; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("王五%u", i);
-      g_autofree char *id = g_strdup_printf ("6501022000%08u", i);
-      g_autofree char *mobile = g_strdup_printf ("139%08u", i);
-      g_autofree char *number = g_strdup_printf ("CD-20260131-%05u", i);
-      g_autofree char *json = NULL;
-
-      g_free (person->person->name);
-      person->person->name = g_strdup (name);
-      g_free (person->person->id_number);
-      person->person->id_number = g_strdup (id);
-      g_free (person->person->mobile);
-      person->person->mobile = g_strdup (mobile);
-      json = cd_application_to_string (person);
-      sqlite3_reset (cust);
-      sqlite3_bind_int64 (cust, 1, i);
-      sqlite3_bind_text (cust, 2, name, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (cust, 3, id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (cust, 4, mobile, -1, SQLITE_TRANSIENT);
-      g_assert_cmpint (sqlite3_step (cust), ==, SQLITE_DONE);
-      sqlite3_reset (app);
-      sqlite3_bind_int64 (app, 1, i);
-      sqlite3_bind_text (app, 2, number, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (app, 3, name, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (app, 4, json, -1, SQLITE_TRANSIENT);
-      g_assert_cmpint (sqlite3_step (app), ==, SQLITE_DONE);
-    }
-  sqlite3_finalize (cust);
-  sqlite3_finalize (app);
-  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
-}
 
 typedef struct {
   CdApp   *app;
@@ -199,7 +130,7 @@ test_old_database_opens_with_progress (void)
       return;
     }
   g_setenv ("CERTDESK_KEK_FILE", kek, TRUE);
-  write_old_database (db, N_APPS);
+  cd_test_write_old_database (db, N_APPS, "王五", NULL);
   app = cd_app_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   w.app = app;
@@ -215,7 +146,7 @@ test_old_database_opens_with_progress (void)
   g_assert_true (w.dialog_seen);
   g_assert_true (w.intermediate);   /* progress shown as it went, not only at the start or the end */
   g_assert_nonnull (w.bar_text);
-  g_assert_nonnull (strstr (w.bar_text, "of 4000 records"));   /* every applicant and application */
+  g_assert_nonnull (strstr (w.bar_text, "/ 4000 条记录"));   /* every applicant and application */
   g_assert_false (w.dialog_with_login);
   g_assert_true (w.setup_done);
   g_assert_true (w.main_seen);
@@ -251,7 +182,7 @@ test_old_database_opens_with_progress (void)
 int
 main (int argc, char *argv[])
 {
-  cd_test_init (&argc, &argv, FALSE);
+  cd_test_init (&argc, &argv, TRUE);   /* in Chinese, as at the counter */
   g_test_add_func ("/gui/app/old-database-opens-with-progress", test_old_database_opens_with_progress);
   return g_test_run ();
 }

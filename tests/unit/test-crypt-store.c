@@ -14,6 +14,7 @@
 #include "cd-store-crypt.h"
 #include "cd-store-schema.h"
 #include "cd-test-context.h"
+#include "cd-test-old-db.h"
 
 /* app-bj-person.json's person and app-nmg-new.json's legal person and agent */
 static const char *const secrets[] = { "65010220000229001X", "13912345678", "张三", NULL };
@@ -113,82 +114,6 @@ test_workload_no_clear_text (CdTestContext *t, gconstpointer data)
   g_assert_true (file_contains (cd_store_get_path (store), "内蒙古") || file_contains (wal, "内蒙古"));
 }
 
-/* The index of the sealing migration in the schema list (its SQL makes application_bidx). */
-static guint
-crypt_migration (void)
-{
-  for (guint i = 0; i < cd_store_n_migrations; i++)
-    if (strstr (cd_store_migrations[i], "CREATE TABLE application_bidx"))
-      return i;
-  g_assert_not_reached ();
-}
-
-/* A database as an older CertDesk left it: the schema before the sealing migration, @n applications in the clear
- * (each a person with its own ID number and mobile), written with plain SQL. */
-static void
-write_old_database (const char *path, guint n, GPtrArray *expected)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *app = NULL, *cust = NULL;
-  g_autoptr(CdApplication) person = load_fixture ("app-bj-person.json");
-  guint upto = crypt_migration ();
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode = WAL; BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
-  for (guint v = 0; v < upto; v++)
-    g_assert_cmpint (sqlite3_exec (db, cd_store_migrations[v], NULL, NULL, NULL), ==, SQLITE_OK);
-  /* This build's applicant sync triggers already name the index columns the sealing migration adds (an older
-   * CertDesk's did not): without them here, as on a counter whose triggers the migration makes again. */
-  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER applicant_sync_insert; DROP TRIGGER applicant_sync_update;"
-                                     " DROP TRIGGER applicant_sync_delete;", NULL, NULL, NULL), ==, SQLITE_OK);
-  {
-    g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %u", upto);
-    g_assert_cmpint (sqlite3_exec (db, bump, NULL, NULL, NULL), ==, SQLITE_OK);
-  }
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO applicant (id, kind, name, id_number, mobile, data, updated_at)"
-                                           " VALUES (?1, 'person', ?2, ?3, ?4, ?5, '2026-01-31T01:00:00Z')", -1,
-                                       &cust, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO application (id, number, applicant_id, profile, business,"
-                                           " applicant_type, state, name, data, day, created_at, updated_at)"
-                                           " VALUES (?1, ?2, ?1, 'bj-gov', 'new', 'individual', 'draft', ?3, ?4,"
-                                           " '2026-01-31', '2026-01-31T01:00:00Z', '2026-01-31T01:00:00Z')", -1,
-                                       &app, NULL), ==, SQLITE_OK);
-  for (guint i = 1; i <= n; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("张三%u", i);
-      g_autofree char *id = g_strdup_printf ("6501022000%08u", i);
-      g_autofree char *mobile = g_strdup_printf ("139%08u", i);
-      g_autofree char *number = g_strdup_printf ("CD-20260131-%05u", i);
-      g_autofree char *json = NULL;
-
-      g_free (person->person->name);
-      person->person->name = g_strdup (name);
-      g_free (person->person->id_number);
-      person->person->id_number = g_strdup (id);
-      g_free (person->person->mobile);
-      person->person->mobile = g_strdup (mobile);
-      json = cd_application_to_string (person);
-      g_ptr_array_add (expected, g_strdup (json));
-      sqlite3_reset (cust);
-      sqlite3_bind_int64 (cust, 1, i);
-      sqlite3_bind_text (cust, 2, name, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (cust, 3, id, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (cust, 4, mobile, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (cust, 5, "{}", -1, SQLITE_STATIC);
-      g_assert_cmpint (sqlite3_step (cust), ==, SQLITE_DONE);
-      sqlite3_reset (app);
-      sqlite3_bind_int64 (app, 1, i);
-      sqlite3_bind_text (app, 2, number, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (app, 3, name, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (app, 4, json, -1, SQLITE_TRANSIENT);
-      g_assert_cmpint (sqlite3_step (app), ==, SQLITE_DONE);
-    }
-  sqlite3_finalize (cust);
-  sqlite3_finalize (app);
-  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
-}
-
 static void
 count_progress (guint64 done, guint64 total, gpointer user_data)
 {
@@ -210,7 +135,7 @@ test_migrate_10000 (void)
   const guint n = 10000;
   g_autofree char *first_key = NULL;
 
-  write_old_database (path, n, expected);
+  cd_test_write_old_database (path, n, "张三", expected);
   g_assert_true (file_contains (path, "650102200000004711"));   /* in the clear before */
   cd_store_crypt_set_progress (count_progress, &last);
   ctx = cd_context_new (dir, path, &error);
