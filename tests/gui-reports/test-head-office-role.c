@@ -15,59 +15,9 @@
 #include "cd-reports-page.h"
 #include "cd-test-pg.h"
 #include "cd-test-util.h"
-#include "reports-fixture.h"
+#include "central-counters.h"
 
 static CdTestPg *server;
-
-typedef struct {
-  char      *dir;
-  CdContext *ctx;
-  RfDay      day;
-} Counter;
-
-/* A counter with the fixture's day, joined as @code (the database user @role) and synced. */
-static void
-counter_init (Counter *c, const char *code, const char *name, const char *role)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *admin = cd_test_pg_url (server, "certdesk_admin");
-  g_autofree char *url = cd_test_pg_url (server, role);
-  CdCentralSyncResult res;
-
-  c->dir = g_dir_make_tmp ("certdesk-gui-hq-role-XXXXXX", &error);
-  g_assert_no_error (error);
-  c->ctx = cd_context_new (c->dir, NULL, &error);
-  g_assert_no_error (error);
-  rf_build_day (c->ctx, &c->day);
-  rf_set_clock (c->ctx, RF_DAY "T18:00:00Z");
-  g_assert_true (cd_central_init (admin, code, name, role, NULL, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (cd_central_join (cd_context_get_store (c->ctx), url, code, code, NULL, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (cd_central_sync (cd_context_get_store (c->ctx), &res, &error));
-  g_assert_no_error (error);
-}
-
-static void
-counter_clear (Counter *c)
-{
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", c->dir);
-
-  g_clear_object (&c->ctx);
-  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL));
-  g_free (c->dir);
-}
-
-static gint64
-local_figure (CdContext *ctx, const char *member)
-{
-  CdReportQuery q = { RF_DAY, RF_DAY, 0, 0 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) r = cd_report_build (ctx, &q, &error);
-
-  g_assert_no_error (error);
-  return json_object_get_int_member (json_node_get_object (r), member);
-}
 
 static gboolean
 report_shown (gpointer data)
@@ -98,7 +48,7 @@ offered_roles (GtkWidget *root)
 static void
 test_head_office_role (void)
 {
-  Counter a = { 0 }, b = { 0 };
+  RfCounter a = { 0 }, b = { 0 };
   g_autoptr(PGconn) admin = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CdClerk) hq = NULL;
@@ -117,8 +67,8 @@ test_head_office_role (void)
   /* The head office's person has a database user of the account's name, granted the head office's reach. */
   g_assert_null (cd_test_pg_try (admin, "CREATE ROLE hq_wang LOGIN IN ROLE certdesk_head_office", NULL));
   hq_url = cd_test_pg_url (server, "hq_wang");
-  counter_init (&a, "HHHT01", "呼和浩特受理点", "outlet_hhht");
-  counter_init (&b, "BT01", "包头受理点", "outlet_bt");
+  rf_counter_init_joined (&a, server, "HHHT01", "呼和浩特受理点", "outlet_hhht", NULL);
+  rf_counter_init_joined (&b, server, "BT01", "包头受理点", "outlet_bt", NULL);
 
   /* Set centrally (certdesk-cli central clerk add … --role head-office), pulled by A's next round. */
   hash = cd_password_hash ("zongbu123");
@@ -151,7 +101,7 @@ test_head_office_role (void)
   shown = json_node_get_object (cd_reports_page_get_report (CD_REPORTS_PAGE (reports)));
   g_assert_true (json_object_get_boolean_member (shown, "central"));
   g_assert_cmpint (json_object_get_int_member (shown, "fees_total_fen"), ==,
-                   local_figure (a.ctx, "fees_total_fen") + local_figure (b.ctx, "fees_total_fen"));
+                   rf_local_figure (a.ctx, "fees_total_fen") + rf_local_figure (b.ctx, "fees_total_fen"));
   g_assert_cmpint (json_array_get_length (json_object_get_array_member (shown, "outlets")), ==, 2);
   {
     GtkComboBox *combo = GTK_COMBO_BOX (cd_test_find (GTK_WIDGET (win), "report_outlet"));
@@ -185,15 +135,11 @@ test_head_office_role (void)
   }
   /* A counter on its own still makes its supervisors; the head-office role is never offered, nor taken. */
   {
-    Counter alone = { 0 };
+    RfCounter alone = { 0 };
     GtkWidget *panel_win;
     g_autofree char *roles = NULL;
 
-    alone.dir = g_dir_make_tmp ("certdesk-gui-hq-alone-XXXXXX", &error);
-    g_assert_no_error (error);
-    alone.ctx = cd_context_new (alone.dir, NULL, &error);
-    g_assert_no_error (error);
-    rf_build_day (alone.ctx, &alone.day);
+    rf_counter_init_alone (&alone);
     g_assert_true (cd_clerk_store_login (alone.ctx, "boss", RF_PASSWORD, NULL, &error));
     panel_win = cd_test_window (GTK_WIDGET (cd_clerks_panel_new (alone.ctx)));
     roles = offered_roles (panel_win);
@@ -203,10 +149,10 @@ test_head_office_role (void)
                                         &error));
     g_assert_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_ROLE);
     g_clear_error (&error);
-    counter_clear (&alone);
+    rf_counter_clear (&alone);
   }
-  counter_clear (&a);
-  counter_clear (&b);
+  rf_counter_clear (&a);
+  rf_counter_clear (&b);
 }
 
 int

@@ -14,68 +14,9 @@
 #include "cd-store-crypt.h"
 #include "cd-test-pg.h"
 #include "cd-test-util.h"
-#include "reports-fixture.h"
+#include "central-counters.h"
 
 static CdTestPg *server;
-
-typedef struct {
-  char      *dir;
-  CdContext *ctx;
-  RfDay      day;
-} Counter;
-
-/* A counter with the fixture's day (three paid, one voided, one draft), under the CA's key set @ca_keys (issue
- * 17: imported before joining, so that the head office opens the persons' names), joined as @code and synced. */
-static void
-counter_init (Counter *c, const char *code, const char *name, const char *role, CdKeys *ca_keys)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *admin = cd_test_pg_url (server, "certdesk_admin");
-  g_autofree char *url = cd_test_pg_url (server, role);
-  g_autofree char *counter = NULL;
-  CdCentralSyncResult res;
-  gint64 queued = 0;
-  gboolean replaced;
-
-  c->dir = g_dir_make_tmp ("certdesk-gui-central-XXXXXX", &error);
-  g_assert_no_error (error);
-  c->ctx = cd_context_new (c->dir, NULL, &error);
-  g_assert_no_error (error);
-  rf_build_day (c->ctx, &c->day);
-  rf_set_clock (c->ctx, RF_DAY "T18:00:00Z");
-  replaced = cd_store_crypt_replace (cd_context_get_store (c->ctx), ca_keys, "test", &error);
-  g_assert_no_error (error);
-  g_assert_true (replaced);
-  g_assert_true (cd_central_init (admin, code, name, role, NULL, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (cd_central_join (cd_context_get_store (c->ctx), url, code, code, &counter, &queued, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (queued, >, 0);
-  g_assert_true (cd_central_sync (cd_context_get_store (c->ctx), &res, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (res.pending, ==, 0);
-}
-
-static void
-counter_clear (Counter *c)
-{
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", c->dir);
-
-  g_clear_object (&c->ctx);
-  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL));
-  g_free (c->dir);
-}
-
-static gint64
-local_figure (CdContext *ctx, const char *member)
-{
-  CdReportQuery q = { RF_DAY, RF_DAY, 0, 0 };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) r = cd_report_build (ctx, &q, &error);
-
-  g_assert_no_error (error);
-  return json_object_get_int_member (json_node_get_object (r), member);
-}
 
 static gboolean
 flag_set (gpointer data)
@@ -129,7 +70,7 @@ label_has (gpointer data)
 static void
 test_head_office (void)
 {
-  Counter a = { 0 }, b = { 0 }, hq = { 0 };
+  RfCounter a = { 0 }, b = { 0 }, hq = { 0 };
   g_autoptr(PGconn) admin = NULL;
   g_autofree char *head = NULL;
   g_autofree char *total_text = NULL;
@@ -153,8 +94,10 @@ test_head_office (void)
   hq.ctx = cd_context_new (hq.dir, NULL, &error);
   g_assert_no_error (error);
   rf_set_clock (hq.ctx, RF_DAY "T18:00:00Z");
-  counter_init (&a, "HHHT01", "呼和浩特受理点", "outlet_hhht", cd_store_get_keys (cd_context_get_store (hq.ctx)));
-  counter_init (&b, "BT01", "包头受理点", "outlet_bt", cd_store_get_keys (cd_context_get_store (hq.ctx)));
+  rf_counter_init_joined (&a, server, "HHHT01", "呼和浩特受理点", "outlet_hhht",
+                          cd_store_get_keys (cd_context_get_store (hq.ctx)));
+  rf_counter_init_joined (&b, server, "BT01", "包头受理点", "outlet_bt",
+                          cd_store_get_keys (cd_context_get_store (hq.ctx)));
 
   page = cd_reports_page_new (hq.ctx);
   cd_reports_page_set_central (page, head);
@@ -166,11 +109,11 @@ test_head_office (void)
   /* In total: both counters' own figures summed. */
   shown = json_node_get_object (cd_reports_page_get_report (page));
   g_assert_true (json_object_get_boolean_member (shown, "central"));
-  total = local_figure (a.ctx, "fees_total_fen") + local_figure (b.ctx, "fees_total_fen");
+  total = rf_local_figure (a.ctx, "fees_total_fen") + rf_local_figure (b.ctx, "fees_total_fen");
   g_assert_cmpint (total, >, 0);
   g_assert_cmpint (json_object_get_int_member (shown, "fees_total_fen"), ==, total);
   g_assert_cmpint (json_object_get_int_member (shown, "cash_expected_fen"), ==,
-                   local_figure (a.ctx, "cash_expected_fen") + local_figure (b.ctx, "cash_expected_fen"));
+                   rf_local_figure (a.ctx, "cash_expected_fen") + rf_local_figure (b.ctx, "cash_expected_fen"));
   total_text = figure_value (win, "合计");
   g_assert_nonnull (total_text);
   {
@@ -210,9 +153,9 @@ test_head_office (void)
   g_assert_false (gtk_widget_get_visible (cd_test_find (win, "report_error")));
   shown = json_node_get_object (cd_reports_page_get_report (page));
   g_assert_cmpstr (json_object_get_string_member (shown, "code"), ==, "BT01");
-  g_assert_cmpint (json_object_get_int_member (shown, "fees_total_fen"), ==, local_figure (b.ctx, "fees_total_fen"));
+  g_assert_cmpint (json_object_get_int_member (shown, "fees_total_fen"), ==, rf_local_figure (b.ctx, "fees_total_fen"));
   g_assert_cmpint (json_object_get_int_member (shown, "cash_expected_fen"), ==,
-                   local_figure (b.ctx, "cash_expected_fen"));
+                   rf_local_figure (b.ctx, "cash_expected_fen"));
   cd_test_iterate ();
   cd_test_wait_ms (200);
   cd_test_screenshot (win, "reports-head-office-outlet");
@@ -229,9 +172,9 @@ test_head_office (void)
   }
 
   gtk_widget_destroy (win);
-  counter_clear (&a);
-  counter_clear (&b);
-  counter_clear (&hq);
+  rf_counter_clear (&a);
+  rf_counter_clear (&b);
+  rf_counter_clear (&hq);
 }
 
 int
