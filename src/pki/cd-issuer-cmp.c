@@ -2,43 +2,21 @@
  * (the certificate the CA returned failed our checks or the caller's accept hook: a negative certConf told the
  * CA), the CA (its PKIStatus text and failure bits in words; a refused protection or proof of possession said
  * as such), the network (host:port refused, timed out, closed), or a server that does not speak CMP (an HTTP
- * error, an answer that is not a CMP message). */
+ * error, an answer that is not a CMP message): cd-issuer-cmp-errors.c. The connection and the HTTP transfer are
+ * cd-issuer-cmp-transport.c; here the requests (p10cr or ir with its certConf, rr) and the checks of what the CA
+ * returned. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <glib/gi18n-lib.h>
-#include <netdb.h>
 #include <openssl/cmp.h>
 #include <openssl/err.h>
-#include <openssl/http.h>
-#include <openssl/httperr.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <string.h>
 
-#include "cd-issuer-cmp.h"
+#include "cd-issuer-cmp-private.h"
 #include "cd-pki-error.h"
-
-struct _CdIssuerCmp {
-  GObject          parent_instance;
-  char            *host;
-  int              port;
-  char            *path;
-  char            *url;           /* as configured, for messages */
-  char            *trust_anchor;  /* the file, for messages */
-  char            *reference;
-  CdPin           *secret;
-  X509            *ra_cert;
-  EVP_PKEY        *ra_key;
-  STACK_OF (X509) *roots;
-  gboolean         use_ir;
-  guint            timeout_s;
-  gint             protection_refused;  /* atomic: the exchanges run on workers */
-};
 
 static void cd_issuer_cmp_iface_init (CdIssuerInterface *iface);
 
@@ -46,24 +24,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (CdIssuerCmp, cd_issuer_cmp, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (CD_TYPE_ISSUER, cd_issuer_cmp_iface_init))
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OSSL_CMP_CTX, OSSL_CMP_CTX_free)
-
-/* PKIBody type of pkiconf (RFC 4210 5.1.2); OpenSSL 3.0 names only IR and P10CR publicly. */
-#define BODY_PKICONF 19
-
-/* One exchange (a certificate request with its certConf, or a revocation): what our own connection learnt
- * and what the certConf callback decided, for the one sentence the clerk reads. */
-typedef struct {
-  CdIssuerCmp          *self;
-  const CdIssueRequest *req;            /* NULL for a revocation */
-  int                   resolve_error;  /* getaddrinfo's EAI_* for the server's name, 0 if resolved */
-  int                   connect_errno;  /* why our connection failed, 0 if it did not */
-  gboolean              checked;        /* the certConf callback ran */
-  gboolean              accepted;       /* … and decided a positive certConf */
-  gboolean              conf_answered;  /* the CA answered our certConf with pkiConf */
-  GError               *refusal;        /* negative certConf: why, for the clerk */
-  char                 *ca_text;        /* negative certConf: what the CA is told */
-  STACK_OF (X509)      *chain;          /* what the certificate was checked with: intermediates, then roots */
-} Exchange;
 
 static void
 exchange_clear (Exchange *x)
@@ -84,110 +44,6 @@ log_to_debug (const char *func, const char *file, int line, OSSL_CMP_severity le
   return 1;
 }
 
-/* Our own TCP connection to the CA. OpenSSL 3.0's client retries a refused connection until the message
- * timeout and then reports "connect timeout" for an unknown host, a refused port and a silent one alike;
- * connecting here tells at once which of them it is. Returns a non-blocking socket, or -1 with the reason in
- * @x. */
-static int
-connect_server (Exchange *x, int timeout_s)
-{
-  CdIssuerCmp *self = x->self;
-  struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
-  struct addrinfo *list = NULL;
-  char port[16];
-  int fd = -1, rc;
-
-  g_snprintf (port, sizeof port, "%d", self->port);
-  if ((rc = getaddrinfo (self->host, port, &hints, &list)) != 0)
-    {
-      x->resolve_error = rc;
-      return -1;
-    }
-  x->connect_errno = ECONNREFUSED;
-  for (struct addrinfo *ai = list; ai && fd < 0; ai = ai->ai_next)
-    {
-      struct pollfd pfd;
-      int err = 0;
-      socklen_t len = sizeof err;
-
-      if ((fd = socket (ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol)) < 0)
-        {
-          x->connect_errno = errno;
-          continue;
-        }
-      if (connect (fd, ai->ai_addr, ai->ai_addrlen) != 0)
-        {
-          if (errno != EINPROGRESS)
-            err = errno;
-          else
-            {
-              pfd.fd = fd;
-              pfd.events = POLLOUT;
-              do
-                rc = poll (&pfd, 1, timeout_s * 1000);
-              while (rc < 0 && errno == EINTR);
-              if (rc == 0)
-                err = ETIMEDOUT;
-              else if (rc < 0 || getsockopt (fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
-                err = errno;
-            }
-        }
-      if (err != 0)
-        {
-          x->connect_errno = err;
-          close (fd);
-          fd = -1;
-        }
-    }
-  freeaddrinfo (list);
-  if (fd >= 0)
-    x->connect_errno = 0;
-  return fd;
-}
-
-/* The transfer: what OSSL_CMP_MSG_http_perform does (HTTP POST of the DER, application/pkixcmp both ways, the
- * message timeout), over our own connection. */
-static OSSL_CMP_MSG *
-transfer (OSSL_CMP_CTX *ctx, const OSSL_CMP_MSG *req)
-{
-  Exchange *x = OSSL_CMP_CTX_get_transfer_cb_arg (ctx);
-  CdIssuerCmp *self = x->self;
-  int timeout_s = OSSL_CMP_CTX_get_option (ctx, OSSL_CMP_OPT_MSG_TIMEOUT);
-  STACK_OF (CONF_VALUE) *headers = NULL;
-  OSSL_CMP_MSG *rsp = NULL;
-  BIO *req_mem = NULL, *conn = NULL, *answer;
-  char port[16];
-  int fd;
-
-  if (timeout_s <= 0)
-    timeout_s = (int) self->timeout_s;
-  if ((fd = connect_server (x, timeout_s)) < 0)
-    return NULL;
-  g_snprintf (port, sizeof port, "%d", self->port);
-  if (!(conn = BIO_new_socket (fd, BIO_CLOSE)))
-    {
-      close (fd);
-      return NULL;
-    }
-  if (X509V3_add_value ("Pragma", "no-cache", &headers)
-      && (req_mem = ASN1_item_i2d_mem_bio (ASN1_ITEM_rptr (OSSL_CMP_MSG), (const ASN1_VALUE *) req)))
-    {
-      answer = OSSL_HTTP_transfer (NULL, self->host, port, self->path, 0, NULL, NULL, conn, conn, NULL, NULL, 0,
-                                   headers, "application/pkixcmp", req_mem, "application/pkixcmp", 1,
-                                   OSSL_HTTP_DEFAULT_MAX_RESP_LEN, timeout_s, 0);
-      if (answer)
-        rsp = (OSSL_CMP_MSG *) ASN1_item_d2i_bio (ASN1_ITEM_rptr (OSSL_CMP_MSG), answer, NULL);
-      BIO_free (answer);
-    }
-  /* The answer to our certConf (positive or negative): the CA has it. */
-  if (rsp && x->checked && OSSL_CMP_MSG_get_bodytype (rsp) == BODY_PKICONF)
-    x->conf_answered = TRUE;
-  BIO_free (req_mem);
-  BIO_free_all (conn);
-  sk_CONF_VALUE_pop_free (headers, X509V3_conf_free);
-  return rsp;
-}
-
 static OSSL_CMP_CTX *
 new_ctx (CdIssuerCmp *self, Exchange *x)
 {
@@ -199,7 +55,7 @@ new_ctx (CdIssuerCmp *self, Exchange *x)
   OSSL_CMP_CTX_set1_server (ctx, self->host);
   OSSL_CMP_CTX_set_serverPort (ctx, self->port);
   OSSL_CMP_CTX_set1_serverPath (ctx, self->path);
-  OSSL_CMP_CTX_set_transfer_cb (ctx, transfer);
+  OSSL_CMP_CTX_set_transfer_cb (ctx, cd_issuer_cmp_transfer);
   OSSL_CMP_CTX_set_transfer_cb_arg (ctx, x);
   OSSL_CMP_CTX_set_option (ctx, OSSL_CMP_OPT_KEEP_ALIVE, 0);
   OSSL_CMP_CTX_set_option (ctx, OSSL_CMP_OPT_MSG_TIMEOUT, self->timeout_s);
@@ -222,311 +78,6 @@ new_ctx (CdIssuerCmp *self, Exchange *x)
       OSSL_CMP_CTX_set1_pkey (ctx, self->ra_key);
     }
   return ctx;
-}
-
-/* The failure bits that say the CA did not accept the message's protection. */
-#define PROTECTION_FAILURES ((1 << OSSL_CMP_PKIFAILUREINFO_badMessageCheck) | (1 << OSSL_CMP_PKIFAILUREINFO_wrongIntegrity) \
-                             | (1 << OSSL_CMP_PKIFAILUREINFO_signerNotTrusted) | (1 << OSSL_CMP_PKIFAILUREINFO_notAuthorized) \
-                             | (1 << OSSL_CMP_PKIFAILUREINFO_badAlg))
-
-/* Whether the OpenSSL error code an OpenSSL-based CA put in its error message says it could not check our
- * protection. */
-static gboolean
-is_protection_code (unsigned long code)
-{
-  static const int reasons[] = {
-    CMP_R_WRONG_PBM_VALUE, CMP_R_ERROR_VALIDATING_PROTECTION, CMP_R_ERROR_VALIDATING_SIGNATURE,
-    CMP_R_MISSING_PROTECTION, CMP_R_NO_SUITABLE_SENDER_CERT, CMP_R_MISSING_TRUST_STORE, CMP_R_MISSING_TRUST_ANCHOR,
-    CMP_R_WRONG_ALGORITHM_OID, CMP_R_UNKNOWN_ALGORITHM_ID, CMP_R_MISSING_SECRET,
-  };
-
-  if (ERR_GET_LIB (code) != ERR_LIB_CMP)
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
-    if (ERR_GET_REASON (code) == reasons[i])
-      return TRUE;
-  return FALSE;
-}
-
-/* PKIFailureInfo bits (RFC 4210 and 9480), in words, by bit number. */
-static const char *const failure_words[] = {
-  N_("unsupported algorithm"),                     /* badAlg */
-  N_("the message's protection does not check"),   /* badMessageCheck */
-  N_("request not permitted or not supported"),    /* badRequest */
-  N_("message time out of range"),                 /* badTime */
-  N_("no matching certificate"),                   /* badCertId */
-  N_("data in the wrong format"),                  /* badDataFormat */
-  N_("wrong CA"),                                  /* wrongAuthority */
-  N_("incorrect data"),                            /* incorrectData */
-  N_("time stamp missing"),                        /* missingTimeStamp */
-  N_("proof of possession failed"),                /* badPOP */
-  N_("certificate already revoked"),               /* certRevoked */
-  N_("certificate already confirmed"),             /* certConfirmed */
-  N_("wrong protection"),                          /* wrongIntegrity */
-  N_("bad recipient nonce"),                       /* badRecipientNonce */
-  N_("time source not available"),                 /* timeNotAvailable */
-  N_("policy not accepted"),                       /* unacceptedPolicy */
-  N_("extension not accepted"),                    /* unacceptedExtension */
-  N_("additional information not available"),      /* addInfoNotAvailable */
-  N_("bad sender nonce"),                          /* badSenderNonce */
-  N_("certificate template not acceptable"),       /* badCertTemplate */
-  N_("signer not trusted"),                        /* signerNotTrusted */
-  N_("transaction ID already in use"),             /* transactionIdInUse */
-  N_("unsupported version"),                       /* unsupportedVersion */
-  N_("not authorised"),                            /* notAuthorized */
-  N_("system unavailable"),                        /* systemUnavail */
-  N_("system failure"),                            /* systemFailure */
-  N_("duplicate certificate request"),             /* duplicateCertReq */
-};
-
-/* "bad request, incorrect data", or "" for none. */
-static char *
-failure_text (int bits)
-{
-  GString *s = g_string_new (NULL);
-
-  for (guint i = 0; bits > 0 && i < G_N_ELEMENTS (failure_words); i++)
-    if (bits & (1 << i))
-      g_string_append_printf (s, "%s%s", s->len ? _(", ") : "", _(failure_words[i]));
-  return g_string_free (s, FALSE);
-}
-
-/* One entry of OpenSSL's error queue. */
-typedef struct {
-  int   lib;
-  int   reason;
-  char *data;
-} OsslError;
-
-static void
-ossl_error_clear (OsslError *e)
-{
-  g_free (e->data);
-}
-
-/* Drains OpenSSL's error queue (nothing of it reaches the clerk or stderr; all of it the debug log). */
-static GArray *
-drain_errors (GString *log)
-{
-  GArray *errors = g_array_new (FALSE, TRUE, sizeof (OsslError));
-  const char *data = NULL;
-  unsigned long e;
-  int flags = 0;
-  char buf[256];
-
-  g_array_set_clear_func (errors, (GDestroyNotify) ossl_error_clear);
-  while ((e = ERR_get_error_all (NULL, NULL, NULL, &data, &flags)) != 0)
-    {
-      gboolean has_data = (flags & ERR_TXT_STRING) && data && *data;
-      OsslError entry = { ERR_GET_LIB (e), ERR_GET_REASON (e), g_strdup (has_data ? data : "") };
-
-      ERR_error_string_n (e, buf, sizeof buf);
-      g_string_append_printf (log, "%s%s%s%s", log->len ? "; " : "", buf, has_data ? ": " : "", has_data ? data : "");
-      g_array_append_val (errors, entry);
-    }
-  return errors;
-}
-
-static const OsslError *
-find_error (GArray *errors, int lib, int reason)
-{
-  for (guint i = 0; i < errors->len; i++)
-    {
-      const OsslError *e = &g_array_index (errors, OsslError, i);
-      if (e->lib == lib && e->reason == reason)
-        return e;
-    }
-  return NULL;
-}
-
-/* The CA's own words: its status text, else the details of its error message (OpenSSL's client puts them in
- * the data of CMP_R_RECEIVED_ERROR: "…; errorCode: 1D00009B; errorDetails: …"), on one line; @out_code gets
- * the error message's errorCode (0 if none). */
-static char *
-ca_words (OSSL_CMP_CTX *ctx, GArray *errors, unsigned long *out_code)
-{
-  OSSL_CMP_PKIFREETEXT *text = OSSL_CMP_CTX_get0_statusString (ctx);
-  const OsslError *received = find_error (errors, ERR_LIB_CMP, CMP_R_RECEIVED_ERROR);
-  g_autoptr(GString) s = g_string_new (NULL);
-
-  *out_code = 0;
-  for (int i = 0; text && i < sk_ASN1_UTF8STRING_num (text); i++)
-    g_string_append_printf (s, "%s%s", s->len ? " " : "",
-                            (const char *) ASN1_STRING_get0_data (sk_ASN1_UTF8STRING_value (text, i)));
-  if (received)
-    {
-      const char *code = strstr (received->data, "errorCode: ");
-      const char *d = strstr (received->data, "errorDetails: ");
-
-      if (code)
-        *out_code = strtoul (code + strlen ("errorCode: "), NULL, 16);
-      if (d && s->len == 0)
-        g_string_append (s, d + strlen ("errorDetails: "));
-    }
-  g_strdelimit (s->str, "\r\n", ' ');
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
-/* Why the server's HTTP answer is not a CMP message, in words; NULL when the queue says nothing of that. */
-static char *
-not_cmp_reason (GArray *errors)
-{
-  for (guint i = 0; i < errors->len; i++)
-    {
-      const OsslError *e = &g_array_index (errors, OsslError, i);
-
-      if (e->lib == ERR_LIB_HTTP)
-        switch (e->reason)
-          {
-          case HTTP_R_UNEXPECTED_CONTENT_TYPE:
-            {
-              const char *actual = strstr (e->data, "actual=");
-              return g_strdup_printf (_("its answer is %s, not application/pkixcmp"),
-                                      actual ? actual + strlen ("actual=") : _("of another type"));
-            }
-          case HTTP_R_MISSING_CONTENT_TYPE:
-            return g_strdup (_("its answer has no content type"));
-          case HTTP_R_HEADER_PARSE_ERROR:
-          case HTTP_R_RESPONSE_PARSE_ERROR:
-          case HTTP_R_RECEIVED_WRONG_HTTP_VERSION:
-          case HTTP_R_RESPONSE_LINE_TOO_LONG:
-            return g_strdup (_("its answer is not HTTP"));
-          case HTTP_R_MISSING_ASN1_ENCODING:
-          case HTTP_R_ERROR_PARSING_ASN1_LENGTH:
-          case HTTP_R_INCONSISTENT_CONTENT_LENGTH:
-          case HTTP_R_ERROR_PARSING_CONTENT_LENGTH:
-            return g_strdup (_("its answer is not a CMP message"));
-          case HTTP_R_MAX_RESP_LEN_EXCEEDED:
-          case HTTP_R_ASN1_LEN_EXCEEDS_MAX_RESP_LEN:
-            return g_strdup (_("its answer is far too long for a CMP message"));
-          case HTTP_R_STATUS_CODE_UNSUPPORTED:
-          case HTTP_R_REDIRECTION_NOT_ENABLED:
-          case HTTP_R_MISSING_REDIRECT_LOCATION:
-          case HTTP_R_TOO_MANY_REDIRECTIONS:
-            return g_strdup (_("it answers with a redirection or an HTTP status CMP does not use"));
-          default:
-            break;
-          }
-      else if (e->lib == ERR_LIB_ASN1)
-        return g_strdup (_("its answer is not a CMP message"));
-    }
-  return NULL;
-}
-
-/* After a failed exchange: who refused, in one sentence. */
-static void
-set_cmp_error (Exchange *x, OSSL_CMP_CTX *ctx, GArray *errors, const char *log, const char *doing, GError **error)
-{
-  CdIssuerCmp *self = x->self;
-  int status = OSSL_CMP_CTX_get_status (ctx);
-  int fail = OSSL_CMP_CTX_get_failInfoCode (ctx);
-  unsigned long code = 0;
-  g_autofree char *words = ca_words (ctx, errors, &code);
-  g_autofree char *bits = failure_text (fail);
-  g_autofree char *not_cmp = NULL;
-  const OsslError *e;
-
-  g_atomic_int_set (&self->protection_refused, FALSE);
-  if (x->resolve_error)
-    g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER_UNREACHABLE,
-                 _("Could not connect to the CA for %s: the name %s of the CMP server %s is not known (%s); check the "
-                   "address and the network"), doing, self->host, self->url, gai_strerror (x->resolve_error));
-  else if (x->connect_errno == ECONNREFUSED)
-    g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER_UNREACHABLE,
-                 _("Could not connect to the CA at %s:%d for %s: the connection was refused (no CMP server listens "
-                   "there); check the address and that the CA's server runs"), self->host, self->port, doing);
-  else if (x->connect_errno == ETIMEDOUT)
-    g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER_UNREACHABLE,
-                 _("Could not connect to the CA at %s:%d for %s: no answer within %u s; check the network and retry"),
-                 self->host, self->port, doing, self->timeout_s);
-  else if (x->connect_errno)
-    g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER_UNREACHABLE,
-                 _("Could not connect to the CA at %s:%d for %s: %s; check the network and retry"), self->host,
-                 self->port, doing, g_strerror (x->connect_errno));
-  else if (status == OSSL_CMP_PKISTATUS_waiting)
-    /* The CA asked to wait and poll, and did not decide within the transaction's time. */
-    g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER_UNREACHABLE,
-                 _("The CA did not decide on %s within %u s (it asked to wait); retry later"), doing,
-                 self->timeout_s * 3);
-  else if (status == OSSL_CMP_PKISTATUS_rejection || status == OSSL_CMP_PKISTATUS_revocationWarning
-           || status == OSSL_CMP_PKISTATUS_revocationNotification)
-    {
-      if ((fail > 0 && (fail & PROTECTION_FAILURES)) || is_protection_code (code))
-        {
-          g_atomic_int_set (&self->protection_refused, TRUE);
-          g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER_REFUSED,
-                       self->secret ? _("The CA did not accept this counter's CMP shared secret for %s; check the secret and retry (%s)")
-                                    : _("The CA did not accept the RA certificate's signature on %s; check the RA certificate and key (%s)"),
-                       doing, *words ? words : *bits ? bits : _("no reason given"));
-        }
-      else if (fail > 0 && (fail & (1 << OSSL_CMP_PKIFAILUREINFO_badPOP)))
-        g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER_REFUSED,
-                     _("The CA refused the key's proof of possession in %s: %s"), doing,
-                     *words ? words : _("no reason given"));
-      else if (*words && *bits)
-        g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER_REFUSED, _("The CA refused %s: %s (%s)"), doing, words,
-                     bits);
-      else if (*words || *bits)
-        g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER_REFUSED, _("The CA refused %s: %s"), doing,
-                     *words ? words : bits);
-      else
-        g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER_REFUSED, _("The CA refused %s and gave no reason"), doing);
-    }
-  else if (find_error (errors, ERR_LIB_BIO, BIO_R_TRANSFER_TIMEOUT) || find_error (errors, ERR_LIB_HTTP, HTTP_R_RETRY_TIMEOUT)
-           || find_error (errors, ERR_LIB_CMP, CMP_R_TOTAL_TIMEOUT) || find_error (errors, ERR_LIB_BIO, BIO_R_CONNECT_TIMEOUT))
-    g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER_UNREACHABLE,
-                 _("The CA at %s:%d did not answer %s within %u s; check the network and retry"), self->host, self->port,
-                 doing, self->timeout_s);
-  else if ((e = find_error (errors, ERR_LIB_HTTP, HTTP_R_RECEIVED_ERROR)))
-    {
-      /* OpenSSL's data: "code=404, reason=Not Found" */
-      g_autofree char *status_text = g_strdup (e->data);
-      char *p;
-
-      if ((p = strstr (status_text, "code=")) && (memmove (status_text, p + 5, strlen (p + 5) + 1), TRUE)
-          && (p = strstr (status_text, ", reason=")))
-        {
-          *p = ' ';
-          memmove (p + 1, p + strlen (", reason="), strlen (p + strlen (", reason=")) + 1);
-        }
-      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER,
-                   _("The server at %s answered %s with the HTTP error %s; check the CMP server address"), self->url,
-                   doing, status_text);
-    }
-  else if ((not_cmp = not_cmp_reason (errors)))
-    g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER, _("The server at %s did not answer %s in CMP: %s"),
-                 self->url, doing, not_cmp);
-  else if (find_error (errors, ERR_LIB_HTTP, HTTP_R_FAILED_READING_DATA)
-           || find_error (errors, ERR_LIB_HTTP, HTTP_R_SERVER_CANCELED_CONNECTION)
-           || find_error (errors, ERR_LIB_HTTP, HTTP_R_ERROR_SENDING)
-           || find_error (errors, ERR_LIB_HTTP, HTTP_R_ERROR_RECEIVING))
-    g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER_UNREACHABLE,
-                 _("The CA at %s:%d closed the connection without answering %s; retry, and check the CMP server address "
-                   "if it happens again"), self->host, self->port, doing);
-  else
-    {
-      /* A CMP answer that our client does not take: its protection, its transaction, its type. */
-      const char *why = NULL;
-
-      for (guint i = 0; i < errors->len && !why; i++)
-        {
-          const OsslError *c = &g_array_index (errors, OsslError, i);
-
-          if (c->lib == ERR_LIB_CMP && is_protection_code (ERR_PACK (ERR_LIB_CMP, 0, c->reason)))
-            why = self->secret ? _("its protection does not check with this counter's shared secret")
-                               : _("its signature does not check with the CMP trust anchor");
-        }
-      for (guint i = 0; i < errors->len && !why; i++)
-        {
-          const OsslError *c = &g_array_index (errors, OsslError, i);
-
-          if (c->lib == ERR_LIB_CMP && c->reason != CMP_R_TRANSFER_ERROR)
-            why = ERR_reason_error_string (ERR_PACK (ERR_LIB_CMP, 0, c->reason));
-        }
-      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER, _("This counter refused the CA's answer to %s: %s"), doing,
-                   why ? why : _("it is not what CMP expects"));
-    }
-  g_debug ("CMP %s failed (status %d, failure bits 0x%x): %s", doing, status, (unsigned) fail, log);
 }
 
 /* The certificates the CA sent along (extraCerts, caPubs) that may link the new certificate to the trust
@@ -773,7 +324,7 @@ cmp_issue (CdIssuer *issuer, const CdIssueRequest *req, STACK_OF (X509) **out_ch
       OSSL_CMP_CTX_set1_p10CSR (ctx, req->csr);
       cert = OSSL_CMP_exec_P10CR_ses (ctx);
     }
-  errors = drain_errors (log);
+  errors = cd_issuer_cmp_drain_errors (log);
   if (cert == NULL && x.refusal)
     {
       /* We refused it in certConf: our reason, and whether the CA has the refusal. */
@@ -789,7 +340,7 @@ cmp_issue (CdIssuer *issuer, const CdIssueRequest *req, STACK_OF (X509) **out_ch
     {
       /* After a positive certConf (the accept hook took the certificate), only the confirmation failed: the CA
        * may hold the certificate as unconfirmed; the caller, which has it from the hook, revokes it. */
-      set_cmp_error (&x, ctx, errors, log->str, x.accepted ? _("the confirmation of the certificate")
+      cd_issuer_cmp_set_error (&x, ctx, errors, log->str, x.accepted ? _("the confirmation of the certificate")
                                                            : _("the certificate request"), error);
       exchange_clear (&x);
       return NULL;
@@ -816,9 +367,9 @@ cmp_revoke (CdIssuer *issuer, X509 *cert, CdRevokeReason reason, GError **error)
   OSSL_CMP_CTX_set_option (ctx, OSSL_CMP_OPT_REVOCATION_REASON, reason);
   g_atomic_int_set (&self->protection_refused, FALSE);
   ok = OSSL_CMP_exec_RR_ses (ctx) == 1;
-  errors = drain_errors (log);
+  errors = cd_issuer_cmp_drain_errors (log);
   if (!ok)
-    set_cmp_error (&x, ctx, errors, log->str, _("the revocation"), error);
+    cd_issuer_cmp_set_error (&x, ctx, errors, log->str, _("the revocation"), error);
   return ok;
 }
 
