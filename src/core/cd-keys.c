@@ -944,3 +944,28 @@ cd_kek_derive_secret (CdKek *kek, const char *purpose)
 {
   return derive_secret (kek->key, purpose);
 }
+
+/* A key set derived from the KEK for one @purpose: data key, index key and key id each HKDF-SHA256 of the KEK
+ * with "@purpose/<part>" as info. No randomness to keep and nothing stored: the same KEK gives the same keys, so
+ * what the counter's folder seals with them opens wherever that KEK is (issue 17: the local CA's ledger). */
+CdKeys *
+cd_kek_derive_keys (CdKek *kek, const char *purpose)
+{
+  static const char *const parts[] = { "data key", "index key", "key id" };
+  CdKeys *k = keys_alloc ();
+  guchar *dest[] = { k->data_key, k->index_key, k->id };
+  const gsize lens[] = { KEY_LEN, KEY_LEN, ID_LEN };
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      g_autofree char *info = g_strconcat (purpose, "/", parts[i], NULL);
+      char *h = derive_secret (kek->key, info);   /* 64 hex digits */
+
+      for (gsize j = 0; j < lens[i]; j++)
+        dest[i][j] = (guchar) (g_ascii_xdigit_value (h[2 * j]) << 4 | g_ascii_xdigit_value (h[2 * j + 1]));
+      OPENSSL_cleanse (h, strlen (h));
+      g_free (h);
+    }
+  keys_set_id_hex (k);
+  return k;
+}

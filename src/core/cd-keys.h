@@ -103,5 +103,9 @@ char       *cd_keys_derive_secret (CdKeys *keys, const char *purpose);
 /* The same from the machine's KEK: for what belongs to the counter's folder rather than to one database (the
  * local CA's key survives a database rebuilt or keys imported). */
 char       *cd_kek_derive_secret (CdKek *kek, const char *purpose);
+/* A whole key set derived from the machine's KEK for one @purpose (HKDF-SHA256; nothing random, nothing stored):
+ * what the counter's folder seals outside the database — the local CA's ledger, the note of a certificate the
+ * database could not record — opens wherever this KEK is, whatever happens to the database's key set. */
+CdKeys     *cd_kek_derive_keys   (CdKek *kek, const char *purpose);
 
 G_END_DECLS

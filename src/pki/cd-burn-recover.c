@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cd-burn-private.h"
+#include "cd-ca-ledger.h"
 #include "cd-issuer-local.h"
 #include "cd-pki-error.h"
 
@@ -146,6 +147,17 @@ fail:
   return FALSE;
 }
 
+/* The note's certificate is sealed under the counter folder's key (cd_ca_folder_keys: derived from the machine's
+ * KEK, as the local CA's ledger is), not under the database's key set: the note exists for the moment the database
+ * cannot be written, and it must open after `keys rotate`, `keys import` or a database made again. A person's
+ * certificate names the person (CN, serialNumber); the header lines name no one and stay clear (`ca list` reads
+ * the application from them). The file keeps its name <serial>.pem from before, when it held the PEM itself. */
+static char *
+note_aad (const char *serial)
+{
+  return g_strdup_printf ("burn-pending/%s/pem", serial);
+}
+
 gboolean
 cd_burn_pending_note (CdBurn *b, X509 *cert, const char *issuer_name, gboolean ca_told, GError **error)
 {
@@ -154,14 +166,19 @@ cd_burn_pending_note (CdBurn *b, X509 *cert, const char *issuer_name, gboolean c
   g_autofree char *name = g_strconcat (serial, ".pem", NULL);
   g_autofree char *path = g_build_filename (dir, name, NULL);
   g_autofree char *pem = cd_cert_to_pem (cert);
-  /* PEM readers skip the lines before -----BEGIN: the note is a certificate file as well. */
-  g_autofree char *text = g_strdup_printf ("application: %" G_GINT64_FORMAT "\nissuer: %s\nrevoked-at-ca: %s\n%s",
-                                           b->opts->application_id, issuer_name ? issuer_name : "",
-                                           ca_told ? "yes" : "no", pem);
+  g_autofree char *aad = note_aad (serial);
+  g_autoptr(CdKeys) keys = cd_ca_folder_keys (TRUE, error);
+  g_autofree char *sealed = keys ? cd_keys_seal_text (keys, aad, pem, error) : NULL;
+  g_autofree char *text = NULL;
 
+  if (!sealed)
+    return FALSE;
+  text = g_strdup_printf ("application: %" G_GINT64_FORMAT "\nissuer: %s\nrevoked-at-ca: %s\ncertificate: %s\n",
+                          b->opts->application_id, issuer_name ? issuer_name : "", ca_told ? "yes" : "no", sealed);
   if (!write_synced (dir, path, text, error))
     return FALSE;
   g_warning ("certificate %s is kept in %s until the database records it", serial, path);
+  cd_burn_test_point ("pending", "noted");
   return TRUE;
 }
 
@@ -177,6 +194,28 @@ note_field (const char *text, const char *key)
   return NULL;
 }
 
+/* The note's certificate: sealed (written since issue 17), or the PEM in the file itself (before). NULL with
+ * @error when the sealed one does not open here. */
+static X509 *
+note_cert (const char *text, const char *serial_hint, CdKeys **keys, GError **error)
+{
+  g_autofree char *sealed = note_field (text, "certificate");
+  g_autofree char *aad = NULL;
+  g_autofree char *pem = NULL;
+  X509 *cert;
+
+  if (sealed == NULL)
+    return cd_cert_from_pem (text);
+  if (*keys == NULL && !(*keys = cd_ca_folder_keys (FALSE, error)))
+    return NULL;
+  aad = note_aad (serial_hint);
+  if (!(pem = cd_keys_open_text (*keys, aad, sealed, error)))
+    return NULL;
+  cert = cd_cert_from_pem (pem);
+  OPENSSL_cleanse (pem, strlen (pem));
+  return cert;
+}
+
 /* Every note of a certificate the database could not record: revoked at its issuer (when this is it and it
  * was not told yet), recorded as revoked, and the note removed, as soon as the database takes it. */
 void
@@ -186,6 +225,7 @@ cd_burn_pending_reconcile (CdBurn *b)
   g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
   const char *name;
   gboolean published = FALSE;
+  g_autoptr(CdKeys) keys = NULL;
 
   while (d && (name = g_dir_read_name (d)))
     {
@@ -200,9 +240,18 @@ cd_burn_pending_reconcile (CdBurn *b)
       g_autoptr(GError) error = NULL;
       gboolean ok;
 
-      if (!g_str_has_suffix (name, ".pem") || !g_file_get_contents (path, &text, NULL, NULL)
-          || !(cert = cd_cert_from_pem (text)))
+      if (!g_str_has_suffix (name, ".pem") || !g_file_get_contents (path, &text, NULL, NULL))
         continue;
+      /* the serial is the file's name, and what the sealed certificate is bound to */
+      serial = g_strndup (name, strlen (name) - strlen (".pem"));
+      if (!(cert = note_cert (text, serial, &keys, &error)))
+        {
+          if (error)
+            g_warning ("the note %s of an unrecorded certificate does not open here and stays: %s", path,
+                       error->message);
+          continue;
+        }
+      g_free (serial);
       app = note_field (text, "application");
       issuer = note_field (text, "issuer");
       told = note_field (text, "revoked-at-ca");

@@ -1,6 +1,6 @@
 /* cd-issuer-local.c: the local CA with OpenSSL. Its key stays in state_dir/ca (mode 0600). It keeps its own
- * ledger of every certificate it signed (state_dir/ca/ledger.jsonl), as OpenSSL's `ca` keeps index.txt; the
- * CRL lists what the ledger and the certificate table revoked. */
+ * ledger of every certificate it signed (state_dir/ca/ledger.jsonl, cd-ca-ledger.c), as OpenSSL's `ca` keeps
+ * index.txt; the CRL lists what the ledger and the certificate table revoked. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
@@ -17,6 +17,7 @@
 #include <openssl/x509v3.h>
 
 #include "cd-burn-journal.h"
+#include "cd-ca-ledger.h"
 #include "cd-csr.h"
 #include "cd-issuer-local.h"
 #include "cd-keys.h"
@@ -30,7 +31,7 @@ struct _CdIssuerLocal {
   char      *cert_path;
   char      *key_path;
   char      *crl_path;
-  char      *ledger_path;
+  CdCaLedger *ledger;
   X509      *cert;
   EVP_PKEY  *key;
   GMutex     lock;
@@ -243,190 +244,24 @@ load_ca (CdIssuerLocal *self, GError **error)
   return TRUE;
 }
 
-void
-cd_ledger_entry_free (CdLedgerEntry *e)
-{
-  if (!e)
-    return;
-  g_free (e->serial);
-  g_free (e->subject);
-  g_free (e->not_after);
-  g_free (e->state);
-  g_free (e->reason);
-  g_free (e->pem);
-  g_free (e);
-}
-
-static char *
-time_iso (const ASN1_TIME *t)
-{
-  struct tm tm;
-
-  if (!ASN1_TIME_to_tm (t, &tm))
-    return g_strdup ("");
-  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                          tm.tm_min, tm.tm_sec);
-}
-
-/* The ledger is a file in the CA's folder, not a table in the counter's database: it must hold what the CA
- * signed exactly when the counter's database could not be written (locked by another writer, full, reset),
- * and it sits beside the key that signed. One JSON line per event, appended with a single write() and synced
- * (with the folder, when the file is new) before the certificate leaves the CA; a torn last line (a crash
- * inside the write) is skipped when read: its certificate was never returned. */
-static gboolean
-ledger_append (CdIssuerLocal *self, JsonNode *line, GError **error)
-{
-  g_autofree char *text = json_to_string (line, FALSE);
-  g_autofree char *row = g_strconcat (text, "\n", NULL);
-  gsize len = strlen (row), done = 0;
-  gboolean fresh = !g_file_test (self->ledger_path, G_FILE_TEST_EXISTS);
-  int fd = g_open (self->ledger_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-  int saved;
-
-  if (fd < 0)
-    goto fail;
-  while (done < len)
-    {
-      ssize_t n = write (fd, row + done, len - done);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        goto fail_fd;
-      done += n;
-    }
-  if (fsync (fd) != 0)
-    goto fail_fd;
-  close (fd);
-  if (fresh)
-    {
-      int dfd = g_open (self->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-      if (dfd >= 0)
-        {
-          fsync (dfd);
-          close (dfd);
-        }
-    }
-  return TRUE;
-
-fail_fd:
-  saved = errno;
-  close (fd);
-  errno = saved;
-fail:
-  saved = errno;
-  /* A file error: a full or read-only disk is storage, whichever step met it (the CLI exits 5). */
-  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), _("The local CA cannot write its ledger %s: %s"),
-               self->ledger_path, g_strerror (saved));
-  return FALSE;
-}
-
+/* The ledger (cd-ca-ledger.c) is a file in the CA's folder, not a table in the counter's database: it must hold
+ * what the CA signed exactly when the counter's database could not be written (locked by another writer, full,
+ * reset), and it sits beside the key that signed. Its subjects and certificates are sealed under the counter
+ * folder's key, which comes from the same KEK as the CA key's passphrase. */
 static gboolean
 ledger_issued (CdIssuerLocal *self, X509 *cert, GError **error)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *serial = cd_cert_serial_hex (cert);
-  g_autofree char *subject = cd_csr_name_to_string (X509_get_subject_name (cert));
-  g_autofree char *na = time_iso (X509_get0_notAfter (cert));
   g_autofree char *now = cd_store_now_iso (cd_context_get_store (self->ctx));
-  BIO *bio = BIO_new (BIO_s_mem ());
-  char *data;
-  long len;
-  g_autofree char *pem = NULL;
 
-  PEM_write_bio_X509 (bio, cert);
-  len = BIO_get_mem_data (bio, &data);
-  pem = g_strndup (data, len);
-  BIO_free (bio);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "event");
-  json_builder_add_string_value (b, "issued");
-  json_builder_set_member_name (b, "serial");
-  json_builder_add_string_value (b, serial);
-  json_builder_set_member_name (b, "subject");
-  json_builder_add_string_value (b, subject);
-  json_builder_set_member_name (b, "not_after");
-  json_builder_add_string_value (b, na);
-  json_builder_set_member_name (b, "at");
-  json_builder_add_string_value (b, now);
-  json_builder_set_member_name (b, "pem");
-  json_builder_add_string_value (b, pem);
-  json_builder_end_object (b);
-  node = json_builder_get_root (b);
-  return ledger_append (self, node, error);
+  return cd_ca_ledger_issued (self->ledger, cert, now, error);
 }
 
 static gboolean
 ledger_revoked (CdIssuerLocal *self, X509 *cert, CdRevokeReason reason, GError **error)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *serial = cd_cert_serial_hex (cert);
   g_autofree char *now = cd_store_now_iso (cd_context_get_store (self->ctx));
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "event");
-  json_builder_add_string_value (b, "revoked");
-  json_builder_set_member_name (b, "serial");
-  json_builder_add_string_value (b, serial);
-  json_builder_set_member_name (b, "reason");
-  json_builder_add_string_value (b, cd_revoke_reason_to_code (reason));
-  json_builder_set_member_name (b, "at");
-  json_builder_add_string_value (b, now);
-  json_builder_end_object (b);
-  node = json_builder_get_root (b);
-  return ledger_append (self, node, error);
-}
-
-/* The ledger folded: one entry per certificate, in the order it was signed. */
-static GPtrArray *
-ledger_read (CdIssuerLocal *self, GError **error)
-{
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_ledger_entry_free);
-  g_autoptr(GHashTable) by_serial = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree char *data = NULL;
-  g_autoptr(GError) local = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  if (!g_file_get_contents (self->ledger_path, &data, NULL, &local))
-    {
-      if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        return g_steal_pointer (&out);
-      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER, _("Cannot read the local CA's ledger: %s"), local->message);
-      return NULL;
-    }
-  lines = g_strsplit (data, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
-    {
-      g_autoptr(JsonNode) node = *lines[i] ? json_from_string (lines[i], NULL) : NULL;
-      JsonObject *o = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *event = o ? json_object_get_string_member_with_default (o, "event", "") : "";
-      const char *serial = o ? json_object_get_string_member_with_default (o, "serial", NULL) : NULL;
-      CdLedgerEntry *e;
-
-      if (serial == NULL)
-        continue;               /* a torn last line */
-      e = g_hash_table_lookup (by_serial, serial);
-      if (g_str_equal (event, "issued") && e == NULL)
-        {
-          e = g_new0 (CdLedgerEntry, 1);
-          e->serial = g_strdup (serial);
-          e->subject = g_strdup (json_object_get_string_member_with_default (o, "subject", ""));
-          e->not_after = g_strdup (json_object_get_string_member_with_default (o, "not_after", ""));
-          e->pem = g_strdup (json_object_get_string_member_with_default (o, "pem", ""));
-          e->state = g_strdup ("issued");
-          g_ptr_array_add (out, e);
-          g_hash_table_insert (by_serial, e->serial, e);
-        }
-      else if (g_str_equal (event, "revoked") && e)
-        {
-          g_free (e->state);
-          e->state = g_strdup ("revoked");
-          g_free (e->reason);
-          e->reason = g_strdup (json_object_get_string_member_with_default (o, "reason", "unspecified"));
-        }
-    }
-  return g_steal_pointer (&out);
+  return cd_ca_ledger_revoked (self->ledger, cert, reason, now, error);
 }
 
 /* A CA from before the ledger: its ledger starts with what the certificate table (its index until then)
@@ -436,7 +271,7 @@ seed_ledger (CdIssuerLocal *self, GError **error)
 {
   g_autoptr(GPtrArray) rows = NULL;
 
-  if (g_file_test (self->ledger_path, G_FILE_TEST_EXISTS))
+  if (cd_ca_ledger_exists (self->ledger))
     return TRUE;
   if (!(rows = cd_certificate_store_list_by_issuer (cd_context_get_store (self->ctx), "local", FALSE, error)))
     return FALSE;
@@ -705,7 +540,7 @@ local_publish (CdIssuer *issuer, GError **error)
   ASN1_INTEGER *number = NULL;
   gboolean ok = TRUE;
   g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GPtrArray) ledger = ledger_read (self, error);
+  g_autoptr(GPtrArray) ledger = cd_ca_ledger_read (self->ledger, error);
 
   if (ledger == NULL)
     ok = FALSE;
@@ -808,7 +643,7 @@ cd_issuer_local_finalize (GObject *object)
   g_free (self->cert_path);
   g_free (self->key_path);
   g_free (self->crl_path);
-  g_free (self->ledger_path);
+  g_clear_pointer (&self->ledger, cd_ca_ledger_free);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (cd_issuer_local_parent_class)->finalize (object);
 }
@@ -829,13 +664,13 @@ CdIssuerLocal *
 cd_issuer_local_new (CdContext *ctx, GError **error)
 {
   g_autoptr(CdIssuerLocal) self = g_object_new (CD_TYPE_ISSUER_LOCAL, NULL);
+  g_autoptr(CdKeys) keys = NULL;
 
   self->ctx = g_object_ref (ctx);
   self->dir = g_build_filename (cd_context_get_state_dir (ctx), "ca", NULL);
   self->cert_path = g_build_filename (self->dir, "ca-cert.pem", NULL);
   self->key_path = g_build_filename (self->dir, "ca-key.pem", NULL);
   self->crl_path = g_build_filename (self->dir, "crl.pem", NULL);
-  self->ledger_path = g_build_filename (self->dir, "ledger.jsonl", NULL);
   if (g_mkdir_with_parents (self->dir, 0700) != 0)
     {
       int saved = errno;
@@ -843,9 +678,13 @@ cd_issuer_local_new (CdContext *ctx, GError **error)
                    self->dir, g_strerror (saved));
       return NULL;
     }
+  if (!(keys = cd_ca_folder_keys (TRUE, error)))
+    return NULL;
+  self->ledger = cd_ca_ledger_new (self->dir, keys);
   if (g_file_test (self->key_path, G_FILE_TEST_EXISTS))
     {
-      if (!load_ca (self, error) || !seed_ledger (self, error))
+      /* a ledger of before issue 17 is sealed once, at the first opening that can */
+      if (!load_ca (self, error) || !cd_ca_ledger_seal_clear (self->ledger, error) || !seed_ledger (self, error))
         return NULL;
     }
   else if (!create_ca (self, error) || !local_publish (CD_ISSUER (self), error))
@@ -870,7 +709,7 @@ cd_issuer_local_list (CdIssuerLocal *self, GError **error)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
 
-  return ledger_read (self, error);
+  return cd_ca_ledger_read (self->ledger, error);
 }
 
 X509 *
