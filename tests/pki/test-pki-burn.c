@@ -6,9 +6,11 @@
 #include <glib/gstdio.h>
 
 #include "cd-burn-slip.h"
+#include "cd-ca-ledger.h"
 #include "cd-csr.h"
 #include "cd-issuer-local.h"
 #include "cd-pki-error.h"
+#include "cd-store-crypt.h"
 #include "cd-store-schema.h"
 #include "cd-token-records.h"
 #include "pki-test-util.h"
@@ -779,7 +781,7 @@ test_person_certificate_sealed (PkiFixture *f, gconstpointer data)
 
   /* the files as a copy of them would show them (the store closed: its WAL as it was left) */
   pem_lines = g_strsplit (rec->pem, "\n", -1);
-  g_assert_cmpuint (g_strv_length (pem_lines), >, 3);
+  g_assert_cmpuint (g_strv_length (pem_lines), >, 5);
   g_clear_object (&f->ctx);
   for (guint i = 0; i < 2; i++)
     {
@@ -793,7 +795,264 @@ test_person_certificate_sealed (PkiFixture *f, gconstpointer data)
     }
   scan_hit = folder_file_containing (scans, person_name);
   g_assert_null (scan_hit);
+  /* nor the CA's folder (its ledger) or the notes of unrecorded certificates */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *dir = g_build_filename (f->state_dir, i == 0 ? "ca" : "burn-pending", NULL);
+      const char *needles[] = { person_name, person_id, pem_lines[1], pem_lines[3], pem_lines[4] };
+
+      for (guint j = 0; j < G_N_ELEMENTS (needles); j++)
+        {
+          g_autofree char *hit = folder_file_containing (dir, needles[j]);
+
+          g_assert_null (hit);
+        }
+    }
   pki_fixture_reopen (f);
+  /* and the local CA lists the certificate with the person's subject */
+  {
+    g_autoptr(CdIssuerLocal) ca = cd_issuer_local_new (f->ctx, &error);
+    g_autoptr(GPtrArray) entries = NULL;
+    CdLedgerEntry *e;
+
+    g_assert_no_error (error);
+    entries = cd_issuer_local_list (ca, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (entries->len, ==, 1);
+    e = entries->pdata[0];
+    g_assert_cmpstr (e->serial, ==, r->certificate_serial);
+    g_assert_nonnull (strstr (e->subject, person_name));
+    g_assert_cmpstr (e->pem, ==, rec->pem);
+  }
+}
+
+/* The ledger as CertDesk wrote it before issue 17: subjects and PEMs in the clear, and a torn last line. */
+static char *
+clear_ledger_text (GPtrArray *entries)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      CdLedgerEntry *e = entries->pdata[i];
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *line = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "event");
+      json_builder_add_string_value (b, "issued");
+      json_builder_set_member_name (b, "serial");
+      json_builder_add_string_value (b, e->serial);
+      json_builder_set_member_name (b, "subject");
+      json_builder_add_string_value (b, e->subject);
+      json_builder_set_member_name (b, "not_after");
+      json_builder_add_string_value (b, e->not_after);
+      json_builder_set_member_name (b, "at");
+      json_builder_add_string_value (b, "2026-01-05T09:00:00Z");
+      json_builder_set_member_name (b, "pem");
+      json_builder_add_string_value (b, e->pem);
+      json_builder_end_object (b);
+      node = json_builder_get_root (b);
+      line = json_to_string (node, FALSE);
+      g_string_append_printf (out, "%s\n", line);
+      if (g_str_equal (e->state, "revoked"))
+        g_string_append_printf (out, "{\"event\":\"revoked\",\"serial\":\"%s\",\"reason\":\"%s\",\"at\":\"x\"}\n",
+                                e->serial, e->reason);
+    }
+  g_string_append (out, "{\"event\":\"issued\",\"serial\":\"7F01\",\"subject\":\"CN=torn");
+  return g_string_free (out, FALSE);
+}
+
+static void
+assert_entries_equal (GPtrArray *a, GPtrArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    {
+      CdLedgerEntry *x = a->pdata[i], *y = b->pdata[i];
+
+      g_assert_cmpstr (x->serial, ==, y->serial);
+      g_assert_cmpstr (x->subject, ==, y->subject);
+      g_assert_cmpstr (x->pem, ==, y->pem);
+      g_assert_cmpstr (x->state, ==, y->state);
+      g_assert_cmpstr (x->reason, ==, y->reason);
+      g_assert_cmpstr (x->not_after, ==, y->not_after);
+    }
+}
+
+/* The ledger's personal fields sealed (issue 17): a person's certificate (CN the name, serialNumber the ID
+ * number) signed by the local CA leaves neither in the CA's folder, nor its PEM; the CA still lists it. A clear
+ * ledger of before is rewritten sealed at the next opening and reads the same; `keys rotate` (the database's key
+ * set) leaves it readable; a line sealed on another computer (another KEK) gives a message naming the ledger and
+ * what to do, and the file is not changed. */
+static void
+test_ledger_sealed (PkiFixture *f, gconstpointer data)
+{
+  static const char person_name[] = "欧阳明远";
+  static const char person_id[] = "65010220000229001X";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdIssuerLocal) ca = cd_issuer_local_new (f->ctx, &error);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) end = g_date_time_add_years (now, 1);
+  g_autofree char *ca_dir = g_build_filename (f->state_dir, "ca", NULL);
+  g_autofree char *ledger = g_build_filename (ca_dir, "ledger.jsonl", NULL);
+  g_autofree char *other_dir = g_build_filename (f->dir, "other-computer", NULL);
+  g_autofree char *other_kek = g_build_filename (f->dir, "other-kek.key", NULL);
+  g_autofree char *other_ledger = g_build_filename (other_dir, "ledger.jsonl", NULL);
+  g_autofree char *kek_env = g_strdup (g_getenv ("CERTDESK_KEK_FILE"));
+  g_autofree char *pem = NULL;
+  g_autofree char *hit = NULL;
+  g_autofree char *clear = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *foreign = NULL;
+  g_autofree char *foreign_serial = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_auto(GStrv) pem_lines = NULL;
+  EVP_PKEY *k1 = ec_key (), *k2 = ec_key ();
+  X509_NAME *name = X509_NAME_new ();
+  X509_REQ *c1, *c2 = make_csr (k2, "乙");
+  X509 *person, *other, *foreign_cert = NULL;
+  CdLedgerEntry *e;
+  GStatBuf st;
+
+  g_assert_no_error (error);
+  X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_UTF8, (const guchar *) person_name, -1, -1, 0);
+  X509_NAME_add_entry_by_txt (name, "serialNumber", MBSTRING_UTF8, (const guchar *) person_id, -1, -1, 0);
+  c1 = cd_csr_new (name, k1, k1, NULL);
+  X509_NAME_free (name);
+  {
+    CdIssueRequest r1 = { c1, k1, now, end, "pki-ec" };
+    CdIssueRequest r2 = { c2, k2, now, end, "pki-ec" };
+
+    person = cd_issuer_issue (CD_ISSUER (ca), &r1, NULL, &error);
+    g_assert_no_error (error);
+    other = cd_issuer_issue (CD_ISSUER (ca), &r2, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (cd_issuer_revoke (CD_ISSUER (ca), other, CD_REVOKE_KEY_COMPROMISE, &error));
+  }
+  pem = cd_cert_to_pem (person);
+  pem_lines = g_strsplit (pem, "\n", -1);
+
+  /* nothing in the CA's folder names the person or holds the certificate; the ledger is 0600 */
+  hit = folder_file_containing (ca_dir, person_name);
+  g_assert_null (hit);
+  hit = folder_file_containing (ca_dir, person_id);
+  g_assert_null (hit);
+  hit = folder_file_containing (ca_dir, pem_lines[1]);
+  g_assert_null (hit);
+  /* (line 2 of the base64 carries mostly the issuer's name, as the CA's own certificate does: lines 3 and 4 hold
+   * the subject) */
+  hit = folder_file_containing (ca_dir, pem_lines[3]);
+  g_assert_null (hit);
+  hit = folder_file_containing (ca_dir, pem_lines[4]);
+  g_assert_null (hit);
+  g_assert_true (pki_file_contains (ledger, "\"subject\":\"cd1."));
+  g_assert_cmpint (g_stat (ledger, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* ... and the CA lists it with its subject and PEM */
+  entries = cd_issuer_local_list (ca, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 2);
+  e = entries->pdata[0];
+  g_assert_nonnull (strstr (e->subject, person_name));
+  g_assert_nonnull (strstr (e->subject, person_id));
+  g_assert_cmpstr (e->pem, ==, pem);
+  g_assert_cmpstr (e->state, ==, "issued");
+  e = entries->pdata[1];
+  g_assert_cmpstr (e->state, ==, "revoked");
+  g_assert_cmpstr (e->reason, ==, "keyCompromise");
+  g_clear_object (&ca);
+
+  /* keys rotate changes the database's key set, not the folder's: the ledger still opens */
+  g_assert_true (cd_store_crypt_rotate (cd_context_get_store (f->ctx), "tester", &error));
+  g_assert_no_error (error);
+  ca = cd_issuer_local_new (f->ctx, &error);
+  g_assert_no_error (error);
+  again = cd_issuer_local_list (ca, &error);
+  g_assert_no_error (error);
+  assert_entries_equal (entries, again);
+  g_clear_pointer (&again, g_ptr_array_unref);
+  g_clear_object (&ca);
+
+  /* a clear ledger of before (with a torn last line): sealed at the next opening, and read the same */
+  clear = clear_ledger_text (entries);
+  g_assert_true (g_file_set_contents (ledger, clear, -1, &error));
+  g_assert_true (pki_file_contains (ledger, person_name));
+  ca = cd_issuer_local_new (f->ctx, &error);
+  g_assert_no_error (error);
+  hit = folder_file_containing (ca_dir, person_name);
+  g_assert_null (hit);
+  hit = folder_file_containing (ca_dir, pem_lines[1]);
+  g_assert_null (hit);
+  g_assert_false (pki_file_contains (ledger, "torn"));
+  g_assert_false (pki_file_contains (ledger, "BEGIN CERTIFICATE"));
+  again = cd_issuer_local_list (ca, &error);
+  g_assert_no_error (error);
+  assert_entries_equal (entries, again);
+  g_clear_pointer (&again, g_ptr_array_unref);
+  g_clear_object (&ca);
+
+  /* a line sealed on another computer (another KEK) */
+  g_setenv ("CERTDESK_KEK_FILE", other_kek, TRUE);
+  {
+    g_autoptr(CdKeys) keys = cd_ca_folder_keys (TRUE, &error);
+    g_autoptr(CdCaLedger) l = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpint (g_mkdir (other_dir, 0700), ==, 0);
+    l = cd_ca_ledger_new (other_dir, keys);
+    g_autofree char *ca_pem = NULL;
+    g_autofree char *ca_cert = g_build_filename (ca_dir, "ca-cert.pem", NULL);
+
+    /* any certificate this ledger does not hold: the CA's own */
+    g_assert_true (g_file_get_contents (ca_cert, &ca_pem, NULL, NULL));
+    foreign_cert = cd_cert_from_pem (ca_pem);
+    g_assert_nonnull (foreign_cert);
+    g_assert_true (cd_ca_ledger_issued (l, foreign_cert, "2026-01-05T09:00:00Z", &error));
+    g_assert_no_error (error);
+  }
+  g_setenv ("CERTDESK_KEK_FILE", kek_env, TRUE);
+  g_assert_true (g_file_get_contents (other_ledger, &foreign, NULL, NULL));
+  g_assert_true (g_file_get_contents (ledger, &text, NULL, NULL));
+  before = g_strconcat (text, foreign, NULL);
+  g_assert_true (g_file_set_contents (ledger, before, -1, &error));
+  ca = cd_issuer_local_new (f->ctx, &error);
+  g_assert_no_error (error);
+  g_assert_null (cd_issuer_local_list (ca, &error));
+  g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER);
+  g_test_message ("%s", error->message);
+  foreign_serial = cd_cert_serial_hex (foreign_cert);
+  g_assert_nonnull (strstr (error->message, ledger));
+  g_assert_nonnull (strstr (error->message, foreign_serial));
+  g_assert_nonnull (strstr (error->message, "another computer"));
+  g_assert_nonnull (strstr (error->message, "Copy that computer's key file"));
+  g_clear_error (&error);
+  g_assert_false (cd_issuer_publish (CD_ISSUER (ca), &error));   /* refused, not a CRL without the ledger */
+  g_clear_error (&error);
+  g_clear_object (&ca);
+  /* with a clear line beside it the rewrite is refused too: nothing is written over the ledger */
+  g_free (text);
+  text = g_strconcat (before, clear, "\n", NULL);
+  g_assert_true (g_file_set_contents (ledger, text, -1, &error));
+  g_assert_null (cd_issuer_local_new (f->ctx, &error));
+  g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER);
+  g_assert_nonnull (strstr (error->message, "another computer"));
+  g_clear_error (&error);
+  g_free (before);
+  g_assert_true (g_file_get_contents (ledger, &before, NULL, NULL));
+  g_assert_cmpstr (before, ==, text);
+
+  X509_free (person);
+  X509_free (other);
+  X509_free (foreign_cert);
+  X509_REQ_free (c1);
+  X509_REQ_free (c2);
+  EVP_PKEY_free (k1);
+  EVP_PKEY_free (k2);
 }
 
 int
@@ -820,5 +1079,6 @@ main (int argc, char **argv)
   T ("/pki/burn/pin-slip-kept", test_pin_slip_kept, NULL);
   T ("/pki/burn/migration-one-issued", test_migration_one_issued, NULL);
   T ("/pki/burn/person-certificate-sealed", test_person_certificate_sealed, NULL);
+  T ("/pki/burn/ledger-sealed", test_ledger_sealed, NULL);
   return g_test_run ();
 }

@@ -19,6 +19,7 @@
 #include <sys/mount.h>
 #include <sys/wait.h>
 
+#include "cd-issuer-local.h"
 #include "pki-test-util.h"
 
 static guint total_kills;
@@ -351,15 +352,19 @@ typedef struct {
   GPid         pid;
 } Paused;
 
+/* Started with CERTDESK_TEST_PAUSE_AT @point, and killed at @crash_at when not NULL. */
 static void
-start_paused (PkiFixture *f, const char *db, const char *point, const char *retry_s, Paused *out)
+start_paused_crash (PkiFixture *f, const char *db, const char *point, const char *retry_s, const char *crash_at,
+                    Paused *out)
 {
   g_autofree char *app = app_file (f);
   g_autofree char *slip = slip_path (f);
   g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
                                                                 | G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_auto(GStrv) envp = cli_env (f, (const char *const[]) { "CERTDESK_TEST_PAUSE_AT", point,
-                                                           "CERTDESK_RECORD_RETRY_S", retry_s, NULL });
+                                                           "CERTDESK_RECORD_RETRY_S", retry_s,
+                                                           crash_at ? "CERTDESK_TEST_CRASH_AT" : NULL, crash_at,
+                                                           NULL });
   g_autoptr(GError) error = NULL;
 
   g_subprocess_launcher_set_environ (l, envp);
@@ -368,6 +373,12 @@ start_paused (PkiFixture *f, const char *db, const char *point, const char *retr
   g_assert_no_error (error);
   out->pid = atoi (g_subprocess_get_identifier (out->proc));
   wait_stopped (out->pid);
+}
+
+static void
+start_paused (PkiFixture *f, const char *db, const char *point, const char *retry_s, Paused *out)
+{
+  start_paused_crash (f, db, point, retry_s, NULL, out);
 }
 
 /* Another writer: the sqlite3 shell holding BEGIN EXCLUSIVE for @seconds; returns once it holds the lock. */
@@ -563,6 +574,193 @@ test_disk_full (PkiFixture *f, gconstpointer data)
   g_assert_cmpint (umount2 (mnt, MNT_DETACH), ==, 0);
 }
 
+/* The entry for @serial in `ca list`'s output, as "<state> <application or null>", or NULL when not listed. */
+static char *
+ca_list_find (const char *out, const char *serial)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const char *start = strchr (out, '{'), *end = strrchr (out, '}');   /* stdout's JSON, before stderr's lines */
+  JsonArray *certs;
+
+  g_assert_true (start && end && json_parser_load_from_data (parser, start, end - start + 1, NULL));
+  certs = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "certificates");
+  for (guint i = 0; i < json_array_get_length (certs); i++)
+    {
+      JsonObject *c = json_array_get_object_element (certs, i);
+
+      if (g_str_equal (json_object_get_string_member (c, "serial"), serial))
+        return g_strdup_printf ("%s %s", json_object_get_string_member (c, "state"),
+                                json_object_get_null_member (c, "application") ? "null"
+                                : json_object_get_string_member (c, "application"));
+    }
+  return NULL;
+}
+
+/* The database not writable when the CA has signed (another writer holds it beyond the record budget) and the
+ * counter killed right after it kept its note of the certificate (issue 17): the note names the application in
+ * the clear (`ca list` shows it) and holds the certificate sealed — not its PEM; the next start records it as
+ * revoked (the CA revokes it in its ledger, which the kill left unsaid), removes the note, and the resume
+ * completes. */
+static void
+test_note_sealed (PkiFixture *f, gconstpointer data)
+{
+  g_autofree char *pending = NULL;
+  g_autofree char *note = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *serial = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *app = NULL;
+  g_autofree char *want = NULL;
+  g_autoptr(GSubprocess) sq = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_auto(GStrv) pem_lines = NULL;
+  Paused p;
+
+  fresh (f);
+  pending = g_build_filename (f->state_dir, "burn-pending", NULL);
+  g_assert_cmpint (run (f, NULL, NULL, NULL, NULL, "audit", "verify", NULL), ==, 0);
+  start_paused_crash (f, f->db_path, "issue:start", "1", "pending:noted", &p);
+  sq = lock_database (f->db_path, 7);
+  kill (p.pid, SIGCONT);
+  g_assert_true (g_subprocess_communicate_utf8 (p.proc, NULL, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("accept: %s", out);
+  g_clear_pointer (&out, g_free);
+  g_assert_true (g_subprocess_get_if_signaled (p.proc));
+  g_assert_cmpint (g_subprocess_get_term_sig (p.proc), ==, SIGKILL);
+  g_assert_true (g_subprocess_wait (sq, NULL, &error));
+
+  /* one note, its certificate sealed */
+  dir = g_dir_open (pending, 0, &error);
+  g_assert_no_error (error);
+  note = g_strdup (g_dir_read_name (dir));
+  g_assert_nonnull (note);
+  g_assert_null (g_dir_read_name (dir));
+  g_assert_true (g_str_has_suffix (note, ".pem"));
+  serial = g_strndup (note, strlen (note) - strlen (".pem"));
+  {
+    g_autofree char *name = g_steal_pointer (&note);
+
+    note = g_build_filename (pending, name, NULL);
+  }
+  g_assert_true (g_file_get_contents (note, &text, NULL, NULL));
+  g_test_message ("the note: %s", text);
+  g_assert_true (g_str_has_prefix (text, "application: 1\n"));
+  g_assert_nonnull (strstr (text, "\ncertificate: cd1."));
+  g_assert_null (strstr (text, "BEGIN CERTIFICATE"));
+  pki_fixture_reopen (f);
+  {
+    g_autoptr(CdIssuerLocal) ca = cd_issuer_local_new (f->ctx, &error);
+
+    g_assert_no_error (error);
+    entries = cd_issuer_local_list (ca, &error);
+    g_assert_no_error (error);
+  }
+  g_clear_object (&f->ctx);
+  g_assert_cmpuint (entries->len, ==, 1);
+  g_assert_cmpstr (((CdLedgerEntry *) entries->pdata[0])->serial, ==, serial);
+  pem_lines = g_strsplit (((CdLedgerEntry *) entries->pdata[0])->pem, "\n", -1);
+  g_assert_cmpuint (g_strv_length (pem_lines), >, 5);
+  for (guint i = 1; i < 5; i++)
+    g_assert_null (strstr (text, pem_lines[i]));
+  /* `ca list` names the application from the note's clear header */
+  g_assert_cmpint (run (f, NULL, NULL, NULL, &out, "ca", "list", NULL), ==, 0);
+  want = ca_list_find (out, serial);
+  g_assert_nonnull (want);
+  g_assert_true (g_str_has_prefix (want, "issued CD-"));
+
+  /* the next start records it as revoked, the resume completes */
+  app = app_file (f);
+  resume (f, app, "killed after the note");
+  check_invariants (f, "killed after the note");
+  g_free (want);
+  want = g_strdup_printf ("SELECT count(*) FROM certificate WHERE serial = '%s' AND state = 'revoked'", serial);
+  g_assert_cmpint (db_int (f, want), ==, 1);
+  g_object_unref (p.proc);
+}
+
+/* The ledger as CertDesk wrote it before issue 17 (subjects and PEMs in the clear). */
+static char *
+clear_ledger (GPtrArray *entries)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      CdLedgerEntry *e = entries->pdata[i];
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), json_object_new ());
+      JsonObject *o = json_node_get_object (node);
+      g_autofree char *line = NULL;
+
+      json_object_set_string_member (o, "event", "issued");
+      json_object_set_string_member (o, "serial", e->serial);
+      json_object_set_string_member (o, "subject", e->subject);
+      json_object_set_string_member (o, "not_after", e->not_after);
+      json_object_set_string_member (o, "at", "2026-01-05T09:00:00Z");
+      json_object_set_string_member (o, "pem", e->pem);
+      line = json_to_string (node, FALSE);
+      g_string_append_printf (out, "%s\n", line);
+      if (g_str_equal (e->state, "revoked"))
+        g_string_append_printf (out, "{\"event\":\"revoked\",\"serial\":\"%s\",\"reason\":\"%s\",\"at\":\"x\"}\n",
+                                e->serial, e->reason);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* A clear ledger of before is rewritten sealed at the CA's next opening; killed between writing the sealed copy
+ * and renaming it over the ledger, the old ledger is whole and the next opening seals it. */
+static void
+test_ledger_rewrite_killed (PkiFixture *f, gconstpointer data)
+{
+  const char *env[] = { "CERTDESK_TEST_CRASH_AT", "ledger:sealed-written", NULL };
+  g_autofree char *ledger = NULL;
+  g_autofree char *app = NULL;
+  g_autofree char *slip = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *clear = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *want = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  int sig;
+
+  fresh (f);
+  ledger = g_build_filename (f->state_dir, "ca", "ledger.jsonl", NULL);
+  app = app_file (f);
+  slip = slip_path (f);
+  g_assert_cmpint (run (f, NULL, NULL, NULL, &out, "accept", app, "--module", PKI_SOFTHSM, "--pin-slip", slip, NULL),
+                   ==, 0);
+  pki_fixture_reopen (f);
+  {
+    g_autoptr(CdIssuerLocal) ca = cd_issuer_local_new (f->ctx, &error);
+
+    g_assert_no_error (error);
+    entries = cd_issuer_local_list (ca, &error);
+    g_assert_no_error (error);
+  }
+  g_clear_object (&f->ctx);
+  g_assert_cmpuint (entries->len, ==, 1);
+  clear = clear_ledger (entries);
+  g_assert_true (g_file_set_contents (ledger, clear, -1, &error));
+
+  g_clear_pointer (&out, g_free);
+  run (f, env, NULL, &sig, &out, "ca", "list", NULL);
+  g_assert_cmpint (sig, ==, SIGKILL);
+  g_assert_true (g_file_get_contents (ledger, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, clear);
+
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (f, NULL, NULL, NULL, &out, "ca", "list", NULL), ==, 0);
+  want = ca_list_find (out, ((CdLedgerEntry *) entries->pdata[0])->serial);
+  g_assert_nonnull (want);
+  g_assert_true (g_str_has_prefix (want, "issued CD-"));
+  g_assert_false (pki_file_contains (ledger, "BEGIN CERTIFICATE"));
+  g_assert_true (pki_file_contains (ledger, "\"pem\":\"cd1."));
+  check_invariants (f, "ledger rewrite killed");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -574,5 +772,7 @@ main (int argc, char **argv)
   T ("/pki/crash/database-locked/revokes", test_database_locked, "2");
   T ("/pki/crash/database-locked/every-step", test_database_locked_every_step, NULL);
   T ("/pki/crash/disk-full", test_disk_full, NULL);
+  T ("/pki/crash/note-sealed", test_note_sealed, NULL);
+  T ("/pki/crash/ledger-rewrite-killed", test_ledger_rewrite_killed, NULL);
   return g_test_run ();
 }
