@@ -884,8 +884,8 @@ assert_entries_equal (GPtrArray *a, GPtrArray *b)
 /* The ledger's personal fields sealed (issue 17): a person's certificate (CN the name, serialNumber the ID
  * number) signed by the local CA leaves neither in the CA's folder, nor its PEM; the CA still lists it. A clear
  * ledger of before is rewritten sealed at the next opening and reads the same; `keys rotate` (the database's key
- * set) leaves it readable; a line sealed on another computer (another KEK) gives a message naming the ledger and
- * what to do, and the file is not changed. */
+ * set) and a database made again after a loss leave it readable; a line sealed on another computer (another
+ * KEK) gives a message naming the ledger and what to do, and the file is not changed. */
 static void
 test_ledger_sealed (PkiFixture *f, gconstpointer data)
 {
@@ -970,6 +970,18 @@ test_ledger_sealed (PkiFixture *f, gconstpointer data)
   /* keys rotate changes the database's key set, not the folder's: the ledger still opens */
   g_assert_true (cd_store_crypt_rotate (cd_context_get_store (f->ctx), "tester", &error));
   g_assert_no_error (error);
+  ca = cd_issuer_local_new (f->ctx, &error);
+  g_assert_no_error (error);
+  again = cd_issuer_local_list (ca, &error);
+  g_assert_no_error (error);
+  assert_entries_equal (entries, again);
+  g_clear_pointer (&again, g_ptr_array_unref);
+  g_clear_object (&ca);
+
+  /* the database lost and made again (another key set altogether): the ledger still opens */
+  g_free (f->db_path);
+  f->db_path = g_build_filename (f->dir, "made-again.db", NULL);
+  pki_fixture_reopen (f);
   ca = cd_issuer_local_new (f->ctx, &error);
   g_assert_no_error (error);
   again = cd_issuer_local_list (ca, &error);

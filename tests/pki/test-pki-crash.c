@@ -6,7 +6,9 @@
  * recorded issued, or revoked and recorded so; the PIN slip opens the key; one issued certificate per
  * application; no note of an unrecorded certificate is left; `audit verify` exits 0. Then the database locked
  * by another writer (the sqlite3 shell holding BEGIN EXCLUSIVE for 10 s) at the issue step, and a full disk
- * under the database when a tmpfs can be mounted.
+ * under the database when a tmpfs can be mounted. Issue 17: the note of a certificate the locked database could
+ * not record is sealed and still recorded at the next start; a clear ledger's sealing rewrite killed before its
+ * rename leaves the old ledger whole.
  * CERTDESK_CRASH_KILLS: how many random-delay kills (default 4; the campaign's figure in the README: 200+). */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
