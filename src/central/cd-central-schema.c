@@ -591,6 +591,94 @@ static const char migration_head_office_role[] =
   "ALTER TABLE certdesk.hq_clerk ADD CONSTRAINT hq_clerk_role_check"
   "  CHECK (role IN ('clerk','supervisor','printer','head-office'));";
 
+/* Migration: fewer indexes on the push's path (tests/bench/central; docs/central.md "Where the push spends its
+ * time"). Every pushed row of a table pays every index of that table, and a day is 1,000,000 rows (400,000 of
+ * them audit rows). Dropped: indexes no query on any path uses, checked against the head office's report
+ * (cd-central-report.c: its day filters use the covering report indexes of central migration 9, which lead
+ * with the day, and "open" the partial (outlet_code, day) index, kept), the lookup (cd-central-keys.c: USCC,
+ * trigram name, blind indexes, certificate (applicant_uuid), all kept), the pull ((counter_uuid, seq) of
+ * change_event, kept), central verify and audit verify (audit_row (counter_uuid, local_id), kept; central
+ * verify now walks each counter's chain through it, cd_central_verify), and the policies:
+ * - (outlet_code) of the entity tables the push writes: row-level security compares outlet_code, but every
+ *   query also filters by something selective (a day, a counter, a record), and the report's indexes carry
+ *   outlet_code after the day;
+ * - application (day, outlet_code) and payment (day, outlet_code) of migration 1: superseded by the covering
+ *   application_report_day / payment_report_day (same leading columns, WHERE NOT deleted, which every report
+ *   view has).
+ * For t3 (report, lookup at 5-10 million applications): the indexes those queries use stay; an index added on
+ * audit_row, application or change_event costs the push per row (please say so in docs/central.md). */
+static const char migration_push_indexes[] =
+  "DROP INDEX IF EXISTS certdesk.audit_row_outlet_code_idx;"
+  "DROP INDEX IF EXISTS certdesk.application_outlet_code_idx;"
+  "DROP INDEX IF EXISTS certdesk.application_day_outlet_code_idx;"
+  "DROP INDEX IF EXISTS certdesk.payment_outlet_code_idx;"
+  "DROP INDEX IF EXISTS certdesk.payment_day_outlet_code_idx;"
+  "DROP INDEX IF EXISTS certdesk.certificate_outlet_code_idx;"
+  "DROP INDEX IF EXISTS certdesk.token_outlet_code_idx;"
+  "DROP INDEX IF EXISTS certdesk.customer_outlet_code_idx;"
+  /* customer (name): no query compares a whole name or its prefix (units are found by a fragment through the
+   * trigram index, persons by blind indexes only); for persons it indexed sealed text. */
+  "DROP INDEX IF EXISTS certdesk.customer_name_idx;"
+  /* audit_row's generated hash and prev_hash: read by no query (central verify and audit verify read the row's
+   * JSON); two extractions and some 130 bytes per audit row. Dropping a column does not rewrite the table. */
+  "ALTER TABLE certdesk.audit_row DROP COLUMN IF EXISTS hash, DROP COLUMN IF EXISTS prev_hash;"
+  /* The trigram index only for units: the lookup's name condition is "kind = 'unit' AND name LIKE …" (a person's
+   * name is sealed base64, never compared: cd-central-keys.c), which implies this predicate, so the BitmapOr still
+   * uses it (checked with EXPLAIN); a person's sealed name gave some 80 trigrams to the GIN index for nothing. */
+  "DROP INDEX IF EXISTS certdesk.customer_name_trgm;"
+  "CREATE INDEX customer_name_trgm ON certdesk.customer USING gin (name certdesk.gin_trgm_ops) WHERE kind = 'unit';"
+  /* The customer fields: the ordered loop for a (customer, field) changed more than once in a batch ran the whole
+   * change pipeline (every customer event's JSON leaves against its previous version) a second time for every
+   * batch with customers, to find nearly always nothing. Only a customer key that occurs twice among the batch's
+   * customer events can change a field twice; the loop now runs only then. Same rules otherwise. */
+  "CREATE OR REPLACE FUNCTION certdesk.customer_field_events() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
+  "  SET search_path = pg_catalog, certdesk AS $f$\n"
+  "DECLARE r record; cur record; won boolean;\n"
+  "BEGIN\n"
+  "  IF NOT EXISTS (SELECT 1 FROM new_events WHERE tbl = 'customer' AND op <> 'delete') THEN\n"
+  "    RETURN NULL;\n"
+  "  END IF;\n"
+  "  IF EXISTS (SELECT 1 FROM new_events e WHERE e.tbl = 'customer' AND e.op <> 'delete'\n"
+  "      GROUP BY CASE WHEN coalesce(e.row->>'uscc', '') <> '' THEN 'uscc:' || (e.row->>'uscc')\n"
+  "                    WHEN coalesce(e.row->>'id_number', '') <> '' THEN 'id:' || (e.row->>'id_number') END\n"
+  "      HAVING count(*) > 1) THEN\n"
+  "    FOR r IN\n"
+  CUSTOMER_FIELD_CHANGES
+  "      SELECT * FROM ch WHERE times > 1 ORDER BY at, seq\n"
+  "    LOOP\n"
+  "      SELECT f.value, f.at INTO cur FROM certdesk.customer_field f WHERE f.customer_key = r.key AND f.path = r.path;\n"
+  "      IF FOUND AND cur.value IS NOT DISTINCT FROM r.value THEN CONTINUE; END IF;\n"
+  "      won := NOT FOUND OR cur.at < r.at;\n"
+  "      IF won THEN\n"
+  "        INSERT INTO certdesk.customer_field (customer_key, path, value, at, outlet_code, counter_uuid, seq, rev)\n"
+  "          VALUES (r.key, r.path, r.value, r.at, r.outlet_code, r.counter_uuid, r.seq,\n"
+  "                  nextval('certdesk.customer_field_rev'))\n"
+  "          ON CONFLICT (customer_key, path) DO UPDATE SET value = EXCLUDED.value, at = EXCLUDED.at,\n"
+  "            outlet_code = EXCLUDED.outlet_code, counter_uuid = EXCLUDED.counter_uuid, seq = EXCLUDED.seq,\n"
+  "            rev = EXCLUDED.rev;\n"
+  "      END IF;\n"
+  "      INSERT INTO certdesk.customer_history (customer_key, path, old, new, at, outlet_code, counter_uuid, seq,\n"
+  "        won) VALUES (r.key, r.path, cur.value, r.value, r.at, r.outlet_code, r.counter_uuid, r.seq, won);\n"
+  "    END LOOP;\n"
+  "  END IF;\n"
+  CUSTOMER_FIELD_CHANGES
+  "  , one AS MATERIALIZED (\n"
+  "    SELECT ch.*, f.value AS old_value, (f.customer_key IS NULL OR f.at < ch.at) AS wins\n"
+  "    FROM ch LEFT JOIN certdesk.customer_field f ON f.customer_key = ch.key AND f.path = ch.path\n"
+  "    WHERE ch.times = 1 AND (f.customer_key IS NULL OR f.value IS DISTINCT FROM ch.value)),\n"
+  "  up AS (\n"
+  "    INSERT INTO certdesk.customer_field (customer_key, path, value, at, outlet_code, counter_uuid, seq, rev)\n"
+  "      SELECT key, path, value, at, outlet_code, counter_uuid, seq, nextval('certdesk.customer_field_rev')\n"
+  "      FROM one WHERE one.wins ORDER BY at, seq\n"
+  "      ON CONFLICT (customer_key, path) DO UPDATE SET value = EXCLUDED.value, at = EXCLUDED.at,\n"
+  "        outlet_code = EXCLUDED.outlet_code, counter_uuid = EXCLUDED.counter_uuid, seq = EXCLUDED.seq,\n"
+  "        rev = EXCLUDED.rev)\n"
+  "  INSERT INTO certdesk.customer_history (customer_key, path, old, new, at, outlet_code, counter_uuid, seq, won)\n"
+  "    SELECT one.key, one.path, one.old_value, one.value, one.at, one.outlet_code, one.counter_uuid, one.seq, one.wins\n"
+  "    FROM one ORDER BY at, seq;\n"
+  "  RETURN NULL;\n"
+  "END $f$;";
+
 const char *const cd_central_migrations[] = {
   migration_1,
   migration_hq,
@@ -604,5 +692,6 @@ const char *const cd_central_migrations[] = {
   migration_ca_keys,
   migration_head_office_role,
   migration_push_checks,
+  migration_push_indexes,
 };
 const guint cd_central_n_migrations = G_N_ELEMENTS (cd_central_migrations);
