@@ -50,6 +50,65 @@ fill_applicant (GtkWidget *win)
   cd_test_set_text (win, "invoice_title", "内蒙古草原建设工程有限公司");
 }
 
+/* What a clerk mistypes into the applicant step at 1366×768 in Chinese (a wrong check character, too short or
+ * too long, a letter O for a zero, a space, an emoji, a full-width letter): every field's error line says it
+ * whole, never cut off with an ellipsis. Fields hidden for the applicant type are skipped. */
+static void
+field_errors_read_whole (GtkWidget *win)
+{
+  static const struct {
+    const char *entry;
+    const char *text;
+  } bad[] = {
+    { "unit_uscc", "91150100MA0N2K3L4X" },
+    { "unit_uscc", "91150100MA0N2K3L4" },
+    { "unit_uscc", "91150100MA0N2K3L4T😀" },
+    { "unit_postcode", "01001O" },
+    { "unit_postcode", "0100 10" },
+    { "unit_email", "zhang@@example" },
+    { "legal_id_number", "150102199003150024" },
+    { "legal_id_number", "150102199013350023" },
+    { "legal_id_number", "1501021990031500😀" },
+    { "legal_mobile", "1391234567" },
+    { "legal_mobile", "23912345678" },
+    { "agent_id_number", "15010219900315002Ｘ" },
+    { "agent_id_number", "1501021990031500a3" },
+    { "agent_mobile", "139 1234 5678 0" },
+    { "agent_email", "李晓梅@example" },
+    { "invoice_taxpayer", "123" },
+    { "invoice_taxpayer", "91150100MA0N2K3L4X" },
+    { "invoice_taxpayer", "9115010😀0MA0N2K3L4T" },
+    { "invoice_email", "a b@example.cn" },
+  };
+
+  g_autoptr(GString) cut = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      GtkEntry *entry = GTK_ENTRY (cd_test_find (win, bad[i].entry));
+      g_autofree char *was = g_strdup (gtk_entry_get_text (entry));
+      g_autofree char *label_name = g_strconcat (bad[i].entry, "_error", NULL);
+      GtkLabel *label = GTK_LABEL (cd_test_find (win, label_name));
+      PangoLayout *layout;
+
+      if (!gtk_widget_get_mapped (GTK_WIDGET (entry)))
+        continue;
+      gtk_entry_set_text (entry, bad[i].text);
+      cd_test_iterate ();
+      cd_test_screenshot (win, "wizard-2-applicant-bad-input");   /* waits until the new line is laid out */
+      layout = gtk_label_get_layout (label);
+      g_test_message ("%s “%s”: %s (%d lines, %d px)", bad[i].entry, bad[i].text, gtk_label_get_text (label),
+                      pango_layout_get_line_count (layout), gtk_widget_get_allocated_width (GTK_WIDGET (label)));
+      g_assert_cmpstr (gtk_label_get_text (label), !=, "");
+      if (pango_layout_is_ellipsized (layout))
+        g_string_append_printf (cut, "\n  %s “%s”: %s", bad[i].entry, bad[i].text, gtk_label_get_text (label));
+      gtk_entry_set_text (entry, was);
+      cd_test_iterate ();
+    }
+  if (cut->len)
+    g_error ("error lines cut off at 1366×768:%s", cut->str);
+}
+
 /* The longest line of the applicant step, a USCC that does not fit the applicant type, is read whole at
  * 1366×768 in the main window (two lines reserved for it, not cut off) and moves no field below it. */
 static void
@@ -106,6 +165,7 @@ test_main_window_pages (void)
   cd_test_set_text (win, "unit_uscc", "91150100MA0N2K3L4T");
   cd_test_set_text (win, "agent_mobile", "13912345678");
   cd_test_screenshot (win, "wizard-2-applicant");
+  field_errors_read_whole (win);
   uscc_warning_fits (win);
   cd_wizard_next (wizard);
   cd_test_iterate ();
