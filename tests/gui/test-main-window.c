@@ -55,7 +55,33 @@ test_supervisor_opens_settings (void)
   cd_test_set_text (GTK_WIDGET (win), "name_entry", "李受理");
   cd_test_set_text (GTK_WIDGET (win), "password_entry", "another1");
   cd_test_click (GTK_WIDGET (win), "add_button");
+
+  /* A name far longer than the list is wide (typed, pasted, or a mistake) leaves the role and the state of
+   * every clerk on screen at 1366×768: the name is cut off with an ellipsis, not the columns after it. */
+  {
+    GtkTreeView *view = GTK_TREE_VIEW (cd_test_find (GTK_WIDGET (win), "clerks_view"));
+    GtkTreeViewColumn *last;
+    g_autoptr(GtkTreePath) path = gtk_tree_path_new_first ();
+    g_autoptr(GString) name = g_string_new (NULL);
+    GdkRectangle visible, cell;
+
+    for (int i = 0; i < 60; i++)
+      g_string_append (name, "欧阳");
+    gtk_notebook_set_current_page (GTK_NOTEBOOK (cd_test_find (GTK_WIDGET (win), "settings_notebook")), 1);
+    cd_test_set_text (GTK_WIDGET (win), "login_entry", "ouyang");
+    cd_test_set_text (GTK_WIDGET (win), "name_entry", name->str);
+    cd_test_set_text (GTK_WIDGET (win), "password_entry", "another1");
+    cd_test_click (GTK_WIDGET (win), "add_button");
+    cd_test_screenshot (GTK_WIDGET (win), "settings-clerks-long-name");
+    last = gtk_tree_view_get_column (view, (int) gtk_tree_view_get_n_columns (view) - 1);
+    gtk_tree_view_get_visible_rect (view, &visible);
+    gtk_tree_view_get_background_area (view, path, last, &cell);
+    g_test_message ("state column at x %d..%d, list %d px wide", cell.x, cell.x + cell.width, visible.width);
+    g_assert_cmpint (cell.width, >, 0);
+    g_assert_cmpint (cell.x + cell.width, <=, visible.width);
+  }
   g_assert_true (cd_clerk_store_login (counter->ctx, "li", "another1", NULL, NULL));
+  g_assert_true (cd_clerk_store_login (counter->ctx, "ouyang", "another1", NULL, NULL));
   gtk_widget_destroy (GTK_WIDGET (win));
 }
 
