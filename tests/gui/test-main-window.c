@@ -80,6 +80,40 @@ test_supervisor_opens_settings (void)
     g_assert_cmpint (cell.width, >, 0);
     g_assert_cmpint (cell.x + cell.width, <=, visible.width);
   }
+
+  /* A local price set, then set again and cleared: the item stays selected and the panel says what it did
+   * (the list reloaded with the new price used to drop both, so the second click said "select an item"). */
+  {
+    GtkTreeView *view = GTK_TREE_VIEW (cd_test_find (GTK_WIDGET (win), "prices_view"));
+    GtkTreeSelection *selection = gtk_tree_view_get_selection (view);
+    g_autoptr(GtkTreePath) first = gtk_tree_path_new_first ();
+    g_autofree char *local = NULL;
+    GtkTreeModel *model;
+    GtkTreeIter iter;
+
+    gtk_notebook_set_current_page (GTK_NOTEBOOK (cd_test_find (GTK_WIDGET (win), "settings_notebook")), 2);
+    cd_test_iterate ();
+    gtk_tree_selection_select_path (selection, first);
+    cd_test_set_text (GTK_WIDGET (win), "amount_entry", "188.50");
+    cd_test_click (GTK_WIDGET (win), "set_button");
+    g_assert_cmpstr (cd_test_label (GTK_WIDGET (win), "prices_status"), ==,
+                     g_dgettext (GETTEXT_PACKAGE, "Local price set"));
+    g_assert_true (gtk_tree_selection_get_selected (selection, &model, &iter));
+    g_assert_true (gtk_tree_model_get_iter_first (model, &iter));
+    g_assert_true (gtk_tree_selection_iter_is_selected (selection, &iter));
+    cd_test_set_text (GTK_WIDGET (win), "amount_entry", "190");
+    cd_test_click (GTK_WIDGET (win), "set_button");
+    g_assert_cmpstr (cd_test_label (GTK_WIDGET (win), "prices_status"), ==,
+                     g_dgettext (GETTEXT_PACKAGE, "Local price set"));
+    g_assert_true (gtk_tree_model_get_iter_first (model, &iter));
+    gtk_tree_model_get (model, &iter, 6, &local, -1);   /* the local price column */
+    g_assert_cmpstr (local, ==, "190.00");
+    cd_test_click (GTK_WIDGET (win), "clear_button");
+    g_assert_cmpstr (cd_test_label (GTK_WIDGET (win), "prices_status"), ==,
+                     g_dgettext (GETTEXT_PACKAGE, "The shipped price applies again"));
+    g_assert_true (gtk_tree_model_get_iter_first (model, &iter));
+    g_assert_true (gtk_tree_selection_iter_is_selected (selection, &iter));
+  }
   g_assert_true (cd_clerk_store_login (counter->ctx, "li", "another1", NULL, NULL));
   g_assert_true (cd_clerk_store_login (counter->ctx, "ouyang", "another1", NULL, NULL));
   gtk_widget_destroy (GTK_WIDGET (win));

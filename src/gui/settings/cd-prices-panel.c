@@ -156,6 +156,32 @@ selected_key (CdPricesPanel *self, CdPriceOverride *key)
   return TRUE;
 }
 
+/* The row of @key again after a refresh: the supervisor keeps working on the item just priced. */
+static void
+select_key (CdPricesPanel *self, const CdPriceOverride *key)
+{
+  GtkTreeModel *model = GTK_TREE_MODEL (self->prices_store);
+  GtkTreeIter iter;
+
+  for (gboolean ok = gtk_tree_model_get_iter_first (model, &iter); ok; ok = gtk_tree_model_iter_next (model, &iter))
+    {
+      g_autofree char *business = NULL, *variant = NULL, *item = NULL;
+      guint years = 0;
+
+      gtk_tree_model_get (model, &iter, COL_BUSINESS_CODE, &business, COL_VARIANT_ID, &variant,
+                          COL_ITEM_CODE, &item, COL_YEARS_N, &years, -1);
+      if (g_strcmp0 (business, key->business) == 0 && g_strcmp0 (variant, key->variant) == 0
+          && g_strcmp0 (item, key->item) == 0 && years == key->years)
+        {
+          g_autoptr(GtkTreePath) path = gtk_tree_model_get_path (model, &iter);
+
+          gtk_tree_selection_select_iter (gtk_tree_view_get_selection (self->prices_view), &iter);
+          gtk_tree_view_scroll_to_cell (self->prices_view, path, NULL, FALSE, 0, 0);
+          return;
+        }
+    }
+}
+
 static void
 clear_key (CdPriceOverride *key)
 {
@@ -192,8 +218,10 @@ on_set_clicked_cb (CdPricesPanel *self)
     gtk_label_set_text (self->prices_status, error->message);
   else
     {
-      gtk_label_set_text (self->prices_status, _("Local price set"));
+      /* the refresh empties the list, and the selection's change clears the status: say it after */
       refresh (self);
+      select_key (self, &key);
+      gtk_label_set_text (self->prices_status, _("Local price set"));
     }
   clear_key (&key);
 }
@@ -211,8 +239,9 @@ on_clear_clicked_cb (CdPricesPanel *self)
     gtk_label_set_text (self->prices_status, error->message);
   else
     {
-      gtk_label_set_text (self->prices_status, _("The shipped price applies again"));
       refresh (self);
+      select_key (self, &key);
+      gtk_label_set_text (self->prices_status, _("The shipped price applies again"));
     }
   clear_key (&key);
 }
