@@ -8,6 +8,7 @@
 #include "cd-login-window.h"
 #include "cd-main-window.h"
 #include "cd-test-util.h"
+#include "cd-wizard-page.h"
 
 static void
 test_login_windows (void)
@@ -111,6 +112,65 @@ field_errors_read_whole (GtkWidget *win)
     g_error ("error lines cut off at 1366×768:%s", cut->str);
 }
 
+static void
+collect_mnemonics (GtkWidget *widget, gpointer data)
+{
+  GHashTable *seen = data;
+
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget) && gtk_label_get_mnemonic_keyval (GTK_LABEL (widget)) != GDK_KEY_VoidSymbol)
+    {
+      guint key = gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (GTK_LABEL (widget)));
+      GString *labels = g_hash_table_lookup (seen, GUINT_TO_POINTER (key));
+
+      if (!labels)
+        g_hash_table_insert (seen, GUINT_TO_POINTER (key), (labels = g_string_new (NULL)));
+      g_string_append_printf (labels, "%s“%s”", labels->len ? ", " : "", gtk_label_get_text (GTK_LABEL (widget)));
+    }
+  if (GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), collect_mnemonics, data);
+}
+
+static void
+free_labels (gpointer s)
+{
+  g_string_free (s, TRUE);
+}
+
+/* In Chinese the applicant step's Alt+letter reaches one field each, whatever the applicant type: Alt+L went
+ * round the legal person, the agent's mobile and the agent's e-mail, Alt+R and Alt+T round two fields each. */
+static void
+applicant_mnemonics_unique (GtkWidget *win)
+{
+  GtkComboBox *type = GTK_COMBO_BOX (cd_test_find (win, "type_combo"));
+  GtkTreeModel *types = gtk_combo_box_get_model (type);
+  g_autofree char *was = g_strdup (gtk_combo_box_get_active_id (type));
+  g_autoptr(GString) clashes = g_string_new (NULL);
+  GtkTreeIter iter;
+
+  for (gboolean ok = gtk_tree_model_get_iter_first (types, &iter); ok; ok = gtk_tree_model_iter_next (types, &iter))
+    {
+      g_autoptr(GHashTable) seen = g_hash_table_new_full (NULL, NULL, NULL, free_labels);
+      GtkWidget *page = gtk_widget_get_ancestor (cd_test_find (win, "unit_name"), CD_TYPE_WIZARD_PAGE);
+      GHashTableIter it;
+      gpointer key, labels;
+
+      gtk_combo_box_set_active_iter (type, &iter);
+      cd_test_iterate ();
+      collect_mnemonics (page, seen);
+      g_hash_table_iter_init (&it, seen);
+      while (g_hash_table_iter_next (&it, &key, &labels))
+        if (strchr (((GString *) labels)->str, ','))
+          g_string_append_printf (clashes, "\n  %s: Alt+%s goes round %s", gtk_combo_box_get_active_id (type),
+                                  gdk_keyval_name (GPOINTER_TO_UINT (key)), ((GString *) labels)->str);
+    }
+  g_assert_true (gtk_combo_box_set_active_id (type, was));
+  cd_test_iterate ();
+  if (clashes->len)
+    g_error ("one Alt+letter for several fields of the applicant step:%s", clashes->str);
+}
+
 /* The longest line of the applicant step, a USCC that does not fit the applicant type, is read whole at
  * 1366×768 in the main window (two lines reserved for it, not cut off) and moves no field below it. */
 static void
@@ -168,6 +228,7 @@ test_main_window_pages (void)
   cd_test_set_text (win, "agent_mobile", "13912345678");
   cd_test_screenshot (win, "wizard-2-applicant");
   field_errors_read_whole (win);
+  applicant_mnemonics_unique (win);
   uscc_warning_fits (win);
   cd_wizard_next (wizard);
   cd_test_iterate ();
