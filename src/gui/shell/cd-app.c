@@ -9,6 +9,7 @@
 #include "cd-clerk-store.h"
 #include "cd-login-window.h"
 #include "cd-main-window.h"
+#include "cd-open-progress.h"
 #include "cd-paths.h"
 #include "cd-preflight.h"
 #include "cd-forms-fontset.h"
@@ -34,8 +35,7 @@ struct _CdApp {
   guint64        progress_done;
   guint64        progress_total;
   guint          progress_source;
-  GtkWidget     *progress_dialog;
-  GtkWidget     *progress_bar;
+  GtkWidget     *progress_dialog;   /* a CdOpenProgress */
 };
 
 G_DEFINE_FINAL_TYPE (CdApp, cd_app, GTK_TYPE_APPLICATION)
@@ -139,42 +139,6 @@ on_open_progress (guint64 done, guint64 total, gpointer data)
   g_mutex_unlock (&self->progress_lock);
 }
 
-/* The dialog while the personal data of an older database is encrypted: it cannot be cancelled (one
- * transaction; stopping it would only start it again at the next start), so it has no buttons. */
-static void
-show_progress_dialog (CdApp *self)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *title = gtk_label_new (_("Encrypting the personal data in the database"));
-  GtkWidget *text = gtk_label_new (_("This database was written by an earlier CertDesk. Its applicants' names, ID "
-                                     "numbers and mobiles are encrypted once, before it opens; this can take a few "
-                                     "minutes. Leave the computer on."));
-  GtkWidget *win = gtk_window_new (GTK_WINDOW_TOPLEVEL);
-
-  gtk_widget_set_name (win, "migration_dialog");
-  gtk_window_set_title (GTK_WINDOW (win), _("CertDesk"));
-  gtk_window_set_deletable (GTK_WINDOW (win), FALSE);
-  gtk_window_set_resizable (GTK_WINDOW (win), FALSE);
-  gtk_window_set_position (GTK_WINDOW (win), GTK_WIN_POS_CENTER);
-  gtk_container_set_border_width (GTK_CONTAINER (box), 24);
-  gtk_style_context_add_class (gtk_widget_get_style_context (title), "title");
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_line_wrap (GTK_LABEL (text), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (text), 56);
-  gtk_label_set_xalign (GTK_LABEL (text), 0);
-  self->progress_bar = gtk_progress_bar_new ();
-  gtk_widget_set_name (self->progress_bar, "migration_progress");
-  gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (self->progress_bar), TRUE);
-  gtk_container_add (GTK_CONTAINER (box), title);
-  gtk_container_add (GTK_CONTAINER (box), text);
-  gtk_container_add (GTK_CONTAINER (box), self->progress_bar);
-  gtk_container_add (GTK_CONTAINER (win), box);
-  gtk_application_add_window (GTK_APPLICATION (self), GTK_WINDOW (win));
-  self->progress_dialog = win;
-  g_object_add_weak_pointer (G_OBJECT (win), (gpointer *) &self->progress_dialog);
-  gtk_widget_show_all (win);
-}
-
 /* Main loop, every 50 ms while the database opens: the dialog once a sealing runs, its bar from the worker's
  * figures. */
 static gboolean
@@ -190,15 +154,13 @@ update_progress_cb (gpointer data)
   if (total == 0)
     return G_SOURCE_CONTINUE;
   if (!self->progress_dialog)
-    show_progress_dialog (self);
-  {
-    /* TRANSLATORS: the progress bar of encrypting an older database's personal data */
-    g_autofree char *text = g_strdup_printf (_("%llu of %llu records"), (unsigned long long) done,
-                                             (unsigned long long) total);
-
-    gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress_bar), (double) MIN (done, total) / total);
-    gtk_progress_bar_set_text (GTK_PROGRESS_BAR (self->progress_bar), text);
-  }
+    {
+      /* no buttons: the sealing cannot be cancelled (see CdOpenProgress) */
+      self->progress_dialog = GTK_WIDGET (cd_open_progress_new (GTK_APPLICATION (self)));
+      g_object_add_weak_pointer (G_OBJECT (self->progress_dialog), (gpointer *) &self->progress_dialog);
+      gtk_widget_show (self->progress_dialog);
+    }
+  cd_open_progress_set_progress (CD_OPEN_PROGRESS (self->progress_dialog), done, total);
   return G_SOURCE_CONTINUE;
 }
 
