@@ -1,5 +1,6 @@
-/* cd-reports-page-private.h: the reports page's state, shared by its files (cd-reports-page.c: the report,
- * figures, detail and sign-off; cd-reports-page-dates.c: the typed or picked day and range;
+/* cd-reports-page-private.h: the reports page's state, shared by its files (cd-reports-page.c: the report
+ * and sign-off; cd-reports-page-figures.c: the figures and the lists behind them; cd-reports-page-dates.c: the
+ * typed or picked day and range;
  * cd-reports-page-export.c: the CSV and the PDF rendered off the main thread). */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
@@ -12,6 +13,9 @@ G_BEGIN_DECLS
 
 /* The outlet combo's id of 全部网点 in the head office's mode (an outlet's code is [A-Za-z0-9_-]). */
 #define CD_REPORTS_ALL_OUTLETS "*"
+
+/* The columns of figures_store. */
+enum { FIG_SECTION, FIG_ITEM, FIG_VALUE, FIG_KIND, FIG_KEY };
 
 struct _CdReportsPage {
   GtkBox            parent_instance;
@@ -64,6 +68,14 @@ struct _CdReportsPage {
 void  cd_reports_page_read_query      (CdReportsPage *self, CdReportQuery *q);
 /* The sign-off line and the buttons' sensitivity. */
 void  cd_reports_page_update_signoff  (CdReportsPage *self);
+
+/* cd-reports-page-figures.c */
+/* An amount in fen as the page shows it, "¥" and yuan (owned). */
+char *cd_reports_page_yuan          (gint64 fen);
+/* Fills the figures' table from the report shown. */
+void  cd_reports_page_show_figures  (CdReportsPage *self);
+/* Binds the figure selection's template callback. */
+void  cd_reports_page_figures_class_init (GtkWidgetClass *widget_class);
 
 /* cd-reports-page-dates.c */
 /* The complaint about a typed day (naming the field and the form), or NULL when the days are dates. */

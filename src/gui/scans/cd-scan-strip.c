@@ -1,6 +1,7 @@
 /* cd-scan-strip.c: the scans of one material on the materials page. Files are checked and decoded by the
  * importer in a worker (cd_import_file_async), stored on the main thread (SQLite), thumbnails are decoded
- * and scaled in workers; a scanner page is fitted to the profile's rules in a worker before it is stored. */
+ * and scaled in workers; a scanner page is fitted to the profile's rules in a worker before it is stored.
+ * Adding files is in cd-scan-strip-files.c, scanning in cd-scan-strip-scanner.c. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
@@ -9,36 +10,12 @@
 #include "cd-import-fit.h"
 #include "cd-scan-dialog.h"
 #include "cd-scan-store.h"
-#include "cd-scan-strip.h"
+#include "cd-scan-strip-private.h"
 #include "cd-scan-viewer.h"
 #include "cd-worker.h"
 
 #define THUMB_HEIGHT 96
 #define UNDO_SECONDS 20
-
-struct _CdScanStrip {
-  GtkBox         parent_instance;
-
-  CdDraft       *draft;
-  char          *code;
-  gboolean       editable;
-  GCancellable  *cancellable;
-  GHashTable    *thumbs_cache;    /* "sha256:page" → GdkPixbuf */
-  guint          busy;
-  guint          n_scans;
-  gint64         undo_id;
-  guint          undo_timeout;
-  char          *status;
-
-  GtkFlowBox    *thumbs;
-  GtkButton     *add_button;
-  GtkButton     *scan_button;
-  GtkSpinner    *spinner;
-  GtkLabel      *status_label;
-  GtkRevealer   *undo_revealer;
-  GtkLabel      *undo_label;
-  GtkButton     *undo_button;
-};
 
 G_DEFINE_FINAL_TYPE (CdScanStrip, cd_scan_strip, GTK_TYPE_BOX)
 
@@ -62,14 +39,14 @@ thumb_job_free (gpointer data)
   g_free (job);
 }
 
-static CdContext *
-get_ctx (CdScanStrip *self)
+CdContext *
+cd_scan_strip_get_ctx (CdScanStrip *self)
 {
   return cd_draft_get_context (self->draft);
 }
 
-static void
-set_busy (CdScanStrip *self, gboolean busy)
+void
+cd_scan_strip_set_busy (CdScanStrip *self, gboolean busy)
 {
   g_assert (busy || self->busy > 0);
   self->busy += busy ? 1 : -1;
@@ -80,8 +57,8 @@ set_busy (CdScanStrip *self, gboolean busy)
     gtk_spinner_stop (self->spinner);
 }
 
-static void
-show_status (CdScanStrip *self, gboolean is_error, const char *message)
+void
+cd_scan_strip_show_status (CdScanStrip *self, gboolean is_error, const char *message)
 {
   GtkStyleContext *sc = gtk_widget_get_style_context (GTK_WIDGET (self->status_label));
 
@@ -100,8 +77,8 @@ show_status (CdScanStrip *self, gboolean is_error, const char *message)
     }
 }
 
-static GtkWindow *
-get_window (CdScanStrip *self)
+GtkWindow *
+cd_scan_strip_get_window (CdScanStrip *self)
 {
   GtkWidget *top = gtk_widget_get_toplevel (GTK_WIDGET (self));
 
@@ -109,29 +86,30 @@ get_window (CdScanStrip *self)
 }
 
 /* Scans are stored against the saved application: save the draft first. */
-static gint64
-ensure_application_id (CdScanStrip *self)
+gint64
+cd_scan_strip_ensure_application_id (CdScanStrip *self)
 {
   g_autoptr(GError) error = NULL;
 
   if (!cd_draft_flush (self->draft, &error) || cd_draft_get_id (self->draft) == 0)
     {
-      show_status (self, TRUE, error ? error->message : _("Fill in the applicant first: the application is not saved yet."));
+      cd_scan_strip_show_status (self, TRUE, error ? error->message
+                                                   : _("Fill in the applicant first: the application is not saved yet."));
       return 0;
     }
   return cd_draft_get_id (self->draft);
 }
 
-static void
-after_store_change (CdScanStrip *self)
+void
+cd_scan_strip_after_store_change (CdScanStrip *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (cd_scan_strip_sync_mark (get_ctx (self), cd_draft_get_app (self->draft), cd_draft_get_id (self->draft),
-                               self->code, &error))
+  if (cd_scan_strip_sync_mark (cd_scan_strip_get_ctx (self), cd_draft_get_app (self->draft),
+                               cd_draft_get_id (self->draft), self->code, &error))
     cd_draft_changed (self->draft);
   else if (error)
-    show_status (self, TRUE, error->message);
+    cd_scan_strip_show_status (self, TRUE, error->message);
   refresh (self);
 }
 
@@ -184,7 +162,7 @@ on_thumb_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   self = g_object_get_data (G_OBJECT (result), "strip");
   if (self)
-    set_busy (self, FALSE);
+    cd_scan_strip_set_busy (self, FALSE);
   if (!pixbuf)
     {
       gtk_image_set_from_icon_name (image, "image-missing", GTK_ICON_SIZE_DIALOG);
@@ -212,8 +190,8 @@ load_thumb (CdScanStrip *self, const CdScanInfo *info, GtkImage *image)
     }
   gtk_image_set_from_icon_name (image, "image-loading", GTK_ICON_SIZE_DIALOG);
   job = g_new0 (ThumbJob, 1);
-  job->object_path = cd_scan_store_object_path (get_ctx (self), info->sha256);
-  job->keys = cd_store_get_keys (cd_context_get_store (get_ctx (self)));
+  job->object_path = cd_scan_store_object_path (cd_scan_strip_get_ctx (self), info->sha256);
+  job->keys = cd_store_get_keys (cd_context_get_store (cd_scan_strip_get_ctx (self)));
   if (job->keys)
     cd_keys_ref (job->keys);
   job->info.sha256 = g_strdup (info->sha256);
@@ -225,7 +203,7 @@ load_thumb (CdScanStrip *self, const CdScanInfo *info, GtkImage *image)
   /* The strip outlives its pending thumbnails only through the cancellable: a weak pointer guards it. */
   g_object_set_data_full (G_OBJECT (task), "key", g_steal_pointer (&key), g_free);
   g_object_set_data (G_OBJECT (task), "strip", self);
-  set_busy (self, TRUE);
+  cd_scan_strip_set_busy (self, TRUE);
   g_task_run_in_thread (task, thumb_thread);
 }
 
@@ -250,9 +228,9 @@ on_delete_clicked_cb (GtkButton *button, CdScanStrip *self)
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
-  if (!cd_scan_store_delete (get_ctx (self), id, &error))
+  if (!cd_scan_store_delete (cd_scan_strip_get_ctx (self), id, &error))
     {
-      show_status (self, TRUE, error->message);
+      cd_scan_strip_show_status (self, TRUE, error->message);
       return;
     }
   self->undo_id = id;
@@ -261,8 +239,8 @@ on_delete_clicked_cb (GtkButton *button, CdScanStrip *self)
   gtk_revealer_set_reveal_child (self->undo_revealer, TRUE);
   g_clear_handle_id (&self->undo_timeout, g_source_remove);
   self->undo_timeout = g_timeout_add_seconds (UNDO_SECONDS, on_undo_timeout_cb, self);
-  show_status (self, FALSE, "");
-  after_store_change (self);
+  cd_scan_strip_show_status (self, FALSE, "");
+  cd_scan_strip_after_store_change (self);
 }
 
 static void
@@ -272,12 +250,12 @@ on_undo_clicked_cb (CdScanStrip *self)
 
   if (self->undo_id == 0)
     return;
-  if (!cd_scan_store_undelete (get_ctx (self), self->undo_id, &error))
-    show_status (self, TRUE, error->message);
+  if (!cd_scan_store_undelete (cd_scan_strip_get_ctx (self), self->undo_id, &error))
+    cd_scan_strip_show_status (self, TRUE, error->message);
   self->undo_id = 0;
   g_clear_handle_id (&self->undo_timeout, g_source_remove);
   gtk_revealer_set_reveal_child (self->undo_revealer, FALSE);
-  after_store_change (self);
+  cd_scan_strip_after_store_change (self);
 }
 
 static void
@@ -288,12 +266,12 @@ on_thumb_clicked_cb (GtkButton *button, CdScanStrip *self)
   g_autoptr(GError) error = NULL;
   GtkWidget *viewer;
 
-  if (!cd_scan_store_get (get_ctx (self), id, &info, &error))
+  if (!cd_scan_store_get (cd_scan_strip_get_ctx (self), id, &info, &error))
     {
-      show_status (self, TRUE, error->message);
+      cd_scan_strip_show_status (self, TRUE, error->message);
       return;
     }
-  viewer = cd_scan_viewer_new (get_window (self), get_ctx (self), info);
+  viewer = cd_scan_viewer_new (cd_scan_strip_get_window (self), cd_scan_strip_get_ctx (self), info);
   gtk_widget_show (viewer);
 }
 
@@ -347,265 +325,15 @@ refresh (CdScanStrip *self)
   self->n_scans = 0;
   if (app_id == 0)
     return;
-  if (!(list = cd_scan_store_list (get_ctx (self), app_id, self->code, FALSE, &error)))
+  if (!(list = cd_scan_store_list (cd_scan_strip_get_ctx (self), app_id, self->code, FALSE, &error)))
     {
-      show_status (self, TRUE, error->message);
+      cd_scan_strip_show_status (self, TRUE, error->message);
       return;
     }
   for (guint i = 0; i < list->len; i++)
     add_thumb (self, list->pdata[i]);
   self->n_scans = list->len;
   gtk_widget_set_visible (GTK_WIDGET (self->thumbs), list->len > 0);
-}
-
-/* ---- files ---- */
-
-static void
-store_import (CdScanStrip *self, CdImportFile *file)
-{
-  g_autoptr(GArray) ids = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *done = NULL;
-  gint64 app_id = ensure_application_id (self);
-
-  if (app_id == 0)
-    return;
-  if (!(ids = cd_scan_store_add_import (get_ctx (self), app_id, self->code, file, &error)))
-    {
-      show_status (self, TRUE, error->message);
-      return;
-    }
-  done = g_strdup_printf (g_dngettext (NULL, "“%s” attached (%u page).", "“%s” attached (%u pages).", ids->len),
-                          file->name, ids->len);
-  show_status (self, FALSE, done);
-  after_store_change (self);
-}
-
-static void
-on_reencode_response_cb (GtkDialog *dialog, int response, CdScanStrip *self)
-{
-  CdImportFile *file = g_object_get_data (G_OBJECT (dialog), "file");
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    store_import (self, file);
-  else
-    {
-      g_autofree char *msg = g_strdup_printf (_("“%s” was not attached."), file->name);
-      show_status (self, FALSE, msg);
-    }
-  gtk_widget_destroy (GTK_WIDGET (dialog));
-}
-
-static void
-ask_reencode (CdScanStrip *self, CdImportFile *file)
-{
-  g_autoptr(GString) notes = g_string_new (NULL);
-  GtkWidget *dialog;
-
-  for (guint i = 0; i < file->candidates->len; i++)
-    {
-      CdImportCandidate *c = file->candidates->pdata[i];
-      if (c->reencoded && c->note)
-        g_string_append_printf (notes, "%s%s", notes->len ? "\n" : "", c->note);
-    }
-  dialog = gtk_message_dialog_new (get_window (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   _("“%s” is over this project's upload limit. Store the re-encoded copy?"),
-                                   file->name);
-  gtk_widget_set_name (dialog, "scan_reencode_dialog");
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s\n%s", notes->str,
-                                            _("The original file is kept with the application."));
-  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
-                          _("_Store Re-encoded"), GTK_RESPONSE_ACCEPT, NULL);
-  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
-  g_object_set_data_full (G_OBJECT (dialog), "file", file, (GDestroyNotify) cd_import_file_free);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_reencode_response_cb), self, 0);
-  gtk_widget_show (dialog);
-}
-
-static void
-on_imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(CdScanStrip) self = user_data;
-  g_autoptr(CdImportFile) file = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean reencoded = FALSE;
-
-  file = cd_import_file_finish (result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  set_busy (self, FALSE);
-  if (!file)
-    {
-      show_status (self, TRUE, error->message);
-      return;
-    }
-  for (guint i = 0; i < file->candidates->len; i++)
-    reencoded |= ((CdImportCandidate *) file->candidates->pdata[i])->reencoded;
-  if (reencoded)
-    ask_reencode (self, g_steal_pointer (&file));
-  else
-    store_import (self, file);
-}
-
-static void
-import_file (CdScanStrip *self, GFile *file)
-{
-  CdProfile *profile = cd_draft_get_profile (self->draft);
-
-  if (!profile)
-    return;
-  set_busy (self, TRUE);
-  show_status (self, FALSE, _("Reading…"));
-  cd_import_file_async (file, NULL, (const char *const *) profile->upload_types, profile->upload_max_bytes,
-                        self->cancellable, on_imported_cb, g_object_ref (self));
-}
-
-static void
-on_chooser_response_cb (GtkNativeDialog *chooser, int response, CdScanStrip *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GSList) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
-
-      for (GSList *l = files; l; l = l->next)
-        import_file (self, l->data);
-      g_slist_free_full (g_steal_pointer (&files), g_object_unref);
-    }
-  g_object_unref (chooser);
-}
-
-static void
-on_add_clicked_cb (CdScanStrip *self)
-{
-  GtkFileChooserNative *chooser;
-  GtkFileFilter *filter = gtk_file_filter_new ();
-
-  chooser = gtk_file_chooser_native_new (_("Add Scans"), get_window (self), GTK_FILE_CHOOSER_ACTION_OPEN,
-                                         _("_Add"), _("_Cancel"));
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
-  gtk_file_filter_set_name (filter, _("Scans (JPEG, PNG, BMP, TIFF, PDF)"));
-  for (const char *const *m = (const char *const[]) { "image/jpeg", "image/png", "image/bmp", "image/tiff",
-                                                      "application/pdf", NULL }; *m; m++)
-    gtk_file_filter_add_mime_type (filter, *m);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-static void
-on_drag_data_received_cb (GtkWidget *widget, GdkDragContext *context, int x, int y, GtkSelectionData *data,
-                          guint info, guint time, CdScanStrip *self)
-{
-  g_auto(GStrv) uris = gtk_selection_data_get_uris (data);
-
-  if (uris && self->editable)
-    cd_scan_strip_add_uris (self, (const char *const *) uris);
-  gtk_drag_finish (context, uris != NULL && self->editable, FALSE, time);
-}
-
-/* ---- scanner ---- */
-
-typedef struct {
-  GdkPixbuf *pixbuf;
-  double     dpi;
-  char     **types;
-  gint64     max_bytes;
-  guint      n;
-} FitJob;
-
-static void
-fit_job_free (gpointer data)
-{
-  FitJob *job = data;
-
-  g_clear_object (&job->pixbuf);
-  g_strfreev (job->types);
-  g_free (job);
-}
-
-static void
-fit_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  cd_worker_yield_to_ui ();
-  FitJob *job = task_data;
-  g_autofree char *name = g_strdup_printf ("scan-%u.jpg", job->n);
-  GError *error = NULL;
-  CdImportCandidate *c = cd_import_reencode_to_fit (name, job->pixbuf, job->dpi, 0,
-                                                    (const char *const *) job->types, job->max_bytes,
-                                                    cancellable, &error);
-  if (!c)
-    return g_task_return_error (task, error);
-  g_task_return_pointer (task, c, (GDestroyNotify) cd_import_candidate_free);
-}
-
-static void
-on_scan_fitted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(CdScanStrip) self = user_data;
-  g_autoptr(CdImportCandidate) c = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *msg = NULL;
-  gint64 app_id, id = 0;
-  gboolean existing = FALSE;
-
-  c = g_task_propagate_pointer (G_TASK (result), &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  set_busy (self, FALSE);
-  if (!c)
-    {
-      show_status (self, TRUE, error->message);
-      return;
-    }
-  if ((app_id = ensure_application_id (self)) == 0)
-    return;
-  name = g_strdup_printf ("scan-%u.%s", self->n_scans + 1, c->type == CD_IMPORT_TYPE_PNG ? "png" : "jpg");
-  if (!cd_scan_store_add (get_ctx (self), app_id, self->code, c->bytes, cd_import_type_to_mime (c->type), name, 0,
-                          NULL, &id, &existing, &error))
-    {
-      show_status (self, TRUE, error->message);
-      return;
-    }
-  msg = g_strdup_printf (_("Scan attached (%u × %u)."), c->width, c->height);
-  show_status (self, FALSE, msg);
-  after_store_change (self);
-}
-
-static void
-on_scan_dialog_response_cb (CdScanDialog *dialog, int response, CdScanStrip *self)
-{
-  CdProfile *profile = cd_draft_get_profile (self->draft);
-  double dpi = 0;
-  GdkPixbuf *page = response == GTK_RESPONSE_ACCEPT ? cd_scan_dialog_get_page (dialog, &dpi) : NULL;
-
-  if (page && profile)
-    {
-      g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, on_scan_fitted_cb, g_object_ref (self));
-      FitJob *job = g_new0 (FitJob, 1);
-
-      job->pixbuf = g_object_ref (page);
-      job->dpi = dpi;
-      job->types = g_strdupv (profile->upload_types);
-      job->max_bytes = profile->upload_max_bytes;
-      job->n = self->n_scans + 1;
-      g_task_set_source_tag (task, on_scan_dialog_response_cb);
-      g_task_set_task_data (task, job, fit_job_free);
-      set_busy (self, TRUE);
-      show_status (self, FALSE, _("Preparing the scan…"));
-      g_task_run_in_thread (task, fit_thread);
-    }
-  gtk_widget_destroy (GTK_WIDGET (dialog));
-}
-
-static void
-on_scan_clicked_cb (CdScanStrip *self)
-{
-  GtkWidget *dialog = cd_scan_dialog_new (get_window (self));
-
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_scan_dialog_response_cb), self, 0);
-  gtk_widget_show (dialog);
 }
 
 /* ---- class ---- */
@@ -652,9 +380,9 @@ cd_scan_strip_class_init (CdScanStripClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdScanStrip, undo_revealer);
   gtk_widget_class_bind_template_child (widget_class, CdScanStrip, undo_label);
   gtk_widget_class_bind_template_child (widget_class, CdScanStrip, undo_button);
-  gtk_widget_class_bind_template_callback (widget_class, on_add_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_scan_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_undo_clicked_cb);
+  cd_scan_strip_files_class_init (widget_class);
+  cd_scan_strip_scanner_class_init (widget_class);
 }
 
 static void
@@ -666,7 +394,7 @@ cd_scan_strip_init (CdScanStrip *self)
   self->status = g_strdup ("");
   gtk_drag_dest_set (GTK_WIDGET (self), GTK_DEST_DEFAULT_ALL, NULL, 0, GDK_ACTION_COPY);
   gtk_drag_dest_add_uri_targets (GTK_WIDGET (self));
-  g_signal_connect (self, "drag-data-received", G_CALLBACK (on_drag_data_received_cb), self);
+  g_signal_connect (self, "drag-data-received", G_CALLBACK (cd_scan_strip_on_drag_data_received_cb), self);
 }
 
 /* The buttons that change the scans follow self->editable (the thumbnails' delete buttons too). */
@@ -737,7 +465,7 @@ cd_scan_strip_add_uris (CdScanStrip *self, const char *const *uris)
   for (guint i = 0; uris && uris[i]; i++)
     {
       g_autoptr(GFile) file = g_file_new_for_uri (uris[i]);
-      import_file (self, file);
+      cd_scan_strip_import_file (self, file);
     }
 }
 

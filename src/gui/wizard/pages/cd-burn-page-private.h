@@ -1,5 +1,7 @@
-/* cd-burn-page-private.h: the burn page's state, shared by its files (cd-burn-page.c: the key, the burn and
- * the key pair generated ahead; cd-burn-page-outcome.c: the outcome and the PIN slip). */
+/* cd-burn-page-private.h: the burn page's state, shared by its files (cd-burn-page.c: the view and the burn;
+ * cd-burn-page-ahead.c: the key pair generated ahead; cd-burn-page-confirm.c: the erase confirmation and the
+ * supervisor's approvals; cd-burn-page-key.c: the inserted key; cd-burn-page-cmp.c: the issuer's secret;
+ * cd-burn-page-outcome.c: the outcome and the PIN slip). */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
@@ -125,9 +127,39 @@ gboolean             cd_burn_page_is_burning        (CdBurnPage *self);
 /* An unlock that takes the key's SO PIN from the central escrow when the field is left empty (joined counter,
  * no copy in this counter's escrow). */
 gboolean             cd_burn_page_offers_release    (CdBurnPage *self);
+/* Starts the burn, or first asks for what it waits on (cd-burn-page-confirm.c, cd-burn-page-ahead.c). */
+void                 cd_burn_page_start_burn        (CdBurnPage *self);
+
+/* cd-burn-page-ahead.c */
 /* The key pair generated ahead for this application, still waiting on the inserted key, or NULL. */
 const CdKeygenAhead *cd_burn_page_usable_ahead      (CdBurnPage *self);
 void                 cd_burn_page_maybe_start_ahead (CdBurnPage *self);
+
+/* cd-burn-page-confirm.c: the erase confirmation and the supervisor's approvals; each dialog, once answered,
+ * starts the burn again. */
+void     cd_burn_page_ask_erase           (CdBurnPage *self);
+/* The clerk confirmed the erase of the key inserted now. */
+gboolean cd_burn_page_erase_confirmed     (CdBurnPage *self);
+/* The pre-flight's day-lock fault of this application at the burn (owned), or NULL. */
+char    *cd_burn_page_day_lock_refusal    (CdBurnPage *self);
+gboolean cd_burn_page_adjust_approved     (CdBurnPage *self);
+void     cd_burn_page_ask_adjustment      (CdBurnPage *self, const char *refusal);
+gboolean cd_burn_page_unlock_approved     (CdBurnPage *self);
+void     cd_burn_page_ask_unlock_approval (CdBurnPage *self);
+
+/* The burn's hook (CdBurnOptions.so_pin_release), run on the burn's worker with the worker's own database
+ * connection: the supervisor's password was checked by the approval dialog, the central database checks that
+ * they supervise this outlet and audits the release (the same as `certdesk-cli burn --unlock-supervisor`). */
+typedef struct {
+  CdContext *worker;
+  char      *supervisor;
+  char      *reason;
+} UnlockRelease;
+
+void     cd_burn_page_unlock_release_free (gpointer data);
+#ifdef CD_GUI_HAVE_CENTRAL
+CdPin   *cd_burn_page_release_so_pin      (const char *token_serial, gpointer data, GError **error);
+#endif
 
 /* cd-burn-page-key.c: the module loaded, watched, and the inserted key looked at. */
 void cd_burn_page_ensure_module (CdBurnPage *self);

@@ -3,7 +3,8 @@
  * generated ahead run on workers with a database connection of their own (cd_pki_worker_context), so the
  * clerk's payment and printing never share a transaction with them. complete = the application is issued,
  * which the burn records only after the certificate was read back from the key and verified. The issuer
- * comes from the settings (cd-burn-page-cmp.c). */
+ * comes from the settings (cd-burn-page-cmp.c); the key pair generated ahead is in cd-burn-page-ahead.c, the
+ * erase confirmation and the supervisor's approvals a burn waits for in cd-burn-page-confirm.c. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
@@ -26,16 +27,12 @@
 #include "cd-central-escrow.h"
 #endif
 
-
 static void cd_burn_page_iface_init (CdWizardPageInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (CdBurnPage, cd_burn_page, GTK_TYPE_SCROLLED_WINDOW,
                                G_IMPLEMENT_INTERFACE (CD_TYPE_WIZARD_PAGE, cd_burn_page_iface_init))
 
 CD_PAGE_DEFINE_PROPERTIES (CdBurnPage, cd_burn_page)
-
-static void start_burn (CdBurnPage *self);
-static void ask_erase  (CdBurnPage *self);
 
 typedef enum {
   PIN_NONE,
@@ -245,17 +242,6 @@ cd_burn_page_update_view (CdBurnPage *self)
                                                  : _("Issue the certificate to the applicant's USB key to continue"));
 }
 
-/* The key pair generated ahead for this application, still waiting on the inserted key. */
-const CdKeygenAhead *
-cd_burn_page_usable_ahead (CdBurnPage *self)
-{
-  if (!self->ahead || !self->ahead->generated || !self->draft || self->ahead_app != cd_draft_get_id (self->draft))
-    return NULL;
-  if (self->key && g_strcmp0 (self->key->serial, self->ahead->token_serial) != 0)
-    return NULL;
-  return self->ahead;
-}
-
 static void
 forget_result (CdBurnPage *self)
 {
@@ -267,72 +253,6 @@ forget_result (CdBurnPage *self)
   g_clear_object (&self->slip_cancel);
   g_clear_pointer (&self->error_text, g_free);
   g_clear_pointer (&self->step, g_free);
-}
-
-static void
-on_ahead_done_cb (GObject *source, GAsyncResult *res, gpointer data)
-{
-  g_autoptr(CdBurnPage) self = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CdKeygenAhead) ahead = cd_keygen_ahead_finish (res, &error);
-
-  g_clear_object (&self->ahead_cancel);
-  if (g_cancellable_is_cancelled (self->life))
-    return;
-  if (ahead && ahead->generated)
-    {
-      g_clear_pointer (&self->ahead, cd_keygen_ahead_free);
-      self->ahead = g_steal_pointer (&ahead);
-    }
-  else if (error)
-    /* Not the clerk's business yet: the burn does it all, and says so if it fails there too. */
-    g_message ("The key pair was not generated ahead: %s", error->message);
-  if (self->burn_pending)
-    {
-      self->burn_pending = FALSE;
-      start_burn (self);
-      return;
-    }
-  /* The key was initialised: its serial and label are new. */
-  cd_burn_page_inspect (self);
-  cd_burn_page_update_view (self);
-}
-
-void
-cd_burn_page_maybe_start_ahead (CdBurnPage *self)
-{
-  g_autoptr(CdBurnOptions) opts = NULL;
-  g_autofree char *tried = NULL;
-  gint64 id;
-  CdState state;
-  const char *step;
-
-  if (!self->draft || !self->module || !self->key || self->key_error || self->ahead_cancel || cd_burn_page_is_burning (self))
-    return;
-  id = cd_draft_get_id (self->draft);
-  state = cd_draft_get_state (self->draft);
-  if (id <= 0 || !cd_burn_page_initialises (self) || state != CD_STATE_PRINTED || self->needs_erase
-      || cd_burn_page_usable_ahead (self))
-    return;
-  /* No key work before the clerk is on the Issue step with the application paid and printed (issue 13):
-   * merely reopening an application at the fee step never touches a key. On the Issue step the key pair is
-   * made while the clerk types the PINs or the CA's secret; a key holding anything waits for the erase
-   * confirmation and the burn itself (cd_burn_pregenerate never erases such a key). */
-  step = self->stack ? gtk_stack_get_visible_child_name (self->stack) : NULL;
-  if (!self->prepare_asked && (self->stack == NULL || g_strcmp0 (step, "burn") != 0))
-    return;
-  tried = g_strdup_printf ("%" G_GINT64_FORMAT ":%s", id, self->key->serial);
-  if (g_hash_table_contains (self->ahead_tried, tried))
-    return;
-  g_hash_table_add (self->ahead_tried, g_steal_pointer (&tried));
-  opts = cd_burn_options_new (id);
-  opts->module_path = g_strdup (cd_token_module_get_path (self->module));
-  opts->token_serial = *self->key->serial ? g_strdup (self->key->serial) : NULL;
-  g_clear_pointer (&self->ahead, cd_keygen_ahead_free);
-  self->ahead_app = id;
-  self->ahead_cancel = g_cancellable_new ();
-  cd_keygen_ahead_async (self->ctx, opts, self->ahead_cancel, on_ahead_done_cb, g_object_ref (self));
-  cd_burn_page_update_view (self);
 }
 
 static void
@@ -397,262 +317,15 @@ on_burn_done_cb (GObject *source, GAsyncResult *res, gpointer data)
           gtk_label_set_text (self->erase_label, error->message);
           self->needs_erase = TRUE;
           g_clear_pointer (&self->erase_serial, g_free);
-          ask_erase (self);
+          cd_burn_page_ask_erase (self);
         }
     }
   cd_burn_page_update_view (self);
   cd_burn_page_inspect (self);
 }
 
-static void
-on_erase_response_cb (GtkDialog *dialog, int response, CdBurnPage *self)
-{
-  g_autofree char *serial = g_object_steal_data (G_OBJECT (dialog), "serial");
-
-  self->erase_dialog = NULL;
-  gtk_widget_destroy (GTK_WIDGET (dialog));
-  if (response != GTK_RESPONSE_ACCEPT || g_cancellable_is_cancelled (self->life))
-    return;
-  g_free (self->erase_serial);
-  self->erase_serial = g_steal_pointer (&serial);
-  start_burn (self);
-}
-
-static void
-on_erase_dialog_destroy_cb (CdBurnPage *self)
-{
-  /* Gone with its parent window (destroy-with-parent) before the page: never destroyed twice. */
-  self->erase_dialog = NULL;
-}
-
-/* The erase confirmation: a dialog naming the holder of what is on the key (its certificates' subjects,
- * serials and end dates, read without the PIN). Confirmed for this key only. */
-static void
-ask_erase (CdBurnPage *self)
-{
-  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
-  GtkWidget *dialog;
-
-  if (self->erase_dialog || self->key == NULL)
-    return;
-  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
-                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, GTK_MESSAGE_WARNING,
-                                   GTK_BUTTONS_NONE, _("Erase the USB key “%s”?"), self->key->label);
-  gtk_widget_set_name (dialog, "burn_erase_dialog");
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s\n%s",
-                                            gtk_label_get_text (self->erase_label),
-                                            _("Erasing cannot be undone: hand the key back if it is not the "
-                                              "applicant's to give."));
-  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
-                          _("_Erase and Issue"), GTK_RESPONSE_ACCEPT, NULL);
-  gtk_style_context_add_class (gtk_widget_get_style_context (gtk_dialog_get_widget_for_response (
-                                 GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT)), GTK_STYLE_CLASS_DESTRUCTIVE_ACTION);
-  /* Enter never erases: the safe answer is the default. */
-  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
-  g_object_set_data_full (G_OBJECT (dialog), "serial", g_strdup (self->key->serial), g_free);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_erase_response_cb), self, 0);
-  g_signal_connect_object (dialog, "destroy", G_CALLBACK (on_erase_dialog_destroy_cb), self, G_CONNECT_SWAPPED);
-  self->erase_dialog = dialog;
-  gtk_widget_show (dialog);
-}
-
-/* ---- a signed-off day: the supervisor approves the burn before any key work ---- */
-
-/* The pre-flight's day-lock fault of this application at the burn, or NULL: checked before the key is touched. */
-static char *
-day_lock_refusal (CdBurnPage *self)
-{
-  g_autoptr(GPtrArray) faults = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (!cd_preflight_run (self->ctx, cd_draft_get_app (self->draft), cd_draft_get_id (self->draft), CD_PREFLIGHT_BURN,
-                         &faults, &error))
-    return NULL;   /* the burn's own pre-flight says what cannot be read */
-  for (guint i = 0; i < faults->len; i++)
-    {
-      const CdPreflightFault *f = faults->pdata[i];
-      if (g_str_equal (f->rule, "day-lock"))
-        return g_strdup (f->message);
-    }
-  return NULL;
-}
-
-static gboolean
-adjust_approved (CdBurnPage *self)
-{
-  return self->adjust_supervisor > 0 && self->adjust_application == cd_draft_get_id (self->draft);
-}
-
-/* Runs as the supervisor the dialog has just authorised: the burn that follows is their adjustment. */
-static gboolean
-approve_burn (CdContext *ctx, const char *reason, gpointer data, GError **error)
-{
-  CdBurnPage *self = data;
-
-  self->adjust_supervisor = cd_context_get_clerk_id (ctx);
-  g_free (self->adjust_reason);
-  self->adjust_reason = g_strdup (reason);
-  self->adjust_application = cd_draft_get_id (self->draft);
-  return TRUE;
-}
-
-static void
-on_adjust_authorized_cb (CdBurnPage *self)
-{
-  self->adjust_dialog = NULL;
-  start_burn (self);
-}
-
-static void
-on_adjust_dialog_destroy_cb (CdBurnPage *self)
-{
-  self->adjust_dialog = NULL;
-}
-
-/* Nothing is erased, issued or written before the supervisor approved, in this one dialog (login, password,
- * reason); the burn's records then go to the day's report as that supervisor's adjustment. */
-static void
-ask_adjustment (CdBurnPage *self, const char *refusal)
-{
-  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
-  g_autofree char *message = NULL;
-
-  if (self->adjust_dialog)
-    return;
-  message = g_strdup_printf (_("%s\n\nIssue the certificate of application %s on the inserted USB key. A supervisor "
-                               "approves it with a reason of a few words; the report shows it as an adjustment "
-                               "after sign-off."), refusal, cd_draft_get_number (self->draft));
-  self->adjust_dialog = cd_auth_dialog_new (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL, self->ctx,
-                                            _("Adjust a Signed-off Day"), message, TRUE, approve_burn, self, NULL);
-  gtk_widget_set_name (self->adjust_dialog, "burn_adjustment_dialog");
-  g_signal_connect_object (self->adjust_dialog, "authorized", G_CALLBACK (on_adjust_authorized_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->adjust_dialog, "destroy", G_CALLBACK (on_adjust_dialog_destroy_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_widget_show (self->adjust_dialog);
-}
-
-/* ---- an unlock of a key initialised at another outlet: the central escrow releases its SO PIN ---- */
-
-/* The burn's hook (CdBurnOptions.so_pin_release), run on the burn's worker with the worker's own database
- * connection: the supervisor's password was checked by the approval dialog, the central database checks that
- * they supervise this outlet and audits the release (the same as `certdesk-cli burn --unlock-supervisor`). */
-typedef struct {
-  CdContext *worker;
-  char      *supervisor;
-  char      *reason;
-} UnlockRelease;
-
-static void
-unlock_release_free (gpointer data)
-{
-  UnlockRelease *r = data;
-
-  if (r == NULL)
-    return;
-  g_clear_object (&r->worker);
-  g_free (r->supervisor);
-  g_free (r->reason);
-  g_free (r);
-}
-
-#ifdef CD_GUI_HAVE_CENTRAL
-static CdPin *
-release_so_pin (const char *token_serial, gpointer data, GError **error)
-{
-  UnlockRelease *r = data;
-  char *text = NULL;
-  CdPin *pin;
-
-  if (!cd_central_release_so_pin (cd_context_get_store (r->worker), token_serial, r->supervisor, r->reason, &text,
-                                  error))
-    return NULL;
-  if (text == NULL)
-    return NULL;   /* the centre holds none: a vendor key (the typed SO PIN, or the DEMO key's) */
-  pin = cd_pin_new (text);
-  cd_central_escrow_wipe (text);
-  return pin;
-}
-#endif
-
-static gboolean
-unlock_approved (CdBurnPage *self)
-{
-  return self->unlock_supervisor && self->unlock_application == cd_draft_get_id (self->draft) && self->key
-         && g_strcmp0 (self->unlock_serial, self->key->serial) == 0;
-}
-
-/* Runs as the supervisor the dialog has just authorised (password checked, lock-out and audit by the core). */
-static gboolean
-approve_unlock (CdContext *ctx, const char *reason, gpointer data, GError **error)
-{
-  CdBurnPage *self = data;
-  g_autoptr(CdClerk) supervisor = cd_clerk_store_lookup (ctx, cd_context_get_clerk_id (ctx), error);
-  g_autofree char *why = g_strstrip (g_strdup (reason ? reason : ""));
-
-  if (supervisor == NULL)
-    return FALSE;
-  if (*why == '\0')
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("Reason: say in a few words why the key is unlocked; the central database records it "
-                             "with the release"));
-      return FALSE;
-    }
-  g_free (self->unlock_supervisor);
-  self->unlock_supervisor = g_strdup (supervisor->login);
-  g_free (self->unlock_reason);
-  self->unlock_reason = g_steal_pointer (&why);
-  self->unlock_application = cd_draft_get_id (self->draft);
-  g_free (self->unlock_serial);
-  self->unlock_serial = g_strdup (self->key ? self->key->serial : NULL);
-  return TRUE;
-}
-
-static void
-on_unlock_authorized_cb (CdBurnPage *self)
-{
-  self->unlock_dialog = NULL;
-  start_burn (self);
-}
-
-static void
-on_unlock_dialog_destroy_cb (CdBurnPage *self)
-{
-  self->unlock_dialog = NULL;
-}
-
-static void
-ask_unlock_approval (CdBurnPage *self)
-{
-  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
-  g_autofree char *message = NULL;
-
-  if (self->unlock_dialog || self->key == NULL)
-    return;
-  message = g_strdup_printf (_("This counter holds no SO PIN for the USB key “%s” (serial %s): the CA initialised it "
-                               "at another outlet, and the central database keeps its SO PIN. A supervisor of this "
-                               "outlet approves its release for this unlock with a reason of a few words; the "
-                               "central database records who released it and why."),
-                             self->key->label, self->key->serial);
-  self->unlock_dialog = cd_auth_dialog_new (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL, self->ctx,
-                                            _("Approve the Key's Unlock"), message, TRUE, approve_unlock, self, NULL);
-  gtk_widget_set_name (self->unlock_dialog, "burn_unlock_dialog");
-  g_signal_connect_object (self->unlock_dialog, "authorized", G_CALLBACK (on_unlock_authorized_cb), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->unlock_dialog, "destroy", G_CALLBACK (on_unlock_dialog_destroy_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_widget_show (self->unlock_dialog);
-}
-
-static gboolean
-erase_confirmed (CdBurnPage *self)
-{
-  return self->needs_erase && self->key && self->erase_serial && g_str_equal (self->erase_serial, self->key->serial);
-}
-
-static void
-start_burn (CdBurnPage *self)
+void
+cd_burn_page_start_burn (CdBurnPage *self)
 {
   g_autoptr(CdBurnOptions) opts = NULL;
   g_autoptr(GError) error = NULL;
@@ -667,28 +340,28 @@ start_burn (CdBurnPage *self)
       return;
     }
   /* The day lock first: before the erase is even asked for. */
-  if (!adjust_approved (self))
+  if (!cd_burn_page_adjust_approved (self))
     {
-      g_autofree char *refusal = day_lock_refusal (self);
+      g_autofree char *refusal = cd_burn_page_day_lock_refusal (self);
 
       if (refusal)
         {
           self->error_text = g_strdup (refusal);
-          ask_adjustment (self, refusal);
+          cd_burn_page_ask_adjustment (self, refusal);
           cd_burn_page_update_view (self);
           return;
         }
     }
-  if (self->needs_erase && !erase_confirmed (self))
+  if (self->needs_erase && !cd_burn_page_erase_confirmed (self))
     {
-      ask_erase (self);
+      cd_burn_page_ask_erase (self);
       cd_burn_page_update_view (self);
       return;
     }
   /* Another outlet's key: nothing is asked of the central database before a supervisor approved. */
-  if (cd_burn_page_offers_release (self) && !*typed && !unlock_approved (self))
+  if (cd_burn_page_offers_release (self) && !*typed && !cd_burn_page_unlock_approved (self))
     {
-      ask_unlock_approval (self);
+      cd_burn_page_ask_unlock_approval (self);
       cd_burn_page_update_view (self);
       return;
     }
@@ -710,7 +383,7 @@ start_burn (CdBurnPage *self)
     opts->so_pin = cd_pin_new (typed);
   if (ahead && cd_burn_page_initialises (self) && opts->user_pin == NULL)
     opts->user_pin = cd_pin_copy (ahead->pin);
-  opts->confirm_erase = erase_confirmed (self);
+  opts->confirm_erase = cd_burn_page_erase_confirmed (self);
   opts->advance_state = TRUE;
   if (!(opts->issuer = cd_burn_page_cmp_issuer (self, &error))
       || !(worker = cd_pki_worker_context (self->ctx, &error)))
@@ -720,9 +393,9 @@ start_burn (CdBurnPage *self)
       return;
     }
   g_set_object (&self->issuer, opts->issuer);
-  g_clear_pointer (&self->release, unlock_release_free);
+  g_clear_pointer (&self->release, cd_burn_page_unlock_release_free);
 #ifdef CD_GUI_HAVE_CENTRAL
-  if (cd_burn_page_offers_release (self) && !*typed && unlock_approved (self))
+  if (cd_burn_page_offers_release (self) && !*typed && cd_burn_page_unlock_approved (self))
     {
       UnlockRelease *r = g_new0 (UnlockRelease, 1);
 
@@ -731,12 +404,12 @@ start_burn (CdBurnPage *self)
       r->supervisor = g_strdup (self->unlock_supervisor);
       r->reason = g_strdup (self->unlock_reason);
       self->release = r;
-      opts->so_pin_release = release_so_pin;
+      opts->so_pin_release = cd_burn_page_release_so_pin;
       opts->so_pin_release_data = r;
     }
 #endif
   /* The approved burn runs on its own worker context as the supervisor's adjustment of the signed-off day. */
-  if (adjust_approved (self))
+  if (cd_burn_page_adjust_approved (self))
     cd_context_set_adjustment (worker, self->adjust_supervisor, self->adjust_reason);
   if (self->inspect_cancel)
     g_cancellable_cancel (self->inspect_cancel);
@@ -753,7 +426,7 @@ static void
 on_burn_clicked_cb (CdBurnPage *self)
 {
   if (!cd_burn_page_is_burning (self))
-    start_burn (self);
+    cd_burn_page_start_burn (self);
 }
 
 static void
@@ -929,7 +602,7 @@ cd_burn_page_finalize (GObject *object)
   g_free (self->unlock_supervisor);
   g_free (self->unlock_reason);
   g_free (self->unlock_serial);
-  g_clear_pointer (&self->release, unlock_release_free);
+  g_clear_pointer (&self->release, cd_burn_page_unlock_release_free);
   G_OBJECT_CLASS (cd_burn_page_parent_class)->finalize (object);
 }
 

@@ -1,6 +1,7 @@
 /* cd-seals-page-form.c: one collection form on the seals page. The form is decoded, the samples extracted
  * (cd_seal_extract_file), the picture scaled and every sample encoded as PNG in one worker; the main thread
- * only draws and stores (scan store object + `sample` row + the draft's samples map). */
+ * only draws and stores (scan store object + `sample` row + the draft's samples map). The drawing is in
+ * cd-seals-page-form-draw.c, the sample chosen earlier is read in cd-seals-page-form-stored.c. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
@@ -13,49 +14,12 @@
 #include "cd-scan-store.h"
 #include "cd-seal-extract.h"
 #include "cd-seals-page-extract.h"
-#include "cd-seals-page-form.h"
+#include "cd-seals-page-form-private.h"
 #include "cd-sealed-scans.h"
 #include "cd-store.h"
 #include "cd-worker.h"
 
 #define THUMB    88
-
-struct _CdSealsPageForm {
-  GtkBox         parent_instance;
-
-  CdDraft       *draft;
-  char          *kind;
-  gboolean       editable;
-  GCancellable  *cancellable;
-  gboolean       busy;
-  char          *message;
-
-  /* the current form */
-  CdSealResult  *result;
-  GdkPixbuf     *form;          /* scaled for display */
-  double         form_scale;    /* display pixels per result pixel */
-  GPtrArray     *cells;         /* GdkPixbuf (full size, RGBA) or NULL per cell */
-  GPtrArray     *pngs;          /* GBytes or NULL per cell */
-  char          *form_name;
-  GBytes        *form_bytes;
-  guint          chosen;
-  GdkPixbuf     *chosen_pixbuf; /* what the previews show (also a choice stored earlier) */
-  cairo_surface_t *chosen_surface; /* the same, converted once for drawing */
-
-  GtkLabel        *title_label;
-  GtkButton       *load_button;
-  GtkButton       *scan_button;
-  GtkSpinner      *spinner;
-  GtkLabel        *status_label;
-  GtkBox          *result_box;
-  GtkDrawingArea  *form_area;
-  GtkBox          *samples_box;
-  GtkLabel        *form_flags_label;
-  GtkLabel        *preview_label;
-  GtkDrawingArea  *preview_white;
-  GtkDrawingArea  *preview_checker;
-  GtkLabel        *message_label;
-};
 
 G_DEFINE_FINAL_TYPE (CdSealsPageForm, cd_seals_page_form, GTK_TYPE_BOX)
 
@@ -77,8 +41,8 @@ set_busy (CdSealsPageForm *self, gboolean busy)
   gtk_widget_set_sensitive (GTK_WIDGET (self->scan_button), self->editable && !busy);
 }
 
-static void
-set_message (CdSealsPageForm *self, const char *message)
+void
+cd_seals_page_form_set_message (CdSealsPageForm *self, const char *message)
 {
   g_free (self->message);
   self->message = g_strdup (message ? message : "");
@@ -102,8 +66,8 @@ get_cell (CdSealsPageForm *self, guint index)
   return self->result->cells->pdata[index - 1];
 }
 
-static gboolean
-cell_ok (const CdSealCell *c)
+gboolean
+cd_seals_page_form_cell_ok (const CdSealCell *c)
 {
   return c && c->has_ink && c->flags == 0 && c->kind != CD_SEAL_KIND_EMPTY;
 }
@@ -176,8 +140,8 @@ store_choice (CdSealsPageForm *self, guint index, GError **error)
   return TRUE;
 }
 
-static void
-show_preview (CdSealsPageForm *self, GdkPixbuf *pixbuf, const char *text)
+void
+cd_seals_page_form_show_preview (CdSealsPageForm *self, GdkPixbuf *pixbuf, const char *text)
 {
   g_set_object (&self->chosen_pixbuf, pixbuf);
   g_clear_pointer (&self->chosen_surface, cairo_surface_destroy);
@@ -196,11 +160,11 @@ update_preview (CdSealsPageForm *self)
 
   if (self->chosen == 0)
     {
-      show_preview (self, NULL, _("No sample chosen"));
+      cd_seals_page_form_show_preview (self, NULL, _("No sample chosen"));
       return;
     }
   text = g_strdup_printf (_("Sample %u chosen and stored"), self->chosen);
-  show_preview (self, self->cells->pdata[self->chosen - 1], text);
+  cd_seals_page_form_show_preview (self, self->cells->pdata[self->chosen - 1], text);
 }
 
 /* The loaded form and what was extracted from it. */
@@ -212,101 +176,6 @@ drop_form (CdSealsPageForm *self)
   g_clear_pointer (&self->cells, g_ptr_array_unref);
   g_clear_pointer (&self->pngs, g_ptr_array_unref);
   g_clear_pointer (&self->form_bytes, g_bytes_unref);
-}
-
-/* ---- drawing ---- */
-
-static void
-draw_sample (cairo_t *cr, cairo_surface_t *sample, int width, int height)
-{
-  int pw = cairo_image_surface_get_width (sample), ph = cairo_image_surface_get_height (sample);
-  double s = MIN ((width - 8.0) / pw, (height - 8.0) / ph);
-
-  cairo_save (cr);
-  cairo_translate (cr, (width - pw * s) / 2, (height - ph * s) / 2);
-  cairo_scale (cr, s, s);
-  cairo_set_source_surface (cr, sample, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
-  cairo_paint (cr);
-  cairo_restore (cr);
-}
-
-static gboolean
-on_preview_white_draw_cb (CdSealsPageForm *self, cairo_t *cr, GtkWidget *area)
-{
-  int w = gtk_widget_get_allocated_width (area), h = gtk_widget_get_allocated_height (area);
-
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  cairo_set_source_rgb (cr, 0.75, 0.75, 0.75);
-  cairo_set_line_width (cr, 1);
-  cairo_rectangle (cr, 0.5, 0.5, w - 1, h - 1);
-  cairo_stroke (cr);
-  if (self->chosen_surface)
-    draw_sample (cr, self->chosen_surface, w, h);
-  return FALSE;
-}
-
-static gboolean
-on_preview_checker_draw_cb (CdSealsPageForm *self, cairo_t *cr, GtkWidget *area)
-{
-  int w = gtk_widget_get_allocated_width (area), h = gtk_widget_get_allocated_height (area);
-
-  static cairo_pattern_t *checker;
-
-  /* One 20×20 tile of four squares, repeated: a fill per square would cost a frame on a large preview. */
-  if (!checker)
-    {
-      cairo_surface_t *tile = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 20, 20);
-      cairo_t *t = cairo_create (tile);
-
-      cairo_set_source_rgb (t, 0.85, 0.85, 0.85);
-      cairo_paint (t);
-      cairo_set_source_rgb (t, 0.62, 0.62, 0.62);
-      cairo_rectangle (t, 10, 0, 10, 10);
-      cairo_rectangle (t, 0, 10, 10, 10);
-      cairo_fill (t);
-      cairo_destroy (t);
-      checker = cairo_pattern_create_for_surface (tile);
-      cairo_pattern_set_extend (checker, CAIRO_EXTEND_REPEAT);
-      cairo_pattern_set_filter (checker, CAIRO_FILTER_NEAREST);
-      cairo_surface_destroy (tile);
-    }
-  cairo_set_source (cr, checker);
-  cairo_rectangle (cr, 0, 0, w, h);
-  cairo_fill (cr);
-  if (self->chosen_surface)
-    draw_sample (cr, self->chosen_surface, w, h);
-  return FALSE;
-}
-
-static gboolean
-on_form_draw_cb (CdSealsPageForm *self, cairo_t *cr)
-{
-  if (!self->form || !self->result)
-    return FALSE;
-  gdk_cairo_set_source_pixbuf (cr, self->form, 0, 0);
-  cairo_paint (cr);
-  for (guint i = 0; i < self->result->cells->len; i++)
-    {
-      CdSealCell *c = self->result->cells->pdata[i];
-      double s = self->form_scale;
-      g_autofree char *n = g_strdup_printf ("%u", c->index);
-
-      if (c->index == self->chosen)
-        cairo_set_source_rgb (cr, 0.1, 0.4, 0.9);
-      else if (cell_ok (c))
-        cairo_set_source_rgb (cr, 0.1, 0.6, 0.2);
-      else
-        cairo_set_source_rgb (cr, 0.85, 0.1, 0.1);
-      cairo_set_line_width (cr, c->index == self->chosen ? 3 : 2);
-      cairo_rectangle (cr, c->box[0] * s, c->box[1] * s, c->box[2] * s, c->box[3] * s);
-      cairo_stroke (cr);
-      cairo_move_to (cr, c->box[0] * s + 3, c->box[1] * s + 13);
-      cairo_set_font_size (cr, 12);
-      cairo_show_text (cr, n);
-    }
-  return FALSE;
 }
 
 /* ---- the samples row ---- */
@@ -361,8 +230,9 @@ fill_samples (CdSealsPageForm *self)
       gtk_container_add (GTK_CONTAINER (radio), image);
       gtk_widget_set_name (radio, rname);
       gtk_widget_set_name (label, lname);
-      gtk_style_context_add_class (gtk_widget_get_style_context (label), cell_ok (c) ? "success" : "error");
-      gtk_widget_set_sensitive (radio, self->editable && cell_ok (c));
+      gtk_style_context_add_class (gtk_widget_get_style_context (label),
+                                   cd_seals_page_form_cell_ok (c) ? "success" : "error");
+      gtk_widget_set_sensitive (radio, self->editable && cd_seals_page_form_cell_ok (c));
       g_object_set_data (G_OBJECT (radio), "index", GUINT_TO_POINTER (c->index));
       g_signal_connect (radio, "toggled", G_CALLBACK (on_sample_toggled_cb), self);
       gtk_box_pack_start (GTK_BOX (box), radio, FALSE, FALSE, 0);
@@ -387,7 +257,7 @@ on_extracted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       set_busy (self, FALSE);
-      set_message (self, error->message);
+      cd_seals_page_form_set_message (self, error->message);
       return;
     }
   set_busy (self, FALSE);
@@ -412,7 +282,7 @@ on_extracted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   status = g_strdup_printf (g_dngettext (NULL, "%s: %u sample box", "%s: %u sample boxes", self->result->cells->len),
                             self->form_name, self->result->cells->len);
   gtk_label_set_text (self->status_label, status);
-  set_message (self, NULL);
+  cd_seals_page_form_set_message (self, NULL);
   /* A signature form in the unit-seal slot (or any other kind the slot does not take): the clerk is
    * told, and no sample is stored for the slot on its own. */
   mismatch = cd_seals_kind_mismatch_text (self->kind, cd_seal_result_shape (self->result));
@@ -431,7 +301,7 @@ on_extracted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                              "collection form, then load or scan it.");
         g_autofree char *both = mismatch ? g_strconcat (mismatch, "\n", none, NULL) : NULL;
 
-        set_message (self, both ? both : none);
+        cd_seals_page_form_set_message (self, both ? both : none);
       }
       fill_samples (self);
       update_preview (self);
@@ -442,7 +312,7 @@ on_extracted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   fill_samples (self);
   if (mismatch)
     {
-      set_message (self, mismatch);
+      cd_seals_page_form_set_message (self, mismatch);
       update_preview (self);
       g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
       return;
@@ -459,7 +329,7 @@ start_job (CdSealsPageForm *self, CdSealsJob *job, const char *name)
   g_free (self->form_name);
   self->form_name = g_strdup (name);
   set_busy (self, TRUE);
-  set_message (self, NULL);
+  cd_seals_page_form_set_message (self, NULL);
   gtk_label_set_text (self->status_label, status);
   g_task_set_source_tag (task, start_job);
   g_task_set_task_data (task, job, cd_seals_job_free);
@@ -528,83 +398,6 @@ on_scan_clicked_cb (CdSealsPageForm *self)
   gtk_widget_show (dialog);
 }
 
-/* ---- the sample chosen earlier ---- */
-
-typedef struct {
-  CdKeys *keys;
-  char   *path;
-} StoredJob;
-
-static void
-stored_job_free (gpointer data)
-{
-  StoredJob *job = data;
-
-  g_clear_pointer (&job->keys, cd_keys_unref);
-  g_free (job->path);
-  g_free (job);
-}
-
-/* Worker: the stored sample read (opened when it is sealed at rest, cd-sealed-scans.h) and decoded; no widget,
- * no database. */
-static void
-stored_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  StoredJob *job = task_data;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GInputStream) in = NULL;
-  GdkPixbuf *pixbuf;
-  GError *error = NULL;
-
-  cd_worker_yield_to_ui ();
-  /* a seal image is small: anything much larger is not one */
-  if (!(bytes = cd_sealed_scans_read (job->keys, job->path, 16 * 1024 * 1024, _("seal image"), &error)))
-    return g_task_return_error (task, error);
-  in = g_memory_input_stream_new_from_bytes (bytes);
-  if (!(pixbuf = gdk_pixbuf_new_from_stream (in, cancellable, &error)))
-    return g_task_return_error (task, error);
-  g_task_return_pointer (task, pixbuf, g_object_unref);
-}
-
-static void
-on_stored_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  CdSealsPageForm *self = CD_SEALS_PAGE_FORM (source);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkPixbuf) pixbuf = g_task_propagate_pointer (G_TASK (result), &error);
-  g_autofree char *message = NULL;
-
-  /* cancelled: another application is shown since; a form loaded since shows its own samples */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !self->draft || self->result)
-    return;
-  if (pixbuf)
-    {
-      show_preview (self, pixbuf, _("Chosen earlier and stored"));
-      return;
-    }
-  /* key ids and file names are no use to the clerk: what to do is */
-  if (error->domain == CD_KEYS_ERROR)
-    message = g_strdup (_("The sample chosen earlier cannot be read: it was encrypted on another counter, or it is "
-                          "damaged. Load the form again to choose a sample."));
-  else
-    message = g_strdup_printf (_("The sample chosen earlier cannot be read: %s"), error->message);
-  set_message (self, message);
-}
-
-static void
-load_stored (CdSealsPageForm *self, const char *path)
-{
-  CdKeys *keys = cd_store_get_keys (cd_context_get_store (cd_draft_get_context (self->draft)));
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, on_stored_loaded_cb, NULL);
-  StoredJob *job = g_new0 (StoredJob, 1);
-
-  job->keys = keys ? cd_keys_ref (keys) : NULL;
-  job->path = g_strdup (path);
-  g_task_set_source_tag (task, load_stored);
-  g_task_set_task_data (task, job, stored_job_free);
-  g_task_run_in_thread (task, stored_thread);
-}
-
 /* ---- class ---- */
 
 static void
@@ -660,9 +453,7 @@ cd_seals_page_form_class_init (CdSealsPageFormClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdSealsPageForm, message_label);
   gtk_widget_class_bind_template_callback (widget_class, on_load_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_scan_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_form_draw_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_preview_white_draw_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_preview_checker_draw_cb);
+  cd_seals_page_form_draw_class_init (widget_class);
 }
 
 static void
@@ -723,11 +514,11 @@ cd_seals_page_form_set_draft (CdSealsPageForm *self, CdDraft *draft, gboolean ed
   drop_form (self);
   g_clear_pointer (&self->form_name, g_free);
   cd_gui_container_clear (GTK_CONTAINER (self->samples_box));
-  show_preview (self, NULL, "");
+  cd_seals_page_form_show_preview (self, NULL, "");
   gtk_widget_set_visible (GTK_WIDGET (self->form_flags_label), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->form_area), TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->result_box), FALSE);
-  set_message (self, NULL);
+  cd_seals_page_form_set_message (self, NULL);
   set_busy (self, FALSE);
 
   app = cd_draft_get_app (draft);
@@ -739,7 +530,7 @@ cd_seals_page_form_set_draft (CdSealsPageForm *self, CdDraft *draft, gboolean ed
       gtk_widget_set_visible (GTK_WIDGET (self->form_area), FALSE);
       /* a sample chosen here is a scan object sealed at rest, one named by an imported application clear:
        * read, opened and decoded in a worker, shown when it is ready */
-      load_stored (self, stored);
+      cd_seals_page_form_load_stored (self, stored);
     }
   else
     gtk_label_set_text (self->status_label, _("Load or scan the stamped collection form."));
@@ -765,7 +556,7 @@ cd_seals_page_form_load_file (CdSealsPageForm *self, GFile *file)
   path = g_file_get_path (file);
   if (!path)
     {
-      set_message (self, _("Only local files can be loaded."));
+      cd_seals_page_form_set_message (self, _("Only local files can be loaded."));
       return;
     }
   job = g_new0 (CdSealsJob, 1);
@@ -805,11 +596,11 @@ cd_seals_page_form_choose (CdSealsPageForm *self, guint index)
   g_return_val_if_fail (CD_IS_SEALS_PAGE_FORM (self), FALSE);
 
   c = get_cell (self, index);
-  if (!cell_ok (c))
+  if (!cd_seals_page_form_cell_ok (c))
     return FALSE;
   if (!store_choice (self, index, &error))
     {
-      set_message (self, error->message);
+      cd_seals_page_form_set_message (self, error->message);
       return FALSE;
     }
   self->chosen = index;
