@@ -241,10 +241,17 @@ test_sane_scan_into_material (void)
   gtk_widget_destroy (win);
 }
 
+/* The thumbnail's "image-missing" icon: the strip shows "image-loading" (also an icon) until its worker is done,
+ * and only then the tooltip saying why. */
 static gboolean
-thumb_is_icon (gpointer data)
+thumb_is_missing (gpointer data)
 {
-  return gtk_image_get_storage_type (data) == GTK_IMAGE_ICON_NAME;
+  const char *name = NULL;
+
+  if (gtk_image_get_storage_type (data) != GTK_IMAGE_ICON_NAME)
+    return FALSE;
+  gtk_image_get_icon_name (data, &name, NULL);
+  return g_strcmp0 (name, "image-missing") == 0;
 }
 
 /* A scan object another counter sealed (copied here): the application's strip shows the scan as missing, and
@@ -287,7 +294,7 @@ test_unreadable_scan (void)
   thumb = cd_test_find_visible (win, thumb_name);
   g_assert_true (GTK_IS_BUTTON (thumb));
   image = GTK_IMAGE (gtk_bin_get_child (GTK_BIN (thumb)));
-  g_assert_true (cd_test_wait (thumb_is_icon, image, 20000));
+  g_assert_true (cd_test_wait (thumb_is_missing, image, 20000));
   tip = gtk_widget_get_tooltip_text (GTK_WIDGET (image));
   g_test_message ("tooltip: %s", tip);
   g_assert_nonnull (strstr (tip, "cannot be read"));
