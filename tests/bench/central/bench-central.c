@@ -731,20 +731,24 @@ drop_indexes (PGconn *conn, const char *tables)
 }
 
 /* Settings of the server for the load only, as for a restore: no autovacuum racing the load for the two cores
- * (the load ends with its own VACUUM ANALYZE), no wait for the WAL at each commit. The test server always runs
- * with fsync=off and full_page_writes=off (cd-test-pg.c) and wal_level=minimal, max_wal_size=16GB (main). */
+ * (the load ends with its own VACUUM ANALYZE), no wait for the WAL at each commit, and the WAL recycled after
+ * 4 GB rather than 16 (the full run's tables take some 30 GB of /tmp; with fsync off a checkpoint costs only its
+ * writes). The test server always runs with fsync=off and full_page_writes=off (cd-test-pg.c) and
+ * wal_level=minimal (main). */
 static const char *const load_settings[] = {
-  "ALTER SYSTEM SET autovacuum = off", "ALTER SYSTEM SET synchronous_commit = off", "SELECT pg_reload_conf()", NULL
+  "ALTER SYSTEM SET autovacuum = off", "ALTER SYSTEM SET synchronous_commit = off",
+  "ALTER SYSTEM SET max_wal_size = '4GB'", "SELECT pg_reload_conf()", NULL
 };
 static const char *const load_settings_restored[] = {
-  "ALTER SYSTEM RESET autovacuum", "ALTER SYSTEM RESET synchronous_commit", "SELECT pg_reload_conf()", NULL
+  "ALTER SYSTEM RESET autovacuum", "ALTER SYSTEM RESET synchronous_commit", "ALTER SYSTEM RESET max_wal_size",
+  "SELECT pg_reload_conf()", NULL
 };
 
 /* Rows of one table's statements per chunk: the two connections take chunks in turn. */
 #define LOAD_CHUNK 250000
 
-/* Applications @from..@to (and their customers when @with_customers, certificates; payments, the voids' audit
- * rows), in chunks on two connections at once, with the loaded tables' indexes dropped before and made again
+/* Applications @from..@to with their payments, certificates and the voids' audit rows (and their customers when
+ * @with_customers), in chunks on two connections at once, with the loaded tables' indexes dropped before and made again
  * after; then the settings restored, a CHECKPOINT (the load's dirty pages written before anything is timed), and
  * VACUUM ANALYZE of the tables loaded (the visibility map that index-only scans need, and statistics). */
 static double
@@ -754,7 +758,7 @@ bulk_load (PGconn *a, PGconn *b, gint64 from, gint64 to, gboolean with_customers
   double t0 = now_s (), t;
   const char *tables = with_customers ? "'certdesk.customer', 'certdesk.application', 'certdesk.payment',"
                                         " 'certdesk.certificate'"
-                                      : "'certdesk.application', 'certdesk.payment'";
+                                      : "'certdesk.application', 'certdesk.payment', 'certdesk.certificate'";
   g_autoptr(GPtrArray) defs = NULL;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) vacuum = g_ptr_array_new ();
@@ -772,9 +776,8 @@ bulk_load (PGconn *a, PGconn *b, gint64 from, gint64 to, gboolean with_customers
       g_ptr_array_add (rows, applications_sql ("application", c, last, customers));
       g_ptr_array_add (rows, applications_sql ("payment", c, last, customers));
       g_ptr_array_add (rows, applications_sql ("audit_row", c, last, customers));
-      /* The second load is for the report, which reads applications, payments and audit rows. */
-      if (with_customers)
-        g_ptr_array_add (rows, applications_sql ("certificate", c, last, customers));
+      /* Also in the second load: the report counts the day's certificates by business. */
+      g_ptr_array_add (rows, applications_sql ("certificate", c, last, customers));
     }
   t = now_s ();
   pg_queue (a, b, rows);
@@ -790,16 +793,15 @@ bulk_load (PGconn *a, PGconn *b, gint64 from, gint64 to, gboolean with_customers
   g_string_append_printf (steps, " settings restored and CHECKPOINT %.0f s,", now_s () - t);
   t = now_s ();
   if (with_customers)
-    {
-      g_ptr_array_add (vacuum, "VACUUM ANALYZE certdesk.customer");
-      g_ptr_array_add (vacuum, "VACUUM ANALYZE certdesk.certificate");
-    }
+    g_ptr_array_add (vacuum, "VACUUM ANALYZE certdesk.customer");
+  g_ptr_array_add (vacuum, "VACUUM ANALYZE certdesk.certificate");
   g_ptr_array_add (vacuum, "VACUUM ANALYZE certdesk.application");
   g_ptr_array_add (vacuum, "VACUUM ANALYZE certdesk.payment");
   g_ptr_array_add (vacuum, "VACUUM ANALYZE certdesk.audit_row");
   pg_queue (a, b, vacuum);
   g_string_append_printf (steps, " VACUUM ANALYZE %.0f s", now_s () - t);
-  g_print ("   load (autovacuum off, synchronous_commit off during the load only):%s\n", steps->str);
+  g_print ("   load (autovacuum off, synchronous_commit off, max_wal_size 4GB during the load only):%s\n",
+           steps->str);
   g_string_free (steps, TRUE);
   return now_s () - t0;
 }
@@ -1007,6 +1009,13 @@ main (int argc, char **argv)
   if (g_getenv ("BENCH_EXPLAIN"))
     options.settings = g_strconcat (options.settings, " -c session_preload_libraries=auto_explain"
                                     " -c auto_explain.log_min_duration=200 -c auto_explain.log_analyze=on", NULL);
+  /* BENCH_PLANS=1 (with BENCH_KEEP=1): every statement of the lookups (outlet_00's logins after the push) and of
+   * the report (head_office's) logged with its EXPLAIN ANALYZE and buffers in server.log: which index each reads
+   * and how many rows (the timings of such a run carry auto_explain's own cost). */
+  if (g_getenv ("BENCH_PLANS"))
+    options.settings = g_strconcat (options.settings, " -c session_preload_libraries=auto_explain"
+                                    " -c auto_explain.log_min_duration=-1 -c auto_explain.log_analyze=on"
+                                    " -c auto_explain.log_buffers=on", NULL);
   /* BENCH_STATS=1: the server's time per statement during the push (pg_stat_statements, the triggers' own
    * statements counted apart), printed after it: where the push spends its time. */
   if (g_getenv ("BENCH_STATS"))
@@ -1097,6 +1106,11 @@ main (int argc, char **argv)
     pg_ok (b, "SET session_replication_role = replica");
 
     pg_ok (a, bench_functions);
+    if (g_getenv ("BENCH_PLANS"))
+      {
+        pg_ok (a, "ALTER ROLE outlet_00 SET auto_explain.log_min_duration = 0");
+        pg_ok (a, "ALTER ROLE head_office SET auto_explain.log_min_duration = 0");
+      }
     for (int o = 0; o < N_OUTLETS; o++)
       {
         g_autofree char *sql = g_strdup_printf ("INSERT INTO certdesk.counter (uuid, outlet_code, name)"
@@ -1104,14 +1118,15 @@ main (int argc, char **argv)
         pg_ok (a, sql);
       }
     load1_s = bulk_load (a, b, 1, n_bulk, TRUE);
-    g_print ("2. history loaded: %" G_GINT64_FORMAT " applications, %" G_GINT64_FORMAT " customers, their payments"
-             " and certificates in %.0f s\n", pg_int (a, "SELECT count(*) FROM certdesk.application"),
-             pg_int (a, "SELECT count(*) FROM certdesk.customer"), load1_s);
+    g_print ("2. history loaded: %" G_GINT64_FORMAT " applications, %" G_GINT64_FORMAT " customers, their payments,"
+             " certificates and voids' audit rows in %.0f s, %.0f applications/s with their rows (load average %s)\n",
+             pg_int (a, "SELECT count(*) FROM certdesk.application"),
+             pg_int (a, "SELECT count(*) FROM certdesk.customer"), load1_s, n_bulk / load1_s, load_average ());
     qs = central_questions (a);
     c_p95 = time_central_lookups (qs, &c_found, &c_median);
     g_print ("   customer lookup over the central database: p95 %.2f ms, median %.2f ms of %d (by USCC, ID number,"
-             " name fragment; %" G_GINT64_FORMAT " found something) (target p95 < 50 ms)\n", c_p95, c_median,
-             N_LOOKUPS, c_found);
+             " name fragment; %" G_GINT64_FORMAT " found something) (target p95 < 50 ms) (load average %s)\n", c_p95,
+             c_median, N_LOOKUPS, c_found, load_average ());
     g_print ("   peer: the counter's own lookup (cd_central_find_customers) over its SQLite with every outlet's"
              " day pulled (%" G_GINT64_FORMAT " changes pulled in %.1f s): p95 %.2f ms, median %.2f ms"
              " (%" G_GINT64_FORMAT " of %d found)\n", pulled, pull_s, l_p95, l_median, l_found, N_LOOKUPS);
@@ -1126,8 +1141,9 @@ main (int argc, char **argv)
 
     /* 3. As many applications again, then the day report. */
     load2_s = bulk_load (a, b, n_bulk + 1, 2 * n_bulk, FALSE);
-    g_print ("3. history grown to %" G_GINT64_FORMAT " applications (%.0f s)\n",
-             pg_int (a, "SELECT count(*) FROM certdesk.application"), load2_s);
+    g_print ("3. history grown to %" G_GINT64_FORMAT " applications (%.0f s, %.0f applications/s with their rows;"
+             " load average %s)\n", pg_int (a, "SELECT count(*) FROM certdesk.application"), load2_s,
+             n_bulk / load2_s, load_average ());
     {
       g_autofree char *dir = counter_dir (0);
       g_autoptr(CdContext) ctx = cd_context_new (dir, NULL, &error);
@@ -1136,8 +1152,8 @@ main (int argc, char **argv)
       local_rep_ms = time_local_report (ctx);
     }
     g_print ("   the head office's day report (cd_central_report_build, every outlet): %.1f ms median of %d days"
-             " (%" G_GINT64_FORMAT " outlets, about %d applications a day) (target < 1000 ms)\n", rep_ms, REPORT_RUNS,
-             rep_rows, APPS_PER_DAY);
+             " (%" G_GINT64_FORMAT " outlets, about %d applications a day) (target < 1000 ms) (load average %s)\n",
+             rep_ms, REPORT_RUNS, rep_rows, APPS_PER_DAY, load_average ());
     g_print ("   peer: `report` of the day on one counter's SQLite file (%d applications): %.1f ms median\n",
              APPS_PER_COUNTER, local_rep_ms);
     pg_ok (a, "DROP SCHEMA bench CASCADE");
