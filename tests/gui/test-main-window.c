@@ -114,6 +114,36 @@ test_supervisor_opens_settings (void)
     g_assert_true (gtk_tree_model_get_iter_first (model, &iter));
     g_assert_true (gtk_tree_selection_iter_is_selected (selection, &iter));
   }
+
+  /* A file named on the key and issuer tab that is not there (a typo, a relative path) is said at once, with
+   * the field and what is expected, not found out at the next burn. */
+  {
+    GtkWidget *w = GTK_WIDGET (win);
+    GtkEntry *module = GTK_ENTRY (cd_test_find (w, "pkcs11_entry"));
+    GtkEntry *ra_key = GTK_ENTRY (cd_test_find (w, "cmp_ra_key_entry"));
+    const char *source = g_getenv ("CERTDESK_SOURCE_ROOT");
+    g_autofree char *existing = g_build_filename (source ? source : ".", "meson.build", NULL);
+
+    g_assert_true (g_file_test (existing, G_FILE_TEST_IS_REGULAR));
+    gtk_notebook_set_current_page (GTK_NOTEBOOK (cd_test_find (w, "settings_notebook")), 4);
+    cd_test_iterate ();
+    g_assert_cmpstr (cd_test_label (w, "key_settings_error"), ==, "");
+    cd_test_set_text (w, "pkcs11_entry", "/usr/lib/no-such-vendor/libp11-vendor.so");
+    g_assert_nonnull (strstr (cd_test_label (w, "key_settings_error"), "/usr/lib/no-such-vendor/libp11-vendor.so"));
+    g_assert_nonnull (gtk_entry_get_icon_name (module, GTK_ENTRY_ICON_SECONDARY));
+    cd_test_screenshot (w, "settings-key-missing-module");
+    cd_test_set_text (w, "pkcs11_entry", "libvendor.so");   /* not a full path */
+    g_assert_cmpstr (cd_test_label (w, "key_settings_error"), !=, "");
+    cd_test_set_text (w, "pkcs11_entry", existing);
+    g_assert_cmpstr (cd_test_label (w, "key_settings_error"), ==, "");
+    g_assert_null (gtk_entry_get_icon_name (module, GTK_ENTRY_ICON_SECONDARY));
+    cd_test_set_text (w, "cmp_ra_key_entry", "/no/such/ra-key.pem");
+    g_assert_nonnull (strstr (cd_test_label (w, "key_settings_error"), "/no/such/ra-key.pem"));
+    g_assert_nonnull (gtk_entry_get_icon_name (ra_key, GTK_ENTRY_ICON_SECONDARY));
+    cd_test_set_text (w, "cmp_ra_key_entry", "");
+    cd_test_set_text (w, "pkcs11_entry", "");   /* empty: the demo key, no message */
+    g_assert_cmpstr (cd_test_label (w, "key_settings_error"), ==, "");
+  }
   g_assert_true (cd_clerk_store_login (counter->ctx, "li", "another1", NULL, NULL));
   g_assert_true (cd_clerk_store_login (counter->ctx, "ouyang", "another1", NULL, NULL));
   gtk_widget_destroy (GTK_WIDGET (win));

@@ -30,6 +30,7 @@ struct _CdSettingsPage {
   GtkEntry        *cmp_trust_entry;
   GtkEntry        *cmp_ra_cert_entry;
   GtkEntry        *cmp_ra_key_entry;
+  GtkLabel        *key_settings_error;
 
   CdContext       *ctx;
   GSettings       *settings;
@@ -51,6 +52,50 @@ on_outlet_save_cb (CdSettingsPage *self)
     gtk_label_set_text (self->outlet_status, error->message);
   else
     gtk_label_set_text (self->outlet_status, _("Saved"));
+}
+
+/* What is wrong with the file @path named in the @i-th file field of the key and issuer tab, and what it should
+ * be; NULL when it is empty (not used) or there. */
+static char *
+missing_file_message (guint i, const char *path)
+{
+  /* a relative path would be looked up in whatever folder the counter was started from */
+  if (!*path || (g_path_is_absolute (path) && g_file_test (path, G_FILE_TEST_IS_REGULAR)))
+    return NULL;
+  switch (i)
+    {
+    case 0:
+      return g_strdup_printf (_("PKCS#11 module: there is no file “%s”; enter the full path of the key vendor’s "
+                                "module (a .so file), or leave it empty for the demo key"), path);
+    case 1:
+      return g_strdup_printf (_("CMP trust anchor: there is no file “%s”; enter the full path of the CA’s root "
+                                "certificate (a PEM file)"), path);
+    case 2:
+      return g_strdup_printf (_("RA certificate: there is no file “%s”; enter the full path of a PEM file, or "
+                                "leave it empty to use the shared secret"), path);
+    default:
+      return g_strdup_printf (_("RA key: there is no file “%s”; enter the full path of the PEM file of the "
+                                "RA certificate’s key"), path);
+    }
+}
+
+/* The files named on the key and issuer tab are read only at the next key detection or burn: a typo would be
+ * found out there, in front of an applicant. Each is checked as it is typed; the first fault is said in words. */
+static void
+on_key_file_changed_cb (CdSettingsPage *self)
+{
+  GtkEntry *files[] = { self->pkcs11_entry, self->cmp_trust_entry, self->cmp_ra_cert_entry, self->cmp_ra_key_entry };
+  g_autofree char *first = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *message = missing_file_message (i, gtk_entry_get_text (files[i]));
+
+      cd_gui_mark_entry (files[i], message);
+      if (message && !first)
+        first = g_steal_pointer (&message);
+    }
+  cd_gui_label_set_text (self->key_settings_error, first);
 }
 
 static void
@@ -115,7 +160,7 @@ cd_settings_page_class_init (CdSettingsPageClass *klass)
   BIND (notebook); BIND (outlet_code_label); BIND (outlet_name_entry); BIND (outlet_region_entry);
   BIND (outlet_status); BIND (clerks_slot); BIND (prices_slot); BIND (profiles_box); BIND (pkcs11_entry);
   BIND (token_label_entry); BIND (issuer_combo); BIND (cmp_server_entry); BIND (cmp_reference_entry);
-  BIND (cmp_trust_entry); BIND (cmp_ra_cert_entry); BIND (cmp_ra_key_entry);
+  BIND (cmp_trust_entry); BIND (cmp_ra_cert_entry); BIND (cmp_ra_key_entry); BIND (key_settings_error);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, on_outlet_save_cb);
 }
@@ -133,6 +178,10 @@ cd_settings_page_init (CdSettingsPage *self)
   g_settings_bind (self->settings, "cmp-trust-anchor", self->cmp_trust_entry, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "cmp-ra-certificate", self->cmp_ra_cert_entry, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "cmp-ra-key", self->cmp_ra_key_entry, "text", G_SETTINGS_BIND_DEFAULT);
+  for (GtkEntry **e = (GtkEntry *[]) { self->pkcs11_entry, self->cmp_trust_entry, self->cmp_ra_cert_entry,
+                                       self->cmp_ra_key_entry, NULL }; *e; e++)
+    g_signal_connect_swapped (*e, "changed", G_CALLBACK (on_key_file_changed_cb), self);
+  on_key_file_changed_cb (self);
 }
 
 CdSettingsPage *
