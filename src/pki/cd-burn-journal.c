@@ -98,6 +98,9 @@ collect (CdStore *store, gint64 application_id, gint64 attempt, GError **error)
           const char *const keys[] = { "cka_id", "pem", "issuer", "business", "csr" };
           char **slots[] = { &a->cka_id, &a->cert_pem, &a->issuer, &a->business, &a->csr_pem };
 
+          /* The issue step's second done row: the CA over CMP acknowledged our positive certConf. */
+          if (o && g_str_equal (row->step, "issue") && json_object_has_member (o, "confirmed"))
+            a->confirmed = json_object_get_boolean_member (o, "confirmed");
           for (guint i = 0; o && i < G_N_ELEMENTS (keys); i++)
             if (json_object_has_member (o, keys[i]))
               {

@@ -34,6 +34,7 @@ typedef struct {
   char   *cert_pem;       /* once issue is done */
   char   *issuer;
   char   *csr_pem;        /* the request the issue step's start row holds */
+  gboolean confirmed;     /* a CA over CMP answered our positive certConf (a second issue done row) */
   gboolean finished;      /* verify done, or rolled back */
 } CdBurnAttempt;
 
@@ -59,7 +60,7 @@ GPtrArray *cd_burn_journal_leftover_ids (CdStore *store, const char *token_seria
  * the process SIGKILLs itself when it reaches that point, with CERTDESK_TEST_PAUSE_AT=step:phase it stops
  * itself (SIGSTOP) there until continued, and CERTDESK_TEST_CRASH_AFTER_MS=N kills it N ms after the first
  * point. Every journal row is a point (right after it is written); the burn and the CLI add a few more
- * ("slip:saved", "ca:signed" in the local CA, "record:done", "state:start", "slip:start",
+ * ("slip:saved", "ca:signed" in the local CA, "issue:confirmed" (CMP), "record:done", "state:start", "slip:start",
  * "slip:done"). Read once; without them this does nothing. */
 void cd_burn_test_point (const char *step, const char *phase);
 

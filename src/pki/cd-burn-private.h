@@ -63,6 +63,7 @@ typedef struct {
   gboolean          ca_told;         /* the issuer already knows we refused it (certConf, the local ledger) */
   gboolean          completing;      /* the key already holds the recorded certificate: only the state is left */
   gboolean          on_key_verified; /* CMP: written and verified inside the issue step, before certConf */
+  gboolean          left_open;       /* CMP: rolled back without a revocation at the CA: the attempt stays open */
 } CdBurnPipeline;
 
 /* The largest seal image put on a key (the counter's upload limit for images). */

@@ -360,7 +360,24 @@ cd_burn_rollback (CdBurnPipeline *p, const char *step, const GError *why)
     json_object_set_string_member (json_node_get_object (failed), "error", why->message);
     cd_burn_journal_row (b, step, "failed", failed, NULL);
   }
-  if (p->issued && p->cert
+  /* CMP: our positive certConf went out and the exchange failed after it (the CA stopped or the connection
+   * broke before its answer): the CA may hold the certificate as confirmed, so it is revoked there before it is
+   * recorded as revoked. A CA out of reach leaves the attempt open (failed, not rolled back): the next burn
+   * revokes it first (cd_burn_recover), and nothing says "revoked" that the CA may hold as valid. */
+  if (p->issued && p->cert && p->on_key_verified && !p->ca_told
+      && g_strcmp0 (cd_issuer_get_name (b->issuer), "cmp") == 0)
+    {
+      g_autoptr(GError) ca_error = NULL;
+
+      if (cd_issuer_revoke (b->issuer, p->cert, CD_REVOKE_CESSATION, &ca_error))
+        p->ca_told = TRUE;
+      else
+        {
+          g_debug ("rolling back: the CA did not revoke the certificate: %s", ca_error->message);
+          p->left_open = TRUE;
+        }
+    }
+  if (p->issued && p->cert && !p->left_open
       && !cd_burn_revoke_undelivered (b, p->cert, cd_issuer_get_name (b->issuer), !p->ca_told, &local))
     g_warning ("rolling back: %s", local->message);
   /* What the attempt put on the key goes, if the key is still there. */
@@ -384,7 +401,8 @@ cd_burn_rollback (CdBurnPipeline *p, const char *step, const GError *why)
         }
     }
   json_object_set_string_member (json_node_get_object (detail), "reason", why->message);
-  cd_burn_journal_row (b, step, "rolled-back", detail, NULL);
+  if (!p->left_open)
+    cd_burn_journal_row (b, step, "rolled-back", detail, NULL);
 }
 
 /* The open attempt's key pair, when the key holds it: the pipeline carries on with it in that attempt. */
@@ -477,7 +495,7 @@ cd_burn_recover (CdBurnPipeline *p, gboolean *out_resume, GError **error)
 {
   CdBurn *b = p->b;
   g_autoptr(CdBurnAttempt) last = NULL;
-  gboolean same_key;
+  gboolean same_key, unconfirmed = FALSE, ca_told = FALSE;
 
   *out_resume = FALSE;
   if (!cd_burn_journal_last (b->store, b->opts->application_id, &last, error))
@@ -485,14 +503,44 @@ cd_burn_recover (CdBurnPipeline *p, gboolean *out_resume, GError **error)
   if (last == NULL || last->finished)
     return TRUE;
   same_key = last->token_serial && g_strcmp0 (last->token_serial, token_serial (b)) == 0;
+  /* A CA over CMP that signed, and whose answer was journaled, but that never acknowledged our certConf (the
+   * crash came while the certificate went on the key, or before the CA's answer to the certConf): the CA holds
+   * it as unconfirmed, or as confirmed. It is never taken up as issued: it is revoked at the CA first, then
+   * recorded as revoked and the attempt rolled back below (the burn starts again on the same key). With the
+   * CA out of reach the attempt stays open, nothing is recorded, and the clerk retries. */
+  if (last->cert_pem && !last->confirmed && g_strcmp0 (last->issuer, "cmp") == 0
+      && g_strcmp0 (last->issuer, cd_issuer_get_name (b->issuer)) == 0)
+    {
+      g_autoptr(X509) cert = cd_cert_from_pem (last->cert_pem);
+      g_autofree char *serial = cert ? cd_cert_serial_hex (cert) : NULL;
+      g_autoptr(CdCertRecord) rec = NULL;
+      g_autoptr(GError) ca_error = NULL;
+
+      if (cert && !cd_cert_record_lookup (b->store, serial, &rec, error))
+        return FALSE;
+      if (cert && rec == NULL)
+        {
+          if (!cd_issuer_revoke (b->issuer, cert, CD_REVOKE_CESSATION, &ca_error))
+            {
+              g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER,
+                           _("The certificate %s that the CA signed before the interruption has no acknowledged "
+                             "confirmation and must be revoked at the CA before another is asked for, but the CA did "
+                             "not revoke it: %s. Nothing was changed; retry when the CA answers"), serial,
+                           ca_error->message);
+              return FALSE;
+            }
+          ca_told = TRUE;
+        }
+      unconfirmed = TRUE;
+    }
   /* Interrupted while the CA was asked: an unknown outcome. The local CA's ledger says whether it signed
    * (for this request's key); that certificate is taken up (written and verified, or revoked), never a
    * second one asked for. A CMP CA gets certConf only once the certificate was journaled (the issue step's
-   * accept hook), so for it an answer that was not journaled was never confirmed. */
+   * accept hook), so for it an answer that was not journaled was never confirmed (one that was, above). */
   if (last->cert_pem == NULL && g_strcmp0 (last->last_step, "issue") == 0 && last->csr_pem
       && CD_IS_ISSUER_LOCAL (b->issuer) && !adopt_from_ledger (p, last, error))
     return FALSE;
-  if (same_key && last->cert_pem && g_strcmp0 (last->issuer, cd_issuer_get_name (b->issuer)) == 0
+  if (!unconfirmed && same_key && last->cert_pem && g_strcmp0 (last->issuer, cd_issuer_get_name (b->issuer)) == 0
       && last->cka_id && p->keygen && take_key_pair (p, last))
     {
       p->cert = cd_cert_from_pem (last->cert_pem);
@@ -520,7 +568,7 @@ cd_burn_recover (CdBurnPipeline *p, gboolean *out_resume, GError **error)
     if (last->cert_pem)
       {
         g_autoptr(X509) cert = cd_cert_from_pem (last->cert_pem);
-        if (cert && !cd_burn_revoke_undelivered (b, cert, last->issuer, TRUE, error))
+        if (cert && !cd_burn_revoke_undelivered (b, cert, last->issuer, !ca_told, error))
           return FALSE;
       }
     if (same_key && last->cka_id && p->keygen)

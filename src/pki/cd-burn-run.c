@@ -227,6 +227,19 @@ step_issue (CdBurnPipeline *p, GError **error)
   X509_free (p->cert);
   p->cert = cert;
   p->issued = TRUE;
+  /* CMP: the CA acknowledged our positive certConf. Until that row a resume cannot know whether the CA holds the
+   * journaled certificate as confirmed, so it revokes it there instead of taking it up (cd_burn_recover). */
+  if (p->on_key_verified)
+    {
+      g_autoptr(JsonNode) detail = json_node_init_object (json_node_alloc (), json_object_new ());
+
+      /* A second "done" row of the step (the journal's phases are fixed); no serial in it, the first row is the
+       * one that names the certificate. */
+      json_object_set_boolean_member (json_node_get_object (detail), "confirmed", TRUE);
+      if (!cd_burn_journal_row (b, "issue", "done", detail, error))
+        return FALSE;
+      cd_burn_test_point ("issue", "confirmed");
+    }
   /* An issuer that does not call the hook: the same checks and record now; a refusal revokes it at the CA. */
   if (!p->journaled)
     {
@@ -310,6 +323,16 @@ cd_burn_run_step (CdBurnPipeline *p, CdBurnStep step, GError **error)
   if (!ok)
     {
       cd_burn_rollback (p, cd_burn_step_code (step), local);
+      if (p->left_open)
+        {
+          g_autofree char *serial = cd_cert_serial_hex (p->cert);
+
+          g_set_error (error, local->domain, local->code,
+                       _("%s. The certificate the CA signed (%s) may be held there as confirmed and could not be "
+                         "revoked there yet; nothing is recorded for it: retry when the CA answers, and it is revoked "
+                         "before another is asked for"), local->message, serial);
+          return FALSE;
+        }
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }

@@ -4,7 +4,13 @@
  * DIR/revoked.txt, and DIR/refuse (when present) makes it reject requests with its text. DIR/tamper (when
  * present) makes it return a wrong certificate: "key" (for another key), "subject" (another subject) or
  * "chain" (signed by a CA the client does not trust). Each certConf is appended to DIR/certconf.txt:
- * "accepted", or "rejected: " and its PKIStatusInfo. Protection both
+ * "accepted", or "rejected: " and its PKIStatusInfo. DIR/ledger.txt is the CA's own record for the crash campaign
+ * (test-pki-crash-cmp.c), one event a line, appended and fsynced before the answer leaves: "issued SERIAL" (the
+ * certificate signed, before the answer is sent), "confirmed SERIAL" / "rejected SERIAL" (its certConf),
+ * "revoked SERIAL" (an rr); SERIAL in upper-case hex. A restart in the same DIR keeps the CA (DIR/ca.key and
+ * ca.pem are read again) and its port (DIR/port). DIR/die-after-answer (when present) makes the responder exit
+ * right after it sent a certificate, before the certConf: a CA stopped mid-exchange; DIR/die-after-certconf, right
+ * after it recorded a certConf, before its answer. Protection both
  * ways: PBM with SECRET, or (--ra-trust) signatures: requests signed by an RA whose certificate chains to
  * RA-CA.pem, answers signed by the test CA. Unprotected requests are refused. HTTP/1.1 on 127.0.0.1, an
  * ephemeral port written to DIR/port.
@@ -30,6 +36,7 @@
 
 static X509 *ca_cert;
 static EVP_PKEY *ca_key;
+static char last_issued[80];   /* the serial the next certConf is about (one client at a time) */
 static const char *dir;
 static pid_t owner;
 
@@ -130,6 +137,32 @@ append_line (const char *file, const char *line)
       fprintf (f, "%s\n", line);
       fclose (f);
     }
+}
+
+/* One event in DIR/ledger.txt, synced: what the CA did survives the responder's own stop. */
+static void
+ledger (const char *event, const char *serial)
+{
+  FILE *f = fopen (path_in ("ledger.txt"), "a");
+
+  if (f)
+    {
+      fprintf (f, "%s %s\n", event, serial);
+      fflush (f);
+      fsync (fileno (f));
+      fclose (f);
+    }
+}
+
+static void
+serial_hex (X509 *cert, char *out, size_t len)
+{
+  BIGNUM *bn = ASN1_INTEGER_to_BN (X509_get0_serialNumber (cert), NULL);
+  char *hex = BN_bn2hex (bn);
+
+  snprintf (out, len, "%s", hex);
+  OPENSSL_free (hex);
+  BN_free (bn);
 }
 
 /* The public key of a CRMF certificate template (ir). OpenSSL 3.0 has no getter for it
@@ -239,6 +272,11 @@ on_cert_request (OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, int id, const O
       *cert_out = make_cert (subject, pub, 365, 0);
   }
   EVP_PKEY_free (pub);
+  if (*cert_out)
+    {
+      serial_hex (*cert_out, last_issued, sizeof last_issued);
+      ledger ("issued", last_issued);
+    }
   *chain_out = NULL;
   *ca_pubs = NULL;
   return OSSL_CMP_STATUSINFO_new (OSSL_CMP_PKISTATUS_accepted, 0, NULL);
@@ -257,6 +295,7 @@ on_revoke (OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, const X509_NAME *issu
   bn = ASN1_INTEGER_to_BN (serial, NULL);
   hex = BN_bn2hex (bn);
   append_line ("revoked.txt", hex);
+  ledger ("revoked", hex);
   OPENSSL_free (hex);
   BN_free (bn);
   return OSSL_CMP_STATUSINFO_new (OSSL_CMP_PKISTATUS_accepted, 0, NULL);
@@ -268,12 +307,24 @@ on_cert_conf (OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, int id, const ASN1
 {
   char buf[1024] = "rejected: ";
 
+  int ok;
+
   if (si == NULL)
-    append_line ("certconf.txt", "accepted");
+    ok = 1;
   else
     {
       OSSL_CMP_snprint_PKIStatusInfo (si, buf + strlen (buf), sizeof buf - strlen (buf));
-      append_line ("certconf.txt", strncmp (buf + strlen ("rejected: "), "PKIStatus: accepted", 19) == 0 ? "accepted" : buf);
+      ok = strncmp (buf + strlen ("rejected: "), "PKIStatus: accepted", 19) == 0;
+    }
+  append_line ("certconf.txt", ok ? "accepted" : buf);
+  if (last_issued[0])
+    ledger (ok ? "confirmed" : "rejected", last_issued);
+  last_issued[0] = '\0';
+  /* Stopped mid-exchange the other way: the certConf taken and recorded, its answer never sent. */
+  if (access (path_in ("die-after-certconf"), F_OK) == 0)
+    {
+      unlink (path_in ("die-after-certconf"));
+      _exit (0);
     }
   return 1;
 }
@@ -353,6 +404,12 @@ serve (int fd, OSSL_CMP_SRV_CTX *srv)
                 "Connection: close\r\n\r\n", out_len);
       if (write (fd, hdr, strlen (hdr)) < 0 || write (fd, out, out_len) < 0)
         perror ("write");
+      /* Stopped mid-exchange: the certificate sent, its certConf never heard. */
+      if (last_issued[0] && access (path_in ("die-after-answer"), F_OK) == 0)
+        {
+          unlink (path_in ("die-after-answer"));
+          _exit (0);
+        }
     }
   else
     {
@@ -396,14 +453,39 @@ main (int argc, char **argv)
   if (strcmp (argv[2], "--ra-trust") == 0)
     ra_trust = argv[3];
   ref = !ra_trust && argc > 3 ? argv[3] : "certdesk";
-  ca_key = EVP_EC_gen ("P-256");
-  name = X509_NAME_new ();
-  X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_UTF8, (const unsigned char *) "CertDesk Test CMP CA", -1, -1, 0);
-  ca_cert = make_cert (name, ca_key, 3650, 1);
-  if ((f = fopen (path_in ("ca.pem"), "w")))
+  /* A restart in the same folder is the same CA. */
+  if ((f = fopen (path_in ("ca.key"), "r")))
     {
-      PEM_write_X509 (f, ca_cert);
+      ca_key = PEM_read_PrivateKey (f, NULL, NULL, NULL);
       fclose (f);
+      if ((f = fopen (path_in ("ca.pem"), "r")))
+        {
+          ca_cert = PEM_read_X509 (f, NULL, NULL, NULL);
+          fclose (f);
+        }
+      if (ca_key == NULL || ca_cert == NULL)
+        {
+          fprintf (stderr, "cannot read the CA in %s\n", dir);
+          return 1;
+        }
+    }
+  else
+    {
+      ca_key = EVP_EC_gen ("P-256");
+      name = X509_NAME_new ();
+      X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_UTF8, (const unsigned char *) "CertDesk Test CMP CA", -1, -1, 0);
+      ca_cert = make_cert (name, ca_key, 3650, 1);
+      X509_NAME_free (name);
+      if ((f = fopen (path_in ("ca.pem"), "w")))
+        {
+          PEM_write_X509 (f, ca_cert);
+          fclose (f);
+        }
+      if ((f = fopen (path_in ("ca.key"), "w")))
+        {
+          PEM_write_PrivateKey (f, ca_key, NULL, NULL, 0, NULL, NULL);
+          fclose (f);
+        }
     }
 
   srv = OSSL_CMP_SRV_CTX_new (NULL, NULL);
@@ -435,6 +517,15 @@ main (int argc, char **argv)
   setsockopt (s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  /* A restart listens where the clients already point. */
+  if ((f = fopen (path_in ("port"), "r")))
+    {
+      int port = 0;
+
+      if (fscanf (f, "%d", &port) == 1)
+        addr.sin_port = htons ((unsigned short) port);
+      fclose (f);
+    }
   if (bind (s, (struct sockaddr *) &addr, sizeof addr) != 0 || listen (s, 8) != 0
       || getsockname (s, (struct sockaddr *) &addr, &alen) != 0)
     {
