@@ -33,6 +33,23 @@ cd_seal_median_amount (const CdSealMask *mask, const float *a)
   return (cd_seal_hist_median (hist, 1024) + 0.5) / 256.0;
 }
 
+/* The bin below which @q of the histogram's count lies. */
+static int
+hist_quantile (const guint32 *hist, int n_bins, double q)
+{
+  guint64 total = 0, acc = 0;
+
+  for (int i = 0; i < n_bins; i++)
+    total += hist[i];
+  for (int i = 0; i < n_bins; i++)
+    {
+      acc += hist[i];
+      if (acc >= q * total && total > 0)
+        return i;
+    }
+  return n_bins - 1;
+}
+
 void
 cd_seal_measure (PIX *page, const CdSealMask *mask, const float *a, const CdSealQuad *q, const CdSealWindow *win,
          double ppmm, CdSealInk ink, const double paper[3], const float *lbg, double med,
@@ -163,6 +180,7 @@ cd_seal_measure (PIX *page, const CdSealMask *mask, const float *a, const CdSeal
   if (out->empty)
     return;
   out->contrast = cd_seal_hist_median (chist, 256) / 255.0;
+  out->core_contrast = hist_quantile (chist, 256, 0.8) / 255.0;
   out->off_x = 0.5 * (u0 + u1) / q->width;
   out->off_y = 0.5 * (v0 + v1) / q->height;
   out->size_w_mm = (u1 - u0 + 1) / ppmm;

@@ -66,6 +66,7 @@ typedef struct {
   int      bx, by, bw, bh;     /* ink bbox, image pixels (when not empty) */
   guint    area;               /* ink pixels */
   double   contrast;           /* median contrast 1 - I/paper in the absorbing channel */
+  double   core_contrast;      /* the same, the 80th percentile: the strokes' cores (see FAINT_CONTRAST) */
   double   min_dist_mm;        /* most negative signed distance of ink to a line centre, mm */
   guint    beyond_px;          /* ink pixels beyond a line centre by more than 0.4 mm */
   double   ppmm;               /* of the page measured */
