@@ -256,6 +256,7 @@ test_main_window_pages (void)
   cd_test_screenshot (win, "wizard-1-business-empty");
   cd_test_toggle (win, "profile_nmg-zfcg-sxca", TRUE);
   cd_test_screenshot (win, "wizard-1-business");
+  assert_placeholders_fit (win, "wizard-1-business");
   cd_wizard_next (wizard);
   cd_test_iterate ();
   fill_applicant (win);
@@ -308,6 +309,7 @@ test_main_window_pages (void)
   g_assert_true (cd_test_next (win, wizard));
   g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "fee");
   cd_test_screenshot (win, "wizard-5-fee");
+  assert_placeholders_fit (win, "wizard-5-fee");
   cd_test_pay (win);
   cd_test_screenshot (win, "wizard-5-fee-paid");
   g_assert_true (cd_test_next (win, wizard));
@@ -317,6 +319,7 @@ test_main_window_pages (void)
   g_assert_true (cd_test_next (win, wizard));
   g_assert_cmpstr (cd_wizard_get_current_step (wizard), ==, "burn");
   cd_test_screenshot (win, "wizard-7-issue");
+  assert_placeholders_fit (win, "wizard-7-issue");
   g_assert_true (cd_test_burn (win, 120000));
   cd_test_screenshot (win, "wizard-7-issue-done");
   g_assert_true (cd_test_next (win, wizard));
