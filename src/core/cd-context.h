@@ -15,6 +15,13 @@ G_DECLARE_FINAL_TYPE (CdContext, cd_context, CD, CONTEXT, GObject)
 /* @state_dir: the writable folder (NULL = $XDG_DATA_HOME/certdesk); @db_path: NULL = state_dir/certdesk.db. */
 CdContext    *cd_context_new           (const char *state_dir, const char *db_path, GError **error);
 
+/* A context for one worker thread (a payment, key work ahead of the burn): its own SQLite connection to
+ * @parent's database (cd_store_open_worker: no migrations, no key unwrap, no settling of the scan folder), the
+ * same profile set and key set (shared: both are reference-counted and thread-safe), folders, clock, actor,
+ * clerk, outlet and adjustment, copied now. Call on @parent's thread, then hand the result to the worker: it
+ * never touches @parent's connection and stays valid when @parent is freed first. */
+CdContext    *cd_context_new_worker    (CdContext *parent, GError **error);
+
 CdStore      *cd_context_get_store     (CdContext *self);
 CdProfileSet *cd_context_get_profiles  (CdContext *self);
 CdProfile    *cd_context_lookup_profile (CdContext *self, const char *id, GError **error);

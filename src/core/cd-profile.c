@@ -11,7 +11,11 @@
 
 G_DEFINE_QUARK (cd-profile-error-quark, cd_profile_error)
 
+/* Shared by a context and its worker contexts (cd_context_new_worker), each on its own thread: the reference count
+ * is atomic, and once loaded the set is only read (a GHashTable read by several threads and written by none is
+ * safe). */
 struct _CdProfileSet {
+  gint        ref;
   GHashTable *by_id;
 };
 
@@ -676,6 +680,7 @@ cd_profile_set_new (void)
 {
   CdProfileSet *self = g_new0 (CdProfileSet, 1);
 
+  self->ref = 1;
   self->by_id = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) cd_profile_unref);
   return self;
 }
@@ -687,6 +692,8 @@ cd_profile_set_load_dir (CdProfileSet *self, const char *dir, GError **error)
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
 
+  /* loading is construction: a set another holder already shares stays as it is */
+  g_return_val_if_fail (g_atomic_int_get (&self->ref) == 1, FALSE);
   if (d == NULL)
     return FALSE;
   while ((name = g_dir_read_name (d)))
@@ -745,9 +752,26 @@ cd_profile_set_list (CdProfileSet *self)
   return all;
 }
 
+CdProfileSet *
+cd_profile_set_ref (CdProfileSet *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_atomic_int_inc (&self->ref);
+  return self;
+}
+
+void
+cd_profile_set_unref (CdProfileSet *self)
+{
+  if (self && g_atomic_int_dec_and_test (&self->ref))
+    {
+      g_hash_table_unref (self->by_id);
+      g_free (self);
+    }
+}
+
 void
 cd_profile_set_free (CdProfileSet *self)
 {
-  g_hash_table_unref (self->by_id);
-  g_free (self);
+  cd_profile_set_unref (self);
 }

@@ -130,15 +130,19 @@ const char *cd_localized                (const char *label, const char *label_zh
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdProfile, cd_profile_unref)
 
-/* All profiles of a data folder, by id. */
+/* All profiles of a data folder, by id. Reference-counted (atomically) and read-only once loaded, so that one set
+ * can serve a context and its worker contexts on other threads. */
 typedef struct _CdProfileSet CdProfileSet;
 
 CdProfileSet *cd_profile_set_new        (void);
 gboolean      cd_profile_set_load_dir   (CdProfileSet *self, const char *dir, GError **error);
 CdProfile    *cd_profile_set_lookup     (CdProfileSet *self, const char *id, GError **error);
 GPtrArray    *cd_profile_set_list       (CdProfileSet *self);   /* sorted by id, transfer container */
+CdProfileSet *cd_profile_set_ref        (CdProfileSet *self);
+void          cd_profile_set_unref      (CdProfileSet *self);
+/* The same as cd_profile_set_unref (the name of the time before sharing). */
 void          cd_profile_set_free       (CdProfileSet *self);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdProfileSet, cd_profile_set_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdProfileSet, cd_profile_set_unref)
 
 G_END_DECLS

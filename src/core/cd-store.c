@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "cd-field-crypt.h"
 #include "cd-keys.h"
 #include "cd-store.h"
 #include "cd-store-crypt.h"
@@ -188,6 +189,29 @@ migrate (CdStore *self, GError **error)
   return TRUE;
 }
 
+/* The connection's own settings, the same for the first connection and a worker's. */
+static gboolean
+configure_connection (CdStore *self, GError **error)
+{
+  sqlite3_busy_timeout (self->db, 5000);
+  sqlite3_extended_result_codes (self->db, 1);
+  return cd_store_exec (self, "PRAGMA journal_mode = WAL", error)
+         && cd_store_exec (self, "PRAGMA foreign_keys = ON", error)
+         && cd_store_exec (self, "PRAGMA synchronous = NORMAL", error);
+}
+
+static gboolean
+open_db (CdStore *self, int flags, GError **error)
+{
+  if (sqlite3_open_v2 (self->path, &self->db, flags | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, CD_STORE_ERROR, CD_STORE_ERROR_OPEN, _("Cannot open the database %s: %s"), self->path,
+                   self->db ? sqlite3_errmsg (self->db) : g_strerror (ENOMEM));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 CdStore *
 cd_store_open (const char *path, GError **error)
 {
@@ -201,16 +225,10 @@ cd_store_open (const char *path, GError **error)
                    g_strerror (errno));
       return NULL;
     }
-  if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                       NULL) != SQLITE_OK)
-    {
-      g_set_error (error, CD_STORE_ERROR, CD_STORE_ERROR_OPEN, _("Cannot open the database %s: %s"), path,
-                   self->db ? sqlite3_errmsg (self->db) : g_strerror (ENOMEM));
-      return NULL;
-    }
+  if (!open_db (self, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error))
+    return NULL;
   /* The file holds personal data: owner-only, whatever the umask. */
   g_chmod (path, 0600);
-  sqlite3_busy_timeout (self->db, 5000);
   if (g_getenv ("CERTDESK_NOW"))
     {
       self->fixed_now = g_date_time_new_from_iso8601 (g_getenv ("CERTDESK_NOW"), NULL);
@@ -221,14 +239,29 @@ cd_store_open (const char *path, GError **error)
           return NULL;
         }
     }
-  sqlite3_extended_result_codes (self->db, 1);
-  if (!cd_store_exec (self, "PRAGMA journal_mode = WAL", error)
-      || !cd_store_exec (self, "PRAGMA foreign_keys = ON", error)
-      || !cd_store_exec (self, "PRAGMA synchronous = NORMAL", error)
+  if (!configure_connection (self, error)
       || !cd_store_crypt_load (self, error)   /* before any change: a database without its key stays as it is */
       || !migrate (self, error)
       || !cd_store_crypt_init (self, error))
     return NULL;
+  return g_steal_pointer (&self);
+}
+
+CdStore *
+cd_store_open_worker (CdStore *of, GError **error)
+{
+  g_autoptr(CdStore) self = g_new0 (CdStore, 1);
+
+  g_return_val_if_fail (of != NULL && of->keys != NULL, NULL);
+  self->path = g_strdup (of->path);
+  /* READWRITE without CREATE: the file @of has open exists; one gone meanwhile is an error, not a new database */
+  if (!open_db (self, SQLITE_OPEN_READWRITE, error) || !configure_connection (self, error))
+    return NULL;
+  if (of->fixed_now)
+    self->fixed_now = g_date_time_ref (of->fixed_now);
+  /* the key set and the SQL functions over it (cd_name, cd_open …), which belong to each connection */
+  self->keys = cd_keys_ref (of->keys);
+  cd_field_register_sql (self->db, self->keys);
   return g_steal_pointer (&self);
 }
 

@@ -26,6 +26,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 /* Opens (creating when missing) and migrates the database at @path. */
 CdStore  *cd_store_open            (const char *path, GError **error);
+/* Another connection to the database @of has open, for one worker thread (a connection serves one thread at a
+ * time): the same file, key set (shared, it is thread-safe) and clock; the migrations, the key unwrap and the
+ * sealing of old data are not run again (@of did them). Call on @of's thread; the new store outlives @of
+ * safely. It never touches @of's connection. */
+CdStore  *cd_store_open_worker     (CdStore *of, GError **error);
 void      cd_store_close           (CdStore *self);
 sqlite3  *cd_store_get_db          (CdStore *self);
 const char *cd_store_get_path      (CdStore *self);

@@ -38,8 +38,9 @@ void           cd_keygen_ahead_async  (CdContext *ctx, const CdBurnOptions *opts
                                        GAsyncReadyCallback callback, gpointer user_data);
 CdKeygenAhead *cd_keygen_ahead_finish (GAsyncResult *result, GError **error);
 
-/* A context for a worker thread: another connection to the same database, the same folders, actor and
- * outlet. A background key job then never shares a transaction with the GUI thread's connection. */
+/* A context for a worker thread: cd_context_new_worker() (another connection to the same database; the same
+ * profiles, keys, folders, actor and outlet). A background key job then never shares a transaction with the GUI
+ * thread's connection. Call on @ctx's thread. */
 CdContext     *cd_pki_worker_context  (CdContext *ctx, GError **error);
 
 G_END_DECLS
