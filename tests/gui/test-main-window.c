@@ -272,6 +272,17 @@ test_today_resume_and_void (void)
   cd_test_click (GTK_WIDGET (win), "void_button");
   dialog = GTK_WIDGET (find_auth_dialog ());
   g_assert_nonnull (dialog);
+  /* the approval names the application it voids */
+  {
+    GtkTreeModel *model = gtk_tree_view_get_model (view);
+    GtkTreeIter first;
+    g_autofree char *number = NULL;
+
+    g_assert_true (gtk_tree_model_get_iter_first (model, &first));
+    gtk_tree_model_get (model, &first, 1, &number, -1);   /* the number column */
+    g_assert_nonnull (strstr (cd_test_label (dialog, "auth_message"), number));
+    g_assert_nonnull (strstr (cd_test_label (dialog, "auth_message"), "新疆某某公司"));
+  }
   cd_test_set_text (dialog, "auth_login", "wang");
   cd_test_set_text (dialog, "auth_password", CD_TEST_PASSWORD);
   cd_test_set_text (dialog, "auth_reason", "申请人放弃办理");

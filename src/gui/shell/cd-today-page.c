@@ -174,20 +174,25 @@ on_void_clicked_cb (CdTodayPage *self)
   gboolean open = FALSE;
   GtkWidget *dialog;
   VoidRequest *req;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
 
   if (!gtk_tree_selection_get_selected (gtk_tree_view_get_selection (self->view), &model, &iter))
     return;
   req = g_new0 (VoidRequest, 1);
   req->self = g_object_ref (self);
-  gtk_tree_model_get (model, &iter, COL_ID, &req->id, COL_NUMBER, &req->number, COL_OPEN, &open, -1);
+  gtk_tree_model_get (model, &iter, COL_ID, &req->id, COL_NUMBER, &req->number, COL_NAME, &name,
+                      COL_OPEN, &open, -1);
   if (!open)
     {
       void_request_free (req);
       return;
     }
+  /* the supervisor approves at the clerk's screen: the dialog says which application, the list may be behind it */
+  message = g_strdup_printf (_("A supervisor voids application %s (%s). The reason is kept in the audit log."),
+                             req->number, name ? name : "");
   dialog = cd_auth_dialog_new (GTK_WINDOW (gtk_widget_get_toplevel (GTK_WIDGET (self))), self->ctx,
-                               _("Void an Application"),
-                               _("A supervisor voids this application. The reason is kept in the audit log."), TRUE,
+                               _("Void an Application"), message, TRUE,
                                void_action, req, (GDestroyNotify) void_request_free);
   g_signal_connect (dialog, "authorized", G_CALLBACK (on_void_authorized_cb), req);
   gtk_widget_show (dialog);
