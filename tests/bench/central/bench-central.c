@@ -912,15 +912,15 @@ time_local_lookups (CdStore *store, gint64 *found, double *median)
 /* ---- 3. the head office's day report ---- */
 
 /* cd_central_report_build (src/central/cd-central-report.c, what `report --central` and the head office's
- * reports page run) for one day, every outlet, as the head office's role; median of REPORT_RUNS days. */
+ * reports page run) for one day, every outlet, as the head office's role; median of @runs days. */
 static double
-time_central_report (CdContext *ctx, gint64 *outlets, gint64 *apps)
+time_central_report (CdContext *ctx, gint64 *outlets, gint64 *apps, int runs)
 {
   g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autofree char *url = cd_test_pg_url (server, "head_office");
   gint64 days = (2 * n_bulk) / APPS_PER_DAY;
 
-  for (int r = 0; r < REPORT_RUNS; r++)
+  for (int r = 0; r < runs; r++)
     {
       g_autoptr(GDate) d = g_date_new_dmy (6, 12, 2026);
       g_autoptr(GError) error = NULL;
@@ -1009,9 +1009,10 @@ main (int argc, char **argv)
   if (g_getenv ("BENCH_EXPLAIN"))
     options.settings = g_strconcat (options.settings, " -c session_preload_libraries=auto_explain"
                                     " -c auto_explain.log_min_duration=200 -c auto_explain.log_analyze=on", NULL);
-  /* BENCH_PLANS=1 (with BENCH_KEEP=1): every statement of the lookups (outlet_00's logins after the push) and of
-   * the report (head_office's) logged with its EXPLAIN ANALYZE and buffers in server.log: which index each reads
-   * and how many rows (the timings of such a run carry auto_explain's own cost). */
+  /* BENCH_PLANS=1 (with BENCH_KEEP=1): after the timed lookups and the timed reports, six lookups and one day's
+   * report more, untimed, with every statement's EXPLAIN ANALYZE and buffers logged in server.log (auto_explain,
+   * switched on for outlet_00 and head_office only then: the figures carry none of its cost): which index each
+   * statement reads and how many rows. */
   if (g_getenv ("BENCH_PLANS"))
     options.settings = g_strconcat (options.settings, " -c session_preload_libraries=auto_explain"
                                     " -c auto_explain.log_min_duration=-1 -c auto_explain.log_analyze=on"
@@ -1106,11 +1107,6 @@ main (int argc, char **argv)
     pg_ok (b, "SET session_replication_role = replica");
 
     pg_ok (a, bench_functions);
-    if (g_getenv ("BENCH_PLANS"))
-      {
-        pg_ok (a, "ALTER ROLE outlet_00 SET auto_explain.log_min_duration = 0");
-        pg_ok (a, "ALTER ROLE head_office SET auto_explain.log_min_duration = 0");
-      }
     for (int o = 0; o < N_OUTLETS; o++)
       {
         g_autofree char *sql = g_strdup_printf ("INSERT INTO certdesk.counter (uuid, outlet_code, name)"
@@ -1127,6 +1123,17 @@ main (int argc, char **argv)
     g_print ("   customer lookup over the central database: p95 %.2f ms, median %.2f ms of %d (by USCC, ID number,"
              " name fragment; %" G_GINT64_FORMAT " found something) (target p95 < 50 ms) (load average %s)\n", c_p95,
              c_median, N_LOOKUPS, c_found, load_average ());
+    if (g_getenv ("BENCH_PLANS"))
+      {
+        g_autoptr(GArray) some = g_array_new (FALSE, FALSE, sizeof (Lookup));
+        gint64 found;
+        double median;
+
+        g_array_append_vals (some, qs->data, MIN (qs->len, 6));
+        pg_ok (a, "ALTER ROLE outlet_00 SET auto_explain.log_min_duration = 0");
+        time_central_lookups (some, &found, &median);
+        pg_ok (a, "ALTER ROLE outlet_00 RESET auto_explain.log_min_duration");
+      }
     g_print ("   peer: the counter's own lookup (cd_central_find_customers) over its SQLite with every outlet's"
              " day pulled (%" G_GINT64_FORMAT " changes pulled in %.1f s): p95 %.2f ms, median %.2f ms"
              " (%" G_GINT64_FORMAT " of %d found)\n", pulled, pull_s, l_p95, l_median, l_found, N_LOOKUPS);
@@ -1148,7 +1155,15 @@ main (int argc, char **argv)
       g_autofree char *dir = counter_dir (0);
       g_autoptr(CdContext) ctx = cd_context_new (dir, NULL, &error);
       g_assert_no_error (error);
-      rep_ms = time_central_report (ctx, &rep_rows, &rep_apps);
+      rep_ms = time_central_report (ctx, &rep_rows, &rep_apps, REPORT_RUNS);
+      if (g_getenv ("BENCH_PLANS"))
+        {
+          gint64 outlets, apps;
+
+          pg_ok (a, "ALTER ROLE head_office SET auto_explain.log_min_duration = 0");
+          time_central_report (ctx, &outlets, &apps, 1);
+          pg_ok (a, "ALTER ROLE head_office RESET auto_explain.log_min_duration");
+        }
       local_rep_ms = time_local_report (ctx);
     }
     g_print ("   the head office's day report (cd_central_report_build, every outlet): %.1f ms median of %d days"
