@@ -1,10 +1,13 @@
-/* cd-application-store.c: drafts, checks, payment, voids and waivers of applications, each one transaction. */
+/* cd-application-store.c: the application records — a draft created, saved and loaded (with the returning-customer
+ * record and the materials table it keeps), and the state row every change of state writes; each one transaction.
+ * The changes of state are in cd-application-store-states.c, the searches in cd-application-store-search.c. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
 
 #include "cd-application-store.h"
+#include "cd-application-store-private.h"
 #include "cd-field-crypt.h"
 #include "cd-store-crypt.h"
 #include "cd-preflight.h"
@@ -200,9 +203,10 @@ sync_materials (CdStore *store, gint64 id, const CdApplication *app, GError **er
   return TRUE;
 }
 
-/* A signed-off day is locked: every write below passes here inside its transaction (cd-report-signoff.c). */
-static gboolean
-check_day_lock (CdContext *ctx, gint64 id, const char *what, GError **error)
+/* A signed-off day is locked: every write of cd-application-store*.c passes here inside its transaction
+ * (cd-report-signoff.c). */
+gboolean
+cd_application_store_check_day_lock (CdContext *ctx, gint64 id, const char *what, GError **error)
 {
   return cd_report_signoff_guard (ctx, id, what, error);
 }
@@ -321,7 +325,7 @@ cd_application_store_create (CdContext *ctx, const CdApplication *app, gboolean 
   sqlite3_bind_int64 (ins, 12, id);
   if (!cd_store_step_done (store, ins, error) || !cd_store_crypt_write_application_bidx (store, id, bidx, error))
     goto fail;
-  if (!check_day_lock (ctx, id, "create", error))
+  if (!cd_application_store_check_day_lock (ctx, id, "create", error))
     goto fail;
   detail = cd_audit_detail_new ("number", number, "profile", app->profile, "business", cd_business_to_code (app->business),
                        "state", "draft", NULL);
@@ -338,8 +342,8 @@ fail:
   return FALSE;
 }
 
-static gboolean
-read_state (CdStore *store, gint64 id, CdState *out_state, GError **error)
+gboolean
+cd_application_store_read_state (CdStore *store, gint64 id, CdState *out_state, GError **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
@@ -357,8 +361,8 @@ read_state (CdStore *store, gint64 id, CdState *out_state, GError **error)
 }
 
 /* Writes the state and its audit row; the caller holds the transaction. */
-static gboolean
-set_state (CdContext *ctx, gint64 id, CdState from, CdState to, JsonNode *extra, GError **error)
+gboolean
+cd_application_store_set_state (CdContext *ctx, gint64 id, CdState from, CdState to, JsonNode *extra, GError **error)
 {
   CdStore *store = cd_context_get_store (ctx);
   g_autoptr(sqlite3_stmt) upd = NULL;
@@ -407,7 +411,8 @@ cd_application_store_save (CdContext *ctx, gint64 id, const CdApplication *app, 
     return FALSE;
   if (!cd_store_begin (store, error))
     return FALSE;
-  if (!read_state (store, id, &state, error) || !check_day_lock (ctx, id, "save", error))
+  if (!cd_application_store_read_state (store, id, &state, error)
+      || !cd_application_store_check_day_lock (ctx, id, "save", error))
     goto fail;
   if (state != CD_STATE_DRAFT && state != CD_STATE_CHECKED)
     {
@@ -415,7 +420,7 @@ cd_application_store_save (CdContext *ctx, gint64 id, const CdApplication *app, 
                    _("The application is %s: its details can no longer be edited"), cd_state_label (state));
       goto fail;
     }
-  if (state == CD_STATE_CHECKED && !set_state (ctx, id, state, CD_STATE_DRAFT, NULL, error))
+  if (state == CD_STATE_CHECKED && !cd_application_store_set_state (ctx, id, state, CD_STATE_DRAFT, NULL, error))
     goto fail;
   if (!upsert_applicant (store, app, &applicant_id, error)
       || !cd_store_crypt_seal_application (cd_store_get_keys (store), id, cd_application_display_name (app), data,
@@ -507,489 +512,4 @@ cd_application_store_load (CdContext *ctx, gint64 id, CdApplication **out_app, C
   if (out_info)
     *out_info = g_steal_pointer (&info);
   return TRUE;
-}
-
-GPtrArray *
-cd_application_missing_materials (const CdApplication *app, const CdProfile *profile, gboolean with_codes)
-{
-  CdChecklistOptions opts = cd_application_checklist_options (app);
-  g_autoptr(GPtrArray) list = cd_checklist_build (profile, app->business, app->applicant_type, &opts, NULL);
-  GPtrArray *missing = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; list && i < list->len; i++)
-    {
-      const CdMaterial *m = list->pdata[i];
-      CdMaterialMark *mark = g_hash_table_lookup (app->materials, m->code);
-      g_autoptr(GPtrArray) what = g_ptr_array_new ();
-
-      if (!m->required || (mark && mark->waived))
-        continue;
-      /* The application form and the like are printed by the counter after payment and signed then: the
-       * print step asks for their scans and the burn requires them (cd_print_store_signed_scanned). */
-      if (cd_print_set_is_signed_material (profile, m))
-        continue;
-      if (m->original && !(mark && mark->original_seen))
-        g_ptr_array_add (what, _("original not seen"));
-      if (m->copy && !(mark && mark->copy))
-        g_ptr_array_add (what, _("copy not received"));
-      if (m->copy && m->stamped && !(mark && mark->stamped))
-        g_ptr_array_add (what, _("copy not stamped"));
-      if (m->scan && !(mark && mark->scans->len > 0))
-        g_ptr_array_add (what, _("no scan attached"));
-      if (what->len)
-        {
-          g_ptr_array_add (what, NULL);
-          /* TRANSLATORS: the separator in a list of what is missing, e.g. "copy not received, no scan attached" */
-          g_autofree char *joined = g_strjoinv (_(", "), (char **) what->pdata);
-          if (with_codes)
-            g_ptr_array_add (missing, g_strdup_printf ("%s (%s): %s", cd_localized (m->label, m->label_zh), m->code,
-                                                       joined));
-          else
-            /* TRANSLATORS: a material and what is missing of it, e.g. "Power of attorney: original not seen" */
-            g_ptr_array_add (missing, g_strdup_printf (_("%s: %s"), cd_localized (m->label, m->label_zh), joined));
-        }
-    }
-  return missing;
-}
-
-gboolean
-cd_application_store_check (CdContext *ctx, gint64 id, GError **error)
-{
-  CdStore *store = cd_context_get_store (ctx);
-  g_autoptr(CdApplication) app = NULL;
-  g_autoptr(CdApplicationInfo) info = NULL;
-  g_autoptr(GPtrArray) missing = NULL;
-  g_autoptr(CdFeeQuote) quote = NULL;
-  g_autoptr(sqlite3_stmt) upd = NULL;
-  CdFeeRequest req;
-  CdProfile *profile;
-
-  if (!cd_application_store_load (ctx, id, &app, &info, error))
-    return FALSE;
-  if (!cd_state_check_transition (info->state, CD_STATE_CHECKED, error))
-    return FALSE;
-  if (!(profile = cd_context_lookup_profile (ctx, app->profile, error)) || !cd_application_validate (app, profile, error))
-    return FALSE;
-  /* with the codes the application's JSON and certdesk-cli name the materials by */
-  missing = cd_application_missing_materials (app, profile, TRUE);
-  if (missing->len)
-    {
-      g_ptr_array_add (missing, NULL);
-      g_autofree char *joined = g_strjoinv ("; ", (char **) missing->pdata);
-      g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION, _("Materials missing: %s"), joined);
-      return FALSE;
-    }
-  req = cd_application_fee_request (app);
-  if (!(quote = cd_price_store_quote (ctx, profile, app->business, app->applicant_type, &req, error)))
-    return FALSE;
-  if (!cd_store_begin (store, error))
-    return FALSE;
-  if (!check_day_lock (ctx, id, "check", error)
-      || !cd_store_prepare (store, "UPDATE application SET fee_total_fen = ?2 WHERE id = ?1", &upd, error))
-    goto fail;
-  sqlite3_bind_int64 (upd, 1, id);
-  sqlite3_bind_int64 (upd, 2, quote->total_fen);
-  if (!cd_store_step_done (store, upd, error) || !set_state (ctx, id, info->state, CD_STATE_CHECKED, NULL, error)
-      || !cd_store_commit (store, error))
-    goto fail;
-  return TRUE;
-
-fail:
-  cd_store_rollback (store);
-  return FALSE;
-}
-
-/* The pre-flight at the fee step, with the payment being recorded: nothing is paid that a later step would
- * refuse (cd-preflight.h). The day lock stays the guard's below (CD_STATE_ERROR_DAY_SIGNED, which callers
- * answer with a supervisor's adjustment). */
-static gboolean
-preflight_pay (CdContext *ctx, gint64 id, const CdApplication *app, CdPaymentMethod method, gint64 amount_fen,
-               gint64 received_fen, gboolean invoice, GError **error)
-{
-  g_autoptr(CdApplication) paying = cd_application_copy (app);
-  g_autoptr(GPtrArray) faults = NULL;
-
-  paying->payment.has_payment = TRUE;
-  paying->payment.method = method;
-  paying->payment.amount_fen = amount_fen;
-  paying->payment.received_fen = method == CD_PAYMENT_CASH ? received_fen : amount_fen;
-  if (invoice && paying->invoice == NULL)
-    paying->invoice = g_new0 (CdInvoice, 1);
-  if (!cd_preflight_run (ctx, paying, id, CD_PREFLIGHT_FEE, &faults, error))
-    return FALSE;
-  for (guint i = 0; i < faults->len; i++)
-    {
-      const CdPreflightFault *f = faults->pdata[i];
-
-      if (f->severity == CD_PREFLIGHT_FAULT_ERROR && !g_str_equal (f->rule, "day-lock"))
-        {
-          g_set_error (error, CD_PREFLIGHT_ERROR, CD_PREFLIGHT_ERROR_REFUSED, "%s: %s", f->path, f->message);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-gboolean
-cd_application_store_pay (CdContext *ctx, gint64 id, CdPaymentMethod method, gint64 amount_fen,
-                          gint64 received_fen, gboolean invoice, GError **error)
-{
-  CdStore *store = cd_context_get_store (ctx);
-  g_autoptr(CdApplication) app = NULL;
-  g_autoptr(CdApplicationInfo) info = NULL;
-  g_autoptr(CdFeeQuote) quote = NULL;
-  g_autoptr(sqlite3_stmt) ins = NULL;
-  g_autoptr(sqlite3_stmt) upd = NULL;
-  g_autoptr(JsonNode) detail = NULL;
-  g_autofree char *now = cd_store_now_iso (store);
-  g_autofree char *day = cd_store_today (store);
-  g_autofree char *due = NULL;
-  g_autofree char *paid = NULL;
-  g_autofree char *data = NULL;
-  g_autofree char *sealed = NULL;
-  CdFeeRequest req;
-  CdProfile *profile;
-
-  if (!cd_application_store_load (ctx, id, &app, &info, error))
-    return FALSE;
-  if (!cd_state_check_transition (info->state, CD_STATE_PAID, error))
-    return FALSE;
-  if (!(profile = cd_context_lookup_profile (ctx, app->profile, error)))
-    return FALSE;
-  if (!preflight_pay (ctx, id, app, method, amount_fen, received_fen, invoice, error))
-    return FALSE;
-  if (!cd_profile_accepts_payment (profile, method))
-    {
-      g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION, _("Profile %s does not accept payment by %s"),
-                   profile->id, cd_payment_method_label (method));
-      return FALSE;
-    }
-  req = cd_application_fee_request (app);
-  if (!(quote = cd_price_store_quote (ctx, profile, app->business, app->applicant_type, &req, error)))
-    return FALSE;
-  due = cd_fen_to_yuan_string (quote->total_fen);
-  paid = cd_fen_to_yuan_string (amount_fen);
-  if (amount_fen != quote->total_fen)
-    {
-      g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION,
-                   _("The amount paid is %s yuan but the fee is %s yuan"), paid, due);
-      return FALSE;
-    }
-  if (method == CD_PAYMENT_CASH && received_fen < amount_fen)
-    {
-      g_autofree char *got = cd_fen_to_yuan_string (received_fen);
-      g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION,
-                   _("Cash received (%s yuan) is less than the fee (%s yuan)"), got, due);
-      return FALSE;
-    }
-  if (method != CD_PAYMENT_CASH)
-    received_fen = amount_fen;
-  app->payment.has_payment = TRUE;
-  app->payment.method = method;
-  app->payment.amount_fen = amount_fen;
-  app->payment.received_fen = received_fen;
-  data = cd_application_to_string (app);
-
-  if (!cd_store_begin (store, error))
-    return FALSE;
-  if (!check_day_lock (ctx, id, "pay", error))
-    goto fail;
-  if (!cd_store_prepare (store, "INSERT INTO payment (application_id, method, amount_fen, received_fen,"
-                                " invoice_requested, clerk_id, day, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                         &ins, error))
-    goto fail;
-  sqlite3_bind_int64 (ins, 1, id);
-  sqlite3_bind_text (ins, 2, cd_payment_method_to_code (method), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (ins, 3, amount_fen);
-  sqlite3_bind_int64 (ins, 4, received_fen);
-  sqlite3_bind_int (ins, 5, invoice);
-  if (cd_context_get_clerk_id (ctx) > 0)
-    sqlite3_bind_int64 (ins, 6, cd_context_get_clerk_id (ctx));
-  else
-    sqlite3_bind_null (ins, 6);
-  sqlite3_bind_text (ins, 7, day, -1, SQLITE_STATIC);
-  sqlite3_bind_text (ins, 8, now, -1, SQLITE_STATIC);
-  if (!cd_store_step_done (store, ins, error))
-    goto fail;
-  if (!(sealed = cd_field_seal_json (cd_store_get_keys (store), "application", id, data, NULL, error))
-      || !cd_store_prepare (store, "UPDATE application SET data = ?2, fee_total_fen = ?3 WHERE id = ?1", &upd, error))
-    goto fail;
-  sqlite3_bind_int64 (upd, 1, id);
-  sqlite3_bind_text (upd, 2, sealed, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (upd, 3, quote->total_fen);
-  detail = cd_audit_detail_new ("method", cd_payment_method_to_code (method), "amount", paid, NULL);
-  if (!cd_store_step_done (store, upd, error) || !set_state (ctx, id, info->state, CD_STATE_PAID, detail, error)
-      || !cd_store_commit (store, error))
-    goto fail;
-  return TRUE;
-
-fail:
-  cd_store_rollback (store);
-  return FALSE;
-}
-
-gboolean
-cd_application_store_transition (CdContext *ctx, gint64 id, CdState to, JsonNode *detail, GError **error)
-{
-  CdStore *store = cd_context_get_store (ctx);
-  CdState from;
-
-  if (to == CD_STATE_CHECKED || to == CD_STATE_PAID || to == CD_STATE_VOIDED)
-    {
-      g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_REFUSED,
-                   _("“%s” has its own checks; use the matching action"), cd_state_label (to));
-      return FALSE;
-    }
-  if (!cd_store_begin (store, error))
-    return FALSE;
-  if (!read_state (store, id, &from, error) || !check_day_lock (ctx, id, "state", error)
-      || !set_state (ctx, id, from, to, detail, error)
-      || !cd_store_commit (store, error))
-    {
-      cd_store_rollback (store);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-require_reason (const char *reason, const char *what, GError **error)
-{
-  g_autofree char *trimmed = g_strstrip (g_strdup (reason ? reason : ""));
-
-  if (g_utf8_strlen (trimmed, -1) < 2)
-    {
-      g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION, _("A %s needs a reason of a few words"), what);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
-cd_application_store_void (CdContext *ctx, gint64 id, const char *reason, GError **error)
-{
-  CdStore *store = cd_context_get_store (ctx);
-  g_autoptr(sqlite3_stmt) upd = NULL;
-  g_autoptr(JsonNode) detail = NULL;
-  CdState from;
-
-  if (!require_reason (reason, _("void"), error))
-    return FALSE;
-  detail = cd_audit_detail_new ("reason", reason, NULL);
-  if (!cd_store_begin (store, error))
-    return FALSE;
-  if (!read_state (store, id, &from, error) || !check_day_lock (ctx, id, "void", error)
-      || !set_state (ctx, id, from, CD_STATE_VOIDED, detail, error)
-      || !cd_store_prepare (store, "UPDATE application SET void_reason = ?2 WHERE id = ?1", &upd, error))
-    goto fail;
-  sqlite3_bind_int64 (upd, 1, id);
-  sqlite3_bind_text (upd, 2, reason, -1, SQLITE_STATIC);
-  if (!cd_store_step_done (store, upd, error) || !cd_store_commit (store, error))
-    goto fail;
-  return TRUE;
-
-fail:
-  cd_store_rollback (store);
-  return FALSE;
-}
-
-gboolean
-cd_application_store_waive (CdContext *ctx, gint64 id, const char *material, const char *reason, GError **error)
-{
-  CdStore *store = cd_context_get_store (ctx);
-  g_autoptr(sqlite3_stmt) upd = NULL;
-  g_autoptr(JsonNode) detail = NULL;
-  g_autoptr(CdApplication) app = NULL;
-  g_autoptr(CdApplicationInfo) info = NULL;
-  CdChecklistOptions opts;
-  g_autoptr(GPtrArray) list = NULL;
-  gboolean on_list = FALSE;
-  CdProfile *profile;
-
-  if (!require_reason (reason, _("waiver"), error))
-    return FALSE;
-  if (cd_context_get_clerk_id (ctx) <= 0)
-    {
-      g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION, _("Only a signed-in supervisor can waive a material"));
-      return FALSE;
-    }
-  if (!cd_application_store_load (ctx, id, &app, &info, error))
-    return FALSE;
-  if (info->state != CD_STATE_DRAFT)
-    {
-      g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_REFUSED, _("Materials can be waived only on a draft"));
-      return FALSE;
-    }
-  if (!(profile = cd_context_lookup_profile (ctx, app->profile, error)))
-    return FALSE;
-  opts = cd_application_checklist_options (app);
-  list = cd_checklist_build (profile, app->business, app->applicant_type, &opts, error);
-  for (guint i = 0; list && i < list->len; i++)
-    on_list |= g_str_equal (((CdMaterial *) list->pdata[i])->code, material);
-  if (!on_list)
-    {
-      g_set_error (error, CD_STATE_ERROR, CD_STATE_ERROR_PRECONDITION, _("“%s” is not on this application's checklist"),
-                   material);
-      return FALSE;
-    }
-  detail = cd_audit_detail_new ("material", material, "reason", reason, NULL);
-  if (!cd_store_begin (store, error))
-    return FALSE;
-  if (!check_day_lock (ctx, id, "waive", error)
-      || !cd_store_prepare (store, "INSERT INTO material (application_id, code, waived_by, waiver_reason)"
-                                " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (application_id, code) DO UPDATE SET"
-                                " waived_by = excluded.waived_by, waiver_reason = excluded.waiver_reason", &upd, error))
-    goto fail;
-  sqlite3_bind_int64 (upd, 1, id);
-  sqlite3_bind_text (upd, 2, material, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (upd, 3, cd_context_get_clerk_id (ctx));
-  sqlite3_bind_text (upd, 4, reason, -1, SQLITE_STATIC);
-  if (!cd_store_step_done (store, upd, error)
-      || !cd_audit_append (store, cd_context_get_actor (ctx), "material.waive", "application", id, detail, error)
-      || !cd_store_commit (store, error))
-    goto fail;
-  return TRUE;
-
-fail:
-  cd_store_rollback (store);
-  return FALSE;
-}
-
-GPtrArray *
-cd_application_store_search (CdContext *ctx, const char *query, gboolean open_or_today_only, GError **error)
-{
-  CdStore *store = cd_context_get_store (ctx);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_application_info_free);
-  g_autofree char *today = cd_store_today (store);
-  g_autofree char *like = NULL;
-  g_autofree char *by_id = NULL;
-  g_autofree char *by_mobile = NULL;
-  g_autofree char *by_name = NULL;
-  CdKeys *keys = cd_store_get_keys (store);
-  int rc;
-
-  /* Persons' names, ID numbers and mobiles are sealed: they are found whole, through the blind indexes of the
-   * application's persons (application_bidx). Unit names, USCCs, numbers and serials stay clear: any part. A
-   * sealed name is passed over on its prefix before the LIKE '%…%' that would scan its whole text in vain. */
-  if (!cd_store_prepare (store,
-                         "SELECT a.id, a.number, a.state, a.step, a.name, a.profile, a.business, a.day, a.updated_at,"
-                         " a.fee_total_fen FROM application a"
-                         " WHERE (?1 IS NULL OR a.number LIKE ?1 OR (a.name NOT LIKE 'cd1.%' AND a.name LIKE ?1)"
-                         "        OR a.id IN (SELECT x.application_id FROM application_bidx x"
-                         "                    WHERE x.bidx IN (?4, ?5, ?6))"
-                         "        OR a.applicant_id IN (SELECT u.id FROM applicant u WHERE u.uscc LIKE ?1)"
-                         "        OR (a.applicant_id IS NULL AND json_extract(a.data, '$.unit.uscc') LIKE ?1)"
-                         "        OR EXISTS (SELECT 1 FROM certificate c WHERE c.application_id = a.id AND c.serial LIKE ?1))"
-                         "   AND (?2 = 0 OR a.day = ?3 OR a.state NOT IN ('closed', 'voided'))"
-                         " ORDER BY a.updated_at DESC LIMIT 500", &stmt, error))
-    return NULL;
-  if (query && *query)
-    {
-      like = g_strdup_printf ("%%%s%%", query);
-      sqlite3_bind_text (stmt, 1, like, -1, SQLITE_STATIC);
-      by_id = cd_field_bidx (keys, CD_BIDX_ID_NUMBER, query);
-      by_mobile = cd_field_bidx (keys, CD_BIDX_MOBILE, query);
-      by_name = cd_field_bidx (keys, CD_BIDX_NAME, query);
-    }
-  else
-    sqlite3_bind_null (stmt, 1);
-  cd_store_bind_text_or_null (stmt, 4, by_id);
-  cd_store_bind_text_or_null (stmt, 5, by_mobile);
-  cd_store_bind_text_or_null (stmt, 6, by_name);
-  sqlite3_bind_int (stmt, 2, open_or_today_only);
-  sqlite3_bind_text (stmt, 3, today, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      CdApplicationInfo *info = g_new0 (CdApplicationInfo, 1);
-      info->id = sqlite3_column_int64 (stmt, 0);
-      info->number = cd_store_column_dup (stmt, 1);
-      cd_state_from_code ((const char *) sqlite3_column_text (stmt, 2), &info->state);
-      info->step = cd_store_column_dup (stmt, 3);
-      info->name = cd_field_open (keys, "application", info->id, "name", (const char *) sqlite3_column_text (stmt, 4),
-                                  error);
-      info->profile = cd_store_column_dup (stmt, 5);
-      info->business = cd_store_column_dup (stmt, 6);
-      info->day = cd_store_column_dup (stmt, 7);
-      info->updated_at = cd_store_column_dup (stmt, 8);
-      info->fee_total_fen = sqlite3_column_type (stmt, 9) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 9);
-      g_ptr_array_add (out, info);
-      if (!info->name)
-        return NULL;
-    }
-  if (rc != SQLITE_DONE)
-    {
-      cd_store_set_error (store, error);
-      return NULL;
-    }
-  return g_steal_pointer (&out);
-}
-
-gboolean
-cd_application_store_invoice_requested (CdContext *ctx, gint64 id, gboolean *out_requested, GError **error)
-{
-  CdStore *store = cd_context_get_store (ctx);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
-
-  if (!cd_store_prepare (store, "SELECT invoice_requested FROM payment WHERE application_id = ?1"
-                                " ORDER BY id DESC LIMIT 1", &stmt, error))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return cd_store_set_error (store, error);
-  *out_requested = rc == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
-  return TRUE;
-}
-
-void
-cd_certificate_info_free (CdCertificateInfo *info)
-{
-  if (!info)
-    return;
-  g_free (info->serial);
-  g_free (info->not_after);
-  g_free (info);
-}
-
-GPtrArray *
-cd_application_store_certificates (CdContext *ctx, gint64 id, GError **error)
-{
-  CdStore *store = cd_context_get_store (ctx);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) cd_certificate_info_free);
-  int rc;
-
-  if (!cd_store_prepare (store, "SELECT serial, state, not_after FROM certificate WHERE application_id = ?1"
-                                " ORDER BY id DESC", &stmt, error))
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      CdCertificateInfo *info = g_new0 (CdCertificateInfo, 1);
-      const char *state = (const char *) sqlite3_column_text (stmt, 1);
-
-      info->serial = cd_store_column_dup (stmt, 0);
-      info->usable = g_strcmp0 (state, "issued") == 0 || g_strcmp0 (state, "suspended") == 0;
-      info->not_after = cd_store_column_dup (stmt, 2);
-      g_ptr_array_add (out, info);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      cd_store_set_error (store, error);
-      return NULL;
-    }
-  return g_steal_pointer (&out);
-}
-
-char *
-cd_application_store_dup_number (CdStore *store, gint64 id)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  if (!cd_store_prepare (store, "SELECT number FROM application WHERE id = ?1", &stmt, NULL))
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, id);
-  return sqlite3_step (stmt) == SQLITE_ROW ? cd_store_column_dup (stmt, 0) : NULL;
 }

@@ -1,19 +1,14 @@
-/* cd-clerk-store.c: outlets, clerks, password hashes and sign-in with lock-out. */
+/* cd-clerk-store.c: roles, outlets and clerks (the accounts a supervisor or the head office keeps). Password
+ * hashes are in cd-clerk-store-password.c, sign-in with lock-out in cd-clerk-store-signin.c. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
 #include <string.h>
 #include <glib/gi18n-lib.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include "cd-audit.h"
 #include "cd-clerk-store.h"
-
-#define PBKDF2_ITERATIONS 210000
-#define SALT_BYTES 16
-#define HASH_BYTES 32
+#include "cd-clerk-store-private.h"
 
 G_DEFINE_QUARK (cd-clerk-error-quark, cd_clerk_error)
 
@@ -92,60 +87,6 @@ cd_clerk_copy (const CdClerk *clerk)
   return c;
 }
 
-/* Password hashing */
-
-static gboolean
-derive (const char *password, const guchar *salt, gsize salt_len, int iterations, guchar out[HASH_BYTES])
-{
-  return PKCS5_PBKDF2_HMAC (password, (int) strlen (password), salt, (int) salt_len, iterations, EVP_sha256 (),
-                            HASH_BYTES, out) == 1;
-}
-
-char *
-cd_password_hash (const char *password)
-{
-  guchar salt[SALT_BYTES];
-  guchar hash[HASH_BYTES];
-  g_autofree char *salt64 = NULL;
-  g_autofree char *hash64 = NULL;
-
-  g_return_val_if_fail (password != NULL, NULL);
-  if (RAND_bytes (salt, sizeof salt) != 1 || !derive (password, salt, sizeof salt, PBKDF2_ITERATIONS, hash))
-    return NULL;
-  salt64 = g_base64_encode (salt, sizeof salt);
-  hash64 = g_base64_encode (hash, sizeof hash);
-  OPENSSL_cleanse (hash, sizeof hash);
-  return g_strdup_printf ("pbkdf2-sha256$%d$%s$%s", PBKDF2_ITERATIONS, salt64, hash64);
-}
-
-gboolean
-cd_password_verify (const char *password, const char *stored)
-{
-  g_auto(GStrv) parts = NULL;
-  g_autofree guchar *salt = NULL;
-  g_autofree guchar *expected = NULL;
-  guchar got[HASH_BYTES];
-  gsize salt_len = 0, expected_len = 0;
-  gint64 iterations;
-  gboolean ok;
-
-  if (!password || !stored)
-    return FALSE;
-  parts = g_strsplit (stored, "$", -1);
-  if (g_strv_length (parts) != 4 || !g_str_equal (parts[0], "pbkdf2-sha256"))
-    return FALSE;
-  iterations = g_ascii_strtoll (parts[1], NULL, 10);
-  if (iterations < 1000 || iterations > 10000000)
-    return FALSE;
-  salt = g_base64_decode (parts[2], &salt_len);
-  expected = g_base64_decode (parts[3], &expected_len);
-  if (expected_len != HASH_BYTES || !derive (password, salt, salt_len, (int) iterations, got))
-    return FALSE;
-  ok = CRYPTO_memcmp (got, expected, HASH_BYTES) == 0;
-  OPENSSL_cleanse (got, sizeof got);
-  return ok;
-}
-
 /* Helpers */
 
 static gboolean
@@ -180,8 +121,8 @@ check_password (const char *password, GError **error)
   return TRUE;
 }
 
-static gboolean
-is_blank (const char *s)
+gboolean
+cd_clerk_is_blank (const char *s)
 {
   if (!s)
     return TRUE;
@@ -191,8 +132,8 @@ is_blank (const char *s)
   return TRUE;
 }
 
-static CdClerk *
-clerk_from_row (sqlite3_stmt *stmt)
+CdClerk *
+cd_clerk_from_row (sqlite3_stmt *stmt)
 {
   CdClerk *c = g_new0 (CdClerk, 1);
 
@@ -212,8 +153,6 @@ clerk_from_row (sqlite3_stmt *stmt)
   return c;
 }
 
-#define CLERK_COLUMNS "id, outlet_id, login, name, role, enabled, failed_logins, locked_until, central"
-
 static CdClerk *
 find_clerk (CdStore *store, const char *where, gint64 id, const char *login, GError **error)
 {
@@ -229,7 +168,7 @@ find_clerk (CdStore *store, const char *where, gint64 id, const char *login, GEr
     sqlite3_bind_int64 (stmt, 1, id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    return clerk_from_row (stmt);
+    return cd_clerk_from_row (stmt);
   if (rc != SQLITE_DONE)
     cd_store_set_error (store, error);
   else
@@ -257,7 +196,7 @@ cd_clerk_validate_account (const char *login, const char *name, const char *pass
 {
   if (!check_login_name (login, error))
     return FALSE;
-  if (is_blank (name))
+  if (cd_clerk_is_blank (name))
     return invalid (error, _("The clerk's name is required"));
   return check_password (password, error);
 }
@@ -436,16 +375,16 @@ cd_clerk_store_setup (CdContext *ctx, const char *outlet_code, const char *outle
   gboolean needed = FALSE;
   gint64 outlet_id, clerk_id;
 
-  if (is_blank (outlet_code) || strlen (outlet_code) > 16)
+  if (cd_clerk_is_blank (outlet_code) || strlen (outlet_code) > 16)
     return invalid (error, _("The outlet code is required (up to 16 characters)"));
   for (const char *c = outlet_code; *c; c++)
     if (!g_ascii_isalnum (*c) && *c != '-')
       return invalid (error, _("The outlet code may use only letters, digits and “-”"));
-  if (is_blank (outlet_name))
+  if (cd_clerk_is_blank (outlet_name))
     return invalid (error, _("The outlet name is required"));
   if (!check_login_name (login, error))
     return FALSE;
-  if (is_blank (name))
+  if (cd_clerk_is_blank (name))
     return invalid (error, _("The supervisor's name is required"));
   if (!check_password (password, error))
     return FALSE;
@@ -535,7 +474,7 @@ cd_clerk_store_update_outlet (CdContext *ctx, const CdOutlet *outlet, GError **e
 
   if (!require_supervisor (ctx, error))
     return FALSE;
-  if (is_blank (outlet->name))
+  if (cd_clerk_is_blank (outlet->name))
     return invalid (error, _("The outlet name is required"));
   detail = cd_audit_detail_new ("name", outlet->name, "region", outlet->region, NULL);
   if (!cd_store_begin (store, error))
@@ -556,184 +495,6 @@ fail:
   return FALSE;
 }
 
-/* Sign-in */
-
-/* Checks @password for @login, counting failures and locking; commits its own transaction. */
-static CdClerk *
-check_credentials (CdContext *ctx, const char *login, const char *password, const char *action, GError **error)
-{
-  CdStore *store = cd_context_get_store (ctx);
-  g_autoptr(CdClerk) clerk = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(sqlite3_stmt) upd = NULL;
-  g_autoptr(JsonNode) detail = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GDateTime) now_dt = cd_store_now (store);
-  g_autofree char *now = cd_store_now_iso (store);
-  g_autofree char *hash = NULL;
-  g_autofree char *actor = g_strdup_printf ("clerk:%s", login ? login : "");
-  g_autofree char *lock_until = NULL;
-  gboolean ok;
-
-  if (is_blank (login) || !password)
-    {
-      g_set_error_literal (error, CD_CLERK_ERROR, CD_CLERK_ERROR_BAD_LOGIN, _("Enter the login and the password"));
-      return NULL;
-    }
-  if (!cd_store_prepare (store, "SELECT " CLERK_COLUMNS ", password_hash FROM clerk WHERE login = ?1", &stmt, error))
-    return NULL;
-  sqlite3_bind_text (stmt, 1, login, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      clerk = clerk_from_row (stmt);
-      hash = cd_store_column_dup (stmt, 9);
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-
-  if (clerk && clerk->locked_until && g_strcmp0 (clerk->locked_until, now) > 0)
-    {
-      g_set_error_literal (error, CD_CLERK_ERROR, CD_CLERK_ERROR_LOCKED,
-                           _("Too many wrong passwords: this account is locked for five minutes"));
-      return NULL;
-    }
-  /* Unknown logins cost the same time as known ones, so the answer does not tell them apart. */
-  ok = cd_password_verify (password, hash ? hash
-                                          : "pbkdf2-sha256$210000$AAAAAAAAAAAAAAAAAAAAAA==$"
-                                            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
-  if (!cd_store_begin (store, error))
-    return NULL;
-  if (clerk && ok)
-    {
-      if (!clerk->enabled)
-        {
-          cd_store_rollback (store);
-          g_set_error_literal (error, CD_CLERK_ERROR, CD_CLERK_ERROR_DISABLED, _("This account is disabled"));
-          return NULL;
-        }
-      if (!cd_store_prepare (store, "UPDATE clerk SET failed_logins = 0, locked_until = NULL WHERE id = ?1", &upd,
-                             error))
-        goto fail;
-      sqlite3_bind_int64 (upd, 1, clerk->id);
-      detail = cd_audit_detail_new ("role", cd_role_to_code (clerk->role), NULL);
-      if (!cd_store_step_done (store, upd, error)
-          || !cd_audit_append (store, actor, action, "clerk", clerk->id, detail, error)
-          || !cd_store_commit (store, error))
-        goto fail;
-      clerk->failed_logins = 0;
-      g_clear_pointer (&clerk->locked_until, g_free);
-      return g_steal_pointer (&clerk);
-    }
-
-  if (clerk)
-    {
-      gint failed = clerk->failed_logins + 1;
-
-      if (failed >= CD_CLERK_MAX_FAILED_LOGINS)
-        {
-          g_autoptr(GDateTime) until = g_date_time_add_seconds (now_dt, CD_CLERK_LOCK_SECONDS);
-          g_autoptr(GDateTime) until_utc = g_date_time_to_utc (until);
-          lock_until = g_date_time_format (until_utc, "%Y-%m-%dT%H:%M:%SZ");
-          failed = 0;
-        }
-      if (!cd_store_prepare (store, "UPDATE clerk SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1", &upd,
-                             error))
-        goto fail;
-      sqlite3_bind_int64 (upd, 1, clerk->id);
-      sqlite3_bind_int (upd, 2, failed);
-      cd_store_bind_text_or_null (upd, 3, lock_until);
-      if (!cd_store_step_done (store, upd, error))
-        goto fail;
-    }
-  detail = cd_audit_detail_new ("login", login, "locked_until", lock_until, NULL);
-  {
-    g_autofree char *failed_action = g_strconcat (action, "-failed", NULL);
-    if (!cd_audit_append (store, actor, failed_action, "clerk", clerk ? clerk->id : 0, detail, error)
-        || !cd_store_commit (store, error))
-      goto fail;
-  }
-  if (lock_until)
-    g_set_error_literal (error, CD_CLERK_ERROR, CD_CLERK_ERROR_LOCKED,
-                         _("Too many wrong passwords: this account is locked for five minutes"));
-  else
-    g_set_error_literal (error, CD_CLERK_ERROR, CD_CLERK_ERROR_BAD_LOGIN, _("Wrong login or password"));
-  return NULL;
-
-fail:
-  cd_store_rollback (store);
-  return NULL;
-}
-
-gboolean
-cd_clerk_store_login (CdContext *ctx, const char *login, const char *password, CdClerk **out_clerk, GError **error)
-{
-  g_autoptr(CdClerk) clerk = check_credentials (ctx, login, password, "clerk.login", error);
-  g_autofree char *actor = NULL;
-
-  if (!clerk)
-    return FALSE;
-  actor = g_strdup_printf ("clerk:%s", clerk->login);
-  cd_context_set_actor (ctx, actor, clerk->id);
-  cd_context_set_outlet_id (ctx, clerk->outlet_id);
-  if (out_clerk)
-    *out_clerk = g_steal_pointer (&clerk);
-  return TRUE;
-}
-
-gboolean
-cd_clerk_store_logout (CdContext *ctx, GError **error)
-{
-  CdStore *store = cd_context_get_store (ctx);
-  g_autofree char *actor = NULL;
-
-  if (cd_context_get_clerk_id (ctx) <= 0)
-    return TRUE;
-  if (!cd_store_begin (store, error))
-    return FALSE;
-  if (!cd_audit_append (store, cd_context_get_actor (ctx), "clerk.logout", "clerk", cd_context_get_clerk_id (ctx),
-                        NULL, error)
-      || !cd_store_commit (store, error))
-    {
-      cd_store_rollback (store);
-      return FALSE;
-    }
-  actor = g_strdup_printf ("gui:%s", g_get_user_name ());
-  cd_context_set_actor (ctx, actor, 0);
-  return TRUE;
-}
-
-gboolean
-cd_clerk_store_authorize (CdContext *ctx, const char *login, const char *password, CdRole role,
-                          CdClerk **out_clerk, GError **error)
-{
-  g_autoptr(CdClerk) clerk = check_credentials (ctx, login, password, "clerk.authorize", error);
-
-  if (!clerk)
-    return FALSE;
-  if (clerk->role != role)
-    {
-      g_set_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_ROLE, _("%s is not a %s"), clerk->name,
-                   cd_role_label (role));
-      return FALSE;
-    }
-  if (out_clerk)
-    *out_clerk = g_steal_pointer (&clerk);
-  return TRUE;
-}
-
-gboolean
-cd_clerk_store_act_as (CdContext *ctx, const CdClerk *clerk, CdActAsFunc func, gpointer user_data, GError **error)
-{
-  g_autofree char *saved_actor = g_strdup (cd_context_get_actor (ctx));
-  gint64 saved_id = cd_context_get_clerk_id (ctx);
-  g_autofree char *actor = g_strdup_printf ("clerk:%s", clerk->login);
-  gboolean ok;
-
-  cd_context_set_actor (ctx, actor, clerk->id);
-  ok = func (ctx, user_data, error);
-  cd_context_set_actor (ctx, saved_actor, saved_id);
-  return ok;
-}
-
 /* Clerks */
 
 GPtrArray *
@@ -747,7 +508,7 @@ cd_clerk_store_list (CdContext *ctx, GError **error)
   if (!cd_store_prepare (store, "SELECT " CLERK_COLUMNS " FROM clerk ORDER BY login", &stmt, error))
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (out, clerk_from_row (stmt));
+    g_ptr_array_add (out, cd_clerk_from_row (stmt));
   if (rc != SQLITE_DONE)
     {
       cd_store_set_error (store, error);
