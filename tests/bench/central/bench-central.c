@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -407,6 +408,34 @@ preset_cursors (void)
     }
 }
 
+/* The CPU time of the server's backends that have exited (the postmaster's children: each counter's round is a
+ * connection of its own), in seconds. Unlike pg_stat_statements' times, which are wall-clock and grow with
+ * whatever else the shared machine runs, this is the server's work itself. */
+static double
+server_children_cpu_s (void)
+{
+  g_autofree char *dir = g_path_get_dirname (cd_test_pg_log (server));
+  g_autofree char *pid_file = g_build_filename (dir, "data", "postmaster.pid", NULL);
+  g_autofree char *pid_text = NULL, *stat_path = NULL, *stat = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after_name;
+
+  if (!g_file_get_contents (pid_file, &pid_text, NULL, NULL))
+    return 0;
+  stat_path = g_strdup_printf ("/proc/%ld/stat", strtol (pid_text, NULL, 10));
+  if (!g_file_get_contents (stat_path, &stat, NULL, NULL) || !(after_name = strrchr (stat, ')')))
+    return 0;
+  /* After "pid (comm)": state is field 3, cutime and cstime fields 16 and 17 (proc(5)). */
+  fields = g_strsplit (after_name + 2, " ", 0);
+  if (g_strv_length (fields) < 15)
+    return 0;
+  return (g_ascii_strtod (fields[13], NULL) + g_ascii_strtod (fields[14], NULL)) / sysconf (_SC_CLK_TCK);
+}
+
+/* The pushers' own CPU time (the counters' side: reading the outbox, building each batch's JSON, marking it
+ * sent, applying what a round pulls), beside the server's: both share the machine's cores. */
+static double pushers_cpu_s;
+
 /* @pushers processes, each syncing its share of the counters one after another (a counter's round is
  * cd_central_sync, as `certdesk-cli sync` runs it). Their stores are opened before the clock starts (a
  * counter's store is open all day); returns the wall-clock seconds from the start to the last round's end. */
@@ -465,11 +494,14 @@ push_all (int pushers)
   t0 = now_s ();
   for (int p = 0; p < pushers; p++)
     g_assert_cmpint (write (go[1], "g", 1), ==, 1);
+  pushers_cpu_s = 0;
   for (int p = 0; p < pushers; p++)
     {
+      struct rusage ru;
       int status;
-      g_assert_cmpint (waitpid (pids[p], &status, 0), ==, pids[p]);
+      g_assert_cmpint (wait4 (pids[p], &status, 0, &ru), ==, pids[p]);
       g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+      pushers_cpu_s += ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
     }
   close (ready[0]);
   close (go[1]);
@@ -992,7 +1024,7 @@ main (int argc, char **argv)
   const char *env;
   int pushers = 4;
   gint64 total_outbox = 0;
-  double push_s, gen_median_rate, pull_s, load1_s, load2_s;
+  double push_s, server_cpu_s, gen_median_rate, pull_s, load1_s, load2_s;
   double c_p95, c_median, l_p95, l_median, rep_ms, local_rep_ms;
   gint64 pulled = 0, c_found, l_found, rep_rows, rep_apps = 0, apps_central;
   gboolean full, pass;
@@ -1060,7 +1092,9 @@ main (int argc, char **argv)
         pg_ok (su, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
         pg_ok (su, "SELECT pg_stat_statements_reset()");
       }
+    server_cpu_s = server_children_cpu_s ();
     push_s = push_all (pushers);
+    server_cpu_s = server_children_cpu_s () - server_cpu_s;
     admin = cd_test_pg_connect (server, "certdesk_admin");
     if (g_getenv ("BENCH_STATS"))
       print_statement_stats (admin);
@@ -1070,8 +1104,9 @@ main (int argc, char **argv)
     g_assert_cmpint (pg_int (admin, "SELECT count(*) FROM certdesk.certificate"), ==, n_counters * APPS_PER_COUNTER);
     g_print ("1. a day's work pushed: %" G_GINT64_FORMAT " outbox rows (%.1f per application: customer, application"
              " and its states, payment, key, certificate, audit rows) in %.1f s by %d counters at a time, %.0f rows/s"
-             " (target < 60 s)\n", total_outbox, (double) total_outbox / (n_counters * APPS_PER_COUNTER), push_s,
-             pushers, total_outbox / push_s);
+             " (target < 60 s); load average %s after it; CPU time: the server's %.1f s, the counters' %.1f s\n",
+             total_outbox, (double) total_outbox / (n_counters * APPS_PER_COUNTER), push_s, pushers,
+             total_outbox / push_s, load_average (), server_cpu_s, pushers_cpu_s);
     g_print ("   peer: one counter's SQLite records the same work through the store API at %.0f outbox rows/s"
              " (%.1f s for its day of %d applications)\n", gen_median_rate, counters[0].seconds, APPS_PER_COUNTER);
   }
