@@ -7,8 +7,6 @@
 
 #include <glib/gi18n.h>
 
-#include "cd-import-fit.h"
-#include "cd-scan-dialog.h"
 #include "cd-scan-store.h"
 #include "cd-scan-strip-private.h"
 #include "cd-scan-viewer.h"

@@ -11,8 +11,6 @@
 #include <glib/gi18n.h>
 
 #include "cd-burn-page-private.h"
-#include "cd-auth-dialog.h"
-#include "cd-preflight.h"
 #include "cd-burn.h"
 #include "cd-gui-util.h"
 #include "cd-issuer-config.h"
@@ -22,10 +20,6 @@
 #include "cd-pki-error.h"
 #include "cd-token-watch.h"
 #include "cd-wizard-steps.h"
-#include "cd-clerk-store.h"
-#ifdef CD_GUI_HAVE_CENTRAL
-#include "cd-central-escrow.h"
-#endif
 
 static void cd_burn_page_iface_init (CdWizardPageInterface *iface);
 

@@ -15,7 +15,6 @@
 #include "cd-seal-extract.h"
 #include "cd-seals-page-extract.h"
 #include "cd-seals-page-form-private.h"
-#include "cd-sealed-scans.h"
 #include "cd-store.h"
 #include "cd-worker.h"
 
