@@ -450,6 +450,8 @@ main (int argc, char **argv)
    * before writing its port). */
   owner = getpgrp () != getpid () ? getpgrp () : getppid ();
   dir = argv[1];
+  /* A client killed mid-exchange (the crash campaign) closes the connection under our answer: EPIPE, not death. */
+  signal (SIGPIPE, SIG_IGN);
   if (strcmp (argv[2], "--ra-trust") == 0)
     ra_trust = argv[3];
   ref = !ra_trust && argc > 3 ? argv[3] : "certdesk";
