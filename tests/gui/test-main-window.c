@@ -101,7 +101,8 @@ test_supervisor_opens_settings (void)
     g_assert_true (gtk_tree_selection_get_selected (selection, &model, &iter));
     g_assert_true (gtk_tree_model_get_iter_first (model, &iter));
     g_assert_true (gtk_tree_selection_iter_is_selected (selection, &iter));
-    cd_test_set_text (GTK_WIDGET (win), "amount_entry", "190");
+    /* typed with the input method in full-width mode */
+    cd_test_set_text (GTK_WIDGET (win), "amount_entry", "１９０．００");
     cd_test_click (GTK_WIDGET (win), "set_button");
     g_assert_cmpstr (cd_test_label (GTK_WIDGET (win), "prices_status"), ==,
                      g_dgettext (GETTEXT_PACKAGE, "Local price set"));

@@ -194,7 +194,10 @@ cd_gui_combo_clear (GtkComboBoxText *combo)
 gboolean
 cd_gui_parse_yuan (const char *text, gint64 *out_fen)
 {
-  g_autofree char *t = g_strstrip (g_strdup (text ? text : ""));
+  /* NFKC: an input method left in full-width mode types ２６０．５０, which is read as 260.50 */
+  g_autofree char *folded = g_utf8_validate (text ? text : "", -1, NULL)
+                              ? g_utf8_normalize (text ? text : "", -1, G_NORMALIZE_NFKC) : NULL;
+  g_autofree char *t = g_strstrip (g_strdup (folded ? folded : ""));
   gint64 yuan = 0, fen = 0;
   const char *c = t;
   int decimals = 0;
