@@ -819,10 +819,12 @@ test_step_switch_within_a_frame (void)
   g_autoptr(GArray) best = NULL;
   g_autoptr(GArray) best_cpu = NULL;
   Switches sw = { NULL, NULL, NULL, g_ptr_array_new_with_free_func (g_free) };
-  /* The target is one frame (16 ms, enforced by the gui-step-switch benchmark in a release build, which sets
-   * CD_STEP_SWITCH_LIMIT_MS). The suite runs next to other tests on two cores, so it guards against
-   * regressions (a page rebuilt on every entry, a hidden widget drawn) with two frames; under
-   * AddressSanitizer, which makes GTK's layout and drawing two to three times slower, with five. */
+  /* The target is one frame (16 ms of wall clock, enforced by the gui-step-switch benchmark in a release build
+   * on an idle machine, which sets CD_STEP_SWITCH_LIMIT_MS). The suite runs next to other tests on two cores,
+   * where the wall clock measures the neighbours as much as the wizard (a load of 12 made 70 ms of a switch
+   * that took 8 ms of the main thread's CPU): there it guards against regressions (a page rebuilt on every
+   * entry, a hidden widget drawn) on the main thread's CPU time, with two frames; under AddressSanitizer,
+   * which makes GTK's layout and drawing two to three times slower, with five. */
 #if defined(__SANITIZE_ADDRESS__)
   const gint64 suite_limit = 5 * 16000;
 #else
@@ -830,7 +832,7 @@ test_step_switch_within_a_frame (void)
 #endif
   const char *limit_env = g_getenv ("CD_STEP_SWITCH_LIMIT_MS");
   const gint64 limit = limit_env ? g_ascii_strtoll (limit_env, NULL, 10) * 1000 : suite_limit;
-  gint64 worst = 0;
+  gint64 worst = 0, worst_cpu = 0;
   guint worst_i = 0, n = 0;
   GtkWidget *win;
   CdWizard *wizard = new_wizard (counter->ctx, &win);
@@ -863,12 +865,13 @@ test_step_switch_within_a_frame (void)
                gap / 1000.0, g_array_index (best_cpu, gint64, i) / 1000.0);
       if (gap > worst)
         worst = gap, worst_i = i;
+      worst_cpu = MAX (worst_cpu, g_array_index (best_cpu, gint64, i));
     }
-  g_print ("# step switch: longest main-loop block %.1f ms (%s) over %u switches; peer: one frame at 60 Hz = "
-           "16.0 ms; this run's limit %.0f ms\n", worst / 1000.0, (const char *) sw.names->pdata[worst_i], n,
-           limit / 1000.0);
+  g_print ("# step switch: longest main-loop block %.1f ms (%s) over %u switches (main-thread CPU at most %.1f ms); peer: one frame at 60 Hz = 16.0 ms; this "
+           "run's limit %.0f ms on the %s\n", worst / 1000.0, (const char *) sw.names->pdata[worst_i], n,
+           worst_cpu / 1000.0, limit / 1000.0, limit_env ? "wall clock" : "main thread's CPU time");
   gtk_widget_destroy (win);
-  g_assert_cmpint (worst, <=, limit);
+  g_assert_cmpint (limit_env ? worst : worst_cpu, <=, limit);
   g_ptr_array_unref (sw.names);
 }
 
