@@ -18,6 +18,7 @@ struct _CdStore {
   char      *path;
   GDateTime *fixed_now;
   CdKeys    *keys;
+  GHashTable *cached;   /* SQL text -> sqlite3_stmt, prepared once (cd_store_prepare_cached) */
 };
 
 gboolean
@@ -36,6 +37,37 @@ cd_store_prepare (CdStore *self, const char *sql, sqlite3_stmt **out, GError **e
 {
   if (sqlite3_prepare_v2 (self->db, sql, -1, out, NULL) != SQLITE_OK)
     return cd_store_set_error (self, error);
+  return TRUE;
+}
+
+static void
+finalize_stmt (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+gboolean
+cd_store_prepare_cached (CdStore *self, const char *sql, sqlite3_stmt **out, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (self->cached == NULL)
+    self->cached = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_stmt);
+  stmt = g_hash_table_lookup (self->cached, sql);
+  if (stmt == NULL)
+    {
+      /* PERSISTENT: kept for the connection's life, so SQLite takes its memory from the heap, not the lookaside. */
+      if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+        {
+          *out = NULL;
+          return cd_store_set_error (self, error);
+        }
+      g_hash_table_insert (self->cached, g_strdup (sql), stmt);
+    }
+  /* A caller that returned early (an error, a row it did not step past) left it mid-way or bound. */
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  *out = stmt;
   return TRUE;
 }
 
@@ -270,6 +302,8 @@ cd_store_close (CdStore *self)
 {
   if (!self)
     return;
+  /* Finalized before the close: close_v2 would otherwise keep the connection alive as a zombie. */
+  g_clear_pointer (&self->cached, g_hash_table_destroy);
   if (self->db)
     sqlite3_close_v2 (self->db);
   g_free (self->path);

@@ -39,6 +39,13 @@ int       cd_store_latest_version  (void);
 
 gboolean  cd_store_prepare         (CdStore *self, const char *sql, sqlite3_stmt **out, GError **error);
 gboolean  cd_store_exec            (CdStore *self, const char *sql, GError **error);
+/* The statement for @sql prepared once per connection and kept until cd_store_close (for statements run many
+ * times a round, e.g. once per pulled row): *@out is borrowed, reset and without bindings; never finalize it.
+ * Reset it when done (g_autoptr(CdStoreCachedStmt) does), so it holds no read snapshot; not re-entrant: one use
+ * of the same SQL at a time. */
+gboolean  cd_store_prepare_cached  (CdStore *self, const char *sql, sqlite3_stmt **out, GError **error);
+typedef sqlite3_stmt CdStoreCachedStmt;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdStoreCachedStmt, sqlite3_reset)
 /* Steps a statement that returns no rows; maps constraint failures to CD_STORE_ERROR_CONSTRAINT. */
 gboolean  cd_store_step_done       (CdStore *self, sqlite3_stmt *stmt, GError **error);
 gboolean  cd_store_set_error       (CdStore *self, GError **error);
