@@ -1,5 +1,6 @@
 /* cd-wizard.c: the acceptance wizard frame. Pages are CdWizardPage implementations listed in
- * cd-wizard-steps.c; Next follows the current page's `complete`, the reason line its `reason`. */
+ * cd-wizard-steps.c; Next follows the current page's `complete`, the reason line its `reason`. The keyboard
+ * focus across steps is cd-wizard-focus.c; parking, the next applicant and the resume offer cd-wizard-leave.c. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
@@ -13,38 +14,7 @@
 #include "cd-preflight.h"
 #include "cd-wizard-page.h"
 #include "cd-wizard-steps.h"
-#include "cd-wizard.h"
-
-struct _CdWizard {
-  GtkBox      parent_instance;
-
-  GtkListBox *step_list;
-  GtkLabel   *title_label;
-  GtkStack   *page_stack;
-  GtkLabel   *reason_label;
-  GtkLabel   *saved_label;
-  GtkButton  *back_button;
-  GtkButton  *next_button;
-  GtkButton  *park_button;
-  GtkButton  *new_button;
-  GtkInfoBar *resume_bar;
-  GtkLabel   *resume_label;
-  gint64      resume_id;     /* the application the resume bar offers */
-
-  CdContext  *ctx;
-  CdDraft    *draft;
-  const CdWizardStep *steps;
-  guint       n_steps;
-  GtkWidget **pages;
-  GWeakRef   *page_focus;   /* per page, the field the clerk was in when leaving it; back there on return */
-  GtkWidget **rows;
-  GtkLabel  **row_labels;
-  guint       current;
-  GtkWindow  *watched;       /* the window whose focus is watched while the wizard is mapped */
-  guint       refocus_id;
-  char       *error_text;    /* the last failed leave() or save, shown until the next change */
-  GPtrArray  *faults;        /* the pre-flight's faults up to the current step (CdPreflightFault) */
-};
+#include "cd-wizard-private.h"
 
 G_DEFINE_FINAL_TYPE (CdWizard, cd_wizard, GTK_TYPE_BOX)
 
@@ -223,62 +193,20 @@ update_rows (CdWizard *self)
     }
 }
 
-static void queue_refocus (CdWizard *self);
-
 static void
 refresh (CdWizard *self)
 {
   update_rows (self);
   update_bar (self);
-  queue_refocus (self);
+  cd_wizard_queue_refocus (self);
 }
 
-static void
-set_error (CdWizard *self, const char *text)
+void
+cd_wizard_set_error (CdWizard *self, const char *text)
 {
   g_free (self->error_text);
   self->error_text = g_strdup (text);
   update_bar (self);
-}
-
-/* Leaving page @i: its field with the focus is remembered, and the focus taken off it, so that it does not
- * stay where the keyboard would work on what cannot be seen (GtkStack would move it by itself, to a field
- * picked by a screen position the new page does not have yet). */
-static void
-leave_focus (CdWizard *self, guint i)
-{
-  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
-  GtkWidget *focus = GTK_IS_WINDOW (toplevel) ? gtk_window_get_focus (GTK_WINDOW (toplevel)) : NULL;
-
-  if (focus && gtk_widget_is_ancestor (focus, self->pages[i]))
-    {
-      g_weak_ref_set (&self->page_focus[i], focus);
-      gtk_window_set_focus (GTK_WINDOW (toplevel), NULL);
-    }
-}
-
-/* Entering page @i: back to the field the clerk left it from, or its first. A page whose fields come a frame
- * later focuses them itself then (cd_page_focus_if_lost). */
-static void
-focus_page (CdWizard *self, guint i)
-{
-  g_autoptr(GtkWidget) last = g_weak_ref_get (&self->page_focus[i]);
-
-  if (!gtk_widget_is_toplevel (gtk_widget_get_toplevel (GTK_WIDGET (self))))
-    return;   /* not in a window yet: cd_wizard_map() does it */
-  if (last && gtk_widget_is_ancestor (last, self->pages[i]) && gtk_widget_is_drawable (last)
-      && gtk_widget_is_sensitive (last))
-    gtk_widget_grab_focus (last);
-  else
-    cd_gui_focus_first (self->pages[i]);
-}
-
-/* Another application: every page starts again at its first field. */
-static void
-forget_focus (CdWizard *self)
-{
-  for (guint i = 0; i < self->n_steps; i++)
-    g_weak_ref_set (&self->page_focus[i], NULL);
 }
 
 static void
@@ -288,17 +216,17 @@ show_step (CdWizard *self, guint i)
   g_autoptr(GError) error = NULL;
 
   if (self->current != i)
-    leave_focus (self, self->current);
+    cd_wizard_leave_focus (self, self->current);
   self->current = i;
   g_clear_pointer (&self->error_text, g_free);
   gtk_stack_set_visible_child (self->page_stack, page);
   gtk_label_set_text (self->title_label, _(self->steps[i].title));
   cd_wizard_page_enter (CD_WIZARD_PAGE (page));
   if (!cd_draft_set_step (self->draft, self->steps[i].id, &error))
-    set_error (self, error->message);
+    cd_wizard_set_error (self, error->message);
   run_preflight (self);
   refresh (self);
-  focus_page (self, i);
+  cd_wizard_focus_page (self, i);
 }
 
 static guint
@@ -330,7 +258,7 @@ on_draft_changed_cb (CdWizard *self)
 static void
 on_draft_save_failed_cb (CdWizard *self, const char *message)
 {
-  set_error (self, message);
+  cd_wizard_set_error (self, message);
 }
 
 static void
@@ -382,7 +310,7 @@ on_resume_response_cb (CdWizard *self, int response)
   self->resume_id = 0;
   gtk_widget_hide (GTK_WIDGET (self->resume_bar));
   if (response == 1 && id > 0 && !cd_wizard_open (self, id, &error))
-    set_error (self, error->message);
+    cd_wizard_set_error (self, error->message);
 }
 
 /* vfuncs */
@@ -398,53 +326,6 @@ cd_wizard_key_press_event (GtkWidget *widget, GdkEventKey *event)
   if (mods == GDK_MOD1_MASK && (event->keyval == GDK_KEY_Right || event->keyval == GDK_KEY_KP_Right))
     return cd_wizard_next (self), TRUE;
   return GTK_WIDGET_CLASS (cd_wizard_parent_class)->key_press_event (widget, event);
-}
-
-static gboolean
-on_refocus_idle_cb (gpointer data)
-{
-  CdWizard *self = data;
-
-  self->refocus_id = 0;
-  if (!self->watched || gtk_window_get_focus (self->watched))
-    return G_SOURCE_REMOVE;
-  cd_page_focus_if_lost (self->pages[self->current]);
-  /* nothing on the page to work on (its work under way, or done): Enter goes on */
-  if (!gtk_window_get_focus (self->watched) && gtk_widget_is_sensitive (GTK_WIDGET (self->next_button)))
-    gtk_widget_grab_focus (GTK_WIDGET (self->next_button));
-  return G_SOURCE_REMOVE;
-}
-
-/* The focused field went away (a view of the page replaced by another, a button hidden or made insensitive
- * while its work runs): the keyboard would work on nothing. Once the page has settled, and again whenever the
- * step changes state, its first field takes the focus (or Next, when it has none). */
-static void
-queue_refocus (CdWizard *self)
-{
-  if (self->watched && !gtk_window_get_focus (self->watched) && !self->refocus_id)
-    self->refocus_id = g_idle_add (on_refocus_idle_cb, self);
-}
-
-/* Ctrl+S (park) and Ctrl+N (next applicant) wherever the focus is, even nowhere, while the wizard is shown. */
-static gboolean
-on_window_key_press_cb (CdWizard *self, GdkEventKey *event)
-{
-  GdkModifierType mods = event->state & gtk_accelerator_get_default_mod_mask ();
-
-  if (mods != GDK_CONTROL_MASK)
-    return FALSE;
-  if (event->keyval == GDK_KEY_s || event->keyval == GDK_KEY_S)
-    return cd_wizard_park (self), TRUE;
-  if (event->keyval == GDK_KEY_n || event->keyval == GDK_KEY_N)
-    return cd_wizard_next_applicant (self), TRUE;
-  return FALSE;
-}
-
-static void
-on_window_set_focus_cb (CdWizard *self, GtkWidget *focus)
-{
-  if (focus == NULL)
-    queue_refocus (self);
 }
 
 static void
@@ -463,8 +344,9 @@ cd_wizard_map (GtkWidget *widget)
   if (GTK_IS_WINDOW (toplevel))
     {
       self->watched = GTK_WINDOW (toplevel);
-      g_signal_connect_object (toplevel, "set-focus", G_CALLBACK (on_window_set_focus_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (toplevel, "key-press-event", G_CALLBACK (on_window_key_press_cb), self,
+      g_signal_connect_object (toplevel, "set-focus", G_CALLBACK (cd_wizard_on_window_set_focus_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (toplevel, "key-press-event", G_CALLBACK (cd_wizard_on_window_key_press_cb), self,
                                G_CONNECT_SWAPPED);
     }
 }
@@ -476,8 +358,8 @@ cd_wizard_unmap (GtkWidget *widget)
 
   if (self->watched)
     {
-      g_signal_handlers_disconnect_by_func (self->watched, on_window_set_focus_cb, self);
-      g_signal_handlers_disconnect_by_func (self->watched, on_window_key_press_cb, self);
+      g_signal_handlers_disconnect_by_func (self->watched, cd_wizard_on_window_set_focus_cb, self);
+      g_signal_handlers_disconnect_by_func (self->watched, cd_wizard_on_window_key_press_cb, self);
     }
   self->watched = NULL;
   g_clear_handle_id (&self->refocus_id, g_source_remove);
@@ -675,7 +557,7 @@ cd_wizard_start_new (CdWizard *self)
   g_autoptr(CdDraft) draft = cd_draft_new (self->ctx);
 
   replace_draft (self, draft);
-  forget_focus (self);
+  cd_wizard_forget_focus (self);
   show_step (self, 0);
 }
 
@@ -688,7 +570,7 @@ cd_wizard_open (CdWizard *self, gint64 id, GError **error)
   if (!cd_draft_load (draft, id, error))
     return FALSE;
   replace_draft (self, draft);
-  forget_focus (self);
+  cd_wizard_forget_focus (self);
   /* The first unfinished step: once paid the state says which (the step saved with a draft stops at the fee). */
   target = find_step (self, cd_wizard_step_to_resume (cd_draft_get_app (draft)->business, cd_draft_get_state (draft),
                                                       cd_draft_get_step (draft)));
@@ -737,7 +619,7 @@ ask_adjustment (CdWizard *self, const GError *refusal)
   GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
   GtkWidget *prompt;
 
-  set_error (self, cd_gui_error_text (refusal));
+  cd_wizard_set_error (self, cd_gui_error_text (refusal));
   prompt = cd_adjustment_prompt (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL, self->ctx,
                                  refusal->message, _("Save the changes to this application"),
                                  flush_as_adjustment, g_object_ref (self->draft), g_object_unref);
@@ -762,12 +644,12 @@ cd_wizard_next (CdWizard *self)
       if (cd_adjustment_is_refusal (error))
         ask_adjustment (self, error);
       else
-        set_error (self, cd_gui_error_text (error));
+        cd_wizard_set_error (self, cd_gui_error_text (error));
       return FALSE;
     }
   if (!cd_wizard_page_leave (page, &error))
     {
-      set_error (self, cd_gui_error_text (error));
+      cd_wizard_set_error (self, cd_gui_error_text (error));
       return FALSE;
     }
   for (guint i = self->current + 1; i < self->n_steps; i++)
@@ -800,145 +682,4 @@ cd_wizard_flush (CdWizard *self)
 
   if (self->draft && !cd_draft_flush (self->draft, &error))
     g_warning ("Saving draft failed: %s", error->message);
-}
-
-gboolean
-cd_wizard_has_unfinished_paid (CdWizard *self)
-{
-  return cd_draft_get_id (self->draft) > 0
-         && cd_wizard_is_unfinished_paid (cd_draft_get_app (self->draft)->business, cd_draft_get_state (self->draft));
-}
-
-char *
-cd_wizard_describe_unfinished (CdWizard *self)
-{
-  CdApplication *app = cd_draft_get_app (self->draft);
-  const char *step = cd_wizard_step_to_resume (app->business, cd_draft_get_state (self->draft),
-                                               cd_draft_get_step (self->draft));
-  const char *name = cd_application_display_name (app);
-
-  /* TRANSLATORS: application number, applicant, business, the step it waits at */
-  return g_strdup_printf (_("Application %s (%s, %s) is paid for but not finished: it waits at the step “%s”."),
-                          cd_draft_get_number (self->draft), name && *name ? name : _("no name yet"),
-                          cd_business_label (app->business), cd_gui_step_label (step));
-}
-
-/* Saves the application now; what refuses it (a signed-off day) is shown in the bar and nothing is left. */
-static gboolean
-save_before_leaving (CdWizard *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (cd_draft_flush (self->draft, &error))
-    return TRUE;
-  set_error (self, cd_gui_error_text (error));
-  return FALSE;
-}
-
-gboolean
-cd_wizard_park (CdWizard *self)
-{
-  g_autofree char *note = NULL;
-
-  if (!gtk_widget_is_sensitive (GTK_WIDGET (self->park_button)) || !save_before_leaving (self))
-    return FALSE;
-  /* TRANSLATORS: the application number */
-  note = g_strdup_printf (_("Application %s parked: open it again from Today's applications"),
-                          cd_draft_get_number (self->draft));
-  cd_wizard_start_new (self);
-  gtk_label_set_text (self->saved_label, note);
-  return TRUE;
-}
-
-static void
-on_next_confirm_response_cb (CdWizard *self, int response, GtkDialog *dialog)
-{
-  gtk_widget_destroy (GTK_WIDGET (dialog));
-  if (response == GTK_RESPONSE_ACCEPT)
-    cd_wizard_park (self);
-}
-
-void
-cd_wizard_next_applicant (CdWizard *self)
-{
-  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
-  g_autofree char *text = NULL;
-  GtkWidget *dialog;
-
-  if (g_str_equal (self->steps[self->current].id, "done") || cd_draft_get_id (self->draft) == 0
-      || cd_state_is_final (cd_draft_get_state (self->draft))
-      || (cd_draft_get_state (self->draft) == CD_STATE_ISSUED))
-    {
-      cd_wizard_start_new (self);
-      return;
-    }
-  if (!cd_wizard_has_unfinished_paid (self))
-    {
-      /* a draft is kept as it is, as when parked */
-      cd_wizard_park (self);
-      return;
-    }
-  /* Money taken: the clerk says so before the applicant leaves the screen. */
-  text = cd_wizard_describe_unfinished (self);
-  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
-                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, GTK_MESSAGE_QUESTION,
-                                   GTK_BUTTONS_NONE, "%s", _("Serve the next applicant?"));
-  gtk_widget_set_name (dialog, "next_confirm_dialog");
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s\n%s", text,
-                                            _("It stays in Today's applications and can be finished later."));
-  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
-                          _("_Park it and serve the next"), GTK_RESPONSE_ACCEPT, NULL);
-  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_next_confirm_response_cb), self, G_CONNECT_SWAPPED);
-  gtk_widget_show (dialog);
-}
-
-gboolean
-cd_wizard_offer_resume (CdWizard *self)
-{
-  CdContext *ctx = self->ctx;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rows = cd_application_store_search (ctx, NULL, TRUE, &error);
-  CdApplicationInfo *latest = NULL;
-  g_autofree char *text = NULL;
-  CdBusiness business = CD_BUSINESS_NEW;
-  guint n = 0;
-
-  if (!rows)
-    {
-      g_warning ("Looking for unfinished applications failed: %s", error->message);
-      return FALSE;
-    }
-  for (guint i = 0; i < rows->len; i++)
-    {
-      CdApplicationInfo *info = rows->pdata[i];
-      CdBusiness b;
-
-      if (!cd_business_from_code (info->business, &b) || !cd_wizard_is_unfinished_paid (b, info->state))
-        continue;
-      n++;
-      if (!latest || g_strcmp0 (info->updated_at, latest->updated_at) > 0)
-        latest = info, business = b;
-    }
-  if (!latest)
-    return FALSE;
-  self->resume_id = latest->id;
-  text = g_strdup_printf (_("Application %s (%s, %s) was paid for but not finished (next step: %s). "
-                            "Continue with it now?"),
-                          latest->number, *latest->name ? latest->name : _("no name yet"),
-                          cd_business_label (business),
-                          cd_gui_step_label (cd_wizard_step_to_resume (business, latest->state, latest->step)));
-  if (n > 1)
-    {
-      g_autofree char *more = g_strdup_printf (g_dngettext (NULL, "%u paid application in all waits in Today's "
-                                                            "applications.", "%u paid applications in all wait in "
-                                                            "Today's applications.", n), n);
-      g_autofree char *both = g_strdup_printf ("%s %s", text, more);
-
-      g_free (text);
-      text = g_steal_pointer (&both);
-    }
-  gtk_label_set_text (self->resume_label, text);
-  gtk_widget_show (GTK_WIDGET (self->resume_bar));
-  return TRUE;
 }
