@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <stdlib.h>
 
 #include "cd-seal-private.h"
 #include "cd-seal-ink-private.h"
@@ -81,13 +82,101 @@ is_blue_ink (const l_uint32 *data, int wpl, int x, int y, const float lpaper[3])
   return od_r >= 0.15f && od_r - od_b >= 0.35f * od_r;
 }
 
+/* The most print the template has across the line at (@x, @y): the whole line's width, from
+ * inside to outside.  A box's own line may lie a pixel or two off the template's (keystone: the boxes
+ * differ a little in size), so the pixel alone is not enough: there the template's line is beside it. */
+static int
+compare_floats (const void *a, const void *b)
+{
+  float x = *(const float *) a, y = *(const float *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* the k-th smallest of @v (reorders it) */
+static float
+select_kth (float *v, int n, int k)
+{
+  qsort (v, n, sizeof (float), compare_floats);
+  return v[k];
+}
+
+static float
+print_across (const float *print, int w, int h, int x, int y, double nx, double ny, double d, double band)
+{
+  float most = 0;
+
+  for (double t = -band; t <= band + 1e-9; t += 1.0)
+    {
+      int px = round_int (x + nx * (t - d)), py = round_int (y + ny * (t - d));
+
+      if (px >= 0 && py >= 0 && px < w && py < h)
+        most = MAX (most, print[(gsize) py * w + px]);
+    }
+  return most;
+}
+
+/* Whether the template shows side @k of this box where the box has it: the median along the side of
+ * the most print across the line against the median of the most density (print and whatever lies on
+ * it) across it.  When the boxes differ in shape (keystone) the template loses a side; then what
+ * lies on the line cannot be told from the line. */
+static gboolean
+template_has_side (const float *print, const float *amount, int w, int h, const CdSealQuad *q,
+                   const CdSealWindow *win, int k, double band)
+{
+  const double *a = q->corners[k], *b = q->corners[(k + 1) % 4];
+  double len = hypot (b[0] - a[0], b[1] - a[1]);
+  int n = 0, cap = (int) len + 1;
+  g_autofree float *tp = g_new (float, cap);
+  g_autofree float *own = g_new (float, cap);
+
+  for (int s = 0; s < cap; s++)
+    {
+      double f = s / len, cx = a[0] + f * (b[0] - a[0]) - win->ox, cy = a[1] + f * (b[1] - a[1]) - win->oy;
+      float most_p = 0, most_o = 0;
+      gboolean seen = FALSE;
+
+      for (double t = -band; t <= band + 1e-9; t += 1.0)
+        {
+          int px = round_int (cx + q->nx[k] * t), py = round_int (cy + q->ny[k] * t);
+
+          if (px < 0 || py < 0 || px >= w || py >= h)
+            continue;
+          most_p = MAX (most_p, print[(gsize) py * w + px]);
+          most_o = MAX (most_o, print[(gsize) py * w + px] + amount[(gsize) py * w + px]);
+          seen = TRUE;
+        }
+      if (seen)
+        {
+          tp[n] = most_p;
+          own[n] = most_o;
+          n++;
+        }
+    }
+  if (n < 8)
+    return FALSE;
+  return select_kth (tp, n, n / 2) >= 0.7f * select_kth (own, n, n / 2);
+}
+
+void
+cd_seal_template_sides (const float *print, const float *amount, const CdSealQuad *q, const CdSealWindow *win,
+                        gboolean out[4])
+{
+  for (int k = 0; k < 4; k++)
+    out[k] = template_has_side (print, amount, win->w, win->h, q, win, k, q->half_width + 1.0);
+}
+
 /* Across the box line the ink may be hidden (red over black prints near-black): where ink lies on
  * both sides of the line, the line pixels between are ink too.  Black ink cannot be told from the
  * line at all, so for it the line is cleared first; blue ink (@blue_page set) is kept where it is
- * blue, so a stroke that runs along the line stays. */
+ * blue, so a stroke that runs along the line stays.  With the print template (@print, and @amount
+ * the density less it, both of the window) a pen stroke along the line also stays where it adds more
+ * than the print has anywhere across the line there: in a dashed line's gaps, over a pale grey line;
+ * only on the sides the template shows (@print_sides, cd_seal_template_sides ()). */
 void
 cd_seal_bridge_lines (CdSealMask *mask, const CdSealQuad *q, const CdSealWindow *win, gboolean clear_line,
-              PIX *blue_page, const double paper[3])
+              PIX *blue_page, const double paper[3], const float *print, const gboolean *print_sides,
+              const float *amount)
 {
   const l_uint32 *bdata = blue_page ? pixGetData (blue_page) : NULL;
   int bwpl = blue_page ? pixGetWpl (blue_page) : 0;
@@ -110,6 +199,7 @@ cd_seal_bridge_lines (CdSealMask *mask, const CdSealQuad *q, const CdSealWindow 
       int y1 = (int) ceil (MAX (a[1], b[1]) + probe) - win->oy;
       double nx = q->nx[k], ny = q->ny[k];
       int n_set = 0;
+      const float *side_print = print != NULL && clear_line && print_sides[k] ? print : NULL;
 
       /* only the mask's rectangle can hold ink (the probes may look beyond it: paper there) */
       for (int y = MAX (mask->ry0, y0); y <= MIN (mask->ry1, y1); y++)
@@ -142,8 +232,11 @@ cd_seal_bridge_lines (CdSealMask *mask, const CdSealQuad *q, const CdSealWindow 
                 {
                   int px = x + win->ox, py = y + win->oy;
 
-                  if (bdata == NULL || px < 0 || py < 0 || px >= bw || py >= bh
-                      || !is_blue_ink (bdata, bwpl, px, py, lpaper))
+                  gsize i = (gsize) y * w + x;
+
+                  if ((side_print == NULL || amount[i] <= print_across (side_print, w, h, x, y, nx, ny, d, band))
+                      && (bdata == NULL || px < 0 || py < 0 || px >= bw || py >= bh
+                          || !is_blue_ink (bdata, bwpl, px, py, lpaper)))
                     m[mask_at (mask, x, y)] = 0;
                 }
               for (double extra = 0; extra <= 1.0 && !(inside && outside); extra += 1.0)

@@ -78,7 +78,10 @@ run_iter_next (RunIter *it, int *y, int *x0, int *x1)
 
 /* cd-seal-ink-mask.c */
 void cd_seal_threshold_amount (const float *a, CdSealMask *mask, float t);
-void cd_seal_bridge_lines (CdSealMask *mask, const CdSealQuad *q, const CdSealWindow *win, gboolean clear_line, PIX *blue_page, const double paper[3]);
+void cd_seal_bridge_lines (CdSealMask *mask, const CdSealQuad *q, const CdSealWindow *win, gboolean clear_line, PIX *blue_page, const double paper[3],
+                           const float *print, const gboolean *print_sides, const float *amount);
+void cd_seal_template_sides (const float *print, const float *amount, const CdSealQuad *q, const CdSealWindow *win,
+                             gboolean out[4]);
 void cd_seal_select_sample (CdSealMask *mask, const CdSealQuad *q, const CdSealWindow *win, double ppmm);
 void cd_seal_drop_isolated (CdSealMask *mask, double ppmm);
 void cd_seal_drop_line_remnants (CdSealMask *mask, const CdSealQuad *q, const CdSealWindow *win, double ppmm);

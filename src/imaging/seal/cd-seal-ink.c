@@ -133,6 +133,8 @@ cd_seal_extract_ink (PIX *page, double ppmm, const CdSealQuad *quads, guint n_qu
       float t0 = ink == CD_SEAL_INK_RED ? T0_COLOUR : T0_BLACK;
       gboolean clear_line;
       double med, t1;
+      const float *print = NULL;
+      gboolean print_sides[4] = { FALSE, FALSE, FALSE, FALSE };
 
       if (rois != NULL && rois[i].skip)
         {
@@ -159,13 +161,21 @@ cd_seal_extract_ink (PIX *page, double ppmm, const CdSealQuad *quads, guint n_qu
             cd_seal_subtract_red_lines (page, q, win, paper, ppmm, a);
         }
 
+      /* the print template's sides, where a pen stroke along a line can be told from it (both passes) */
+      if (neutral && n_quads >= 2)
+        {
+          print = template;
+          cd_seal_template_sides (template, a, q, win, print_sides);
+        }
+
       /* Two passes: the first finds the ink, its median density sets the edge of the second
        * (the ink covers a pixel from half its typical density on). */
       mask.rx0 = mask.ry0 = 0;
       mask.rx1 = win->w - 1;
       mask.ry1 = win->h - 1;
       cd_seal_threshold_amount (a, &mask, t0);
-      cd_seal_bridge_lines (&mask, q, win, clear_line, ink == CD_SEAL_INK_BLUE ? page : NULL, paper);
+      cd_seal_bridge_lines (&mask, q, win, clear_line, ink == CD_SEAL_INK_BLUE ? page : NULL, paper,
+                            print, print_sides, a);
       cd_seal_select_sample (&mask, q, win, ppmm);
       med = cd_seal_median_amount (&mask, a);
       t1 = MAX (t0, 0.5 * med);
@@ -174,7 +184,8 @@ cd_seal_extract_ink (PIX *page, double ppmm, const CdSealQuad *quads, guint n_qu
        * the line bridging looks at, instead of the whole window.  The same mask results. */
       cd_seal_restrict_to_ink (&mask, (int) ceil (2 * q->half_width + 6));
       cd_seal_threshold_amount (a, &mask, (float) t1);
-      cd_seal_bridge_lines (&mask, q, win, clear_line, ink == CD_SEAL_INK_BLUE ? page : NULL, paper);
+      cd_seal_bridge_lines (&mask, q, win, clear_line, ink == CD_SEAL_INK_BLUE ? page : NULL, paper,
+                            print, print_sides, a);
       cd_seal_select_sample (&mask, q, win, ppmm);
       /* (black and blue ink: the print template took the lines away, and a pen stroke may run
        * along a line) */
