@@ -81,16 +81,25 @@ cd_material_describe (const CdMaterial *m)
   if (m->copy)
     {
       if (s->len)
-        g_string_append (s, " + ");
+        g_string_append (s, C_("materials", " + "));
       if (m->stamped)
         g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, "%u copy stamped with the unit seal",
                                                 "%u copies stamped with the unit seal", m->copies), m->copies);
       else
         g_string_append_printf (s, g_dngettext (GETTEXT_PACKAGE, "%u copy", "%u copies", m->copies), m->copies);
     }
+  /* Separators are translatable: Chinese joins with 、 and full-width brackets, not ASCII ", " and " ()". */
   if (m->scan)
-    g_string_append_printf (s, ", %s", _("scan attached"));
+    {
+      if (s->len)
+        g_string_append (s, C_("list", ", "));
+      g_string_append (s, _("scan attached"));
+    }
   if (!m->required)
-    g_string_append_printf (s, " (%s)", _("optional"));
+    {
+      g_autofree char *plain = g_string_free (g_steal_pointer (&s), FALSE);
+
+      return g_strdup_printf (_("%s (optional)"), plain);
+    }
   return g_string_free (g_steal_pointer (&s), FALSE);
 }

@@ -47,18 +47,53 @@ check_not_empty (const char *text, const char *what, GError **error)
   return TRUE;
 }
 
+/* Whether cd_ident_normalize() drops @c (spaces between groups of digits). */
+static gboolean
+is_dropped_space (gunichar c)
+{
+  return c == ' ' || c == '\t' || c == 0x00A0 || c == 0x3000;
+}
+
+/* The character the clerk typed at character @index of cd_ident_normalize (@raw): normalising maps one
+ * character to one and only drops spaces, so the index is counted over @raw without them. */
+static gunichar
+typed_char (const char *raw, glong index, gunichar fallback)
+{
+  if (raw == NULL || !g_utf8_validate (raw, -1, NULL))
+    return fallback;
+  for (const char *p = raw; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (is_dropped_space (c))
+        continue;
+      if (index-- == 0)
+        return c;
+    }
+  return fallback;
+}
+
+/* @raw: what was typed, when @text is cd_ident_normalize (@raw) (NULL otherwise), so that the message shows
+ * "x" as typed, not the "X" the normaliser made of it. */
 static void
-set_bad_char (GError **error, const char *what, const char *text, gsize pos, const char *allowed)
+set_bad_char_typed (GError **error, const char *what, const char *raw, const char *text, gsize pos,
+                    const char *allowed)
 {
   /* @pos is a byte offset; the message counts characters, as the clerk sees them. */
   glong index = g_utf8_pointer_to_offset (text, text + pos);
-  gunichar c = g_utf8_get_char (text + pos);
+  gunichar c = typed_char (raw, index, g_utf8_get_char (text + pos));
   char ch[8] = { 0 };
 
   g_unichar_to_utf8 (c, ch);
   g_set_error (error, CD_IDENT_ERROR, CD_IDENT_ERROR_CHARACTER,
                _("%s: character %u ‘%s’ is not allowed (expected %s)"),
                what, (guint) index + 1, ch, allowed);
+}
+
+static void
+set_bad_char (GError **error, const char *what, const char *text, gsize pos, const char *allowed)
+{
+  set_bad_char_typed (error, what, NULL, text, pos, allowed);
 }
 
 static gboolean
@@ -120,7 +155,7 @@ cd_ident_normalize (const char *text)
           break;
         }
       /* Spaces a clerk types between groups of digits, or copies along: ASCII, no-break, ideographic. */
-      if (c == ' ' || c == '\t' || c == 0x00A0 || c == 0x3000)
+      if (is_dropped_space (c))
         continue;
       if (c >= 0xFF10 && c <= 0xFF19)        /* full-width digits */
         c = '0' + (c - 0xFF10);
@@ -202,19 +237,19 @@ cd_ident_check_uscc (const char *raw, GError **error)
   for (gsize i = 0; i < 18; i++)
     if (uscc_value (text[i]) < 0)
       {
-        set_bad_char (error, what, text, i, allowed);
+        set_bad_char_typed (error, what, raw, text, i, allowed);
         return FALSE;
       }
   /* Position 1 is the registering authority, 2 the kind of entity: GB 32100 table 1. */
   if (!strchr ("123456789AGNY", text[0]))
     {
-      set_bad_char (error, what, text, 0, _("a registration authority code (1–9, A, G, N or Y)"));
+      set_bad_char_typed (error, what, raw, text, 0, _("a registration authority code (1–9, A, G, N or Y)"));
       return FALSE;
     }
   for (gsize i = 2; i < 8; i++)
     if (!g_ascii_isdigit (text[i]))
       {
-        set_bad_char (error, what, text, i, _("a digit of the region code"));
+        set_bad_char_typed (error, what, raw, text, i, _("a digit of the region code"));
         return FALSE;
       }
   /* Characters 9–17 are the organisation code with its own check character (17), and character 18 checks
@@ -283,12 +318,12 @@ cd_ident_check_resident_id (const char *raw, GError **error)
   for (gsize i = 0; i < 17; i++)
     if (!g_ascii_isdigit (text[i]))
       {
-        set_bad_char (error, what, text, i, _("a digit"));
+        set_bad_char_typed (error, what, raw, text, i, _("a digit"));
         return FALSE;
       }
   if (!g_ascii_isdigit (text[17]) && text[17] != 'X')
     {
-      set_bad_char (error, what, text, 17, _("a digit or X"));
+      set_bad_char_typed (error, what, raw, text, 17, _("a digit or X"));
       return FALSE;
     }
   if (text[0] < '1' || text[0] == '9' || (text[0] == '1' && text[1] == '0'))
@@ -333,7 +368,7 @@ cd_ident_check_mobile (const char *raw, GError **error)
   for (gsize i = 0; i < 11; i++)
     if (!g_ascii_isdigit (text[i]))
       {
-        set_bad_char (error, what, text, i, _("a digit"));
+        set_bad_char_typed (error, what, raw, text, i, _("a digit"));
         return FALSE;
       }
   if (text[0] != '1' || text[1] < '3')
@@ -359,7 +394,7 @@ cd_ident_check_taxpayer_id (const char *raw, GError **error)
     return FALSE;
   n = g_utf8_strlen (text, -1);
   if (n == 18)
-    return cd_ident_check_uscc (text, error);
+    return cd_ident_check_uscc (raw, error);
   if (n == 15 || n == 20)
     {
       g_autoptr(GError) local = NULL;
@@ -371,7 +406,7 @@ cd_ident_check_taxpayer_id (const char *raw, GError **error)
       for (gsize i = n == 15 ? 0 : 18; i < body; i++)
         if (!g_ascii_isdigit (text[i]))
           {
-            set_bad_char (error, what, text, i, _("a digit"));
+            set_bad_char_typed (error, what, raw, text, i, _("a digit"));
             return FALSE;
           }
       if (n == 15)

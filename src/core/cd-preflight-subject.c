@@ -80,19 +80,22 @@ cd_preflight_rule_subject (CdPreflightRun *r)
       if (max > 0 && (guint) n > max)
         {
           cd_preflight_add_fault (r, step, CD_PREFLIGHT_FAULT_ERROR, "subject", path,
+                                  /* the field named as on the form; the subject's attribute code (CN, O…) means
+                                   * nothing to a clerk */
                                   g_dngettext (GETTEXT_PACKAGE,
-                                               "%s has %ld characters, but the certificate field %s holds at "
-                                               "most %u character: shorten it to %u",
-                                               "%s has %ld characters, but the certificate field %s holds at "
-                                               "most %u characters: shorten it to %u", max),
-                                  field_label (e->path), n, e->field, max, max);
+                                               "%s has %ld characters, but the certificate takes at most %u "
+                                               "character here: shorten it to %u characters or fewer",
+                                               "%s has %ld characters, but the certificate takes at most %u "
+                                               "characters here: shorten it to %u characters or fewer", max),
+                                  field_label (e->path), n, max, max);
           continue;
         }
       if ((g_str_equal (e->field, "serialNumber") || g_str_equal (e->field, "C")) && !is_printable_string (e->value))
         {
           cd_preflight_add_fault (r, step, CD_PREFLIGHT_FAULT_ERROR, "subject", path,
-                                  _("%s goes into the certificate field %s, which takes only Latin letters, digits and "
-                                    "simple punctuation"), field_label (e->path), e->field);
+                                  _("%s goes into a part of the certificate that takes only Latin letters, digits, "
+                                    "spaces and the marks ' ( ) + , - . / : = ?: type it with those"),
+                                  field_label (e->path));
           continue;
         }
       /* The same call the CSR makes (src/pki/cd-csr.c): what passes here passes there. */
@@ -103,8 +106,8 @@ cd_preflight_rule_subject (CdPreflightRun *r)
         {
           ERR_clear_error ();
           cd_preflight_add_fault (r, step, CD_PREFLIGHT_FAULT_ERROR, "subject", path,
-                                  _("%s cannot go into the certificate field %s: check it for unusual characters"),
-                                  field_label (e->path), e->field);
+                                  _("%s cannot go into the certificate: check it for unusual characters and type "
+                                    "it again"), field_label (e->path));
         }
     }
 }

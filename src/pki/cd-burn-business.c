@@ -168,7 +168,7 @@ cd_burn_revoke (CdBurn *b, gboolean suspend, GError **error)
   if (b->app->existing_serial == NULL)
     {
       g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED,
-                   _("A revocation or suspension names the certificate ($.existing_certificate.serial)"));
+                   _("The serial number of the certificate to revoke or suspend is missing: enter it on the business step"));
       return FALSE;
     }
   if ((b->attempt = cd_burn_journal_next_attempt (b->store, b->opts->application_id, error)) < 0
@@ -200,7 +200,7 @@ cd_burn_app_open (CdBurn *b, GError **error)
     {
       if (error && *error == NULL)
         g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED,
-                     _("App activation names the existing certificate ($.existing_certificate.serial)"));
+                     _("The serial number of the existing certificate is missing: enter it on the business step to activate the app"));
       return FALSE;
     }
   if (rec == NULL || !g_str_equal (rec->state, "issued"))

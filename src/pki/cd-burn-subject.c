@@ -121,6 +121,8 @@ cd_burn_load_seal (CdBurnPipeline *p, GError **error)
 {
   CdBurn *b = p->b;
   const char *kind = b->app->unit ? "unit_seal" : "personal_seal";
+  /* Named as the seals step names it, never by the application's JSON path. */
+  const char *what = b->app->unit ? _("The unit seal image") : _("The personal name seal image");
   const char *path = b->app->samples ? g_hash_table_lookup (b->app->samples, kind) : NULL;
   static const guchar png_magic[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
   g_autoptr(CdSample) chosen = NULL;
@@ -139,8 +141,8 @@ cd_burn_load_seal (CdBurnPipeline *p, GError **error)
       if (chosen == NULL)
         return TRUE;                 /* no seal image chosen: nothing goes on the key */
       g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED,
-                   _("The chosen seal image is missing from the application ($.samples.%s): choose the seal again"),
-                   kind);
+                   _("%s chosen for this application is missing: choose the seal again on the seals step"),
+                   what);
       return FALSE;
     }
   /* Refused by its size before it is read whole (a path to a device or a pipe: one byte over the limit); a
@@ -149,7 +151,7 @@ cd_burn_load_seal (CdBurnPipeline *p, GError **error)
   if (!(bytes = cd_sealed_scans_read (cd_store_get_keys (cd_context_get_store (b->ctx)), path, CD_SEAL_MAX_BYTES + 64,
                                       _("seal image"), &local)))
     {
-      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED, _("Cannot read the seal image ($.samples.%s): %s"), kind,
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED, _("%s cannot be read: %s"), what,
                    local->message);
       return FALSE;
     }
@@ -157,13 +159,13 @@ cd_burn_load_seal (CdBurnPipeline *p, GError **error)
   if (len < sizeof png_magic || memcmp (data, png_magic, sizeof png_magic) != 0)
     {
       g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED,
-                   _("The seal image %s ($.samples.%s) is not a PNG file; a PNG image is expected"), path, kind);
+                   _("%s (%s) is not a PNG file; a PNG image is expected"), what, path);
       return FALSE;
     }
   if (len > CD_SEAL_MAX_BYTES)
     {
       g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED,
-                   _("The seal image %s ($.samples.%s) has %lld bytes; a USB key takes at most %lld"), path, kind,
+                   _("%s (%s) has %lld bytes; a USB key takes at most %lld"), what, path,
                    (long long) len, (long long) CD_SEAL_MAX_BYTES);
       return FALSE;
     }
@@ -171,8 +173,8 @@ cd_burn_load_seal (CdBurnPipeline *p, GError **error)
   if (chosen && g_ascii_strcasecmp (sha, chosen->sha256) != 0)
     {
       g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED,
-                   _("The seal image %s ($.samples.%s) is not the seal chosen for the application; choose the seal "
-                     "again"), path, kind);
+                   _("%s (%s) is not the seal chosen for the application; choose the seal "
+                     "again"), what, path);
       return FALSE;
     }
   p->seal = g_bytes_new_take (g_steal_pointer (&data), len);
@@ -214,7 +216,7 @@ cd_burn_find_replaced (CdBurnPipeline *p, GError **error)
   if (b->app->existing_serial == NULL)
     {
       g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_REFUSED,
-                   _("A replacement names the certificate it replaces ($.existing_certificate.serial)"));
+                   _("The serial number of the certificate being replaced is missing: enter it on the business step"));
       return FALSE;
     }
   if (!cd_burn_lookup_old (b->store, b->app->existing_serial, &p->old, error))

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <locale.h>
 
 #include "cd-checklist.h"
@@ -117,6 +118,33 @@ test_attributes (void)
   g_assert_cmpstr (desc, ==, "original shown + 1 copy stamped with the unit seal, scan attached");
 }
 
+/* The description in Chinese: joined with 、 and （可选） from the catalogue, no ASCII ", " or " (". */
+static void
+test_describe_zh (void)
+{
+  CdMaterial optional = { .code = (char *) "x", .original = TRUE, .copy = TRUE, .copies = 2, .scan = TRUE,
+                          .required = FALSE };
+  g_autofree char *mo = g_build_filename (CD_BUILD_LOCALEDIR, "zh_CN", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+  g_autofree char *zh = NULL;
+  g_autofree char *en = NULL;
+
+  en = cd_material_describe (&optional);
+  g_assert_cmpstr (en, ==, "original shown + 2 copies, scan attached (optional)");
+  g_assert_true (g_file_test (mo, G_FILE_TEST_EXISTS));   /* built from po/zh_CN.po with the project */
+  if (!setlocale (LC_ALL, "zh_CN.UTF-8"))
+    {
+      g_test_skip ("no zh_CN.UTF-8 locale on this machine");
+      return;
+    }
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  bindtextdomain (GETTEXT_PACKAGE, CD_BUILD_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  zh = cd_material_describe (&optional);
+  g_setenv ("LANGUAGE", "en", TRUE);
+  setlocale (LC_ALL, "C.UTF-8");
+  g_assert_cmpstr (zh, ==, "已核验原件、复印件 2 份、已附扫描件（可选）");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -130,6 +158,7 @@ main (int argc, char **argv)
   g_assert_true (cd_profile_set_load_dir (profiles, dir, NULL));
   g_test_add_func ("/checklist/lists", test_lists);
   g_test_add_func ("/checklist/attributes", test_attributes);
+  g_test_add_func ("/checklist/describe-zh", test_describe_zh);
   rc = g_test_run ();
   cd_profile_set_free (profiles);
   return rc;

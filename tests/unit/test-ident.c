@@ -26,7 +26,7 @@ static const Case cases[] = {
   { CD_IDENT_USCC, "", CD_IDENT_ERROR_EMPTY, "is empty" },
   { CD_IDENT_USCC, "91440300192203821I", CD_IDENT_ERROR_CHARACTER, "character 18 ‘I’ is not allowed" },
   { CD_IDENT_USCC, "9144030019220382O6", CD_IDENT_ERROR_CHARACTER, "character 17 ‘O’" },
-  { CD_IDENT_USCC, "914403001922038s16", CD_IDENT_ERROR_CHARACTER, "character 16 ‘S’" },   /* upper-cased first */
+  { CD_IDENT_USCC, "914403001922038s16", CD_IDENT_ERROR_CHARACTER, "character 16 ‘s’" },   /* as typed, not upper-cased */
   { CD_IDENT_USCC, "X14403001922038216", CD_IDENT_ERROR_CHARACTER, "registration authority" },
   { CD_IDENT_USCC, "9144A3001922038216", CD_IDENT_ERROR_CHARACTER, "region code" },
   /* embedded organisation code wrong although the USCC check character fits */
@@ -66,12 +66,16 @@ static const Case cases[] = {
   { CD_IDENT_RESIDENT_ID, "110105299912310021", CD_IDENT_ERROR_DATE, NULL },          /* in the future */
   { CD_IDENT_RESIDENT_ID, "010105194912310021", CD_IDENT_ERROR_REGION, "province code" },
   { CD_IDENT_RESIDENT_ID, "1101051949A231002X", CD_IDENT_ERROR_CHARACTER, "character 11 ‘A’" },
+  /* the character as the clerk typed it (the normaliser upper-cases), counted without the spaces dropped */
+  { CD_IDENT_RESIDENT_ID, "1101051949a231002X", CD_IDENT_ERROR_CHARACTER, "character 11 ‘a’" },
+  { CD_IDENT_RESIDENT_ID, "1101051949123100x3", CD_IDENT_ERROR_CHARACTER, "character 17 ‘x’" },
+  { CD_IDENT_RESIDENT_ID, "110105 19491231 00x3", CD_IDENT_ERROR_CHARACTER, "character 17 ‘x’" },
   /* Mobile */
   { CD_IDENT_MOBILE, "13812345678", -1, NULL },
   { CD_IDENT_MOBILE, "19912345678", -1, NULL },
   { CD_IDENT_MOBILE, "12812345678", CD_IDENT_ERROR_FORMAT, "start with 13–19" },
   { CD_IDENT_MOBILE, "1381234567", CD_IDENT_ERROR_LENGTH, "11 characters, not 10" },
-  { CD_IDENT_MOBILE, "1381234567a", CD_IDENT_ERROR_CHARACTER, "character 11 ‘A’" },
+  { CD_IDENT_MOBILE, "1381234567a", CD_IDENT_ERROR_CHARACTER, "character 11 ‘a’" },
   { CD_IDENT_MOBILE, "１３８１２３４５６７８", -1, NULL },
   /* taxpayer IDs: the USCC, or 15 / 20 characters of an older registration */
   { CD_IDENT_TAXPAYER, "914403001922038216", -1, NULL },

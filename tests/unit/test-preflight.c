@@ -139,6 +139,9 @@ test_subject_length (CdTestContext *t, gconstpointer data)
   g_assert_cmpint (f->severity, ==, CD_PREFLIGHT_FAULT_ERROR);
   g_assert_nonnull (strstr (f->message, "65 characters"));
   g_assert_nonnull (strstr (f->message, "at most 64"));
+  /* the field in words, not the subject attribute it lands in */
+  g_assert_true (g_str_has_prefix (f->message, "The unit name"));
+  g_assert_null (strstr (f->message, "CN"));
   g_assert_true (cd_preflight_has_errors (faults));
   /* 64 characters fit CN and O */
   g_string_truncate (name, strlen ("测") * 64);
