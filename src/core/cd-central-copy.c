@@ -426,13 +426,10 @@ cd_central_copy_apply_field (CdStore *store, const char *key, const char *path, 
   sqlite3_bind_text (copy, 3, ident, -1, SQLITE_STATIC);
   if (!cd_store_step_done (store, copy, error))
     return FALSE;
-  /* A sealed ID number (cd1.…) is bound to its row at the counter that sealed it, whose own changes are never
-   * pulled back to it: no applicant here holds that text. Skipping the probe saves a scan of the applicant table
-   * (id_number has had no index since the sealing migration; applicant_person is on id_number_bidx). */
-  if (!unit && g_str_has_prefix (ident, "cd1."))
-    return TRUE;
   /* This counter's own customer: its applicant takes the later value (and travels back as this counter's change,
-   * which the central database recognises as the value already standing). */
+   * which the central database recognises as the value already standing). A person's sealed ID number is the
+   * same text at every outlet under the CA's key set, so it can match here; applicant.id_number has no index
+   * since the sealing migration (applicant_person is on id_number_bidx), so this probe scans applicant. */
   if (!cd_store_prepare_cached (store, unit ? MINE_UNIT : MINE_PERSON, &mine, error))
     return FALSE;
   sqlite3_bind_text (mine, 1, ident, -1, SQLITE_STATIC);
