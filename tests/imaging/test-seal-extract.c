@@ -24,6 +24,8 @@ typedef enum {
   INK_RED_SQUARE,        /* a square name seal, 20 mm: its border and two strokes */
   INK_RED_PATCHY_RING,   /* a round seal stamped with little ink: holes everywhere */
   INK_SHOW_THROUGH,      /* grey text showing through from the back of the sheet: not ink */
+  INK_BLACK_STROKES,     /* a signature in black pen */
+  INK_BLACK_ALONG_LINE,  /* the same, with a stroke down to the bottom line and 16 mm along it */
 } InkShape;
 
 typedef struct {
@@ -74,14 +76,19 @@ blend (PIX *pix, int x, int y, const guint8 rgb[3], double opacity)
 static const guint8 black_line[3] = { 30, 30, 30 };
 static const guint8 red_line[3] = { 200, 40, 62 };
 
+/* @dash: dashes this long, with gaps of half that (0: a solid line) */
 static void
-draw_box (PIX *pix, int x0, int y0, int w, int h, int line, const guint8 colour[3])
+draw_box (PIX *pix, int x0, int y0, int w, int h, int line, const guint8 colour[3], int dash)
 {
+  int period = dash + dash / 2;
+
   for (int y = y0 - line / 2; y < y0 + h + line / 2 + 1; y++)
     for (int x = x0 - line / 2; x < x0 + w + line / 2 + 1; x++)
       {
-        gboolean on = abs (y - y0) <= line / 2 || abs (y - (y0 + h)) <= line / 2
-                      || abs (x - x0) <= line / 2 || abs (x - (x0 + w)) <= line / 2;
+        gboolean hor = abs (y - y0) <= line / 2 || abs (y - (y0 + h)) <= line / 2;
+        gboolean ver = abs (x - x0) <= line / 2 || abs (x - (x0 + w)) <= line / 2;
+        gboolean on = (hor && (dash == 0 || (x - x0) % period < dash))
+                      || (ver && (dash == 0 || (y - y0) % period < dash));
         if (on)
           blend (pix, x, y, colour, 1.0);
       }
@@ -144,6 +151,30 @@ draw_ink (PIX *pix, double cx, double cy, const BoxInk *ink)
             if (((int) ((x - cx) / (0.7 * PPMM)) + (int) ((y - cy) / (0.9 * PPMM))) % 3 == 0)
               blend (pix, x, y, grey, ink->opacity);
     }
+  else if (ink->shape == INK_BLACK_STROKES || ink->shape == INK_BLACK_ALONG_LINE)
+    {
+      static const guint8 black[3] = { 20, 20, 35 };
+
+      for (int y = (int) (cy - 4 * PPMM); y <= (int) (cy + 31 * PPMM); y++)
+        for (int x = (int) (cx - 16 * PPMM); x <= (int) (cx + 16 * PPMM); x++)
+          {
+            gboolean on = FALSE;
+
+            for (int st = 0; st < 5 && y <= cy + 4 * PPMM; st++)
+              on |= fabs (x - (cx + (st - 2) * 6 * PPMM + 0.3 * (y - cy))) <= 0.3 * PPMM;
+            if (ink->shape == INK_BLACK_ALONG_LINE)
+              {
+                /* down from the strokes to the bottom line (30 mm below the centre), then along it: a
+                 * 0.7 mm stroke over the line's centre and its inner half (not its outer side, where
+                 * the line would be bridged) */
+                on |= fabs (x - (cx - 10 * PPMM)) <= 0.3 * PPMM && y >= cy;
+                on |= y - (cy + 30 * PPMM) >= -0.6 * PPMM && y - (cy + 30 * PPMM) <= 0.1 * PPMM
+                      && x >= cx - 10 * PPMM && x <= cx + 6 * PPMM;
+              }
+            if (on)
+              blend (pix, x, y, black, ink->opacity);
+          }
+    }
   else if (ink->shape == INK_BLUE_STROKES)
     {
       /* five slanted strokes, 0.6 mm wide, 8 mm tall, across 30 mm; each pixel inked once */
@@ -169,6 +200,7 @@ typedef struct {
   double        light_min;   /* light falls from 1 at the right edge to this at the left (1: even) */
   int           desk_px;     /* a dark desk this wide along the left edge (0: none) */
   double        rotate_deg;  /* the sheet turned on the scanner or in the photo */
+  int           dash_px;     /* dashed box lines: dashes this long, gaps half that (0: solid) */
 } FormStyle;
 
 static const FormStyle plain = { black_line, 0xf8f8f400, 1.0, 0, 0 };
@@ -195,7 +227,7 @@ draw_styled_form (Fixture *fx, const char *name, const BoxInk inks[4], const For
     {
       int x0 = xs[i % 2], y0 = ys[i / 2];
 
-      draw_box (pix, x0, y0, bw, bh, 3, style->line);
+      draw_box (pix, x0, y0, bw, bh, 3, style->line, style->dash_px);
       if (inks[i].shape != INK_NONE)
         draw_ink (pix, x0 + bw / 2.0, y0 + bh / 2.0, &inks[i]);
     }
@@ -354,6 +386,56 @@ test_faint_and_signature (Fixture *fx, gconstpointer data)
   g_assert_nonnull (strstr (json, "\"best\":2"));
   g_assert_nonnull (strstr (json, "\"faint\""));
   g_assert_nonnull (strstr (json, "cell-2.png"));
+}
+
+/* A black pen stroke that runs along a dashed box line: the line is cleared (black ink cannot be told
+ * from it), but in the line's gaps, where no box has print, the stroke is ink and stays. */
+static void
+test_stroke_along_line (Fixture *fx, gconstpointer data)
+{
+  const BoxInk inks[4] = {
+    { INK_BLACK_ALONG_LINE, 0, 0, 0.9 },   /* down to the bottom line and along it */
+    { INK_BLACK_STROKES, 0, 0, 0.9 },      /* ok */
+    { INK_NONE, 0, 0, 0 },
+    { INK_BLACK_STROKES, 0, 0, 0.9 },      /* ok */
+  };
+  const FormStyle style = { black_line, 0xf8f8f400, 1.0, 0, 0, (int) (3 * PPMM) };
+  int dash = (int) (3 * PPMM), period = dash + dash / 2;
+  g_autofree char *path = draw_styled_form (fx, "along-line.png", inks, &style);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdSealResult) result = cd_seal_extract_file (path, 0, 0, NULL, &error);
+  const CdSealCell *c;
+  const guint8 *rgba;
+  int line_y, gaps = 0, inked = 0;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->cells->len, ==, 4);
+  g_assert_cmpint (cell (result, 0)->flags, ==, CD_SEAL_FLAG_CROSSES_BORDER);
+  g_assert_cmpint (cell (result, 1)->flags, ==, 0);
+  g_assert_cmpint (cell (result, 2)->flags, ==, CD_SEAL_FLAG_EMPTY);
+  g_assert_cmpint (cell (result, 3)->flags, ==, 0);
+  /* the bottom line's centre row, the stroke on it from 10 mm left of the box centre to 6 mm right */
+  c = cell (result, 0);
+  line_y = (int) lround (c->box[1] + c->box[3]);
+  g_assert_true (c->has_ink);
+  g_assert_cmpint (c->ink_bbox[1] + c->ink_bbox[3] - 1, >=, line_y);
+  rgba = g_bytes_get_data (c->rgba, NULL);
+  for (int x = (int) (c->box[0] + c->box[2] / 2 - 8 * PPMM); x < (int) (c->box[0] + c->box[2] / 2 + 4 * PPMM); x++)
+    {
+      int dx = x - (int) lround (c->box[0]);
+      /* inside a gap, two pixels clear of the dashes' ends */
+      gboolean gap = dx % period >= dash + 2 && dx % period < period - 2;
+
+      if (!gap)
+        continue;
+      gaps++;
+      if (x >= c->ink_bbox[0] && x < c->ink_bbox[0] + c->ink_bbox[2] && line_y >= c->ink_bbox[1]
+          && line_y < c->ink_bbox[1] + c->ink_bbox[3]
+          && rgba[4 * ((gsize) (line_y - c->ink_bbox[1]) * c->ink_bbox[2] + (x - c->ink_bbox[0])) + 3] > 0)
+        inked++;
+    }
+  g_assert_cmpint (gaps, >, 15);
+  g_assert_cmpint (inked, >=, gaps * 9 / 10);
 }
 
 /* Box lines printed in red, as some CAs print them: red seal ink is the same red, so the boxes are
@@ -621,6 +703,8 @@ main (int argc, char **argv)
   g_test_add ("/imaging/seal/flags", Fixture, NULL, fixture_set_up, test_seal_flags, fixture_tear_down);
   g_test_add ("/imaging/seal/from-memory", Fixture, NULL, fixture_set_up, test_from_memory, fixture_tear_down);
   g_test_add ("/imaging/seal/faint-signature", Fixture, NULL, fixture_set_up, test_faint_and_signature,
+              fixture_tear_down);
+  g_test_add ("/imaging/seal/stroke-along-line", Fixture, NULL, fixture_set_up, test_stroke_along_line,
               fixture_tear_down);
   g_test_add ("/imaging/seal/red-lines", Fixture, NULL, fixture_set_up, test_red_lines, fixture_tear_down);
   g_test_add ("/imaging/seal/touching", Fixture, NULL, fixture_set_up, test_touching, fixture_tear_down);

@@ -119,7 +119,9 @@ print_across (const float *print, int w, int h, int x, int y, double nx, double 
 /* Whether the template shows side @k of this box where the box has it: the median along the side of
  * the most print across the line against the median of the most density (print and whatever lies on
  * it) across it.  When the boxes differ in shape (keystone) the template loses a side; then what
- * lies on the line cannot be told from the line. */
+ * lies on the line cannot be told from the line.  Only the side's part within the window is read;
+ * where a stroke runs along most of that part, or a dashed line's gaps are longer than its dashes,
+ * the side is not judged and the stroke on it is cleared as before. */
 static gboolean
 template_has_side (const float *print, const float *amount, int w, int h, const CdSealQuad *q,
                    const CdSealWindow *win, int k, double band)
