@@ -1,5 +1,5 @@
 /* cd-preflight-applicant.c: who applies — the agent the checklist makes part of the application, the USCC
- * against the applicant type (GB 32100). */
+ * against the applicant type (GB 32100), names and phone numbers as the certificate and the forms take them. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
@@ -52,6 +52,118 @@ uscc_fits_type (const char *uscc, CdApplicantType type)
     }
 }
 
+/* A person's name prints in the forms' name boxes (shrunk to fit, legible up to about this many characters) and
+ * goes into the certificate (64); the longest names on Chinese ID documents (transliterated names with
+ * "·") stay well below it. */
+#define PERSON_NAME_MAX_CHARS 30
+/* A landline with area code and extension, or a mobile: 7 to 20 digits. */
+#define PHONE_MIN_DIGITS 7
+#define PHONE_MAX_DIGITS 20
+
+/* The first character a name may not carry into the certificate and the forms: emoji and other symbols (with
+ * their skin-tone modifiers and variation selectors), private-use and unassigned code points, control and
+ * format characters. NULL when every character is one a registered or ID-document name has. */
+static const char *
+refused_name_char (const char *name)
+{
+  for (const char *p = name; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      switch (g_unichar_type (c))
+        {
+        case G_UNICODE_OTHER_SYMBOL:
+        case G_UNICODE_MODIFIER_SYMBOL:
+        case G_UNICODE_PRIVATE_USE:
+        case G_UNICODE_UNASSIGNED:
+        case G_UNICODE_SURROGATE:
+        case G_UNICODE_CONTROL:
+        case G_UNICODE_FORMAT:
+          return p;
+        default:
+          if ((c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF))
+            return p;
+        }
+    }
+  return NULL;
+}
+
+static void
+check_name (CdPreflightRun *r, const char *path, const char *label, gboolean person, const char *name)
+{
+  const char *bad;
+  glong n;
+
+  if (name == NULL || *name == '\0' || !g_utf8_validate (name, -1, NULL))
+    return;                         /* empty: the required-field rules; not UTF-8: the text rule */
+  if ((bad = refused_name_char (name)))
+    {
+      char ch[8] = { 0 };
+
+      g_unichar_to_utf8 (g_utf8_get_char (bad), ch);
+      cd_preflight_add_fault (r, cd_preflight_step_of_path (path), CD_PREFLIGHT_FAULT_ERROR, "applicant", path,
+                              person ? _("%s contains “%s” (character %ld): a person’s name takes only the letters "
+                                         "of the ID document, with “·” or a space between its parts; emoji and "
+                                         "symbols are not allowed")
+                                     : _("%s contains “%s” (character %ld): a unit name takes only the characters "
+                                         "of the registered name (letters, digits, brackets and punctuation); "
+                                         "emoji and symbols are not allowed"),
+                              label, ch, g_utf8_pointer_to_offset (name, bad) + 1);
+      return;
+    }
+  n = g_utf8_strlen (name, -1);
+  if (person && n > PERSON_NAME_MAX_CHARS)
+    cd_preflight_add_fault (r, cd_preflight_step_of_path (path), CD_PREFLIGHT_FAULT_ERROR, "applicant", path,
+                            _("%s has %ld characters; a person’s name takes at most %d (what the forms and the "
+                              "certificate print): type the name exactly as on the ID document"),
+                            label, n, PERSON_NAME_MAX_CHARS);
+}
+
+static void
+check_phone (CdPreflightRun *r, const char *path, const char *label, const char *phone)
+{
+  guint digits = 0;
+
+  if (phone == NULL || *phone == '\0')
+    return;
+  for (const char *p = phone; *p; p++)
+    {
+      if (g_ascii_isdigit (*p))
+        digits++;
+      else if (*p != '-' && *p != ' ')
+        {
+          cd_preflight_add_fault (r, cd_preflight_step_of_path (path), CD_PREFLIGHT_FAULT_ERROR, "applicant", path,
+                                  _("%s may contain only digits, with “-” or spaces between groups (for example "
+                                    "0471-6612345)"), label);
+          return;
+        }
+    }
+  if (digits < PHONE_MIN_DIGITS || digits > PHONE_MAX_DIGITS)
+    cd_preflight_add_fault (r, cd_preflight_step_of_path (path), CD_PREFLIGHT_FAULT_ERROR, "applicant", path,
+                            _("%s has %u digits; a phone number has %d to %d digits, area code included (for "
+                              "example 0471-6612345)"), label, digits, PHONE_MIN_DIGITS, PHONE_MAX_DIGITS);
+}
+
+static void
+check_names_and_phones (CdPreflightRun *r)
+{
+  const CdApplication *app = r->app;
+
+  if (app->unit)
+    {
+      check_name (r, "$.unit.name", _("The unit name"), FALSE, app->unit->name);
+      check_phone (r, "$.unit.phone", _("The unit’s phone number"), app->unit->phone);
+    }
+  if (app->legal_person)
+    check_name (r, "$.legal_person.name", _("The legal person’s name"), TRUE, app->legal_person->name);
+  if (app->agent)
+    check_name (r, "$.agent.name", _("The agent’s name"), TRUE, app->agent->name);
+  if (app->person)
+    check_name (r, "$.person.name", _("The applicant’s name"), TRUE, app->person->name);
+  if (app->invoice)
+    check_phone (r, "$.invoice.phone", _("The phone number on the invoice"), app->invoice->phone);
+}
+
 void
 cd_preflight_rule_applicant (CdPreflightRun *r)
 {
@@ -59,6 +171,8 @@ cd_preflight_rule_applicant (CdPreflightRun *r)
   CdChecklistOptions opts = cd_application_checklist_options (app);
   g_autoptr(GPtrArray) list = cd_checklist_build (r->profile, app->business, app->applicant_type, &opts, NULL);
   gboolean agent_id = FALSE;
+
+  check_names_and_phones (r);
 
   /* An agent's ID copy on the checklist (a BJCA personal certificate is applied for through the unit, by its
    * agent) means the agent is part of the application: the forms print the agent, the copy is checked

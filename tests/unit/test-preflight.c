@@ -154,6 +154,64 @@ test_subject_length (CdTestContext *t, gconstpointer data)
 }
 
 
+/* ---- names and phone numbers the core used to take (a clerk's walk, issue of brief t11, item E) ---- */
+
+typedef struct {
+  const char *extra;      /* replaces members of the base application */
+  const char *path;       /* the field refused; NULL: accepted */
+  const char *words;      /* in the message */
+} NameCase;
+
+static const NameCase name_cases[] = {
+  { "{\"unit\":{\"name\":\"北京测试科技有限公司\",\"uscc\":\"" UNIT_USCC "\",\"phone\":\"abc\"}}", "$.unit.phone",
+    "only digits" },
+  { "{\"unit\":{\"name\":\"北京测试科技有限公司\",\"uscc\":\"" UNIT_USCC "\",\"phone\":\"010-55\"}}", "$.unit.phone",
+    "5 digits" },
+  { "{\"unit\":{\"name\":\"北京测试科技有限公司\",\"uscc\":\"" UNIT_USCC "\",\"phone\":\"010 5551 2345\"}}", NULL,
+    NULL },
+  { "{\"unit\":{\"name\":\"北京测试😀科技有限公司\",\"uscc\":\"" UNIT_USCC "\"}}", "$.unit.name",
+    "“😀” (character 5)" },
+  { "{\"unit\":{\"name\":\"北京（测试）科技有限公司\",\"uscc\":\"" UNIT_USCC "\"}}", NULL, NULL },
+  { "{\"legal_person\":{\"name\":\"王建国👍🏻\",\"id_number\":\"150102199003071237\"}}", "$.legal_person.name",
+    "emoji" },
+  { "{\"legal_person\":{\"name\":\"王建★\",\"id_number\":\"150102199003071237\"}}", "$.legal_person.name",
+    "“★”" },
+  { "{\"agent\":{\"name\":\"阿依古丽·买买提\",\"id_number\":\"11010519491231002X\",\"mobile\":\"13804710002\"}}",
+    NULL, NULL },
+  { "{\"agent\":{\"name\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\","
+    "\"id_number\":\"11010519491231002X\",\"mobile\":\"13804710002\"}}", "$.agent.name", "80 characters" },
+};
+
+static void
+test_names_and_phones (CdTestContext *t, gconstpointer data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (name_cases); i++)
+    {
+      const NameCase *c = &name_cases[i];
+      g_autoptr(CdApplication) app = make_app (c->extra);
+      g_autoptr(GPtrArray) faults = run (t, app, 0, CD_PREFLIGHT_APPLICANT);
+      const CdPreflightFault *f = NULL;
+
+      g_test_message ("case %u: %s", i, c->extra);
+      for (guint j = 0; j < faults->len; j++)
+        {
+          const CdPreflightFault *x = faults->pdata[j];
+          if (g_str_equal (x->rule, "applicant") && x->severity == CD_PREFLIGHT_FAULT_ERROR
+              && (c->path == NULL || g_str_equal (x->path, c->path)))
+            f = x;
+        }
+      if (c->path == NULL)
+        {
+          g_assert_null (f);
+          continue;
+        }
+      g_assert_nonnull (f);
+      g_assert_cmpint (f->step, ==, CD_PREFLIGHT_APPLICANT);
+      g_assert_nonnull (strstr (f->message, c->words));
+      g_assert_null (strstr (f->message, "$."));
+    }
+}
+
 /* A USCC typed in full-width digits (a GUI field not yet normalised) goes into the subject as the stored code. */
 static void
 test_subject_normalized (CdTestContext *t, gconstpointer data)
@@ -760,6 +818,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 #define ADD(path, fn) g_test_add (path, CdTestContext, NULL, cd_test_context_setup, fn, cd_test_context_teardown)
   ADD ("/preflight/subject-length", test_subject_length);
+  ADD ("/preflight/names-and-phones", test_names_and_phones);
   ADD ("/preflight/text", test_text);
   ADD ("/preflight/subject-normalized", test_subject_normalized);
   ADD ("/preflight/renew-window", test_renew_window);
