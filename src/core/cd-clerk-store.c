@@ -109,6 +109,84 @@ check_login_name (const char *login, GError **error)
   return TRUE;
 }
 
+/* What the window header shows next to the role (the longest Chinese names with "·" stay well below it). */
+#define CLERK_NAME_MAX_CHARS 20
+#define OUTLET_CODE_MAX_CHARS 16
+
+/* A clerk's or supervisor's name: shown in the header and in every audit line, so bounded and printable. */
+static gboolean
+check_clerk_name (const char *name, const char *what, GError **error)
+{
+  glong n;
+
+  if (cd_clerk_is_blank (name))
+    {
+      g_set_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_INVALID, _("%s is required"), what);
+      return FALSE;
+    }
+  if (!g_utf8_validate (name, -1, NULL))
+    {
+      g_set_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_INVALID, _("%s contains bytes that are not text: type it again"),
+                   what);
+      return FALSE;
+    }
+  for (const char *p = name; *p; p = g_utf8_next_char (p))
+    {
+      GUnicodeType t = g_unichar_type (g_utf8_get_char (p));
+
+      if (t == G_UNICODE_CONTROL || t == G_UNICODE_FORMAT || t == G_UNICODE_OTHER_SYMBOL
+          || t == G_UNICODE_PRIVATE_USE || t == G_UNICODE_UNASSIGNED)
+        {
+          char ch[8] = { 0 };
+
+          g_unichar_to_utf8 (g_utf8_get_char (p), ch);
+          g_set_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_INVALID,
+                       _("%s contains “%s”: a name takes letters, “·” and spaces, no emoji or symbols"), what, ch);
+          return FALSE;
+        }
+    }
+  if ((n = g_utf8_strlen (name, -1)) > CLERK_NAME_MAX_CHARS)
+    {
+      g_set_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_INVALID,
+                   _("%s has %ld characters; at most %d fit the window header: shorten it"), what, n,
+                   CLERK_NAME_MAX_CHARS);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Characters first, then the length in characters: "HHHT01😀 中文" is refused for the 😀, not as "too long"
+ * by its bytes. */
+static gboolean
+check_outlet_code (const char *code, GError **error)
+{
+  glong n;
+
+  if (cd_clerk_is_blank (code))
+    return invalid (error, _("The outlet code is required: up to 16 Latin letters, digits or “-”, for example HHHT-01"));
+  for (const char *p = g_utf8_validate (code, -1, NULL) ? code : ""; *p; p = g_utf8_next_char (p))
+    if (!g_ascii_isalnum (*p) && *p != '-')
+      {
+        char ch[8] = { 0 };
+
+        g_unichar_to_utf8 (g_utf8_get_char (p), ch);
+        g_set_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_INVALID,
+                     _("The outlet code contains “%s” (character %ld): it takes only Latin letters A–Z, digits 0–9 "
+                       "and “-”, for example HHHT-01"), *p == ' ' ? _("a space") : ch,
+                     g_utf8_pointer_to_offset (code, p) + 1);
+        return FALSE;
+      }
+  if (!g_utf8_validate (code, -1, NULL))
+    return invalid (error, _("The outlet code contains bytes that are not text: type it again"));
+  if ((n = g_utf8_strlen (code, -1)) > OUTLET_CODE_MAX_CHARS)
+    {
+      g_set_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_INVALID,
+                   _("The outlet code has %ld characters; it takes at most %d"), n, OUTLET_CODE_MAX_CHARS);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 check_password (const char *password, GError **error)
 {
@@ -196,8 +274,8 @@ cd_clerk_validate_account (const char *login, const char *name, const char *pass
 {
   if (!check_login_name (login, error))
     return FALSE;
-  if (cd_clerk_is_blank (name))
-    return invalid (error, _("The clerk's name is required"));
+  if (!check_clerk_name (name, _("The clerk's name"), error))
+    return FALSE;
   return check_password (password, error);
 }
 
@@ -375,17 +453,14 @@ cd_clerk_store_setup (CdContext *ctx, const char *outlet_code, const char *outle
   gboolean needed = FALSE;
   gint64 outlet_id, clerk_id;
 
-  if (cd_clerk_is_blank (outlet_code) || strlen (outlet_code) > 16)
-    return invalid (error, _("The outlet code is required (up to 16 characters)"));
-  for (const char *c = outlet_code; *c; c++)
-    if (!g_ascii_isalnum (*c) && *c != '-')
-      return invalid (error, _("The outlet code may use only letters, digits and “-”"));
+  if (!check_outlet_code (outlet_code, error))
+    return FALSE;
   if (cd_clerk_is_blank (outlet_name))
     return invalid (error, _("The outlet name is required"));
   if (!check_login_name (login, error))
     return FALSE;
-  if (cd_clerk_is_blank (name))
-    return invalid (error, _("The supervisor's name is required"));
+  if (!check_clerk_name (name, _("The supervisor's name"), error))
+    return FALSE;
   if (!check_password (password, error))
     return FALSE;
   if (!cd_clerk_store_needs_setup (ctx, &needed, error))
