@@ -99,10 +99,12 @@ cd_sync_store_cursors_json (CdStore *store, GError **error)
 gboolean
 cd_sync_store_set_cursor (CdStore *store, const char *counter_uuid, gint64 seq, GError **error)
 {
-  g_autoptr(sqlite3_stmt) up = NULL;
+  g_autoptr(CdStoreCachedStmt) up = NULL;
 
-  if (!cd_store_prepare (store, "INSERT INTO sync_cursor (counter_uuid, seq) VALUES (?1, ?2)"
-                         " ON CONFLICT (counter_uuid) DO UPDATE SET seq = max(seq, excluded.seq)", &up, error))
+  /* Once per pulled change: prepared once per connection. */
+  if (!cd_store_prepare_cached (store, "INSERT INTO sync_cursor (counter_uuid, seq) VALUES (?1, ?2)"
+                                " ON CONFLICT (counter_uuid) DO UPDATE SET seq = max(seq, excluded.seq)", &up,
+                                error))
     return FALSE;
   sqlite3_bind_text (up, 1, counter_uuid, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (up, 2, seq);
@@ -113,9 +115,9 @@ static gboolean
 apply_copy (CdStore *store, const char *sql, const char *uuid, const char *outlet, gint64 seq, gboolean deleted,
             const char *row_json, GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(CdStoreCachedStmt) stmt = NULL;
 
-  if (!cd_store_prepare (store, sql, &stmt, error))
+  if (!cd_store_prepare_cached (store, sql, &stmt, error))
     return FALSE;
   sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, outlet, -1, SQLITE_STATIC);
