@@ -258,6 +258,10 @@ test_issue (Counter *c, gconstpointer data)
   serial = pki_db_text (&c->pf, serial_sql);
   g_assert_cmpstr (cd_test_label (page, "burn_serial"), ==, serial);
   g_assert_nonnull (strstr (cd_test_label (page, "burn_subject"), "内蒙古甲乙建设有限公司"));
+  /* the holder in words, with the USCC the clerk recognises, not the subject's DN */
+  g_assert_nonnull (strstr (cd_test_label (page, "burn_subject"), cd_draft_get_app (draft)->unit->uscc));
+  g_assert_null (strstr (cd_test_label (page, "burn_subject"), "CN="));
+  g_assert_null (strstr (cd_test_label (page, "burn_subject"), "serialNumber="));
   g_assert_cmpstr (cd_test_label (page, "burn_not_before"), !=, "");
   g_assert_cmpstr (cd_test_label (page, "burn_not_after"), !=, "");
   g_assert_cmpint (pki_db_int (&c->pf, "SELECT count(*) FROM burn_journal WHERE step = 'verify' AND phase = 'done'"),

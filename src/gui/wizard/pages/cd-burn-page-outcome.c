@@ -1,4 +1,4 @@
-/* cd-burn-page-outcome.c: the burn page's outcome: the certificate on the key (subject, serial, validity),
+/* cd-burn-page-outcome.c: the burn page's outcome: the certificate on the key (holder, serial, validity),
  * and for a random PIN the forms module's PIN slip, rendered in memory and printed, or the PIN shown once. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
@@ -29,6 +29,22 @@ local_time (const char *iso)
   return local ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup (iso ? iso : "—");
 }
 
+/* The certificate's holder as the clerk knows them: the unit's name and USCC, or the person's name and ID number
+ * (the certificate's subject is made from these, cd-subject.c); never the subject's DN string. */
+static char *
+holder_words (const CdApplication *app)
+{
+  if (app->unit && app->unit->name && *app->unit->name)
+    return app->unit->uscc && *app->unit->uscc
+             ? g_strdup_printf (_("%s (unified social credit code %s)"), app->unit->name, app->unit->uscc)
+             : g_strdup (app->unit->name);
+  if (app->person && app->person->name && *app->person->name)
+    return app->person->id_number && *app->person->id_number
+             ? g_strdup_printf (_("%s (ID number %s)"), app->person->name, app->person->id_number)
+             : g_strdup (app->person->name);
+  return g_strdup ("—");
+}
+
 static void
 add_row (CdBurnPage *self, int row, const char *caption, const char *value, const char *name)
 {
@@ -56,14 +72,14 @@ cd_burn_page_show_outcome (CdBurnPage *self)
   g_autoptr(CdCertRecord) rec = NULL;
   g_autofree char *from = NULL;
   g_autofree char *until = NULL;
-  const char *subject, *serial, *issuer;
+  g_autofree char *holder = holder_words (cd_draft_get_app (self->draft));
+  const char *serial, *issuer;
   int row = 0;
 
   cd_gui_container_clear (GTK_CONTAINER (self->outcome_grid));
   /* A reopened application shows what its record says. */
   if (r == NULL)
     cd_cert_record_for_application (cd_context_get_store (self->ctx), cd_draft_get_id (self->draft), &rec, NULL);
-  subject = r ? r->subject : rec ? rec->subject : NULL;
   serial = r ? r->certificate_serial : rec ? rec->serial : NULL;
   issuer = r ? r->issuer : rec ? rec->issuer : NULL;
   from = local_time (r ? r->not_before : rec ? rec->not_before : NULL);
@@ -71,7 +87,7 @@ cd_burn_page_show_outcome (CdBurnPage *self)
   if (serial)
     {
       gtk_label_set_text (self->outcome_title, _("The certificate is on the key and verified"));
-      add_row (self, row++, _("Subject"), subject ? subject : "—", "burn_subject");
+      add_row (self, row++, _("Certificate holder"), holder, "burn_subject");
       add_row (self, row++, _("Serial number"), serial, "burn_serial");
       add_row (self, row++, _("Valid from"), from, "burn_not_before");
       add_row (self, row++, _("Valid until"), until, "burn_not_after");
