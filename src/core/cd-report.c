@@ -365,8 +365,8 @@ cd_report_csv_append_row (CdContext *ctx, GString *s, const char *const *fields)
       else if (c == 6 && cd_applicant_type_from_code (raw, &type))
         text = g_strdup (cd_applicant_type_label (type));
       else if (c == 8 && cd_state_from_code (raw, &state))
-        /* an activation is finished once printed: 已开通, as on the page */
-        text = g_strdup (row_business == CD_BUSINESS_APP_OPEN && state == CD_STATE_PRINTED ? C_("state", "Activated")
+        /* an activation is finished once done on its certificate step (issued): 已开通, as on the page */
+        text = g_strdup (row_business == CD_BUSINESS_APP_OPEN && state == CD_STATE_ISSUED ? C_("state", "Activated")
                                                                                          : cd_state_label (state));
       else if (c == 10 && cd_payment_method_from_code (raw, &method))
         text = g_strdup (cd_payment_method_label (method));

@@ -855,6 +855,36 @@ cd_test_burn (GtkWidget *win, guint timeout_ms)
   return cd_test_sensitive (win, "next_button");
 }
 
+static gboolean
+action_settled (gpointer win)
+{
+  GtkWidget *button = cd_test_find_visible (win, "action_button");
+
+  return button && gtk_widget_is_sensitive (button);
+}
+
+/* The certificate step's end, or its failure said on the page; a revocation's confirmation is accepted. */
+static gboolean
+action_done (gpointer win)
+{
+  GtkWidget *error = cd_test_find_visible (win, "action_error");
+  GtkWidget *confirm = cd_test_find_toplevel (GTK_TYPE_DIALOG, "action_confirm_dialog");
+
+  if (confirm)
+    gtk_dialog_response (GTK_DIALOG (confirm), GTK_RESPONSE_ACCEPT);
+  return cd_test_sensitive (win, "next_button") || (error && *gtk_label_get_text (GTK_LABEL (error)));
+}
+
+gboolean
+cd_test_cert_action (GtkWidget *win, guint timeout_ms)
+{
+  if (!cd_test_wait (action_settled, win, timeout_ms))
+    return FALSE;
+  gtk_button_clicked (GTK_BUTTON (cd_test_find (win, "action_button")));
+  cd_test_wait (action_done, win, timeout_ms);
+  return cd_test_sensitive (win, "next_button");
+}
+
 void
 cd_test_price_everything (CdContext *ctx, gint64 amount_fen)
 {
@@ -1067,6 +1097,16 @@ cd_test_walk_business (CdTestCounter *counter, CdWizard *wizard, GtkWidget *win,
         }
       else if (g_str_equal (step, "burn"))
         goto stopped;   /* read before the key is touched */
+      else if (g_str_equal (step, "action"))
+        {
+          /* revocation, suspension, activation: done at the CA on the certificate step */
+          g_autofree char *outcome = g_strdup_printf ("%s/%s certificate step's outcome", profile->id, code);
+          g_autofree char *outcome_shot = g_strdup_printf ("%s-action-outcome", prefix);
+
+          if (!cd_test_cert_action (win, 60000))
+            goto stopped;
+          page_seen (on_page, data, win, outcome, outcome_shot);
+        }
       if (!cd_test_next (win, wizard))
         goto stopped;
     }

@@ -32,6 +32,9 @@ GtkWidget  *cd_test_find          (GtkWidget *root, const char *name);   /* by g
 GtkWidget  *cd_test_find_toplevel (GType type, const char *name);
 GtkWidget  *cd_test_find_visible  (GtkWidget *root, const char *name);
 void        cd_test_iterate       (void);
+/* On the certificate step (revoke, suspend, app-open): presses its button, accepts the revocation's
+ * confirmation and waits for the end; TRUE when Next is then allowed. */
+gboolean    cd_test_cert_action   (GtkWidget *win, guint timeout_ms);
 gboolean    cd_test_wait          (gboolean (*cond) (gpointer), gpointer data, guint timeout_ms);
 void        cd_test_wait_ms       (guint ms);
 void        cd_test_set_text      (GtkWidget *root, const char *name, const char *text);

@@ -307,7 +307,10 @@ static void
 test_state_labels (void)
 {
   g_assert_cmpstr (cd_gui_state_label (CD_BUSINESS_UNLOCK, CD_STATE_ISSUED), ==, "Unlocked");
-  g_assert_cmpstr (cd_gui_state_label (CD_BUSINESS_APP_OPEN, CD_STATE_PRINTED), ==, "Activated");
+  g_assert_cmpstr (cd_gui_state_label (CD_BUSINESS_APP_OPEN, CD_STATE_ISSUED), ==, "Activated");
+  /* printed, the activation is still to be done on its certificate step */
+  g_assert_cmpstr (cd_gui_state_label (CD_BUSINESS_APP_OPEN, CD_STATE_PRINTED), ==, cd_state_label (CD_STATE_PRINTED));
+  g_assert_cmpstr (cd_gui_state_label (CD_BUSINESS_REVOKE, CD_STATE_ISSUED), ==, "Certificate revoked");
   g_assert_cmpstr (cd_gui_state_label (CD_BUSINESS_NEW, CD_STATE_ISSUED), ==, cd_state_label (CD_STATE_ISSUED));
   g_assert_cmpstr (cd_gui_state_label (CD_BUSINESS_APP_OPEN, CD_STATE_PAID), ==, cd_state_label (CD_STATE_PAID));
 }

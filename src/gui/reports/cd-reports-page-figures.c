@@ -234,7 +234,7 @@ cd_reports_page_show_figures (CdReportsPage *self)
     add_figure (self, &section, _("None"), "", "none", NULL);
 }
 
-/* The state as the counter says it: an activation has no issue step and is 已开通 once printed. */
+/* The state as the counter says it: an activation is 已开通 once done on its certificate step (issued). */
 static const char *
 state_text (const char *business, const char *code)
 {
@@ -242,7 +242,7 @@ state_text (const char *business, const char *code)
 
   if (!cd_state_from_code (code, &st))
     return code;
-  if (g_strcmp0 (business, "app-open") == 0 && (st == CD_STATE_PRINTED || st == CD_STATE_CLOSED))
+  if (g_strcmp0 (business, "app-open") == 0 && (st == CD_STATE_ISSUED || st == CD_STATE_CLOSED))
     return C_("state", "Activated");
   return cd_state_label (st);
 }

@@ -103,6 +103,7 @@ static const struct {
   { "fee", N_("Fee") },
   { "print", N_("Print") },
   { "burn", N_("Issue") },
+  { "action", N_("Certificate") },
   { "done", N_("Done") },
 };
 
@@ -120,9 +121,14 @@ cd_gui_state_label (CdBusiness business, CdState state)
 {
   if (business == CD_BUSINESS_UNLOCK && (state == CD_STATE_ISSUED || state == CD_STATE_CLOSED))
     return C_("state", "Unlocked");
-  /* An activation has no Issue step: printed, the application is opened on the existing certificate. */
-  if (business == CD_BUSINESS_APP_OPEN && (state == CD_STATE_PRINTED || state == CD_STATE_CLOSED))
+  /* Revocation, suspension and activation are done on their certificate step (cd-cert-action-page.c): the
+   * state says what was done, not that a certificate was issued. */
+  if (business == CD_BUSINESS_APP_OPEN && (state == CD_STATE_ISSUED || state == CD_STATE_CLOSED))
     return C_("state", "Activated");
+  if (business == CD_BUSINESS_REVOKE && (state == CD_STATE_ISSUED || state == CD_STATE_CLOSED))
+    return C_("state", "Certificate revoked");
+  if (business == CD_BUSINESS_SUSPEND && (state == CD_STATE_ISSUED || state == CD_STATE_CLOSED))
+    return C_("state", "Certificate suspended");
   return cd_state_label (state);
 }
 

@@ -9,6 +9,7 @@
 #include "cd-applicant-page.h"
 #include "cd-burn-page.h"
 #include "cd-business-page.h"
+#include "cd-cert-action-page.h"
 #include "cd-done-page.h"
 #include "cd-fee-page.h"
 #include "cd-materials-page.h"
@@ -27,9 +28,12 @@ static const CdWizardStep steps[] = {
   { "seals", N_("Seals"), N_("_4 Seals"), cd_seals_page_get_type, NULL, B (NEW) | B (REPLACE) | B (CHANGE) },
   { "fee", N_("Fee"), N_("_5 Fee"), cd_fee_page_get_type, NULL, ALL },
   { "print", N_("Print"), N_("_6 Print"), cd_print_page_get_type, NULL, ALL },
-  /* Revocation, suspension and app activation make no key pair. */
+  /* Revocation, suspension and app activation make no key pair: their seventh step works on the existing
+   * certificate at the CA (cd-cert-action-page.c). */
   { "burn", N_("Issue"), N_("_7 Issue"), cd_burn_page_get_type, NULL,
     B (NEW) | B (RENEW) | B (REPLACE) | B (CHANGE) | B (UNLOCK) },
+  { "action", N_("Certificate"), N_("_7 Certificate"), cd_cert_action_page_get_type, NULL,
+    B (REVOKE) | B (SUSPEND) | B (APP_OPEN) },
   { "done", N_("Done"), N_("_8 Done"), cd_done_page_get_type, NULL, ALL },
 };
 
@@ -70,7 +74,8 @@ cd_wizard_step_to_resume (CdBusiness business, CdState state, const char *stored
     case CD_STATE_PAID:
       return "print";
     case CD_STATE_PRINTED:
-      return cd_wizard_business_has_step (business, "burn") ? "burn" : "done";
+      return cd_wizard_business_has_step (business, "burn") ? "burn"
+             : cd_wizard_business_has_step (business, "action") ? "action" : "done";
     case CD_STATE_ISSUED:
     case CD_STATE_CLOSED:
     case CD_STATE_VOIDED:
@@ -82,5 +87,7 @@ cd_wizard_step_to_resume (CdBusiness business, CdState state, const char *stored
 gboolean
 cd_wizard_is_unfinished_paid (CdBusiness business, CdState state)
 {
-  return state == CD_STATE_PAID || (state == CD_STATE_PRINTED && cd_wizard_business_has_step (business, "burn"));
+  return state == CD_STATE_PAID
+         || (state == CD_STATE_PRINTED
+             && (cd_wizard_business_has_step (business, "burn") || cd_wizard_business_has_step (business, "action")));
 }
