@@ -346,11 +346,66 @@ test_main_window_pages (void)
   gtk_widget_destroy (win);
 }
 
+/* The certificate step of a revocation (after a new certificate for the same customer): the page, its
+ * confirmation naming the certificate and the holder, the outcome and the Done page. */
+static gboolean
+action_ready (gpointer win)
+{
+  return cd_test_sensitive (win, "action_button");
+}
+
+static void
+on_revoke_page_cb (GtkWidget *win, const char *where, const char *shot, gpointer data)
+{
+  GtkWidget *dialog;
+
+  if (g_str_has_suffix (shot, "-action-outcome"))
+    cd_test_screenshot (win, "wizard-7-certificate-revoked");
+  if (!g_str_has_suffix (shot, "-action"))
+    return;
+  g_assert_true (cd_test_wait (action_ready, win, 30000));
+  cd_test_screenshot (win, "wizard-7-certificate-revoke");
+  assert_placeholders_fit (win, "wizard-7-certificate-revoke");
+  cd_test_click (win, "action_button");
+  cd_test_iterate ();
+  dialog = cd_test_find_toplevel (GTK_TYPE_DIALOG, "action_confirm_dialog");
+  g_assert_nonnull (dialog);
+  cd_test_screenshot (dialog, "dialog-revoke-confirm");
+  /* cancelled: nothing done, the step waits for the button again */
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  cd_test_iterate ();
+  g_assert_null (cd_test_find_toplevel (GTK_TYPE_DIALOG, "action_confirm_dialog"));
+  g_assert_false (cd_test_sensitive (win, "next_button"));
+}
+
+static void
+test_certificate_step (void)
+{
+  g_autoptr(CdTestCounter) counter = cd_test_counter_new ("boss");
+  CdProfile *profile = cd_context_lookup_profile (counter->ctx, "nmg-zfcg-sxca", NULL);
+  CdWizard *wizard = cd_wizard_new (counter->ctx);
+  GtkWidget *win = cd_test_window (GTK_WIDGET (wizard));
+  CdTestCustomer customer = { 0, NULL, NULL, NULL };
+  g_autofree char *ended = NULL;
+  g_autofree char *revoked = NULL;
+
+  cd_test_price_everything (counter->ctx, 5000);
+  ended = cd_test_walk_business (counter, wizard, win, profile, CD_BUSINESS_NEW, &customer, TRUE, NULL, NULL, NULL);
+  g_assert_cmpstr (ended, ==, "done");
+  revoked = cd_test_walk_business (counter, wizard, win, profile, CD_BUSINESS_REVOKE, &customer, TRUE,
+                                   on_revoke_page_cb, NULL, NULL);
+  g_assert_cmpstr (revoked, ==, "done");
+  cd_test_screenshot (win, "wizard-8-done-revoked");
+  cd_test_customer_clear (&customer);
+  gtk_widget_destroy (win);
+}
+
 int
 main (int argc, char *argv[])
 {
   cd_test_init (&argc, &argv, TRUE);
   g_test_add_func ("/gui/screenshots/login", test_login_windows);
   g_test_add_func ("/gui/screenshots/main-window", test_main_window_pages);
+  g_test_add_func ("/gui/screenshots/certificate-step", test_certificate_step);
   return g_test_run ();
 }
