@@ -82,7 +82,9 @@ step_init (CdBurnPipeline *p, GError **error)
   if (strlen (label) > 32)
     label[32] = '\0';
   p->new_pin = cd_burn_policy_pin (b);
-  if (!cd_token_initialize (b->token, so, label, p->new_pin, error)
+  /* A key whose SO PIN this counter set is erased without C_InitToken (cd_token_reinitialize says why). */
+  if (!(escrowed ? cd_token_reinitialize (b->token, so, label, p->new_pin, error)
+                 : cd_token_initialize (b->token, so, label, p->new_pin, error))
       || !cd_burn_escrow_rotate (b, so, p->new_pin, error))
     return FALSE;
   /* The key is known from now on, blank and bound to this application. */

@@ -193,6 +193,89 @@ cd_token_initialize (CdToken *self, const CdPin *so_pin, const char *label, cons
   return cd_token_login (self, FALSE, user_pin, error);
 }
 
+/* Every object the logged-in user sees, destroyed; rounds of at most 64 (cd_token_raw_find), until none is found. */
+static gboolean
+destroy_all_objects (CdToken *self, GError **error)
+{
+  g_auto(CdTokenSession) s = { 0 };
+
+  if (!cd_token_raw_open (self, &s, _("erasing the key"), error))
+    return FALSE;
+  /* A bound, so that a key which answers a destroy with CKR_OK and keeps the object cannot hold us here. */
+  for (guint round = 0; round < 256; round++)
+    {
+      g_autoptr(GArray) found = NULL;
+      CK_RV rv;
+
+      if (!cd_token_raw_find (&s, NULL, 0, &found, _("erasing the key"), error))
+        return FALSE;
+      if (found->len == 0)
+        return TRUE;
+      for (guint i = 0; i < found->len; i++)
+        if ((rv = s.f->C_DestroyObject (s.h, g_array_index (found, CK_OBJECT_HANDLE, i))) != CKR_OK)
+          {
+            cd_token_set_rv_error (self, error, rv, _("erasing the key"));
+            return FALSE;
+          }
+    }
+  g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_TOKEN,
+               _("The USB key “%s” still holds objects after they were all removed; it cannot be erased"),
+               self->info->label);
+  return FALSE;
+}
+
+/* Re-initialising a key whose SO PIN the caller set (this counter's escrow), without C_InitToken: the SO sets
+ * the new user PIN (C_InitPIN), the user destroys every object. Why not C_InitToken: PKCS#11 2.40 (5.6) says
+ * the SO PIN is pPin after it, but a token may only keep that true for the SO PIN it was shipped with.
+ * opencryptoki 3.8's software token (SC_InitToken → init_token_data) wraps the fresh master key (MK_SO) under
+ * its *default* SO PIN and stores the hash of the given one, so after a re-initialisation with any other SO PIN
+ * every SO login matches the hash, cannot unwrap the master key and answers CKR_FUNCTION_FAILED — for good:
+ * no user PIN can ever be set again (opencryptoki 3.10 keeps the master key instead). Destroying objects
+ * as the user is plain PKCS#11 on every token and leaves what C_InitToken would: no object, the new user PIN,
+ * the SO PIN as it was (the burn rotates it next). C_InitToken stays for a label change (only it sets one) and
+ * for a key whose SO PIN the counter did not set. */
+gboolean
+cd_token_reinitialize (CdToken *self, const CdPin *so_pin, const char *label, const CdPin *user_pin, GError **error)
+{
+  g_autofree char *current = NULL;
+  g_autofree char *serial = NULL;
+  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (label != NULL, FALSE);
+  if (!self->info->initialized || so_pin == NULL || user_pin == NULL
+      || strncmp (self->info->label, label, 32) != 0)
+    return cd_token_initialize (self, so_pin, label, user_pin, error);
+  if (!cd_token_is_present (self))
+    {
+      g_set_error (error, CD_PKI_ERROR, CD_PKI_ERROR_TOKEN_REMOVED, _("The USB key “%s” was removed; insert it again and retry"),
+                   self->info->label);
+      return FALSE;
+    }
+  current = g_strdup (self->info->label);
+  serial = g_strdup (self->info->serial);
+  if (!cd_token_login (self, TRUE, so_pin, error))
+    return FALSE;
+  ERR_clear_error ();
+  if (PKCS11_init_pin (self->slot->token, cd_pin_get (user_pin)) != 0)
+    {
+      cd_token_p11_error (self, error, _("setting the user PIN"));
+      cd_token_logout (self);
+      return FALSE;
+    }
+  if (!cd_token_refresh_flags (self, error) || !cd_token_login (self, FALSE, user_pin, error))
+    return FALSE;
+  if (!destroy_all_objects (self, error))
+    {
+      cd_token_logout (self);
+      return FALSE;
+    }
+  /* libp11 keeps the objects it listed before: enumerate again, as after C_InitToken (same label, same serial). */
+  cd_token_logout (self);
+  if (!find_after_init (self, current, serial, before, error) || !cd_token_refresh_flags (self, error))
+    return FALSE;
+  return cd_token_login (self, FALSE, user_pin, error);
+}
+
 gboolean
 cd_token_unlock_pin (CdToken *self, const CdPin *so_pin, const CdPin *new_pin, GError **error)
 {

@@ -62,6 +62,10 @@ void      cd_token_logout          (CdToken *self);
 /* Erases the key and sets the SO PIN, the label and the user PIN. */
 gboolean  cd_token_initialize      (CdToken *self, const CdPin *so_pin, const char *label, const CdPin *user_pin,
                                     GError **error);
+/* The same for a key whose SO PIN this counter set: the objects destroyed as the user after the SO set the new
+ * user PIN, the SO PIN kept (C_InitToken only for a new label; why: cd-token-ops.c). */
+gboolean  cd_token_reinitialize    (CdToken *self, const CdPin *so_pin, const char *label, const CdPin *user_pin,
+                                    GError **error);
 /* PIN unlock: SO login, new user PIN; the retry counter is reset by the key. */
 gboolean  cd_token_unlock_pin      (CdToken *self, const CdPin *so_pin, const CdPin *new_pin, GError **error);
 /* Logs in as SO with @old_so_pin and changes the key's SO PIN to @new_so_pin (C_SetPIN); logged out after. */

@@ -4,12 +4,15 @@
  * temporary one, starts its own pkcsslotd there and stops it at the end: the machine's own opencryptoki
  * setup is never touched. The token is initialised as a vendor ships it (pkcs11-tool), then an RSA
  * application is burnt end to end; its software token has no EC key generation (checked on its mechanism
- * list), so an EC application is refused before the key is erased, even with the erase confirmed. Skips
+ * list), so an EC application is refused before the key is erased, even with the erase confirmed. A key burnt
+ * is burnt again for another customer and once more with a kill after its init step (re-initialised with the
+ * random SO PIN the counter gave it, cd_token_reinitialize). Skips
  * with a reason when opencryptoki is not installed or no private mount namespace can be made. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "cd-pki-error.h"
@@ -30,6 +33,8 @@ static const char script[] =
   "mount --bind \"$T/etc\" /etc/opencryptoki\n"
   "mount --bind \"$T/lib\" /var/lib/opencryptoki\n"
   "mount --bind \"$T/run\" /run\n"
+  /* the daemon's shared token state: each run starts from a token as shipped */
+  "mount -t tmpfs tmpfs /dev/shm\n"
   "if [ -d /var/log/opencryptoki ]; then mount --bind \"$T/log\" /var/log/opencryptoki; fi\n"
   OCK_SLOTD "\n"
   "for i in $(seq 50); do [ -S /run/pkcsslotd.socket ] && break; sleep 0.1; done\n"
@@ -40,8 +45,37 @@ static const char script[] =
   "kill $(cat /run/pkcsslotd.pid) 2>/dev/null\n"
   "exit $rc\n";
 
+static int run_one (int argc, char **argv);
+
+/* Every burn gives the key a random SO PIN, escrowed in that test's database: a token cannot be shared by two
+ * cases, nor made new within one daemon's life. So each case runs in a namespace of its own (with -p given,
+ * just that). */
 static int
 run_outer (int argc, char **argv)
+{
+  static const char *const cases[] = { "/pki/opencryptoki/mechanisms", "/pki/opencryptoki/rsa-burn-and-ec-refused",
+                                       "/pki/opencryptoki/reinitialise", NULL };
+  int rc = 0;
+
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "-p") || g_str_has_prefix (argv[i], "-p=") || g_str_equal (argv[i], "-l"))
+      return run_one (argc, argv);
+  for (guint i = 0; cases[i] && rc == 0; i++)
+    {
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+
+      for (int a = 0; a < argc; a++)
+        g_ptr_array_add (args, argv[a]);
+      g_ptr_array_add (args, "-p");
+      g_ptr_array_add (args, (gpointer) cases[i]);
+      g_ptr_array_add (args, NULL);
+      rc = run_one ((int) args->len - 1, (char **) args->pdata);
+    }
+  return rc;
+}
+
+static int
+run_one (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
@@ -229,6 +263,117 @@ test_rsa_burn_and_ec_refused (PkiFixture *f, gconstpointer data)
   g_assert_cmpuint (ock_certs_on_key (), >=, 1);
 }
 
+/* certdesk-cli burn --id @id on the key, with @crash_at the test-only kill point (or NULL); its exit status, the
+ * signal that ended it in *out_signal, what it printed in *out_text. */
+static int
+ock_cli_burn (PkiFixture *f, gint64 id, const char *crash_at, int *out_signal, char **out_text)
+{
+  g_autofree char *ids = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  const char *argv[] = { g_getenv ("CERTDESK_CLI"), "--db", f->db_path, "--data-dir", f->state_dir, "burn", "--id", ids,
+                         "--module", OCK_MODULE, "--token-label", OCK_LABEL, "--erase", NULL };
+  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "CERTDESK_SO_PIN", OCK_SO_PIN, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int wait = 0;
+
+  envp = g_environ_unsetenv (envp, "CERTDESK_PIN");
+  if (crash_at)
+    envp = g_environ_setenv (envp, "CERTDESK_TEST_CRASH_AT", crash_at, TRUE);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &wait, &error));
+  g_assert_no_error (error);
+  *out_signal = WIFSIGNALED (wait) ? WTERMSIG (wait) : 0;
+  *out_text = g_strconcat (out, err, NULL);
+  return WIFEXITED (wait) ? WEXITSTATUS (wait) : -1;
+}
+
+/* The user PIN opens the key (pkcs11-tool's own login: an outsider's view). */
+static gboolean
+ock_pin_opens (const char *pin)
+{
+  int status = 0;
+
+  g_free (pki_run (FALSE, &status, NULL, "pkcs11-tool", "--module", OCK_MODULE, "--slot", "3", "--login", "--pin", pin,
+                   "--list-objects", "--type", "privkey", NULL));
+  return status == 0;
+}
+
+/* What a counter does all day: a key burnt, burnt again for another customer (re-initialised while it has the
+ * random SO PIN the first burn escrowed), then a third burn killed right after its init step and resumed, which
+ * initialises the key once more. On opencryptoki 3.8 a C_InitToken with any SO PIN but the one the token was
+ * shipped with leaves a key whose every SO login fails (cd_token_reinitialize): before the fix the second burn
+ * already failed at "logging in". Each ends issued, the earlier customer's objects gone, the PIN opening it. */
+static void
+test_reinitialise (PkiFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autofree char *json1 = pki_app_json ("pki-rsa", "new", NULL, NULL, NULL, 0, NULL);
+  g_autofree char *json2 = pki_app_json ("pki-rsa", "new", "91150100234567894T", "呼和浩特某某科技有限公司", NULL, 0,
+                                         NULL);
+  g_autofree char *json3 = pki_app_json ("pki-rsa", "new", NULL, "包头市某某商贸有限公司", NULL, 0, NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *s = NULL;
+  g_autofree char *sql = NULL;
+  gint64 id1, id2, id3;
+  guint certs_one;
+  int code, sig = 0;
+
+  if (g_getenv ("CERTDESK_CLI") == NULL)
+    {
+      g_test_skip ("CERTDESK_CLI (the certdesk-cli to kill) is not set");
+      return;
+    }
+  id1 = pki_application (f, json1, CD_STATE_PRINTED);
+  r = ock_burn (f, id1, FALSE, &error);
+  g_assert_no_error (error);
+  s = state_of (f, id1);
+  g_assert_cmpstr (s, ==, "issued");
+  certs_one = ock_certs_on_key ();
+  g_assert_cmpuint (certs_one, >=, 1);
+  /* The first burn took the key from its vendor's SO PIN to a random one of its own. */
+  g_assert_cmpint (pki_db_int (f, "SELECT count(*) FROM so_pin_escrow"), >=, 1);
+
+  /* Re-initialised for the second customer, with the escrowed SO PIN. */
+  id2 = pki_application (f, json2, CD_STATE_PRINTED);
+  g_clear_pointer (&r, cd_burn_result_free);
+  r = ock_burn (f, id2, TRUE, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&s, g_free);
+  s = state_of (f, id2);
+  g_assert_cmpstr (s, ==, "issued");
+  /* The first customer's certificate went with the erase: the key holds as many as after one burn. */
+  g_assert_cmpuint (ock_certs_on_key (), ==, certs_one);
+  g_assert_true (ock_pin_opens (PKI_PIN));
+
+  /* The third burn, killed right after its init step (the key re-initialised, its SO PIN rotated), resumed:
+   * the resume rolls the attempt back and initialises the key again. */
+  id3 = pki_application (f, json3, CD_STATE_PRINTED);
+  g_clear_object (&f->ctx);
+  code = ock_cli_burn (f, id3, "init:done", &sig, &out);
+  if (sig != SIGKILL)
+    g_error ("the burn was not killed at init:done (%d, signal %d): %s", code, sig, out);
+  g_clear_pointer (&out, g_free);
+  code = ock_cli_burn (f, id3, NULL, &sig, &out);
+  g_test_message ("the resume after init:done: %s", out);
+  g_assert_cmpint (sig, ==, 0);
+  g_assert_cmpint (code, ==, 0);
+  pki_fixture_reopen (f);
+  g_clear_pointer (&s, g_free);
+  s = state_of (f, id3);
+  g_assert_cmpstr (s, ==, "issued");
+  g_assert_cmpuint (ock_certs_on_key (), ==, certs_one);
+  g_assert_true (ock_pin_opens (PKI_PIN));
+  /* The third customer has one issued certificate, and the key is recorded as theirs. */
+  sql = g_strdup_printf ("SELECT count(*) FROM certificate WHERE state = 'issued' AND application_id = %"
+                         G_GINT64_FORMAT, id3);
+  g_assert_cmpint (pki_db_int (f, sql), ==, 1);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM token WHERE state = 'active' AND application_id = %" G_GINT64_FORMAT,
+                         id3);
+  g_assert_cmpint (pki_db_int (f, sql), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -247,6 +392,7 @@ main (int argc, char **argv)
 #define T(path, fn) g_test_add (path, PkiFixture, NULL, pki_fixture_setup, fn, pki_fixture_teardown)
   T ("/pki/opencryptoki/mechanisms", test_mechanisms);
   T ("/pki/opencryptoki/rsa-burn-and-ec-refused", test_rsa_burn_and_ec_refused);
+  T ("/pki/opencryptoki/reinitialise", test_reinitialise);
   rc = g_test_run ();
   return rc;
 }
