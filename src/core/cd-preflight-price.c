@@ -71,4 +71,14 @@ cd_preflight_rule_payment (CdPreflightRun *r)
       cd_preflight_add_fault (r, CD_PREFLIGHT_FEE, CD_PREFLIGHT_FAULT_ERROR, "payment", "$.payment.received_fen",
                               _("Cash received (%s yuan) is less than the fee (%s yuan)"), got, due);
     }
+  else if (pay->method == CD_PAYMENT_CASH && pay->received_fen - pay->amount_fen > CD_CASH_MAX_CHANGE_FEN)
+    {
+      g_autofree char *got = cd_fen_to_yuan_string (pay->received_fen);
+      g_autofree char *change = cd_fen_to_yuan_string (pay->received_fen - pay->amount_fen);
+      g_autofree char *limit = cd_fen_to_yuan_string (CD_CASH_MAX_CHANGE_FEN);
+      cd_preflight_add_fault (r, CD_PREFLIGHT_FEE, CD_PREFLIGHT_FAULT_ERROR, "payment", "$.payment.received_fen",
+                              _("Cash received (%s yuan) for a fee of %s yuan would need %s yuan change, more than "
+                                "%s yuan: check the amount received and enter what the customer handed over"),
+                              got, due, change, limit);
+    }
 }

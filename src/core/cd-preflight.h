@@ -36,6 +36,10 @@
 G_BEGIN_DECLS
 
 #define CD_PREFLIGHT_ERROR (cd_preflight_error_quark ())
+
+/* Cash received more than this above the fee is a mistyped amount (100000 for 100), not change a counter hands
+ * out: refused with the change named, so the cashier checks the amount. */
+#define CD_CASH_MAX_CHANGE_FEN ((gint64) 1000 * 100)
 GQuark cd_preflight_error_quark (void);
 
 typedef enum {

@@ -1031,7 +1031,20 @@ cd_test_walk_business (CdTestCounter *counter, CdWizard *wizard, GtkWidget *win,
           GtkWidget *received = cd_test_find (win, "received_entry");
 
           if (gtk_widget_get_mapped (received))
-            gtk_entry_set_text (GTK_ENTRY (received), "100000");
+            {
+              /* the fee as shown ("¥300.00"); first a mistyped 100000 yuan, which the page refuses with the
+               * change named, then the fee itself */
+              const char *yen = strstr (cd_test_label (win, "fee_total"), "¥");
+
+              g_assert_nonnull (yen);
+              gtk_entry_set_text (GTK_ENTRY (received), "100000");
+              cd_test_iterate ();
+              g_assert_false (cd_test_sensitive (win, "pay_button"));
+              g_assert_nonnull (strstr (cd_test_label (win, "change_label"), "1000.00"));
+              gtk_entry_set_text (GTK_ENTRY (received), yen + strlen ("¥"));
+              cd_test_iterate ();
+              g_assert_true (cd_test_sensitive (win, "pay_button"));
+            }
           cd_test_pay (win);
         }
       else if (g_str_equal (step, "print"))

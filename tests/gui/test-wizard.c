@@ -208,6 +208,11 @@ test_payment_in_a_thread (void)
   g_autoptr(GError) error = NULL;
 
   choose_profile (win);
+  /* the term reads like a form: 0 shows the profile's own term, not "0 = default" */
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (cd_test_find (win, "years_spin"))), ==, "Default (1 year)");
+  g_assert_cmpint (cd_draft_get_app (cd_wizard_get_draft (wizard))->years, ==, 0);
+  gtk_spin_button_update (GTK_SPIN_BUTTON (cd_test_find (win, "years_spin")));   /* read back as 0 */
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (cd_test_find (win, "years_spin"))), ==, 0);
   fill_applicant (win, GOOD_USCC);
   next (win);
   tick_all_materials (win, wizard);

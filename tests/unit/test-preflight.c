@@ -507,6 +507,21 @@ test_payment (CdTestContext *t, gconstpointer data)
   g_assert_nonnull (strstr (f->message, "100.00 yuan but the fee is 300.00 yuan"));
   f3 = run (t, paid, 0, CD_PREFLIGHT_FEE);
   g_assert_false (has_rule (f3, "payment"));
+  /* 100000 yuan received for a 300-yuan fee: a mistyped amount, refused with the change named */
+  {
+    g_autoptr(CdApplication) typo = make_app ("{\"payment\":{\"method\":\"cash\",\"amount_fen\":30000,"
+                                              "\"received_fen\":10000000}}");
+    g_autoptr(CdApplication) note = make_app ("{\"payment\":{\"method\":\"cash\",\"amount_fen\":30000,"
+                                              "\"received_fen\":130000}}");
+    g_autoptr(GPtrArray) ft = run (t, typo, 0, CD_PREFLIGHT_FEE);
+    g_autoptr(GPtrArray) fn = run (t, note, 0, CD_PREFLIGHT_FEE);
+
+    f = find (ft, "payment", "$.payment.received_fen");
+    g_assert_nonnull (f);
+    g_assert_nonnull (strstr (f->message, "99700.00 yuan change, more than 1000.00 yuan"));
+    /* 1000 yuan change is still change */
+    g_assert_null (find (fn, "payment", "$.payment.received_fen"));
+  }
   /* bj-gov takes bank transfers only */
   f4 = run (t, wechat, 0, CD_PREFLIGHT_FEE);
   g_assert_true (cd_preflight_has_errors (f4));

@@ -196,6 +196,52 @@ fill_profiles (CdBusinessPage *self)
   gtk_label_set_mnemonic_widget (self->profile_heading, first);
 }
 
+/* "Default (2 years)" for the term 0 (the profile's own term, cd-fee.c), so the field reads like a form, not
+ * like a programmer's note "0 = default". */
+static char *
+default_term_text (CdBusinessPage *self)
+{
+  CdProfile *profile = self->draft ? cd_draft_get_profile (self->draft) : NULL;
+
+  if (profile == NULL || profile->validity_years == 0)
+    return g_strdup (_("Default"));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Default (%u year)", "Default (%u years)",
+                                       profile->validity_years), profile->validity_years);
+}
+
+static gboolean
+on_years_output_cb (CdBusinessPage *self)
+{
+  int years = gtk_spin_button_get_value_as_int (self->years_spin);
+  g_autofree char *text = years == 0 ? default_term_text (self) : g_strdup_printf ("%d", years);
+
+  if (g_strcmp0 (gtk_entry_get_text (GTK_ENTRY (self->years_spin)), text) != 0)
+    gtk_entry_set_text (GTK_ENTRY (self->years_spin), text);
+  return TRUE;
+}
+
+/* The shown "Default (…)" reads back as 0; a number typed as itself. */
+static int
+on_years_input_cb (CdBusinessPage *self, double *new_value)
+{
+  const char *text = gtk_entry_get_text (GTK_ENTRY (self->years_spin));
+  g_autofree char *def = default_term_text (self);
+  g_autofree char *trimmed = g_strstrip (g_strdup (text));
+  guint64 n;
+
+  if (g_str_equal (text, def) || *trimmed == '\0')
+    {
+      *new_value = 0;
+      return TRUE;
+    }
+  if (g_ascii_string_to_unsigned (trimmed, 10, 0, 10, &n, NULL))
+    {
+      *new_value = (double) n;
+      return TRUE;
+    }
+  return GTK_INPUT_ERROR;
+}
+
 static void
 load_from_draft (CdBusinessPage *self)
 {
@@ -206,6 +252,7 @@ load_from_draft (CdBusinessPage *self)
   fill_businesses (self);
   gtk_entry_set_text (self->serial_entry, app->existing_serial ? app->existing_serial : "");
   gtk_spin_button_set_value (self->years_spin, app->years);
+  on_years_output_cb (self);          /* the profile's default term named, even when the value stayed 0 */
   gtk_spin_button_set_value (self->keys_main_spin, app->keys_main);
   gtk_spin_button_set_value (self->keys_secondary_spin, app->keys_secondary);
   gtk_spin_button_set_value (self->seals_spin, app->seals);
@@ -257,6 +304,7 @@ on_profile_toggled_cb (CdBusinessPage *self, GtkToggleButton *button)
   self->loading = TRUE;
   fill_businesses (self);
   gtk_spin_button_set_value (self->years_spin, 0);
+  on_years_output_cb (self);
   self->loading = FALSE;
   update_complete (self);
   cd_draft_changed (self->draft);
@@ -643,6 +691,8 @@ cd_business_page_class_init (CdBusinessPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CdBusinessPage, zero_fee_check);
   gtk_widget_class_bind_template_child (widget_class, CdBusinessPage, one_cert_check);
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_years_output_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_years_input_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_find_activate_cb);
 }
 

@@ -68,6 +68,7 @@ update_payment_widgets (CdFeePage *self)
   /* while a payment is being recorded nothing on the page can change it, nor record it twice */
   gboolean paid = is_paid (self) || self->pay_cancel;
   gint64 received = 0;
+  gboolean too_much = FALSE;
 
   gtk_widget_set_visible (GTK_WIDGET (self->received_caption), cash);
   gtk_widget_set_visible (GTK_WIDGET (self->received_entry), cash);
@@ -75,7 +76,17 @@ update_payment_widgets (CdFeePage *self)
   gtk_label_set_text (self->change_label, "");
   if (cash && self->total_fen >= 0 && cd_gui_parse_yuan (gtk_entry_get_text (self->received_entry), &received))
     {
-      if (received >= self->total_fen)
+      if (received - self->total_fen > CD_CASH_MAX_CHANGE_FEN)
+        {
+          /* the core refuses it too (cd-preflight-price.c); said here before Pay, with the change named */
+          g_autofree char *change = cd_fen_to_yuan_string (received - self->total_fen);
+          g_autofree char *limit = cd_fen_to_yuan_string (CD_CASH_MAX_CHANGE_FEN);
+          g_autofree char *text = g_strdup_printf (_("Change would be %s yuan, more than %s yuan: check the amount "
+                                                     "received"), change, limit);
+          gtk_label_set_text (self->change_label, text);
+          too_much = TRUE;
+        }
+      else if (received >= self->total_fen)
         {
           g_autofree char *change = cd_fen_to_yuan_string (received - self->total_fen);
           g_autofree char *text = g_strdup_printf (_("Change: %s yuan"), change);
@@ -87,7 +98,7 @@ update_payment_widgets (CdFeePage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->method_combo), !paid);
   gtk_widget_set_sensitive (GTK_WIDGET (self->received_entry), !paid);
   gtk_widget_set_sensitive (GTK_WIDGET (self->invoice_check), !paid);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->pay_button), !paid && self->total_fen >= 0 && !self->fault_text
+  gtk_widget_set_sensitive (GTK_WIDGET (self->pay_button), !paid && self->total_fen >= 0 && !self->fault_text && !too_much
                                                            && gtk_combo_box_get_active_id (GTK_COMBO_BOX (self->method_combo)));
 }
 
