@@ -70,8 +70,9 @@ prepare (CdContext *ctx, const CdReportQuery *q, const char *sql, sqlite3_stmt *
  * stays as it is. */
 #define ACTOR_NAME(col) " coalesce((SELECT k.name FROM clerk k WHERE 'clerk:' || k.login = " col "), " col ")"
 
-/* Finished: issued or closed; an activation (应用开通) has no issue step and is finished once printed. */
-#define COMPLETED "(a.state IN ('issued','closed') OR (a.business = 'app-open' AND a.state = 'printed'))"
+/* Finished: issued or closed. An activation (应用开通), a revocation and a suspension are done on their
+ * certificate step after printing (the GUI's cd-cert-action-page.c, the CLI's accept), which moves them to issued. */
+#define COMPLETED "(a.state IN ('issued','closed'))"
 
 /* A paid application voided in the period: the payment is refunded (退款) on the day of the void. */
 #define REFUNDS \

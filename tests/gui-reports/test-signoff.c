@@ -257,6 +257,8 @@ test_reconcile (CdTestContext *t, gconstpointer data)
   rf_ok (cd_application_store_check (t->ctx, app_open, &error), &error);
   rf_ok (cd_application_store_pay (t->ctx, app_open, CD_PAYMENT_WECHAT, 15000, 15000, FALSE, &error), &error);
   rf_ok (cd_print_store_record (t->ctx, app_open, NULL, 1, "Office", NULL, &error), &error);
+  /* activated on its certificate step, which moves it to issued */
+  rf_ok (cd_application_store_transition (t->ctx, app_open, CD_STATE_ISSUED, NULL, &error), &error);
 
   node = cd_report_build (t->ctx, &q, &error);
   g_assert_no_error (error);
