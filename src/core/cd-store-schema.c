@@ -375,6 +375,12 @@ static const char migration_crypt[] =
   "DROP TRIGGER IF EXISTS applicant_sync_delete;"
   CD_OUTBOX_TRIGGERS (applicant, customer);
 
+/* A customer's field pulled from another outlet finds this counter's own person by the ID number as stored (sealed
+ * deterministically under the CA's key set, so the same text at every outlet): since migration_crypt moved
+ * applicant_person to the blind index, that lookup (cd_central_copy_apply_field) read the whole table per field. */
+static const char migration_person_id_number[] =
+  "CREATE INDEX applicant_person_id_number ON applicant(id_number) WHERE kind = 'person';";
+
 const char *const cd_store_migrations[] = {
   migration_1,
   migration_2,
@@ -386,5 +392,6 @@ const char *const cd_store_migrations[] = {
   migration_sync_upsert,
   migration_crypt,
   migration_so_escrow,
+  migration_person_id_number,
 };
 const guint cd_store_n_migrations = G_N_ELEMENTS (cd_store_migrations);
