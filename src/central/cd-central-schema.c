@@ -470,6 +470,28 @@ static const char migration_escrow[] =
   "      WHERE (p.prev IS NULL OR (p.prev #> string_to_array(l.path, '.')) IS DISTINCT FROM l.value)\n" \
   "        AND NOT (jsonb_typeof(l.value) = 'string' AND (l.value #>> '{}') LIKE 'cd1.%'))\n"
 
+/* The customer fields changed once in a batch, set by set: an equal value is no change, the later change wins
+ * against the value standing before the batch; the function's end. Shared by the two migrations that define
+ * the trigger function (the SQL each one runs is unchanged). */
+#define CUSTOMER_FIELDS_CHANGED_ONCE \
+  CUSTOMER_FIELD_CHANGES \
+  "  , one AS MATERIALIZED (\n" \
+  "    SELECT ch.*, f.value AS old_value, (f.customer_key IS NULL OR f.at < ch.at) AS wins\n" \
+  "    FROM ch LEFT JOIN certdesk.customer_field f ON f.customer_key = ch.key AND f.path = ch.path\n" \
+  "    WHERE ch.times = 1 AND (f.customer_key IS NULL OR f.value IS DISTINCT FROM ch.value)),\n" \
+  "  up AS (\n" \
+  "    INSERT INTO certdesk.customer_field (customer_key, path, value, at, outlet_code, counter_uuid, seq, rev)\n" \
+  "      SELECT key, path, value, at, outlet_code, counter_uuid, seq, nextval('certdesk.customer_field_rev')\n" \
+  "      FROM one WHERE one.wins ORDER BY at, seq\n" \
+  "      ON CONFLICT (customer_key, path) DO UPDATE SET value = EXCLUDED.value, at = EXCLUDED.at,\n" \
+  "        outlet_code = EXCLUDED.outlet_code, counter_uuid = EXCLUDED.counter_uuid, seq = EXCLUDED.seq,\n" \
+  "        rev = EXCLUDED.rev)\n" \
+  "  INSERT INTO certdesk.customer_history (customer_key, path, old, new, at, outlet_code, counter_uuid, seq, won)\n" \
+  "    SELECT one.key, one.path, one.old_value, one.value, one.at, one.outlet_code, one.counter_uuid, one.seq, one.wins\n" \
+  "    FROM one ORDER BY at, seq;\n" \
+  "  RETURN NULL;\n" \
+  "END $f$;"
+
 static const char migration_push[] =
   "ALTER TABLE certdesk.counter ADD CONSTRAINT counter_uuid_outlet_key UNIQUE (uuid, outlet_code);"
   FK_PAIR ("change_event") FK_PAIR ("customer") FK_PAIR ("application") FK_PAIR ("payment")
@@ -520,23 +542,7 @@ static const char migration_push[] =
   "  END LOOP;\n"
   /* Every other field, set by set: the same rule (an equal value is no change; the later change wins) against
    * the value standing before the batch. */
-  CUSTOMER_FIELD_CHANGES
-  "  , one AS MATERIALIZED (\n"
-  "    SELECT ch.*, f.value AS old_value, (f.customer_key IS NULL OR f.at < ch.at) AS wins\n"
-  "    FROM ch LEFT JOIN certdesk.customer_field f ON f.customer_key = ch.key AND f.path = ch.path\n"
-  "    WHERE ch.times = 1 AND (f.customer_key IS NULL OR f.value IS DISTINCT FROM ch.value)),\n"
-  "  up AS (\n"
-  "    INSERT INTO certdesk.customer_field (customer_key, path, value, at, outlet_code, counter_uuid, seq, rev)\n"
-  "      SELECT key, path, value, at, outlet_code, counter_uuid, seq, nextval('certdesk.customer_field_rev')\n"
-  "      FROM one WHERE one.wins ORDER BY at, seq\n"
-  "      ON CONFLICT (customer_key, path) DO UPDATE SET value = EXCLUDED.value, at = EXCLUDED.at,\n"
-  "        outlet_code = EXCLUDED.outlet_code, counter_uuid = EXCLUDED.counter_uuid, seq = EXCLUDED.seq,\n"
-  "        rev = EXCLUDED.rev)\n"
-  "  INSERT INTO certdesk.customer_history (customer_key, path, old, new, at, outlet_code, counter_uuid, seq, won)\n"
-  "    SELECT one.key, one.path, one.old_value, one.value, one.at, one.outlet_code, one.counter_uuid, one.seq, one.wins\n"
-  "    FROM one ORDER BY at, seq;\n"
-  "  RETURN NULL;\n"
-  "END $f$;";
+  CUSTOMER_FIELDS_CHANGED_ONCE;
 
 /* Migration: the CA's key set centrally (issue 17 item 3 with issue 16; docs/central.md "Personal data sealed,
  * blind indexes, the CA's key set"). Every counter seals persons' names, ID numbers and mobiles under the CA's key
@@ -661,23 +667,7 @@ static const char migration_push_indexes[] =
   "        won) VALUES (r.key, r.path, cur.value, r.value, r.at, r.outlet_code, r.counter_uuid, r.seq, won);\n"
   "    END LOOP;\n"
   "  END IF;\n"
-  CUSTOMER_FIELD_CHANGES
-  "  , one AS MATERIALIZED (\n"
-  "    SELECT ch.*, f.value AS old_value, (f.customer_key IS NULL OR f.at < ch.at) AS wins\n"
-  "    FROM ch LEFT JOIN certdesk.customer_field f ON f.customer_key = ch.key AND f.path = ch.path\n"
-  "    WHERE ch.times = 1 AND (f.customer_key IS NULL OR f.value IS DISTINCT FROM ch.value)),\n"
-  "  up AS (\n"
-  "    INSERT INTO certdesk.customer_field (customer_key, path, value, at, outlet_code, counter_uuid, seq, rev)\n"
-  "      SELECT key, path, value, at, outlet_code, counter_uuid, seq, nextval('certdesk.customer_field_rev')\n"
-  "      FROM one WHERE one.wins ORDER BY at, seq\n"
-  "      ON CONFLICT (customer_key, path) DO UPDATE SET value = EXCLUDED.value, at = EXCLUDED.at,\n"
-  "        outlet_code = EXCLUDED.outlet_code, counter_uuid = EXCLUDED.counter_uuid, seq = EXCLUDED.seq,\n"
-  "        rev = EXCLUDED.rev)\n"
-  "  INSERT INTO certdesk.customer_history (customer_key, path, old, new, at, outlet_code, counter_uuid, seq, won)\n"
-  "    SELECT one.key, one.path, one.old_value, one.value, one.at, one.outlet_code, one.counter_uuid, one.seq, one.wins\n"
-  "    FROM one ORDER BY at, seq;\n"
-  "  RETURN NULL;\n"
-  "END $f$;";
+  CUSTOMER_FIELDS_CHANGED_ONCE;
 
 const char *const cd_central_migrations[] = {
   migration_1,
