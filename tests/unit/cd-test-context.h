@@ -4,6 +4,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cd-application.h"
 #include "cd-context.h"
 #include "cd-store.h"
 
@@ -58,4 +59,16 @@ cd_test_count (CdContext *ctx, const char *sql)
   g_assert_true (cd_store_prepare (cd_context_get_store (ctx), sql, &stmt, NULL));
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   return sqlite3_column_int64 (stmt, 0);
+}
+
+/* An application from tests/fixtures (NAME.json as a clerk would have filled it in). */
+static inline CdApplication *
+cd_test_load_fixture (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("CERTDESK_SOURCE_ROOT"), "tests", "fixtures", name, NULL);
+  g_autoptr(GError) error = NULL;
+  CdApplication *app = cd_application_load_file (path, &error);
+
+  g_assert_no_error (error);
+  return app;
 }

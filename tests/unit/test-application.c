@@ -14,17 +14,6 @@ fixture (const char *name)
   return g_build_filename (g_getenv ("CERTDESK_SOURCE_ROOT"), "tests", "fixtures", name, NULL);
 }
 
-static CdApplication *
-load_fixture (const char *name)
-{
-  g_autofree char *path = fixture (name);
-  g_autoptr(GError) error = NULL;
-  CdApplication *app = cd_application_load_file (path, &error);
-
-  g_assert_no_error (error);
-  return app;
-}
-
 typedef struct {
   const char *json;
   const char *expect;
@@ -68,7 +57,7 @@ test_parse_refusals (void)
 static void
 test_roundtrip (void)
 {
-  g_autoptr(CdApplication) app = load_fixture ("app-nmg-new.json");
+  g_autoptr(CdApplication) app = cd_test_load_fixture ("app-nmg-new.json");
   g_autofree char *text = cd_application_to_string (app);
   g_autoptr(CdApplication) again = cd_application_from_data (text, -1, NULL);
   g_autofree char *text2 = cd_application_to_string (again);
@@ -154,7 +143,7 @@ test_validate (void)
 static void
 test_flow (CdTestContext *t, gconstpointer data)
 {
-  g_autoptr(CdApplication) app = load_fixture ("app-nmg-new.json");
+  g_autoptr(CdApplication) app = cd_test_load_fixture ("app-nmg-new.json");
   g_autoptr(CdApplication) loaded = NULL;
   g_autoptr(CdApplicationInfo) info = NULL;
   g_autoptr(GError) error = NULL;
@@ -201,7 +190,7 @@ test_flow (CdTestContext *t, gconstpointer data)
 static void
 test_missing_materials (CdTestContext *t, gconstpointer data)
 {
-  g_autoptr(CdApplication) app = load_fixture ("app-nmg-new.json");
+  g_autoptr(CdApplication) app = cd_test_load_fixture ("app-nmg-new.json");
   g_autoptr(GError) error = NULL;
   gint64 id;
 
@@ -233,7 +222,7 @@ test_missing_materials (CdTestContext *t, gconstpointer data)
 static void
 test_void_and_edit (CdTestContext *t, gconstpointer data)
 {
-  g_autoptr(CdApplication) app = load_fixture ("app-bj-person.json");
+  g_autoptr(CdApplication) app = cd_test_load_fixture ("app-bj-person.json");
   g_autoptr(CdApplicationInfo) info = NULL;
   g_autoptr(GError) error = NULL;
   gint64 id;

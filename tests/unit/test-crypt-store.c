@@ -19,17 +19,6 @@
 /* app-bj-person.json's person and app-nmg-new.json's legal person and agent */
 static const char *const secrets[] = { "65010220000229001X", "13912345678", "张三", NULL };
 
-static CdApplication *
-load_fixture (const char *name)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("CERTDESK_SOURCE_ROOT"), "tests", "fixtures", name, NULL);
-  g_autoptr(GError) error = NULL;
-  CdApplication *app = cd_application_load_file (path, &error);
-
-  g_assert_no_error (error);
-  return app;
-}
-
 /* Whether the bytes of file @path contain @needle (what `strings | grep` would find, and more). */
 static gboolean
 file_contains (const char *path, const char *needle)
@@ -58,8 +47,8 @@ search_finds (CdContext *ctx, const char *query, gint64 id)
 static void
 test_workload_no_clear_text (CdTestContext *t, gconstpointer data)
 {
-  g_autoptr(CdApplication) person = load_fixture ("app-bj-person.json");
-  g_autoptr(CdApplication) unit = load_fixture ("app-nmg-new.json");
+  g_autoptr(CdApplication) person = cd_test_load_fixture ("app-bj-person.json");
+  g_autoptr(CdApplication) unit = cd_test_load_fixture ("app-nmg-new.json");
   g_autoptr(CdApplication) back = NULL;
   g_autoptr(CdApplicationInfo) info = NULL;
   g_autoptr(GError) error = NULL;
@@ -209,7 +198,7 @@ test_certificates_sealed_later (void)
                             "-----END CERTIFICATE-----\n";
   g_autofree char *dir = g_dir_make_tmp ("certdesk-crypt-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "certdesk.db", NULL);
-  g_autoptr(CdApplication) person = load_fixture ("app-bj-person.json");
+  g_autoptr(CdApplication) person = cd_test_load_fixture ("app-bj-person.json");
   g_autoptr(GError) error = NULL;
   g_autoptr(CdContext) ctx = NULL;
   g_autoptr(CdCertRecord) rec = NULL;
@@ -319,7 +308,7 @@ test_missing_key (void)
   g_autofree char *path = g_build_filename (dir, "certdesk.db", NULL);
   g_autofree char *stranger = g_build_filename (dir, "other-machine", "kek.key", NULL);
   g_autofree char *own = g_strdup (g_getenv ("CERTDESK_KEK_FILE"));
-  g_autoptr(CdApplication) person = load_fixture ("app-bj-person.json");
+  g_autoptr(CdApplication) person = cd_test_load_fixture ("app-bj-person.json");
   g_autoptr(GError) error = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;

@@ -10,17 +10,6 @@
 #include "cd-ident.h"
 #include "cd-test-context.h"
 
-static CdApplication *
-load_fixture (const char *name)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("CERTDESK_SOURCE_ROOT"), "tests", "fixtures", name, NULL);
-  g_autoptr(GError) error = NULL;
-  CdApplication *app = cd_application_load_file (path, &error);
-
-  g_assert_no_error (error);
-  return app;
-}
-
 static GPtrArray *
 suggest (CdContext *ctx, CdCustomerField field, gboolean units, const char *text)
 {
@@ -36,7 +25,7 @@ suggest (CdContext *ctx, CdCustomerField field, gboolean units, const char *text
 static void
 test_only_valid_identifiers (CdTestContext *t, gconstpointer data)
 {
-  g_autoptr(CdApplication) app = load_fixture ("app-nmg-new.json");
+  g_autoptr(CdApplication) app = cd_test_load_fixture ("app-nmg-new.json");
   g_autoptr(GError) error = NULL;
   const char *typed[] = { "9", "9115", "91150100MA0N4X2B2", "91150100MA0N4X2B2X", "91150100MA0N4X2B2D" };
   gint64 id = 0;
@@ -65,8 +54,8 @@ test_only_valid_identifiers (CdTestContext *t, gconstpointer data)
 static void
 test_suggest (CdTestContext *t, gconstpointer data)
 {
-  g_autoptr(CdApplication) unit = load_fixture ("app-nmg-new.json");
-  g_autoptr(CdApplication) person = load_fixture ("app-bj-person.json");
+  g_autoptr(CdApplication) unit = cd_test_load_fixture ("app-nmg-new.json");
+  g_autoptr(CdApplication) person = cd_test_load_fixture ("app-bj-person.json");
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) found = NULL;
   gint64 id;
@@ -121,7 +110,7 @@ test_most_recent_first_and_limit (CdTestContext *t, gconstpointer data)
   /* 12 units with valid USCCs named 测试单位00..11, seen one after the other */
   for (guint i = 0; i < 12; i++)
     {
-      g_autoptr(CdApplication) app = load_fixture ("app-nmg-new.json");
+      g_autoptr(CdApplication) app = cd_test_load_fixture ("app-nmg-new.json");
       char first8[9], first17[18];
       gint64 id;
 
@@ -147,8 +136,8 @@ test_most_recent_first_and_limit (CdTestContext *t, gconstpointer data)
 static void
 test_apply (CdTestContext *t, gconstpointer data)
 {
-  g_autoptr(CdApplication) old = load_fixture ("app-nmg-new.json");
-  g_autoptr(CdApplication) fresh = load_fixture ("app-nmg-new.json");
+  g_autoptr(CdApplication) old = cd_test_load_fixture ("app-nmg-new.json");
+  g_autoptr(CdApplication) fresh = cd_test_load_fixture ("app-nmg-new.json");
   g_autoptr(CdApplication) merged = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) found = NULL;

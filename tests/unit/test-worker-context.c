@@ -10,22 +10,11 @@
 #include "cd-keys.h"
 #include "cd-test-context.h"
 
-static CdApplication *
-load_fixture (const char *name)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("CERTDESK_SOURCE_ROOT"), "tests", "fixtures", name, NULL);
-  g_autoptr(GError) error = NULL;
-  CdApplication *app = cd_application_load_file (path, &error);
-
-  g_assert_no_error (error);
-  return app;
-}
-
 /* One application stored, checked and paid through @ctx, as the fee page's worker records a payment. */
 static gint64
 create_and_pay (CdContext *ctx)
 {
-  g_autoptr(CdApplication) app = load_fixture ("app-nmg-new.json");
+  g_autoptr(CdApplication) app = cd_test_load_fixture ("app-nmg-new.json");
   g_autoptr(GError) error = NULL;
   gint64 id = 0;
 
