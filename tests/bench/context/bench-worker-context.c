@@ -16,6 +16,7 @@
 
 #include "cd-application-store.h"
 #include "cd-context.h"
+#include "cd-test-context.h"
 
 #define ROUNDS 40
 
@@ -74,24 +75,6 @@ one_payment (CdContext *parent, gint64 id, CdContext *(*open) (CdContext *), dou
   return (g_get_monotonic_time () - t0) / 1000.0;
 }
 
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 static int
 cmp_double (gconstpointer a, gconstpointer b)
 {
@@ -147,6 +130,6 @@ main (int argc, char **argv)
   printf ("  one payment's worker (context, check, pay):  cd_context_new %.2f, cd_context_new_worker %.2f\n",
           median (whole_pay, ROUNDS), median (worker_pay, ROUNDS));
   g_clear_object (&parent);
-  rm_rf (dir);
+  cd_test_rm_rf (dir);
   return 0;
 }
