@@ -223,6 +223,42 @@ test_local (gconstpointer data)
       (void) id;
     }
   g_assert_cmpuint (walked, >, 0);
+  /* The certificate revoked, another revocation (or suspension) stops before any payment: the pre-flight on
+   * the business step refuses it, so no fee is taken for a business that cannot go through. */
+  if (cd_profile_offers_business (profile, CD_BUSINESS_REVOKE))
+    {
+      g_autofree char *payments = db_text (counter, "SELECT count(*) FROM payment", NULL);
+      g_autofree char *after = NULL;
+      g_autofree char *reason = NULL;
+      g_autofree char *ended = cd_test_walk_business (counter, wizard, win, profile, CD_BUSINESS_REVOKE, &customer,
+                                                      TRUE, NULL, NULL, &reason);
+
+      g_test_message ("%s: a second revocation stops at the %s step: %s", c->profile, ended, reason);
+      g_assert_cmpstr (ended, ==, "business");
+      g_assert_cmpstr (reason, !=, "");
+      after = db_text (counter, "SELECT count(*) FROM payment", NULL);
+      g_assert_cmpstr (after, ==, payments);
+      /* typed by hand, the revoked serial is refused on the business step with what is wrong with it */
+      {
+        g_autofree char *radio = g_strdup_printf ("profile_%s", c->profile);
+        g_autofree char *revoked = db_text (counter, "SELECT serial FROM certificate WHERE state = 'revoked'", NULL);
+        const char *why;
+
+        g_assert_nonnull (revoked);
+        cd_wizard_start_new (wizard);
+        cd_test_iterate ();
+        cd_test_toggle (win, radio, TRUE);
+        cd_test_toggle (win, "business_revoke", TRUE);
+        cd_test_set_text (win, "serial_entry", revoked);
+        cd_test_iterate ();
+        why = cd_test_label (win, "reason_label");
+        g_test_message ("%s: revoked serial typed: %s", c->profile, why);
+        g_assert_nonnull (strstr (why, revoked));
+        g_assert_nonnull (strstr (why, "吊销"));
+        g_assert_false (cd_test_sensitive (win, "next_button"));
+        cd_test_screenshot (win, "cert-action-revoked-serial-refused");
+      }
+    }
   cd_test_customer_clear (&customer);
   gtk_widget_destroy (win);
 }
