@@ -36,7 +36,11 @@ check_text (CdPreflightRun *r, const char *path, const char *value)
       return;
     }
   /* A rare character no embedded font has would print as a blank box: refused before anything is paid. */
-  if (glyph_check && (missing = glyph_check (text)) != 0)
+  if (glyph_check && (missing = glyph_check (text)) != 0
+      /* an emoji or symbol in a name is refused as such by the applicant rule (cd-preflight-applicant.c): no
+       * font to ask the CA for */
+      && !(g_str_has_suffix (path, ".name") && (g_unichar_type (missing) == G_UNICODE_OTHER_SYMBOL
+                                                 || g_unichar_type (missing) == G_UNICODE_MODIFIER_SYMBOL)))
     {
       char ch[8] = { 0 };
       g_unichar_to_utf8 (missing, ch);

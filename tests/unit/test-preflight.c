@@ -182,6 +182,16 @@ static const NameCase name_cases[] = {
     "\"id_number\":\"11010519491231002X\",\"mobile\":\"13804710002\"}}", "$.agent.name", "80 characters" },
 };
 
+/* Fonts without emoji, as the counter's are. */
+static gunichar
+no_emoji (const char *text)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    if (g_unichar_type (g_utf8_get_char (p)) == G_UNICODE_OTHER_SYMBOL)
+      return g_utf8_get_char (p);
+  return 0;
+}
+
 static void
 test_names_and_phones (CdTestContext *t, gconstpointer data)
 {
@@ -210,6 +220,19 @@ test_names_and_phones (CdTestContext *t, gconstpointer data)
       g_assert_nonnull (strstr (f->message, c->words));
       g_assert_null (strstr (f->message, "$."));
     }
+
+  /* With the forms' fonts (no emoji), an emoji in a name is still explained as not allowed in a name, not as a
+   * font to ask the CA for: the field shows that one. */
+  {
+    g_autoptr(CdApplication) app = make_app (name_cases[3].extra);
+    g_autoptr(GPtrArray) faults = NULL;
+
+    cd_preflight_set_glyph_check (no_emoji);
+    faults = run (t, app, 0, CD_PREFLIGHT_APPLICANT);
+    cd_preflight_set_glyph_check (NULL);
+    g_assert_null (find (faults, "text", "$.unit.name"));
+    g_assert_nonnull (find (faults, "applicant", "$.unit.name"));
+  }
 }
 
 /* A USCC typed in full-width digits (a GUI field not yet normalised) goes into the subject as the stored code. */
