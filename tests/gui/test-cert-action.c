@@ -390,6 +390,8 @@ test_cmp_refused_unreachable (void)
                                  &reason);
   g_assert_cmpstr (ended, ==, "action");
   serial = worked_on (wizard);
+  /* the shared secret typed on the Issue step is remembered for the clerk's session: not asked again */
+  g_assert_false (gtk_widget_get_visible (cd_test_find (win, "action_cmp_box")));
   assert_stopped (counter, wizard, win, CD_BUSINESS_SUSPEND, serial, "cert-action-cmp-refused");
   g_assert_cmpint (g_unlink (refuse), ==, 0);
   on_page_cb (win, "retry", "retry", NULL);

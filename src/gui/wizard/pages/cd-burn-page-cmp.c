@@ -46,6 +46,30 @@ cd_burn_page_cmp_forget (CdContext *ctx)
   g_object_set_data (G_OBJECT (ctx), REMEMBERED, NULL);
 }
 
+CdPin *
+cd_burn_page_cmp_remembered (CdContext *ctx, gboolean ra_pass, const char *ra_key)
+{
+  Remembered *r = g_object_get_data (G_OBJECT (ctx), REMEMBERED);
+
+  if (r == NULL || r->clerk_id != cd_context_get_clerk_id (ctx)
+      || r->need != (ra_pass ? CD_CMP_NEED_RA_PASS : CD_CMP_NEED_SECRET)
+      || (ra_pass && g_strcmp0 (r->ra_key, ra_key) != 0))
+    return NULL;
+  return cd_pin_copy (r->pin);
+}
+
+void
+cd_burn_page_cmp_remember (CdContext *ctx, gboolean ra_pass, const char *ra_key, const CdPin *pin)
+{
+  Remembered *keep = g_new0 (Remembered, 1);
+
+  keep->clerk_id = cd_context_get_clerk_id (ctx);
+  keep->need = ra_pass ? CD_CMP_NEED_RA_PASS : CD_CMP_NEED_SECRET;
+  keep->ra_key = g_strdup (ra_key);
+  keep->pin = cd_pin_copy (pin);
+  g_object_set_data_full (G_OBJECT (ctx), REMEMBERED, keep, remembered_free);
+}
+
 /* The secret remembered for this clerk and this need, or NULL (a stale one is dropped). */
 static const Remembered *
 remembered (CdBurnPage *self)

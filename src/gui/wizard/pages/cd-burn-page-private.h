@@ -118,7 +118,6 @@ CdIssuer *cd_burn_page_cmp_issuer     (CdBurnPage *self, GError **error);
 gboolean  cd_burn_page_cmp_has_secret (CdBurnPage *self);
 /* After a failed burn: a refused secret is forgotten so the clerk types it again. */
 void      cd_burn_page_cmp_failed     (CdBurnPage *self, const GError *error);
-void      cd_burn_page_cmp_forget     (CdContext *ctx);
 
 /* cd-burn-page.c */
 void                 cd_burn_page_update_view       (CdBurnPage *self);

@@ -6,6 +6,8 @@
 
 #include <gtk/gtk.h>
 
+#include "cd-context.h"
+#include "cd-pin.h"
 #include "cd-wizard-page.h"
 
 G_BEGIN_DECLS
@@ -22,5 +24,13 @@ const char *cd_burn_page_get_activity   (CdBurnPage *self);
 gboolean    cd_burn_page_has_key_ahead  (CdBurnPage *self);
 /* The PIN slip (PDF, in memory only) rendered after a burn that gave the key a random PIN, or NULL. */
 GBytes     *cd_burn_page_get_pin_slip   (CdBurnPage *self);
+
+/* The configured CMP issuer's secret (the CA's shared secret, or with @ra_pass the passphrase of the RA key
+ * @ra_key) as the signed-in clerk typed it this session on the Issue step or the certificate step
+ * (cd-cert-action-page.c): a copy, or NULL when there is none for this clerk and this need. Kept in memory on
+ * @ctx only (cd-burn-page-cmp.c); remembered once typed, forgotten when the CA refuses it. */
+CdPin      *cd_burn_page_cmp_remembered (CdContext *ctx, gboolean ra_pass, const char *ra_key);
+void        cd_burn_page_cmp_remember   (CdContext *ctx, gboolean ra_pass, const char *ra_key, const CdPin *pin);
+void        cd_burn_page_cmp_forget     (CdContext *ctx);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cd-burn.h"
+#include "cd-burn-page.h"
 #include "cd-cert-action-page.h"
 #include "cd-gui-util.h"
 #include "cd-issuer-cmp.h"
@@ -45,6 +46,7 @@ struct _CdCertActionPage {
   char           *error_text;    /* the last run's failure, one sentence */
   GtkWidget      *confirm;       /* the revocation's confirmation being asked */
   GSettings      *settings;
+  CdIssuer       *issuer;        /* of the run going on or last run */
   gboolean        cmp_secret;    /* the configured CMP issuer needs the shared secret typed */
   gboolean        cmp_ra_pass;   /* … or the passphrase of the encrypted RA key */
   gint64          shown_app;
@@ -132,6 +134,38 @@ refresh_cmp (CdCertActionPage *self)
     gtk_label_set_text_with_mnemonic (self->cmp_caption, caption);
 }
 
+/* The RA key file, NULL when none is set. */
+static char *
+ra_key_setting (CdCertActionPage *self)
+{
+  g_autofree char *ra_key = g_settings_get_string (self->settings, "cmp-ra-key");
+
+  return *ra_key ? g_steal_pointer (&ra_key) : NULL;
+}
+
+/* The secret the CMP issuer needs: typed on this step, else remembered from this session (the Issue step's or
+ * this step's, cd_burn_page_cmp_remembered); NULL when the clerk has to type it. */
+static CdPin *
+cmp_pin (CdCertActionPage *self)
+{
+  g_autofree char *ra_key = ra_key_setting (self);
+
+  if (*gtk_entry_get_text (self->cmp_entry))
+    return cd_pin_new (gtk_entry_get_text (self->cmp_entry));
+  return cd_burn_page_cmp_remembered (self->ctx, self->cmp_ra_pass, ra_key);
+}
+
+static gboolean
+cmp_has_pin (CdCertActionPage *self)
+{
+  g_autoptr(CdPin) pin = NULL;
+
+  if (!self->cmp_secret && !self->cmp_ra_pass)
+    return TRUE;
+  pin = cmp_pin (self);
+  return pin != NULL;
+}
+
 /* Why the business cannot run now, or NULL. */
 static const char *
 blocker (CdCertActionPage *self)
@@ -140,7 +174,7 @@ blocker (CdCertActionPage *self)
 
   if (cd_draft_get_id (self->draft) <= 0 || state < CD_STATE_PRINTED)
     return _("This comes after the payment and the printed forms");
-  if ((self->cmp_secret || self->cmp_ra_pass) && !*gtk_entry_get_text (self->cmp_entry))
+  if (!cmp_has_pin (self))
     return self->cmp_ra_pass ? _("Enter the passphrase of the RA key") : _("Enter the CA's CMP shared secret");
   return NULL;
 }
@@ -197,7 +231,9 @@ update_view (CdCertActionPage *self)
   cd_gui_label_set_text (self->issuer_label, rec ? cd_issuer_name_label (rec->issuer) : "—");
   cd_gui_label_set_text (self->cert_state_label, cert_state_text (rec ? rec->state : NULL));
 
-  gtk_widget_set_visible (self->cmp_box, (self->cmp_secret || self->cmp_ra_pass) && !done);
+  /* asked until one is remembered for the session (as on the Issue step) */
+  gtk_widget_set_visible (self->cmp_box, (self->cmp_secret || self->cmp_ra_pass) && !done
+                                         && (!cmp_has_pin (self) || *gtk_entry_get_text (self->cmp_entry)));
   gtk_widget_set_sensitive (self->cmp_box, !running);
   if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (self->action_button)), action_label (self)) != 0)
     gtk_button_set_label (GTK_BUTTON (self->action_button), action_label (self));
@@ -244,12 +280,12 @@ make_issuer (CdCertActionPage *self, GError **error)
   g_autofree char *ra_key = g_settings_get_string (self->settings, "cmp-ra-key");
   g_autoptr(CdPin) pin = NULL;
   CdIssuerChoice choice = { 0 };
+  CdIssuer *issuer;
 
   /* An activation only writes this counter's records: the local CA object is enough to run it. */
   if (!g_str_equal (name, "cmp") || business (self) == CD_BUSINESS_APP_OPEN)
     return cd_issuer_from_choice (self->ctx, &choice, error);
-  if (*gtk_entry_get_text (self->cmp_entry))
-    pin = cd_pin_new (gtk_entry_get_text (self->cmp_entry));
+  pin = cmp_pin (self);
   choice.name = "cmp";
   choice.server = *server ? server : NULL;
   choice.reference = *reference ? reference : NULL;
@@ -258,7 +294,15 @@ make_issuer (CdCertActionPage *self, GError **error)
   choice.ra_key = *ra_key ? ra_key : NULL;
   choice.secret = self->cmp_secret ? pin : NULL;
   choice.ra_key_pass = self->cmp_ra_pass ? pin : NULL;
-  return cd_issuer_from_choice (self->ctx, &choice, error);
+  if (!(issuer = cd_issuer_from_choice (self->ctx, &choice, error)))
+    return NULL;
+  /* What was typed leaves the page and is kept for the clerk's session; a refusal forgets it. */
+  if (pin && *gtk_entry_get_text (self->cmp_entry))
+    {
+      cd_burn_page_cmp_remember (self->ctx, self->cmp_ra_pass, *ra_key ? ra_key : NULL, pin);
+      gtk_entry_set_text (self->cmp_entry, "");
+    }
+  return issuer;
 }
 
 static void
@@ -286,13 +330,15 @@ on_run_done_cb (GObject *source, GAsyncResult *res, gpointer data)
   g_clear_pointer (&self->error_text, g_free);
   if (result)
     {
-      gtk_entry_set_text (self->cmp_entry, "");
       if (!cd_draft_reload (self->draft, &reload))
         g_warning ("Application %s was done but could not be read again: %s", cd_draft_get_number (self->draft),
                    reload->message);
     }
   else
     {
+      /* A shared secret (or passphrase) the CA refused is forgotten: the field asks for it again. */
+      if (CD_IS_ISSUER_CMP (self->issuer) && cd_issuer_cmp_protection_refused (CD_ISSUER_CMP (self->issuer)))
+        cd_burn_page_cmp_forget (self->ctx);
       /* One line: a server's reason inside the sentence may carry line breaks. */
       g_auto(GStrv) lines = g_strsplit_set (cd_gui_error_text (error), "\n\t", -1);
       g_autoptr(GString) text = g_string_new (NULL);
@@ -330,6 +376,7 @@ start (CdCertActionPage *self)
       update_view (self);
       return;
     }
+  g_set_object (&self->issuer, opts->issuer);
   self->running = g_cancellable_new ();
   gtk_progress_bar_set_fraction (self->progress, 0);
   gtk_progress_bar_set_text (self->progress, _("Starting"));
@@ -450,6 +497,7 @@ cd_cert_action_page_finalize (GObject *object)
 
   g_clear_object (&self->life);
   g_clear_object (&self->running);
+  g_clear_object (&self->issuer);
   g_free (self->error_text);
   G_OBJECT_CLASS (cd_cert_action_page_parent_class)->finalize (object);
 }
