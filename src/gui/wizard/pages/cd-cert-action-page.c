@@ -398,6 +398,13 @@ on_confirm_response_cb (GtkDialog *dialog, int response, gpointer data)
     update_view (self);
 }
 
+/* The dialog can go with the window (destroy-with-parent) before it is answered. */
+static void
+on_confirm_destroy_cb (CdCertActionPage *self)
+{
+  self->confirm = NULL;
+}
+
 static void
 on_action_clicked_cb (CdCertActionPage *self)
 {
@@ -426,6 +433,7 @@ on_action_clicked_cb (CdCertActionPage *self)
                           _("_Revoke the certificate"), GTK_RESPONSE_ACCEPT, NULL);
   gtk_dialog_set_default_response (GTK_DIALOG (self->confirm), GTK_RESPONSE_CANCEL);
   g_signal_connect (self->confirm, "response", G_CALLBACK (on_confirm_response_cb), self);
+  g_signal_connect_swapped (self->confirm, "destroy", G_CALLBACK (on_confirm_destroy_cb), self);
   update_view (self);
   gtk_window_present (GTK_WINDOW (self->confirm));
 }
@@ -482,7 +490,10 @@ cd_cert_action_page_dispose (GObject *object)
   /* A run in progress goes to its end (the CA may already have done it); its callback finds the page gone. */
   g_cancellable_cancel (self->life);
   if (self->confirm)
-    gtk_widget_destroy (g_steal_pointer (&self->confirm));
+    {
+      g_signal_handlers_disconnect_by_data (self->confirm, self);
+      gtk_widget_destroy (g_steal_pointer (&self->confirm));
+    }
   if (self->settings)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
