@@ -56,8 +56,8 @@ test_supervisor_opens_settings (void)
   cd_test_set_text (GTK_WIDGET (win), "password_entry", "another1");
   cd_test_click (GTK_WIDGET (win), "add_button");
 
-  /* A name far longer than the list is wide (typed, pasted, or a mistake) leaves the role and the state of
-   * every clerk on screen at 1366×768: the name is cut off with an ellipsis, not the columns after it. */
+  /* A name far longer than the list is wide (typed, pasted, or a mistake) is refused; the longest allowed leaves
+   * the role and the state of every clerk on screen at 1366×768 (an ellipsis, not the columns after it). */
   {
     GtkTreeView *view = GTK_TREE_VIEW (cd_test_find (GTK_WIDGET (win), "clerks_view"));
     GtkTreeViewColumn *last;
@@ -68,6 +68,15 @@ test_supervisor_opens_settings (void)
     for (int i = 0; i < 60; i++)
       g_string_append (name, "欧阳");
     gtk_notebook_set_current_page (GTK_NOTEBOOK (cd_test_find (GTK_WIDGET (win), "settings_notebook")), 1);
+    cd_test_set_text (GTK_WIDGET (win), "login_entry", "ouyang");
+    cd_test_set_text (GTK_WIDGET (win), "name_entry", name->str);
+    cd_test_set_text (GTK_WIDGET (win), "password_entry", "another1");
+    cd_test_click (GTK_WIDGET (win), "add_button");
+    /* 120 characters are refused with the limit said; the longest name allowed (20) keeps the columns */
+    g_assert_nonnull (strstr (cd_test_label (GTK_WIDGET (win), "clerks_status"), "120"));
+    g_assert_nonnull (strstr (cd_test_label (GTK_WIDGET (win), "clerks_status"), "20"));
+    g_assert_false (cd_clerk_store_login (counter->ctx, "ouyang", "another1", NULL, NULL));
+    g_string_truncate (name, strlen ("欧阳") * 10);
     cd_test_set_text (GTK_WIDGET (win), "login_entry", "ouyang");
     cd_test_set_text (GTK_WIDGET (win), "name_entry", name->str);
     cd_test_set_text (GTK_WIDGET (win), "password_entry", "another1");
