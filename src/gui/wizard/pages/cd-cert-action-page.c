@@ -20,6 +20,7 @@
 #include "cd-keygen-ahead.h"
 #include "cd-page-common.h"
 #include "cd-token-records.h"
+#include "cd-wizard-steps.h"
 
 struct _CdCertActionPage {
   GtkScrolledWindow parent_instance;
@@ -193,6 +194,9 @@ update_view (CdCertActionPage *self)
   if (self->draft == NULL || g_cancellable_is_cancelled (self->life))
     return;
   app = cd_draft_get_app (self->draft);
+  /* Another business's application: the step is not shown, nothing to look up. */
+  if (!cd_wizard_business_has_step (app->business, "action"))
+    return;
   done = is_done (self);
   refresh_cmp (self);
   why = blocker (self);
@@ -464,7 +468,8 @@ cd_cert_action_page_set_draft (CdWizardPage *page, CdDraft *draft)
 {
   CdCertActionPage *self = CD_CERT_ACTION_PAGE (page);
 
-  cd_page_take_draft (self, &self->draft, draft, G_CALLBACK (on_draft_changed_cb));
+  /* Reloads while another step is on screen (the payment) wait until this one is entered. */
+  cd_page_take_draft_when_shown (self, &self->draft, draft, G_CALLBACK (on_draft_changed_cb));
   g_signal_connect_object (draft, "notify::state", G_CALLBACK (update_view), self, G_CONNECT_SWAPPED);
   on_draft_changed_cb (self);
 }
@@ -472,7 +477,7 @@ cd_cert_action_page_set_draft (CdWizardPage *page, CdDraft *draft)
 static void
 cd_cert_action_page_enter (CdWizardPage *page)
 {
-  update_view (CD_CERT_ACTION_PAGE (page));
+  on_draft_changed_cb (CD_CERT_ACTION_PAGE (page));
 }
 
 static void
