@@ -157,6 +157,25 @@ fail:
   return FALSE;
 }
 
+/* Whether an unfinished earlier attempt of this application at @step already left the certificate in the state
+ * it asks for (revoked, or suspended for a suspension). */
+static gboolean
+revoked_by_earlier_attempt (CdBurn *b, const char *step, gboolean suspend, gboolean *out, GError **error)
+{
+  g_autoptr(CdBurnAttempt) last = NULL;
+  g_autoptr(CdCertRecord) rec = NULL;
+
+  *out = FALSE;
+  if (!cd_burn_journal_last (b->store, b->opts->application_id, &last, error))
+    return FALSE;
+  if (last == NULL || last->finished || g_strcmp0 (last->last_step, step) != 0)
+    return TRUE;
+  if (!cd_burn_lookup_old (b->store, b->app->existing_serial, &rec, error))
+    return FALSE;
+  *out = rec && g_str_equal (rec->state, suspend ? "suspended" : "revoked");
+  return TRUE;
+}
+
 gboolean
 cd_burn_revoke (CdBurn *b, gboolean suspend, GError **error)
 {
@@ -164,6 +183,7 @@ cd_burn_revoke (CdBurn *b, gboolean suspend, GError **error)
   g_autoptr(JsonNode) start = detail1 ("business", step);
   g_autoptr(GError) local = NULL;
   CdRevokeReason reason = suspend ? CD_REVOKE_HOLD : b->opts->reason;
+  gboolean done_before = FALSE;
 
   if (b->app->existing_serial == NULL)
     {
@@ -171,12 +191,19 @@ cd_burn_revoke (CdBurn *b, gboolean suspend, GError **error)
                    _("The serial number of the certificate to revoke or suspend is missing: enter it on the business step"));
       return FALSE;
     }
+  /* An earlier attempt of this application that the CA and the database both took, and that failed after (the
+   * CRL not written) or was cut off before its journal said so: the certificate is already in the state asked
+   * for. Asking again would be refused ("already revoked") and leave the paid application at this step for
+   * good; the attempt is finished instead, its CRL published. */
+  if (!revoked_by_earlier_attempt (b, step, suspend, &done_before, error))
+    return FALSE;
   if ((b->attempt = cd_burn_journal_next_attempt (b->store, b->opts->application_id, error)) < 0
       || !cd_burn_journal_add (b->store, b->opts->application_id, b->attempt, step, "start", NULL, start, error))
     return FALSE;
   b->result->attempt = b->attempt;
   cd_burn_report (b, step, suspend ? _("Suspending the certificate") : _("Revoking the certificate"), 0.2);
-  if (!cd_burn_revoke_certificate (b->ctx, b->issuer, b->app->existing_serial, reason, &local))
+  if (done_before ? !cd_issuer_publish (b->issuer, &local)
+                  : !cd_burn_revoke_certificate (b->ctx, b->issuer, b->app->existing_serial, reason, &local))
     {
       g_autoptr(JsonNode) why = detail1 ("error", local->message);
       cd_burn_journal_add (b->store, b->opts->application_id, b->attempt, step, "failed", NULL, why, NULL);

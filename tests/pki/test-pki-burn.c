@@ -314,6 +314,46 @@ test_revoke_suspend_app_open (PkiFixture *f, gconstpointer data)
   g_assert_null (strstr (crl_text, "Certificate Hold"));
 }
 
+/* The CA and the database took a revocation, then the CRL could not be written: the paid application stays at
+ * its step, and the clerk's retry finishes it (publishing the CRL) instead of being refused as "already
+ * revoked". */
+static void
+test_revoke_retry_after_publish_failed (PkiFixture *f, gconstpointer data)
+{
+  g_autoptr(CdBurnResult) a = NULL;
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *crl = g_build_filename (f->state_dir, "ca", "crl.pem", NULL);
+  g_autofree char *blocker = g_build_filename (crl, "blocker", NULL);
+  g_autofree char *crl_text = NULL;
+  gint64 id;
+
+  pki_make_token (f, "DEMO-A");
+  new_burn (f, "pki-ec", "DEMO-A", NULL, NULL, &a);
+  json = pki_app_json ("pki-ec", "revoke", NULL, NULL, a->certificate_serial, 0, NULL);
+  id = pki_application (f, json, CD_STATE_PRINTED);
+  /* a folder where the CRL goes: its rename fails, whoever runs the test */
+  g_assert_cmpint (g_unlink (crl), ==, 0);
+  g_assert_cmpint (g_mkdir (crl, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (blocker, "", 0, NULL));
+  r = pki_burn (f, id, NULL, NULL, NULL, NULL, &error);
+  g_assert_null (r);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (pki_db_int (f, "SELECT count(*) FROM certificate WHERE state = 'revoked'"), ==, 1);
+  g_assert_cmpint (pki_db_int (f, "SELECT count(*) FROM application WHERE state = 'printed'"), ==, 1);
+
+  g_assert_cmpint (g_unlink (blocker), ==, 0);
+  g_assert_cmpint (g_rmdir (crl), ==, 0);
+  r = pki_burn (f, id, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (r);
+  g_assert_cmpint (pki_db_int (f, "SELECT count(*) FROM application WHERE state = 'printed'"), ==, 0);
+  crl_text = pki_run (TRUE, NULL, NULL, "openssl", "crl", "-in", crl, "-noout", "-text", NULL);
+  g_assert_nonnull (strstr (crl_text, a->certificate_serial));
+}
+
 /* Renewing with another customer's key is caught, naming whose key it is. */
 static void
 test_wrong_customer (PkiFixture *f, gconstpointer data)
@@ -1080,6 +1120,7 @@ main (int argc, char **argv)
   T ("/pki/burn/replace", test_replace, NULL);
   T ("/pki/burn/unlock", test_unlock, NULL);
   T ("/pki/burn/revoke-suspend-app-open", test_revoke_suspend_app_open, NULL);
+  T ("/pki/burn/revoke-retry-after-publish-failed", test_revoke_retry_after_publish_failed, NULL);
   T ("/pki/burn/wrong-customer", test_wrong_customer, NULL);
   T ("/pki/burn/erase-needs-confirmation", test_erase_needs_confirmation, NULL);
   T ("/pki/burn/async", test_async, NULL);
