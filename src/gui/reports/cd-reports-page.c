@@ -595,6 +595,22 @@ cd_reports_page_set_central (CdReportsPage *self, const char *url)
     if (kids && kids->data != (gpointer) self->chart)
       gtk_widget_hide (kids->data);
   }
+  /* The list behind a figure stays empty here: without it the figures take the page's width (at 1366×768 an
+   * empty table took half of it and cut the voided applications' lines off), and the sentence saying where
+   * the applications are listed wraps in a narrow column beside them. */
+  {
+    GtkWidget *detail_box = gtk_widget_get_parent (GTK_WIDGET (self->detail_label));
+    GtkWidget *paned = gtk_widget_get_parent (detail_box);
+
+    gtk_widget_hide (gtk_widget_get_parent (GTK_WIDGET (self->detail_view)));
+    gtk_label_set_ellipsize (self->detail_label, PANGO_ELLIPSIZE_NONE);
+    gtk_label_set_line_wrap (self->detail_label, TRUE);
+    gtk_label_set_width_chars (self->detail_label, 16);
+    gtk_label_set_max_width_chars (self->detail_label, 16);
+    gtk_widget_set_margin_start (detail_box, 6);
+    gtk_container_child_set (GTK_CONTAINER (paned), detail_box, "shrink", FALSE, NULL);
+    gtk_paned_set_position (GTK_PANED (paned), G_MAXINT / 2);   /* clamped to leave the sentence its width */
+  }
   gtk_list_store_clear (self->figures_store);
   gtk_list_store_clear (self->detail_store);
   cd_reports_page_update_signoff (self);
