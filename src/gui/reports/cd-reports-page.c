@@ -321,6 +321,10 @@ on_refresh_cb (CdReportsPage *self, GtkWidget *sender)
     g_autofree char *bad = cd_reports_page_check_days (self);
     if (bad)
       {
+        /* A report still being built for the dates before would, arriving, clear this message and show
+         * figures for a day the field no longer says. */
+        g_cancellable_cancel (self->cancellable);
+        gtk_spinner_stop (self->spinner);
         cd_gui_show_error (self->error_label, bad);
         return;
       }
@@ -329,6 +333,8 @@ on_refresh_cb (CdReportsPage *self, GtkWidget *sender)
   cd_reports_page_read_query (self, &job->query);
   if (!cd_report_check_query (&job->query, &error))
     {
+      g_cancellable_cancel (self->cancellable);   /* as above */
+      gtk_spinner_stop (self->spinner);
       cd_gui_show_error (self->error_label, cd_gui_error_text (error));
       job_free (job);
       return;
