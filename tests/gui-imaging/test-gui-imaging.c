@@ -424,6 +424,14 @@ test_seals_best_sample (void)
   g_assert_cmpstr (cd_test_label (win, "seal_verdict_legal_seal_2"), ==, "2: empty");
   g_assert_cmpstr (cd_test_label (win, "seal_verdict_legal_seal_3"), ==, "3: OK");
   g_assert_false (cd_test_sensitive (win, "seal_sample_legal_seal_1"));
+  /* The empty box is pictured as an empty box, not with the theme's broken-picture icon. */
+  {
+    GtkWidget *empty = gtk_bin_get_child (GTK_BIN (cd_test_find (win, "seal_sample_legal_seal_2")));
+
+    g_assert_true (GTK_IS_IMAGE (empty));
+    g_assert_cmpint (gtk_image_get_storage_type (GTK_IMAGE (empty)), ==, GTK_IMAGE_PIXBUF);
+    g_assert_false (cd_test_sensitive (win, "seal_sample_legal_seal_2"));
+  }
   g_assert_true (cd_sample_store_get (counter->ctx, app_id, "legal_seal", &sample, &error));
   g_assert_no_error (error);
   g_assert_nonnull (sample);

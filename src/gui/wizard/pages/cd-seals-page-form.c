@@ -5,6 +5,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
@@ -189,6 +191,29 @@ on_sample_toggled_cb (GtkToggleButton *button, CdSealsPageForm *self)
   cd_seals_page_form_choose (self, index);
 }
 
+/* An empty box shown as one: a grey outline, transparent inside, the size of a sample's thumbnail. (The
+ * theme's "image-missing" icon it showed before reads as a picture the program failed to load; an opaque
+ * white inside turns grey with the stipple GTK draws over an insensitive button's picture.) */
+static GdkPixbuf *
+empty_box_thumb (void)
+{
+  const int side = THUMB * 3 / 4;
+  GdkPixbuf *box = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, side, side);
+  int stride = gdk_pixbuf_get_rowstride (box);
+  guchar *pixels = gdk_pixbuf_get_pixels (box);
+
+  for (int y = 0; y < side; y++)
+    for (int x = 0; x < side; x++)
+      {
+        guchar *p = pixels + y * stride + x * 4;
+        gboolean edge = x == 0 || y == 0 || x == side - 1 || y == side - 1;
+
+        memset (p, 0x90, 3);
+        p[3] = edge ? 0xff : 0;
+      }
+  return box;
+}
+
 static void
 fill_samples (CdSealsPageForm *self)
 {
@@ -224,7 +249,10 @@ fill_samples (CdSealsPageForm *self)
           gtk_image_set_from_pixbuf (GTK_IMAGE (image), small);
         }
       else
-        gtk_image_set_from_icon_name (GTK_IMAGE (image), "image-missing", GTK_ICON_SIZE_DIALOG);
+        {
+          g_autoptr(GdkPixbuf) empty = empty_box_thumb ();
+          gtk_image_set_from_pixbuf (GTK_IMAGE (image), empty);
+        }
       gtk_widget_set_size_request (image, THUMB, THUMB);
       gtk_container_add (GTK_CONTAINER (radio), image);
       gtk_widget_set_name (radio, rname);
