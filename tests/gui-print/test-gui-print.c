@@ -264,6 +264,10 @@ test_print_page_prints_and_reprints (void)
       g_assert_nonnull (strstr (text, UNIT_NAME));
       g_assert_null (strstr (text, "补打"));
     }
+  /* the documents are made again after a print: the picture is of them, not of the blank page meanwhile */
+  g_assert_true (cd_test_wait (print_page_ready, page, 20000));
+  cd_test_iterate ();
+  cd_test_wait_ms (300);
   cd_test_screenshot (win, "print-page-printed");
 
   /* A reprint asks for a reason: cancelled, nothing is recorded; the core refuses one without a reason. The
@@ -709,6 +713,9 @@ test_local_prices (void)
           g_clear_error (&error);
           g_assert_nonnull (strip);
           g_assert_true (gtk_widget_is_drawable (strip));
+          g_assert_true (cd_test_wait (print_page_ready, page, 20000));
+          cd_test_iterate ();
+          cd_test_wait_ms (300);
           cd_test_screenshot (win, "print-signed-scan");
           cd_scan_strip_add_uris (CD_SCAN_STRIP (strip), (const char *const[]) { uri, NULL });
           g_assert_true (cd_test_wait (strip_settled, strip, 20000));
