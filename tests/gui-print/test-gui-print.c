@@ -116,6 +116,42 @@ print_page_ready (gpointer page)
   return cd_print_page_is_ready (page);
 }
 
+/* Every row's text of @view's column @view_column (model column @model_column) is shown whole: laid out with the
+ * view's font as its renderer lays it out (wrapped at its wrap width, if any), it fits the cell's area. */
+static void
+assert_column_whole (GtkWidget *view, int view_column, int model_column)
+{
+  GtkTreeModel *m = gtk_tree_view_get_model (GTK_TREE_VIEW (view));
+  GtkTreeViewColumn *column = gtk_tree_view_get_column (GTK_TREE_VIEW (view), view_column);
+  g_autoptr(GList) cells = gtk_cell_layout_get_cells (GTK_CELL_LAYOUT (column));
+  GtkTreeIter it;
+
+  g_assert_true (gtk_tree_model_get_iter_first (m, &it));
+  do
+    {
+      g_autoptr(GtkTreePath) path = gtk_tree_model_get_path (m, &it);
+      g_autoptr(PangoLayout) layout = NULL;
+      g_autofree char *text = NULL;
+      int wrap_width, xpad, ypad, w, h;
+      GdkRectangle area;
+
+      gtk_tree_model_get (m, &it, model_column, &text, -1);
+      g_assert_nonnull (text);
+      g_object_get (cells->data, "wrap-width", &wrap_width, "xpad", &xpad, "ypad", &ypad, NULL);
+      layout = gtk_widget_create_pango_layout (view, text);
+      if (wrap_width > 0)
+        {
+          pango_layout_set_width (layout, wrap_width * PANGO_SCALE);
+          pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+        }
+      pango_layout_get_pixel_size (layout, &w, &h);
+      gtk_tree_view_get_cell_area (GTK_TREE_VIEW (view), path, column, &area);
+      if (w + 2 * xpad > area.width || h + 2 * ypad > area.height)
+        g_error ("“%s” (%d×%d px) is cut off in its cell of %d×%d px", text, w, h, area.width, area.height);
+    }
+  while (gtk_tree_model_iter_next (m, &it));
+}
+
 static gboolean
 queue_ready (gpointer page)
 {
@@ -348,6 +384,8 @@ test_queue (void)
   g_assert_true (cd_test_sensitive (win, "queue_print"));
   g_assert_false (cd_test_sensitive (win, "queue_reprint"));
   cd_test_screenshot (win, "print-queue");
+  /* the applicants' names read whole at 1366×768 (they ended in … beside the preview) */
+  assert_column_whole (view, 1, 2);
 
   cd_print_queue_page_set_export_filename (CD_PRINT_QUEUE_PAGE (queue_page), out);
   cd_test_click (win, "queue_print");
