@@ -221,7 +221,11 @@ cd_forms_draw_detail_sheet (CdFormsDoc *doc, GError **error)
   }
   y += 14;
   cd_forms_signature_line (doc, L0, y, 80, "经办人（签字）：", NULL);
-  cd_forms_text (doc, 112, y, SZ, CD_TEXT_STATIC, app->person ? "申请人（签字）：" : "申请单位（盖章）：");
+  /* a person signs on a line like the agent's; a unit stamps its seal, no line */
+  if (app->person)
+    cd_forms_signature_line (doc, 112, y, 83, "申请人（签字）：", NULL);
+  else
+    cd_forms_text (doc, 112, y, SZ, CD_TEXT_STATIC, "申请单位（盖章）：");
   y += 22;
   cd_forms_date_line (doc, 112, y, "日期：", TRUE);
   return TRUE;

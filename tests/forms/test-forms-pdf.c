@@ -615,6 +615,79 @@ test_approved_images (void)
 
 /* ---- the CLI's answers ---- */
 
+/* Every "…（签字）：" of the bj detail sheet is followed by a line to sign on (a person's form had its
+ * applicant's place as a bare label): the page drawn at 144 dpi has a dark horizontal run of at least 25 mm
+ * starting within 3 mm right of the label, within 2 mm under its baseline. */
+static void
+test_signature_places_have_lines (void)
+{
+  g_autofree char *pdf = NULL;
+  g_autoptr(GPtrArray) words = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autoptr(PopplerPage) page = NULL;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  double w, h, scale = 2.0;
+  guint places = 0;
+
+  if (!need_cli () || !need_tool ("pdftotext"))
+    return;
+  pdf = render ("bj-person.json", "detail-sheet", "detail-sheet-person.pdf", NULL, NULL);
+  words = page_words (pdf);
+  uri = g_filename_to_uri (pdf, NULL, &error);
+  doc = poppler_document_new_from_file (uri, NULL, &error);
+  g_assert_no_error (error);
+  page = poppler_document_get_page (doc, 0);
+  poppler_page_get_size (page, &w, &h);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) ceil (w * scale), (int) ceil (h * scale));
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_scale (cr, scale, scale);
+  poppler_page_render_for_printing (page, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  for (guint i = 0; i < words->len; i++)
+    {
+      Word *word = words->pdata[i];
+      const guchar *data = cairo_image_surface_get_data (surface);
+      int stride = cairo_image_surface_get_stride (surface), width = cairo_image_surface_get_width (surface);
+      int longest = 0;
+
+      if (!strstr (word->text, "（签字）"))
+        continue;
+      places++;
+      for (int y = (int) (word->y1 * scale) - 4; y <= (int) ((word->y1 + 2 * MM) * scale); y++)
+        {
+          int run = 0, best = 0;
+
+          for (int x = (int) (word->x1 * scale); x < MIN (width, (int) ((word->x1 + 60 * MM) * scale)); x++)
+            {
+              guint32 px = *(const guint32 *) (data + y * stride + x * 4);
+              gboolean dark = ((px >> 16) & 0xff) < 160 && ((px >> 8) & 0xff) < 160 && (px & 0xff) < 160;
+
+              if (dark)
+                {
+                  if (run == 0 && x > (int) ((word->x1 + 3 * MM) * scale))
+                    break;   /* a run must start right after the label */
+                  run++;
+                  best = MAX (best, run);
+                }
+              else if (run > 0)
+                break;
+            }
+          longest = MAX (longest, best);
+        }
+      g_test_message ("“%s”: a line of %.1f mm", word->text, longest / scale / MM);
+      if (longest < 25 * MM * scale)
+        g_error ("“%s” on the person's detail sheet has no line to sign on", word->text);
+    }
+  cairo_surface_destroy (surface);
+  g_assert_cmpuint (places, ==, 2);   /* the agent's and the applicant's */
+}
+
 static void
 test_cli_output_and_errors (void)
 {
@@ -732,6 +805,7 @@ main (int argc, char **argv)
   g_test_add_func ("/forms/pdf/long-name-stays-in-its-box", test_long_name_stays_in_its_box);
   g_test_add_func ("/forms/pdf/id-boxes-inside-the-table", test_id_boxes_inside_the_table);
   g_test_add_func ("/forms/pdf/approved-images", test_approved_images);
+  g_test_add_func ("/forms/pdf/signature-places-have-lines", test_signature_places_have_lines);
   g_test_add_func ("/forms/cli/output-and-errors", test_cli_output_and_errors);
   status = g_test_run ();
   if (!keep_tmp && status == 0)
