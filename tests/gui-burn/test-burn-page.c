@@ -264,6 +264,10 @@ test_issue (Counter *c, gconstpointer data)
   g_assert_null (strstr (cd_test_label (page, "burn_subject"), "serialNumber="));
   g_assert_cmpstr (cd_test_label (page, "burn_not_before"), !=, "");
   g_assert_cmpstr (cd_test_label (page, "burn_not_after"), !=, "");
+  /* the key in words, as its card says it: no "(serial) · DEMO" */
+  g_assert_nonnull (strstr (cd_test_label (page, "burn_key"), "序列号"));
+  g_assert_nonnull (strstr (cd_test_label (page, "burn_key"), "演示介质"));
+  g_assert_null (strstr (cd_test_label (page, "burn_key"), "("));
   g_assert_cmpint (pki_db_int (&c->pf, "SELECT count(*) FROM burn_journal WHERE step = 'verify' AND phase = 'done'"),
                    ==, 1);
   g_assert_false (gtk_widget_get_visible (cd_test_find (page, "burn_button")));

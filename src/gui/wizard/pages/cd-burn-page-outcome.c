@@ -98,8 +98,11 @@ cd_burn_page_show_outcome (CdBurnPage *self)
                                                                                     : _("Done"));
   if (r && r->token_label)
     {
-      g_autofree char *key = g_strdup_printf ("%s (%s)%s", r->token_label, r->token_serial ? r->token_serial : "",
-                                              r->token_is_demo ? " · DEMO" : "");
+      /* in words, as the key's card above says it (not "label (serial) · DEMO") */
+      const char *serial_text = r->token_serial && *r->token_serial ? r->token_serial : _("none yet");
+      g_autofree char *key = r->token_is_demo ? g_strdup_printf (_("%s · serial %s · demo key"), r->token_label,
+                                                                 serial_text)
+                                              : g_strdup_printf (_("%s · serial %s"), r->token_label, serial_text);
       add_row (self, row++, _("USB key"), key, "burn_key");
     }
   gtk_label_set_text (self->warning_label, r && r->warning ? r->warning : "");
