@@ -368,6 +368,16 @@ cmp_revoke (CdIssuer *issuer, X509 *cert, CdRevokeReason reason, GError **error)
   g_atomic_int_set (&self->protection_refused, FALSE);
   ok = OSSL_CMP_exec_RR_ses (ctx) == 1;
   errors = cd_issuer_cmp_drain_errors (log);
+  /* The CA has it revoked already: an earlier attempt's revocation whose answer was lost (the counter stopped
+   * between the CA's answer and its own record). What was asked holds, so the record catches up. Not for a
+   * suspension: a certificate the CA revoked is not on hold, and is not to be recorded so. */
+  if (!ok && reason != CD_REVOKE_HOLD && OSSL_CMP_CTX_get_status (ctx) == OSSL_CMP_PKISTATUS_rejection
+      && OSSL_CMP_CTX_get_failInfoCode (ctx) > 0
+      && (OSSL_CMP_CTX_get_failInfoCode (ctx) & (1 << OSSL_CMP_PKIFAILUREINFO_certRevoked)))
+    {
+      g_debug ("CMP revocation: the CA has the certificate revoked already (%s)", log->str);
+      return TRUE;
+    }
   if (!ok)
     cd_issuer_cmp_set_error (&x, ctx, errors, log->str, _("the revocation"), error);
   return ok;

@@ -10,7 +10,8 @@
  * "revoked SERIAL" (an rr); SERIAL in upper-case hex. A restart in the same DIR keeps the CA (DIR/ca.key and
  * ca.pem are read again) and its port (DIR/port). DIR/die-after-answer (when present) makes the responder exit
  * right after it sent a certificate, before the certConf: a CA stopped mid-exchange; DIR/die-after-certconf, right
- * after it recorded a certConf, before its answer. Protection both
+ * after it recorded a certConf, before its answer. DIR/strict-rr (when present) makes an rr of a serial already in
+ * revoked.txt rejected with failInfo certRevoked, as CAs answer a second revocation. Protection both
  * ways: PBM with SECRET, or (--ra-trust) signatures: requests signed by an RA whose certificate chains to
  * RA-CA.pem, answers signed by the test CA. Unprotected requests are refused. HTTP/1.1 on 127.0.0.1, an
  * ephemeral port written to DIR/port.
@@ -282,6 +283,25 @@ on_cert_request (OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, int id, const O
   return OSSL_CMP_STATUSINFO_new (OSSL_CMP_PKISTATUS_accepted, 0, NULL);
 }
 
+/* With DIR/strict-rr: whether SERIAL (upper-case hex) is listed in revoked.txt already. */
+static int
+already_revoked (const char *hex)
+{
+  char line[256];
+  FILE *f;
+  int found = 0;
+
+  if (access (path_in ("strict-rr"), F_OK) != 0 || !(f = fopen (path_in ("revoked.txt"), "r")))
+    return 0;
+  while (!found && fgets (line, sizeof line, f))
+    {
+      line[strcspn (line, "\n")] = '\0';
+      found = strcmp (line, hex) == 0;
+    }
+  fclose (f);
+  return found;
+}
+
 static OSSL_CMP_PKISI *
 on_revoke (OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, const X509_NAME *issuer, const ASN1_INTEGER *serial)
 {
@@ -294,6 +314,13 @@ on_revoke (OSSL_CMP_SRV_CTX *srv, const OSSL_CMP_MSG *req, const X509_NAME *issu
     return OSSL_CMP_STATUSINFO_new (OSSL_CMP_PKISTATUS_rejection, 1 << OSSL_CMP_PKIFAILUREINFO_badRequest, no);
   bn = ASN1_INTEGER_to_BN (serial, NULL);
   hex = BN_bn2hex (bn);
+  if (already_revoked (hex))
+    {
+      OPENSSL_free (hex);
+      BN_free (bn);
+      return OSSL_CMP_STATUSINFO_new (OSSL_CMP_PKISTATUS_rejection, 1 << OSSL_CMP_PKIFAILUREINFO_certRevoked,
+                                      "certificate already revoked");
+    }
   append_line ("revoked.txt", hex);
   ledger ("revoked", hex);
   OPENSSL_free (hex);

@@ -285,6 +285,39 @@ test_issue_and_revoke (CmpFixture *f, gconstpointer data)
   g_assert_cmpstr (asked, ==, "p10cr\nrr\n");
 }
 
+/* The CA already has the certificate revoked (an earlier revocation whose answer the counter lost) and says so
+ * with failInfo certRevoked: a revocation is recorded as done; a suspension is refused and not recorded. */
+static void
+test_revoke_already_revoked_at_ca (CmpFixture *f, gconstpointer data)
+{
+  g_autoptr(CdIssuer) issuer = cmp_issuer (f, f->url, SECRET);
+  g_autofree char *json = pki_app_json ("pki-ec", "new", NULL, NULL, NULL, 0, NULL);
+  g_autofree char *strict = g_build_filename (f->ca_dir, "strict-rr", NULL);
+  g_autofree char *revoked_file = g_build_filename (f->ca_dir, "revoked.txt", NULL);
+  g_autofree char *line = NULL;
+  g_autoptr(CdBurnResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  pki_make_token (&f->base, "DEMO-A");
+  id = pki_application (&f->base, json, CD_STATE_PRINTED);
+  r = pki_burn (&f->base, id, "DEMO-A", NULL, PKI_SO_PIN, issuer, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (strict, "", 0, NULL));
+  line = g_strdup_printf ("%s\n", r->certificate_serial);
+  g_assert_true (g_file_set_contents (revoked_file, line, -1, NULL));
+
+  g_assert_false (cd_burn_revoke_certificate (f->base.ctx, issuer, r->certificate_serial, CD_REVOKE_HOLD, &error));
+  g_assert_error (error, CD_PKI_ERROR, CD_PKI_ERROR_ISSUER_REFUSED);
+  g_clear_error (&error);
+  g_assert_cmpint (pki_db_int (&f->base, "SELECT count(*) FROM certificate WHERE state = 'issued'"), ==, 1);
+
+  g_assert_true (cd_burn_revoke_certificate (f->base.ctx, issuer, r->certificate_serial, CD_REVOKE_KEY_COMPROMISE,
+                                             &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pki_db_int (&f->base, "SELECT count(*) FROM certificate WHERE state = 'revoked'"), ==, 1);
+}
+
 /* The CA refuses: its words reach the clerk, nothing is recorded, the key keeps no leftover, retry works. */
 static void
 test_refused_then_retry (CmpFixture *f, gconstpointer data)
@@ -1467,6 +1500,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 #define T(path, fn) g_test_add (path, CmpFixture, NULL, cmp_setup, fn, cmp_teardown)
   T ("/pki/cmp/issue-and-revoke", test_issue_and_revoke);
+  T ("/pki/cmp/revoke-already-revoked-at-ca", test_revoke_already_revoked_at_ca);
   T ("/pki/cmp/refused-then-retry", test_refused_then_retry);
   T ("/pki/cmp/unreachable-then-retry", test_unreachable_then_retry);
   T ("/pki/cmp/wrong-secret", test_wrong_secret);
