@@ -432,6 +432,44 @@ figures_hold (GtkWidget *root, const char *section_item_prefix, const char *text
   return FALSE;
 }
 
+/* Voiding a paid application says, in the supervisor's approval, that its fee becomes a refund to hand back:
+ * how much and how it was paid (a draft's approval has no such sentence). Approved, the day's report has the
+ * refund. */
+static void
+test_today_void_paid_names_refund (void)
+{
+  Counter c = { 0 };
+  CdTodayPage *today;
+  GtkWidget *win, *dialog;
+  const char *message;
+
+  counter_init (&c, FALSE);
+  today = cd_today_page_new (c.ctx);
+  win = cd_test_window (GTK_WIDGET (today));
+  cd_today_page_refresh (today);
+
+  dialog = start_void (win, c.day.draft_app);
+  g_assert_null (strstr (cd_test_label (dialog, "auth_message"), "退款"));
+  gtk_widget_destroy (dialog);
+  cd_test_iterate ();
+
+  dialog = start_void (win, c.day.cash_app);
+  message = cd_test_label (dialog, "auth_message");
+  g_test_message ("%s", message);
+  g_assert_nonnull (strstr (message, "¥200.00"));
+  g_assert_nonnull (strstr (message, "现金"));
+  g_assert_nonnull (strstr (message, "退款"));
+  g_assert_nonnull (strstr (message, "退还申请人"));
+  cd_test_iterate ();
+  cd_test_wait_ms (100);
+  cd_test_screenshot (dialog, "today-void-paid");
+  fill_auth (dialog, "boss", RF_PASSWORD, "客户取消，现金退回");
+  g_assert_null (find_dialog_named ("CdAuthDialog"));
+  g_assert_cmpint (state_of (c.ctx, c.day.cash_app), ==, CD_STATE_VOIDED);
+  gtk_widget_destroy (win);
+  counter_clear (&c);
+}
+
 static void
 test_today_void_adjustment (void)
 {
@@ -817,6 +855,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/reports/sign-off-locks-day", test_sign_off_locks_day);
   g_test_add_func ("/gui/reports/refund-netted", test_refund_netted);
   g_test_add_func ("/gui/reports/today-void-adjustment", test_today_void_adjustment);
+  g_test_add_func ("/gui/reports/today-void-paid-names-refund", test_today_void_paid_names_refund);
   g_test_add_func ("/gui/reports/calendar", test_calendar);
   g_test_add_func ("/gui/reports/pdf-async", test_pdf_async);
   g_test_add_func ("/gui/reports/screenshot", test_screenshot);

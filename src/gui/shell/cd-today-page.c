@@ -188,9 +188,28 @@ on_void_clicked_cb (CdTodayPage *self)
       void_request_free (req);
       return;
     }
-  /* the supervisor approves at the clerk's screen: the dialog says which application, the list may be behind it */
-  message = g_strdup_printf (_("A supervisor voids application %s (%s). The reason is kept in the audit log."),
-                             req->number, name ? name : "");
+  /* the supervisor approves at the clerk's screen: the dialog says which application, the list may be behind it,
+   * and, when it is paid for, that the fee becomes a refund to hand back (the day's report counts it so) */
+  {
+    g_autoptr(CdApplication) app = NULL;
+    g_autoptr(CdApplicationInfo) info = NULL;
+
+    /* the state, not has_payment alone: an imported draft can carry the payment it is about to make */
+    if (cd_application_store_load (self->ctx, req->id, &app, &info, NULL) && info->state >= CD_STATE_PAID
+        && app->payment.has_payment && app->payment.amount_fen > 0)
+      {
+        g_autofree char *yuan = cd_fen_to_yuan_string (app->payment.amount_fen);
+
+        message = g_strdup_printf (_("A supervisor voids application %s (%s). Its fee of ¥%s paid by %s is recorded "
+                                     "as refunded: hand it back to the applicant. The reason is kept in the audit "
+                                     "log."),
+                                   req->number, name ? name : "", yuan,
+                                   cd_payment_method_label (app->payment.method));
+      }
+    else
+      message = g_strdup_printf (_("A supervisor voids application %s (%s). The reason is kept in the audit log."),
+                                 req->number, name ? name : "");
+  }
   dialog = cd_auth_dialog_new (GTK_WINDOW (gtk_widget_get_toplevel (GTK_WIDGET (self))), self->ctx,
                                _("Void an Application"), message, TRUE,
                                void_action, req, (GDestroyNotify) void_request_free);
