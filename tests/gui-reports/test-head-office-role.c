@@ -116,6 +116,8 @@ test_head_office_role (void)
   cd_test_iterate ();
   cd_test_wait_ms (200);
   cd_test_screenshot (GTK_WIDGET (win), "head-office-role");
+  /* no USB key status in the header: the head office does no key work */
+  g_assert_false (gtk_widget_is_visible (cd_test_find (GTK_WIDGET (win), "key_slot")));
   gtk_widget_destroy (GTK_WIDGET (win));
 
   /* The clerks panel of joined counter A (its supervisor signed in): no supervisor, no head office. */

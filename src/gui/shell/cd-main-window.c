@@ -322,6 +322,8 @@ cd_main_window_new (GtkApplication *app, CdContext *ctx, const CdClerk *clerk)
       if (url)
         cd_main_window_set_head_office (self, url);
 #endif
+      /* no key work in this role: no USB key status in the header (its room stays, the title where it is) */
+      gtk_widget_hide (GTK_WIDGET (self->key_slot));
       cd_main_window_show_section (self, "reports");
       return self;
     }
