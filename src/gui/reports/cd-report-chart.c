@@ -44,6 +44,40 @@ text_at (cairo_t *cr, PangoLayout *layout, double x, double y, const char *text,
   pango_cairo_show_layout (cr, layout);
 }
 
+#define LEGEND_ROW 18   /* px from one legend row to the next */
+#define LEGEND_END 4    /* px kept free at the right edge */
+
+static const char *
+legend_label (const char *code)
+{
+  CdBusiness bus;
+
+  return cd_business_from_code (code, &bus) ? cd_business_label (bus) : code;
+}
+
+/* How many rows the legend needs in @width. */
+static guint
+legend_rows (PangoLayout *layout, JsonArray *businesses, double left, int width)
+{
+  double x = left;
+  guint rows = 1;
+
+  for (guint b = 0; b < json_array_get_length (businesses); b++)
+    {
+      int w, h;
+
+      pango_layout_set_text (layout, legend_label (json_array_get_string_element (businesses, b)), -1);
+      pango_layout_get_pixel_size (layout, &w, &h);
+      if (x > left && x + 14 + w > width - LEGEND_END)
+        {
+          x = left;
+          rows++;
+        }
+      x += 14 + w + 12;
+    }
+  return rows;
+}
+
 static gboolean
 cd_report_chart_draw (GtkWidget *widget, cairo_t *cr)
 {
@@ -51,7 +85,7 @@ cd_report_chart_draw (GtkWidget *widget, cairo_t *cr)
   GtkStyleContext *style = gtk_widget_get_style_context (widget);
   g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, NULL);
   int width = gtk_widget_get_allocated_width (widget), height = gtk_widget_get_allocated_height (widget);
-  double left = 36, right = 12, top = 30, bottom = 22, plot_w, plot_h, bar_w, lx;
+  double left = 36, right = 12, top = 30, bottom = 22, plot_w, plot_h, bar_w, lx, ly;
   JsonArray *days, *businesses;
   gint64 max = 1;
   GdkRGBA fg;
@@ -68,6 +102,9 @@ cd_report_chart_draw (GtkWidget *widget, cairo_t *cr)
     return FALSE;
   for (guint i = 0; i < n; i++)
     max = MAX (max, day_total (json_array_get_object_element (days, i)));
+  /* The legend takes as many rows as the width needs (a long business name must not run off the right edge):
+   * the plot starts below its last row. */
+  top += LEGEND_ROW * (legend_rows (layout, businesses, left, width) - 1);
   plot_w = width - left - right;
   plot_h = height - top - bottom;
   bar_w = plot_w / n;
@@ -112,23 +149,27 @@ cd_report_chart_draw (GtkWidget *widget, cairo_t *cr)
                    json_object_get_string_member (day, "day") + 5, 0.5);
         }
     }
-  /* The legend along the top. */
+  /* The legend along the top, wrapped as legend_rows() counts it. */
   lx = left;
+  ly = 8;
   for (guint b = 0; b < json_array_get_length (businesses); b++)
     {
-      CdBusiness bus;
-      const char *code = json_array_get_string_element (businesses, b);
-      const char *label = cd_business_from_code (code, &bus) ? cd_business_label (bus) : code;
+      const char *label = legend_label (json_array_get_string_element (businesses, b));
       int w, h;
 
-      cairo_set_source_rgb (cr, palette[b % G_N_ELEMENTS (palette)][0], palette[b % G_N_ELEMENTS (palette)][1],
-                            palette[b % G_N_ELEMENTS (palette)][2]);
-      cairo_rectangle (cr, lx, 8, 10, 10);
-      cairo_fill (cr);
-      gdk_cairo_set_source_rgba (cr, &fg);
       pango_layout_set_text (layout, label, -1);
       pango_layout_get_pixel_size (layout, &w, &h);
-      cairo_move_to (cr, lx + 14, 13 - h / 2.0);
+      if (lx > left && lx + 14 + w > width - LEGEND_END)
+        {
+          lx = left;
+          ly += LEGEND_ROW;
+        }
+      cairo_set_source_rgb (cr, palette[b % G_N_ELEMENTS (palette)][0], palette[b % G_N_ELEMENTS (palette)][1],
+                            palette[b % G_N_ELEMENTS (palette)][2]);
+      cairo_rectangle (cr, lx, ly, 10, 10);
+      cairo_fill (cr);
+      gdk_cairo_set_source_rgba (cr, &fg);
+      cairo_move_to (cr, lx + 14, ly + 5 - h / 2.0);
       pango_cairo_show_layout (cr, layout);
       lx += 14 + w + 12;
     }

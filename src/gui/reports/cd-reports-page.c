@@ -613,6 +613,7 @@ cd_reports_page_set_central (CdReportsPage *self, const char *url)
     gtk_label_set_line_wrap (self->detail_label, TRUE);
     gtk_label_set_width_chars (self->detail_label, 16);
     gtk_label_set_max_width_chars (self->detail_label, 16);
+    gtk_widget_set_margin_start (detail_box, 6);   /* off the divider; the chart's legend needs the width */
     /* room enough here: a figure's line is wrapped only where the page ends */
     {
       g_autoptr(GList) cells = gtk_cell_layout_get_cells (GTK_CELL_LAYOUT (gtk_tree_view_get_column (self->figures_view, 1)));
