@@ -253,6 +253,21 @@ outsider_verify (CmpFixture *f, const char *label)
   g_assert_cmpstr (cert_pub, ==, key_pub);
 }
 
+/* A new key DEMO-A burnt through @issuer for the printed application @json: the burn's result. */
+static CdBurnResult *
+burn_on_demo_a (CmpFixture *f, CdIssuer *issuer, const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  CdBurnResult *r;
+  gint64 id;
+
+  pki_make_token (&f->base, "DEMO-A");
+  id = pki_application (&f->base, json, CD_STATE_PRINTED);
+  r = pki_burn (&f->base, id, "DEMO-A", NULL, PKI_SO_PIN, issuer, &error);
+  g_assert_no_error (error);
+  return r;
+}
+
 static void
 test_issue_and_revoke (CmpFixture *f, gconstpointer data)
 {
@@ -264,12 +279,8 @@ test_issue_and_revoke (CmpFixture *f, gconstpointer data)
   g_autofree char *revoked_file = g_build_filename (f->ca_dir, "revoked.txt", NULL);
   g_autofree char *issuer_col = NULL;
   g_autofree char *asked = NULL;
-  gint64 id;
 
-  pki_make_token (&f->base, "DEMO-A");
-  id = pki_application (&f->base, json, CD_STATE_PRINTED);
-  r = pki_burn (&f->base, id, "DEMO-A", NULL, PKI_SO_PIN, issuer, &error);
-  g_assert_no_error (error);
+  r = burn_on_demo_a (f, issuer, json);
   g_assert_cmpstr (r->issuer, ==, "cmp");
   issuer_col = pki_db_text (&f->base, "SELECT issuer FROM certificate");
   g_assert_cmpstr (issuer_col, ==, "cmp");
@@ -297,12 +308,8 @@ test_revoke_already_revoked_at_ca (CmpFixture *f, gconstpointer data)
   g_autofree char *line = NULL;
   g_autoptr(CdBurnResult) r = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 id;
 
-  pki_make_token (&f->base, "DEMO-A");
-  id = pki_application (&f->base, json, CD_STATE_PRINTED);
-  r = pki_burn (&f->base, id, "DEMO-A", NULL, PKI_SO_PIN, issuer, &error);
-  g_assert_no_error (error);
+  r = burn_on_demo_a (f, issuer, json);
   g_assert_true (g_file_set_contents (strict, "", 0, NULL));
   line = g_strdup_printf ("%s\n", r->certificate_serial);
   g_assert_true (g_file_set_contents (revoked_file, line, -1, NULL));
@@ -399,14 +406,9 @@ ir_burn (CmpFixture *f, const char *profile, CdIssuer *issuer)
 {
   g_autofree char *json = pki_app_json (profile, "new", NULL, NULL, NULL, 0, NULL);
   g_autoptr(CdBurnResult) r = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *asked = NULL;
-  gint64 id;
 
-  pki_make_token (&f->base, "DEMO-A");
-  id = pki_application (&f->base, json, CD_STATE_PRINTED);
-  r = pki_burn (&f->base, id, "DEMO-A", NULL, PKI_SO_PIN, issuer, &error);
-  g_assert_no_error (error);
+  r = burn_on_demo_a (f, issuer, json);
   g_assert_cmpstr (r->issuer, ==, "cmp");
   g_assert_cmpint (pki_db_int (&f->base, "SELECT count(*) FROM application WHERE state = 'issued'"), ==, 1);
   asked = requests (f);
@@ -487,12 +489,8 @@ test_ra_issue_and_revoke (CmpFixture *f, gconstpointer data)
   g_autofree char *asked = NULL;
   g_autoptr(CdBurnResult) r = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 id;
 
-  pki_make_token (&f->base, "DEMO-A");
-  id = pki_application (&f->base, json, CD_STATE_PRINTED);
-  r = pki_burn (&f->base, id, "DEMO-A", NULL, PKI_SO_PIN, issuer, &error);
-  g_assert_no_error (error);
+  r = burn_on_demo_a (f, issuer, json);
   outsider_verify (f, "DEMO-A");
   g_assert_true (cd_burn_revoke_certificate (f->base.ctx, issuer, r->certificate_serial, CD_REVOKE_SUPERSEDED, &error));
   g_assert_no_error (error);
@@ -510,13 +508,8 @@ test_ra_p10cr (CmpFixture *f, gconstpointer data)
   g_autofree char *json = pki_app_json ("pki-rsa", "new", NULL, NULL, NULL, 0, NULL);
   g_autofree char *asked = NULL;
   g_autoptr(CdBurnResult) r = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 id;
 
-  pki_make_token (&f->base, "DEMO-A");
-  id = pki_application (&f->base, json, CD_STATE_PRINTED);
-  r = pki_burn (&f->base, id, "DEMO-A", NULL, PKI_SO_PIN, issuer, &error);
-  g_assert_no_error (error);
+  r = burn_on_demo_a (f, issuer, json);
   outsider_verify (f, "DEMO-A");
   asked = requests (f);
   g_assert_cmpstr (asked, ==, "p10cr\n");
