@@ -280,20 +280,38 @@ cd_store_open (const char *path, GError **error)
 }
 
 CdStore *
-cd_store_open_worker (CdStore *of, GError **error)
+cd_store_new_worker (CdStore *of)
 {
-  g_autoptr(CdStore) self = g_new0 (CdStore, 1);
+  CdStore *self = g_new0 (CdStore, 1);
 
   g_return_val_if_fail (of != NULL && of->keys != NULL, NULL);
   self->path = g_strdup (of->path);
-  /* READWRITE without CREATE: the file @of has open exists; one gone meanwhile is an error, not a new database */
-  if (!open_db (self, SQLITE_OPEN_READWRITE, error) || !configure_connection (self, error))
-    return NULL;
   if (of->fixed_now)
     self->fixed_now = g_date_time_ref (of->fixed_now);
-  /* the key set and the SQL functions over it (cd_name, cd_open …), which belong to each connection */
   self->keys = cd_keys_ref (of->keys);
+  return self;
+}
+
+gboolean
+cd_store_connect_worker (CdStore *self, GError **error)
+{
+  g_return_val_if_fail (self->db == NULL, FALSE);
+  /* READWRITE without CREATE: the file the window has open exists; one gone meanwhile is an error, not a new
+   * database */
+  if (!open_db (self, SQLITE_OPEN_READWRITE, error) || !configure_connection (self, error))
+    return FALSE;
+  /* the SQL functions over the key set (cd_name, cd_open …), which belong to each connection */
   cd_field_register_sql (self->db, self->keys);
+  return TRUE;
+}
+
+CdStore *
+cd_store_open_worker (CdStore *of, GError **error)
+{
+  g_autoptr(CdStore) self = cd_store_new_worker (of);
+
+  if (!self || !cd_store_connect_worker (self, error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 

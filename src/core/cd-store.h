@@ -31,6 +31,11 @@ CdStore  *cd_store_open            (const char *path, GError **error);
  * sealing of old data are not run again (@of did them). Call on @of's thread; the new store outlives @of
  * safely. It never touches @of's connection. */
 CdStore  *cd_store_open_worker     (CdStore *of, GError **error);
+/* The same in two halves, so that the connection is opened on the worker's thread, not the window's: the
+ * store made on @of's thread (no file touched: the path, clock and key set), then connected by the worker
+ * before its first use. */
+CdStore  *cd_store_new_worker      (CdStore *of);
+gboolean  cd_store_connect_worker  (CdStore *self, GError **error);
 void      cd_store_close           (CdStore *self);
 sqlite3  *cd_store_get_db          (CdStore *self);
 const char *cd_store_get_path      (CdStore *self);

@@ -79,7 +79,7 @@ cd_keygen_ahead_run (CdContext *ctx, const CdBurnOptions *opts, GCancellable *ca
 }
 
 typedef struct {
-  CdContext     *worker;   /* cd_context_new_worker of the caller's context, used by the thread alone */
+  CdContext     *worker;   /* made from the caller's context, connected and used by the thread alone */
   CdBurnOptions *opts;
 } TaskData;
 
@@ -99,7 +99,8 @@ ahead_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
   CdKeygenAhead *ahead;
 
   cd_worker_yield_to_ui ();
-  ahead = cd_keygen_ahead_run (d->worker, d->opts, cancellable, &error);
+  ahead = cd_context_connect_worker (d->worker, &error)
+          ? cd_keygen_ahead_run (d->worker, d->opts, cancellable, &error) : NULL;
 
   if (ahead)
     g_task_return_pointer (task, ahead, (GDestroyNotify) cd_keygen_ahead_free);
@@ -112,22 +113,15 @@ cd_keygen_ahead_async (CdContext *ctx, const CdBurnOptions *opts, GCancellable *
                        GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  GError *error = NULL;
   TaskData *d;
-  CdContext *worker;
 
   g_task_set_source_tag (task, cd_keygen_ahead_async);
   /* Made here, on the caller's thread, which owns @ctx (its actor and outlet are read unlocked): a connection
    * of its own, the profiles and keys shared. A whole context per job (profiles parsed, keys unwrapped,
    * migrations checked, scans settled) delayed the key work by 16–19 ms; this takes 1.4–1.6 ms (release build,
-   * tests/bench/context). */
-  if (!(worker = cd_context_new_worker (ctx, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+   * tests/bench/context), spent by the thread (ahead_thread connects it), not the caller's main loop. */
   d = g_new0 (TaskData, 1);
-  d->worker = worker;
+  d->worker = cd_context_new_worker_unconnected (ctx);
   d->opts = cd_burn_options_copy (opts);
   g_task_set_task_data (task, d, (GDestroyNotify) task_data_free);
   /* The key work decides itself where cancelling is still safe. */

@@ -80,7 +80,12 @@ static gpointer
 worker_thread (gpointer data)
 {
   WorkerJob *job = data;
+  g_autoptr(GError) error = NULL;
 
+  /* a context made unconnected opens its connection here, on its own thread (a connected one: nothing to do) */
+  g_assert_true (cd_context_connect_worker (job->worker, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (cd_store_get_db (cd_context_get_store (job->worker)));
   for (guint i = 0; i < G_N_ELEMENTS (job->ids); i++)
     job->ids[i] = create_and_pay (job->worker);
   return NULL;
@@ -103,7 +108,14 @@ test_writes_seen_by_parent (CdTestContext *t, gconstpointer data)
   g_assert_no_error (error);
   g_assert_true (cd_clerk_store_login (t->ctx, "wang", "correct horse 9", &clerk, &error));
   g_assert_no_error (error);
-  job.worker = cd_context_new_worker (t->ctx, &error);
+  if (data)
+    {
+      /* made on the window's thread without touching the file: the connection is the worker's to open */
+      job.worker = cd_context_new_worker_unconnected (t->ctx);
+      g_assert_null (cd_store_get_db (cd_context_get_store (job.worker)));
+    }
+  else
+    job.worker = cd_context_new_worker (t->ctx, &error);
   g_assert_no_error (error);
   /* the window keeps writing on its connection while the worker writes on its own */
   thread = g_thread_new ("test-worker-context", worker_thread, &job);
@@ -198,6 +210,12 @@ test_database_gone (CdTestContext *t, gconstpointer data)
   g_assert_error (error, CD_STORE_ERROR, CD_STORE_ERROR_OPEN);
   g_assert_nonnull (strstr (error->message, path));
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  /* the same refusal when the worker connects it in its thread */
+  g_clear_error (&error);
+  worker = cd_context_new_worker_unconnected (t->ctx);
+  g_assert_false (cd_context_connect_worker (worker, &error));
+  g_assert_error (error, CD_STORE_ERROR, CD_STORE_ERROR_OPEN);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 }
 
 int
@@ -207,6 +225,8 @@ main (int argc, char **argv)
   g_test_add ("/context/worker/shares-and-copies", CdTestContext, NULL, cd_test_context_setup,
               test_shares_and_copies, cd_test_context_teardown);
   g_test_add ("/context/worker/writes-seen-by-parent", CdTestContext, NULL, cd_test_context_setup,
+              test_writes_seen_by_parent, cd_test_context_teardown);
+  g_test_add ("/context/worker/connected-in-its-thread", CdTestContext, "unconnected", cd_test_context_setup,
               test_writes_seen_by_parent, cd_test_context_teardown);
   g_test_add ("/context/worker/parent-freed-first", CdTestContext, NULL, cd_test_context_setup,
               test_parent_freed_first, cd_test_context_teardown);
