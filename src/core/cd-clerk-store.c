@@ -9,6 +9,7 @@
 #include "cd-audit.h"
 #include "cd-clerk-store.h"
 #include "cd-clerk-store-private.h"
+#include "cd-input.h"
 
 G_DEFINE_QUARK (cd-clerk-error-quark, cd_clerk_error)
 
@@ -117,6 +118,7 @@ check_login_name (const char *login, GError **error)
 static gboolean
 check_clerk_name (const char *name, const char *what, GError **error)
 {
+  const char *bad;
   glong n;
 
   if (cd_clerk_is_blank (name))
@@ -130,20 +132,15 @@ check_clerk_name (const char *name, const char *what, GError **error)
                    what);
       return FALSE;
     }
-  for (const char *p = name; *p; p = g_utf8_next_char (p))
+  /* the applicant rule's test of a name's characters (a skin-tone modifier or variation selector too) */
+  if ((bad = cd_input_refused_name_char (name)))
     {
-      GUnicodeType t = g_unichar_type (g_utf8_get_char (p));
+      char ch[8] = { 0 };
 
-      if (t == G_UNICODE_CONTROL || t == G_UNICODE_FORMAT || t == G_UNICODE_OTHER_SYMBOL
-          || t == G_UNICODE_PRIVATE_USE || t == G_UNICODE_UNASSIGNED)
-        {
-          char ch[8] = { 0 };
-
-          g_unichar_to_utf8 (g_utf8_get_char (p), ch);
-          g_set_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_INVALID,
-                       _("%s contains “%s”: a name takes letters, “·” and spaces, no emoji or symbols"), what, ch);
-          return FALSE;
-        }
+      g_unichar_to_utf8 (g_utf8_get_char (bad), ch);
+      g_set_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_INVALID,
+                   _("%s contains “%s”: a name takes letters, “·” and spaces, no emoji or symbols"), what, ch);
+      return FALSE;
     }
   if ((n = g_utf8_strlen (name, -1)) > CLERK_NAME_MAX_CHARS)
     {

@@ -109,6 +109,31 @@ cd_input_refused_char (gunichar c)
   return NULL;
 }
 
+const char *
+cd_input_refused_name_char (const char *name)
+{
+  for (const char *p = name; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      switch (g_unichar_type (c))
+        {
+        case G_UNICODE_OTHER_SYMBOL:
+        case G_UNICODE_MODIFIER_SYMBOL:
+        case G_UNICODE_PRIVATE_USE:
+        case G_UNICODE_UNASSIGNED:
+        case G_UNICODE_SURROGATE:
+        case G_UNICODE_CONTROL:
+        case G_UNICODE_FORMAT:
+          return p;
+        default:
+          if ((c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF))
+            return p;
+        }
+    }
+  return NULL;
+}
+
 /* One level of nesting: an object (its current key) or an array (its current index). */
 typedef struct {
   gboolean  object;

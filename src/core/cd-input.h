@@ -36,6 +36,12 @@ gboolean cd_input_check_json (const char *data, gsize len, guint max_depth, GErr
 /* NULL when @c may stand in a text field, else a description of it ("a control character (U+0000)"). */
 const char *cd_input_refused_char (gunichar c);
 
+/* The first character of @name (valid UTF-8) that a name may not carry into the certificate, the forms or the
+ * window header: emoji and other symbols (with their skin-tone modifiers and variation selectors), private-use
+ * and unassigned code points, control and format characters; NULL when every character is one a registered or
+ * ID-document name has. The applicant rule and the clerk accounts both ask it. */
+const char *cd_input_refused_name_char (const char *name);
+
 /* Checks a text field: valid UTF-8, no refused character, at most @max_chars characters after NFC.
  * Returns the NFC form, or NULL with a message naming @path, the character and its position. */
 char *cd_input_text (const char *path, const char *value, guint max_chars, GError **error);

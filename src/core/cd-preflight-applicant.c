@@ -8,6 +8,7 @@
 
 #include "cd-checklist.h"
 #include "cd-ident.h"
+#include "cd-input.h"
 #include "cd-preflight-private.h"
 
 /* GB 32100 table 1: what the registration authority (character 1) and the kind (character 2) say. */
@@ -60,34 +61,6 @@ uscc_fits_type (const char *uscc, CdApplicantType type)
 #define PHONE_MIN_DIGITS 7
 #define PHONE_MAX_DIGITS 20
 
-/* The first character a name may not carry into the certificate and the forms: emoji and other symbols (with
- * their skin-tone modifiers and variation selectors), private-use and unassigned code points, control and
- * format characters. NULL when every character is one a registered or ID-document name has. */
-static const char *
-refused_name_char (const char *name)
-{
-  for (const char *p = name; *p; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      switch (g_unichar_type (c))
-        {
-        case G_UNICODE_OTHER_SYMBOL:
-        case G_UNICODE_MODIFIER_SYMBOL:
-        case G_UNICODE_PRIVATE_USE:
-        case G_UNICODE_UNASSIGNED:
-        case G_UNICODE_SURROGATE:
-        case G_UNICODE_CONTROL:
-        case G_UNICODE_FORMAT:
-          return p;
-        default:
-          if ((c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF))
-            return p;
-        }
-    }
-  return NULL;
-}
-
 static void
 check_name (CdPreflightRun *r, const char *path, const char *label, gboolean person, const char *name)
 {
@@ -96,7 +69,7 @@ check_name (CdPreflightRun *r, const char *path, const char *label, gboolean per
 
   if (name == NULL || *name == '\0' || !g_utf8_validate (name, -1, NULL))
     return;                         /* empty: the required-field rules; not UTF-8: the text rule */
-  if ((bad = refused_name_char (name)))
+  if ((bad = cd_input_refused_name_char (name)))
     {
       char ch[8] = { 0 };
 

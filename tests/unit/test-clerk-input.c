@@ -67,6 +67,19 @@ test_clerk_name (void)
   g_assert_false (cd_clerk_validate_account ("li", "  ", "correct horse 9", &error));
   g_assert_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "The clerk's name is required"));
+  /* the applicant rule's characters (cd_input_refused_name_char): a skin-tone modifier (a modifier symbol) and a
+   * variation selector (a mark) were let through by the clerk accounts' own list */
+  g_clear_error (&error);
+  g_assert_false (cd_clerk_validate_account ("li", "李晓红\U0001F3FB", "correct horse 9", &error));
+  g_assert_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "The clerk's name contains “\U0001F3FB”"));
+  g_clear_error (&error);
+  g_assert_false (cd_clerk_validate_account ("li", "李晓红\uFE0F", "correct horse 9", &error));
+  g_assert_error (error, CD_CLERK_ERROR, CD_CLERK_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "no emoji or symbols"));
+  g_clear_error (&error);
+  g_assert_true (cd_clerk_validate_account ("li", "阿依古丽·买买提", "correct horse 9", &error));
+  g_assert_no_error (error);
 }
 
 int
