@@ -33,11 +33,17 @@ remembered_free (gpointer data)
 
 /* A settings value, NULL when empty. */
 static char *
-setting (CdBurnPage *self, const char *key)
+settings_value (GSettings *settings, const char *key)
 {
-  g_autofree char *value = g_settings_get_string (self->settings, key);
+  g_autofree char *value = g_settings_get_string (settings, key);
 
   return *value ? g_steal_pointer (&value) : NULL;
+}
+
+static char *
+setting (CdBurnPage *self, const char *key)
+{
+  return settings_value (self->settings, key);
 }
 
 void
@@ -92,17 +98,13 @@ remembered (CdBurnPage *self)
 void
 cd_burn_page_cmp_refresh (CdBurnPage *self)
 {
-  g_autofree char *issuer = g_settings_get_string (self->settings, "issuer");
-  g_autofree char *ra_cert = setting (self, "cmp-ra-certificate");
-  g_autofree char *ra_key = setting (self, "cmp-ra-key");
+  gboolean ra_pass;
   const char *caption;
 
-  if (!g_str_equal (issuer, "cmp"))
+  if (!cd_burn_page_cmp_asks (self->settings, &ra_pass))
     self->cmp_need = CD_CMP_NEED_NONE;
-  else if (ra_cert && ra_key)
-    self->cmp_need = cd_issuer_cmp_key_is_encrypted (ra_key) ? CD_CMP_NEED_RA_PASS : CD_CMP_NEED_NONE;
   else
-    self->cmp_need = CD_CMP_NEED_SECRET;
+    self->cmp_need = ra_pass ? CD_CMP_NEED_RA_PASS : CD_CMP_NEED_SECRET;
   caption = self->cmp_need == CD_CMP_NEED_RA_PASS ? _("_Passphrase of the RA key") : _("CMP _shared secret of this counter");
   if (g_strcmp0 (gtk_label_get_label (self->cmp_caption), caption) != 0)
     gtk_label_set_text_with_mnemonic (self->cmp_caption, caption);
@@ -114,10 +116,26 @@ cd_burn_page_cmp_has_secret (CdBurnPage *self)
   return self->cmp_need == CD_CMP_NEED_NONE || *gtk_entry_get_text (self->cmp_entry) || remembered (self);
 }
 
-CdIssuer *
-cd_burn_page_cmp_issuer (CdBurnPage *self, GError **error)
+gboolean
+cd_burn_page_cmp_asks (GSettings *settings, gboolean *ra_pass)
 {
-  g_autofree char *name = g_settings_get_string (self->settings, "issuer");
+  g_autofree char *issuer = g_settings_get_string (settings, "issuer");
+  g_autofree char *ra_cert = settings_value (settings, "cmp-ra-certificate");
+  g_autofree char *ra_key = settings_value (settings, "cmp-ra-key");
+
+  *ra_pass = FALSE;
+  if (!g_str_equal (issuer, "cmp"))
+    return FALSE;
+  if (ra_cert && ra_key)
+    return (*ra_pass = cd_issuer_cmp_key_is_encrypted (ra_key));
+  return TRUE;
+}
+
+CdIssuer *
+cd_burn_page_issuer_from_settings (CdContext *ctx, GSettings *settings, const char *typed, gboolean *took_typed,
+                                   GError **error)
+{
+  g_autofree char *name = g_settings_get_string (settings, "issuer");
   g_autofree char *server = NULL;
   g_autofree char *reference = NULL;
   g_autofree char *trust = NULL;
@@ -125,31 +143,26 @@ cd_burn_page_cmp_issuer (CdBurnPage *self, GError **error)
   g_autofree char *ra_key = NULL;
   g_autoptr(CdPin) pin = NULL;
   CdIssuerChoice choice = { 0 };
-  const Remembered *r;
-  const char *typed;
+  gboolean asks, ra_pass;
   CdIssuer *issuer;
 
-  cd_burn_page_cmp_refresh (self);
+  *took_typed = FALSE;
   if (!g_str_equal (name, "cmp"))
-    return cd_issuer_from_choice (self->ctx, &choice, error);
-  server = setting (self, "cmp-server");
-  reference = setting (self, "cmp-reference");
-  trust = setting (self, "cmp-trust-anchor");
-  ra_cert = setting (self, "cmp-ra-certificate");
-  ra_key = setting (self, "cmp-ra-key");
-  typed = gtk_entry_get_text (self->cmp_entry);
-  r = remembered (self);
-  if (self->cmp_need != CD_CMP_NEED_NONE)
+    return cd_issuer_from_choice (ctx, &choice, error);
+  asks = cd_burn_page_cmp_asks (settings, &ra_pass);
+  server = settings_value (settings, "cmp-server");
+  reference = settings_value (settings, "cmp-reference");
+  trust = settings_value (settings, "cmp-trust-anchor");
+  ra_cert = settings_value (settings, "cmp-ra-certificate");
+  ra_key = settings_value (settings, "cmp-ra-key");
+  if (asks)
     {
-      if (*typed)
+      if (typed && *typed)
         pin = cd_pin_new (typed);
-      else if (r)
-        pin = cd_pin_copy (r->pin);
-      else
+      else if (!(pin = cd_burn_page_cmp_remembered (ctx, ra_pass, ra_key)))
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               self->cmp_need == CD_CMP_NEED_RA_PASS ? _("Enter the passphrase of the RA key")
-                                                                     : _("Enter the CA's CMP shared secret"));
+                               ra_pass ? _("Enter the passphrase of the RA key") : _("Enter the CA's CMP shared secret"));
           return NULL;
         }
     }
@@ -159,23 +172,31 @@ cd_burn_page_cmp_issuer (CdBurnPage *self, GError **error)
   choice.trust_anchor = trust;
   choice.ra_cert = ra_cert;
   choice.ra_key = ra_key;
-  choice.secret = self->cmp_need == CD_CMP_NEED_SECRET ? pin : NULL;
-  choice.ra_key_pass = self->cmp_need == CD_CMP_NEED_RA_PASS ? pin : NULL;
-  if (!(issuer = cd_issuer_from_choice (self->ctx, &choice, error)))
+  choice.secret = asks && !ra_pass ? pin : NULL;
+  choice.ra_key_pass = asks && ra_pass ? pin : NULL;
+  if (!(issuer = cd_issuer_from_choice (ctx, &choice, error)))
     return NULL;
   /* What was typed is taken out of the page and kept for the session. A shared secret is only known to be
-   * right once the CA accepts it: a refusal forgets it (cd_burn_page_cmp_failed). */
-  if (pin && *typed)
+   * right once the CA accepts it: a refusal forgets it (cd_burn_page_cmp_forget). */
+  if (pin && typed && *typed)
     {
-      Remembered *keep = g_new0 (Remembered, 1);
-
-      keep->clerk_id = cd_context_get_clerk_id (self->ctx);
-      keep->need = self->cmp_need;
-      keep->ra_key = g_strdup (ra_key);
-      keep->pin = g_steal_pointer (&pin);
-      g_object_set_data_full (G_OBJECT (self->ctx), REMEMBERED, keep, remembered_free);
-      gtk_entry_set_text (self->cmp_entry, "");
+      cd_burn_page_cmp_remember (ctx, ra_pass, ra_key, pin);
+      *took_typed = TRUE;
     }
+  return issuer;
+}
+
+CdIssuer *
+cd_burn_page_cmp_issuer (CdBurnPage *self, GError **error)
+{
+  gboolean took = FALSE;
+  CdIssuer *issuer;
+
+  cd_burn_page_cmp_refresh (self);
+  issuer = cd_burn_page_issuer_from_settings (self->ctx, self->settings, gtk_entry_get_text (self->cmp_entry), &took,
+                                              error);
+  if (took)
+    gtk_entry_set_text (self->cmp_entry, "");
   return issuer;
 }
 

@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "cd-context.h"
+#include "cd-issuer.h"
 #include "cd-pin.h"
 #include "cd-wizard-page.h"
 
@@ -32,5 +33,15 @@ GBytes     *cd_burn_page_get_pin_slip   (CdBurnPage *self);
 CdPin      *cd_burn_page_cmp_remembered (CdContext *ctx, gboolean ra_pass, const char *ra_key);
 void        cd_burn_page_cmp_remember   (CdContext *ctx, gboolean ra_pass, const char *ra_key, const CdPin *pin);
 void        cd_burn_page_cmp_forget     (CdContext *ctx);
+/* Whether the configured issuer asks the clerk to type something: FALSE for the local CA or a CMP server with an
+ * RA key without passphrase; TRUE with *@ra_pass saying whether it is the RA key's passphrase or else the CMP
+ * shared secret. */
+gboolean    cd_burn_page_cmp_asks       (GSettings *settings, gboolean *ra_pass);
+/* The issuer the settings choose (the Issue step's and the certificate step's): the local CA, or the CMP server
+ * with @typed (the page's field, "" for none) else the secret remembered for the clerk's session. A secret typed
+ * is remembered and *@took_typed set (the page empties its field). NULL with the sentence asking for the secret
+ * when the CMP server needs one and none is known. */
+CdIssuer   *cd_burn_page_issuer_from_settings (CdContext *ctx, GSettings *settings, const char *typed,
+                                               gboolean *took_typed, GError **error);
 
 G_END_DECLS

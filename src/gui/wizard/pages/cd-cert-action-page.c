@@ -116,19 +116,15 @@ action_label (CdCertActionPage *self)
 static void
 refresh_cmp (CdCertActionPage *self)
 {
-  g_autofree char *issuer = g_settings_get_string (self->settings, "issuer");
-  g_autofree char *ra_cert = g_settings_get_string (self->settings, "cmp-ra-certificate");
-  g_autofree char *ra_key = g_settings_get_string (self->settings, "cmp-ra-key");
+  gboolean ra_pass;
   const char *caption;
 
   self->cmp_secret = self->cmp_ra_pass = FALSE;
   /* An activation is recorded at this counter only: the CA is not asked. */
-  if (g_str_equal (issuer, "cmp") && business (self) != CD_BUSINESS_APP_OPEN)
+  if (business (self) != CD_BUSINESS_APP_OPEN && cd_burn_page_cmp_asks (self->settings, &ra_pass))
     {
-      if (*ra_cert && *ra_key)
-        self->cmp_ra_pass = cd_issuer_cmp_key_is_encrypted (ra_key);
-      else
-        self->cmp_secret = TRUE;
+      self->cmp_ra_pass = ra_pass;
+      self->cmp_secret = !ra_pass;
     }
   caption = self->cmp_ra_pass ? _("_Passphrase of the RA key") : _("CMP _shared secret of this counter");
   if (g_strcmp0 (gtk_label_get_label (self->cmp_caption), caption) != 0)
@@ -271,41 +267,22 @@ update_view (CdCertActionPage *self)
   cd_page_set_complete (self, done, reason);
 }
 
-/* The issuer the settings choose, as the Issue step's (cd-burn-page-cmp.c): the typed secret goes into it and
- * leaves the page. */
+/* The issuer the settings choose, as the Issue step's (cd_burn_page_issuer_from_settings): the typed secret goes
+ * into it and leaves the page, remembered for the clerk's session; a refusal forgets it. */
 static CdIssuer *
 make_issuer (CdCertActionPage *self, GError **error)
 {
-  g_autofree char *name = g_settings_get_string (self->settings, "issuer");
-  g_autofree char *server = g_settings_get_string (self->settings, "cmp-server");
-  g_autofree char *reference = g_settings_get_string (self->settings, "cmp-reference");
-  g_autofree char *trust = g_settings_get_string (self->settings, "cmp-trust-anchor");
-  g_autofree char *ra_cert = g_settings_get_string (self->settings, "cmp-ra-certificate");
-  g_autofree char *ra_key = g_settings_get_string (self->settings, "cmp-ra-key");
-  g_autoptr(CdPin) pin = NULL;
-  CdIssuerChoice choice = { 0 };
+  CdIssuerChoice local = { 0 };
+  gboolean took = FALSE;
   CdIssuer *issuer;
 
   /* An activation only writes this counter's records: the local CA object is enough to run it. */
-  if (!g_str_equal (name, "cmp") || business (self) == CD_BUSINESS_APP_OPEN)
-    return cd_issuer_from_choice (self->ctx, &choice, error);
-  pin = cmp_pin (self);
-  choice.name = "cmp";
-  choice.server = *server ? server : NULL;
-  choice.reference = *reference ? reference : NULL;
-  choice.trust_anchor = *trust ? trust : NULL;
-  choice.ra_cert = *ra_cert ? ra_cert : NULL;
-  choice.ra_key = *ra_key ? ra_key : NULL;
-  choice.secret = self->cmp_secret ? pin : NULL;
-  choice.ra_key_pass = self->cmp_ra_pass ? pin : NULL;
-  if (!(issuer = cd_issuer_from_choice (self->ctx, &choice, error)))
-    return NULL;
-  /* What was typed leaves the page and is kept for the clerk's session; a refusal forgets it. */
-  if (pin && *gtk_entry_get_text (self->cmp_entry))
-    {
-      cd_burn_page_cmp_remember (self->ctx, self->cmp_ra_pass, *ra_key ? ra_key : NULL, pin);
-      gtk_entry_set_text (self->cmp_entry, "");
-    }
+  if (business (self) == CD_BUSINESS_APP_OPEN)
+    return cd_issuer_from_choice (self->ctx, &local, error);
+  issuer = cd_burn_page_issuer_from_settings (self->ctx, self->settings, gtk_entry_get_text (self->cmp_entry), &took,
+                                              error);
+  if (took)
+    gtk_entry_set_text (self->cmp_entry, "");
   return issuer;
 }
 
