@@ -820,69 +820,67 @@ cd_test_next (GtkWidget *win, CdWizard *wizard)
   return g_strcmp0 (before, cd_wizard_get_current_step (wizard)) != 0;
 }
 
+/* A step whose button does the work (the Issue step's burn, the certificate step's revocation …): its widgets. */
+typedef struct {
+  GtkWidget  *win;
+  const char *button;   /* the button that starts the work */
+  const char *error;    /* the label that says why it failed */
+  const char *dialog;   /* the confirmation the page may ask for, accepted */
+  const char *tick;     /* a confirmation on the page itself, ticked before the button (or NULL) */
+} StepWork;
+
 static gboolean
-burn_settled (gpointer win)
+work_settled (gpointer data)
 {
-  GtkWidget *button = cd_test_find_visible (win, "burn_button");
+  const StepWork *w = data;
+  GtkWidget *button = cd_test_find_visible (w->win, w->button);
 
   return button && gtk_widget_is_sensitive (button);
 }
 
-/* The burn's end, or its failure said on the page; a key holding something is erased when the page asks. */
+/* The work's end, or its failure said on the page; the page's confirmation is accepted when it asks. */
 static gboolean
-burn_done (gpointer win)
+work_done (gpointer data)
 {
-  GtkWidget *error = cd_test_find_visible (win, "burn_error");
-  GtkWidget *erase = cd_test_find_toplevel (GTK_TYPE_DIALOG, "burn_erase_dialog");
+  const StepWork *w = data;
+  GtkWidget *error = cd_test_find_visible (w->win, w->error);
+  GtkWidget *confirm = cd_test_find_toplevel (GTK_TYPE_DIALOG, w->dialog);
 
-  if (erase)
-    gtk_dialog_response (GTK_DIALOG (erase), GTK_RESPONSE_ACCEPT);
-  return cd_test_sensitive (win, "next_button") || (error && *gtk_label_get_text (GTK_LABEL (error)));
+  if (confirm)
+    gtk_dialog_response (GTK_DIALOG (confirm), GTK_RESPONSE_ACCEPT);
+  return cd_test_sensitive (w->win, "next_button") || (error && *gtk_label_get_text (GTK_LABEL (error)));
+}
+
+static gboolean
+step_work (const StepWork *w, guint timeout_ms)
+{
+  GtkWidget *check;
+
+  if (!cd_test_wait (work_settled, (gpointer) w, timeout_ms))
+    return FALSE;
+  if (w->tick && (check = cd_test_find_visible (w->win, w->tick)) && gtk_widget_get_mapped (check))
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (check), TRUE);
+  gtk_button_clicked (GTK_BUTTON (cd_test_find (w->win, w->button)));
+  cd_test_wait (work_done, (gpointer) w, timeout_ms);
+  return cd_test_sensitive (w->win, "next_button");
 }
 
 gboolean
 cd_test_burn (GtkWidget *win, guint timeout_ms)
 {
-  GtkWidget *check;
+  /* a key holding something is erased when the page asks: in its dialog, or by the tick on the page */
+  const StepWork w = { win, "burn_button", "burn_error", "burn_erase_dialog", "burn_erase_check" };
 
-  if (!cd_test_wait (burn_settled, win, timeout_ms))
-    return FALSE;
-  /* an erase confirmed on the page itself, where it has a tick for it */
-  if ((check = cd_test_find_visible (win, "burn_erase_check")) && gtk_widget_get_mapped (check))
-    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (check), TRUE);
-  gtk_button_clicked (GTK_BUTTON (cd_test_find (win, "burn_button")));
-  cd_test_wait (burn_done, win, timeout_ms);
-  return cd_test_sensitive (win, "next_button");
-}
-
-static gboolean
-action_settled (gpointer win)
-{
-  GtkWidget *button = cd_test_find_visible (win, "action_button");
-
-  return button && gtk_widget_is_sensitive (button);
-}
-
-/* The certificate step's end, or its failure said on the page; a revocation's confirmation is accepted. */
-static gboolean
-action_done (gpointer win)
-{
-  GtkWidget *error = cd_test_find_visible (win, "action_error");
-  GtkWidget *confirm = cd_test_find_toplevel (GTK_TYPE_DIALOG, "action_confirm_dialog");
-
-  if (confirm)
-    gtk_dialog_response (GTK_DIALOG (confirm), GTK_RESPONSE_ACCEPT);
-  return cd_test_sensitive (win, "next_button") || (error && *gtk_label_get_text (GTK_LABEL (error)));
+  return step_work (&w, timeout_ms);
 }
 
 gboolean
 cd_test_cert_action (GtkWidget *win, guint timeout_ms)
 {
-  if (!cd_test_wait (action_settled, win, timeout_ms))
-    return FALSE;
-  gtk_button_clicked (GTK_BUTTON (cd_test_find (win, "action_button")));
-  cd_test_wait (action_done, win, timeout_ms);
-  return cd_test_sensitive (win, "next_button");
+  /* a revocation's confirmation is accepted */
+  const StepWork w = { win, "action_button", "action_error", "action_confirm_dialog", NULL };
+
+  return step_work (&w, timeout_ms);
 }
 
 void
