@@ -203,6 +203,8 @@ test_local (gconstpointer data)
             g_assert_nonnull (strstr (crl, "Certificate Hold"));
           }
           g_assert_nonnull (strstr (cd_test_label (win, "summary_label"), "证书已冻结"));
+          /* the step's certificate card was read again when the application's state changed */
+          g_assert_cmpstr (cd_test_label (win, "action_cert_state"), ==, "已冻结");
           break;
         case CD_BUSINESS_REVOKE:
           {
@@ -214,6 +216,7 @@ test_local (gconstpointer data)
             g_assert_nonnull (strstr (crl, line));
           }
           g_assert_nonnull (strstr (cd_test_label (win, "summary_label"), "证书已吊销"));
+          g_assert_cmpstr (cd_test_label (win, "action_cert_state"), ==, "已吊销");
           break;
         default:
           g_assert_not_reached ();

@@ -51,6 +51,9 @@ struct _CdCertActionPage {
   gboolean        cmp_secret;    /* the configured CMP issuer needs the shared secret typed */
   gboolean        cmp_ra_pass;   /* … or the passphrase of the encrypted RA key */
   gint64          shown_app;
+  /* the certificate the application names, as this counter recorded it: read when the application or its state
+   * changes (lookup_certificate), not on every update of the view (each key typed in the secret's field) */
+  CdCertRecord   *rec;
 };
 
 static void cd_cert_action_page_iface_init (CdWizardPageInterface *iface);
@@ -177,10 +180,21 @@ blocker (CdCertActionPage *self)
 }
 
 static void
+lookup_certificate (CdCertActionPage *self)
+{
+  CdApplication *app = self->draft ? cd_draft_get_app (self->draft) : NULL;
+
+  g_clear_pointer (&self->rec, cd_cert_record_free);
+  /* Another business's application: the step is not shown, nothing to look up. */
+  if (app && cd_wizard_business_has_step (app->business, "action") && app->existing_serial && *app->existing_serial)
+    cd_cert_record_lookup (cd_context_get_store (self->ctx), app->existing_serial, &self->rec, NULL);
+}
+
+static void
 update_view (CdCertActionPage *self)
 {
   CdApplication *app;
-  g_autoptr(CdCertRecord) rec = NULL;
+  const CdCertRecord *rec;
   g_autofree char *until = NULL;
   gboolean running = self->running != NULL;
   gboolean done;
@@ -219,8 +233,7 @@ update_view (CdCertActionPage *self)
   cd_gui_label_set_text (self->title_label, title);
   cd_gui_label_set_text (self->explain_label, explain);
 
-  if (app->existing_serial && *app->existing_serial)
-    cd_cert_record_lookup (cd_context_get_store (self->ctx), app->existing_serial, &rec, NULL);
+  rec = self->rec;
   {
     g_autofree char *serial = app->existing_serial ? g_ascii_strup (app->existing_serial, -1) : g_strdup ("—");
     cd_gui_label_set_text (self->serial_label, serial);
@@ -437,6 +450,15 @@ on_draft_changed_cb (CdCertActionPage *self)
       g_clear_pointer (&self->error_text, g_free);
       gtk_entry_set_text (self->cmp_entry, "");
     }
+  lookup_certificate (self);
+  update_view (self);
+}
+
+/* Done at the CA: the certificate's state changed with the application's. */
+static void
+on_state_changed_cb (CdCertActionPage *self)
+{
+  lookup_certificate (self);
   update_view (self);
 }
 
@@ -447,7 +469,7 @@ cd_cert_action_page_set_draft (CdWizardPage *page, CdDraft *draft)
 
   /* Reloads while another step is on screen (the payment) wait until this one is entered. */
   cd_page_take_draft_when_shown (self, &self->draft, draft, G_CALLBACK (on_draft_changed_cb));
-  g_signal_connect_object (draft, "notify::state", G_CALLBACK (update_view), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (draft, "notify::state", G_CALLBACK (on_state_changed_cb), self, G_CONNECT_SWAPPED);
   on_draft_changed_cb (self);
 }
 
@@ -491,6 +513,7 @@ cd_cert_action_page_finalize (GObject *object)
   g_clear_object (&self->life);
   g_clear_object (&self->running);
   g_clear_object (&self->issuer);
+  g_clear_pointer (&self->rec, cd_cert_record_free);
   g_free (self->error_text);
   G_OBJECT_CLASS (cd_cert_action_page_parent_class)->finalize (object);
 }
