@@ -1,5 +1,5 @@
 /* cd-central-private.h: what the files of src/central share: the connection to the central database and its
- * statements (cd-central.c), the settings, and the head office's pull (cd-central-down.c). */
+ * statements (cd-central-connect.c), the settings, and the head office's pull (cd-central-down.c). */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
@@ -20,6 +20,7 @@ gboolean  cd_central_exec        (PGconn *conn, const char *sql, GError **error)
 PGresult *cd_central_params      (PGconn *conn, const char *sql, int n, const char *const *values, GError **error);
 /* TRUE when @res succeeded; else CD_CENTRAL_ERROR_CONNECT (connection lost) or _SERVER (the server's reason). */
 gboolean  cd_central_result_ok   (PGconn *conn, PGresult *res, GError **error);
+/* cd-central.c: a setting of this counter's store. */
 gboolean  cd_central_setting_set (CdStore *store, const char *key, const char *value, GError **error);
 
 /* cd-central-down.c: the prices and clerk accounts the head office set, pulled in a sync round. */
