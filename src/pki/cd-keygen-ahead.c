@@ -23,12 +23,6 @@ cd_keygen_ahead_free (CdKeygenAhead *a)
   g_free (a);
 }
 
-CdContext *
-cd_pki_worker_context (CdContext *ctx, GError **error)
-{
-  return cd_context_new_worker (ctx, error);
-}
-
 CdKeygenAhead *
 cd_keygen_ahead_run (CdContext *ctx, const CdBurnOptions *opts, GCancellable *cancellable, GError **error)
 {

@@ -33,14 +33,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CdKeygenAhead, cd_keygen_ahead_free)
 CdKeygenAhead *cd_keygen_ahead_run    (CdContext *ctx, const CdBurnOptions *opts, GCancellable *cancellable,
                                        GError **error);
 
-/* The same on a GTask thread with a database connection of its own (cd_pki_worker_context()). */
+/* The same on a GTask thread with a database connection of its own (cd_context_new_worker_unconnected()). */
 void           cd_keygen_ahead_async  (CdContext *ctx, const CdBurnOptions *opts, GCancellable *cancellable,
                                        GAsyncReadyCallback callback, gpointer user_data);
 CdKeygenAhead *cd_keygen_ahead_finish (GAsyncResult *result, GError **error);
-
-/* A context for a worker thread: cd_context_new_worker() (another connection to the same database; the same
- * profiles, keys, folders, actor and outlet). A background key job then never shares a transaction with the GUI
- * thread's connection. Call on @ctx's thread. */
-CdContext     *cd_pki_worker_context  (CdContext *ctx, GError **error);
 
 G_END_DECLS

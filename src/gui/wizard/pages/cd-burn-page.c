@@ -1,6 +1,6 @@
 /* cd-burn-page.c: the Issue step. The key is looked at on a worker (cd_token_open holds the module, which a
  * burn may be using), its record and owner on the main thread (one SELECT each); the burn and the key pair
- * generated ahead run on workers with a database connection of their own (cd_pki_worker_context), so the
+ * generated ahead run on workers with a database connection of their own (cd_context_new_worker), so the
  * clerk's payment and printing never share a transaction with them. complete = the application is issued,
  * which the burn records only after the certificate was read back from the key and verified. The issuer
  * comes from the settings (cd-burn-page-cmp.c); the key pair generated ahead is in cd-burn-page-ahead.c, the
@@ -380,7 +380,7 @@ cd_burn_page_start_burn (CdBurnPage *self)
   opts->confirm_erase = cd_burn_page_erase_confirmed (self);
   opts->advance_state = TRUE;
   if (!(opts->issuer = cd_burn_page_cmp_issuer (self, &error))
-      || !(worker = cd_pki_worker_context (self->ctx, &error)))
+      || !(worker = cd_context_new_worker (self->ctx, &error)))
     {
       self->error_text = g_strdup (cd_gui_error_text (error));
       cd_burn_page_update_view (self);

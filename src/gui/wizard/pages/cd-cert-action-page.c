@@ -364,7 +364,7 @@ start (CdCertActionPage *self)
   g_clear_pointer (&self->error_text, g_free);
   opts = cd_burn_options_new (cd_draft_get_id (self->draft));
   opts->advance_state = TRUE;
-  if (!(opts->issuer = make_issuer (self, &error)) || !(worker = cd_pki_worker_context (self->ctx, &error)))
+  if (!(opts->issuer = make_issuer (self, &error)) || !(worker = cd_context_new_worker (self->ctx, &error)))
     {
       self->error_text = g_strdup (cd_gui_error_text (error));
       update_view (self);
