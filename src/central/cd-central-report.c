@@ -1,5 +1,7 @@
 /* cd-central-report.c: the head office's report: the counter's day report (cd-report.c) computed over every
- * outlet's rows in the central database (the report views of the central schema), per outlet and in total. */
+ * outlet's rows in the central database (the report views of the central schema), per outlet and in total: the
+ * connection and the queries. The CSV export is in cd-central-report-export.c, central migration 9 in
+ * cd-central-report-schema.c. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
@@ -13,17 +15,12 @@
 #include "cd-report.h"
 #include "cd-report-signoff.h"
 
-
 /* PostgreSQL's type oids of the integers a section returns (catalog/pg_type.h is not in libpq-dev). */
 #define INT8_OID 20
 #define INT2_OID 21
 #define INT4_OID 23
 #define TEXT_OID 25
 
-/* Every query binds $1 from, $2 to (days), $3 the outlet's code (NULL: every outlet), $4 and $5 the period as
- * UTC times ("…Z", the form the counters write), from the first day's local midnight to the midnight after
- * the last: the counter's report takes the local date of a UTC time, this is the same test as a range. */
-#define OUTLET(A) " AND ($3 IS NULL OR " A ".outlet_code = $3)"
 #define IN_PERIOD(COL) " AND " COL " >= $4 AND " COL " < $5"
 
 /* The applications of the period (uuid, profile, business: index-only from application_report_day), hashed
@@ -63,73 +60,6 @@
  * the CA's key set with "application/<id>/name" as associated data (issue 17), and opened here with it. */
 #define APP_ID "_app_id"
 #define APP_LOCAL_ID(E) "(SELECT a.local_id FROM certdesk.application a WHERE a.uuid = " E ".app_uuid)"
-
-/* Central migration 9 (docs/central.md "The head office's report"): what the day report groups, sums and joins
- * by, as stored generated columns beside the row's JSON, and covering indexes on the day, so that the report
- * reads a day's narrow index tuples instead of extracting fields from every wide jsonb row of the day (9.2 s
- * over 2 million applications before; the figures are the same, only where they are read from changed). The
- * views keep their columns; report_application names its clerk by a sub-select, which costs nothing when the
- * clerk's name is not asked for (a join to clerk was kept in every plan, clerk's (counter, row) being not
- * declared unique). The expression indexes these columns replace are dropped (fewer indexes for the push). */
-const char cd_central_migration_report_columns[] =
-  "ALTER TABLE certdesk.application"
-  "  ADD COLUMN business text GENERATED ALWAYS AS (data->>'business') STORED,"
-  "  ADD COLUMN applicant_type text GENERATED ALWAYS AS (data->>'applicant_type') STORED,"
-  "  ADD COLUMN profile text GENERATED ALWAYS AS (data->>'profile') STORED,"
-  "  ADD COLUMN clerk_id bigint GENERATED ALWAYS AS ((data->>'clerk_id')::bigint) STORED,"
-  /* Finished: issued or closed; an activation (应用开通) has no issue step and is finished once printed. */
-  "  ADD COLUMN completed boolean GENERATED ALWAYS AS (data->>'state' IN ('issued','closed')"
-  "    OR (data->>'business' = 'app-open' AND data->>'state' = 'printed')) STORED;"
-  "ALTER TABLE certdesk.payment"
-  "  ADD COLUMN method text GENERATED ALWAYS AS (data->>'method') STORED,"
-  "  ADD COLUMN app_uuid uuid GENERATED ALWAYS AS ((data->>'application_uuid')::uuid) STORED;"
-  "ALTER TABLE certdesk.certificate"
-  "  ADD COLUMN day text GENERATED ALWAYS AS (data->>'day') STORED,"
-  "  ADD COLUMN revoked_at text GENERATED ALWAYS AS (data->>'revoked_at') STORED,"
-  "  ADD COLUMN app_uuid uuid GENERATED ALWAYS AS ((data->>'application_uuid')::uuid) STORED;"
-  "CREATE INDEX application_report_day ON certdesk.application (day, outlet_code)"
-  "  INCLUDE (business, applicant_type, state, completed, uuid, profile) WHERE NOT deleted;"
-  "CREATE INDEX application_report_uuid ON certdesk.application (uuid) INCLUDE (profile, business) WHERE NOT deleted;"
-  "CREATE INDEX payment_report_day ON certdesk.payment (day, outlet_code) INCLUDE (app_uuid, method, amount_fen)"
-  "  WHERE NOT deleted;"
-  "CREATE INDEX payment_report_app ON certdesk.payment (app_uuid) INCLUDE (method, amount_fen) WHERE NOT deleted;"
-  "CREATE INDEX certificate_report_day ON certdesk.certificate (day) INCLUDE (outlet_code, app_uuid)"
-  "  WHERE NOT deleted;"
-  "CREATE INDEX certificate_report_revoked ON certdesk.certificate (revoked_at) INCLUDE (outlet_code)"
-  "  WHERE state = 'revoked' AND NOT deleted;"
-  "CREATE INDEX certificate_report_app ON certdesk.certificate (app_uuid);"
-  /* Voids (and the refunds they make): a handful a day among the day's hundreds of thousands of state changes,
-   * which the (action, at) index would each fetch to read the detail's target state. */
-  "CREATE INDEX audit_row_report_void ON certdesk.audit_row ((data->>'at')) WHERE data->>'entity' = 'application'"
-  "  AND data->>'action' = 'application.state' AND certdesk.as_jsonb(data->'detail')->>'to' = 'voided';"
-  "DO $$ DECLARE i text; BEGIN\n"
-  "  FOR i IN SELECT indexname FROM pg_indexes WHERE schemaname = 'certdesk' AND (\n"
-  "      (tablename = 'payment' AND indexdef LIKE '%((data ->> ''application_uuid''::text))::uuid)%')\n"
-  "      OR (tablename = 'certificate' AND (indexdef LIKE '%((data ->> ''application_uuid''::text))::uuid)%'\n"
-  "        OR indexdef LIKE '%((data ->> ''day''::text))%' OR indexdef LIKE '%((data ->> ''revoked_at''::text))%')))\n"
-  "  LOOP EXECUTE format('DROP INDEX certdesk.%I', i); END LOOP;\n"
-  "END $$;"
-  "CREATE OR REPLACE VIEW certdesk.report_application WITH (security_invoker = true) AS"
-  "  SELECT a.uuid AS app_uuid, a.outlet_code, a.counter_uuid, a.local_id, a.number, a.state, a.day,"
-  "    a.business, a.applicant_type, a.profile, a.data->>'name' AS name, a.data->>'step' AS step,"
-  "    (a.data->>'fee_total_fen')::bigint AS fee_total_fen, a.data->>'void_reason' AS void_reason,"
-  "    (SELECT k.data->>'name' FROM certdesk.clerk k WHERE k.counter_uuid = a.counter_uuid"
-  "       AND k.local_id = a.clerk_id LIMIT 1) AS clerk_name,"
-  "    a.completed"
-  "  FROM certdesk.application a WHERE NOT a.deleted;"
-  "CREATE OR REPLACE VIEW certdesk.report_payment WITH (security_invoker = true) AS"
-  "  SELECT p.outlet_code, p.counter_uuid, p.local_id, p.day, p.amount_fen, p.method, a.uuid AS app_uuid, a.profile"
-  "  FROM certdesk.payment p JOIN certdesk.application a ON a.uuid = p.app_uuid AND NOT a.deleted"
-  "  WHERE NOT p.deleted;"
-  "CREATE OR REPLACE VIEW certdesk.report_refund WITH (security_invoker = true) AS"
-  "  SELECT e.*, p.method, p.amount_fen"
-  "  FROM certdesk.report_app_event e"
-  "  JOIN certdesk.payment p ON p.app_uuid = e.app_uuid AND NOT p.deleted"
-  "  WHERE e.action = 'application.state' AND e.detail->>'to' = 'voided';"
-  "CREATE OR REPLACE VIEW certdesk.report_certificate WITH (security_invoker = true) AS"
-  "  SELECT c.outlet_code, c.day, c.state, c.revoked_at, a.business"
-  "  FROM certdesk.certificate c LEFT JOIN certdesk.application a ON a.uuid = c.app_uuid AND NOT a.deleted"
-  "  WHERE NOT c.deleted;";
 
 typedef enum {
   SUMMED,    /* rows of figures by key: per outlet as they come, in total summed over the outlets by key */
@@ -232,15 +162,8 @@ midnight_utc (const char *day, int add_days)
   return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
 }
 
-typedef struct {
-  CdKeys *keys;       /* this counter's key set (the CA's once joined): opens persons' names */
-  PGconn *conn;
-  char   *outlet;     /* the outlet the report is about (the one asked for, or the login's own), or NULL */
-  char   *lo, *hi;
-} Session;
-
-static void
-session_clear (Session *s)
+void
+cd_central_report_session_clear (CdCentralReportSession *s)
 {
   g_clear_pointer (&s->conn, PQfinish);
   g_free (s->outlet);
@@ -248,10 +171,8 @@ session_clear (Session *s)
   g_free (s->hi);
 }
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Session, session_clear)
-
-static PGresult *
-run (Session *s, const CdCentralReportQuery *q, const char *sql, GError **error)
+PGresult *
+cd_central_report_run (CdCentralReportSession *s, const CdCentralReportQuery *q, const char *sql, GError **error)
 {
   const Oid types[] = { TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID, TEXT_OID };
   const char *const values[] = { q->from, q->to, s->outlet, s->lo, s->hi };
@@ -269,8 +190,9 @@ static const char *const not_joined =
 /* Connects and settles which outlets the report covers: @outlets gets [code, name] pairs. An outlet's login
  * reads its own outlet only (row-level security would show it nothing of another's): asking it for another
  * is refused here, in words, rather than answered with an empty report. */
-static gboolean
-open_session (CdContext *ctx, const CdCentralReportQuery *q, Session *s, GPtrArray *outlets, GError **error)
+gboolean
+cd_central_report_open (CdContext *ctx, const CdCentralReportQuery *q, CdCentralReportSession *s, GPtrArray *outlets,
+                        GError **error)
 {
   g_autofree char *joined = q->url ? NULL : cd_store_setting_dup (cd_context_get_store (ctx), "central.url");
   const char *url = q->url ? q->url : joined;
@@ -340,8 +262,8 @@ set_value (JsonObject *o, const char *name, PGresult *res, int row, int col)
 
 /* A person's name as this counter's key set opens it (the CA's, once the counters share it); a name sealed
  * under another key set is said to be so, never shown as its ciphertext. */
-static char *
-open_name (CdKeys *keys, gint64 app_id, const char *value)
+char *
+cd_central_report_open_name (CdKeys *keys, gint64 app_id, const char *value)
 {
   g_autoptr(GError) error = NULL;
   char *clear;
@@ -368,7 +290,7 @@ row_object (const Section *sec, PGresult *res, int row, CdKeys *keys)
       set_value (o, sec->columns[c], res, row, c + 1);
   if (app_id >= 0 && json_object_has_member (o, "name") && !json_object_get_null_member (o, "name"))
     {
-      g_autofree char *name = open_name (keys, app_id, json_object_get_string_member (o, "name"));
+      g_autofree char *name = cd_central_report_open_name (keys, app_id, json_object_get_string_member (o, "name"));
       json_object_set_string_member (o, "name", name);
     }
   return o;
@@ -397,11 +319,12 @@ compare_keys (gconstpointer a, gconstpointer b)
 
 /* Runs one section and adds it to every outlet's object (@parts: code → JsonObject) and to @total. */
 static gboolean
-add_section (Session *s, const CdCentralReportQuery *q, const Section *sec, GHashTable *parts, JsonObject *total,
+add_section (CdCentralReportSession *s, const CdCentralReportQuery *q, const Section *sec, GHashTable *parts,
+             JsonObject *total,
              GError **error)
 {
   CdKeys *crypt_keys = s->keys;
-  g_autoptr(PGresult) res = run (s, q, sec->sql, error);
+  g_autoptr(PGresult) res = cd_central_report_run (s, q, sec->sql, error);
   g_autoptr(GHashTable) sums = NULL;
   g_autoptr(GPtrArray) keys = NULL;
   GHashTableIter it;
@@ -560,10 +483,11 @@ money_set (Money *m, JsonObject *o)
  * project, by way of payment, in total and in cash), from one query grouped by outlet, project and way of
  * payment instead of one query per figure. */
 static gboolean
-add_money (Session *s, const CdCentralReportQuery *q, const Section *sec, GHashTable *parts, JsonObject *total,
+add_money (CdCentralReportSession *s, const CdCentralReportQuery *q, const Section *sec, GHashTable *parts,
+           JsonObject *total,
            GError **error)
 {
-  g_autoptr(PGresult) res = run (s, q, sec->sql, error);
+  g_autoptr(PGresult) res = cd_central_report_run (s, q, sec->sql, error);
   g_autoptr(GHashTable) per_outlet = NULL;
   GHashTableIter it;
   gpointer code, part;
@@ -685,10 +609,10 @@ certs_set (Certs *c, JsonObject *o)
 /* "certificates" and "keys" of every outlet and of the total from one query (outlet, business, count): both
  * read the same certificates of the period, with their applications' business. */
 static gboolean
-add_certificates (Session *s, const CdCentralReportQuery *q, const Section *sec, GHashTable *parts,
+add_certificates (CdCentralReportSession *s, const CdCentralReportQuery *q, const Section *sec, GHashTable *parts,
                   JsonObject *total, GError **error)
 {
-  g_autoptr(PGresult) res = run (s, q, sec->sql, error);
+  g_autoptr(PGresult) res = cd_central_report_run (s, q, sec->sql, error);
   g_autoptr(GHashTable) per_outlet = NULL;
   Certs *all;
   GHashTableIter it;
@@ -722,14 +646,14 @@ add_certificates (Session *s, const CdCentralReportQuery *q, const Section *sec,
 JsonNode *
 cd_central_report_build (CdContext *ctx, const CdCentralReportQuery *q, GError **error)
 {
-  g_auto(Session) s = { 0 };
+  g_auto(CdCentralReportSession) s = { 0 };
   g_autoptr(GPtrArray) outlets = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) parts = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(JsonObject) total = json_object_new ();
   JsonArray *list = json_array_new ();
   JsonNode *root;
 
-  if (!open_session (ctx, q, &s, outlets, error))
+  if (!cd_central_report_open (ctx, q, &s, outlets, error))
     {
       json_array_unref (list);
       return NULL;
@@ -775,50 +699,4 @@ cd_central_report_build (CdContext *ctx, const CdCentralReportQuery *q, GError *
   root = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (root, total);
   return root;
-}
-
-char *
-cd_central_report_export_csv (CdContext *ctx, const CdCentralReportQuery *q, GError **error)
-{
-  g_auto(Session) s = { 0 };
-  g_autoptr(GPtrArray) outlets = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(PGresult) res = NULL;
-  g_autoptr(GString) csv = NULL;
-  g_autofree char *sha = NULL;
-  CdReportQuery local = { (char *) q->from, (char *) q->to, 0, 0 };
-
-  if (!open_session (ctx, q, &s, outlets, error)
-      || !(res = run (&s, q,
-                      "SELECT a.number, a.day, o.name, coalesce(a.clerk_name, ''), a.profile, a.business,"
-                      " a.applicant_type, a.name, a.state, a.fee_total_fen,"
-                      " (SELECT p.method FROM certdesk.report_payment p WHERE p.app_uuid = a.app_uuid"
-                      "   ORDER BY p.local_id DESC LIMIT 1),"
-                      " (SELECT sum(p.amount_fen) FROM certdesk.report_payment p WHERE p.app_uuid = a.app_uuid),"
-                      " CASE WHEN a.state = 'voided' THEN (SELECT sum(p.amount_fen) FROM certdesk.report_payment p"
-                      "   WHERE p.app_uuid = a.app_uuid) END,"
-                      " (SELECT string_agg(c.serial, ' ' ORDER BY c.local_id) FROM certdesk.certificate c"
-                      "   WHERE (c.data->>'application_uuid')::uuid = a.app_uuid AND NOT c.deleted),"
-                      " a.void_reason, a.local_id"
-                      " FROM certdesk.report_application a JOIN certdesk.outlet o ON o.code = a.outlet_code"
-                      " WHERE a.day BETWEEN $1 AND $2" OUTLET ("a") " ORDER BY a.day, a.outlet_code, a.number",
-                      error)))
-    return NULL;
-  csv = cd_report_csv_begin ();
-  for (int r = 0; r < PQntuples (res); r++)
-    {
-      const char *fields[CD_REPORT_CSV_COLUMNS];
-      g_autofree char *name = open_name (s.keys, g_ascii_strtoll (PQgetvalue (res, r, CD_REPORT_CSV_COLUMNS), NULL, 10),
-                                         PQgetisnull (res, r, 7) ? NULL : PQgetvalue (res, r, 7));
-
-      for (int c = 0; c < CD_REPORT_CSV_COLUMNS; c++)
-        fields[c] = PQgetisnull (res, r, c) ? NULL : PQgetvalue (res, r, c);
-      fields[7] = name;   /* the applicant, opened */
-      cd_report_csv_append_row (ctx, csv, fields);
-    }
-  /* The export carries names and identifiers of every outlet out of the database: this counter records it. */
-  sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) csv->str, csv->len);
-  if (!cd_report_audit_export_data (ctx, &local, s.outlet ? "csv-central-outlet" : "csv-central", PQntuples (res), sha,
-                                    error))
-    return NULL;
-  return g_string_free (g_steal_pointer (&csv), FALSE);
 }
