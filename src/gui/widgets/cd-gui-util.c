@@ -35,6 +35,18 @@ cd_gui_error_text (const GError *error)
   return m;
 }
 
+char *
+cd_gui_error_one_line (const GError *error)
+{
+  g_auto(GStrv) lines = g_strsplit_set (cd_gui_error_text (error), "\n\t", -1);
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; lines[i]; i++)
+    if (*g_strstrip (lines[i]))
+      g_string_append_printf (text, "%s%s", text->len ? " " : "", lines[i]);
+  return g_string_free (text, FALSE);
+}
+
 void
 cd_gui_show_error (GtkLabel *label, const char *message)
 {

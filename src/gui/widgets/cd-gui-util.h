@@ -13,6 +13,9 @@ gboolean    cd_gui_set_string      (char **field, const char *value);
 
 /* The text of a core error without its leading JSON path ("$.unit.uscc: …"). */
 const char *cd_gui_error_text      (const GError *error);
+/* The same on one line: a server's reason inside the sentence (a CA's, libpq's) may carry line breaks and tabs;
+ * the lines' text joined by single spaces, for a status label. */
+char       *cd_gui_error_one_line  (const GError *error);
 
 /* Shows @message (or clears it) in an error label under a field. */
 void        cd_gui_show_error      (GtkLabel *label, const char *message);

@@ -296,13 +296,7 @@ on_burn_done_cb (GObject *source, GAsyncResult *res, gpointer data)
   else
     {
       /* One line: a server's reason inside the sentence (libpq's connection errors) may carry line breaks. */
-      g_auto(GStrv) lines = g_strsplit_set (cd_gui_error_text (error), "\n\t", -1);
-      g_autoptr(GString) text = g_string_new (NULL);
-
-      for (guint i = 0; lines[i]; i++)
-        if (*g_strstrip (lines[i]))
-          g_string_append_printf (text, "%s%s", text->len ? " " : "", lines[i]);
-      self->error_text = g_string_free (g_steal_pointer (&text), FALSE);
+      self->error_text = cd_gui_error_one_line (error);
       /* A refused shared secret is forgotten: the field asks for it again before the retry. */
       cd_burn_page_cmp_failed (self, error);
       if (g_error_matches (error, CD_PKI_ERROR, CD_PKI_ERROR_NOT_BLANK))

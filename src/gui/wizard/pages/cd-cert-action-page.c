@@ -334,12 +334,9 @@ on_run_done_cb (GObject *source, GAsyncResult *res, gpointer data)
       if (CD_IS_ISSUER_CMP (self->issuer) && cd_issuer_cmp_protection_refused (CD_ISSUER_CMP (self->issuer)))
         cd_burn_page_cmp_forget (self->ctx);
       /* One line: a server's reason inside the sentence may carry line breaks. */
-      g_auto(GStrv) lines = g_strsplit_set (cd_gui_error_text (error), "\n\t", -1);
-      g_autoptr(GString) text = g_string_new (NULL);
+      g_autofree char *line = cd_gui_error_one_line (error);
+      g_autoptr(GString) text = g_string_new (line);
 
-      for (guint i = 0; lines[i]; i++)
-        if (*g_strstrip (lines[i]))
-          g_string_append_printf (text, "%s%s", text->len ? " " : "", lines[i]);
       /* the CA's sentence, then what it means for the clerk: one full stop between them */
       while (text->len && (text->str[text->len - 1] == '.' || g_str_has_suffix (text->str, "。")))
         g_string_truncate (text, text->len - (text->str[text->len - 1] == '.' ? 1 : strlen ("。")));
