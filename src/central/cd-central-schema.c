@@ -449,7 +449,9 @@ static const char migration_escrow[] =
   "  ADD CONSTRAINT " NAME "_counter_outlet_fkey FOREIGN KEY (counter_uuid, outlet_code)" \
   "  REFERENCES certdesk.counter (uuid, outlet_code);"
 
-/* The customer changes of a batch, one row per changed field, with how often the batch changes that field. */
+/* The customer changes of a batch, one row per changed field, with how often the batch changes that field.
+ * The ordered loop of migrations 8 and 13 repeats migration 5's (cd_central_migration_customer_fields) on
+ * purpose: a migration's text is what databases at that version ran, so an applied one is never shared. */
 #define CUSTOMER_FIELD_CHANGES \
   "    WITH ev AS (\n" \
   "      SELECT e.record_uuid, e.outlet_code, e.counter_uuid, e.seq, e.at,\n" \
