@@ -1,8 +1,8 @@
 /* test-outlet-lookup.c: the business step's customer lookup lists the certificates other outlets issued (issue 16
  * item 4), named with the issuing outlet, under Xvfb in Chinese at 1366×768. The counter holds the other outlets'
  * customers and certificates as sync pulls them into central_customer / central_certificate (the rows written here
- * are what cd-central-sync.c's pull writes; the pull itself runs against PostgreSQL in tests/central). Choosing one fills
- * the applicant and the serial; an expired or revoked certificate of theirs is not offered. */
+ * are what cd-central-sync.c's pull writes; the pull itself runs against PostgreSQL in tests/central). Choosing one
+ * fills the applicant and the serial; an expired or revoked certificate of theirs is not offered. */
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "config.h"
 
