@@ -118,6 +118,13 @@ test_head_office_role (void)
   cd_test_screenshot (GTK_WIDGET (win), "head-office-role");
   /* no USB key status in the header: the head office does no key work */
   g_assert_false (gtk_widget_is_visible (cd_test_find (GTK_WIDGET (win), "key_slot")));
+  /* … nor a key status behind it, polling the key module for nothing */
+  {
+    g_autoptr(GList) in_slot = gtk_container_get_children (GTK_CONTAINER (cd_test_find (GTK_WIDGET (win), "key_slot")));
+
+    for (GList *l = in_slot; l; l = l->next)
+      g_assert_cmpstr (G_OBJECT_TYPE_NAME (l->data), !=, "CdKeyStatus");
+  }
   gtk_widget_destroy (GTK_WIDGET (win));
 
   /* The clerks panel of joined counter A (its supervisor signed in): no supervisor, no head office. */

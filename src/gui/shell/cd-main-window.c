@@ -265,8 +265,10 @@ cd_main_window_new (GtkApplication *app, CdContext *ctx, const CdClerk *clerk)
   gtk_header_bar_set_subtitle (self->header, subtitle);
   gtk_window_set_title (GTK_WINDOW (self), title);
 
-  /* The USB key's status, everywhere in the app (key module). */
-  cd_key_status_install (self->key_slot, ctx);
+  /* The USB key's status, everywhere in the app (key module); not for the head office, which does no key work:
+   * it would load the key module and list its slots every few seconds behind a hidden slot. */
+  if (clerk->role != CD_ROLE_HEAD_OFFICE)
+    cd_key_status_install (self->key_slot, ctx);
 #ifdef CD_GUI_HAVE_CENTRAL
   /* Joined to a central database: its sync state beside the clerk switch (hidden on a counter on its own). */
   gtk_header_bar_pack_start (self->header, GTK_WIDGET (cd_sync_status_new (ctx)));
