@@ -46,4 +46,27 @@ gboolean  pki_file_contains     (const char *path, const char *needle);
 char     *pki_db_text           (PkiFixture *f, const char *sql);
 gint64    pki_db_int            (PkiFixture *f, const char *sql);
 
+/* opencryptoki: its library, slot daemon and software token (test-pki-opencryptoki.c, test-pki-crash-cmp.c). */
+#define PKI_OCK_MODULE "/usr/lib/x86_64-linux-gnu/opencryptoki/libopencryptoki.so.0"
+#define PKI_OCK_SLOTD  "/usr/sbin/pkcsslotd"
+#define PKI_OCK_SW     "/usr/lib/x86_64-linux-gnu/opencryptoki/stdll/libpkcs11_sw.so"
+/* The daemon has /etc/opencryptoki, /var/lib/opencryptoki and /run compiled in: a script run in a private mount
+ * namespace (`unshare -m`) with a folder $1 of etc, lib, run and log binds them there, and a private /dev/shm
+ * (the daemon's shared token state: each run starts from a token as shipped); the caller's script then starts
+ * PKI_OCK_SLOTD, waits with PKI_OCK_NS_WAIT, runs its test into rc and ends with PKI_OCK_NS_END. */
+#define PKI_OCK_NS_MOUNTS \
+  "set -e\n" \
+  "T=\"$1\"; shift\n" \
+  "mount --bind \"$T/etc\" /etc/opencryptoki\n" \
+  "mount --bind \"$T/lib\" /var/lib/opencryptoki\n" \
+  "mount --bind \"$T/run\" /run\n" \
+  "mount -t tmpfs tmpfs /dev/shm\n" \
+  "if [ -d /var/log/opencryptoki ]; then mount --bind \"$T/log\" /var/log/opencryptoki; fi\n"
+#define PKI_OCK_NS_WAIT \
+  "for i in $(seq 50); do [ -S /run/pkcsslotd.socket ] && break; sleep 0.1; done\n" \
+  "set +e\n"
+#define PKI_OCK_NS_END \
+  "kill $(cat /run/pkcsslotd.pid) 2>/dev/null\n" \
+  "exit $rc\n"
+
 G_END_DECLS

@@ -7,33 +7,19 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 
-#include "pki-test-util.h"
-
-static const char *
-cli (void)
-{
-  const char *path = g_getenv ("CERTDESK_CLI");
-
-  g_assert_nonnull (path);
-  return path;
-}
+#include "pki-crash-util.h"
 
 /* Runs certdesk-cli with the fixture's database and folder; PINs go through the environment. */
 static char *
 run_cli (PkiFixture *f, int *status, char **err, const char *pin, const char *so_pin, const char *first, ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = pki_crash_argv (f, NULL);
   g_auto(GStrv) envp = g_get_environ ();
   g_autoptr(GError) error = NULL;
   char *out = NULL;
   int wait = 0;
   va_list ap;
 
-  g_ptr_array_add (argv, (gpointer) cli ());
-  g_ptr_array_add (argv, "--db");
-  g_ptr_array_add (argv, f->db_path);
-  g_ptr_array_add (argv, "--data-dir");
-  g_ptr_array_add (argv, f->state_dir);
   va_start (ap, first);
   for (const char *a = first; a; a = va_arg (ap, const char *))
     g_ptr_array_add (argv, (gpointer) a);
@@ -231,8 +217,8 @@ test_accept_wipes_secrets (PkiFixture *f, gconstpointer data)
   port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
   g_assert_no_error (error);
   url = g_strdup_printf ("http://127.0.0.1:%u/pkix/", port);
-  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, cli (),
-                           "--db", f->db_path, "--data-dir", f->state_dir, "accept", path, "--module", PKI_SOFTHSM,
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                           pki_crash_cli (), "--db", f->db_path, "--data-dir", f->state_dir, "accept", path, "--module", PKI_SOFTHSM,
                            "--pin", "424242", "--so-pin", PKI_SO_PIN, "--issuer", "cmp", "--cmp-server", url,
                            "--cmp-secret", "SeCrEt-CmP-99", "--cmp-trust", trust, NULL);
   g_assert_no_error (error);

@@ -33,36 +33,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "pki-test-util.h"
+#include "pki-crash-util.h"
 
 #define SECRET "cmp-crash-secret"
-
-static guint total_kills;
-static guint retries;
-
-/* The PKCS#11 module the campaign burns on: SoftHSM2, or opencryptoki's software token (inside its private
- * namespace, see run_ock). */
-#define OCK_MODULE "/usr/lib/x86_64-linux-gnu/opencryptoki/libopencryptoki.so.0"
-#define OCK_SLOTD  "/usr/sbin/pkcsslotd"
-#define OCK_SW     "/usr/lib/x86_64-linux-gnu/opencryptoki/stdll/libpkcs11_sw.so"
-static const char *module = PKI_SOFTHSM;
-static const char *profile = "pki-random";
 
 /* The responder of the current fixture. */
 static GPid responder_pid;
 static char *ca_dir;
 static char *url;
 static char *trust;
+/* accept's and burn's options: the module the campaign burns on (SoftHSM2, or opencryptoki's software token
+ * inside its private namespace, see test_ock) and the CA (its address and certificate set at responder_start). */
+static const char *burn_opts[] = { "--module", PKI_SOFTHSM, "--issuer", "cmp", "--cmp-server", NULL, "--cmp-trust",
+                                   NULL, NULL };
 static int port;
-
-static const char *
-cli (void)
-{
-  const char *path = g_getenv ("CERTDESK_CLI");
-
-  g_assert_nonnull (path);
-  return path;
-}
 
 static gboolean
 listening (void)
@@ -103,6 +87,9 @@ responder_start (void)
       url = g_strdup_printf ("http://127.0.0.1:%d/pkix/", port);
       g_free (trust);
       trust = g_build_filename (ca_dir, "ca.pem", NULL);
+      burn_opts[1] = pki_crash.module;
+      burn_opts[5] = url;
+      burn_opts[7] = trust;
     }
   for (int i = 0; i < 3000 && !listening (); i++)
     g_usleep (10000);
@@ -126,99 +113,6 @@ responder_stop (void)
   if (responder_pid)
     kill (responder_pid, SIGTERM);
   responder_reap ();
-}
-
-static char *
-app_file (PkiFixture *f)
-{
-  g_autofree char *json = pki_app_json (profile, "new", NULL, NULL, NULL, 0, NULL);
-  char *path = g_build_filename (f->dir, "app.json", NULL);
-
-  g_assert_true (g_file_set_contents (path, json, -1, NULL));
-  return path;
-}
-
-static char *
-slip_path (PkiFixture *f)
-{
-  return g_build_filename (f->dir, "slip.txt", NULL);
-}
-
-static GStrv
-cli_env (PkiFixture *f, const char *const *extra)
-{
-  GStrv envp = g_get_environ ();
-
-  envp = g_environ_setenv (envp, "SOFTHSM2_CONF", f->softhsm_conf, TRUE);
-  /* As in test-pki-crash.c: the children keep AddressSanitizer's memory checks, not its leak check. */
-  if (g_environ_getenv (envp, "ASAN_OPTIONS"))
-    envp = g_environ_setenv (envp, "ASAN_OPTIONS", "detect_leaks=0:abort_on_error=1", TRUE);
-  envp = g_environ_setenv (envp, "CERTDESK_SO_PIN", PKI_SO_PIN, TRUE);
-  envp = g_environ_setenv (envp, "CERTDESK_CMP_SECRET", SECRET, TRUE);
-  envp = g_environ_unsetenv (envp, "CERTDESK_PIN");
-  for (guint i = 0; extra && extra[i]; i += 2)
-    envp = g_environ_setenv (envp, extra[i], extra[i + 1], TRUE);
-  return envp;
-}
-
-/* Runs certdesk-cli (with the CMP issuer's options when @cmp); *out_signal: the signal that ended it, or 0. */
-static int
-run (PkiFixture *f, const char *const *extra_env, gboolean cmp, int *out_signal, char **out_text, ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) envp = cli_env (f, extra_env);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int wait = 0;
-  va_list ap;
-
-  g_ptr_array_add (argv, (gpointer) cli ());
-  g_ptr_array_add (argv, "--db");
-  g_ptr_array_add (argv, f->db_path);
-  g_ptr_array_add (argv, "--data-dir");
-  g_ptr_array_add (argv, f->state_dir);
-  va_start (ap, out_text);
-  for (const char *a = va_arg (ap, const char *); a; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (ap);
-  if (cmp)
-    {
-      const char *const opts[] = { "--module", module, "--issuer", "cmp", "--cmp-server", url, "--cmp-trust",
-                                   trust };
-      for (guint i = 0; i < G_N_ELEMENTS (opts); i++)
-        g_ptr_array_add (argv, (gpointer) opts[i]);
-    }
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &wait, &error);
-  g_assert_no_error (error);
-  if (out_signal)
-    *out_signal = WIFSIGNALED (wait) ? WTERMSIG (wait) : 0;
-  if (out_text)
-    *out_text = g_strconcat (out, err, NULL);
-  return WIFEXITED (wait) ? WEXITSTATUS (wait) : -1;
-}
-
-static char *
-slip_pin (const char *path)
-{
-  g_autofree char *text = NULL;
-  const char *at;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL) || !(at = strstr (text, "PIN: ")))
-    return NULL;
-  return g_strchomp (g_strdup (at + 5));
-}
-
-static gint64
-db_int (PkiFixture *f, const char *sql)
-{
-  gint64 v;
-
-  pki_fixture_reopen (f);
-  v = pki_db_int (f, sql);
-  g_clear_object (&f->ctx);
-  return v;
 }
 
 /* What the CA did with each certificate, from its own record. */
@@ -252,27 +146,19 @@ ca_record (void)
   return out;
 }
 
-static guint signed_count;
-
 static void
 check_invariants (PkiFixture *f, const char *what)
 {
   g_autoptr(GHashTable) ca = ca_record ();
-  g_autofree char *slip = slip_path (f);
-  g_autofree char *pending = g_build_filename (f->state_dir, "burn-pending", NULL);
   g_autofree char *on_key = NULL;
   g_autofree char *label = NULL;
   g_autofree char *issued_serial = NULL;
-  g_autofree char *pin = NULL;
-  g_autofree char *out = NULL;
-  g_autoptr(GDir) dir = NULL;
   GHashTableIter it;
   gpointer key, value;
   guint valid_at_ca = 0;
-  int code;
 
-  signed_count = g_hash_table_size (ca);
-  g_assert_cmpuint (signed_count, >=, 1);
+  pki_crash.signed_count = g_hash_table_size (ca);
+  g_assert_cmpuint (pki_crash.signed_count, >=, 1);
   pki_fixture_reopen (f);
   on_key = pki_db_text (f, "SELECT certificate_serial FROM token WHERE state = 'active'");
   label = pki_db_text (f, "SELECT label FROM token WHERE state = 'active'");
@@ -307,61 +193,13 @@ check_invariants (PkiFixture *f, const char *what)
     }
   /* One certificate per application, at the CA and in the records, and nothing recorded the CA did not sign. */
   g_assert_cmpuint (valid_at_ca, ==, 1);
-  g_assert_cmpint (pki_db_int (f, "SELECT count(*) FROM certificate WHERE state = 'issued'"), ==, 1);
-  g_assert_cmpint (pki_db_int (f, "SELECT count(*) FROM application WHERE state = 'issued'"), ==, 1);
+  pki_crash_check_one_issued (f);
   g_assert_cmpint (pki_db_int (f, "SELECT count(*) FROM certificate"), <=, g_hash_table_size (ca));
   g_assert_nonnull (issued_serial);
   g_assert_true (g_hash_table_contains (ca, issued_serial));
   g_clear_object (&f->ctx);
   /* The slip's PIN opens the key, which holds the certificate. */
-  pin = slip_pin (slip);
-  if (pin == NULL)
-    g_error ("%s: no PIN slip", what);
-  out = pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", module, "--token-label", label, "--login",
-                 "--pin", pin, "--list-objects", "--type", "cert", NULL);
-  g_assert_nonnull (strstr (out, "CertDesk CD-"));
-  if ((dir = g_dir_open (pending, 0, NULL)))
-    g_assert_null (g_dir_read_name (dir));
-  g_free (out);
-  code = run (f, NULL, FALSE, NULL, &out, "audit", "verify", NULL);
-  if (code != 0)
-    g_error ("%s: audit verify: %s", what, out);
-}
-
-/* `burn --id` after a kill (or `accept` again when nothing was stored); the clerk's retry, at most twice, when
- * a kill inside a SoftHSM2 call left the key refusing the next one (test-pki-crash.c). Returns the exit code. */
-static int
-try_resume (PkiFixture *f, const char *app, const char *what, char **out_text)
-{
-  g_autofree char *slip = slip_path (f);
-  g_autofree char *out = NULL;
-  int code = -1;
-
-  if (db_int (f, "SELECT count(*) FROM application") == 0)
-    code = run (f, NULL, TRUE, NULL, &out, "accept", app, "--pin-slip", slip, NULL);
-  else
-    for (guint tries = 0; tries < 3; tries++)
-      {
-        g_clear_pointer (&out, g_free);
-        code = run (f, NULL, TRUE, NULL, &out, "burn", "--id", "1", "--pin-slip", slip, NULL);
-        if (code != 3)
-          break;
-        g_test_message ("%s: the key refused the resume, retried: %s", what, out);
-        retries++;
-      }
-  if (out_text)
-    *out_text = g_steal_pointer (&out);
-  return code;
-}
-
-static void
-resume (PkiFixture *f, const char *app, const char *what)
-{
-  g_autofree char *out = NULL;
-  int code = try_resume (f, app, what, &out);
-
-  if (code != 0)
-    g_error ("%s: the resume failed (%d): %s", what, code, out);
+  pki_crash_check_key_and_audit (f, label, what);
 }
 
 /* opencryptoki's software token as its vendor ships it (SO PIN 87654321, the campaign's PKI_SO_PIN), and an RSA
@@ -374,9 +212,9 @@ ock_setup (PkiFixture *f)
   g_autofree char *text = NULL;
   g_autoptr(GString) edit = NULL;
 
-  g_free (pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", OCK_MODULE, "--slot", "3", "--init-token",
+  g_free (pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", PKI_OCK_MODULE, "--slot", "3", "--init-token",
                    "--so-pin", PKI_SO_PIN, "--label", "OCK-A", NULL));
-  g_free (pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", OCK_MODULE, "--slot", "3", "--init-pin", "--so-pin",
+  g_free (pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", PKI_OCK_MODULE, "--slot", "3", "--init-pin", "--so-pin",
                    PKI_SO_PIN, "--pin", "000000", NULL));
   g_assert_true (g_file_get_contents (ec, &text, NULL, NULL));
   edit = g_string_new (text);
@@ -389,7 +227,7 @@ static void
 fixture_setup (PkiFixture *f, gconstpointer data)
 {
   pki_fixture_setup (f, data);
-  if (g_str_equal (module, OCK_MODULE))
+  if (g_str_equal (pki_crash.module, PKI_OCK_MODULE))
     ock_setup (f);
   else
     pki_make_token (f, "DEMO-A");
@@ -415,98 +253,45 @@ fresh (PkiFixture *f)
   fixture_setup (f, NULL);
 }
 
-/* One kill: accept with @env, which must end by SIGKILL (FALSE when it finished first). */
-static gboolean
-kill_and_resume (PkiFixture *f, const char *const *env, const char *what)
-{
-  g_autofree char *app = NULL;
-  g_autofree char *slip = NULL;
-  g_autofree char *out = NULL;
-  int code, sig;
-
-  fresh (f);
-  app = app_file (f);
-  slip = slip_path (f);
-  code = run (f, env, TRUE, &sig, &out, "accept", app, "--pin-slip", slip, NULL);
-  if (sig == 0)
-    {
-      if (code != 0)
-        g_error ("%s: accept failed without being killed (%d): %s", what, code, out);
-      check_invariants (f, what);
-      return FALSE;
-    }
-  g_assert_cmpint (sig, ==, SIGKILL);
-  total_kills++;
-  resume (f, app, what);
-  check_invariants (f, what);
-  return TRUE;
-}
-
 static void
 test_every_step (PkiFixture *f, gconstpointer data)
 {
-  static const char *const steps[] = { "init", "keygen", "csr", "issue", "write", "verify" };
   /* issue:confirmed: the CA answered our positive certConf (CMP only); the others as in test-pki-crash.c. */
   static const char *const extra[] = { "issue:confirmed", "slip:saved", "record:done", "state:start", "slip:start",
-                                       "slip:done" };
+                                       "slip:done", NULL };
   /* In the suite, the points where the CA takes part (and the key pair generated, which the resume goes on
    * from); before the issue step the burn is the local CA's, killed there by test-pki-crash.c. A soak
    * (CERTDESK_CRASH_KILLS set) takes every point. */
   static const char *const suite[] = { "keygen:done", "issue:start", "issue:done", "write:start", "write:done",
                                        "verify:start", "issue:confirmed", "verify:done", "record:done", "state:start" };
-  g_autoptr(GPtrArray) points = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) points = NULL;
 
   if (g_getenv ("CERTDESK_CRASH_KILLS") == NULL)
-    for (guint i = 0; i < G_N_ELEMENTS (suite); i++)
-      g_ptr_array_add (points, g_strdup (suite[i]));
-  else
     {
-      for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
-        {
-          g_ptr_array_add (points, g_strdup_printf ("%s:start", steps[i]));
-          g_ptr_array_add (points, g_strdup_printf ("%s:done", steps[i]));
-        }
-      for (guint i = 0; i < G_N_ELEMENTS (extra); i++)
-        g_ptr_array_add (points, g_strdup (extra[i]));
+      points = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; i < G_N_ELEMENTS (suite); i++)
+        g_ptr_array_add (points, g_strdup (suite[i]));
     }
+  else
+    points = pki_crash_points (extra);
   for (guint i = 0; i < points->len; i++)
     {
-      const char *env[] = { "CERTDESK_TEST_CRASH_AT", points->pdata[i], NULL };
-
-      g_test_message ("kill at %s", (char *) points->pdata[i]);
-      if (!kill_and_resume (f, env, points->pdata[i]))
-        g_error ("the burn never reached %s", (char *) points->pdata[i]);
-      g_test_message ("killed at %s: the CA signed %u certificate(s)", (char *) points->pdata[i], signed_count);
+      pki_crash_kill_at (f, points->pdata[i]);
+      g_test_message ("killed at %s: the CA signed %u certificate(s)", (char *) points->pdata[i],
+                      pki_crash.signed_count);
     }
 }
 
 static void
 test_random_delays (PkiFixture *f, gconstpointer data)
 {
-  const char *env_kills = g_getenv ("CERTDESK_CRASH_KILLS");
-  guint want = env_kills ? (guint) g_ascii_strtoull (env_kills, NULL, 10) : 2;
-  guint kills = 0, runs = 0, span = 1500, second = 0;
-  gint64 t0 = g_get_monotonic_time ();
+  guint runs, second;
+  double seconds;
+  guint kills = pki_crash_random_delays (f, 2, 1500, &runs, &second, &seconds);
 
-  while (kills < want && runs < want * 4 + 10)
-    {
-      g_autofree char *ms = g_strdup_printf ("%d", g_test_rand_int_range (0, span));
-      g_autofree char *what = g_strdup_printf ("kill after %s ms", ms);
-      const char *env[] = { "CERTDESK_TEST_CRASH_AFTER_MS", ms, NULL };
-
-      runs++;
-      if (kill_and_resume (f, env, what))
-        {
-          kills++;
-          second += signed_count > 1;
-        }
-      else
-        span = MAX (100, atoi (ms));
-    }
-  g_assert_cmpuint (kills, ==, want);
   g_printerr ("# CMP crash campaign: %u random-delay kills in %u runs, %.1f s (%u resumes had the CA sign a second "
               "certificate, the first revoked there); %u kills in this process, %u resumes retried\n",
-              kills, runs, (g_get_monotonic_time () - t0) / 1e6, second, total_kills, retries);
+              kills, runs, seconds, second, pki_crash.total_kills, pki_crash.retries);
 }
 
 /* The CA stops mid-exchange (@data: "die-after-answer", after sending the certificate, before our certConf
@@ -516,8 +301,8 @@ test_random_delays (PkiFixture *f, gconstpointer data)
 static void
 test_server_stopped_mid_exchange (PkiFixture *f, gconstpointer data)
 {
-  g_autofree char *app = app_file (f);
-  g_autofree char *slip = slip_path (f);
+  g_autofree char *app = pki_crash_app_file (f);
+  g_autofree char *slip = pki_crash_slip_path (f);
   g_autofree char *die = g_build_filename (ca_dir, data, NULL);
   g_autofree char *out = NULL;
   g_autoptr(GHashTable) ca = NULL;
@@ -526,7 +311,7 @@ test_server_stopped_mid_exchange (PkiFixture *f, gconstpointer data)
   int code, sig;
 
   g_assert_true (g_file_set_contents (die, "", -1, NULL));
-  code = run (f, NULL, TRUE, &sig, &out, "accept", app, "--pin-slip", slip, NULL);
+  code = pki_crash_run (f, NULL, NULL, TRUE, &sig, &out, "accept", app, "--pin-slip", slip, NULL);
   responder_reap ();
   g_test_message ("accept with the CA stopped mid-exchange (%d): %s", code, out);
   g_assert_cmpint (sig, ==, 0);
@@ -534,11 +319,11 @@ test_server_stopped_mid_exchange (PkiFixture *f, gconstpointer data)
   g_assert_nonnull (strstr (out, "confirmation of the certificate"));
   g_assert_nonnull (strstr (out, "127.0.0.1"));
   g_assert_null (strstr (out, SECRET));
-  g_assert_cmpint (db_int (f, "SELECT count(*) FROM certificate WHERE state = 'issued'"), ==, 0);
+  g_assert_cmpint (pki_crash_db_int (f, "SELECT count(*) FROM certificate WHERE state = 'issued'"), ==, 0);
   responder_start ();
-  resume (f, app, "CA stopped mid-exchange");
+  pki_crash_resume (f, app, "CA stopped mid-exchange");
   check_invariants (f, "CA stopped mid-exchange");
-  g_assert_cmpuint (signed_count, ==, 2);
+  g_assert_cmpuint (pki_crash.signed_count, ==, 2);
   /* the first certificate is revoked at the CA, not only in the records */
   ca = ca_record ();
   g_hash_table_iter_init (&it, ca);
@@ -553,23 +338,23 @@ static void
 test_server_down_at_resume (PkiFixture *f, gconstpointer data)
 {
   const char *env[] = { "CERTDESK_TEST_CRASH_AT", "verify:start", NULL };
-  g_autofree char *app = app_file (f);
-  g_autofree char *slip = slip_path (f);
+  g_autofree char *app = pki_crash_app_file (f);
+  g_autofree char *slip = pki_crash_slip_path (f);
   g_autofree char *out = NULL;
   g_autoptr(GHashTable) ca = NULL;
   int code, sig;
 
-  run (f, env, TRUE, &sig, NULL, "accept", app, "--pin-slip", slip, NULL);
+  pki_crash_run (f, env, NULL, TRUE, &sig, NULL, "accept", app, "--pin-slip", slip, NULL);
   g_assert_cmpint (sig, ==, SIGKILL);
   responder_stop ();
-  code = try_resume (f, app, "CA down", &out);
+  code = pki_crash_try_resume (f, app, "CA down", &out);
   g_test_message ("resume with the CA down (%d): %s", code, out);
   g_assert_cmpint (code, !=, 0);
   g_assert_nonnull (strstr (out, "the connection was refused"));
   g_assert_nonnull (strstr (out, "retry"));
-  g_assert_cmpint (db_int (f, "SELECT count(*) FROM certificate WHERE state = 'issued'"), ==, 0);
+  g_assert_cmpint (pki_crash_db_int (f, "SELECT count(*) FROM certificate WHERE state = 'issued'"), ==, 0);
   responder_start ();
-  resume (f, app, "CA back");
+  pki_crash_resume (f, app, "CA back");
   check_invariants (f, "CA back");
   ca = ca_record ();
   g_assert_cmpuint (g_hash_table_size (ca), ==, 2);
@@ -583,20 +368,12 @@ test_server_down_at_resume (PkiFixture *f, gconstpointer data)
  * resume and check (CD_OCK_POINT). Skips without opencryptoki, root or unshare. The points: five by default,
  * every one with CERTDESK_CRASH_OCK_POINTS=all. */
 static const char ock_script[] =
-  "set -e\n"
-  "T=\"$1\"; shift\n"
-  "mount --bind \"$T/etc\" /etc/opencryptoki\n"
-  "mount --bind \"$T/lib\" /var/lib/opencryptoki\n"
-  "mount --bind \"$T/run\" /run\n"
-  "mount -t tmpfs tmpfs /dev/shm\n"
-  "if [ -d /var/log/opencryptoki ]; then mount --bind \"$T/log\" /var/log/opencryptoki; fi\n"
-  OCK_SLOTD " </dev/null >/dev/null 2>&1\n"
-  "for i in $(seq 50); do [ -S /run/pkcsslotd.socket ] && break; sleep 0.1; done\n"
-  "set +e\n"
+  PKI_OCK_NS_MOUNTS
+  PKI_OCK_SLOTD " </dev/null >/dev/null 2>&1\n"
+  PKI_OCK_NS_WAIT
   /* into a file: the daemon and the responder must not hold the caller's pipe open */
   "\"$@\" </dev/null >\"$T/inner.log\" 2>&1; rc=$?\n"
-  "kill $(cat /run/pkcsslotd.pid) 2>/dev/null\n"
-  "exit $rc\n";
+  PKI_OCK_NS_END;
 
 static void
 test_ock (PkiFixture *f, gconstpointer data)
@@ -617,8 +394,8 @@ test_ock (PkiFixture *f, gconstpointer data)
   g_autofree char *unshare = g_find_program_in_path ("unshare");
   int status = 0;
 
-  if (!g_file_test (OCK_SLOTD, G_FILE_TEST_IS_EXECUTABLE) || !g_file_test (OCK_MODULE, G_FILE_TEST_EXISTS)
-      || !g_file_test (OCK_SW, G_FILE_TEST_EXISTS))
+  if (!g_file_test (PKI_OCK_SLOTD, G_FILE_TEST_IS_EXECUTABLE) || !g_file_test (PKI_OCK_MODULE, G_FILE_TEST_EXISTS)
+      || !g_file_test (PKI_OCK_SW, G_FILE_TEST_EXISTS))
     {
       g_test_skip ("opencryptoki (pkcsslotd, libopencryptoki, the software token) is not installed");
       return;
@@ -671,7 +448,7 @@ test_ock (PkiFixture *f, gconstpointer data)
       g_test_message ("opencryptoki, killed at %s:\n%s", points[i], out);
       if (!g_spawn_check_wait_status (status, NULL) || strstr (out, "\nok 1 ") == NULL)
         g_error ("opencryptoki, killed at %s: %s", points[i], out);
-      total_kills++;
+      pki_crash.total_kills++;
     }
 }
 
@@ -682,19 +459,25 @@ test_ock_inner (PkiFixture *f, gconstpointer data)
   const char *env[] = { "CERTDESK_TEST_CRASH_AT", g_getenv ("CD_OCK_POINT"), NULL };
 
   g_assert_nonnull (env[1]);
-  if (!kill_and_resume (f, env, env[1]))
+  if (!pki_crash_kill_and_resume (f, env, env[1]))
     g_error ("the burn on opencryptoki never reached %s", env[1]);
-  g_test_message ("opencryptoki, killed at %s: the CA signed %u certificate(s)", env[1], signed_count);
+  g_test_message ("opencryptoki, killed at %s: the CA signed %u certificate(s)", env[1], pki_crash.signed_count);
 }
 
 int
 main (int argc, char **argv)
 {
+  static const char *const env[] = { "CERTDESK_CMP_SECRET", SECRET, NULL };
+
   g_test_init (&argc, &argv, NULL);
+  pki_crash.env = env;
+  pki_crash.burn_opts = burn_opts;
+  pki_crash.fresh = fresh;
+  pki_crash.check = check_invariants;
   if (g_getenv ("CD_OCK_INNER"))
     {
-      module = OCK_MODULE;
-      profile = "pki-random-rsa";
+      pki_crash.module = PKI_OCK_MODULE;
+      pki_crash.profile = "pki-random-rsa";
       g_test_add ("/pki/crash-cmp/opencryptoki-inner", PkiFixture, NULL, fixture_setup, test_ock_inner,
                   fixture_teardown);
       return g_test_run ();

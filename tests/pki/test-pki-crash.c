@@ -22,134 +22,14 @@
 #include <sys/wait.h>
 
 #include "cd-issuer-local.h"
-#include "pki-test-util.h"
-
-static guint total_kills;
-static guint retries;       /* resumes the key refused once and took on the clerk's retry */
-
-static const char *
-cli (void)
-{
-  const char *path = g_getenv ("CERTDESK_CLI");
-
-  g_assert_nonnull (path);
-  return path;
-}
-
-static char *
-app_file (PkiFixture *f)
-{
-  g_autofree char *json = pki_app_json ("pki-random", "new", NULL, NULL, NULL, 0, NULL);
-  char *path = g_build_filename (f->dir, "app.json", NULL);
-
-  g_assert_true (g_file_set_contents (path, json, -1, NULL));
-  return path;
-}
-
-static char *
-slip_path (PkiFixture *f)
-{
-  return g_build_filename (f->dir, "slip.txt", NULL);
-}
-
-static GStrv
-cli_env (PkiFixture *f, const char *const *extra)
-{
-  GStrv envp = g_get_environ ();
-
-  /* The fixture's own key folder, also when several fixtures' burns run at once. */
-  envp = g_environ_setenv (envp, "SOFTHSM2_CONF", f->softhsm_conf, TRUE);
-
-  /* Under AddressSanitizer the children keep its memory checks but skip the leak check: leaks are the other
-   * pki tests' (which run the same code), and the full allocation stacks those need make every run of the
-   * campaign about ten times slower. */
-  if (g_environ_getenv (envp, "ASAN_OPTIONS"))
-    envp = g_environ_setenv (envp, "ASAN_OPTIONS", "detect_leaks=0:abort_on_error=1", TRUE);
-  envp = g_environ_setenv (envp, "CERTDESK_SO_PIN", PKI_SO_PIN, TRUE);
-  envp = g_environ_unsetenv (envp, "CERTDESK_PIN");
-  for (guint i = 0; extra && extra[i]; i += 2)
-    envp = g_environ_setenv (envp, extra[i], extra[i + 1], TRUE);
-  return envp;
-}
-
-static GPtrArray *
-cli_argv (PkiFixture *f, const char *db, va_list ap)
-{
-  GPtrArray *argv = g_ptr_array_new ();
-
-  g_ptr_array_add (argv, (gpointer) cli ());
-  g_ptr_array_add (argv, "--db");
-  g_ptr_array_add (argv, (gpointer) (db ? db : f->db_path));
-  g_ptr_array_add (argv, "--data-dir");
-  g_ptr_array_add (argv, f->state_dir);
-  for (const char *a = va_arg (ap, const char *); a; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  g_ptr_array_add (argv, NULL);
-  return argv;
-}
-
-/* Runs certdesk-cli; *out_signal: the signal that ended it, or 0. */
-static int
-run (PkiFixture *f, const char *const *extra_env, const char *db, int *out_signal, char **out_text, ...)
-{
-  g_autoptr(GPtrArray) argv = NULL;
-  g_auto(GStrv) envp = cli_env (f, extra_env);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int wait = 0;
-  va_list ap;
-
-  va_start (ap, out_text);
-  argv = cli_argv (f, db, ap);
-  va_end (ap);
-  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &wait, &error);
-  g_assert_no_error (error);
-  if (out_signal)
-    *out_signal = WIFSIGNALED (wait) ? WTERMSIG (wait) : 0;
-  if (out_text)
-    *out_text = g_strconcat (out, err, NULL);
-  return WIFEXITED (wait) ? WEXITSTATUS (wait) : -1;
-}
-
-/* The PIN on the slip file, or NULL. */
-static char *
-slip_pin (const char *path)
-{
-  g_autofree char *text = NULL;
-  const char *at;
-  char *pin;
-
-  if (!g_file_get_contents (path, &text, NULL, NULL) || !(at = strstr (text, "PIN: ")))
-    return NULL;
-  pin = g_strdup (at + 5);
-  return g_strchomp (pin);
-}
-
-static gint64
-db_int (PkiFixture *f, const char *sql)
-{
-  gint64 v;
-
-  pki_fixture_reopen (f);
-  v = pki_db_int (f, sql);
-  g_clear_object (&f->ctx);
-  return v;
-}
-
-/* How many certificates the CA signed in the last check. */
-static guint signed_count;
+#include "pki-crash-util.h"
 
 /* The invariants after a kill and its resume. */
 static void
 check_invariants (PkiFixture *f, const char *what)
 {
   g_autofree char *out = NULL;
-  g_autofree char *pin = NULL;
-  g_autofree char *slip = slip_path (f);
-  g_autofree char *pending = g_build_filename (f->state_dir, "burn-pending", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GDir) dir = NULL;
   g_autofree char *on_key = NULL;
   g_autofree char *label = NULL;
   JsonArray *certs;
@@ -157,12 +37,12 @@ check_invariants (PkiFixture *f, const char *what)
   int code;
 
   /* Every certificate the CA signed is accounted for. */
-  code = run (f, NULL, NULL, NULL, &out, "ca", "list", NULL);
+  code = pki_crash_run (f, NULL, NULL, FALSE, NULL, &out, "ca", "list", NULL);
   g_assert_cmpint (code, ==, 0);
   g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
   certs = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "certificates");
   g_assert_cmpuint (json_array_get_length (certs), >=, 1);
-  signed_count = json_array_get_length (certs);
+  pki_crash.signed_count = json_array_get_length (certs);
   pki_fixture_reopen (f);
   on_key = pki_db_text (f, "SELECT certificate_serial FROM token WHERE state = 'active'");
   label = pki_db_text (f, "SELECT label FROM token WHERE state = 'active'");
@@ -184,53 +64,11 @@ check_invariants (PkiFixture *f, const char *what)
         }
     }
   g_assert_cmpuint (issued, ==, 1);
-  g_assert_cmpint (pki_db_int (f, "SELECT count(*) FROM certificate WHERE state = 'issued'"), ==, 1);
-  g_assert_cmpint (pki_db_int (f, "SELECT count(*) FROM application WHERE state = 'issued'"), ==, 1);
+  pki_crash_check_one_issued (f);
   g_clear_object (&f->ctx);
   /* The slip's PIN opens the key, which holds the issued certificate. The key by its recorded label: a kill
    * inside C_InitToken can leave SoftHSM2's label torn, and the resume then labels the DEMO key anew. */
-  pin = slip_pin (slip);
-  if (pin == NULL)
-    g_error ("%s: no PIN slip", what);
-  g_free (out);
-  out = pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", PKI_SOFTHSM, "--token-label", label, "--login",
-                 "--pin", pin, "--list-objects", "--type", "cert", NULL);
-  g_assert_nonnull (strstr (out, "CertDesk CD-"));
-  /* No certificate waits outside the database. */
-  if ((dir = g_dir_open (pending, 0, NULL)))
-    g_assert_null (g_dir_read_name (dir));
-  g_free (out);
-  code = run (f, NULL, NULL, NULL, &out, "audit", "verify", NULL);
-  if (code != 0)
-    g_error ("%s: audit verify: %s", what, out);
-}
-
-/* The application's key work resumed after a kill: `burn --id` (or `accept` again when nothing was stored). */
-static void
-resume (PkiFixture *f, const char *app, const char *what)
-{
-  g_autofree char *slip = slip_path (f);
-  g_autofree char *out = NULL;
-  int code, sig;
-
-  if (db_int (f, "SELECT count(*) FROM application") == 0)
-    code = run (f, NULL, NULL, &sig, &out, "accept", app, "--module", PKI_SOFTHSM, "--pin-slip", slip, NULL);
-  else
-    {
-      /* A kill inside a SoftHSM2 call can leave the key refusing the next one ("did not complete …; take it
-       * out, insert it again and retry"): the clerk's retry, at most twice. */
-      for (guint tries = 0; tries < 3; tries++)
-        {
-          g_clear_pointer (&out, g_free);
-          code = run (f, NULL, NULL, &sig, &out, "burn", "--id", "1", "--module", PKI_SOFTHSM, "--pin-slip", slip, NULL);
-          if (code != 3)
-            break;
-          g_test_message ("%s: the key refused the resume, retried: %s", what, out);
-          retries++;
-        }
-    }
-  if (code != 0)
-    g_error ("%s: the resume failed (%d): %s", what, code, out);
+  pki_crash_check_key_and_audit (f, label, what);
 }
 
 static void
@@ -243,92 +81,33 @@ fresh (PkiFixture *f)
   g_clear_object (&f->ctx);
 }
 
-/* One kill: accept with @env, which must end by SIGKILL (FALSE when it finished: the point was not reached). */
-static gboolean
-kill_and_resume (PkiFixture *f, const char *const *env, const char *what)
-{
-  g_autofree char *app = NULL;
-  g_autofree char *slip = NULL;
-  g_autofree char *out = NULL;
-  int code, sig;
-
-  fresh (f);
-  app = app_file (f);
-  slip = slip_path (f);
-  code = run (f, env, NULL, &sig, &out, "accept", app, "--module", PKI_SOFTHSM, "--pin-slip", slip, NULL);
-  if (sig == 0)
-    {
-      if (code != 0)
-        g_error ("%s: accept failed without being killed (%d): %s", what, code, out);
-      check_invariants (f, what);
-      return FALSE;
-    }
-  g_assert_cmpint (sig, ==, SIGKILL);
-  total_kills++;
-  resume (f, app, what);
-  check_invariants (f, what);
-  return TRUE;
-}
-
 static void
 test_every_step (PkiFixture *f, gconstpointer data)
 {
-  static const char *const steps[] = { "init", "keygen", "csr", "issue", "write", "verify" };
   static const char *const extra[] = { "slip:saved", "ca:signed", "record:done", "state:start", "slip:start",
-                                       "slip:done" };
-  g_autoptr(GPtrArray) points = g_ptr_array_new_with_free_func (g_free);
+                                       "slip:done", NULL };
+  g_autoptr(GPtrArray) points = pki_crash_points (extra);
 
-  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
-    {
-      g_ptr_array_add (points, g_strdup_printf ("%s:start", steps[i]));
-      g_ptr_array_add (points, g_strdup_printf ("%s:done", steps[i]));
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (extra); i++)
-    g_ptr_array_add (points, g_strdup (extra[i]));
   for (guint i = 0; i < points->len; i++)
     {
-      const char *env[] = { "CERTDESK_TEST_CRASH_AT", points->pdata[i], NULL };
-
-      g_test_message ("kill at %s", (char *) points->pdata[i]);
-      if (!kill_and_resume (f, env, points->pdata[i]))
-        g_error ("the burn never reached %s", (char *) points->pdata[i]);
+      pki_crash_kill_at (f, points->pdata[i]);
       /* Killed anywhere on the way, the resume takes up what was done: one certificate signed, never two. */
-      if (signed_count != 1)
-        g_error ("killed at %s: the CA signed %u certificates", (char *) points->pdata[i], signed_count);
+      if (pki_crash.signed_count != 1)
+        g_error ("killed at %s: the CA signed %u certificates", (char *) points->pdata[i], pki_crash.signed_count);
     }
 }
 
 static void
 test_random_delays (PkiFixture *f, gconstpointer data)
 {
-  const char *env_kills = g_getenv ("CERTDESK_CRASH_KILLS");
-  guint want = env_kills ? (guint) g_ascii_strtoull (env_kills, NULL, 10) : 4;
-  guint kills = 0, runs = 0, span = 1200, second = 0;
-  gint64 t0 = g_get_monotonic_time ();
+  guint runs, second;
+  double seconds;
+  guint kills = pki_crash_random_delays (f, 4, 1200, &runs, &second, &seconds);
 
-  /* The delay runs from the first journal row; a burn takes well under @span ms here, and a run that finishes
-   * first shortens the span. */
-  while (kills < want && runs < want * 4 + 10)
-    {
-      g_autofree char *ms = g_strdup_printf ("%d", g_test_rand_int_range (0, span));
-      g_autofree char *what = g_strdup_printf ("kill after %s ms", ms);
-      const char *env[] = { "CERTDESK_TEST_CRASH_AFTER_MS", ms, NULL };
-
-      runs++;
-      if (kill_and_resume (f, env, what))
-        {
-          kills++;
-          second += signed_count > 1;
-        }
-      else
-        span = MAX (100, atoi (ms));
-    }
-  g_assert_cmpuint (kills, ==, want);
   g_test_message ("%u random-delay kills in %u runs, %.1f s (%u resumes needed a second certificate, the first "
-                  "revoked); %u kills in this process so far", kills, runs, (g_get_monotonic_time () - t0) / 1e6,
-                  second, total_kills);
-  g_printerr ("# crash campaign: %u kills in this process, %u resumes retried after the key refused\n", total_kills,
-              retries);
+                  "revoked); %u kills in this process so far", kills, runs, seconds, second, pki_crash.total_kills);
+  g_printerr ("# crash campaign: %u kills in this process, %u resumes retried after the key refused\n",
+              pki_crash.total_kills, pki_crash.retries);
 }
 
 /* The process that was started with CERTDESK_TEST_PAUSE_AT stops itself there: wait for that. */
@@ -359,19 +138,19 @@ static void
 start_paused_crash (PkiFixture *f, const char *db, const char *point, const char *retry_s, const char *crash_at,
                     Paused *out)
 {
-  g_autofree char *app = app_file (f);
-  g_autofree char *slip = slip_path (f);
+  g_autofree char *app = pki_crash_app_file (f);
+  g_autofree char *slip = pki_crash_slip_path (f);
   g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
                                                                 | G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_auto(GStrv) envp = cli_env (f, (const char *const[]) { "CERTDESK_TEST_PAUSE_AT", point,
+  g_auto(GStrv) envp = pki_crash_env (f, (const char *const[]) { "CERTDESK_TEST_PAUSE_AT", point,
                                                            "CERTDESK_RECORD_RETRY_S", retry_s,
                                                            crash_at ? "CERTDESK_TEST_CRASH_AT" : NULL, crash_at,
                                                            NULL });
   g_autoptr(GError) error = NULL;
 
   g_subprocess_launcher_set_environ (l, envp);
-  out->proc = g_subprocess_launcher_spawn (l, &error, cli (), "--db", db, "--data-dir", f->state_dir, "accept", app,
-                                           "--module", PKI_SOFTHSM, "--pin-slip", slip, NULL);
+  out->proc = g_subprocess_launcher_spawn (l, &error, pki_crash_cli (), "--db", db, "--data-dir", f->state_dir,
+                                           "accept", app, "--module", PKI_SOFTHSM, "--pin-slip", slip, NULL);
   g_assert_no_error (error);
   out->pid = atoi (g_subprocess_get_identifier (out->proc));
   wait_stopped (out->pid);
@@ -431,7 +210,7 @@ test_database_locked (PkiFixture *f, gconstpointer data)
 
   fresh (f);
   /* The database exists before the lock is taken. */
-  g_assert_cmpint (run (f, NULL, NULL, NULL, NULL, "audit", "verify", NULL), ==, 0);
+  g_assert_cmpint (pki_crash_run (f, NULL, NULL, FALSE, NULL, NULL, "audit", "verify", NULL), ==, 0);
   start_paused (f, f->db_path, "issue:start", budget, &p);
   sq = lock_database (f->db_path, 10);
   t0 = g_get_monotonic_time ();
@@ -447,7 +226,7 @@ test_database_locked (PkiFixture *f, gconstpointer data)
       g_assert_cmpint (g_subprocess_get_exit_status (p.proc), ==, 0);
       g_assert_cmpint (g_get_monotonic_time () - t0, >=, 5 * G_USEC_PER_SEC);
       check_invariants (f, "locked 10 s");
-      g_assert_cmpint (db_int (f, "SELECT count(*) FROM certificate"), ==, 1);
+      g_assert_cmpint (pki_crash_db_int (f, "SELECT count(*) FROM certificate"), ==, 1);
     }
   else
     {
@@ -459,11 +238,11 @@ test_database_locked (PkiFixture *f, gconstpointer data)
       /* The note holds the certificate until the database takes it: at the rollback, when the lock was gone
        * by then (the note is removed), else at the next start. */
       g_assert_true ((dir && g_dir_read_name (dir))
-                     || db_int (f, "SELECT count(*) FROM certificate WHERE state = 'revoked'") == 1);
-      app = app_file (f);
-      resume (f, app, "locked beyond the record budget");
+                     || pki_crash_db_int (f, "SELECT count(*) FROM certificate WHERE state = 'revoked'") == 1);
+      app = pki_crash_app_file (f);
+      pki_crash_resume (f, app, "locked beyond the record budget");
       check_invariants (f, "locked beyond the record budget");
-      g_assert_cmpint (db_int (f, "SELECT count(*) FROM certificate WHERE state = 'revoked'"
+      g_assert_cmpint (pki_crash_db_int (f, "SELECT count(*) FROM certificate WHERE state = 'revoked'"
                                   " AND revoke_reason = 'cessationOfOperation'"), ==, 1);
     }
   g_object_unref (p.proc);
@@ -488,7 +267,7 @@ test_database_locked_every_step (PkiFixture *f, gconstpointer data)
       pki_fixture_setup (&counters[i], NULL);
       pki_make_token (&counters[i], "DEMO-A");
       g_clear_object (&counters[i].ctx);
-      g_assert_cmpint (run (&counters[i], NULL, NULL, NULL, NULL, "audit", "verify", NULL), ==, 0);
+      g_assert_cmpint (pki_crash_run (&counters[i], NULL, NULL, FALSE, NULL, NULL, "audit", "verify", NULL), ==, 0);
       start_paused (&counters[i], counters[i].db_path, points[i], "30", &p[i]);
     }
   for (guint i = 0; i < G_N_ELEMENTS (points); i++)
@@ -511,8 +290,8 @@ test_database_locked_every_step (PkiFixture *f, gconstpointer data)
       g_setenv ("SOFTHSM2_CONF", counters[i].softhsm_conf, TRUE);
       if (g_subprocess_get_exit_status (p[i].proc) != 0)
         {
-          app = app_file (&counters[i]);
-          resume (&counters[i], app, what);
+          app = pki_crash_app_file (&counters[i]);
+          pki_crash_resume (&counters[i], app, what);
         }
       check_invariants (&counters[i], what);
       g_object_unref (p[i].proc);
@@ -545,7 +324,7 @@ test_disk_full (PkiFixture *f, gconstpointer data)
       return;
     }
   db = g_build_filename (mnt, "certdesk.db", NULL);
-  g_assert_cmpint (run (f, NULL, db, NULL, NULL, "audit", "verify", NULL), ==, 0);
+  g_assert_cmpint (pki_crash_run (f, NULL, db, FALSE, NULL, NULL, "audit", "verify", NULL), ==, 0);
   start_paused (f, db, "issue:start", "3", &p);
   filler = g_build_filename (mnt, "filler", NULL);
   fd = g_open (filler, O_WRONLY | O_CREAT, 0600);
@@ -566,14 +345,32 @@ test_disk_full (PkiFixture *f, gconstpointer data)
       /* The disk was still full at the rollback: only the note outside the database holds the certificate. */
       g_assert_nonnull (dir);
       g_assert_nonnull (g_dir_read_name (dir));
-      slip = slip_path (f);
+      slip = pki_crash_slip_path (f);
       g_clear_pointer (&out, g_free);
-      code = run (f, NULL, NULL, NULL, &out, "burn", "--id", "1", "--module", PKI_SOFTHSM, "--pin-slip", slip, NULL);
+      code = pki_crash_run (f, NULL, NULL, TRUE, NULL, &out, "burn", "--id", "1", "--pin-slip", slip, NULL);
       g_assert_cmpint (code, ==, 0);
     }
   check_invariants (f, "disk full");
   g_object_unref (p.proc);
   g_assert_cmpint (umount2 (mnt, MNT_DETACH), ==, 0);
+}
+
+/* The local CA's ledger entries, read in a context of their own. */
+static GPtrArray *
+ca_entries (PkiFixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdIssuerLocal) ca = NULL;
+  GPtrArray *entries;
+
+  pki_fixture_reopen (f);
+  ca = cd_issuer_local_new (f->ctx, &error);
+  g_assert_no_error (error);
+  entries = cd_issuer_local_list (ca, &error);
+  g_assert_no_error (error);
+  g_clear_object (&ca);
+  g_clear_object (&f->ctx);
+  return entries;
 }
 
 /* The entry for @serial in `ca list`'s output, as "<state> <application or null>", or NULL when not listed. */
@@ -622,7 +419,7 @@ test_note_sealed (PkiFixture *f, gconstpointer data)
 
   fresh (f);
   pending = g_build_filename (f->state_dir, "burn-pending", NULL);
-  g_assert_cmpint (run (f, NULL, NULL, NULL, NULL, "audit", "verify", NULL), ==, 0);
+  g_assert_cmpint (pki_crash_run (f, NULL, NULL, FALSE, NULL, NULL, "audit", "verify", NULL), ==, 0);
   start_paused_crash (f, f->db_path, "issue:start", "1", "pending:noted", &p);
   sq = lock_database (f->db_path, 7);
   kill (p.pid, SIGCONT);
@@ -652,15 +449,7 @@ test_note_sealed (PkiFixture *f, gconstpointer data)
   g_assert_true (g_str_has_prefix (text, "application: 1\n"));
   g_assert_nonnull (strstr (text, "\ncertificate: cd1."));
   g_assert_null (strstr (text, "BEGIN CERTIFICATE"));
-  pki_fixture_reopen (f);
-  {
-    g_autoptr(CdIssuerLocal) ca = cd_issuer_local_new (f->ctx, &error);
-
-    g_assert_no_error (error);
-    entries = cd_issuer_local_list (ca, &error);
-    g_assert_no_error (error);
-  }
-  g_clear_object (&f->ctx);
+  entries = ca_entries (f);
   g_assert_cmpuint (entries->len, ==, 1);
   g_assert_cmpstr (((CdLedgerEntry *) entries->pdata[0])->serial, ==, serial);
   pem_lines = g_strsplit (((CdLedgerEntry *) entries->pdata[0])->pem, "\n", -1);
@@ -668,18 +457,18 @@ test_note_sealed (PkiFixture *f, gconstpointer data)
   for (guint i = 1; i < 5; i++)
     g_assert_null (strstr (text, pem_lines[i]));
   /* `ca list` names the application from the note's clear header */
-  g_assert_cmpint (run (f, NULL, NULL, NULL, &out, "ca", "list", NULL), ==, 0);
+  g_assert_cmpint (pki_crash_run (f, NULL, NULL, FALSE, NULL, &out, "ca", "list", NULL), ==, 0);
   want = ca_list_find (out, serial);
   g_assert_nonnull (want);
   g_assert_true (g_str_has_prefix (want, "issued CD-"));
 
   /* the next start records it as revoked, the resume completes */
-  app = app_file (f);
-  resume (f, app, "killed after the note");
+  app = pki_crash_app_file (f);
+  pki_crash_resume (f, app, "killed after the note");
   check_invariants (f, "killed after the note");
   g_free (want);
   want = g_strdup_printf ("SELECT count(*) FROM certificate WHERE serial = '%s' AND state = 'revoked'", serial);
-  g_assert_cmpint (db_int (f, want), ==, 1);
+  g_assert_cmpint (pki_crash_db_int (f, want), ==, 1);
   g_object_unref (p.proc);
 }
 
@@ -730,31 +519,22 @@ test_ledger_rewrite_killed (PkiFixture *f, gconstpointer data)
 
   fresh (f);
   ledger = g_build_filename (f->state_dir, "ca", "ledger.jsonl", NULL);
-  app = app_file (f);
-  slip = slip_path (f);
-  g_assert_cmpint (run (f, NULL, NULL, NULL, &out, "accept", app, "--module", PKI_SOFTHSM, "--pin-slip", slip, NULL),
-                   ==, 0);
-  pki_fixture_reopen (f);
-  {
-    g_autoptr(CdIssuerLocal) ca = cd_issuer_local_new (f->ctx, &error);
-
-    g_assert_no_error (error);
-    entries = cd_issuer_local_list (ca, &error);
-    g_assert_no_error (error);
-  }
-  g_clear_object (&f->ctx);
+  app = pki_crash_app_file (f);
+  slip = pki_crash_slip_path (f);
+  g_assert_cmpint (pki_crash_run (f, NULL, NULL, TRUE, NULL, &out, "accept", app, "--pin-slip", slip, NULL), ==, 0);
+  entries = ca_entries (f);
   g_assert_cmpuint (entries->len, ==, 1);
   clear = clear_ledger (entries);
   g_assert_true (g_file_set_contents (ledger, clear, -1, &error));
 
   g_clear_pointer (&out, g_free);
-  run (f, env, NULL, &sig, &out, "ca", "list", NULL);
+  pki_crash_run (f, env, NULL, FALSE, &sig, &out, "ca", "list", NULL);
   g_assert_cmpint (sig, ==, SIGKILL);
   g_assert_true (g_file_get_contents (ledger, &text, NULL, NULL));
   g_assert_cmpstr (text, ==, clear);
 
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run (f, NULL, NULL, NULL, &out, "ca", "list", NULL), ==, 0);
+  g_assert_cmpint (pki_crash_run (f, NULL, NULL, FALSE, NULL, &out, "ca", "list", NULL), ==, 0);
   want = ca_list_find (out, ((CdLedgerEntry *) entries->pdata[0])->serial);
   g_assert_nonnull (want);
   g_assert_true (g_str_has_prefix (want, "issued CD-"));
@@ -766,7 +546,12 @@ test_ledger_rewrite_killed (PkiFixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
+  static const char *const burn_opts[] = { "--module", PKI_SOFTHSM, NULL };
+
   g_test_init (&argc, &argv, NULL);
+  pki_crash.burn_opts = burn_opts;
+  pki_crash.fresh = fresh;
+  pki_crash.check = check_invariants;
 #define T(path, fn, data) g_test_add (path, PkiFixture, data, pki_fixture_setup, fn, pki_fixture_teardown)
   T ("/pki/crash/every-step", test_every_step, NULL);
   T ("/pki/crash/random-delays", test_random_delays, NULL);

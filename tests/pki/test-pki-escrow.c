@@ -17,7 +17,7 @@
 #include "cd-burn-escrow.h"
 #include "cd-pki-error.h"
 #include "cd-so-escrow-store.h"
-#include "pki-test-util.h"
+#include "pki-crash-util.h"
 
 /* The escrowed SO PIN of the key @serial (exactly one row, confirmed). */
 static char *
@@ -176,39 +176,6 @@ test_vendor_key_typed (PkiFixture *f, gconstpointer data)
   g_assert_cmpint (pki_db_int (f, "SELECT count(*) FROM so_pin_escrow"), ==, 0);
 }
 
-/* certdesk-cli with the fixture's database; *out_signal: the signal that ended it. */
-static int
-cli (PkiFixture *f, const char *crash_at, int *out_signal, char **out_text, ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) envp = g_get_environ ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL, *err = NULL;
-  int wait = 0;
-  va_list ap;
-
-  if (g_environ_getenv (envp, "ASAN_OPTIONS"))
-    envp = g_environ_setenv (envp, "ASAN_OPTIONS", "detect_leaks=0:abort_on_error=1", TRUE);
-  envp = g_environ_setenv (envp, "CERTDESK_SO_PIN", PKI_SO_PIN, TRUE);
-  if (crash_at)
-    envp = g_environ_setenv (envp, "CERTDESK_TEST_CRASH_AT", crash_at, TRUE);
-  g_ptr_array_add (argv, (gpointer) g_getenv ("CERTDESK_CLI"));
-  g_ptr_array_add (argv, "--db");
-  g_ptr_array_add (argv, f->db_path);
-  g_ptr_array_add (argv, "--data-dir");
-  g_ptr_array_add (argv, f->state_dir);
-  va_start (ap, out_text);
-  for (const char *a = va_arg (ap, const char *); a; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &wait, &error);
-  g_assert_no_error (error);
-  *out_signal = WIFSIGNALED (wait) ? WTERMSIG (wait) : 0;
-  *out_text = g_strconcat (out, err, NULL);
-  return WIFEXITED (wait) ? WEXITSTATUS (wait) : -1;
-}
-
 static void
 test_crash (PkiFixture *f, gconstpointer data)
 {
@@ -217,7 +184,7 @@ test_crash (PkiFixture *f, gconstpointer data)
   g_assert_nonnull (g_getenv ("CERTDESK_CLI"));
   for (guint i = 0; i < G_N_ELEMENTS (points); i++)
     {
-      g_autofree char *json = pki_app_json ("pki-random", "new", NULL, NULL, NULL, 0, NULL);
+      const char *env[] = { "CERTDESK_TEST_CRASH_AT", points[i], NULL };
       g_autofree char *app = NULL, *slip = NULL, *out = NULL, *serial = NULL, *label = NULL, *so = NULL;
       int code, sig;
 
@@ -226,23 +193,14 @@ test_crash (PkiFixture *f, gconstpointer data)
       pki_fixture_setup (f, NULL);
       g_clear_object (&f->ctx);
       pki_make_token (f, "DEMO-A");
-      app = g_build_filename (f->dir, "app.json", NULL);
-      slip = g_build_filename (f->dir, "slip.txt", NULL);
-      g_assert_true (g_file_set_contents (app, json, -1, NULL));
+      app = pki_crash_app_file (f);
+      slip = pki_crash_slip_path (f);
       g_test_message ("kill at %s", points[i]);
-      code = cli (f, points[i], &sig, &out, "accept", app, "--module", PKI_SOFTHSM, "--pin-slip", slip, NULL);
+      code = pki_crash_run (f, env, NULL, TRUE, &sig, &out, "accept", app, "--pin-slip", slip, NULL);
       if (sig != SIGKILL)
         g_error ("%s: not killed (exit %d): %s", points[i], code, out);
       /* The resume (the clerk's retry, with the vendor's SO PIN still in the environment, as typed). */
-      for (guint tries = 0; tries < 3; tries++)
-        {
-          g_clear_pointer (&out, g_free);
-          code = cli (f, NULL, &sig, &out, "burn", "--id", "1", "--module", PKI_SOFTHSM, "--pin-slip", slip, NULL);
-          if (code != 3)
-            break;
-        }
-      if (code != 0)
-        g_error ("%s: the resume failed (%d): %s", points[i], code, out);
+      pki_crash_resume (f, app, points[i]);
       pki_fixture_reopen (f);
       serial = pki_db_text (f, "SELECT serial FROM token WHERE state = 'active'");
       label = pki_db_text (f, "SELECT label FROM token WHERE state = 'active'");
@@ -259,7 +217,10 @@ test_crash (PkiFixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
+  static const char *const burn_opts[] = { "--module", PKI_SOFTHSM, NULL };
+
   g_test_init (&argc, &argv, NULL);
+  pki_crash.burn_opts = burn_opts;   /* the crash case's accept and resume */
 #define T(path, fn) g_test_add (path, PkiFixture, NULL, pki_fixture_setup, fn, pki_fixture_teardown)
   T ("/pki/escrow/random-so-pin", test_random_so_pin);
   T ("/pki/escrow/unlock-from-escrow", test_unlock_from_escrow);

@@ -19,31 +19,19 @@
 #include "cd-token-records.h"
 #include "pki-test-util.h"
 
-#define OCK_MODULE  "/usr/lib/x86_64-linux-gnu/opencryptoki/libopencryptoki.so.0"
-#define OCK_SLOTD   "/usr/sbin/pkcsslotd"
-#define OCK_SW      "/usr/lib/x86_64-linux-gnu/opencryptoki/stdll/libpkcs11_sw.so"
 #define OCK_LABEL   "OCK-A"
 /* opencryptoki's software token is shipped with this SO PIN (and PINs of 4 to 8 characters). */
 #define OCK_SO_PIN  "87654321"
 
 /* The namespace's setup: folders bound, the daemon started, the test itself run, the daemon stopped. */
 static const char script[] =
-  "set -e\n"
-  "T=\"$1\"; shift\n"
-  "mount --bind \"$T/etc\" /etc/opencryptoki\n"
-  "mount --bind \"$T/lib\" /var/lib/opencryptoki\n"
-  "mount --bind \"$T/run\" /run\n"
-  /* the daemon's shared token state: each run starts from a token as shipped */
-  "mount -t tmpfs tmpfs /dev/shm\n"
-  "if [ -d /var/log/opencryptoki ]; then mount --bind \"$T/log\" /var/log/opencryptoki; fi\n"
-  OCK_SLOTD "\n"
-  "for i in $(seq 50); do [ -S /run/pkcsslotd.socket ] && break; sleep 0.1; done\n"
-  "set +e\n"
+  PKI_OCK_NS_MOUNTS
+  PKI_OCK_SLOTD "\n"
+  PKI_OCK_NS_WAIT
   /* opencryptoki's own allocations stay until a C_Finalize that this run avoids (see main): the leak check,
    * which every other pki test runs over the same CertDesk code, is off for this process only. */
   "CD_OCK_INNER=1 ASAN_OPTIONS=\"${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0\" \"$@\"; rc=$?\n"
-  "kill $(cat /run/pkcsslotd.pid) 2>/dev/null\n"
-  "exit $rc\n";
+  PKI_OCK_NS_END;
 
 static int run_one (int argc, char **argv);
 
@@ -87,8 +75,8 @@ run_one (int argc, char **argv)
   g_autofree char *unshare = g_find_program_in_path ("unshare");
   int status = 0;
 
-  if (!g_file_test (OCK_SLOTD, G_FILE_TEST_IS_EXECUTABLE) || !g_file_test (OCK_MODULE, G_FILE_TEST_EXISTS)
-      || !g_file_test (OCK_SW, G_FILE_TEST_EXISTS))
+  if (!g_file_test (PKI_OCK_SLOTD, G_FILE_TEST_IS_EXECUTABLE) || !g_file_test (PKI_OCK_MODULE, G_FILE_TEST_EXISTS)
+      || !g_file_test (PKI_OCK_SW, G_FILE_TEST_EXISTS))
     {
       g_print ("1..0 # SKIP opencryptoki (pkcsslotd, libopencryptoki, the software token) is not installed\n");
       return 77;
@@ -153,16 +141,16 @@ run_one (int argc, char **argv)
 static void
 ock_make_token (void)
 {
-  g_free (pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", OCK_MODULE, "--slot", "3", "--init-token",
+  g_free (pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", PKI_OCK_MODULE, "--slot", "3", "--init-token",
                    "--so-pin", OCK_SO_PIN, "--label", OCK_LABEL, NULL));
-  g_free (pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", OCK_MODULE, "--slot", "3", "--init-pin", "--so-pin",
+  g_free (pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", PKI_OCK_MODULE, "--slot", "3", "--init-pin", "--so-pin",
                    OCK_SO_PIN, "--pin", "000000", NULL));
 }
 
 static guint
 ock_certs_on_key (void)
 {
-  g_autofree char *out = pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", OCK_MODULE, "--slot", "3",
+  g_autofree char *out = pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", PKI_OCK_MODULE, "--slot", "3",
                                   "--list-objects", "--type", "cert", NULL);
   g_auto(GStrv) parts = g_strsplit (out, "Certificate Object", -1);
 
@@ -174,7 +162,7 @@ ock_burn (PkiFixture *f, gint64 id, gboolean confirm_erase, GError **error)
 {
   g_autoptr(CdBurnOptions) opts = cd_burn_options_new (id);
 
-  opts->module_path = g_strdup (OCK_MODULE);
+  opts->module_path = g_strdup (PKI_OCK_MODULE);
   opts->token_label = g_strdup (OCK_LABEL);
   opts->so_pin = cd_pin_new (OCK_SO_PIN);
   opts->confirm_erase = confirm_erase;
@@ -198,7 +186,7 @@ test_mechanisms (PkiFixture *f, gconstpointer data)
   g_autoptr(CdToken) token = NULL;
   CdTokenSelector sel = { NULL, OCK_LABEL, -1 };
 
-  module = cd_token_module_open (OCK_MODULE, &error);
+  module = cd_token_module_open (PKI_OCK_MODULE, &error);
   g_assert_no_error (error);
   token = cd_token_open (module, &sel, &error);
   g_assert_no_error (error);
@@ -236,7 +224,7 @@ test_rsa_burn_and_ec_refused (PkiFixture *f, gconstpointer data)
   g_assert_cmpuint (ock_certs_on_key (), >=, 1);
   /* An outsider reads it from the key (pkcs11-tool) and verifies it against the local CA (openssl). */
   cka = pki_db_text (f, "SELECT cka_id FROM token WHERE state = 'active'");
-  g_free (pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", OCK_MODULE, "--slot", "3", "--read-object", "--type",
+  g_free (pki_run (TRUE, NULL, NULL, "pkcs11-tool", "--module", PKI_OCK_MODULE, "--slot", "3", "--read-object", "--type",
                    "cert", "--id", cka, "-o", der, NULL));
   g_free (pki_run (TRUE, NULL, NULL, "openssl", "x509", "-inform", "DER", "-in", der, "-out", pem, NULL));
   verify = pki_run (TRUE, NULL, NULL, "openssl", "verify", "-no_check_time", "-CAfile", ca, pem, NULL);
@@ -270,7 +258,7 @@ ock_cli_burn (PkiFixture *f, gint64 id, const char *crash_at, int *out_signal, c
 {
   g_autofree char *ids = g_strdup_printf ("%" G_GINT64_FORMAT, id);
   const char *argv[] = { g_getenv ("CERTDESK_CLI"), "--db", f->db_path, "--data-dir", f->state_dir, "burn", "--id", ids,
-                         "--module", OCK_MODULE, "--token-label", OCK_LABEL, "--erase", NULL };
+                         "--module", PKI_OCK_MODULE, "--token-label", OCK_LABEL, "--erase", NULL };
   g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "CERTDESK_SO_PIN", OCK_SO_PIN, TRUE);
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
@@ -293,7 +281,7 @@ ock_pin_opens (const char *pin)
 {
   int status = 0;
 
-  g_free (pki_run (FALSE, &status, NULL, "pkcs11-tool", "--module", OCK_MODULE, "--slot", "3", "--login", "--pin", pin,
+  g_free (pki_run (FALSE, &status, NULL, "pkcs11-tool", "--module", PKI_OCK_MODULE, "--slot", "3", "--login", "--pin", pin,
                    "--list-objects", "--type", "privkey", NULL));
   return status == 0;
 }
@@ -387,7 +375,7 @@ main (int argc, char **argv)
   ock_make_token ();
   /* The software token crashes in C_Initialize after a C_Finalize in the same process (libpkcs11_sw's
    * Fork_Initializer): the module stays loaded for the whole run, as the counter application keeps it. */
-  keep = cd_token_module_open (OCK_MODULE, &error);
+  keep = cd_token_module_open (PKI_OCK_MODULE, &error);
   g_assert_no_error (error);
 #define T(path, fn) g_test_add (path, PkiFixture, NULL, pki_fixture_setup, fn, pki_fixture_teardown)
   T ("/pki/opencryptoki/mechanisms", test_mechanisms);
