@@ -4,6 +4,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cd-issuer-local.h"
 #include "pki-test-util.h"
 
 static void
@@ -228,4 +229,17 @@ pki_db_int (PkiFixture *f, const char *sql)
 
   g_assert_true (cd_store_prepare (cd_context_get_store (f->ctx), sql, &stmt, NULL));
   return sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
+}
+
+GPtrArray *
+pki_ca_entries (PkiFixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CdIssuerLocal) ca = cd_issuer_local_new (f->ctx, &error);
+  GPtrArray *entries;
+
+  g_assert_no_error (error);
+  entries = cd_issuer_local_list (ca, &error);
+  g_assert_no_error (error);
+  return entries;
 }

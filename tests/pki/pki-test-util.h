@@ -45,6 +45,8 @@ char     *pki_run               (gboolean expect_ok, int *out_status, char **out
 gboolean  pki_file_contains     (const char *path, const char *needle);
 char     *pki_db_text           (PkiFixture *f, const char *sql);
 gint64    pki_db_int            (PkiFixture *f, const char *sql);
+/* The local CA's ledger entries (CdLedgerEntry), the CA opened on the fixture's open context for it. */
+GPtrArray *pki_ca_entries       (PkiFixture *f);
 
 /* opencryptoki: its library, slot daemon and software token (test-pki-opencryptoki.c, test-pki-crash-cmp.c). */
 #define PKI_OCK_MODULE "/usr/lib/x86_64-linux-gnu/opencryptoki/libopencryptoki.so.0"

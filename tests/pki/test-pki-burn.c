@@ -1010,25 +1010,17 @@ test_ledger_sealed (PkiFixture *f, gconstpointer data)
   /* keys rotate changes the database's key set, not the folder's: the ledger still opens */
   g_assert_true (cd_store_crypt_rotate (cd_context_get_store (f->ctx), "tester", &error));
   g_assert_no_error (error);
-  ca = cd_issuer_local_new (f->ctx, &error);
-  g_assert_no_error (error);
-  again = cd_issuer_local_list (ca, &error);
-  g_assert_no_error (error);
+  again = pki_ca_entries (f);
   assert_entries_equal (entries, again);
   g_clear_pointer (&again, g_ptr_array_unref);
-  g_clear_object (&ca);
 
   /* the database lost and made again (another key set altogether): the ledger still opens */
   g_free (f->db_path);
   f->db_path = g_build_filename (f->dir, "made-again.db", NULL);
   pki_fixture_reopen (f);
-  ca = cd_issuer_local_new (f->ctx, &error);
-  g_assert_no_error (error);
-  again = cd_issuer_local_list (ca, &error);
-  g_assert_no_error (error);
+  again = pki_ca_entries (f);
   assert_entries_equal (entries, again);
   g_clear_pointer (&again, g_ptr_array_unref);
-  g_clear_object (&ca);
 
   /* a clear ledger of before (with a torn last line): sealed at the next opening, and read the same */
   clear = clear_ledger_text (entries);

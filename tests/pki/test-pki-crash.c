@@ -359,16 +359,10 @@ test_disk_full (PkiFixture *f, gconstpointer data)
 static GPtrArray *
 ca_entries (PkiFixture *f)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CdIssuerLocal) ca = NULL;
   GPtrArray *entries;
 
   pki_fixture_reopen (f);
-  ca = cd_issuer_local_new (f->ctx, &error);
-  g_assert_no_error (error);
-  entries = cd_issuer_local_list (ca, &error);
-  g_assert_no_error (error);
-  g_clear_object (&ca);
+  entries = pki_ca_entries (f);
   g_clear_object (&f->ctx);
   return entries;
 }
