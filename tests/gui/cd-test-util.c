@@ -854,12 +854,16 @@ work_done (gpointer data)
 static gboolean
 step_work (const StepWork *w, guint timeout_ms)
 {
-  GtkWidget *check;
+  GtkWidget *check, *error;
 
   if (!cd_test_wait (work_settled, (gpointer) w, timeout_ms))
     return FALSE;
   if (w->tick && (check = cd_test_find_visible (w->win, w->tick)) && gtk_widget_get_mapped (check))
     gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (check), TRUE);
+  /* A retry: the last attempt's failure is still on the page until the work starts (after a confirmation, say);
+   * taken for this attempt's outcome it ended the wait at once. Only a failure said after the click counts. */
+  if ((error = find (w->win, w->error, FALSE)))
+    gtk_label_set_text (GTK_LABEL (error), "");
   gtk_button_clicked (GTK_BUTTON (cd_test_find (w->win, w->button)));
   cd_test_wait (work_done, (gpointer) w, timeout_ms);
   return cd_test_sensitive (w->win, "next_button");
