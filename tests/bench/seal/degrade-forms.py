@@ -20,16 +20,8 @@ import sys
 import numpy as np
 from PIL import Image
 
-
-def homography(src, dst):
-    """3x3 H with dst ~ H src for four point pairs."""
-    a = []
-    for (x, y), (u, v) in zip(src, dst):
-        a.append([x, y, 1, 0, 0, 0, -u * x, -u * y, -u])
-        a.append([0, 0, 0, x, y, 1, -v * x, -v * y, -v])
-    _, _, vt = np.linalg.svd(np.array(a, dtype=float))
-    h = vt[-1].reshape(3, 3)
-    return h / h[2, 2]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'imaging'))
+from seal_geometry import homography  # noqa: E402
 
 
 def apply_h(h, x, y):
